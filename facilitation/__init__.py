@@ -1,0 +1,5 @@
+"""The pure domain of Yoriai: workshop state, commands, events and who may see what.
+
+Nothing in this package does I/O or reads the clock: the server passes time in and
+persists the events that come out. Everything else is tested against it.
+"""

@@ -1,0 +1,57 @@
+"""Every limit in Yoriai, in one place, each with the reason it has the value it has.
+
+The server imports these too (message size, outbox, rate); they live here because the
+domain is the one package every other layer already depends on.
+"""
+
+from __future__ import annotations
+
+# A sticky note is a sentence or two: 140 characters fit on a projected card at a size
+# that people at the back of the room can read, and are quick to type on a phone.
+NOTE_MAX_CHARS = 140
+
+# Display names sit on cards and in the role table; 20 characters hold a full Japanese
+# name with an honorific ("佐々木 ひろ子さん") or a group name.
+NAME_MAX_CHARS = 20
+
+# Workshop titles appear in the projector header and the newsletter headline.
+TITLE_MAX_CHARS = 60
+CENTER_MAX_CHARS = 30
+
+# The longest legitimate client message is a note edit with its envelope (about 1 KB in
+# UTF-8); 16 KiB leaves room for growth while refusing pasted essays early. Messages over
+# this get a readable error; messages over WS_HARD_MAX_BYTES are cut off by the transport.
+MESSAGE_MAX_BYTES = 16 * 1024
+WS_HARD_MAX_BYTES = 256 * 1024
+
+# Client command ids are echoed in acks and kept for de-duplication; 64 characters fit a
+# UUID with a prefix and keep the de-duplication table small.
+COMMAND_ID_MAX_CHARS = 64
+
+# A phone that cannot read its events fast enough (sleeping radio, 2G) must not hold
+# messages for the whole room: after this many unsent messages it is dropped and resyncs
+# with a snapshot on reconnect. 512 covers a burst of every phone in a 200-seat room
+# posting at once, twice over.
+OUTBOX_MAX_MESSAGES = 512
+
+# Wi-Fi access points and phone radios drop idle TCP connections after 30-60 s; a
+# heartbeat every 20 s keeps the path open and lets the phone notice a dead link within
+# HEARTBEAT_SECS * 2 without waiting for TCP.
+HEARTBEAT_SECS = 20.0
+
+# A person types at most a note every few seconds; 5 commands per second sustained with
+# a burst of 20 lets a phone replay its offline queue at once, while a script flooding
+# the socket is told to slow down instead of slowing the room.
+RATE_PER_SEC = 5.0
+RATE_BURST = 20.0
+
+# The first message must arrive quickly: a socket that never says hello only holds a slot.
+HELLO_TIMEOUT_SECS = 10.0
+
+# Events kept in memory per workshop for resuming clients; a client further behind gets a
+# snapshot, which is smaller than thousands of events anyway.
+RESUME_WINDOW_EVENTS = 5000
+
+# Seconds uvicorn waits for open connections at Ctrl-C before closing them: phones hold
+# sockets open forever, so without a bound the laptop would never stop.
+GRACEFUL_SHUTDOWN_SECS = 2

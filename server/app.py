@@ -1,0 +1,60 @@
+"""The Starlette application: routes, middleware, and the lifespan that opens the store."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.routing import Route, WebSocketRoute
+from starlette.templating import Jinja2Templates
+
+from . import ws
+from .assets import static_endpoint, static_version
+from .connection import CLOSE_GOING_AWAY
+from .context import AppContext, Settings
+from .pages import Pages
+from .security import SecurityMiddleware
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "client" / "templates"
+
+
+def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> Starlette:
+    ctx = AppContext.build(settings, clock)
+    env = Environment(loader=FileSystemLoader(TEMPLATE_DIR),
+                      autoescape=select_autoescape(default=True, default_for_string=True))
+    pages = Pages(ctx, Jinja2Templates(env=env), static_version())
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await ctx.store.open()
+        heartbeat = ctx.hub.start_heartbeat()
+        try:
+            yield
+        finally:
+            heartbeat.cancel()
+            ctx.hub.close_all(CLOSE_GOING_AWAY, "server stopping")
+            await ctx.store.close()
+
+    routes = [
+        Route("/", pages.home),
+        Route("/workshops", pages.create, methods=["POST"]),
+        Route("/healthz", pages.healthz),
+        Route("/static/{version}/{path:path}", static_endpoint(pages.static_version)),
+        Route("/w/{code}", pages.participant),
+        Route("/w/{code}/screen", pages.screen),
+        Route("/w/{code}/facilitate", pages.facilitate),
+        Route("/w/{code}/qr.svg", pages.qr_svg),
+        WebSocketRoute("/ws", ws.endpoint),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[
+        Middleware(SecurityMiddleware, ctx=ctx),
+        Middleware(GZipMiddleware, minimum_size=500),
+    ])
+    app.state.ctx = ctx
+    return app

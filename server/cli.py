@@ -1,0 +1,186 @@
+"""The ``yoriai`` command: ``serve`` the room, make a ``new`` workshop.
+
+Thin by design: it checks its arguments, turns every expected failure into one readable
+line (no traceback), and hands over to the app. Exit status 2 means "you asked for
+something that cannot be done", 1 an unexpected failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import errno
+import os
+import socket
+import sys
+import webbrowser
+from collections.abc import Sequence
+from pathlib import Path
+
+from facilitation.errors import Refusal
+
+from .context import DB_FILE, AppContext, Settings
+from .i18n import error_text
+from .store import EventStore, StoreError
+
+DEFAULT_DATA = "yoriai-data"
+
+
+class CliError(Exception):
+    """A failure the user can fix; printed as one line."""
+
+
+def data_dir(raw: str) -> Path:
+    path = Path(raw).expanduser().resolve()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as exc:
+        raise CliError(f"the data folder {path} cannot be written to ({exc.strerror})") from exc
+    return path
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """Bind the listening socket ourselves so that a busy port is a clear message."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise CliError(f"port {port} is already in use (is Yoriai already running?); "
+                           f"try --port {port + 1}") from exc
+        if exc.errno == errno.EACCES:
+            raise CliError(f"port {port} is blocked for this user; try --port 8000") from exc
+        raise CliError(f"cannot listen on {host}:{port} ({exc.strerror})") from exc
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .app import create_app
+    from .runner import uvicorn_server
+
+    settings = Settings(data_dir=data_dir(args.data), host=args.host, port=args.port)
+    sock = bind(args.host, args.port)
+    app = create_app(settings)
+    ctx: AppContext = app.state.ctx
+    print_banner(ctx, args)
+    server = uvicorn_server(app)
+    try:
+        asyncio.run(server.serve(sockets=[sock]))
+    except KeyboardInterrupt:
+        pass
+    print("Yoriai stopped.", flush=True)
+    return 0
+
+
+def print_banner(ctx: AppContext, args: argparse.Namespace) -> None:
+    from . import qr
+    from .netinfo import is_loopback_host
+
+    port = ctx.settings.port
+    print("Yoriai (寄り合い) is running.\n")
+    if is_loopback_host(args.host):
+        print(f"  ! Listening on {args.host} only: phones cannot reach this laptop.")
+        print("    Start with --host 0.0.0.0 to let the room join.\n")
+    elif ctx.lan:
+        print("  Phones can reach this laptop at:")
+        for i, addr in enumerate(ctx.lan):
+            mark = "  ← use this one" if i == 0 else ""
+            label = f" ({addr.interface})" if addr.interface else ""
+            print(f"    http://{addr.ip}:{port}{label}{mark}")
+        print()
+    else:
+        print("  ! No network found: connect this laptop to the room's Wi-Fi.\n")
+    workshops = asyncio.run(_latest(ctx))
+    if workshops:
+        code, title = workshops
+        url = ctx.join_url(code)
+        print(f"  Join 「{title}」 by scanning:\n")
+        print("\n".join("    " + line for line in qr.terminal(url).splitlines()))
+        print(f"\n    {url}\n")
+    else:
+        print("  No workshop yet: create one on the facilitator page.\n")
+    local = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    facilitator_url = f"http://{local}:{port}/?key={ctx.secrets.facilitator_key}"
+    print(f"  Facilitator page (keep this to yourself):\n    {facilitator_url}\n")
+    print("  Press Ctrl-C to stop.", flush=True)
+    if not args.no_browser:
+        webbrowser.open(facilitator_url)
+
+
+async def _latest(ctx: AppContext) -> tuple[str, str] | None:
+    store = EventStore(ctx.settings.data_dir / DB_FILE)
+    await store.open()
+    try:
+        workshops = await store.workshops()
+    finally:
+        await store.close()
+    return (workshops[0].code, workshops[0].title) if workshops else None
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .hub import Hub
+
+    path = data_dir(args.data)
+
+    async def create() -> str:
+        store = EventStore(path / DB_FILE)
+        await store.open()
+        try:
+            import time
+
+            return await Hub(store, time.time).create_workshop(args.title, args.center or "")
+        finally:
+            await store.close()
+
+    try:
+        code = asyncio.run(create())
+    except Refusal as exc:
+        raise CliError(error_text(exc.code, "en", **exc.params)) from exc
+    print(f"Created 「{args.title}」. Participants join at:")
+    print(f"/w/{code}")
+    print(code)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="yoriai", description="寄り合い — a workshop board "
+                                "for resident-led community planning.")
+    sub = p.add_subparsers(dest="command", required=True)
+    default_data = os.environ.get("YORIAI_DATA", DEFAULT_DATA)
+
+    serve = sub.add_parser("serve", help="serve the room from this laptop")
+    serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all)")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--data", default=default_data, help="data folder (default: %(default)s)")
+    serve.add_argument("--no-browser", action="store_true",
+                       help="do not open the facilitator page in a browser")
+    serve.set_defaults(run=cmd_serve)
+
+    new = sub.add_parser("new", help="create a workshop and print its code")
+    new.add_argument("title")
+    new.add_argument("--center", default="", help="市民サービスセンター or other venue")
+    new.add_argument("--data", default=default_data)
+    new.set_defaults(run=cmd_new)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except (CliError, StoreError) as exc:
+        print(f"yoriai: error: {exc}", file=sys.stderr)
+        return 2
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

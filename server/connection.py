@@ -1,0 +1,101 @@
+"""One WebSocket as the hub sees it: a bounded outbox drained by its own sender task, and
+a token bucket for the commands it may send.
+
+``deliver`` never waits: a phone that stops reading (radio asleep, 2G) fills its own
+outbox and is dropped with a close code that tells it to reconnect and resync, while
+everyone else's events keep flowing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+
+from facilitation import limits
+from facilitation.model import PROJECTOR, Actor
+
+log = logging.getLogger("yoriai.connection")
+
+# Close codes (RFC 6455 and the private 4000-4999 range), named so that the client can act
+# on them: 4000-range codes tell the phone to reconnect at once and ask for a resync.
+CLOSE_GOING_AWAY = 1001
+CLOSE_POLICY = 1008  # a handshake we refuse (foreign Origin, no hello in time)
+CLOSE_SERVER_ERROR = 1011
+CLOSE_TOO_SLOW = 4001  # outbox overflowed: reconnect and resync
+
+
+class TokenBucket:
+    """Commands per second per connection; refill is computed from the clock on use."""
+
+    def __init__(self, rate: float, burst: float, now: float) -> None:
+        self.rate, self.burst = rate, burst
+        self.tokens, self.stamp = burst, now
+
+    def take(self, now: float) -> bool:
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1.0:
+            self.tokens -= 1.0
+            return True
+        return False
+
+
+class Connection:
+    def __init__(self, websocket: WebSocket, now: float) -> None:
+        self.ws = websocket
+        self.actor: Actor = PROJECTOR
+        self.sent_seq = 0
+        self.bucket = TokenBucket(limits.RATE_PER_SEC, limits.RATE_BURST, now)
+        self._outbox: asyncio.Queue[str | None] = asyncio.Queue(limits.OUTBOX_MAX_MESSAGES)
+        self._closing: tuple[int, str] | None = None
+        self.sender = asyncio.create_task(self._send_loop(), name="yoriai-sender")
+
+    def deliver(self, message: dict[str, Any]) -> None:
+        if self._closing is not None:
+            return
+        try:
+            self._outbox.put_nowait(json.dumps(message, ensure_ascii=False,
+                                               separators=(",", ":")))
+        except asyncio.QueueFull:
+            log.info("dropping a connection that fell %d messages behind",
+                     limits.OUTBOX_MAX_MESSAGES)
+            self.drop(CLOSE_TOO_SLOW, "too slow; reconnect to resync")
+
+    def drop(self, code: int, reason: str) -> None:
+        """Close after what is already queued has had its chance; never blocks."""
+        if self._closing is not None:
+            return
+        self._closing = (code, reason)
+        # Make room for the sentinel: a full outbox is exactly the case we are ending.
+        while self._outbox.full():
+            self._outbox.get_nowait()
+        self._outbox.put_nowait(None)
+
+    async def _send_loop(self) -> None:
+        try:
+            while True:
+                text = await self._outbox.get()
+                if text is None:
+                    break
+                await self.ws.send_text(text)
+        except (WebSocketDisconnect, RuntimeError, OSError):
+            return  # the peer went; the receive loop notices and cleans up
+        code, reason = self._closing or (CLOSE_GOING_AWAY, "")
+        if self.ws.application_state == WebSocketState.CONNECTED:
+            try:
+                await self.ws.close(code, reason)
+            except (WebSocketDisconnect, RuntimeError, OSError):
+                pass  # the peer closed first
+
+    async def finish(self) -> None:
+        """Stop the sender (the socket is gone or going)."""
+        if not self.sender.done():
+            self.sender.cancel()
+            try:
+                await self.sender
+            except asyncio.CancelledError:
+                pass

@@ -1,0 +1,240 @@
+"""The live workshops: state in memory, the command path, and the broadcast path.
+
+A command goes *receive → decide (pure) → apply → append (durable) → ack → broadcast*.
+Deciding and applying happen without an ``await`` in between, so commands to one workshop
+are serialised by the event loop itself; the append is awaited, and events are broadcast
+strictly in ``seq`` order once they are on disk, never before.
+
+A :class:`Room` is one loaded workshop. Its ``epoch`` names this load of it: a client that
+resumes with events must have seen the same epoch, otherwise it gets a snapshot (after a
+restart, seqs past the last commit may have been seen by a client and then lost).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from facilitation import limits
+from facilitation.commands import decide, result_of
+from facilitation.model import FACILITATOR, Actor, Event, WorkshopState, apply, replay
+from facilitation.view import snapshot, wire_event
+
+from .store import CommandRecord, EventStore
+
+log = logging.getLogger("yoriai.hub")
+
+Clock = Callable[[], float]
+
+
+class Subscriber(Protocol):
+    """A connection as the hub sees it: whom it shows, and a non-blocking send."""
+
+    actor: Actor
+    sent_seq: int
+
+    def deliver(self, message: dict[str, Any]) -> None: ...
+
+    def drop(self, code: int, reason: str) -> None: ...
+
+
+@dataclass
+class Ack:
+    seq: int
+    result: dict[str, Any]
+
+
+class ServerFault(Exception):
+    """The events could not be made durable; the room has been unloaded."""
+
+
+@dataclass
+class Room:
+    code: str
+    state: WorkshopState
+    epoch: str = field(default_factory=lambda: secrets.token_hex(4))
+    # Events applied to ``state``; the tail of the log for resuming clients.
+    log: deque[Event] = field(default_factory=lambda: deque(maxlen=limits.RESUME_WINDOW_EVENTS))
+    durable_seq: int = 0
+    commands: dict[tuple[str, str], Ack] = field(default_factory=dict)
+    inflight: dict[tuple[str, str], asyncio.Future[Ack]] = field(default_factory=dict)
+    subscribers: set[Subscriber] = field(default_factory=set)
+    broken: bool = False
+
+    def events_since(self, seq: int) -> list[Event] | None:
+        """The events after ``seq`` up to what is durable, or None when they are no
+        longer all in memory."""
+        if seq > self.state.seq:
+            return None
+        if seq == self.state.seq:
+            return []
+        if not self.log or self.log[0].seq > seq + 1:
+            return None
+        return [e for e in self.log if seq < e.seq <= self.durable_seq]
+
+    def subscribe(self, sub: Subscriber, resume_epoch: str | None, last_seq: int | None) -> None:
+        """Register ``sub`` and send it what it needs to be current, atomically: nothing
+        can be broadcast between the read and the registration."""
+        missed = None
+        if resume_epoch == self.epoch and last_seq is not None:
+            missed = self.events_since(last_seq)
+        welcome = {"type": "welcome", "epoch": self.epoch, "role": sub.actor.role.value,
+                   "participant_id": sub.actor.participant_id}
+        sub.deliver(welcome)
+        if missed is None:
+            sub.deliver({"type": "snapshot", "seq": self.state.seq,
+                         "state": snapshot(self.state, sub.actor)})
+            sub.sent_seq = self.state.seq
+        else:
+            sub.sent_seq = last_seq or 0
+            self._send_events(sub, missed)
+            sub.deliver({"type": "synced", "seq": sub.sent_seq})
+        self.subscribers.add(sub)
+
+    def _send_events(self, sub: Subscriber, events: Iterable[Event]) -> None:
+        for e in events:
+            if e.seq <= sub.sent_seq:
+                continue  # already in the snapshot it was sent
+            msg = wire_event(e, self.state, sub.actor)
+            sub.sent_seq = e.seq
+            if msg is not None:
+                sub.deliver(msg)
+
+    def publish_durable(self, up_to: int) -> None:
+        """Broadcast every applied event up to ``up_to`` not yet broadcast, in order."""
+        if up_to <= self.durable_seq:
+            return
+        fresh = [e for e in self.log if self.durable_seq < e.seq <= up_to]
+        self.durable_seq = up_to
+        for sub in list(self.subscribers):
+            self._send_events(sub, fresh)
+
+
+# Codes are typed by hand from the projector: no 0/o, 1/l/i to confuse.
+CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+CODE_LENGTH = 6
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+class Hub:
+    def __init__(self, store: EventStore, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+        self.rooms: dict[str, Room] = {}
+        self._loading: dict[str, asyncio.Future[Room | None]] = {}
+
+    async def room(self, code: str) -> Room | None:
+        """The loaded workshop ``code``, loading it from the store on first use (a
+        workshop made by ``yoriai new`` while the server runs is served at once)."""
+        room = self.rooms.get(code)
+        if room is not None:
+            return room
+        pending = self._loading.get(code)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        fut: asyncio.Future[Room | None] = asyncio.get_running_loop().create_future()
+        self._loading[code] = fut
+        try:
+            events, commands = await self.store.load(code)
+            if not events:
+                fut.set_result(None)
+                return None
+            room = Room(code=code, state=replay(events))
+            room.log.extend(events)
+            room.durable_seq = room.state.seq
+            room.commands = {(c.actor, c.command_id): Ack(c.seq, c.result) for c in commands}
+            self.rooms[code] = room
+            fut.set_result(room)
+            return room
+        except BaseException as exc:
+            fut.set_exception(exc)
+            fut.exception()  # retrieved: waiters re-raise it
+            raise
+        finally:
+            del self._loading[code]
+
+    async def create_workshop(self, title: str, center: str, code: str | None = None) -> str:
+        """Record a new workshop (it is loaded on first use) and return its code."""
+        code = code or new_code()
+        while await self.store.exists(code):
+            code = new_code()
+        events = decide(WorkshopState(), FACILITATOR, "create_workshop",
+                        {"code": code, "title": title, "center": center}, self.clock())
+        await self.store.append(code, events)
+        return code
+
+    def start_heartbeat(self) -> asyncio.Task[None]:
+        return asyncio.create_task(self._heartbeat(), name="yoriai-heartbeat")
+
+    async def _heartbeat(self) -> None:
+        """One timer for every socket: tells each phone the link is alive, how far the
+        workshop has got, and the server's clock (timers are shown against it)."""
+        while True:
+            await asyncio.sleep(limits.HEARTBEAT_SECS)
+            now = self.clock()
+            for room in list(self.rooms.values()):
+                beat = {"type": "heartbeat", "seq": room.durable_seq, "now": now}
+                for sub in list(room.subscribers):
+                    sub.deliver(beat)
+
+    async def submit(self, room: Room, actor: Actor, command_id: str, name: str,
+                     args: Mapping[str, Any]) -> Ack:
+        """Carry out one command; returns once its events are durable and broadcast.
+        Raises :class:`Refusal` (nothing changed) or :class:`ServerFault`."""
+        key = (actor.key, command_id)
+        done = room.commands.get(key)
+        if done is not None:
+            return done  # a retry: answered, not redone
+        pending = room.inflight.get(key)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        if room.broken:
+            raise ServerFault("workshop unloaded")
+
+        events = decide(room.state, actor, name, args, self.clock())
+        for e in events:
+            apply(room.state, e)
+            room.log.append(e)
+        ack = Ack(room.state.seq, result_of(events))
+        fut: asyncio.Future[Ack] = asyncio.get_running_loop().create_future()
+        room.inflight[key] = fut
+        try:
+            await self.store.append(room.code, events,
+                                    CommandRecord(actor.key, command_id, ack.seq, ack.result))
+        except Exception as exc:
+            log.error("append failed for %s; unloading it: %s", room.code, exc)
+            self.unload(room)
+            fault = ServerFault(str(exc))
+            fut.set_exception(fault)
+            fut.exception()
+            raise fault from exc
+        finally:
+            room.inflight.pop(key, None)
+        room.commands[key] = ack
+        room.publish_durable(ack.seq)
+        fut.set_result(ack)
+        return ack
+
+    def unload(self, room: Room) -> None:
+        """Forget a room whose memory may be ahead of the disk; its clients reconnect
+        and get a snapshot of what is really stored."""
+        room.broken = True
+        if self.rooms.get(room.code) is room:
+            del self.rooms[room.code]
+        for sub in list(room.subscribers):
+            sub.drop(1011, "server error")
+        room.subscribers.clear()
+
+    def close_all(self, code: int, reason: str) -> None:
+        for room in self.rooms.values():
+            for sub in list(room.subscribers):
+                sub.drop(code, reason)
+            room.subscribers.clear()

@@ -1,0 +1,132 @@
+"""HTTP pages: the facilitator home, the phone page, the projector, the console.
+
+Pages are rendered once with what a first paint needs (title, QR code, words in the
+visitor's language); everything live arrives over the WebSocket.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.templating import Jinja2Templates
+
+from facilitation.errors import Refusal
+from facilitation.model import ATTRIBUTES, CENTERS
+
+from . import qr
+from .context import AppContext
+from .i18n import catalogue, error_text, pick_language, translate
+
+COOKIE = "yoriai_key"
+
+
+class Pages:
+    def __init__(self, ctx: AppContext, templates: Jinja2Templates, static_version: str) -> None:
+        self.ctx, self.templates, self.static_version = ctx, templates, static_version
+
+    # --- helpers -----------------------------------------------------------------------
+
+    def render(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
+        lang = pick_language(request.headers.get("accept-language"),
+                             request.query_params.get("lang") or request.cookies.get("lang"))
+        words = catalogue(lang)
+
+        def t(key: str, **params: Any) -> str:
+            return translate(key, lang, **params)
+
+        context.update(lang=lang, t=t, words=words, static=f"/static/{self.static_version}",
+                       request=request)
+        return self.templates.TemplateResponse(request, name, context, status_code=status)
+
+    def is_facilitator(self, request: Request) -> bool:
+        return self.ctx.secrets.is_facilitator(request.cookies.get(COOKIE))
+
+    def key_redirect(self, request: Request) -> Response | None:
+        """``?key=`` from the printed URL becomes a cookie, and leaves the address bar
+        (and browser history) at once."""
+        key = request.query_params.get("key")
+        if key is None:
+            return None
+        params = {k: v for k, v in request.query_params.items() if k != "key"}
+        target = request.url.path + (f"?{urlencode(params)}" if params else "")
+        response = RedirectResponse(target, status_code=303)
+        if self.ctx.secrets.is_facilitator(key):
+            response.set_cookie(COOKIE, key, httponly=True, samesite="strict",
+                                max_age=60 * 60 * 24 * 365)
+        return response
+
+    def forbidden(self, request: Request) -> Response:
+        return self.render(request, "error.html", 403, title_key="error.need_key_title",
+                           message=translate("error.need_key", pick_language(
+                               request.headers.get("accept-language"))))
+
+    async def room_or_404(self, request: Request) -> Any:
+        code = request.path_params["code"]
+        room = await self.ctx.hub.room(code) if code.isalnum() and len(code) <= 16 else None
+        if room is None:
+            lang = pick_language(request.headers.get("accept-language"))
+            return None, self.render(request, "error.html", 404,
+                                     title_key="error.unknown_workshop_title",
+                                     message=error_text("unknown_workshop", lang))
+        return room, None
+
+    # --- pages -------------------------------------------------------------------------
+
+    async def home(self, request: Request) -> Response:
+        if (redirect := self.key_redirect(request)) is not None:
+            return redirect
+        if not self.is_facilitator(request):
+            return self.forbidden(request)
+        workshops = await self.ctx.store.workshops()
+        return self.render(request, "home.html", workshops=workshops, centers=CENTERS,
+                           error=request.query_params.get("error"))
+
+    async def create(self, request: Request) -> Response:
+        if not self.is_facilitator(request):
+            return self.forbidden(request)
+        form = await request.form()
+        title, center = form.get("title"), form.get("center")
+        try:
+            code = await self.ctx.hub.create_workshop(str(title or ""), str(center or ""))
+        except Refusal as exc:
+            return RedirectResponse(f"/?{urlencode({'error': exc.code})}", status_code=303)
+        return RedirectResponse(f"/w/{code}/facilitate", status_code=303)
+
+    async def participant(self, request: Request) -> Response:
+        room, missing = await self.room_or_404(request)
+        if missing is not None:
+            return missing
+        return self.render(request, "participant.html", workshop=room.state,
+                           attributes=ATTRIBUTES)
+
+    async def screen(self, request: Request) -> Response:
+        room, missing = await self.room_or_404(request)
+        if missing is not None:
+            return missing
+        return self.render(request, "screen.html", workshop=room.state,
+                           join_url=self.ctx.join_url(room.code))
+
+    async def facilitate(self, request: Request) -> Response:
+        if (redirect := self.key_redirect(request)) is not None:
+            return redirect
+        if not self.is_facilitator(request):
+            return self.forbidden(request)
+        room, missing = await self.room_or_404(request)
+        if missing is not None:
+            return missing
+        return self.render(request, "console.html", workshop=room.state,
+                           join_url=self.ctx.join_url(room.code),
+                           facilitator_key=self.ctx.secrets.facilitator_key)
+
+    async def qr_svg(self, request: Request) -> Response:
+        room, missing = await self.room_or_404(request)
+        if missing is not None:
+            return missing
+        return Response(qr.svg(self.ctx.join_url(room.code)), media_type="image/svg+xml",
+                        headers={"cache-control": "no-cache"})
+
+    async def healthz(self, request: Request) -> Response:
+        return JSONResponse({"ok": True, "workshops_loaded": len(self.ctx.hub.rooms)})

@@ -1,0 +1,236 @@
+"""Test helpers shared by the layers: a real uvicorn in a thread on a free loopback port,
+a real WebSocket client that keeps a board the way the browser does, and a way to create
+workshops through the same path as ``yoriai new``."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import socket
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from websockets.asyncio.client import ClientConnection, connect
+
+from server.app import create_app
+from server.context import DB_FILE, AppContext, Settings
+from server.hub import Hub
+from server.runner import uvicorn_server
+from server.store import EventStore
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class LiveServer:
+    """The real app under the real uvicorn, in its own thread and event loop."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.port = free_port()
+        self.app = create_app(Settings(data_dir=data_dir, host="127.0.0.1", port=self.port))
+        self.ctx: AppContext = self.app.state.ctx
+        self.server = uvicorn_server(self.app, log_level="error")
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", self.port))
+        asyncio.run(self.server.serve(sockets=[sock]))
+
+    def start(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("server did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/ws"
+
+    @property
+    def key(self) -> str:
+        return self.ctx.secrets.facilitator_key
+
+    def new_workshop(self, title: str = "テストのワークショップ", center: str = "西部") -> str:
+        return create_workshop(self.data_dir, title, center)
+
+
+def create_workshop(data_dir: Path, title: str, center: str = "") -> str:
+    """A workshop made the way ``yoriai new`` makes one: straight into the store."""
+
+    async def make() -> str:
+        store = EventStore(data_dir / DB_FILE)
+        await store.open()
+        try:
+            return await Hub(store, time.time).create_workshop(title, center)
+        finally:
+            await store.close()
+
+    return asyncio.run(make()) if not _in_loop() else _run_in_thread(make)
+
+
+def _in_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def _run_in_thread(factory: Any) -> Any:
+    box: list[Any] = []
+    t = threading.Thread(target=lambda: box.append(asyncio.run(factory())))
+    t.start()
+    t.join()
+    return box[0]
+
+
+_ids = itertools.count(1)
+
+
+@dataclass
+class Board:
+    """The client-side model, kept by the rule in docs/protocol.md: upsert on ``note``,
+    remove on ``note_id``; snapshot replaces everything."""
+
+    seq: int = 0
+    epoch: str | None = None
+    role: str | None = None
+    participant_id: str | None = None
+    notes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    participant_count: int = 0
+    workshop: dict[str, Any] = field(default_factory=dict)
+
+    def on(self, msg: dict[str, Any]) -> None:
+        t = msg["type"]
+        if t == "welcome":
+            self.epoch, self.role = msg["epoch"], msg["role"]
+            self.participant_id = msg["participant_id"]
+        elif t == "snapshot":
+            state = msg["state"]
+            self.seq = msg["seq"]
+            self.notes = {n["id"]: n for n in state["notes"]}
+            self.participant_count = state["participant_count"]
+            self.workshop = state["workshop"]
+        elif t == "synced":
+            self.seq = max(self.seq, msg["seq"])
+        elif t == "event":
+            if msg["seq"] <= self.seq:
+                return
+            self.seq = msg["seq"]
+            data = msg["data"]
+            if "note" in data:
+                self.notes[data["note"]["id"]] = data["note"]
+            elif "note_id" in data:
+                self.notes.pop(data["note_id"], None)
+            if "participant_count" in data:
+                self.participant_count = data["participant_count"]
+
+
+class Client:
+    """A real WebSocket client speaking the protocol, recording everything it receives."""
+
+    # Every client made in a test, so that teardown can close what a failed test left open.
+    opened: list[Client] = []
+
+    def __init__(self, server: LiveServer, code: str, *, token: str | None = None,
+                 key: str | None = None, origin: str | None = None) -> None:
+        self.server, self.code, self.token, self.key, self.origin = server, code, token, key, origin
+        self.board = Board()
+        self.received: list[dict[str, Any]] = []
+        self.ws: ClientConnection | None = None
+        self._waiters: list[tuple[Any, asyncio.Future[dict[str, Any]]]] = []
+        self._reader: asyncio.Task[None] | None = None
+
+    async def connect(self, resume: bool = False) -> Client:
+        headers = {"Origin": self.origin} if self.origin else None
+        self.ws = await connect(self.server.ws_url, additional_headers=headers,
+                                compression=None, max_size=2**22)
+        self._reader = asyncio.create_task(self._read())
+        Client.opened.append(self)
+        hello: dict[str, Any] = {"type": "hello", "workshop": self.code}
+        if self.token:
+            hello["token"] = self.token
+        if self.key:
+            hello["key"] = self.key
+        if resume:
+            hello.update(epoch=self.board.epoch, last_seq=self.board.seq)
+        synced = self.waiter(lambda m: m["type"] in ("snapshot", "synced"))
+        await self.send(hello)
+        await asyncio.wait_for(synced, 5)
+        return self
+
+    async def _read(self) -> None:
+        assert self.ws is not None
+        try:
+            async for raw in self.ws:
+                msg = json.loads(raw)
+                self.received.append(msg)
+                self.board.on(msg)
+                for match, fut in list(self._waiters):
+                    if not fut.done() and match(msg):
+                        fut.set_result(msg)
+                        self._waiters.remove((match, fut))
+        except Exception:
+            pass
+
+    def waiter(self, match: Any) -> asyncio.Future[dict[str, Any]]:
+        """A future for the next message matching ``match``; register before sending."""
+        fut: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._waiters.append((match, fut))
+        return fut
+
+    async def send(self, msg: dict[str, Any] | str) -> None:
+        assert self.ws is not None
+        await self.ws.send(msg if isinstance(msg, str) else json.dumps(msg))
+
+    async def cmd(self, name: str, /, command_id: str | None = None,
+                  **args: Any) -> dict[str, Any]:
+        """Send a command and return its ack or error."""
+        cid = command_id or f"t{next(_ids)}-{uuid.uuid4().hex[:8]}"
+        reply = self.waiter(lambda m: m["type"] in ("ack", "error") and m.get("id") == cid)
+        await self.send({"type": "cmd", "id": cid, "name": name, "args": args})
+        return await asyncio.wait_for(reply, 5)
+
+    async def join(self, name: str = "佐藤", attribute: str = "住民",
+                   show_name: bool = False) -> dict[str, Any]:
+        snap = self.waiter(lambda m: m["type"] == "snapshot")
+        reply = await self.cmd("join", name=name, attribute=attribute, show_name=show_name)
+        assert reply["type"] == "ack", reply
+        self.token = reply["result"]["token"]
+        await asyncio.wait_for(snap, 5)
+        return reply
+
+    async def wait_for(self, predicate: Any, timeout: float = 5.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not predicate(self.board):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"board never matched; it is {self.board}")
+            await asyncio.sleep(0.01)
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+        if self._reader is not None:
+            await self._reader
