@@ -93,7 +93,7 @@ def clean_text(args: Mapping[str, Any], key: str, max_chars: int, *, empty_code:
 
 def note_kind(args: Mapping[str, Any]) -> NoteKind:
     try:
-        return NoteKind(args.get("kind"))
+        return NoteKind(str(args.get("kind")))
     except ValueError:
         raise Refusal("bad_note_kind") from None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import errno
 import os
 import socket
@@ -72,10 +73,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     ctx: AppContext = app.state.ctx
     print_banner(ctx, args)
     server = uvicorn_server(app)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(server.serve(sockets=[sock]))
-    except KeyboardInterrupt:
-        pass
     print("Yoriai stopped.", flush=True)
     return 0
 

@@ -9,6 +9,7 @@ everyone else's events keep flowing.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from typing import Any
@@ -86,16 +87,13 @@ class Connection:
             return  # the peer went; the receive loop notices and cleans up
         code, reason = self._closing or (CLOSE_GOING_AWAY, "")
         if self.ws.application_state == WebSocketState.CONNECTED:
-            try:
+            # The peer may have closed first.
+            with contextlib.suppress(WebSocketDisconnect, RuntimeError, OSError):
                 await self.ws.close(code, reason)
-            except (WebSocketDisconnect, RuntimeError, OSError):
-                pass  # the peer closed first
 
     async def finish(self) -> None:
         """Stop the sender (the socket is gone or going)."""
         if not self.sender.done():
             self.sender.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self.sender
-            except asyncio.CancelledError:
-                pass

@@ -36,7 +36,7 @@ def error_text(code: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> str:
 def pick_language(accept_language: str | None, override: str | None = None) -> str:
     """The page language: an explicit choice, else the browser's first known language."""
     if override in LANGUAGES:
-        return override  # type: ignore[return-value]
+        return str(override)
     for part in (accept_language or "").split(","):
         tag = part.split(";")[0].strip().lower()[:2]
         if tag in LANGUAGES:

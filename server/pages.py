@@ -18,6 +18,7 @@ from facilitation.model import ATTRIBUTES, CENTERS
 
 from . import qr
 from .context import AppContext
+from .hub import Room
 from .i18n import catalogue, error_text, pick_language, translate
 
 COOKIE = "yoriai_key"
@@ -63,15 +64,16 @@ class Pages:
                            message=translate("error.need_key", pick_language(
                                request.headers.get("accept-language"))))
 
-    async def room_or_404(self, request: Request) -> Any:
+    async def room_or_404(self, request: Request) -> Room | Response:
+        """The workshop named in the path, or the page that says it does not exist."""
         code = request.path_params["code"]
         room = await self.ctx.hub.room(code) if code.isalnum() and len(code) <= 16 else None
         if room is None:
             lang = pick_language(request.headers.get("accept-language"))
-            return None, self.render(request, "error.html", 404,
-                                     title_key="error.unknown_workshop_title",
-                                     message=error_text("unknown_workshop", lang))
-        return room, None
+            return self.render(request, "error.html", 404,
+                               title_key="error.unknown_workshop_title",
+                               message=error_text("unknown_workshop", lang))
+        return room
 
     # --- pages -------------------------------------------------------------------------
 
@@ -96,16 +98,16 @@ class Pages:
         return RedirectResponse(f"/w/{code}/facilitate", status_code=303)
 
     async def participant(self, request: Request) -> Response:
-        room, missing = await self.room_or_404(request)
-        if missing is not None:
-            return missing
+        room = await self.room_or_404(request)
+        if isinstance(room, Response):
+            return room
         return self.render(request, "participant.html", workshop=room.state,
                            attributes=ATTRIBUTES)
 
     async def screen(self, request: Request) -> Response:
-        room, missing = await self.room_or_404(request)
-        if missing is not None:
-            return missing
+        room = await self.room_or_404(request)
+        if isinstance(room, Response):
+            return room
         return self.render(request, "screen.html", workshop=room.state,
                            join_url=self.ctx.join_url(room.code))
 
@@ -114,17 +116,17 @@ class Pages:
             return redirect
         if not self.is_facilitator(request):
             return self.forbidden(request)
-        room, missing = await self.room_or_404(request)
-        if missing is not None:
-            return missing
+        room = await self.room_or_404(request)
+        if isinstance(room, Response):
+            return room
         return self.render(request, "console.html", workshop=room.state,
                            join_url=self.ctx.join_url(room.code),
                            facilitator_key=self.ctx.secrets.facilitator_key)
 
     async def qr_svg(self, request: Request) -> Response:
-        room, missing = await self.room_or_404(request)
-        if missing is not None:
-            return missing
+        room = await self.room_or_404(request)
+        if isinstance(room, Response):
+            return room
         return Response(qr.svg(self.ctx.join_url(room.code)), media_type="image/svg+xml",
                         headers={"cache-control": "no-cache"})
 

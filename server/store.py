@@ -13,6 +13,7 @@ while a server may be running; SQLite's locking and ``busy_timeout`` keep them a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sqlite3
 from dataclasses import dataclass
@@ -104,10 +105,8 @@ class EventStore:
     async def close(self) -> None:
         if self._writer is not None:
             self._writer.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._writer
-            except asyncio.CancelledError:
-                pass
             self._writer = None
         if self._db is not None:
             await self._db.close()

@@ -13,7 +13,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from websockets.asyncio.client import ClientConnection, connect
 
@@ -152,7 +152,7 @@ class Client:
     """A real WebSocket client speaking the protocol, recording everything it receives."""
 
     # Every client made in a test, so that teardown can close what a failed test left open.
-    opened: list[Client] = []
+    opened: ClassVar[list[Client]] = []
 
     def __init__(self, server: LiveServer, code: str, *, token: str | None = None,
                  key: str | None = None, origin: str | None = None) -> None:

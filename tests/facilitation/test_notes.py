@@ -33,7 +33,8 @@ def refused(expected: str, w: Workshop, actor: Actor, command: str, /, **args: o
 
 def test_create_workshop_records_title_and_center() -> None:
     w = Workshop("南部 みんなの未来会議", "南部")
-    assert (w.state.code, w.state.title, w.state.center) == ("abc234", "南部 みんなの未来会議", "南部")
+    state = w.state
+    assert (state.code, state.title, state.center) == ("abc234", "南部 みんなの未来会議", "南部")
     assert w.state.seq == 1
     assert [e.type for e in w.log] == ["WorkshopCreated"]
 

@@ -79,7 +79,7 @@ async def test_oversized_message_is_refused(room: tuple[LiveServer, str, Client,
 
 async def test_note_over_the_limit_says_the_limit(
         room: tuple[LiveServer, str, Client, Client]) -> None:
-    live, _, sender, bystander = room
+    _live, _, sender, bystander = room
     reply = await sender.cmd("post_note", kind="wish", text="あ" * (limits.NOTE_MAX_CHARS + 9))
     assert reply["code"] == "note_too_long"
     assert str(limits.NOTE_MAX_CHARS) in reply["message"]
@@ -185,7 +185,7 @@ async def test_same_origin_handshake_is_accepted(live: LiveServer) -> None:
 
 async def test_a_flood_is_told_to_slow_down_not_disconnected(
         room: tuple[LiveServer, str, Client, Client]) -> None:
-    live, _, sender, bystander = room
+    _live, _, sender, bystander = room
     replies = []
     for i in range(int(limits.RATE_BURST) + 10):
         replies.append(await sender.cmd("post_note", kind="wish", text=f"連投{i}"))

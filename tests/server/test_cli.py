@@ -1,0 +1,98 @@
+"""The ``yoriai`` command as a person meets it: its output and its one-line errors."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import socket
+from pathlib import Path
+
+import httpx
+
+from tests.support import Client
+
+from .serverproc import ServerProcess, yoriai
+
+
+def test_new_prints_the_join_path_and_the_code_last(tmp_path: Path) -> None:
+    result = yoriai("new", "北部 冬のくらし会議", "--center", "北部", "--data", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    code = lines[-1]
+    assert re.fullmatch(r"[a-z2-9]{6}", code)
+    assert f"/w/{code}" in lines
+
+
+def test_new_refuses_an_empty_title_in_one_line(tmp_path: Path) -> None:
+    result = yoriai("new", "   ", "--data", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "title" in result.stderr.lower()
+
+
+def test_unwritable_data_folder_is_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    for args in (["new", "x", "--data", str(blocker / "data")],
+                 ["serve", "--no-browser", "--port", "0", "--data", str(blocker / "data")]):
+        result = yoriai(*args)
+        assert result.returncode == 2
+        assert result.stderr.startswith("yoriai: error: the data folder")
+        assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_port_in_use_is_one_line(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = yoriai("serve", "--host", "127.0.0.1", "--port", str(port), "--no-browser",
+                        "--data", str(tmp_path))
+    assert result.returncode == 2
+    assert f"port {port} is already in use" in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_serve_prints_join_qr_and_facilitator_url(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    code = yoriai("new", "西部 みらい会議", "--data", str(data)).stdout.split()[-1]
+    server = ServerProcess(data).start()
+    try:
+        out = server.out.read_text()
+        key = (data / "facilitator.key").read_text().strip()
+        assert f"http://127.0.0.1:{server.port}/?key={key}" in out
+        assert f"/w/{code}" in out
+        assert "▀" in out or "▄" in out  # the QR code, drawn in the terminal
+        assert "phones cannot reach this laptop" in out  # bound to loopback: warned
+        # The key is kept: a second start prints the same facilitator URL.
+        assert httpx.get(f"{server.base}/healthz").json()["ok"] is True
+    finally:
+        server.stop()
+    again = ServerProcess(data).start()
+    try:
+        assert f"/?key={key}" in again.out.read_text()
+    finally:
+        again.stop()
+
+
+async def test_ctrl_c_with_phones_connected_stops_cleanly(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    code = yoriai("new", "x", "--data", str(data)).stdout.split()[-1]
+    server = ServerProcess(data).start()
+
+    class Addr:
+        ws_url = server.ws_url
+
+    try:
+        phones = [await Client(Addr(), code).connect() for _ in range(20)]  # type: ignore[arg-type]
+        server.interrupt()
+        assert server.proc is not None
+        # A hang guard, not a timing target: uvicorn's graceful timeout is 2 s.
+        returncode = await asyncio.to_thread(server.proc.wait, 20)
+        assert returncode == 0
+        assert "Yoriai stopped." in server.out.read_text()
+        assert "Traceback" not in server.err.read_text()
+        for p in phones:
+            await p.close()
+    finally:
+        server.stop()
