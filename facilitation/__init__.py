@@ -2,4 +2,8 @@
 
 Nothing in this package does I/O or reads the clock: the server passes time in and
 persists the events that come out. Everything else is tested against it.
+
+Importing the package registers every command and event applier (they live by area).
 """
+
+from . import notes, people, plan, steering, themes, votes  # noqa: F401  (registration)

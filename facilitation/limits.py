@@ -55,3 +55,38 @@ RESUME_WINDOW_EVENTS = 5000
 # Seconds uvicorn waits for open connections at Ctrl-C before closing them: phones hold
 # sockets open forever, so without a bound the laptop would never stop.
 GRACEFUL_SHUTDOWN_SECS = 2
+
+# --- the five-step flow -------------------------------------------------------------------
+
+# 共感 votes per person: the guideline's practice of a few votes each makes people choose;
+# 10 is the most a facilitator may set before votes stop meaning anything.
+DEFAULT_VOTE_BUDGET = 3
+VOTE_BUDGET_MAX = 10
+
+# A theme title is read from the back of the room: a short phrase.
+THEME_TITLE_MAX_CHARS = 40
+# A room of 30-150 people forms a handful of circles; 30 leaves room for a festival.
+THEMES_MAX = 30
+
+# A proposal's aim is one sentence, each idea a note-sized line; ten ideas fill a phone.
+PROPOSAL_AIM_MAX_CHARS = 200
+IDEA_MAX_CHARS = NOTE_MAX_CHARS
+IDEAS_MAX = 10
+
+# An action title heads a row of the role table in the newsletter.
+ACTION_TITLE_MAX_CHARS = 60
+FIRST_STEP_MAX_CHARS = NOTE_MAX_CHARS
+PARTNER_MAX_CHARS = 30
+PARTNERS_MAX = 8
+RECORD_MAX_CHARS = 400
+ACTIONS_MAX = 50
+
+# Ceilings that keep one workshop's state (and every snapshot) small enough for an old
+# phone: a festival of 1,000 people posting a few notes each fits.
+PARTICIPANTS_MAX = 1500
+NOTES_MAX = 3000
+REVIEWS_MAX = 500
+
+# A countdown is for one activity of an evening: two hours is more than any.
+TIMER_MAX_SECS = 2 * 60 * 60
+TIMER_EXTEND_SECS = 60

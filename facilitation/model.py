@@ -5,6 +5,9 @@ of the event store is that applying a command's events to the old state equals r
 every event from scratch. ``apply`` updates the state it is given in place (replaying
 10,000 events must take well under a second on the laptop); callers that need the old
 state keep a copy.
+
+Appliers live beside the commands that emit their events (``notes.py``, ``votes.py`` …);
+each registers itself here with :func:`applies`.
 """
 
 from __future__ import annotations
@@ -15,12 +18,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from .program import Program, default_program
+
 
 class Role(StrEnum):
     FACILITATOR = "facilitator"
-    COFACILITATOR = "cofacilitator"
+    COFACILITATOR = "cofacilitator"  # つむぎすと: a participant given the facilitator's tools
     PARTICIPANT = "participant"
-    # The projector and anyone who has opened a page but not joined yet see the public board.
+    # The projector, and a phone that has opened the page but not joined yet: the public board.
     PROJECTOR = "projector"
 
 
@@ -33,10 +38,14 @@ class Actor:
 
     role: Role
     participant_id: str | None = None
+    # Set when the facilitator enters something for a participant without a phone (代理入力).
+    on_behalf: bool = False
 
     @property
     def key(self) -> str:
         """A stable name for the actor, kept with each event and command id."""
+        if self.on_behalf:
+            return "facilitator"
         if self.participant_id is not None:
             return f"p:{self.participant_id}"
         return self.role.value
@@ -56,6 +65,28 @@ class NoteKind(StrEnum):
     WISH = "wish"  # 思い: what someone would like to see
 
 
+class Form(StrEnum):
+    """協働のかたち: who carries an action, from citizens alone to the city alone."""
+
+    CITIZEN_ONLY = "citizen_only"  # 市民主体
+    CITIZEN_LED = "citizen_led"  # 市民主導
+    PARTNERSHIP = "partnership"  # 市民／行政
+    CITY_LED = "city_led"  # 行政主導
+    CITY_ONLY = "city_only"  # 行政主体
+
+
+class Status(StrEnum):
+    NOT_STARTED = "not_started"
+    UNDER_WAY = "under_way"
+    DONE = "done"
+    PAUSED = "paused"
+
+
+class ReviewColumn(StrEnum):
+    KEEP = "keep"  # 広げたい: went well, spread it
+    CHANGE = "change"  # 見直したい: change it
+
+
 # The attributes a participant chooses at join; the record of participation counts them.
 ATTRIBUTES: tuple[str, ...] = (
     "住民",
@@ -66,9 +97,13 @@ ATTRIBUTES: tuple[str, ...] = (
     "市職員",
     "その他",
 )
+RESIDENT = "住民"
 
 # The seven 市民サービスセンター of Akita City, offered first when creating a workshop.
 CENTERS: tuple[str, ...] = ("東部", "西部", "南部", "北部", "中央", "河辺", "雄和")
+
+# Partners offered for an action; any other name may be typed.
+PARTNERS: tuple[str, ...] = ("町内会", "NPO", "企業", "大学", "市")
 
 
 @dataclass(frozen=True)
@@ -97,8 +132,9 @@ class Participant:
     name: str
     attribute: str
     show_name: bool
-    proxy: bool
+    proxy: bool  # entered by the facilitator for someone without a phone
     joined_at: float
+    meeting: int = 1
 
 
 @dataclass
@@ -111,6 +147,85 @@ class Note:
     posted_at: float
     hidden: bool = False
     edited: bool = False
+    private: bool = False  # posted while notes are private and not yet revealed
+    theme: str | None = None
+    meeting: int = 1
+    by_proxy: bool = False
+
+
+@dataclass
+class Theme:
+    """A 輪: notes grouped under a title, and the people who want to work on it."""
+
+    id: str
+    title: str
+    notes: list[str] = field(default_factory=list)
+    members: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Proposal:
+    """A theme's 計画案: what it aims at and ideas for how."""
+
+    theme: str
+    aim: str = ""
+    ideas: list[str] = field(default_factory=list)
+    chosen: bool = False
+    priority: list[str] = field(default_factory=list)  # participants who gave it priority
+    edited_by: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Action:
+    id: str
+    title: str
+    theme: str | None = None
+    form: Form = Form.CITIZEN_LED
+    partners: list[str] = field(default_factory=list)
+    first_step: str = ""
+    due: str = ""
+    status: Status = Status.NOT_STARTED
+    volunteers: list[str] = field(default_factory=list)
+    lead: str | None = None
+    record: str = ""  # what was done (DO), filled at a later meeting
+    meeting: int = 1
+
+
+@dataclass
+class Review:
+    id: str
+    column: ReviewColumn
+    text: str
+    author: str
+    meeting: int = 1
+
+
+@dataclass
+class Timer:
+    """A countdown kept in server time: clients show ``ends_at - server_now``."""
+
+    seconds: float = 0.0  # length while paused (or of the last run)
+    ends_at: float | None = None  # server time it reaches zero, while running
+
+    def remaining(self, now: float) -> float:
+        if self.ends_at is None:
+            return self.seconds
+        return max(0.0, self.ends_at - now)
+
+
+@dataclass
+class Meeting:
+    number: int
+    opened_at: float
+    date: str
+
+
+@dataclass
+class Settings:
+    vote_budget: int = 3
+    multi_vote: bool = False  # may a participant put more than one vote on a note
+    votes_visible: bool = False  # tallies shown live to everyone
+    private_notes: bool = False  # notes stay private to their author until revealed
 
 
 @dataclass
@@ -118,18 +233,49 @@ class WorkshopState:
     code: str = ""
     title: str = ""
     center: str = ""
+    date: str = ""
     created_at: float = 0.0
+    program: Program = field(default_factory=default_program)
     step: str = "confirm"
     seq: int = 0
+    settings: Settings = field(default_factory=Settings)
+    locked: bool = False
+    focus: dict[str, str] | None = None  # {"kind": "note"|"theme", "id": …} on the projector
+    timer: Timer = field(default_factory=Timer)
+    cofacilitators: list[str] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
     participants: dict[str, Participant] = field(default_factory=dict)
     notes: dict[str, Note] = field(default_factory=dict)
+    votes: dict[str, dict[str, int]] = field(default_factory=dict)  # participant → note → n
+    themes: dict[str, Theme] = field(default_factory=dict)
+    proposals: dict[str, Proposal] = field(default_factory=dict)  # by theme id
+    actions: dict[str, Action] = field(default_factory=dict)
+    reviews: dict[str, Review] = field(default_factory=dict)
     # Ids are numbered from the state, never random, so that replay reproduces them.
-    participants_made: int = 0
-    notes_made: int = 0
+    made: dict[str, int] = field(default_factory=dict)
 
     @property
     def exists(self) -> bool:
         return self.seq > 0
+
+    @property
+    def meeting(self) -> int:
+        return self.meetings[-1].number if self.meetings else 1
+
+    def next_id(self, prefix: str) -> str:
+        return f"{prefix}{self.made.get(prefix, 0) + 1}"
+
+    def count_made(self, prefix: str) -> None:
+        self.made[prefix] = self.made.get(prefix, 0) + 1
+
+    def votes_used(self, participant_id: str) -> int:
+        return sum(self.votes.get(participant_id, {}).values())
+
+    def tally(self, note_id: str) -> int:
+        return sum(v.get(note_id, 0) for v in self.votes.values())
+
+    def priority_used(self, participant_id: str) -> int:
+        return sum(participant_id in p.priority for p in self.proposals.values())
 
     def copy(self) -> WorkshopState:
         return copy.deepcopy(self)
@@ -145,6 +291,10 @@ def applies(event_type: str) -> Callable[[Applier], Applier]:
         return fn
 
     return register
+
+
+def event_types() -> frozenset[str]:
+    return frozenset(_APPLIERS)
 
 
 def apply(state: WorkshopState, event: Event) -> WorkshopState:
@@ -165,54 +315,3 @@ def replay(events: Iterable[Event], state: WorkshopState | None = None) -> Works
     for event in events:
         apply(state, event)
     return state
-
-
-@applies("WorkshopCreated")
-def _created(state: WorkshopState, e: Event) -> None:
-    state.code = e.data["code"]
-    state.title = e.data["title"]
-    state.center = e.data["center"]
-    state.created_at = e.at
-
-
-@applies("ParticipantJoined")
-def _joined(state: WorkshopState, e: Event) -> None:
-    d = e.data
-    state.participants[d["participant_id"]] = Participant(
-        id=d["participant_id"], name=d["name"], attribute=d["attribute"],
-        show_name=bool(d["show_name"]), proxy=bool(d["proxy"]), joined_at=e.at,
-    )
-    state.participants_made += 1
-
-
-@applies("NotePosted")
-def _posted(state: WorkshopState, e: Event) -> None:
-    d = e.data
-    state.notes[d["note_id"]] = Note(
-        id=d["note_id"], author=d["author"], kind=NoteKind(d["kind"]), text=d["text"],
-        step=d["step"], posted_at=e.at,
-    )
-    state.notes_made += 1
-
-
-@applies("NoteEdited")
-def _edited(state: WorkshopState, e: Event) -> None:
-    note = state.notes[e.data["note_id"]]
-    note.text = e.data["text"]
-    note.kind = NoteKind(e.data["kind"])
-    note.edited = True
-
-
-@applies("NoteDeleted")
-def _deleted(state: WorkshopState, e: Event) -> None:
-    del state.notes[e.data["note_id"]]
-
-
-@applies("NoteHidden")
-def _hidden(state: WorkshopState, e: Event) -> None:
-    state.notes[e.data["note_id"]].hidden = True
-
-
-@applies("NoteUnhidden")
-def _unhidden(state: WorkshopState, e: Event) -> None:
-    state.notes[e.data["note_id"]].hidden = False

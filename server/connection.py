@@ -56,11 +56,14 @@ class Connection:
         self.sender = asyncio.create_task(self._send_loop(), name="yoriai-sender")
 
     def deliver(self, message: dict[str, Any]) -> None:
+        self.deliver_text(json.dumps(message, ensure_ascii=False, separators=(",", ":")))
+
+    def deliver_text(self, text: str) -> None:
+        """Queue an encoded message; the same string may go to many connections."""
         if self._closing is not None:
             return
         try:
-            self._outbox.put_nowait(json.dumps(message, ensure_ascii=False,
-                                               separators=(",", ":")))
+            self._outbox.put_nowait(text)
         except asyncio.QueueFull:
             log.info("dropping a connection that fell %d messages behind",
                      limits.OUTBOX_MAX_MESSAGES)

@@ -13,21 +13,29 @@ restart, seqs past the last commit may have been seen by a client and then lost)
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import secrets
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from facilitation import limits
-from facilitation.commands import decide, result_of
+from facilitation.commands import decide, effective_actor, result_of
 from facilitation.model import FACILITATOR, Actor, Event, WorkshopState, apply, replay
-from facilitation.view import snapshot, wire_event
+from facilitation.view import audience, snapshot, touched, wire_event
 
 from .store import CommandRecord, EventStore
 
 log = logging.getLogger("yoriai.hub")
+
+# Events after which a participant's connections need a fresh view.
+ROLE_CHANGES = frozenset({"CofacilitatorGranted", "CofacilitatorRevoked"})
+
+
+def encode(message: dict[str, Any]) -> str:
+    return json.dumps(message, ensure_ascii=False, separators=(",", ":"))
 
 Clock = Callable[[], float]
 
@@ -39,6 +47,8 @@ class Subscriber(Protocol):
     sent_seq: int
 
     def deliver(self, message: dict[str, Any]) -> None: ...
+
+    def deliver_text(self, text: str) -> None: ...
 
     def drop(self, code: int, reason: str) -> None: ...
 
@@ -77,42 +87,62 @@ class Room:
             return None
         return [e for e in self.log if seq < e.seq <= self.durable_seq]
 
-    def subscribe(self, sub: Subscriber, resume_epoch: str | None, last_seq: int | None) -> None:
+    def subscribe(self, sub: Subscriber, resume_epoch: str | None, last_seq: int | None,
+                  now: float) -> None:
         """Register ``sub`` and send it what it needs to be current, atomically: nothing
         can be broadcast between the read and the registration."""
         missed = None
         if resume_epoch == self.epoch and last_seq is not None:
             missed = self.events_since(last_seq)
-        welcome = {"type": "welcome", "epoch": self.epoch, "role": sub.actor.role.value,
-                   "participant_id": sub.actor.participant_id}
-        sub.deliver(welcome)
+        sub.deliver({"type": "welcome", "epoch": self.epoch, "role": sub.actor.role.value,
+                     "participant_id": sub.actor.participant_id, "now": now})
         if missed is None:
             sub.deliver({"type": "snapshot", "seq": self.state.seq,
                          "state": snapshot(self.state, sub.actor)})
             sub.sent_seq = self.state.seq
         else:
             sub.sent_seq = last_seq or 0
-            self._send_events(sub, missed)
+            for e in missed:
+                msg = wire_event(e, self.state, sub.actor)
+                sub.sent_seq = e.seq
+                if msg is not None:
+                    sub.deliver(msg)
             sub.deliver({"type": "synced", "seq": sub.sent_seq})
         self.subscribers.add(sub)
 
-    def _send_events(self, sub: Subscriber, events: Iterable[Event]) -> None:
-        for e in events:
-            if e.seq <= sub.sent_seq:
-                continue  # already in the snapshot it was sent
-            msg = wire_event(e, self.state, sub.actor)
-            sub.sent_seq = e.seq
-            if msg is not None:
-                sub.deliver(msg)
-
-    def publish_durable(self, up_to: int) -> None:
-        """Broadcast every applied event up to ``up_to`` not yet broadcast, in order."""
+    def publish_durable(self, up_to: int, now: float) -> None:
+        """Broadcast every applied event up to ``up_to`` not yet broadcast, in order. Each
+        message is built and encoded once per audience (see ``view.audience``), not once
+        per phone: a post in a room of 500 is a handful of encodings."""
         if up_to <= self.durable_seq:
             return
         fresh = [e for e in self.log if self.durable_seq < e.seq <= up_to]
         self.durable_seq = up_to
+        for e in fresh:
+            touch = touched(e)
+            encoded: dict[tuple[Any, ...], str | None] = {}
+            for sub in list(self.subscribers):
+                if e.seq <= sub.sent_seq:
+                    continue  # already in the snapshot it was sent
+                sub.sent_seq = e.seq
+                key = audience(e, self.state, sub.actor, touch)
+                if key not in encoded:
+                    msg = wire_event(e, self.state, sub.actor, touch)
+                    encoded[key] = None if msg is None else encode(msg)
+                text = encoded[key]
+                if text is not None:
+                    sub.deliver_text(text)
+            if e.type in ROLE_CHANGES:
+                self.refresh(e.data["participant_id"], now)
+
+    def refresh(self, participant_id: str, now: float) -> None:
+        """A participant's role changed (つむぎすと granted or revoked): what they may
+        see changed too, so their connections start over with a snapshot."""
         for sub in list(self.subscribers):
-            self._send_events(sub, fresh)
+            if sub.actor.participant_id == participant_id:
+                self.subscribers.discard(sub)
+                sub.actor = effective_actor(self.state, sub.actor)
+                self.subscribe(sub, None, None, now)
 
 
 # Codes are typed by hand from the projector: no 0/o, 1/l/i to confuse.
@@ -219,7 +249,7 @@ class Hub:
         finally:
             room.inflight.pop(key, None)
         room.commands[key] = ack
-        room.publish_durable(ack.seq)
+        room.publish_durable(ack.seq, self.clock())
         fut.set_result(ack)
         return ack
 

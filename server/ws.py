@@ -15,6 +15,7 @@ from typing import Any
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from facilitation import limits
+from facilitation.commands import effective_actor
 from facilitation.errors import Refusal
 from facilitation.model import FACILITATOR, Actor, Role
 
@@ -100,7 +101,7 @@ async def endpoint(ws: WebSocket) -> None:
         last_seq = hello.get("last_seq")
         if not isinstance(last_seq, int) or isinstance(last_seq, bool) or last_seq < 0:
             last_seq = None
-        room.subscribe(conn, epoch, last_seq)
+        room.subscribe(conn, epoch, last_seq, ctx.clock())
         await serve_commands(ctx, room, conn, lang)
     except WebSocketDisconnect:
         pass
@@ -124,7 +125,7 @@ def authenticate(ctx: AppContext, room: Room, hello: dict[str, Any], conn: Conne
     elif "token" in hello:
         pid = ctx.secrets.participant_of(room.code, hello["token"])
         if pid is not None and pid in room.state.participants:
-            return Actor(Role.PARTICIPANT, pid)
+            return effective_actor(room.state, Actor(Role.PARTICIPANT, pid))
         # Forged, or from another workshop or data folder: the phone forgets it and
         # offers to join again.
         conn.deliver(error_message("bad_token", lang))
@@ -175,7 +176,7 @@ async def serve_commands(ctx: AppContext, room: Room, conn: Connection, lang: st
             # The connection now speaks for the new participant: start it afresh.
             room.subscribers.discard(conn)
             conn.actor = Actor(Role.PARTICIPANT, result["participant_id"])
-            room.subscribe(conn, None, None)
+            room.subscribe(conn, None, None, ctx.clock())
 
 
 async def receive_text_or_error(conn: Connection, lang: str) -> str | None:

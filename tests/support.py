@@ -11,7 +11,6 @@ import socket
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -22,6 +21,7 @@ from server.context import DB_FILE, AppContext, Settings
 from server.hub import Hub
 from server.runner import uvicorn_server
 from server.store import EventStore
+from tests.board import ClientView
 
 
 def free_port() -> int:
@@ -109,43 +109,62 @@ def _run_in_thread(factory: Any) -> Any:
 _ids = itertools.count(1)
 
 
-@dataclass
 class Board:
-    """The client-side model, kept by the rule in docs/protocol.md: upsert on ``note``,
-    remove on ``note_id``; snapshot replaces everything."""
+    """What a client knows, kept as the browser keeps it (see tests/board.py)."""
 
-    seq: int = 0
-    epoch: str | None = None
-    role: str | None = None
-    participant_id: str | None = None
-    notes: dict[str, dict[str, Any]] = field(default_factory=dict)
-    participant_count: int = 0
-    workshop: dict[str, Any] = field(default_factory=dict)
+    def __init__(self) -> None:
+        self.seq = 0
+        self.epoch: str | None = None
+        self.role: str | None = None
+        self.participant_id: str | None = None
+        self.server_now = 0.0
+        self.view = ClientView()
+
+    @property
+    def notes(self) -> dict[str, dict[str, Any]]:
+        return self.view.items["notes"]
+
+    @property
+    def workshop(self) -> dict[str, Any]:
+        return self.view.workshop or {}
+
+    @property
+    def participant_count(self) -> int:
+        return int(self.workshop.get("participant_count", 0))
+
+    def items(self, kind: str) -> dict[str, dict[str, Any]]:
+        return self.view.items[kind]
+
+    @property
+    def me(self) -> dict[str, Any] | None:
+        return self.view.me
+
+    @property
+    def tallies(self) -> dict[str, int]:
+        return self.view.tallies
+
+    def mine(self, note_id: str) -> bool:
+        return self.me is not None and note_id in self.me["notes"]
 
     def on(self, msg: dict[str, Any]) -> None:
         t = msg["type"]
         if t == "welcome":
             self.epoch, self.role = msg["epoch"], msg["role"]
             self.participant_id = msg["participant_id"]
+            self.server_now = msg["now"]
         elif t == "snapshot":
-            state = msg["state"]
             self.seq = msg["seq"]
-            self.notes = {n["id"]: n for n in state["notes"]}
-            self.participant_count = state["participant_count"]
-            self.workshop = state["workshop"]
+            self.view.load(msg["state"])
         elif t == "synced":
             self.seq = max(self.seq, msg["seq"])
         elif t == "event":
             if msg["seq"] <= self.seq:
                 return
             self.seq = msg["seq"]
-            data = msg["data"]
-            if "note" in data:
-                self.notes[data["note"]["id"]] = data["note"]
-            elif "note_id" in data:
-                self.notes.pop(data["note_id"], None)
-            if "participant_count" in data:
-                self.participant_count = data["participant_count"]
+            self.view.patch(msg["data"])
+
+    def __repr__(self) -> str:
+        return f"Board(seq={self.seq}, role={self.role}, notes={list(self.notes.values())})"
 
 
 class Client:

@@ -29,7 +29,7 @@ async def test_two_phones_and_a_projector_see_each_others_notes(live: LiveServer
     for client in (a, b, screen):
         await client.wait_for(lambda board: {n["text"] for n in board.notes.values()} == texts)
     assert screen.board.participant_count == 2
-    mine = {n["text"]: n["mine"] for n in a.board.notes.values()}
+    mine = {n["text"]: a.board.mine(n["id"]) for n in a.board.notes.values()}
     assert mine == {"川沿いの桜並木": True, "空き家が増えた": False}
     for c in (a, b, screen):
         await c.close()

@@ -1,0 +1,110 @@
+"""Step 1 (確かめてみよう): sticky notes — 魅力, 課題, 思い — and their moderation."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from . import limits
+from .commands import MODERATORS, PARTICIPANTS, PEOPLE, Draft, clean_text, command, me, ref
+from .errors import Refusal
+from .model import Actor, Event, Note, NoteKind, WorkshopState, applies
+
+
+def note_kind(args: Mapping[str, Any]) -> NoteKind:
+    try:
+        return NoteKind(str(args.get("kind")))
+    except ValueError:
+        raise Refusal("bad_note_kind") from None
+
+
+def note_text(args: Mapping[str, Any]) -> str:
+    return clean_text(args, "text", limits.NOTE_MAX_CHARS, empty_code="empty_note",
+                      long_code="note_too_long")
+
+
+def own_note(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> str:
+    note_id = ref(args, "note_id", state.notes, "unknown_note")
+    if state.notes[note_id].author != actor.participant_id and not actor.privileged:
+        raise Refusal("not_your_note")
+    return note_id
+
+
+@command("post_note", PARTICIPANTS, gated=True)
+def post_note(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
+    author = me(state, actor)
+    kind, text = note_kind(args), note_text(args)
+    if len(state.notes) >= limits.NOTES_MAX:
+        raise Refusal("too_many", what="notes", max=limits.NOTES_MAX)
+    return [("NotePosted", {"note_id": state.next_id("n"), "author": author,
+                            "kind": kind.value, "text": text, "step": state.step,
+                            "private": state.settings.private_notes,
+                            "by_proxy": actor.on_behalf})]
+
+
+@command("edit_note", PEOPLE, gated=True)
+def edit_note(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
+    note_id = own_note(state, actor, args)
+    kind = note_kind(args) if "kind" in args else state.notes[note_id].kind
+    return [("NoteEdited", {"note_id": note_id, "text": note_text(args), "kind": kind.value})]
+
+
+@command("delete_note", PARTICIPANTS, gated=True)
+def delete_note(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
+    note_id = ref(args, "note_id", state.notes, "unknown_note")
+    if state.notes[note_id].author != actor.participant_id:
+        # Moderators hide, they do not delete: a hidden note can be brought back.
+        raise Refusal("not_your_note")
+    return [("NoteDeleted", {"note_id": note_id})]
+
+
+@command("hide_note", MODERATORS)
+def hide_note(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
+    note_id = ref(args, "note_id", state.notes, "unknown_note")
+    return [] if state.notes[note_id].hidden else [("NoteHidden", {"note_id": note_id})]
+
+
+@command("unhide_note", MODERATORS)
+def unhide_note(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
+    note_id = ref(args, "note_id", state.notes, "unknown_note")
+    return [("NoteUnhidden", {"note_id": note_id})] if state.notes[note_id].hidden else []
+
+
+@applies("NotePosted")
+def _posted(state: WorkshopState, e: Event) -> None:
+    d = e.data
+    state.notes[d["note_id"]] = Note(
+        id=d["note_id"], author=d["author"], kind=NoteKind(d["kind"]), text=d["text"],
+        step=d["step"], posted_at=e.at, private=bool(d.get("private", False)),
+        meeting=state.meeting, by_proxy=bool(d.get("by_proxy", False)),
+    )
+    state.count_made("n")
+
+
+@applies("NoteEdited")
+def _edited(state: WorkshopState, e: Event) -> None:
+    note = state.notes[e.data["note_id"]]
+    note.text = e.data["text"]
+    note.kind = NoteKind(e.data["kind"])
+    note.edited = True
+
+
+@applies("NoteDeleted")
+def _deleted(state: WorkshopState, e: Event) -> None:
+    note = state.notes.pop(e.data["note_id"])
+    if note.theme is not None and note.theme in state.themes:
+        state.themes[note.theme].notes.remove(note.id)
+    for votes in state.votes.values():
+        votes.pop(note.id, None)  # 共感 given to a removed note goes back to its giver
+    if state.focus == {"kind": "note", "id": note.id}:
+        state.focus = None
+
+
+@applies("NoteHidden")
+def _hidden(state: WorkshopState, e: Event) -> None:
+    state.notes[e.data["note_id"]].hidden = True
+
+
+@applies("NoteUnhidden")
+def _unhidden(state: WorkshopState, e: Event) -> None:
+    state.notes[e.data["note_id"]].hidden = False

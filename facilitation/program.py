@@ -1,0 +1,133 @@
+"""Programs: the steps a workshop walks through, as data.
+
+A program lists its steps; each step has a label, a prompt for participants (Japanese and
+English) and the participant actions it opens. The default is the five steps of
+住民主体のまちづくり from 秋田市市民協働指針 (``programs/machizukuri.json``); a centre can copy
+and edit it (a one-hour review meeting that only runs step 5, say).
+
+:func:`parse_program` turns a file's text into a :class:`Program` or raises
+:class:`ProgramError` naming the line or key that is wrong. A workshop keeps its program in
+its first event, so replaying, exporting and importing never depend on the file again.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+# Participant actions a step may open. Everything else participants do (join, look) is
+# always open; facilitators are never held back by a step.
+ACTIONS: frozenset[str] = frozenset({
+    "post_note", "edit_note", "delete_note",
+    "cast_vote", "retract_vote", "join_theme", "leave_theme",
+    "write_proposal", "cast_priority", "retract_priority",
+    "volunteer", "withdraw",
+    "post_review", "edit_review", "delete_review", "set_action_status",
+})
+LANGS = ("ja", "en")
+MAX_STEPS = 12
+
+
+class ProgramError(ValueError):
+    """A program file that cannot be used; the message names where it is wrong."""
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    label: dict[str, str]
+    subtitle: dict[str, str]
+    prompt: dict[str, str]
+    opens: frozenset[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "label": self.label, "subtitle": self.subtitle,
+                "prompt": self.prompt, "opens": sorted(self.opens)}
+
+
+@dataclass(frozen=True)
+class Program:
+    id: str
+    title: dict[str, str]
+    steps: tuple[Step, ...]
+
+    def step(self, step_id: str) -> Step | None:
+        return next((s for s in self.steps if s.id == step_id), None)
+
+    def index(self, step_id: str) -> int:
+        return next((i for i, s in enumerate(self.steps) if s.id == step_id), -1)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "steps": [s.to_dict() for s in self.steps]}
+
+
+def _texts(raw: Any, where: str, *, required: bool = True) -> dict[str, str]:
+    if raw is None and not required:
+        return {lang: "" for lang in LANGS}
+    if not isinstance(raw, dict):
+        raise ProgramError(f"{where}: expected an object with \"ja\" and \"en\" texts")
+    out = {}
+    for lang in LANGS:
+        text = raw.get(lang)
+        if not isinstance(text, str) or (required and not text.strip()):
+            raise ProgramError(f"{where}.{lang}: missing or not a text")
+        out[lang] = text
+    return out
+
+
+def program_from_dict(raw: Any) -> Program:
+    if not isinstance(raw, dict):
+        raise ProgramError("the program must be a JSON object")
+    unknown = set(raw) - {"id", "title", "steps", "about"}
+    if unknown:
+        raise ProgramError(f"unknown key {sorted(unknown)[0]!r} at the top level")
+    pid = raw.get("id")
+    if not isinstance(pid, str) or not pid:
+        raise ProgramError("id: missing or not a text")
+    steps_raw = raw.get("steps")
+    if not isinstance(steps_raw, list) or not 1 <= len(steps_raw) <= MAX_STEPS:
+        raise ProgramError(f"steps: expected a list of 1 to {MAX_STEPS} steps")
+    steps: list[Step] = []
+    for i, s in enumerate(steps_raw):
+        where = f"steps[{i}]"
+        if not isinstance(s, dict):
+            raise ProgramError(f"{where}: expected an object")
+        unknown = set(s) - {"id", "label", "subtitle", "prompt", "opens"}
+        if unknown:
+            raise ProgramError(f"{where}: unknown key {sorted(unknown)[0]!r}")
+        sid = s.get("id")
+        if not isinstance(sid, str) or not sid.isidentifier():
+            raise ProgramError(f"{where}.id: missing or not a simple name")
+        if any(st.id == sid for st in steps):
+            raise ProgramError(f"{where}.id: {sid!r} is used twice")
+        opens = s.get("opens", [])
+        if not isinstance(opens, list) or not all(isinstance(a, str) for a in opens):
+            raise ProgramError(f"{where}.opens: expected a list of action names")
+        for j, action in enumerate(opens):
+            if action not in ACTIONS:
+                raise ProgramError(f"{where}.opens[{j}]: unknown action {action!r} "
+                                   f"(known: {', '.join(sorted(ACTIONS))})")
+        steps.append(Step(id=sid, label=_texts(s.get("label"), f"{where}.label"),
+                          subtitle=_texts(s.get("subtitle"), f"{where}.subtitle",
+                                          required=False),
+                          prompt=_texts(s.get("prompt"), f"{where}.prompt"),
+                          opens=frozenset(opens)))
+    return Program(id=pid, title=_texts(raw.get("title"), "title"), steps=tuple(steps))
+
+
+def parse_program(text: str) -> Program:
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ProgramError(f"line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    return program_from_dict(raw)
+
+
+@cache
+def default_program() -> Program:
+    # A resource of this package, read once: part of the code, not the world outside.
+    text = resources.files(__package__).joinpath("programs/machizukuri.json").read_text("utf-8")
+    return parse_program(text)

@@ -1,0 +1,200 @@
+"""The facilitator's wheel: the workshop itself, its steps, the timer, the lock, the
+projector's focus, private notes and their reveal, and meetings across months."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from . import limits
+from .commands import (
+    FACILITATOR_ONLY,
+    MODERATORS,
+    Draft,
+    clean_text,
+    command,
+    flag,
+    iso_date,
+    ref,
+    whole_number,
+)
+from .errors import Refusal
+from .model import Actor, Event, Meeting, Timer, WorkshopState, applies
+from .program import ProgramError, default_program, program_from_dict
+
+
+@command("create_workshop", FACILITATOR_ONLY)
+def create_workshop(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
+    if state.exists:
+        raise Refusal("workshop_exists")
+    code = args.get("code")
+    if not isinstance(code, str) or not code.isalnum() or not 4 <= len(code) <= 16:
+        raise Refusal("bad_code")
+    title = clean_text(args, "title", limits.TITLE_MAX_CHARS, empty_code="empty_title",
+                       long_code="title_too_long")
+    center = clean_text(args, "center", limits.CENTER_MAX_CHARS, empty_code="empty_center",
+                        long_code="center_too_long", allow_empty=True)
+    raw_program = args.get("program")
+    try:
+        program = default_program() if raw_program is None else program_from_dict(raw_program)
+    except ProgramError as exc:
+        raise Refusal("bad_program", reason=str(exc)) from None
+    return [("WorkshopCreated", {"code": code, "title": title, "center": center,
+                                 "date": iso_date(args, "date"),
+                                 "program": program.to_dict()})]
+
+
+@command("set_step", FACILITATOR_ONLY)
+def set_step(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
+    """Go to any step: next, back, or a jump. The tool guides but never traps."""
+    step = args.get("step")
+    if not isinstance(step, str) or state.program.step(step) is None:
+        raise Refusal("unknown_step")
+    return [] if step == state.step else [("StepChanged", {"step": step})]
+
+
+@command("lock_board", MODERATORS)
+def lock_board(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
+    locked = flag(args, "locked")
+    return [] if locked == state.locked else [("BoardLocked" if locked else "BoardUnlocked", {})]
+
+
+@command("set_focus", MODERATORS)
+def set_focus(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
+    """Put one note or theme large on the projector, or (kind null) clear it."""
+    kind = args.get("kind")
+    if kind is None:
+        return [("FocusCleared", {})] if state.focus is not None else []
+    if kind == "note":
+        item = ref(args, "id", state.notes, "unknown_note")
+        if state.notes[item].hidden or state.notes[item].private:
+            raise Refusal("not_allowed", command="set_focus")
+    elif kind == "theme":
+        item = ref(args, "id", state.themes, "unknown_theme")
+    else:
+        raise Refusal("bad_value", field="kind")
+    return [("FocusSet", {"kind": kind, "id": item})]
+
+
+@command("start_timer", MODERATORS)
+def start_timer(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
+    """Start a countdown of ``seconds``, or resume a paused one (no ``seconds``)."""
+    if "seconds" in args:
+        seconds = whole_number(args, "seconds", 1, limits.TIMER_MAX_SECS)
+    elif state.timer.ends_at is None and state.timer.seconds > 0:
+        seconds = round(state.timer.seconds)
+    else:
+        raise Refusal("bad_number", field="seconds", low=1, high=limits.TIMER_MAX_SECS)
+    return [("TimerStarted", {"seconds": seconds})]
+
+
+@command("pause_timer", MODERATORS)
+def pause_timer(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
+    return [("TimerPaused", {})] if state.timer.ends_at is not None else []
+
+
+@command("extend_timer", MODERATORS)
+def extend_timer(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
+    """「あと1分」: add a minute, running or paused."""
+    return [("TimerExtended", {"seconds": limits.TIMER_EXTEND_SECS})]
+
+
+@command("set_private_notes", FACILITATOR_ONLY)
+def set_private_notes(state: WorkshopState, actor: Actor,
+                      args: Mapping[str, Any]) -> list[Draft]:
+    """Private until revealed: people write their own thoughts before seeing others'."""
+    private = flag(args, "private")
+    if private == state.settings.private_notes:
+        return []
+    return [("NotePrivacySet", {"private": private})]
+
+
+@command("reveal_notes", FACILITATOR_ONLY)
+def reveal_notes(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
+    if not any(n.private for n in state.notes.values()) and not state.settings.private_notes:
+        return []
+    return [("NotesRevealed", {})]
+
+
+@command("open_meeting", FACILITATOR_ONLY)
+def open_meeting(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
+    """Reopen the workshop on a later date: PDCA runs over months, and every event after
+    this one belongs to the new meeting."""
+    date = iso_date(args, "date", allow_empty=False)
+    return [("MeetingOpened", {"number": state.meeting + 1, "date": date})]
+
+
+@applies("WorkshopCreated")
+def _created(state: WorkshopState, e: Event) -> None:
+    d = e.data
+    state.code, state.title, state.center = d["code"], d["title"], d["center"]
+    state.date = d.get("date", "")
+    state.created_at = e.at
+    state.program = program_from_dict(d["program"]) if "program" in d else default_program()
+    state.step = state.program.steps[0].id
+    state.meetings = [Meeting(number=1, opened_at=e.at, date=state.date)]
+
+
+@applies("StepChanged")
+def _step(state: WorkshopState, e: Event) -> None:
+    state.step = e.data["step"]
+
+
+@applies("BoardLocked")
+def _locked(state: WorkshopState, e: Event) -> None:
+    state.locked = True
+
+
+@applies("BoardUnlocked")
+def _unlocked(state: WorkshopState, e: Event) -> None:
+    state.locked = False
+
+
+@applies("FocusSet")
+def _focus(state: WorkshopState, e: Event) -> None:
+    state.focus = {"kind": e.data["kind"], "id": e.data["id"]}
+
+
+@applies("FocusCleared")
+def _unfocus(state: WorkshopState, e: Event) -> None:
+    state.focus = None
+
+
+@applies("TimerStarted")
+def _timer_started(state: WorkshopState, e: Event) -> None:
+    seconds = float(e.data["seconds"])
+    state.timer = Timer(seconds=seconds, ends_at=e.at + seconds)
+
+
+@applies("TimerPaused")
+def _timer_paused(state: WorkshopState, e: Event) -> None:
+    state.timer = Timer(seconds=state.timer.remaining(e.at), ends_at=None)
+
+
+@applies("TimerExtended")
+def _timer_extended(state: WorkshopState, e: Event) -> None:
+    extra = float(e.data["seconds"])
+    t = state.timer
+    if t.ends_at is not None:
+        # A countdown that already reached zero starts again from now.
+        state.timer = Timer(seconds=t.seconds + extra, ends_at=max(t.ends_at, e.at) + extra)
+    else:
+        state.timer = Timer(seconds=t.seconds + extra, ends_at=None)
+
+
+@applies("NotePrivacySet")
+def _privacy(state: WorkshopState, e: Event) -> None:
+    state.settings.private_notes = bool(e.data["private"])
+
+
+@applies("NotesRevealed")
+def _revealed(state: WorkshopState, e: Event) -> None:
+    state.settings.private_notes = False
+    for note in state.notes.values():
+        note.private = False
+
+
+@applies("MeetingOpened")
+def _meeting(state: WorkshopState, e: Event) -> None:
+    state.meetings.append(Meeting(number=int(e.data["number"]), opened_at=e.at,
+                                  date=e.data["date"]))

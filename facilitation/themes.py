@@ -1,0 +1,158 @@
+"""Step 2 (仲間を増やそう): grouping notes into themes (輪), and joining the one you want
+to work on."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from . import limits
+from .commands import MODERATORS, PARTICIPANTS, Draft, clean_text, command, me, ref
+from .errors import Refusal
+from .model import Actor, Event, Proposal, Theme, WorkshopState, applies
+
+
+def theme_title(args: Mapping[str, Any]) -> str:
+    return clean_text(args, "title", limits.THEME_TITLE_MAX_CHARS, empty_code="empty_theme",
+                      long_code="theme_too_long")
+
+
+@command("create_theme", MODERATORS)
+def create_theme(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
+    title = theme_title(args)
+    if len(state.themes) >= limits.THEMES_MAX:
+        raise Refusal("too_many", what="themes", max=limits.THEMES_MAX)
+    theme_id = state.next_id("t")
+    drafts: list[Draft] = [("ThemeCreated", {"theme_id": theme_id, "title": title})]
+    # A theme is usually made by dropping a note on the empty area: take it along.
+    if args.get("note_id") is not None:
+        note_id = ref(args, "note_id", state.notes, "unknown_note")
+        drafts.append(("NoteGrouped", {"note_id": note_id, "theme_id": theme_id}))
+    return drafts
+
+
+@command("rename_theme", MODERATORS)
+def rename_theme(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
+    theme_id = ref(args, "theme_id", state.themes, "unknown_theme")
+    title = theme_title(args)
+    if state.themes[theme_id].title == title:
+        return []
+    return [("ThemeRenamed", {"theme_id": theme_id, "title": title})]
+
+
+@command("group_note", MODERATORS)
+def group_note(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
+    """Move a note into a theme, or (``theme_id`` null) back to the unsorted notes."""
+    note_id = ref(args, "note_id", state.notes, "unknown_note")
+    theme_id = args.get("theme_id")
+    if theme_id is not None:
+        theme_id = ref(args, "theme_id", state.themes, "unknown_theme")
+    if state.notes[note_id].theme == theme_id:
+        return []
+    return [("NoteGrouped", {"note_id": note_id, "theme_id": theme_id})]
+
+
+@command("merge_themes", MODERATORS)
+def merge_themes(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
+    """Two themes that say the same: the first goes into the second, notes, members,
+    proposal, priority and actions included."""
+    source = ref(args, "source", state.themes, "unknown_theme")
+    target = ref(args, "target", state.themes, "unknown_theme")
+    if source == target:
+        raise Refusal("same_theme")
+    return [("ThemesMerged", {"source": source, "target": target})]
+
+
+@command("delete_theme", MODERATORS)
+def delete_theme(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
+    theme_id = ref(args, "theme_id", state.themes, "unknown_theme")
+    proposal = state.proposals.get(theme_id)
+    if (proposal is not None and proposal.aim) or any(
+            a.theme == theme_id for a in state.actions.values()):
+        raise Refusal("theme_in_use")
+    return [("ThemeDeleted", {"theme_id": theme_id})]
+
+
+@command("join_theme", PARTICIPANTS, gated=True)
+def join_theme(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
+    pid = me(state, actor)
+    theme_id = ref(args, "theme_id", state.themes, "unknown_theme")
+    if pid in state.themes[theme_id].members:
+        return []
+    return [("ThemeJoined", {"theme_id": theme_id, "participant_id": pid})]
+
+
+@command("leave_theme", PARTICIPANTS, gated=True)
+def leave_theme(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
+    pid = me(state, actor)
+    theme_id = ref(args, "theme_id", state.themes, "unknown_theme")
+    if pid not in state.themes[theme_id].members:
+        return []
+    return [("ThemeLeft", {"theme_id": theme_id, "participant_id": pid})]
+
+
+@applies("ThemeCreated")
+def _created(state: WorkshopState, e: Event) -> None:
+    state.themes[e.data["theme_id"]] = Theme(id=e.data["theme_id"], title=e.data["title"])
+    state.count_made("t")
+
+
+@applies("ThemeRenamed")
+def _renamed(state: WorkshopState, e: Event) -> None:
+    state.themes[e.data["theme_id"]].title = e.data["title"]
+
+
+@applies("NoteGrouped")
+def _grouped(state: WorkshopState, e: Event) -> None:
+    note = state.notes[e.data["note_id"]]
+    if note.theme is not None:
+        state.themes[note.theme].notes.remove(note.id)
+    note.theme = e.data["theme_id"]
+    if note.theme is not None:
+        state.themes[note.theme].notes.append(note.id)
+
+
+@applies("ThemesMerged")
+def _merged(state: WorkshopState, e: Event) -> None:
+    source = state.themes.pop(e.data["source"])
+    target = state.themes[e.data["target"]]
+    for note_id in source.notes:
+        state.notes[note_id].theme = target.id
+        target.notes.append(note_id)
+    target.members.extend(m for m in source.members if m not in target.members)
+    old = state.proposals.pop(source.id, None)
+    if old is not None:
+        kept = state.proposals.get(target.id)
+        if kept is None or not kept.aim:
+            state.proposals[target.id] = Proposal(
+                theme=target.id, aim=old.aim, ideas=old.ideas, chosen=old.chosen,
+                priority=list(kept.priority if kept else []), edited_by=old.edited_by)
+            kept = state.proposals[target.id]
+        # Priority given to either stays, once per person.
+        kept.priority.extend(p for p in old.priority if p not in kept.priority)
+        kept.chosen = kept.chosen or old.chosen
+    for action in state.actions.values():
+        if action.theme == source.id:
+            action.theme = target.id
+    if state.focus == {"kind": "theme", "id": source.id}:
+        state.focus = {"kind": "theme", "id": target.id}
+
+
+@applies("ThemeDeleted")
+def _deleted(state: WorkshopState, e: Event) -> None:
+    theme = state.themes.pop(e.data["theme_id"])
+    for note_id in theme.notes:
+        state.notes[note_id].theme = None
+    state.proposals.pop(theme.id, None)
+    if state.focus == {"kind": "theme", "id": theme.id}:
+        state.focus = None
+
+
+@applies("ThemeJoined")
+def _joined(state: WorkshopState, e: Event) -> None:
+    state.themes[e.data["theme_id"]].members.append(e.data["participant_id"])
+
+
+@applies("ThemeLeft")
+def _left(state: WorkshopState, e: Event) -> None:
+    state.themes[e.data["theme_id"]].members.remove(e.data["participant_id"])

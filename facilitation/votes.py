@@ -1,0 +1,79 @@
+"""Step 2 (仲間を増やそう): 共感 votes, within each person's budget."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from . import limits
+from .commands import FACILITATOR_ONLY, PARTICIPANTS, Draft, command, flag, me, ref, whole_number
+from .errors import Refusal
+from .model import Actor, Event, WorkshopState, applies
+from .visibility import can_see_note
+
+
+@command("cast_vote", PARTICIPANTS, gated=True)
+def cast_vote(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
+    pid = me(state, actor)
+    note_id = ref(args, "note_id", state.notes, "unknown_note")
+    if not can_see_note(state, state.notes[note_id], actor):
+        raise Refusal("unknown_note")
+    mine = state.votes.get(pid, {})
+    if mine.get(note_id, 0) >= 1 and not state.settings.multi_vote:
+        raise Refusal("already_voted")
+    if state.votes_used(pid) >= state.settings.vote_budget:
+        raise Refusal("no_votes_left", budget=state.settings.vote_budget)
+    return [("VoteCast", {"participant_id": pid, "note_id": note_id})]
+
+
+@command("retract_vote", PARTICIPANTS, gated=True)
+def retract_vote(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
+    pid = me(state, actor)
+    note_id = args.get("note_id")
+    if not isinstance(note_id, str) or state.votes.get(pid, {}).get(note_id, 0) < 1:
+        raise Refusal("no_vote_to_retract")
+    return [("VoteRetracted", {"participant_id": pid, "note_id": note_id})]
+
+
+@command("set_vote_settings", FACILITATOR_ONLY)
+def set_vote_settings(state: WorkshopState, actor: Actor,
+                      args: Mapping[str, Any]) -> list[Draft]:
+    s = state.settings
+    budget = (whole_number(args, "vote_budget", 1, limits.VOTE_BUDGET_MAX)
+              if "vote_budget" in args else s.vote_budget)
+    multi = flag(args, "multi_vote") if "multi_vote" in args else s.multi_vote
+    visible = flag(args, "votes_visible") if "votes_visible" in args else s.votes_visible
+    used = max((sum(v.values()) for v in state.votes.values()), default=0)
+    used_priority = max((state.priority_used(p) for p in state.participants), default=0)
+    if budget < max(used, used_priority):
+        raise Refusal("budget_below_used", used=max(used, used_priority))
+    if not multi and any(n > 1 for v in state.votes.values() for n in v.values()):
+        raise Refusal("multi_votes_in_use")
+    if (budget, multi, visible) == (s.vote_budget, s.multi_vote, s.votes_visible):
+        return []
+    return [("VoteSettingsChanged", {"vote_budget": budget, "multi_vote": multi,
+                                     "votes_visible": visible})]
+
+
+@applies("VoteCast")
+def _cast(state: WorkshopState, e: Event) -> None:
+    mine = state.votes.setdefault(e.data["participant_id"], {})
+    mine[e.data["note_id"]] = mine.get(e.data["note_id"], 0) + 1
+
+
+@applies("VoteRetracted")
+def _retracted(state: WorkshopState, e: Event) -> None:
+    mine = state.votes[e.data["participant_id"]]
+    note_id = e.data["note_id"]
+    mine[note_id] -= 1
+    if mine[note_id] == 0:
+        del mine[note_id]
+    if not mine:
+        del state.votes[e.data["participant_id"]]
+
+
+@applies("VoteSettingsChanged")
+def _settings(state: WorkshopState, e: Event) -> None:
+    state.settings.vote_budget = int(e.data["vote_budget"])
+    state.settings.multi_vote = bool(e.data["multi_vote"])
+    state.settings.votes_visible = bool(e.data["votes_visible"])
