@@ -1,0 +1,208 @@
+"""Property: no sequence of commands from any roles breaks an invariant, replay equals the
+live state, and every viewer's patched view equals a fresh snapshot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from facilitation.commands import COMMANDS, decide
+from facilitation.errors import Refusal
+from facilitation.model import (
+    FACILITATOR,
+    PROJECTOR,
+    Actor,
+    Event,
+    Role,
+    WorkshopState,
+    apply,
+    replay,
+)
+from facilitation.view import snapshot, wire_event
+from tests.board import ClientView, normalised
+
+STEPS = ["confirm", "companions", "activity", "practice", "future"]
+
+# The arguments each command reads, so that generated commands often get past their checks.
+ARGS: dict[str, list[str]] = {
+    "post_note": ["kind", "text"], "edit_note": ["note_id", "text", "kind"],
+    "delete_note": ["note_id"], "hide_note": ["note_id"], "unhide_note": ["note_id"],
+    "join": ["name", "attribute", "show_name"], "add_proxy": ["name", "attribute"],
+    "grant_cofacilitator": ["participant_id"], "revoke_cofacilitator": ["participant_id"],
+    "cast_vote": ["note_id"], "retract_vote": ["note_id"],
+    "set_vote_settings": ["vote_budget", "multi_vote", "votes_visible"],
+    "create_theme": ["title", "note_id"], "rename_theme": ["theme_id", "title"],
+    "group_note": ["note_id", "theme_id"], "merge_themes": ["source", "target"],
+    "delete_theme": ["theme_id"], "join_theme": ["theme_id"], "leave_theme": ["theme_id"],
+    "write_proposal": ["theme_id", "aim", "ideas"], "choose_proposal": ["theme_id", "chosen"],
+    "cast_priority": ["theme_id"], "retract_priority": ["theme_id"],
+    "create_action": ["title", "theme_id"],
+    "update_action": ["action_id", "form", "partners", "first_step", "due", "title"],
+    "volunteer": ["action_id"], "withdraw": ["action_id"],
+    "set_lead": ["action_id", "participant_id"],
+    "set_action_status": ["action_id", "status", "record"],
+    "post_review": ["column", "text"], "edit_review": ["review_id", "text"],
+    "delete_review": ["review_id"], "set_step": ["step"], "lock_board": ["locked"],
+    "set_focus": ["kind", "id"], "start_timer": ["seconds"], "pause_timer": [],
+    "extend_timer": [], "set_private_notes": ["private"], "reveal_notes": [],
+    "open_meeting": ["date"],
+}
+IDS = {"note_id": "n", "theme_id": "t", "source": "t", "target": "t", "action_id": "a",
+       "review_id": "r", "participant_id": "p", "on_behalf_of": "p", "id": "n"}
+
+# Mostly good values, some bad: the bad ones must be refused without a trace.
+texts = st.sampled_from(["雪かき", "公園がほしい", "空き家", "<img src=x onerror=alert(1)>",
+                         "\u202eevil", "", "  ", "あ" * 300])
+values: dict[str, st.SearchStrategy[Any]] = {
+    "kind": st.sampled_from(["charm", "issue", "wish", "charm", "bogus", None, "note", "theme"]),
+    "text": texts, "title": texts, "aim": texts, "name": texts, "first_step": texts,
+    "record": texts,
+    "attribute": st.sampled_from(["住民", "企業", "住民", "宇宙人"]),
+    "show_name": st.booleans(),
+    "step": st.sampled_from([*STEPS, "nope"]),
+    "seconds": st.sampled_from([60, 300, 0, -5, 99999]),
+    "vote_budget": st.sampled_from([1, 3, 5, 0, 12]),
+    "multi_vote": st.booleans(), "votes_visible": st.booleans(), "locked": st.booleans(),
+    "private": st.booleans(), "chosen": st.booleans(),
+    "column": st.sampled_from(["keep", "change", "x"]),
+    "status": st.sampled_from(["not_started", "under_way", "done", "paused", "lost"]),
+    "form": st.sampled_from(["citizen_only", "partnership", "city_led", "x"]),
+    "partners": st.lists(st.sampled_from(["町内会", "市", "NPO", ""]), max_size=3),
+    "ideas": st.lists(texts, max_size=3),
+    "due": st.sampled_from(["", "2027-01-10", "x"]),
+    "date": st.sampled_from(["2027-01-10", "bad"]),
+}
+for key, prefix in IDS.items():
+    values[key] = st.one_of(st.integers(1, 4).map(lambda i, p=prefix: f"{p}{i}"), st.none())
+
+
+# Commands that make things come up more often, so later commands have something to use.
+NAMES = sorted(ARGS) + ["post_note", "create_theme", "group_note", "create_action",
+                        "write_proposal", "join_theme", "cast_vote", "volunteer",
+                        "set_step"] * 3
+EVERYONE = ["facilitator", "p1", "p2", "p3", "projector"]
+
+
+def fitting(name: str) -> list[str]:
+    """Senders whose role the command accepts."""
+    roles = COMMANDS[name].roles
+    out = [w for w in EVERYONE if actor_for(w).role in roles]
+    return out or EVERYONE
+
+
+@st.composite
+def command(draw: st.DrawFn) -> tuple[str, str, dict[str, Any]]:
+    name = draw(st.sampled_from(NAMES))
+    # Mostly someone allowed to send it; sometimes anyone, to test the refusals.
+    who = draw(st.sampled_from(fitting(name) if draw(st.integers(0, 5)) else EVERYONE))
+    args = {k: draw(values[k]) for k in ARGS[name]}
+    if who == "facilitator" and draw(st.integers(0, 4)) == 0:
+        args["on_behalf_of"] = draw(values["on_behalf_of"])  # 代理入力, sometimes wrongly
+    return name, who, args
+
+
+def actor_for(who: str) -> Actor:
+    if who == "facilitator":
+        return FACILITATOR
+    if who == "projector":
+        return PROJECTOR
+    return Actor(Role.PARTICIPANT, who)
+
+
+def check_invariants(state: WorkshopState) -> None:
+    budget = state.settings.vote_budget
+    for pid, votes in state.votes.items():
+        assert pid in state.participants
+        assert sum(votes.values()) <= budget
+        assert all(n >= 1 for n in votes.values())
+        assert all(note in state.notes for note in votes)
+        if not state.settings.multi_vote:
+            assert all(n == 1 for n in votes.values())
+    for pid in state.participants:
+        assert state.priority_used(pid) <= budget
+    seen: set[str] = set()
+    for theme in state.themes.values():
+        assert len(theme.notes) == len(set(theme.notes))
+        for note in theme.notes:
+            assert state.notes[note].theme == theme.id
+            assert note not in seen
+            seen.add(note)
+        assert set(theme.members) <= set(state.participants)
+        assert len(theme.members) == len(set(theme.members))
+    for note in state.notes.values():
+        assert note.theme is None or note.id in state.themes[note.theme].notes
+        assert note.author in state.participants
+    for theme_id, proposal in state.proposals.items():
+        assert theme_id in state.themes
+        assert len(proposal.priority) == len(set(proposal.priority))
+    for action in state.actions.values():
+        assert set(action.volunteers) <= set(state.participants)
+        assert action.lead is None or action.lead in action.volunteers
+        assert action.theme is None or action.theme in state.themes
+    assert set(state.cofacilitators) <= set(state.participants)
+    assert state.program.step(state.step) is not None
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(command(), min_size=30, max_size=90))
+def test_random_commands_keep_every_invariant(script: list[tuple[str, str, dict[str, Any]]]
+                                              ) -> None:
+    state = WorkshopState()
+    log: list[Event] = []
+    now = 1_000.0
+    for e in decide(state, FACILITATOR, "create_workshop",
+                    {"code": "prop1", "title": "性質テスト"}, now):
+        apply(state, e)
+        log.append(e)
+    # A few people, one of them without a phone, so that commands have someone to act.
+    for args in ({"name": "A", "attribute": "住民"}, {"name": "B", "attribute": "企業"}):
+        for e in decide(state, PROJECTOR, "join", args, now):
+            apply(state, e)
+            log.append(e)
+    # ... and something on the board for votes, themes and roles to act on.
+    p1, p2 = Actor(Role.PARTICIPANT, "p1"), Actor(Role.PARTICIPANT, "p2")
+    for actor, name, args in [
+            (FACILITATOR, "add_proxy", {"name": "C", "attribute": "住民"}),
+            (p1, "post_note", {"kind": "wish", "text": "公園"}),
+            (p2, "post_note", {"kind": "issue", "text": "雪"}),
+            (p1, "post_note", {"kind": "charm", "text": "桜"}),
+            (FACILITATOR, "create_theme", {"title": "遊び場", "note_id": "n1"}),
+            (FACILITATOR, "create_action", {"title": "雪寄せ"}),
+            (FACILITATOR, "set_step", {"step": "companions"})]:
+        for e in decide(state, actor, name, args, now):
+            apply(state, e)
+            log.append(e)
+
+    viewers = [FACILITATOR, PROJECTOR, Actor(Role.PARTICIPANT, "p1"),
+               Actor(Role.PARTICIPANT, "p2")]
+    clients = {v: ClientView() for v in viewers}
+    for v, c in clients.items():
+        c.load(snapshot(state, v))
+
+    for name, who, args in script:
+        now += 1.0
+        before = state.copy()
+        try:
+            events = decide(state, actor_for(who), name, args, now)
+        except Refusal:
+            assert state == before
+            continue
+        assert state == before
+        for e in events:
+            apply(state, e)
+            log.append(e)
+            for v, c in clients.items():
+                # The viewer's role may have changed (つむぎすと): the hub resubscribes.
+                msg = wire_event(e, state, v)
+                if msg is not None:
+                    c.patch(msg["data"])
+            if e.type in ("CofacilitatorGranted", "CofacilitatorRevoked"):
+                for v, c in clients.items():
+                    c.load(snapshot(state, v))
+        check_invariants(state)
+
+    assert replay(log) == state
+    for v, c in clients.items():
+        assert c.as_state() == normalised(snapshot(state, v)), v
