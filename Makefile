@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 	touch $@
 
 run: $(STAMP)
+	$(BIN)/yoriai demo --if-empty --data $(DATA)
 	$(BIN)/yoriai serve --data $(DATA)
 
 test: $(STAMP)

@@ -44,8 +44,9 @@ class Step:
     opens: frozenset[str]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "label": self.label, "subtitle": self.subtitle,
-                "prompt": self.prompt, "opens": sorted(self.opens)}
+        # Copies: the default program is shared, and callers may edit what they get.
+        return {"id": self.id, "label": dict(self.label), "subtitle": dict(self.subtitle),
+                "prompt": dict(self.prompt), "opens": sorted(self.opens)}
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,8 @@ class Program:
         return next((i for i, s in enumerate(self.steps) if s.id == step_id), -1)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "steps": [s.to_dict() for s in self.steps]}
+        return {"id": self.id, "title": dict(self.title),
+                "steps": [s.to_dict() for s in self.steps]}
 
 
 def _texts(raw: Any, where: str, *, required: bool = True) -> dict[str, str]:

@@ -14,17 +14,22 @@ import errno
 import os
 import socket
 import sys
+import time
 import webbrowser
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 from facilitation.errors import Refusal
+from facilitation.program import ProgramError, parse_program
 
 from .context import DB_FILE, AppContext, Settings
+from .hub import Hub
 from .i18n import error_text
 from .store import EventStore, StoreError
 
 DEFAULT_DATA = "yoriai-data"
+T = TypeVar("T")
 
 
 class CliError(Exception):
@@ -115,36 +120,63 @@ def print_banner(ctx: AppContext, args: argparse.Namespace) -> None:
 
 
 async def _latest(ctx: AppContext) -> tuple[str, str] | None:
-    store = EventStore(ctx.settings.data_dir / DB_FILE)
-    await store.open()
-    try:
-        workshops = await store.workshops()
-    finally:
-        await store.close()
+    workshops = await with_hub(ctx.settings.data_dir, lambda hub: hub.store.workshops())
     return (workshops[0].code, workshops[0].title) if workshops else None
 
 
-def cmd_new(args: argparse.Namespace) -> int:
-    from .hub import Hub
-
-    path = data_dir(args.data)
-
-    async def create() -> str:
-        store = EventStore(path / DB_FILE)
-        await store.open()
-        try:
-            import time
-
-            return await Hub(store, time.time).create_workshop(args.title, args.center or "")
-        finally:
-            await store.close()
-
+async def with_hub(path: Path, work: Callable[[Hub], Awaitable[T]]) -> T:
+    """Run ``work`` against the store in ``path``, beside any running server."""
+    store = EventStore(path / DB_FILE)
+    await store.open()
     try:
-        code = asyncio.run(create())
+        return await work(Hub(store, time.time))
+    finally:
+        await store.close()
+
+
+def read_program(raw: str | None) -> dict[str, Any] | None:
+    if raw is None:
+        return None
+    try:
+        text = Path(raw).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"cannot read the program file {raw}: {exc}") from exc
+    try:
+        return parse_program(text).to_dict()
+    except ProgramError as exc:
+        raise CliError(f"the program file {raw} is not usable: {exc}") from exc
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    path = data_dir(args.data)
+    program = read_program(args.program)
+    try:
+        code = asyncio.run(with_hub(path, lambda hub: hub.create_workshop(
+            args.title, args.center or "", date=args.date or "", program=program)))
     except Refusal as exc:
         raise CliError(error_text(exc.code, "en", **exc.params)) from exc
     print(f"Created 「{args.title}」. Participants join at:")
     print(f"/w/{code}")
+    print(code)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import create_demo
+
+    path = data_dir(args.data)
+
+    async def make(hub: Hub) -> str | None:
+        if args.if_empty and await hub.store.workshops():
+            return None
+        return await create_demo(hub)
+
+    code = asyncio.run(with_hub(path, make))
+    if code is None:
+        print("There are workshops already; no demo made.")
+        return 0
+    print("Created a demo workshop (a whole five-step evening). Open it at:")
+    print(f"/w/{code}/facilitate")
     print(code)
     return 0
 
@@ -166,8 +198,16 @@ def parser() -> argparse.ArgumentParser:
     new = sub.add_parser("new", help="create a workshop and print its code")
     new.add_argument("title")
     new.add_argument("--center", default="", help="市民サービスセンター or other venue")
+    new.add_argument("--date", default="", help="meeting date YYYY-MM-DD (default: today)")
+    new.add_argument("--program", help="a program file (JSON) instead of the five steps")
     new.add_argument("--data", default=default_data)
     new.set_defaults(run=cmd_new)
+
+    demo = sub.add_parser("demo", help="create a demo workshop from a sample evening")
+    demo.add_argument("--data", default=default_data)
+    demo.add_argument("--if-empty", action="store_true",
+                      help="only when the data folder has no workshop yet")
+    demo.set_defaults(run=cmd_demo)
     return p
 
 

@@ -13,6 +13,7 @@ restart, seqs past the last commit may have been seen by a client and then lost)
 from __future__ import annotations
 
 import asyncio
+import datetime
 import json
 import logging
 import secrets
@@ -150,6 +151,11 @@ CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 CODE_LENGTH = 6
 
 
+def local_date(now: float) -> str:
+    """Today on the laptop's own calendar: the date people will remember the meeting by."""
+    return datetime.datetime.fromtimestamp(now).date().isoformat()
+
+
 def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
@@ -191,13 +197,18 @@ class Hub:
         finally:
             del self._loading[code]
 
-    async def create_workshop(self, title: str, center: str, code: str | None = None) -> str:
+    async def create_workshop(self, title: str, center: str, *, date: str = "",
+                              program: dict[str, Any] | None = None,
+                              code: str | None = None) -> str:
         """Record a new workshop (it is loaded on first use) and return its code."""
         code = code or new_code()
         while await self.store.exists(code):
             code = new_code()
-        events = decide(WorkshopState(), FACILITATOR, "create_workshop",
-                        {"code": code, "title": title, "center": center}, self.clock())
+        args: dict[str, Any] = {"code": code, "title": title, "center": center,
+                                "date": date or local_date(self.clock())}
+        if program is not None:
+            args["program"] = program
+        events = decide(WorkshopState(), FACILITATOR, "create_workshop", args, self.clock())
         await self.store.append(code, events)
         return code
 

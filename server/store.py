@@ -66,6 +66,9 @@ class WorkshopSummary:
     code: str
     title: str
     center: str
+    date: str  # of its latest meeting
+    step: str
+    meetings: int
     created_at: float
     last_seq: int
     updated_at: float
@@ -151,11 +154,26 @@ class EventStore:
         """
         async with self.db.execute(sql) as cur:
             rows = await cur.fetchall()
+        # SQLite returns the other columns of the row that holds MAX(seq): the latest step
+        # and the latest meeting of each workshop, without replaying anything.
+        latest: dict[tuple[str, str], dict[str, Any]] = {}
+        async with self.db.execute(
+            "SELECT workshop, type, data, MAX(seq) FROM events "
+            "WHERE type IN ('StepChanged', 'MeetingOpened') GROUP BY workshop, type"
+        ) as cur:
+            async for workshop, kind, data, _ in cur:
+                latest[(workshop, kind)] = json.loads(data)
         out = []
         for code, data, at, last_seq, updated_at in rows:
             d = json.loads(data)
-            out.append(WorkshopSummary(code, d.get("title", ""), d.get("center", ""), at,
-                                       last_seq, updated_at))
+            first_step = (d.get("program") or {}).get("steps", [{"id": "confirm"}])[0]["id"]
+            step = latest.get((code, "StepChanged"), {}).get("step", first_step)
+            meeting = latest.get((code, "MeetingOpened"))
+            out.append(WorkshopSummary(
+                code=code, title=d.get("title", ""), center=d.get("center", ""),
+                date=meeting["date"] if meeting else d.get("date", ""), step=step,
+                meetings=int(meeting["number"]) if meeting else 1, created_at=at,
+                last_seq=last_seq, updated_at=updated_at))
         return out
 
     # --- writing -----------------------------------------------------------------------

@@ -96,3 +96,44 @@ async def test_ctrl_c_with_phones_connected_stops_cleanly(tmp_path: Path) -> Non
             await p.close()
     finally:
         server.stop()
+
+
+def test_new_with_a_bad_program_names_the_key(tmp_path: Path) -> None:
+    program = tmp_path / "review.json"
+    program.write_text('{"id": "r", "title": {"ja": "振り返り", "en": "Review"},\n'
+                       ' "steps": [{"id": "future", "label": {"ja": "a", "en": "b"},\n'
+                       '   "prompt": {"ja": "a", "en": "b"}, "opens": ["dance"]}]}')
+    result = yoriai("new", "振り返りの会", "--program", str(program), "--data", str(tmp_path))
+    assert result.returncode == 2
+    assert "steps[0].opens[0]: unknown action 'dance'" in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    program.write_text(program.read_text().replace('"dance"', '"post_review"'))
+    result = yoriai("new", "振り返りの会", "--program", str(program), "--date", "2027-02-01",
+                    "--data", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+
+
+async def test_demo_replays_a_whole_evening_once(tmp_path: Path) -> None:
+    made = yoriai("demo", "--if-empty", "--data", str(tmp_path))
+    assert made.returncode == 0, made.stderr
+    code = made.stdout.split()[-1]
+    again = yoriai("demo", "--if-empty", "--data", str(tmp_path))
+    assert again.returncode == 0 and "no demo made" in again.stdout
+
+    async def check() -> None:
+        server = ServerProcess(tmp_path).start()
+
+        class Addr:
+            ws_url = server.ws_url
+
+        try:
+            console = await Client(Addr(), code, key=server.key).connect()  # type: ignore[arg-type]
+            assert len(console.board.notes) == 120
+            assert len(console.board.items("actions")) == 10
+            assert console.board.participant_count == 30
+            assert console.board.workshop["step"] == "practice"
+            await console.close()
+        finally:
+            server.stop()
+
+    await check()
