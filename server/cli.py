@@ -26,6 +26,7 @@ from facilitation.program import ProgramError, parse_program
 from .context import DB_FILE, AppContext, Settings
 from .hub import Hub
 from .i18n import error_text
+from .runner import listening_socket
 from .store import EventStore, StoreError
 
 DEFAULT_DATA = "yoriai-data"
@@ -50,22 +51,15 @@ def data_dir(raw: str) -> Path:
 
 def bind(host: str, port: int) -> socket.socket:
     """Bind the listening socket ourselves so that a busy port is a clear message."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        sock.bind((host, port))
+        return listening_socket(host, port)
     except OSError as exc:
-        sock.close()
         if exc.errno == errno.EADDRINUSE:
             raise CliError(f"port {port} is already in use (is Yoriai already running?); "
                            f"try --port {port + 1}") from exc
         if exc.errno == errno.EACCES:
             raise CliError(f"port {port} is blocked for this user; try --port 8000") from exc
         raise CliError(f"cannot listen on {host}:{port} ({exc.strerror})") from exc
-    sock.listen(2048)
-    sock.set_inheritable(True)
-    return sock
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import uvicorn
 from starlette.applications import Starlette
 
@@ -21,3 +23,22 @@ def uvicorn_server(app: Starlette, log_level: str = "warning") -> uvicorn.Server
         lifespan="on",
     )
     return uvicorn.Server(config)
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A bound, listening TCP socket. Made here rather than by uvicorn so that the CLI can
+    say plainly when the port is taken. ``IPPROTO_TCP`` must be explicit: asyncio turns on
+    TCP_NODELAY only for sockets whose protocol says TCP, and without it an ack written
+    right after an event waits ~40 ms for the peer's delayed ACK (Nagle)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.bind((host, port))
+        sock.listen(2048)  # a room of phones arrives at once when the QR code goes up
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock

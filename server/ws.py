@@ -19,7 +19,7 @@ from facilitation.commands import effective_actor
 from facilitation.errors import Refusal
 from facilitation.model import FACILITATOR, Actor, Role
 
-from .connection import CLOSE_POLICY, CLOSE_SERVER_ERROR, Connection
+from .connection import CLOSE_POLICY, CLOSE_SERVER_ERROR, Connection, TokenBucket
 from .context import AppContext
 from .hub import Room, ServerFault
 from .i18n import LANGUAGES, error_text
@@ -97,6 +97,9 @@ async def endpoint(ws: WebSocket) -> None:
             conn.drop(CLOSE_UNKNOWN_WORKSHOP, "unknown workshop")
             return
         conn.actor = authenticate(ctx, room, hello, conn, lang)
+        if conn.actor.role is Role.FACILITATOR:
+            conn.bucket = TokenBucket(limits.FACILITATOR_RATE_PER_SEC,
+                                      limits.FACILITATOR_RATE_BURST, ctx.clock())
         epoch = hello.get("epoch") if isinstance(hello.get("epoch"), str) else None
         last_seq = hello.get("last_seq")
         if not isinstance(last_seq, int) or isinstance(last_seq, bool) or last_seq < 0:

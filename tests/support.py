@@ -19,7 +19,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from server.app import create_app
 from server.context import DB_FILE, AppContext, Settings
 from server.hub import Hub
-from server.runner import uvicorn_server
+from server.runner import listening_socket, uvicorn_server
 from server.store import EventStore
 from tests.board import ClientView
 
@@ -42,9 +42,7 @@ class LiveServer:
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
-        sock = socket.socket()
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", self.port))
+        sock = listening_socket("127.0.0.1", self.port)
         asyncio.run(self.server.serve(sockets=[sock]))
 
     def start(self) -> LiveServer:
