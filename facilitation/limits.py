@@ -34,6 +34,10 @@ COMMAND_ID_MAX_CHARS = 64
 # posting at once, twice over.
 OUTBOX_MAX_MESSAGES = 512
 
+# A connection being closed gets this long to send what it has queued and its close frame;
+# a phone that does not read by then is cut off (it resyncs when it wakes).
+DROP_GRACE_SECS = 5.0
+
 # Wi-Fi access points and phone radios drop idle TCP connections after 30-60 s; a
 # heartbeat every 20 s keeps the path open and lets the phone notice a dead link within
 # HEARTBEAT_SECS * 2 without waiting for TCP.
@@ -49,6 +53,15 @@ RATE_BURST = 20.0
 # entering a paper sheet for someone without a phone); it holds the key, so it gets room.
 FACILITATOR_RATE_PER_SEC = 50.0
 FACILITATOR_RATE_BURST = 200.0
+
+# One person may have the page open on a phone and a tablet, and reloads leave a dying
+# socket behind for a while: four at once is generous; past that the oldest is closed, so
+# a person who reloads never locks themselves out and no one can hold hundreds of sockets.
+CONNECTIONS_PER_PARTICIPANT = 4
+
+# A laptop serves one centre's workshops over years: a thousand is far beyond that, and
+# the cap stops a script from filling the disk or the home page.
+WORKSHOPS_MAX = 1000
 
 # The first message must arrive quickly: a socket that never says hello only holds a slot.
 HELLO_TIMEOUT_SECS = 10.0

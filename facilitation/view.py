@@ -104,6 +104,8 @@ def touched(event: Event) -> Touch:
         touch.add("reviews", d["review_id"])
         if t == "ReviewPosted":
             touch.me = {d["author"]}
+        elif t == "ReviewDeleted":
+            touch.me = ALL  # its author's list (the review, and so its author, is gone)
     else:
         raise ValueError(f"no view for event type {t!r}")
     return touch

@@ -12,7 +12,8 @@ import asyncio
 import contextlib
 import json
 import logging
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
@@ -53,6 +54,10 @@ class Connection:
         self.bucket = TokenBucket(limits.RATE_PER_SEC, limits.RATE_BURST, now)
         self._outbox: asyncio.Queue[str | None] = asyncio.Queue(limits.OUTBOX_MAX_MESSAGES)
         self._closing: tuple[int, str] | None = None
+        # Set when this connection is over, whatever the peer does: the receive loop
+        # stops waiting for a phone that will never speak again.
+        self.over = asyncio.Event()
+        self._over_waiter: asyncio.Task[Literal[True]] | None = None
         self.sender = asyncio.create_task(self._send_loop(), name="yoriai-sender")
 
     def deliver(self, message: dict[str, Any]) -> None:
@@ -67,7 +72,16 @@ class Connection:
         except asyncio.QueueFull:
             log.info("dropping a connection that fell %d messages behind",
                      limits.OUTBOX_MAX_MESSAGES)
-            self.drop(CLOSE_TOO_SLOW, "too slow; reconnect to resync")
+            self.abort(CLOSE_TOO_SLOW, "too slow; reconnect to resync")
+
+    def abort(self, code: int, reason: str) -> None:
+        """Give up on a peer that does not read: its sender is stuck waiting for the
+        socket to drain, so a polite close would wait forever too. Stop the sender and
+        end the connection; the phone finds the socket closed and resyncs."""
+        if self._closing is None:
+            self._closing = (code, reason)
+        self.sender.cancel()
+        self.over.set()
 
     def drop(self, code: int, reason: str) -> None:
         """Close after what is already queued has had its chance; never blocks."""
@@ -78,6 +92,22 @@ class Connection:
         while self._outbox.full():
             self._outbox.get_nowait()
         self._outbox.put_nowait(None)
+        # A peer that does not read would keep the polite close waiting forever.
+        asyncio.get_running_loop().call_later(limits.DROP_GRACE_SECS, self.abort, code, reason)
+
+    async def receive(self) -> Mapping[str, Any]:
+        """The next ASGI message from the peer, or a disconnect once the connection is
+        over on our side (dropped, replaced, server stopping)."""
+        if self._over_waiter is None:
+            self._over_waiter = asyncio.ensure_future(self.over.wait())
+        over = self._over_waiter
+        incoming = asyncio.ensure_future(self.ws.receive())
+        await asyncio.wait((incoming, over), return_when=asyncio.FIRST_COMPLETED)
+        if incoming.done():
+            return incoming.result()
+        incoming.cancel()
+        code = self._closing[0] if self._closing else CLOSE_GOING_AWAY
+        return {"type": "websocket.disconnect", "code": code}
 
     async def _send_loop(self) -> None:
         try:
@@ -86,16 +116,20 @@ class Connection:
                 if text is None:
                     break
                 await self.ws.send_text(text)
+            code, reason = self._closing or (CLOSE_GOING_AWAY, "")
+            if self.ws.application_state == WebSocketState.CONNECTED:
+                # The peer may have closed first.
+                with contextlib.suppress(WebSocketDisconnect, RuntimeError, OSError):
+                    await self.ws.close(code, reason)
         except (WebSocketDisconnect, RuntimeError, OSError):
-            return  # the peer went; the receive loop notices and cleans up
-        code, reason = self._closing or (CLOSE_GOING_AWAY, "")
-        if self.ws.application_state == WebSocketState.CONNECTED:
-            # The peer may have closed first.
-            with contextlib.suppress(WebSocketDisconnect, RuntimeError, OSError):
-                await self.ws.close(code, reason)
+            pass  # the peer went; the receive loop notices and cleans up
+        finally:
+            self.over.set()
 
     async def finish(self) -> None:
         """Stop the sender (the socket is gone or going)."""
+        if self._over_waiter is not None:
+            self._over_waiter.cancel()
         if not self.sender.done():
             self.sender.cancel()
             with contextlib.suppress(asyncio.CancelledError):

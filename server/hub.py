@@ -24,12 +24,17 @@ from typing import Any, Protocol
 
 from facilitation import limits
 from facilitation.commands import decide, effective_actor, result_of
+from facilitation.errors import Refusal
 from facilitation.model import FACILITATOR, Actor, Event, WorkshopState, apply, replay
 from facilitation.view import audience, snapshot, touched, wire_event
 
 from .store import CommandRecord, EventStore
 
 log = logging.getLogger("yoriai.hub")
+
+# Close code for the oldest of a person's sockets when they open one too many: the page
+# shows that it was opened elsewhere and does not reconnect on its own.
+CLOSE_REPLACED = 4002
 
 # Events after which a participant's connections need a fresh view.
 ROLE_CHANGES = frozenset({"CofacilitatorGranted", "CofacilitatorRevoked"})
@@ -74,7 +79,8 @@ class Room:
     durable_seq: int = 0
     commands: dict[tuple[str, str], Ack] = field(default_factory=dict)
     inflight: dict[tuple[str, str], asyncio.Future[Ack]] = field(default_factory=dict)
-    subscribers: set[Subscriber] = field(default_factory=set)
+    # An ordered set (a dict): the oldest connection of a person is the first one.
+    subscribers: dict[Subscriber, None] = field(default_factory=dict)
     broken: bool = False
 
     def events_since(self, seq: int) -> list[Event] | None:
@@ -95,6 +101,7 @@ class Room:
         missed = None
         if resume_epoch == self.epoch and last_seq is not None:
             missed = self.events_since(last_seq)
+        self._make_room_for(sub)
         sub.deliver({"type": "welcome", "epoch": self.epoch, "role": sub.actor.role.value,
                      "participant_id": sub.actor.participant_id, "now": now})
         if missed is None:
@@ -109,7 +116,20 @@ class Room:
                 if msg is not None:
                     sub.deliver(msg)
             sub.deliver({"type": "synced", "seq": sub.sent_seq})
-        self.subscribers.add(sub)
+        self.subscribers[sub] = None
+
+    def unsubscribe(self, sub: Subscriber) -> None:
+        self.subscribers.pop(sub, None)
+
+    def _make_room_for(self, sub: Subscriber) -> None:
+        """At most CONNECTIONS_PER_PARTICIPANT sockets per person: close the oldest."""
+        pid = sub.actor.participant_id
+        if pid is None:
+            return
+        same = [s for s in self.subscribers if s.actor.participant_id == pid and s is not sub]
+        for old in same[: max(0, len(same) - limits.CONNECTIONS_PER_PARTICIPANT + 1)]:
+            self.unsubscribe(old)
+            old.drop(CLOSE_REPLACED, "opened elsewhere")
 
     def publish_durable(self, up_to: int, now: float) -> None:
         """Broadcast every applied event up to ``up_to`` not yet broadcast, in order. Each
@@ -141,7 +161,7 @@ class Room:
         see changed too, so their connections start over with a snapshot."""
         for sub in list(self.subscribers):
             if sub.actor.participant_id == participant_id:
-                self.subscribers.discard(sub)
+                self.unsubscribe(sub)
                 sub.actor = effective_actor(self.state, sub.actor)
                 self.subscribe(sub, None, None, now)
 
@@ -201,6 +221,8 @@ class Hub:
                               program: dict[str, Any] | None = None,
                               code: str | None = None) -> str:
         """Record a new workshop (it is loaded on first use) and return its code."""
+        if await self.store.count_workshops() >= limits.WORKSHOPS_MAX:
+            raise Refusal("too_many_workshops", max=limits.WORKSHOPS_MAX)
         code = code or new_code()
         while await self.store.exists(code):
             code = new_code()

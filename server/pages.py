@@ -7,7 +7,7 @@ visitor's language); everything live arrives over the WebSocket.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -22,6 +22,24 @@ from .hub import Room
 from .i18n import catalogue, error_text, pick_language, translate
 
 COOKIE = "yoriai_key"
+
+
+# The home page's form has two short fields; anything bigger is not from it.
+FORM_MAX_BYTES = 4096
+
+
+async def small_form(request: Request) -> dict[str, str]:
+    """An urlencoded form, parsed without python-multipart (one dependency fewer)."""
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > FORM_MAX_BYTES:
+            return {}
+    try:
+        pairs = parse_qsl(body.decode("utf-8"), max_num_fields=10)
+    except (UnicodeDecodeError, ValueError):
+        return {}
+    return dict(pairs)
 
 
 class Pages:
@@ -89,7 +107,7 @@ class Pages:
     async def create(self, request: Request) -> Response:
         if not self.is_facilitator(request):
             return self.forbidden(request)
-        form = await request.form()
+        form = await small_form(request)
         title, center = form.get("title"), form.get("center")
         try:
             code = await self.ctx.hub.create_workshop(str(title or ""), str(center or ""))

@@ -142,6 +142,11 @@ class EventStore:
         ) as cur:
             return await cur.fetchone() is not None
 
+    async def count_workshops(self) -> int:
+        async with self.db.execute("SELECT COUNT(*) FROM events WHERE seq = 1") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
     async def workshops(self) -> list[WorkshopSummary]:
         sql = """
             SELECT e.workshop, e.data, e.at, m.last_seq, m.updated_at

@@ -54,8 +54,8 @@ def parse(text: str) -> dict[str, Any]:
     return msg
 
 
-async def receive_text(ws: WebSocket) -> str:
-    message = await ws.receive()
+async def receive_text(conn: Connection) -> str:
+    message = await conn.receive()
     if message["type"] == "websocket.disconnect":
         raise WebSocketDisconnect(message.get("code", 1000))
     text = message.get("text")
@@ -76,7 +76,7 @@ async def endpoint(ws: WebSocket) -> None:
     lang = "ja"
     try:
         try:
-            hello = parse(await asyncio.wait_for(receive_text(ws), limits.HELLO_TIMEOUT_SECS))
+            hello = parse(await asyncio.wait_for(receive_text(conn), limits.HELLO_TIMEOUT_SECS))
         except TimeoutError:
             conn.drop(CLOSE_POLICY, "no hello")
             return
@@ -110,12 +110,11 @@ async def endpoint(ws: WebSocket) -> None:
         pass
     finally:
         if room is not None:
-            room.subscribers.discard(conn)
+            room.unsubscribe(conn)
         conn.drop(1000, "")
-        try:
-            await asyncio.wait_for(asyncio.shield(conn.sender), 1.0)
-        except (TimeoutError, asyncio.CancelledError):
-            await conn.finish()
+        if not conn.sender.done():
+            await asyncio.wait({conn.sender}, timeout=1.0)  # let the close frame go out
+        await conn.finish()
 
 
 def authenticate(ctx: AppContext, room: Room, hello: dict[str, Any], conn: Connection,
@@ -177,14 +176,14 @@ async def serve_commands(ctx: AppContext, room: Room, conn: Connection, lang: st
         conn.deliver({"type": "ack", "id": command_id, "seq": ack.seq, "result": result})
         if joined and conn.actor.role is Role.PROJECTOR:
             # The connection now speaks for the new participant: start it afresh.
-            room.subscribers.discard(conn)
+            room.unsubscribe(conn)
             conn.actor = Actor(Role.PARTICIPANT, result["participant_id"])
             room.subscribe(conn, None, None, ctx.clock())
 
 
 async def receive_text_or_error(conn: Connection, lang: str) -> str | None:
     try:
-        return await receive_text(conn.ws)
+        return await receive_text(conn)
     except BadMessage as exc:
         conn.deliver(error_message(exc.code, lang))
         return None

@@ -230,6 +230,14 @@ class Client:
         await self.send({"type": "cmd", "id": cid, "name": name, "args": args})
         return await asyncio.wait_for(reply, 5)
 
+    async def cmd_patiently(self, name: str, /, **args: Any) -> dict[str, Any]:
+        """As the phone does when told to slow down: wait a moment and send again."""
+        while True:
+            reply = await self.cmd(name, **args)
+            if reply.get("code") != "slow_down":
+                return reply
+            await asyncio.sleep(0.25)
+
     async def join(self, name: str = "佐藤", attribute: str = "住民",
                    show_name: bool = False) -> dict[str, Any]:
         snap = self.waiter(lambda m: m["type"] == "snapshot")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from facilitation.evening import script
@@ -99,14 +98,10 @@ async def test_the_sample_evening_over_websockets(live: LiveServer) -> None:
     phones: dict[str, Client] = {"facilitator": fac}
 
     async def send(client: Client, name: str, args: dict[str, Any]) -> dict[str, Any]:
-        while True:
-            reply = await client.cmd(name, **args)
-            if reply.get("code") == "slow_down":  # as the phone does: wait, send again
-                await asyncio.sleep(0.25)
-                continue
-            assert reply["type"] == "ack", (name, args, reply)
-            result: dict[str, Any] = reply["result"]
-            return result
+        reply = await client.cmd_patiently(name, **args)
+        assert reply["type"] == "ack", (name, args, reply)
+        result: dict[str, Any] = reply["result"]
+        return result
 
     gen = script(data)
     command = next(gen)

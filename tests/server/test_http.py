@@ -1,0 +1,126 @@
+"""HTTP pages and hardening: what every response carries, whom the server answers, and
+that nothing it sends points outside the laptop."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support import LiveServer
+
+from .serverproc import ServerProcess, yoriai
+
+EXTERNAL = re.compile(r"""(?:src|href|action)\s*=\s*["']?(?:https?:)?//""", re.I)
+
+
+def pages(live: LiveServer, code: str) -> list[str]:
+    return ["/", f"/w/{code}", f"/w/{code}/screen", f"/w/{code}/facilitate", "/w/nosuch",
+            "/healthz"]
+
+
+def test_healthz(live: LiveServer) -> None:
+    reply = httpx.get(f"{live.base}/healthz")
+    assert reply.status_code == 200 and reply.json()["ok"] is True
+
+
+def test_every_response_carries_the_security_headers(live: LiveServer) -> None:
+    code = live.new_workshop()
+    with httpx.Client(base_url=live.base) as http:
+        http.get(f"/?key={live.key}")  # the cookie, so that facilitator pages render
+        for path in pages(live, code):
+            reply = http.get(path)
+            csp = reply.headers["content-security-policy"]
+            assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+            assert f"connect-src 'self' ws://127.0.0.1:{live.port}" in csp
+            assert "unsafe-inline" not in csp
+            assert reply.headers["x-content-type-options"] == "nosniff"
+            assert reply.headers["referrer-policy"] == "no-referrer"
+
+
+def test_nothing_points_outside_the_laptop(live: LiveServer) -> None:
+    code = live.new_workshop()
+    with httpx.Client(base_url=live.base) as http:
+        http.get(f"/?key={live.key}")
+        for path in pages(live, code):
+            html = http.get(path).text
+            assert not EXTERNAL.findall(html), path
+            for asset in re.findall(r'(?:src|href)="(/static/[^"]+)"', html):
+                body = http.get(asset)
+                assert body.status_code == 200, asset
+                assert not re.search(r"https?://(?!www\.w3\.org/)", body.text), asset
+
+
+def test_unknown_host_names_are_refused(live: LiveServer) -> None:
+    """DNS rebinding: a page from evil.example that resolves to 127.0.0.1 is not served."""
+    reply = httpx.get(f"{live.base}/healthz", headers={"Host": "evil.example"})
+    assert reply.status_code == 421
+    assert httpx.get(f"{live.base}/healthz", headers={"Host": f"localhost:{live.port}"}
+                     ).status_code == 200
+
+
+def test_facilitator_pages_need_the_key(live: LiveServer) -> None:
+    code = live.new_workshop()
+    assert httpx.get(f"{live.base}/").status_code == 403
+    assert httpx.get(f"{live.base}/w/{code}/facilitate").status_code == 403
+    assert httpx.get(f"{live.base}/w/{code}/facilitate?key=wrong",
+                     follow_redirects=True).status_code == 403
+    with httpx.Client(base_url=live.base) as http:
+        first = http.get(f"/w/{code}/facilitate?key={live.key}")
+        assert first.status_code == 303
+        assert first.headers["location"] == f"/w/{code}/facilitate"  # key gone from the bar
+        cookie = first.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=strict" in cookie
+        assert http.get(f"/w/{code}/facilitate").status_code == 200
+
+
+def test_creating_a_workshop_from_the_home_page(live: LiveServer) -> None:
+    with httpx.Client(base_url=live.base) as http:
+        http.get(f"/?key={live.key}")
+        reply = http.post("/workshops", data={"title": "中央 春の会", "center": "中央"})
+        assert reply.status_code == 303
+        code = reply.headers["location"].split("/")[2]
+        assert "中央 春の会" in http.get("/").text
+        assert http.get(f"/w/{code}").status_code == 200
+    assert httpx.post(f"{live.base}/workshops", data={"title": "x"}).status_code == 403
+
+
+def test_unknown_workshop_page_is_a_readable_404(live: LiveServer) -> None:
+    reply = httpx.get(f"{live.base}/w/nosuch", headers={"Accept-Language": "ja"})
+    assert reply.status_code == 404
+    assert "見つかりません" in reply.text
+
+
+def test_static_assets_are_cached_by_version(live: LiveServer) -> None:
+    code = live.new_workshop()
+    html = httpx.get(f"{live.base}/w/{code}").text
+    assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
+    assert assets
+    for asset in assets:
+        reply = httpx.get(f"{live.base}{asset}")
+        assert "immutable" in reply.headers["cache-control"]
+    version = assets[0].split("/")[2]
+    stale = assets[0].replace(version, "0000000000")
+    assert httpx.get(f"{live.base}{stale}").status_code == 404
+    assert httpx.get(f"{live.base}/static/{version}/../../server/auth.py").status_code == 404
+
+
+@pytest.fixture
+def proc(tmp_path: Path) -> ServerProcess:
+    return ServerProcess(tmp_path / "data")
+
+
+def test_the_key_is_never_logged(proc: ServerProcess) -> None:
+    code = yoriai("new", "x", "--data", str(proc.data_dir)).stdout.split()[-1]
+    proc.start()
+    try:
+        for path in (f"/?key={proc.key}", f"/w/{code}/facilitate?key={proc.key}",
+                     f"/w/{code}/facilitate?key=wrong-{proc.key}"):
+            httpx.get(f"{proc.base}{path}")
+    finally:
+        proc.stop()
+    assert proc.key not in proc.err.read_text()
+    # stdout holds the banner, which prints the facilitator URL once, on purpose
+    assert proc.out.read_text().count(proc.key) == 1

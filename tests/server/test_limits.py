@@ -1,0 +1,64 @@
+"""Limits with reasons: a slow phone is dropped without slowing the room; a person's extra
+sockets are closed oldest first; a flood is told to slow down."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+
+import pytest
+from websockets.asyncio.client import connect
+
+from facilitation import limits
+from tests.support import Client, LiveServer
+
+
+async def test_a_phone_that_stops_reading_is_dropped_and_the_room_goes_on(
+        live: LiveServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "OUTBOX_MAX_MESSAGES", 8)
+    code = live.new_workshop()
+    fac = await Client(live, code, key=live.key).connect()
+    good = await Client(live, code).connect()
+    # A phone whose radio went quiet: a tiny receive buffer, and it never reads.
+    raw = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    raw.connect(("127.0.0.1", live.port))
+    sleeper = await connect(live.ws_url, sock=raw, max_queue=1, compression=None)
+    await sleeper.send(f'{{"type": "hello", "workshop": "{code}"}}')
+
+    proxy = (await fac.cmd("add_proxy", name="紙", attribute="住民"))["result"]["participant_id"]
+    for i in range(250):
+        await fac.cmd_patiently("post_note", on_behalf_of=proxy, kind="wish",
+                                text=f"{i}番目の長めの付箋です。" + "あ" * 120)
+    room = live.ctx.hub.rooms[code]
+    await good.wait_for(lambda b: len(b.notes) == 250)
+    worst = 0.0
+    # Each delete re-sends every note's view (~150 KB): enough of them fill the kernel's
+    # buffers (up to 4 MB on loopback), then the outbox, then the phone is let go.
+    for _ in range(80):
+        theme = (await fac.cmd_patiently("create_theme", title="仮"))["result"]["theme_id"]
+        start = time.monotonic()
+        await fac.cmd_patiently("delete_theme", theme_id=theme)
+        await good.wait_for(lambda b: theme not in b.items("themes"))
+        worst = max(worst, time.monotonic() - start)
+        if len(room.subscribers) == 2:
+            break
+    sizes = [len(str(m)) for m in good.received[-3:]]
+    assert len(room.subscribers) == 2, ("the sleeping phone was never dropped", sizes)
+    assert worst < 2.0  # the room never waited for the sleeper (a hang guard, not a target)
+    await sleeper.close()
+
+
+async def test_a_persons_extra_sockets_close_oldest_first(live: LiveServer) -> None:
+    code = live.new_workshop()
+    first = await Client(live, code).connect()
+    await first.join()
+    others = [await Client(live, code, token=first.token).connect()
+              for _ in range(limits.CONNECTIONS_PER_PARTICIPANT)]
+    assert first.ws is not None
+    await asyncio.wait_for(first.ws.wait_closed(), 5)
+    assert first.ws.close_code == 4002
+    for c in others:
+        assert c.ws is not None and c.ws.close_code is None
+        assert (await c.cmd("post_note", kind="wish", text="まだ使える"))["type"] == "ack"

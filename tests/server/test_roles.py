@@ -1,0 +1,191 @@
+"""Who may do what and who receives what, over real WebSockets: every command × role, and
+every event type × recipient role."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from facilitation.commands import COMMANDS
+from facilitation.model import Role, event_types
+from tests.support import Client, LiveServer
+
+
+async def room_with_every_role(live: LiveServer) -> tuple[str, dict[str, Client]]:
+    code = live.new_workshop()
+    fac = await Client(live, code, key=live.key).connect()
+    cofac = await Client(live, code).connect()
+    await cofac.join("つむぎ")
+    part = await Client(live, code).connect()
+    await part.join("参加者")
+    other = await Client(live, code).connect()
+    await other.join("となり")
+    screen = await Client(live, code).connect()
+    reply = await fac.cmd("grant_cofacilitator", participant_id=cofac.board.participant_id)
+    assert reply["type"] == "ack"
+    await cofac.wait_for(lambda b: b.role == "cofacilitator")
+    return code, {"facilitator": fac, "cofacilitator": cofac, "participant": part,
+                  "other": other, "projector": screen}
+
+
+async def test_every_command_is_authorised_per_role(live: LiveServer) -> None:
+    _, clients = await room_with_every_role(live)
+    for name, spec in sorted(COMMANDS.items()):
+        for role in ("facilitator", "cofacilitator", "participant", "projector"):
+            reply = await clients[role].cmd_patiently(name)
+            allowed = Role(role) in spec.roles
+            if name == "create_workshop":
+                allowed = False  # the workshop exists; creating is not a socket's job
+            refused_for_role = reply["type"] == "error" and reply["code"] == "not_allowed"
+            if name == "create_workshop" and role == "facilitator":
+                assert reply["code"] == "workshop_exists"
+                continue
+            assert refused_for_role != allowed, (name, role, reply)
+
+
+async def test_powers_follow_the_grant_per_message(live: LiveServer) -> None:
+    _, c = await room_with_every_role(live)
+    note = (await c["participant"].cmd("post_note", kind="wish", text="x"))["result"]["note_id"]
+    assert (await c["cofacilitator"].cmd("hide_note", note_id=note))["type"] == "ack"
+    await c["facilitator"].cmd("revoke_cofacilitator",
+                               participant_id=c["cofacilitator"].board.participant_id)
+    await c["cofacilitator"].wait_for(lambda b: b.role == "participant")
+    reply = await c["cofacilitator"].cmd("unhide_note", note_id=note)
+    assert reply["code"] == "not_allowed"
+    # and the view narrowed with the role: the hidden note of someone else is gone
+    assert note not in c["cofacilitator"].board.notes
+
+
+SECRET_PRIVATE = "まだ秘密の思い"
+SECRET_HIDDEN = "非表示にされた付箋"
+
+
+async def test_every_event_reaches_each_role_as_it_may_see_it(live: LiveServer) -> None:
+    code, c = await room_with_every_role(live)
+    fac, cofac, part, other, screen = (c[k] for k in (
+        "facilitator", "cofacilitator", "participant", "other", "projector"))
+
+    async def ok(client: Client, name: str, /, **args: Any) -> dict[str, Any]:
+        reply = await client.cmd_patiently(name, **args)
+        assert reply["type"] == "ack", (name, reply)
+        result: dict[str, Any] = reply["result"]
+        return result
+
+    proxy = (await ok(fac, "add_proxy", name="紙の人", attribute="住民"))["participant_id"]
+    public = (await ok(part, "post_note", kind="charm", text="桜並木"))["note_id"]
+    gone = (await ok(other, "post_note", kind="wish", text="消す付箋"))["note_id"]
+    await ok(other, "edit_note", note_id=gone, text="消す付箋（直し）")
+    await ok(other, "delete_note", note_id=gone)
+    # Posted in public, then hidden: what its author writes on it afterwards stays hidden.
+    hidden = (await ok(part, "post_note", kind="issue", text="言いすぎた付箋"))["note_id"]
+    await ok(fac, "hide_note", note_id=hidden)
+    await ok(part, "edit_note", note_id=hidden, text=SECRET_HIDDEN)
+    temp = (await ok(part, "post_note", kind="issue", text="一度隠す"))["note_id"]
+    await ok(fac, "hide_note", note_id=temp)
+    await ok(fac, "unhide_note", note_id=temp)
+    await ok(fac, "set_private_notes", private=True)
+    private = (await ok(part, "post_note", kind="wish", text=SECRET_PRIVATE))["note_id"]
+    await ok(fac, "post_note", on_behalf_of=proxy, kind="issue", text="紙に書いた付箋")
+
+    await ok(fac, "set_step", step="companions")
+    await ok(fac, "set_vote_settings", vote_budget=4)  # still hidden from the room
+    await ok(other, "cast_vote", note_id=public)
+    await ok(other, "cast_vote", note_id=temp)
+    await ok(other, "retract_vote", note_id=temp)
+    t1 = (await ok(fac, "create_theme", title="桜", note_id=public))["theme_id"]
+    t2 = (await ok(cofac, "create_theme", title="仮"))["theme_id"]
+    await ok(fac, "rename_theme", theme_id=t2, title="仮の輪")
+    await ok(fac, "group_note", note_id=temp, theme_id=t2)
+    t3 = (await ok(fac, "create_theme", title="消す輪"))["theme_id"]
+    await ok(fac, "delete_theme", theme_id=t3)
+    await ok(part, "join_theme", theme_id=t2)
+    await ok(other, "join_theme", theme_id=t1)
+    await ok(other, "leave_theme", theme_id=t1)
+    await ok(fac, "merge_themes", source=t2, target=t1)
+    await ok(fac, "set_focus", kind="theme", id=t1)
+    await ok(fac, "set_focus", kind=None)
+    await ok(fac, "start_timer", seconds=300)
+    await ok(fac, "extend_timer")
+    await ok(fac, "pause_timer")
+    await ok(fac, "lock_board", locked=True)
+    await ok(fac, "lock_board", locked=False)
+
+    await ok(fac, "set_step", step="activity")
+    await ok(part, "write_proposal", theme_id=t1, aim="桜の下でお茶会", ideas=["ござを借りる"])
+    await ok(other, "cast_priority", theme_id=t1)
+    await ok(other, "retract_priority", theme_id=t1)
+    await ok(part, "cast_priority", theme_id=t1)
+    await ok(fac, "choose_proposal", theme_id=t1, chosen=True)
+
+    await ok(fac, "set_step", step="practice")
+    action = (await ok(fac, "create_action", title="お茶会", theme_id=t1))["action_id"]
+    await ok(fac, "update_action", action_id=action, form="citizen_only", due="2027-04-05")
+    await ok(part, "volunteer", action_id=action)
+    await ok(other, "volunteer", action_id=action)
+    await ok(other, "withdraw", action_id=action)
+    await ok(fac, "set_lead", action_id=action, participant_id=part.board.participant_id)
+
+    await ok(fac, "set_step", step="future")
+    await ok(part, "set_action_status", action_id=action, status="under_way")
+    review = (await ok(part, "post_review", column="keep", text="よかった"))["review_id"]
+    await ok(part, "edit_review", review_id=review, text="とてもよかった")
+    await ok(part, "delete_review", review_id=review)
+    await ok(fac, "revoke_cofacilitator", participant_id=cofac.board.participant_id)
+    await ok(fac, "open_meeting", date="2027-05-01")
+
+    everyone = [fac, cofac, part, other, screen]
+    for client in everyone:
+        await client.wait_for(lambda b: b.workshop.get("meeting") == 2)
+
+    # Nothing secret reached those who may not see it: not live, not in a snapshot.
+    for client in (other, screen):
+        stream = json.dumps(client.received, ensure_ascii=False)
+        leaks = [m for m in client.received
+                 if SECRET_PRIVATE in json.dumps(m, ensure_ascii=False)
+                 or SECRET_HIDDEN in json.dumps(m, ensure_ascii=False)]
+        assert not leaks, leaks[:2]
+        assert SECRET_PRIVATE not in stream and SECRET_HIDDEN not in stream
+        assert private not in client.board.notes and hidden not in client.board.notes
+    # Votes stayed hidden from the room (each voter saw only their own, in `me`).
+    for client in (part, other, screen):
+        assert not any(m.get("data", {}).get("tallies") for m in client.received
+                       if m["type"] == "event")
+        assert all(not m["state"]["tallies"] for m in client.received if m["type"] == "snapshot")
+    for client in (fac, cofac):
+        assert SECRET_HIDDEN in json.dumps(client.received, ensure_ascii=False)
+    assert SECRET_PRIVATE in json.dumps(part.received, ensure_ascii=False)  # the author's own
+
+    await ok(fac, "reveal_notes")
+    await screen.wait_for(lambda b: private in b.notes)
+
+    # Every event type was produced, and the facilitator saw each.
+    seen = {m["event"] for m in fac.received if m["type"] == "event"}
+    assert set(event_types()) - seen == {"WorkshopCreated"}
+
+    # Each role's live view equals a fresh connection's snapshot for the same role.
+    fresh = {
+        "facilitator": await Client(live, code, key=live.key).connect(),
+        "cofacilitator": await Client(live, code, token=cofac.token).connect(),
+        "participant": await Client(live, code, token=part.token).connect(),
+        "other": await Client(live, code, token=other.token).connect(),
+        "projector": await Client(live, code).connect(),
+    }
+    for role, client in c.items():
+        live_view, fresh_view = client.board.view.as_state(), fresh[role].board.view.as_state()
+        diff = {k: (live_view[k], fresh_view[k]) for k in live_view
+                if live_view[k] != fresh_view[k]}
+        if "me" in diff:
+            a, b = diff["me"]
+            diff["me"] = {k: (a[k], b[k]) for k in a if a[k] != b[k]}
+        assert not diff, (role, diff)
+
+
+async def test_one_workshops_traffic_never_reaches_another(live: LiveServer) -> None:
+    _, c = await room_with_every_role(live)
+    other_code = live.new_workshop("別の会")
+    outsider = await Client(live, other_code, key=live.key).connect()
+    before = len(outsider.received)
+    await c["participant"].cmd("post_note", kind="wish", text="こちらの話")
+    await c["facilitator"].cmd("set_step", step="future")
+    await c["projector"].wait_for(lambda b: b.workshop["step"] == "future")
+    assert len(outsider.received) == before
