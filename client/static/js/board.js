@@ -1,12 +1,11 @@
 // The board as this page sees it, and THE one place a server message is dispatched.
 //
 // The client rule (docs/protocol.md): a snapshot replaces everything; an event with a seq
-// at or below the one we have is ignored; data.note → upsert by id; data.note_id →
-// remove. Events that come before the first snapshot wait for it.
-//
-// The same rule, generalised, covers events sent as a patch of this viewer's view
-// (facilitation/view.py): data.upsert[kind] → upsert by id, data.remove[kind] → remove,
-// data.replace[kind] → replace the whole kind, data.workshop / data.me → replace.
+// at or below the one we have is ignored; otherwise its data is a patch of this viewer's
+// view (facilitation/view.py): data.replace[kind] → replace the whole kind,
+// data.upsert[kind] → upsert by id, data.remove[kind] → remove, data.workshop / data.me →
+// replace, data.tallies → merge. Events that come before the first snapshot wait for it.
+// No domain rule lives here: the server has already decided what this viewer sees.
 
 /**
  * @typedef {import('./ui.js').Note} Note
@@ -48,6 +47,8 @@ export class Board {
     const collections = this.collections;
     KINDS.forEach(function (kind) { collections[kind] = new Map(); });
     this.participantCount = 0;
+    /** Milliseconds to add to Date.now() to get the server's clock. */
+    this.clockOffset = 0;
     /** @type {Message} the workshop header (code, title, center, step, …) */
     this.workshop = {};
     /** @type {(Message|null)} this participant, as the server sees them */
@@ -99,6 +100,7 @@ export class Board {
   dispatch(msg) {
     switch (msg.type) {
       case 'welcome':
+        this.setClock(msg.now);
         this.epoch = msg.epoch;
         this.role = msg.role;
         this.participantId = msg.participant_id || null;
@@ -147,7 +149,8 @@ export class Board {
       }
       case 'heartbeat':
       case 'pong':
-        // The connection's watchdog has already heard it.
+        // The connection's watchdog has already heard it; the clock is worth keeping.
+        this.setClock(msg.now);
         break;
       default:
         break;
@@ -159,9 +162,6 @@ export class Board {
     const state = msg.state || {};
     this.seq = msg.seq;
     this.setWorkshop(state.workshop || {});
-    if (typeof state.participant_count === 'number') {
-      this.participantCount = state.participant_count;
-    }
     this.me = state.me || null;
     this.tallies = state.tallies || {};
     const self = this;
@@ -184,23 +184,6 @@ export class Board {
     this.seq = msg.seq;
     const data = msg.data || {};
     const self = this;
-    // As documented: one note, or the id of one that left this viewer's board.
-    if (data.note) {
-      this.notes.set(data.note.id, data.note);
-    } else if (data.note_id) {
-      this.notes.delete(data.note_id);
-    }
-    if (typeof data.participant_count === 'number') {
-      this.participantCount = data.participant_count;
-    }
-    if (data.participant) {
-      this.participants.set(data.participant.id, data.participant);
-    }
-    if (msg.event === 'WorkshopCreated' && typeof data.title === 'string') {
-      this.workshop.title = data.title;
-      this.workshop.center = data.center;
-    }
-    // As a patch of this viewer's view.
     if (data.replace) {
       Object.keys(data.replace).forEach(function (kind) {
         self.replaceKind(kind, data.replace[kind]);
@@ -229,8 +212,15 @@ export class Board {
       this.me = data.me;
     }
     if (data.tallies) {
-      this.tallies = data.tallies_replace ? data.tallies
-        : Object.assign({}, this.tallies, data.tallies);
+      const merged = data.tallies_replace ? {} : Object.assign({}, this.tallies);
+      Object.keys(data.tallies).forEach(function (id) {
+        if (data.tallies[id]) {
+          merged[id] = data.tallies[id];
+        } else {
+          delete merged[id];
+        }
+      });
+      this.tallies = merged;
     }
     return true;
   }
@@ -256,6 +246,37 @@ export class Board {
     this.collections[kind] = map;
   }
 
+  /**
+   * Keep the difference between the server's clock and ours, so that the shared timer
+   * reads the same on every device whatever its own clock says.
+   * @param {*} serverSeconds
+   */
+  setClock(serverSeconds) {
+    if (typeof serverSeconds === 'number') {
+      this.clockOffset = serverSeconds * 1000 - Date.now();
+    }
+  }
+
+  /** @returns {number} the server's time now, in seconds */
+  serverNow() {
+    return (Date.now() + this.clockOffset) / 1000;
+  }
+
+  /**
+   * Seconds left on the shared timer, or null when there is none.
+   * @returns {(number|null)}
+   */
+  timerLeft() {
+    const timer = this.workshop.timer;
+    if (!timer) {
+      return null;
+    }
+    if (typeof timer.ends_at === 'number') {
+      return Math.max(0, timer.ends_at - this.serverNow());
+    }
+    return timer.seconds > 0 ? timer.seconds : null;
+  }
+
   /** @param {Message} workshop */
   setWorkshop(workshop) {
     this.workshop = Object.assign({}, workshop);
@@ -270,9 +291,6 @@ export class Board {
    * @returns {boolean}
    */
   isMine(note) {
-    if (note.mine === true) {
-      return true;
-    }
     const mine = this.me && Array.isArray(this.me.notes) ? this.me.notes : null;
     return mine !== null && mine.indexOf(note.id) >= 0;
   }
