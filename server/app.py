@@ -18,6 +18,7 @@ from . import ws
 from .assets import static_endpoint, static_version
 from .connection import CLOSE_GOING_AWAY
 from .context import AppContext, Settings
+from .downloads import Downloads
 from .pages import Pages
 from .security import SecurityMiddleware
 
@@ -29,6 +30,7 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> St
     env = Environment(loader=FileSystemLoader(TEMPLATE_DIR),
                       autoescape=select_autoescape(default=True, default_for_string=True))
     pages = Pages(ctx, Jinja2Templates(env=env), static_version())
+    downloads = Downloads(ctx, pages)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -50,6 +52,8 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> St
         Route("/w/{code}/screen", pages.screen),
         Route("/w/{code}/facilitate", pages.facilitate),
         Route("/w/{code}/qr.svg", pages.qr_svg),
+        Route("/w/{code}/export/{fmt}", downloads.export),
+        Route("/w/{code}/handout", downloads.handout),
         WebSocketRoute("/ws", ws.endpoint),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, middleware=[

@@ -1,4 +1,5 @@
-"""The ``yoriai`` command: ``serve`` the room, make a ``new`` workshop.
+"""The ``yoriai`` command: ``serve`` the room, make a ``new`` workshop, ``export`` a plan,
+``import`` a workshop's archive from another laptop.
 
 Thin by design: it checks its arguments, turns every expected failure into one readable
 line (no traceback), and hands over to the app. Exit status 2 means "you asked for
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import datetime
 import errno
 import os
 import socket
@@ -21,6 +23,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from facilitation.errors import Refusal
+from facilitation.model import Event, replay
 from facilitation.program import ProgramError, parse_program
 
 from .context import DB_FILE, AppContext, Settings
@@ -175,6 +178,71 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def now_here() -> datetime.datetime:
+    """The laptop's own clock and time zone: the date printed on an exported plan."""
+    return datetime.datetime.now().astimezone()
+
+
+async def read_events(path: Path, code: str) -> list[Event]:
+    store = EventStore(path / DB_FILE)
+    await store.open()
+    try:
+        events, _ = await store.load(code)
+        return events
+    finally:
+        await store.close()
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from exports.registry import UnknownFormat, exporter
+    from exports.source import Source
+
+    try:
+        fmt = exporter(args.format)
+    except UnknownFormat as exc:
+        raise CliError(str(exc)) from None
+    path = Path(args.data).expanduser().resolve()
+    code = args.code
+    # Reading must not create a data folder or a database where there was none.
+    if not (path / DB_FILE).is_file():
+        raise CliError(f"no workshop {code!r}: {path} holds no Yoriai data (try --data)")
+    events = asyncio.run(read_events(path, code)) if code.isalnum() else []
+    if not events:
+        raise CliError(f"no workshop {code!r} in {path}")
+    source = Source(replay(events), now_here(), events)
+    data = fmt.render(source)
+    out = Path(args.output).expanduser() if args.output else Path.cwd() / fmt.filename(code)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise CliError(f"cannot write {out} ({exc.strerror or exc})") from exc
+    print(out.resolve())
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from exports.archive import ArchiveError, read_archive
+
+    source = Path(args.file).expanduser()
+    try:
+        raw = source.read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read {source} ({exc.strerror or exc})") from exc
+    # Everything is checked before the data folder is touched: a refused archive writes
+    # nothing, not even an empty database.
+    try:
+        archive = read_archive(raw)
+    except ArchiveError as exc:
+        raise CliError(f"{source}: {exc}; nothing was imported") from None
+    path = data_dir(args.data)
+    asyncio.run(with_hub(path, lambda hub: hub.store.import_workshop(archive.code,
+                                                                      archive.events)))
+    print(f"Imported 「{archive.title}」 ({len(archive.events)} events). Open it at:")
+    print(f"/w/{archive.code}/facilitate")
+    print(archive.code)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="yoriai", description="寄り合い — a workshop board "
                                 "for resident-led community planning.")
@@ -202,6 +270,23 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--if-empty", action="store_true",
                       help="only when the data folder has no workshop yet")
     demo.set_defaults(run=cmd_demo)
+
+    export = sub.add_parser("export", help="write a workshop's PDCA plan (or its archive) "
+                            "to a file")
+    export.add_argument("code", help="the workshop's code")
+    export.add_argument("--format", "-f", default="pdf", metavar="FMT",
+                        help="html, pdf, docx, md, csv, svg or json (the archive for "
+                             "`yoriai import`); default: %(default)s")
+    export.add_argument("-o", "--output", metavar="FILE",
+                        help="where to write (default: <code>-plan.<ext> in this folder)")
+    export.add_argument("--data", default=default_data)
+    export.set_defaults(run=cmd_export)
+
+    imp = sub.add_parser("import", help="bring a workshop from another laptop's archive "
+                         "(yoriai export CODE --format json)")
+    imp.add_argument("file", help="the archive (.json)")
+    imp.add_argument("--data", default=default_data)
+    imp.set_defaults(run=cmd_import)
     return p
 
 

@@ -53,6 +53,15 @@ class StoreError(Exception):
     """The data folder cannot be used; the message says why, for a person."""
 
 
+class WorkshopExists(StoreError):
+    """An import would overwrite a workshop that is already here."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"a workshop with the code {code} is already in this data folder; "
+                         "nothing was imported")
+        self.code = code
+
+
 @dataclass(frozen=True)
 class CommandRecord:
     actor: str
@@ -192,6 +201,22 @@ class EventStore:
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._queue.put_nowait(_Append(code, events, command, done))
         await done
+
+    async def import_workshop(self, code: str, events: list[Event]) -> None:
+        """Write a whole workshop brought from another laptop (``yoriai import``): every
+        event in one transaction, so that it is all there or none of it is, and only if no
+        workshop here has its code. Raises :class:`WorkshopExists` (nothing written)."""
+        if not events or [e.seq for e in events] != list(range(1, len(events) + 1)):
+            raise ValueError("an imported workshop needs its whole event log, from seq 1")
+        if await self.exists(code):
+            raise WorkshopExists(code)
+        try:
+            # One append is one INSERT batch inside one BEGIN IMMEDIATE … COMMIT; should
+            # another process take the code meanwhile, the primary key refuses seq 1 and
+            # the whole transaction is rolled back.
+            await self.append(code, events)
+        except sqlite3.IntegrityError as exc:
+            raise WorkshopExists(code) from exc
 
     async def _write_loop(self) -> None:
         while True:

@@ -145,6 +145,10 @@ async def serve_commands(ctx: AppContext, room: Room, conn: Connection, lang: st
             raw_id = msg.get("id")
             if isinstance(raw_id, str) and 0 < len(raw_id) <= limits.COMMAND_ID_MAX_CHARS:
                 command_id = raw_id
+            # Every message counts against the bucket, not only commands: a flood of pings
+            # or unknown types is told to slow down like any other.
+            if not conn.bucket.take(ctx.clock()):
+                raise BadMessage("slow_down", command_id)
             if msg["type"] == "ping":
                 conn.deliver({"type": "pong", "now": ctx.clock()})
                 continue
@@ -155,8 +159,6 @@ async def serve_commands(ctx: AppContext, room: Room, conn: Connection, lang: st
             name, args = msg.get("name"), msg.get("args", {})
             if not isinstance(name, str) or not isinstance(args, dict):
                 raise BadMessage("bad_message", command_id)
-            if not conn.bucket.take(ctx.clock()):
-                raise BadMessage("slow_down", command_id)
             ack = await ctx.hub.submit(room, conn.actor, command_id, name, args)
         except BadMessage as exc:
             conn.deliver(error_message(exc.code, lang, exc.command_id or command_id,

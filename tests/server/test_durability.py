@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import sqlite3
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from server.context import DB_FILE
 from tests.support import Client
 
 from .serverproc import ServerProcess, yoriai
@@ -30,7 +33,9 @@ class _Addr:
 
 
 async def post_until_killed(server: ServerProcess, code: str, phones: int,
-                            acked: list[str]) -> None:
+                            acked: list[tuple[str, str, str]]) -> None:
+    """Phones post as fast as they may until the server is killed at a random moment;
+    ``acked`` gets (actor, client id, text) of every acknowledged post."""
     clients = []
     for i in range(phones):
         c = Client(_Addr(server), code)  # type: ignore[arg-type]
@@ -40,13 +45,13 @@ async def post_until_killed(server: ServerProcess, code: str, phones: int,
 
     async def post(c: Client, i: int) -> None:
         for j in range(200):
-            text = f"付箋-{i}-{j}"
+            text, cid = f"付箋-{i}-{j}", f"crash-{i}-{j}"
             try:
-                reply = await c.cmd("post_note", kind="wish", text=text)
+                reply = await c.cmd("post_note", command_id=cid, kind="wish", text=text)
             except (TimeoutError, Exception):
                 return  # the server died under us
             if reply["type"] == "ack":
-                acked.append(text)
+                acked.append((f"p:{c.board.participant_id}", cid, text))
             else:
                 await asyncio.sleep(0.2)  # slow_down: the rate limit; carry on
 
@@ -64,7 +69,7 @@ async def test_kill_9_loses_no_acknowledged_note(proc: ServerProcess) -> None:
     proc.start()
     made = yoriai("new", "停電に強いワークショップ", "--data", str(proc.data_dir))
     code = made.stdout.split()[-1]
-    acked: list[str] = []
+    acked: list[tuple[str, str, str]] = []
     await post_until_killed(proc, code, phones=8, acked=acked)
     assert acked, "no note was acknowledged before the kill"
 
@@ -72,7 +77,21 @@ async def test_kill_9_loses_no_acknowledged_note(proc: ServerProcess) -> None:
     console = Client(_Addr(proc), code, key=proc.key)  # type: ignore[arg-type]
     await console.connect()
     texts = [n["text"] for n in console.board.notes.values()]
-    missing = set(acked) - set(texts)
-    assert not missing, f"{len(missing)} acknowledged notes lost"
+    assert not {t for _, _, t in acked} - set(texts), "an acknowledged note was lost"
     assert len(texts) == len(set(texts)), "a note was stored twice"
+    with sqlite3.connect(proc.data_dir / DB_FILE) as db:
+        ids = Counter(db.execute("SELECT actor, command_id FROM commands WHERE workshop = ?",
+                                 (code,)).fetchall())
+        seqs = [s for (s,) in db.execute(
+            "SELECT seq FROM events WHERE workshop = ? ORDER BY seq", (code,))]
+    for actor, cid, _ in acked:
+        assert ids[(actor, cid)] == 1, (actor, cid)  # every acknowledged id, exactly once
+    assert seqs == list(range(1, len(seqs) + 1))  # nothing half-written, no gap
+    # and the room carries on from there, numbering after the last stored event
+    phone = Client(_Addr(proc), code)  # type: ignore[arg-type]
+    await phone.connect()
+    await phone.join("再起動のあとの人")
+    reply = await phone.cmd("post_note", kind="wish", text="再起動のあと")
+    assert reply["type"] == "ack" and reply["seq"] == seqs[-1] + 2
+    await phone.close()
     await console.close()

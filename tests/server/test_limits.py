@@ -40,7 +40,7 @@ async def test_a_phone_that_stops_reading_is_dropped_and_the_room_goes_on(
         theme = (await fac.cmd_patiently("create_theme", title="仮"))["result"]["theme_id"]
         start = time.monotonic()
         await fac.cmd_patiently("delete_theme", theme_id=theme)
-        await good.wait_for(lambda b: theme not in b.items("themes"))
+        await good.wait_for(lambda b, gone=theme: gone not in b.items("themes"))
         worst = max(worst, time.monotonic() - start)
         if len(room.subscribers) == 2:
             break

@@ -1,0 +1,67 @@
+"""Downloads for the facilitator console (the plan in every export format) and the join
+handout to print for the tables.
+
+The exporters are pure and can take a moment on a big workshop (the PDF lays out pages),
+so a download renders a *copy* of the state in a worker thread: the room's event loop
+keeps answering the phones meanwhile. The archive is made from the event log as stored,
+up to what is durable, so that importing it reproduces exactly what the laptop has.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+
+from exports.plan import venue_of
+from exports.registry import EXPORTERS
+from exports.source import Source
+from facilitation.model import replay
+
+from .context import AppContext
+from .pages import Pages
+
+
+class Downloads:
+    def __init__(self, ctx: AppContext, pages: Pages) -> None:
+        self.ctx, self.pages = ctx, pages
+
+    def now(self) -> datetime.datetime:
+        return datetime.datetime.fromtimestamp(self.ctx.clock()).astimezone()
+
+    async def export(self, request: Request) -> Response:
+        """``/w/{code}/export/{fmt}``: the facilitator's download of one format."""
+        if not self.pages.is_facilitator(request):
+            return self.pages.forbidden(request)
+        fmt = EXPORTERS.get(request.path_params["fmt"])
+        if fmt is None:
+            return PlainTextResponse(f"unknown format (known: {', '.join(EXPORTERS)})",
+                                     status_code=404)
+        room = await self.pages.room_or_404(request)
+        if isinstance(room, Response):
+            return room
+        if fmt.format == "json":
+            durable = room.durable_seq
+            events = [e for e in (await self.ctx.store.load(room.code))[0] if e.seq <= durable]
+            source = Source(replay(events), self.now(), events)
+        else:
+            source = Source(room.state.copy(), self.now())
+        data = await run_in_threadpool(fmt.render, source)
+        name = fmt.filename(room.code)
+        return Response(data, media_type=fmt.media_type, headers={
+            "content-disposition": f'attachment; filename="{name}"',
+            "cache-control": "no-store",
+        })
+
+    async def handout(self, request: Request) -> Response:
+        """``/w/{code}/handout``: an A4 sheet to print and put on the tables — the big QR
+        code, the address to type, and three lines for someone who has never scanned one."""
+        room = await self.pages.room_or_404(request)
+        if isinstance(room, Response):
+            return room
+        state = room.state
+        return self.pages.render(request, "handout.html", workshop=state,
+                                 venue=venue_of(state.center),
+                                 join_url=self.ctx.join_url(room.code))
