@@ -170,3 +170,29 @@ async def test_one_workshops_notes_never_reach_another(live: LiveServer) -> None
     assert not any("一のひみつ" in str(m) for m in b.received)
     await a.close()
     await b.close()
+
+
+async def test_queued_commands_resent_after_a_drop_arrive_once(live: LiveServer) -> None:
+    """A phone sends while its link is failing: it cannot know which sends arrived, so it
+    keeps them all and sends them again, same ids, after reconnecting."""
+    code = live.new_workshop()
+    phone = await Client(live, code).connect()
+    await phone.join()
+    other = await Client(live, code).connect()
+    await other.join("となり")
+    queue = [(f"q-{i}", f"電車の中で書いた付箋{i}") for i in range(5)]
+    for cid, text in queue:
+        await phone.send({"type": "cmd", "id": cid, "name": "post_note",
+                          "args": {"kind": "wish", "text": text}})
+    assert phone.ws is not None
+    await phone.ws.close()  # the link drops mid-stream: some acks never arrive
+    await other.cmd("post_note", kind="charm", text="その間に別の人が")
+
+    await phone.connect(resume=True)
+    replies = [await phone.cmd("post_note", command_id=cid, kind="wish", text=text)
+               for cid, text in queue]
+    assert all(r["type"] == "ack" for r in replies)
+    texts = sorted(n["text"] for n in phone.board.notes.values())
+    assert texts == sorted([t for _, t in queue] + ["その間に別の人が"])
+    fresh = await Client(live, code, token=phone.token).connect()
+    assert phone.board.view.as_state() == fresh.board.view.as_state()

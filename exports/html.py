@@ -1,0 +1,194 @@
+"""The newsletter page (会報): one HTML file that prints on A4 as it is.
+
+It is a downloaded file, opened from a USB stick on the centre's PC, so it carries its own
+CSS (``@page`` for A4) and nothing from outside: no fonts, images or links to fetch. The
+font list names the Japanese fonts a Windows, Mac or Linux PC already has.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from . import text
+from .plan import Plan, ReviewLine
+from .source import Exporter, Source
+
+FONTS = ('"IPAexGothic", "Noto Sans CJK JP", "Hiragino Kaku Gothic ProN", "Yu Gothic", '
+         '"YuGothic", "Meiryo", sans-serif')
+
+CSS = """
+@page { size: A4; margin: 14mm 13mm 15mm; }
+* { box-sizing: border-box; }
+html { background: #e9e9e4; }
+body { font-family: FONTS; font-size: 10pt; line-height: 1.55; color: #1f1f1f;
+  margin: 0 auto; background: #fff; width: 210mm; min-height: 297mm; padding: 14mm 13mm; }
+@media print { html { background: none; } body { width: auto; min-height: 0; padding: 0; } }
+header { border-bottom: 2.5pt solid #2f6f4f; padding-bottom: 3mm; margin-bottom: 4mm; }
+.kicker { color: #2f6f4f; font-weight: bold; letter-spacing: .08em; margin: 0; font-size: 9pt; }
+h1 { font-size: 19pt; line-height: 1.3; margin: 1mm 0 1.5mm; word-break: auto-phrase; }
+.meta { margin: 0; color: #444; }
+h2 { font-size: 13pt; margin: 6mm 0 2mm; padding: 1mm 0 1mm 2.5mm;
+  border-left: 5pt solid #2f6f4f; background: #eef5f0; break-after: avoid; }
+h2 .sub { font-size: 9pt; font-weight: normal; color: #444; margin-left: 2mm; }
+h3 { font-size: 11pt; margin: 3mm 0 1mm; break-after: avoid; }
+.summary { display: flex; flex-wrap: wrap; gap: 2mm; margin: 0 0 2mm; padding: 0;
+  list-style: none; }
+.summary li { flex: 1 1 25mm; border: 1pt solid #9cbfa9; border-radius: 2mm;
+  padding: 1.5mm 2mm; text-align: center; }
+.summary .n { display: block; font-size: 15pt; font-weight: bold; color: #2f6f4f; }
+.summary .k { font-size: 8.5pt; color: #444; }
+.themes { display: grid; grid-template-columns: 1fr 1fr; gap: 3mm; }
+.theme { border: 1pt solid #bbb; border-radius: 2mm; padding: 2mm 3mm; break-inside: avoid; }
+.theme h3 { margin-top: 0; }
+.counts { margin: 0 0 1mm; color: #555; font-size: 8.5pt; }
+.theme ul { margin: 0 0 1mm; padding-left: 4mm; }
+.theme li { margin: 0; }
+.kind { font-size: 8pt; border: .6pt solid #888; border-radius: 1mm; padding: 0 1mm;
+  margin-right: 1mm; }
+.votes { color: #2f6f4f; font-size: 8.5pt; margin-left: 1mm; white-space: nowrap; }
+.proposal { margin: 1mm 0 0; padding: 1mm 2mm; background: #f6f6ef; border-radius: 1mm; }
+.proposal .chosen { color: #b3261e; font-weight: bold; }
+.proposal ul { margin: .5mm 0 0; }
+table { width: 100%; border-collapse: collapse; margin: 1mm 0 2mm; font-size: 9pt; }
+th, td { border: .6pt solid #999; padding: 1mm 1.5mm; vertical-align: top; text-align: left; }
+th { background: #eef5f0; font-weight: bold; }
+thead { display: table-header-group; }
+tr { break-inside: avoid; }
+td.num, th.num { text-align: right; }
+th { white-space: nowrap; }
+.roles td:nth-child(2), .roles td:nth-child(6), .do td:nth-child(2) { white-space: nowrap; }
+.roles td:nth-child(1) { width: 22%; }
+.roles td:nth-child(3) { width: 22%; }
+.do td:nth-child(1) { width: 35%; }
+tr.total td { font-weight: bold; background: #f6f6ef; }
+.status { white-space: nowrap; font-weight: bold; }
+.review { display: grid; grid-template-columns: 1fr 1fr; gap: 4mm; }
+.review ul { margin: 0; padding-left: 5mm; }
+.empty { color: #666; }
+.record p { margin: 0 0 1mm; }
+footer { margin-top: 6mm; padding-top: 2mm; border-top: .6pt solid #999; font-size: 8pt;
+  color: #555; }
+""".replace("FONTS", FONTS)
+
+
+def e(value: str) -> str:
+    return escape(value, quote=True)
+
+
+def lines(value: str) -> str:
+    """Escaped text whose line breaks stay line breaks."""
+    return "<br>".join(e(part) for part in value.split("\n"))
+
+
+def heading(section: tuple[str, str, str]) -> str:
+    _, title, sub = section
+    return f'<h2>{e(title)}<span class="sub">{e(sub)}</span></h2>'
+
+
+def table(head: tuple[str, ...], rows: list[tuple[str, ...]], *, numeric_from: int = 99,
+          total_last: bool = False, cls: str = "") -> str:
+    out = [f'<table class="{cls}"><thead><tr>']
+    num = ' class="num"'
+    out += [f'<th{num if i >= numeric_from else ""} scope="col">{e(h)}</th>'
+            for i, h in enumerate(head)]
+    out.append("</tr></thead><tbody>")
+    for n, row in enumerate(rows):
+        total = total_last and n == len(rows) - 1
+        out.append('<tr class="total">' if total else "<tr>")
+        out += [f'<td{num if i >= numeric_from else ""}>{lines(c)}</td>'
+                for i, c in enumerate(row)]
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def review_list(items: tuple[ReviewLine, ...]) -> str:
+    if not items:
+        return f'<p class="empty">{e(text.EMPTY_REVIEW)}</p>'
+    return "<ul>" + "".join(f"<li>{lines(r.text)}</li>" for r in items) + "</ul>"
+
+
+def themes_section(plan: Plan) -> list[str]:
+    out = [f"<h3>{e(text.THEMES)}</h3>"]
+    if not plan.themes:
+        out.append(f'<p class="empty">{e(text.EMPTY_THEMES)}</p>')
+        return out
+    out.append('<div class="themes">')
+    for t in plan.themes:
+        out.append(f'<section class="theme"><h3>{e(t.title)}</h3>')
+        out.append(f'<p class="counts">{e(text.theme_counts(t))}</p>')
+        if t.top_notes:
+            out.append("<ul>")
+            for n in t.top_notes:
+                out.append(f'<li><span class="kind">{e(n.kind_label)}</span>{lines(n.text)}'
+                           f'<span class="votes">共感 {n.votes}</span></li>')
+            out.append("</ul>")
+        if t.proposal is not None:
+            p = t.proposal
+            chosen = '<span class="chosen">採用</span>' if p.chosen else "検討中"
+            out.append(f'<div class="proposal"><strong>計画案</strong>（{chosen}・優先票 '
+                       f"{p.priority}）: {lines(p.aim)}")
+            if p.ideas:
+                out.append("<ul>" + "".join(f"<li>{lines(i)}</li>" for i in p.ideas) + "</ul>")
+            out.append("</div>")
+        out.append("</section>")
+    out.append("</div>")
+    if plan.unsorted:
+        out.append(f'<p class="counts">テーマに入らなかったメモ {len(plan.unsorted)}件</p>')
+    return out
+
+
+def render_html(source: Source) -> bytes:
+    plan = source.plan
+    title = plan.title or "ワークショップ"
+    out = [
+        "<!doctype html>",
+        '<html lang="ja"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{e(title)} — PDCAプラン</title>",
+        f"<style>{CSS}</style></head><body>",
+        f'<header><p class="kicker">{e(text.KICKER)}</p><h1>{e(title)}</h1>',
+        f'<p class="meta">{e(text.meta_line(plan))}</p></header>',
+        '<ul class="summary">',
+    ]
+    out += [f'<li><span class="n">{e(v)}</span><span class="k">{e(k)}</span></li>'
+            for k, v in text.summary_items(plan)]
+    out.append("</ul>")
+
+    out.append(heading(text.PLAN))
+    out += themes_section(plan)
+    out.append(f"<h3>{e(text.ROLES)}</h3>")
+    if plan.actions:
+        out.append(table(text.ROLE_COLUMNS, [text.role_cells(a) for a in plan.actions],
+                         cls="roles"))
+    else:
+        out.append(f'<p class="empty">{e(text.EMPTY_ACTIONS)}</p>')
+
+    out.append(heading(text.DO))
+    if plan.actions:
+        out.append(table(text.DO_COLUMNS, [text.do_cells(a) for a in plan.actions], cls="do"))
+    else:
+        out.append(f'<p class="empty">{e(text.EMPTY_ACTIONS)}</p>')
+
+    out.append('<div class="review"><section>')
+    out.append(heading(text.CHECK))
+    out.append(review_list(plan.keep))
+    out.append("</section><section>")
+    out.append(heading(text.ACT))
+    out.append(review_list(plan.change))
+    out.append("</section></div>")
+
+    out.append(f'<section class="record"><h2>{e(text.RECORD)}</h2>')
+    out += [f"<p>{e(s)}</p>" for s in text.record_sentences(plan)]
+    if plan.participation.participants:
+        out.append(table(text.RECORD_COLUMNS, text.record_rows(plan), numeric_from=1,
+                         total_last=True, cls="participation"))
+    out.append(f'<p class="counts">{e(text.CONTRIBUTED)}</p></section>')
+
+    out.append(f"<footer><p>{e(text.PRIVACY)}</p><p>{e(text.generated_line(plan))}</p>"
+               "</footer></body></html>\n")
+    return "".join(out).encode("utf-8")
+
+
+EXPORTER = Exporter("html", "会報用ページ（HTML・A4）", "text/html; charset=utf-8", "html",
+                    "plan", render_html)

@@ -1,0 +1,89 @@
+"""The plan as Markdown: text to paste into a home page or a mail, or to edit by hand."""
+
+from __future__ import annotations
+
+import re
+
+from . import text
+from .plan import Plan, ReviewLine
+from .source import Exporter, Source
+
+# Characters that would turn a person's words into markup anywhere in a line, and those
+# that do so only at its start (a heading, a list, a quote).
+SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+LEADING = re.compile(r"^([#+\-=>]|\d+[.)])")
+
+
+def md(value: str) -> str:
+    """A person's text as literal Markdown on one line."""
+    flat = SPECIAL.sub(r"\\\1", " ".join(value.split()))
+    return LEADING.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], flat)
+
+
+def cell(value: str) -> str:
+    return md(value) or " "
+
+
+def table(head: tuple[str, ...], rows: list[tuple[str, ...]], numeric_from: int = 99) -> list[str]:
+    align = ["---:" if i >= numeric_from else "---" for i in range(len(head))]
+    out = ["| " + " | ".join(cell(h) for h in head) + " |", "| " + " | ".join(align) + " |"]
+    out += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    return [*out, ""]
+
+
+def section(part: tuple[str, str, str]) -> str:
+    return f"## {part[1]} — {part[2]}"
+
+
+def reviews(items: tuple[ReviewLine, ...]) -> list[str]:
+    if not items:
+        return [text.EMPTY_REVIEW, ""]
+    return [*(f"- {md(r.text)}" for r in items), ""]
+
+
+def themes(plan: Plan) -> list[str]:
+    out = [f"### {text.THEMES}", ""]
+    if not plan.themes:
+        return [*out, text.EMPTY_THEMES, ""]
+    for t in plan.themes:
+        out += [f"#### {md(t.title)}", "", f"*{md(text.theme_counts(t))}*", ""]
+        out += [f"- 【{n.kind_label}】{md(n.text)}（共感 {n.votes}）" for n in t.top_notes]
+        if t.top_notes:
+            out.append("")
+        if t.proposal is not None:
+            p = t.proposal
+            chosen = "**採用**" if p.chosen else "検討中"
+            out += [f"> 計画案（{chosen}・優先票 {p.priority}）: {md(p.aim)}"]
+            out += [f"> - {md(i)}" for i in p.ideas]
+            out.append("")
+    if plan.unsorted:
+        out += [f"テーマに入らなかったメモ {len(plan.unsorted)}件", ""]
+    return out
+
+
+def render_markdown(source: Source) -> bytes:
+    plan = source.plan
+    out = [f"# {md(plan.title or 'ワークショップ')}", "", f"{text.KICKER}  ",
+           f"{md(text.meta_line(plan))}", ""]
+    out += [" ／ ".join(f"{k} **{v}**" for k, v in text.summary_items(plan)), ""]
+    out += [section(text.PLAN), ""]
+    out += themes(plan)
+    out += [f"### {text.ROLES}", ""]
+    out += (table(text.ROLE_COLUMNS, [text.role_cells(a) for a in plan.actions])
+            if plan.actions else [text.EMPTY_ACTIONS, ""])
+    out += [section(text.DO), ""]
+    out += (table(text.DO_COLUMNS, [text.do_cells(a) for a in plan.actions])
+            if plan.actions else [text.EMPTY_ACTIONS, ""])
+    out += [section(text.CHECK), "", *reviews(plan.keep)]
+    out += [section(text.ACT), "", *reviews(plan.change)]
+    out += [f"## {text.RECORD}", ""]
+    out += [*(md(s) for s in text.record_sentences(plan)), ""]
+    if plan.participation.participants:
+        out += table(text.RECORD_COLUMNS, text.record_rows(plan), numeric_from=1)
+    out += [text.CONTRIBUTED, "", "---", "", text.PRIVACY + "  ", md(text.generated_line(plan)),
+            ""]
+    return "\n".join(out).encode("utf-8")
+
+
+EXPORTER = Exporter("md", "テキスト（Markdown）", "text/markdown; charset=utf-8", "md", "plan",
+                    render_markdown)

@@ -1,0 +1,242 @@
+"""The newsletter page as a PDF: the same content as the HTML page, laid out on A4.
+
+Japanese must print on any PC, including one with no Japanese font at all, so the PDF
+embeds its own: IPAexGothic (IPA Font License v1.0, beside it in ``fonts/``), of which
+reportlab writes only the glyphs the document uses. The file is made without a clock: its
+dates are the ``generated_at`` it is given, and two exports of one state are the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import registerFontFamily
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from . import text
+from .plan import Plan, ReviewLine, ThemePlan
+from .source import Exporter, Source
+
+FONT = "IPAexGothic"
+FONT_FILE = Path(__file__).resolve().parent / "fonts" / "ipaexg.ttf"
+GREEN = colors.HexColor("#2f6f4f")
+PALE = colors.HexColor("#eef5f0")
+CREAM = colors.HexColor("#f6f6ef")
+GREY = colors.HexColor("#555555")
+RULE = colors.HexColor("#999999")
+MARGIN = 13 * mm
+WIDTH = A4[0] - 2 * MARGIN
+
+
+@cache
+def font() -> str:
+    """Register the embedded font once per process (reportlab keeps a global registry)."""
+    pdfmetrics.registerFont(TTFont(FONT, str(FONT_FILE)))
+    # One face for every style: <b> must not fall back to a font that is not embedded.
+    registerFontFamily(FONT, normal=FONT, bold=FONT, italic=FONT, boldItalic=FONT)
+    return FONT
+
+
+def style(name: str, size: float, *, leading: float | None = None, colour: Any = None,
+          **extra: Any) -> ParagraphStyle:
+    return ParagraphStyle(name, fontName=font(), bulletFontName=font(), fontSize=size,
+                          leading=leading or size * 1.5, wordWrap="CJK",
+                          textColor=colour or colors.HexColor("#1f1f1f"), **extra)
+
+
+@cache
+def styles() -> dict[str, ParagraphStyle]:
+    return {
+        "kicker": style("kicker", 9, colour=GREEN),
+        "title": style("title", 19, leading=25, spaceAfter=1 * mm),
+        "meta": style("meta", 10, colour=GREY),
+        "h2": style("h2", 13, leading=18, backColor=PALE, borderPadding=(1.2 * mm, 2 * mm),
+                    leftIndent=2 * mm, spaceBefore=5 * mm, spaceAfter=2.5 * mm,
+                    borderColor=GREEN),
+        "h3": style("h3", 11, leading=15, spaceBefore=2 * mm, spaceAfter=1 * mm),
+        "body": style("body", 9.5),
+        "small": style("small", 8.5, colour=GREY),
+        "cell": style("cell", 8.5, leading=12),
+        "head": style("head", 8.5, leading=12, colour=colors.HexColor("#1f3d2e")),
+        "num": style("num", 8.5, leading=12, alignment=2),
+        "big": style("big", 15, leading=19, alignment=1, colour=GREEN),
+        "label": style("label", 8, leading=11, alignment=1, colour=GREY),
+        "theme": style("theme", 10.5, leading=14, spaceAfter=0.5 * mm),
+        "note": style("note", 8.5, leading=12, leftIndent=3 * mm, bulletIndent=0),
+        "proposal": style("proposal", 8.5, leading=12, backColor=CREAM,
+                          borderPadding=1 * mm, spaceBefore=1 * mm),
+    }
+
+
+def para(value: str, kind: str = "body") -> Paragraph:
+    return Paragraph(escape(text.xml_safe(value)).replace("\n", "<br/>"), styles()[kind])
+
+
+def heading(section: tuple[str, str, str]) -> Paragraph:
+    _, title, sub = section
+    return Paragraph(f'{escape(title)}<font size="9" color="#444444">　{escape(sub)}</font>',
+                     styles()["h2"])
+
+
+def grid(head: tuple[str, ...], rows: list[tuple[str, ...]], widths: list[float], *,
+         numeric_from: int = 99, total_last: bool = False) -> Table:
+    data = [[para(h, "head") for h in head]]
+    data += [[para(c, "num" if i >= numeric_from else "cell") for i, c in enumerate(row)]
+             for row in rows]
+    commands: list[tuple[Any, ...]] = [
+        ("FONT", (0, 0), (-1, -1), font(), 8.5),
+        ("GRID", (0, 0), (-1, -1), 0.5, RULE),
+        ("BACKGROUND", (0, 0), (-1, 0), PALE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 1.5 * mm),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 1.5 * mm),
+        ("TOPPADDING", (0, 0), (-1, -1), 1 * mm),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2 * mm),
+    ]
+    if total_last:
+        commands.append(("BACKGROUND", (0, -1), (-1, -1), CREAM))
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def summary(plan: Plan) -> Table:
+    items = text.summary_items(plan)
+    cells = [[para(v, "big"), para(k, "label")] for k, v in items]
+    table = Table([cells], colWidths=[WIDTH / len(items)] * len(items))
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), font(), 8.5),
+        ("BOX", (0, 0), (-1, -1), 0.8, colors.HexColor("#9cbfa9")),
+        ("INNERGRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#9cbfa9")),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5 * mm),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5 * mm),
+    ]))
+    return table
+
+
+def theme_card(t: ThemePlan) -> list[Flowable]:
+    out: list[Flowable] = [para(t.title, "theme"), para(text.theme_counts(t), "small")]
+    for n in t.top_notes:
+        out.append(Paragraph(
+            f"<b>【{escape(n.kind_label)}】</b>{escape(text.xml_safe(n.text))}"
+            f'<font color="#2f6f4f">　共感 {n.votes}</font>', styles()["note"]))
+    if t.proposal is not None:
+        p = t.proposal
+        chosen = '<font color="#b3261e">採用</font>' if p.chosen else "検討中"
+        ideas = "".join(f"<br/>・{escape(text.xml_safe(i))}" for i in p.ideas)
+        out.append(Paragraph(f"計画案（{chosen}・優先票 {p.priority}）: "
+                             f"{escape(text.xml_safe(p.aim))}{ideas}", styles()["proposal"]))
+    return out
+
+
+def themes(plan: Plan) -> list[Flowable]:
+    out: list[Flowable] = [para(text.THEMES, "h3")]
+    if not plan.themes:
+        return [*out, para(text.EMPTY_THEMES, "small")]
+    cards = [theme_card(t) for t in plan.themes]
+    if len(cards) % 2:
+        cards.append([])
+    rows = [cards[i:i + 2] for i in range(0, len(cards), 2)]
+    table = Table(rows, colWidths=[WIDTH / 2] * 2, hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), font(), 8.5),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BOX", (0, 0), (-1, -1), 0.5, RULE),
+        ("INNERGRID", (0, 0), (-1, -1), 0.5, RULE),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2.5 * mm),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2.5 * mm),
+        ("TOPPADDING", (0, 0), (-1, -1), 2 * mm),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5 * mm),
+    ]))
+    out.append(table)
+    if plan.unsorted:
+        out.append(para(f"テーマに入らなかったメモ {len(plan.unsorted)}件", "small"))
+    return out
+
+
+def reviews(section: tuple[str, str, str], items: tuple[ReviewLine, ...]) -> list[Flowable]:
+    out: list[Flowable] = [heading(section)]
+    if not items:
+        return [*out, para(text.EMPTY_REVIEW, "small")]
+    return out + [Paragraph(escape(text.xml_safe(r.text)), styles()["body"], bulletText="・")
+                  for r in items]
+
+
+def story(plan: Plan) -> list[Flowable]:
+    out: list[Flowable] = [
+        para(text.KICKER, "kicker"), para(plan.title or "ワークショップ", "title"),
+        para(text.meta_line(plan), "meta"), Spacer(1, 3 * mm), summary(plan),
+        heading(text.PLAN), *themes(plan), para(text.ROLES, "h3"),
+    ]
+    if plan.actions:
+        out.append(grid(text.ROLE_COLUMNS, [text.role_cells(a) for a in plan.actions],
+                        [w * mm for w in (36, 21, 37, 24, 44, 22)]))
+    else:
+        out.append(para(text.EMPTY_ACTIONS, "small"))
+    out.append(heading(text.DO))
+    if plan.actions:
+        out.append(grid(text.DO_COLUMNS, [text.do_cells(a) for a in plan.actions],
+                        [w * mm for w in (60, 18, 106)]))
+    else:
+        out.append(para(text.EMPTY_ACTIONS, "small"))
+    out += reviews(text.CHECK, plan.keep)
+    out += reviews(text.ACT, plan.change)
+    record: list[Flowable] = [Paragraph(escape(text.RECORD), styles()["h2"])]
+    record += [para(s) for s in text.record_sentences(plan)]
+    if plan.participation.participants:
+        record += [Spacer(1, 1.5 * mm),
+                   grid(text.RECORD_COLUMNS, text.record_rows(plan),
+                        [w * mm for w in (40, 20, 24, 26, 26, 22, 26)], numeric_from=1,
+                        total_last=True), Spacer(1, 1 * mm)]
+    record += [para(text.CONTRIBUTED, "small"), Spacer(1, 3 * mm), para(text.PRIVACY, "small")]
+    out.append(KeepTogether(record))
+    return out
+
+
+def render_pdf(source: Source) -> bytes:
+    plan = source.plan
+    stamp = source.generated_at
+    buf = io.BytesIO()
+    title = plan.title or "ワークショップ"
+    doc = SimpleDocTemplate(
+        buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=14 * mm,
+        bottomMargin=16 * mm, title=f"{title} — PDCAプラン", author="寄り合い（Yoriai）",
+        subject=text.KICKER, creator="Yoriai", producer="Yoriai (reportlab)", invariant=1,
+        initialFontName=font(),
+        lang="ja")
+    footer = text.generated_line(plan)
+
+    def page(canvas: Canvas, _doc: Any) -> None:
+        # The document's dates are the moment it was made for, not the clock's.
+        canvas.setDateFormatter(lambda *_: stamp.strftime("D:%Y%m%d%H%M%S"))
+        canvas.saveState()
+        canvas.setFont(font(), 7.5)
+        canvas.setFillColor(GREY)
+        canvas.drawString(MARGIN, 9 * mm, footer)
+        canvas.drawRightString(A4[0] - MARGIN, 9 * mm, f"{canvas.getPageNumber()}")
+        canvas.restoreState()
+
+    doc.build(story(plan), onFirstPage=page, onLaterPages=page)
+    return buf.getvalue()
+
+
+EXPORTER = Exporter("pdf", "会報用PDF（A4）", "application/pdf", "pdf", "plan", render_pdf)

@@ -1,0 +1,47 @@
+"""What a renderer is given, and what a format is: the shared vocabulary of the exporters.
+
+A renderer is a pure function of a :class:`Source` — the workshop's state, the moment the
+document is made (exports read no clock), and, for the archive only, the event log — to
+the bytes of one file. An :class:`Exporter` names that function with the media type and
+file extension a download or ``yoriai export`` needs.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from facilitation.model import Event, WorkshopState
+
+from .plan import Plan, build_plan
+
+
+@dataclass(frozen=True)
+class Source:
+    state: WorkshopState
+    generated_at: datetime.datetime
+    # The whole event log, first to last: only the archive needs it.
+    events: Sequence[Event] | None = field(default=None, compare=False)
+
+    @cached_property
+    def plan(self) -> Plan:
+        return build_plan(self.state, self.generated_at)
+
+
+Renderer = Callable[[Source], bytes]
+
+
+@dataclass(frozen=True)
+class Exporter:
+    format: str
+    label: str  # what the console's download list says
+    media_type: str
+    extension: str
+    # The file name after the workshop's code: <code>-plan.pdf, <code>-board.svg …
+    stem: str
+    render: Renderer
+
+    def filename(self, code: str) -> str:
+        return f"{code or 'workshop'}-{self.stem}.{self.extension}"

@@ -1,0 +1,216 @@
+"""The plan as a Word file (DOCX), for the newsletter editor who lays out the 会報 in Word:
+real headings (so the navigation pane shows PLAN, DO, CHECK, ACT), real tables for the
+role table and the 参画の記録, and the Japanese fonts Word on Windows uses by default.
+
+python-docx stamps the clock into the file (its properties and the zip entries' times);
+both are set to ``generated_at`` so that the file depends on the state alone.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import zipfile
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from . import text
+from .plan import Plan, ReviewLine
+from .source import Exporter, Source
+
+LATIN_FONT = "Yu Gothic"
+JAPANESE_FONT = "游ゴシック"
+GREEN = RGBColor(0x2F, 0x6F, 0x4F)
+GREY = RGBColor(0x55, 0x55, 0x55)
+
+
+def x(value: str) -> str:
+    return text.xml_safe(value)
+
+
+def set_fonts(style_element: object, size: float | None = None) -> None:
+    """Latin and East Asian fonts, and Japanese as the East Asian language, on a style."""
+    rpr = style_element.get_or_add_rPr()  # type: ignore[attr-defined]
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    fonts.set(qn("w:ascii"), LATIN_FONT)
+    fonts.set(qn("w:hAnsi"), LATIN_FONT)
+    fonts.set(qn("w:eastAsia"), JAPANESE_FONT)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:eastAsia"), "ja-JP")
+
+
+def setup(doc: DocxDocument, plan: Plan) -> None:
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = Mm(15)
+    section.top_margin, section.bottom_margin = Mm(15), Mm(15)
+    for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Table Grid"):
+        style = doc.styles[name]
+        set_fonts(style.element)
+    doc.styles["Normal"].font.size = Pt(10)
+    for name, size in (("Title", 20), ("Heading 1", 14), ("Heading 2", 12), ("Heading 3", 11)):
+        doc.styles[name].font.size = Pt(size)
+        doc.styles[name].font.color.rgb = GREEN if name != "Title" else None
+    props = doc.core_properties
+    stamp = plan.generated_at.replace(tzinfo=None)
+    props.title = x(f"{plan.title} — PDCAプラン")
+    props.subject = text.KICKER
+    props.author = props.last_modified_by = "寄り合い（Yoriai）"
+    props.language = "ja-JP"
+    props.created = props.modified = stamp
+    props.last_printed = stamp
+    props.revision = 1
+    props.comments = props.keywords = props.category = ""
+
+
+def small(doc: DocxDocument, value: str) -> Paragraph:
+    p = doc.add_paragraph()
+    run = p.add_run(x(value))
+    run.font.size, run.font.color.rgb = Pt(8.5), GREY
+    return p
+
+
+def grid(doc: DocxDocument, head: tuple[str, ...], rows: list[tuple[str, ...]],
+         widths: list[float], numeric_from: int = 99) -> Table:
+    table: Table = doc.add_table(rows=1, cols=len(head))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    header = table.rows[0]
+    repeat = OxmlElement("w:tblHeader")  # the header row repeats on each page
+    repeat.set(qn("w:val"), "true")
+    header._tr.get_or_add_trPr().append(repeat)
+    for cell, value in zip(header.cells, head, strict=True):
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(value)
+        run.bold = True
+        run.font.size = Pt(9)
+        shade = OxmlElement("w:shd")
+        shade.set(qn("w:val"), "clear")
+        shade.set(qn("w:fill"), "EEF5F0")
+        cell._tc.get_or_add_tcPr().append(shade)
+    for row in rows:
+        cells = table.add_row().cells  # type: ignore[no-untyped-call]
+        for i, (cell, value) in enumerate(zip(cells, row, strict=True)):
+            paragraph = cell.paragraphs[0]
+            for n, part in enumerate(x(value).split("\n")):
+                if n:
+                    paragraph.add_run().add_break()
+                paragraph.add_run(part).font.size = Pt(9)
+            if i >= numeric_from:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Mm(width)
+    return table
+
+
+def reviews(doc: DocxDocument, section: tuple[str, str, str],
+            items: tuple[ReviewLine, ...]) -> None:
+    doc.add_heading(f"{section[1]} — {section[2]}", level=1)
+    if not items:
+        small(doc, text.EMPTY_REVIEW)
+    for r in items:
+        doc.add_paragraph(x(r.text), style="List Bullet")
+
+
+def themes(doc: DocxDocument, plan: Plan) -> None:
+    doc.add_heading(text.THEMES, level=2)
+    if not plan.themes:
+        small(doc, text.EMPTY_THEMES)
+    for t in plan.themes:
+        doc.add_heading(x(t.title), level=3)
+        small(doc, text.theme_counts(t))
+        for n in t.top_notes:
+            p = doc.add_paragraph(style="List Bullet")
+            p.add_run(f"【{n.kind_label}】").bold = True
+            p.add_run(x(n.text))
+            votes = p.add_run(f"　共感 {n.votes}")
+            votes.font.color.rgb = GREEN
+        if t.proposal is not None:
+            prop = t.proposal
+            p = doc.add_paragraph()
+            p.add_run(f"計画案（{'採用' if prop.chosen else '検討中'}・優先票 {prop.priority}）: "
+                      ).bold = True
+            p.add_run(x(prop.aim))
+            for idea in prop.ideas:
+                doc.add_paragraph(x(idea), style="List Bullet 2")
+    if plan.unsorted:
+        small(doc, f"テーマに入らなかったメモ {len(plan.unsorted)}件")
+
+
+def stable_zip(blob: bytes, when: datetime.datetime) -> bytes:
+    """The same zip with every entry dated ``when`` (zip dates start in 1980)."""
+    stamp = max(when.replace(tzinfo=None), datetime.datetime(1980, 1, 1)).timetuple()[:6]
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(blob)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            dst.writestr(entry, src.read(info.filename))
+    return out.getvalue()
+
+
+def render_docx(source: Source) -> bytes:
+    plan = source.plan
+    doc = Document()
+    setup(doc, plan)
+    kicker = doc.add_paragraph()
+    run = kicker.add_run(text.KICKER)
+    run.font.color.rgb, run.font.size, run.bold = GREEN, Pt(9), True
+    doc.add_heading(x(plan.title or "ワークショップ"), level=0)
+    doc.add_paragraph(x(text.meta_line(plan)))
+    doc.add_paragraph("　".join(f"{k} {v}" for k, v in text.summary_items(plan)))
+
+    doc.add_heading(f"{text.PLAN[1]} — {text.PLAN[2]}", level=1)
+    themes(doc, plan)
+    doc.add_heading(text.ROLES, level=2)
+    if plan.actions:
+        grid(doc, text.ROLE_COLUMNS, [text.role_cells(a) for a in plan.actions],
+             [36, 20, 36, 26, 42, 20])
+    else:
+        small(doc, text.EMPTY_ACTIONS)
+
+    doc.add_heading(f"{text.DO[1]} — {text.DO[2]}", level=1)
+    if plan.actions:
+        grid(doc, text.DO_COLUMNS, [text.do_cells(a) for a in plan.actions], [60, 20, 100])
+    else:
+        small(doc, text.EMPTY_ACTIONS)
+    reviews(doc, text.CHECK, plan.keep)
+    reviews(doc, text.ACT, plan.change)
+
+    doc.add_heading(text.RECORD, level=1)
+    for sentence in text.record_sentences(plan):
+        doc.add_paragraph(x(sentence))
+    if plan.participation.participants:
+        grid(doc, text.RECORD_COLUMNS, text.record_rows(plan), [38, 20, 24, 26, 26, 22, 24],
+             numeric_from=1)
+    small(doc, text.CONTRIBUTED)
+    small(doc, text.PRIVACY)
+    small(doc, text.generated_line(plan))
+    buf = io.BytesIO()
+    doc.save(buf)
+    return stable_zip(buf.getvalue(), plan.generated_at)
+
+
+EXPORTER = Exporter(
+    "docx", "Word文書（DOCX）",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx", "plan",
+    render_docx)

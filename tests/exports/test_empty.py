@@ -1,0 +1,71 @@
+"""A workshop just created (nothing else done) exports as a sensible document in every
+format: the title and centre, and a plain word where the plan is still empty."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from exports import text
+from exports.archive import read_archive
+from exports.registry import EXPORTERS, render
+from exports.source import Source
+
+from .helpers import (
+    GENERATED_AT,
+    SVG,
+    Workshop,
+    csv_rows,
+    docx_document,
+    pdf_fonts,
+    read_html,
+    squash,
+    svg_root,
+    text_of,
+)
+
+
+@pytest.mark.parametrize("fmt", list(EXPORTERS))
+def test_an_empty_workshop_exports_in_every_format(empty: Workshop, fmt: str,
+                                                   tmp_path: Path) -> None:
+    out = render(fmt, Source(empty.state, GENERATED_AT, tuple(empty.log)))
+    assert out
+    words = squash(text_of(fmt, out, tmp_path))
+    assert "できたばかりの会" in words
+    if fmt != "json":
+        assert "河辺市民サービスセンター" in words
+    if fmt in ("html", "pdf", "docx", "md"):
+        assert squash(text.EMPTY_ACTIONS) in words and squash(text.EMPTY_REVIEW) in words
+
+
+def test_empty_html_pdf_docx_say_nothing_yet(empty: Workshop, tmp_path: Path) -> None:
+    source = Source(empty.state, GENERATED_AT, tuple(empty.log))
+    page = read_html(render("html", source))
+    assert ("h1", "できたばかりの会") in page.headings
+    assert text.EMPTY_THEMES in page.text and text.EMPTY_PEOPLE in page.text
+    assert page.tables == []
+
+    pdf = tmp_path / "empty.pdf"
+    pdf.write_bytes(render("pdf", source))
+    assert all(f["emb"] == "yes" for f in pdf_fonts(pdf))
+
+    doc = docx_document(render("docx", source))
+    assert doc.tables == []
+    assert any(p.text == text.EMPTY_PEOPLE for p in doc.paragraphs)
+
+
+def test_empty_csv_svg_json(empty: Workshop) -> None:
+    source = Source(empty.state, GENERATED_AT, tuple(empty.log))
+    rows = csv_rows(render("csv", source))
+    assert [(r["record_type"], r["id"], r["text"], r["who"]) for r in rows] == [
+        ("workshop", "empty1", "できたばかりの会", "河辺市民サービスセンター")]
+    raw = render("csv", source).decode("utf-8-sig")
+    assert raw.startswith("record_type,")
+    root = svg_root(render("svg", source))
+    assert [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "empty"] == [
+        "まだメモはありません。"]
+    archive = render("json", source)
+    assert json.loads(archive)["workshop"]["seq"] == 1
+    assert read_archive(archive).state == empty.state
