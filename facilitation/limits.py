@@ -97,7 +97,9 @@ FIRST_STEP_MAX_CHARS = NOTE_MAX_CHARS
 PARTNER_MAX_CHARS = 30
 PARTNERS_MAX = 8
 RECORD_MAX_CHARS = 400
-ACTIONS_MAX = 50
+# A single evening settles on a handful of actions; a plan carried over many meetings (or a
+# festival's) may gather a hundred. 200 keeps the role board and every phone's snapshot small.
+ACTIONS_MAX = 200
 
 # Ceilings that keep one workshop's state (and every snapshot) small enough for an old
 # phone: a festival of 1,000 people posting a few notes each fits.

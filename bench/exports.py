@@ -1,0 +1,166 @@
+"""Export benchmark: a festival-sized workshop in every format, timed.
+
+    .venv/bin/python bench/exports.py                 # 1,000 notes, 100 actions
+    .venv/bin/python bench/exports.py --notes 3000 --actions 50 --repeat 5
+
+The workshop is built the way the server builds one: every change is a command checked by
+``facilitation.commands.decide`` and applied with ``apply`` (300 people, a tenth of them
+entered by the facilitator, notes, 共感, themes, proposals and their priority, actions
+with 担い手 and leads, statuses and review). Then each format is rendered ``--repeat``
+times and the best and median times are printed, with the size of the file.
+
+``facilitation.limits.ACTIONS_MAX`` bounds ``--actions``; a larger request is refused
+by the domain as it would be in the room.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from exports.registry import EXPORTERS
+from exports.source import Source
+from facilitation.commands import decide, result_of
+from facilitation.model import (
+    ATTRIBUTES,
+    FACILITATOR,
+    PROJECTOR,
+    Actor,
+    Event,
+    Form,
+    Role,
+    Status,
+    WorkshopState,
+    apply,
+)
+
+KINDS = ("charm", "issue", "wish")
+WORDS = ("空き家", "雪寄せ", "通学路", "公園", "祭り", "防災", "サロン", "畑", "バス停", "会報")
+
+
+class Builder:
+    def __init__(self) -> None:
+        self.state, self.log = WorkshopState(), list[Event]()
+        self.now = 1_790_000_000.0
+
+    def run(self, actor: Actor, name: str, args: dict[str, Any]) -> dict[str, Any]:
+        self.now += 0.5
+        events = decide(self.state, actor, name, args, self.now)
+        for e in events:
+            apply(self.state, e)
+        self.log.extend(events)
+        return result_of(events)
+
+    def by(self, who: Actor, name: str, args: dict[str, Any]) -> dict[str, Any]:
+        if who.on_behalf:
+            return self.run(FACILITATOR, name, {**args, "on_behalf_of": who.participant_id})
+        return self.run(who, name, args)
+
+
+def build(notes: int, actions: int, people: int, themes: int) -> Builder:
+    b = Builder()
+    b.run(FACILITATOR, "create_workshop", {"code": "bench1", "title": "秋田まちづくり大集会",
+                                           "center": "中央", "date": "2026-11-20"})
+    crowd: list[Actor] = []
+    for i in range(people):
+        profile = {"name": f"参加者{i:04d}", "attribute": ATTRIBUTES[i % len(ATTRIBUTES)],
+                   "show_name": i % 4 == 0}
+        if i % 10 == 9:
+            pid = b.run(FACILITATOR, "add_proxy", profile)["participant_id"]
+            crowd.append(Actor(Role.PARTICIPANT, pid, on_behalf=True))
+        else:
+            pid = b.run(PROJECTOR, "join", profile)["participant_id"]
+            crowd.append(Actor(Role.PARTICIPANT, pid))
+    note_ids = []
+    for i in range(notes):
+        text = f"{WORDS[i % len(WORDS)]}について、みんなで考えたいこと その{i}"
+        note_ids.append(b.by(crowd[i % people], "post_note",
+                             {"kind": KINDS[i % 3], "text": text})["note_id"])
+    b.run(FACILITATOR, "set_step", {"step": "companions"})
+    theme_ids = [b.run(FACILITATOR, "create_theme", {"title": f"{WORDS[t % len(WORDS)]}の輪 {t}"}
+                       )["theme_id"] for t in range(themes)]
+    grouped = note_ids[: notes * 4 // 5]  # a fifth stays unsorted
+    for i, n in enumerate(grouped):
+        b.run(FACILITATOR, "group_note", {"note_id": n, "theme_id": theme_ids[i % themes]})
+    for i, who in enumerate(crowd):
+        b.by(who, "join_theme", {"theme_id": theme_ids[i % themes]})
+        for k in range(3):
+            b.by(who, "cast_vote", {"note_id": note_ids[(i * 7 + k * 13) % notes]})
+    b.run(FACILITATOR, "set_step", {"step": "activity"})
+    for t, theme in enumerate(theme_ids):
+        member = crowd[t]  # joined theme t above
+        b.by(member, "write_proposal", {"theme_id": theme, "aim": f"輪{t}のねらいを一文で書く",
+                                        "ideas": ["小さく始める", "仲間を増やす", "市に相談する"]})
+    for i, who in enumerate(crowd):
+        for k in range(2):
+            b.by(who, "cast_priority", {"theme_id": theme_ids[(i + k) % themes]})
+    for theme in theme_ids[: themes // 2]:
+        b.run(FACILITATOR, "choose_proposal", {"theme_id": theme, "chosen": True})
+    b.run(FACILITATOR, "set_step", {"step": "practice"})
+    forms, statuses = list(Form), list(Status)
+    for a in range(actions):
+        action = b.run(FACILITATOR, "create_action", {
+            "title": f"取り組み{a}: {WORDS[a % len(WORDS)]}を見直す",
+            "theme_id": theme_ids[a % themes]})["action_id"]
+        b.run(FACILITATOR, "update_action", {
+            "action_id": action, "form": forms[a % 5].value, "partners": ["町内会", "市"],
+            "first_step": "集まる日を決める", "due": f"2027-{a % 12 + 1:02d}-15"})
+        team = [crowd[(a * 3 + k) % people] for k in range(3)]
+        for who in team:
+            b.by(who, "volunteer", {"action_id": action})
+        b.run(FACILITATOR, "set_lead", {"action_id": action,
+                                        "participant_id": team[0].participant_id})
+    b.run(FACILITATOR, "set_step", {"step": "future"})
+    for a, action in enumerate(list(b.state.actions)):
+        status = statuses[a % 4]
+        if status is not Status.NOT_STARTED:
+            b.run(FACILITATOR, "set_action_status", {"action_id": action,
+                                                     "status": status.value,
+                                                     "record": "第1回を開いた"})
+    for r in range(40):
+        b.run(FACILITATOR, "post_review", {"column": "keep" if r % 2 else "change",
+                                           "text": f"ふりかえり{r}"})
+    return b
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--notes", type=int, default=1000)
+    p.add_argument("--actions", type=int, default=100)
+    p.add_argument("--people", type=int, default=300)
+    p.add_argument("--themes", type=int, default=20)
+    p.add_argument("--repeat", type=int, default=3)
+    args = p.parse_args()
+
+    t = time.perf_counter()
+    b = build(args.notes, args.actions, args.people, args.themes)
+    built = time.perf_counter() - t
+    s = b.state
+    print(f"workshop: {len(s.participants)} people, {len(s.notes)} notes, {len(s.themes)} "
+          f"themes, {len(s.actions)} actions, {s.seq} events (built through the domain's "
+          f"commands in {built:.2f} s)\n")
+    source = Source(s, datetime.datetime(2026, 11, 21, 9, 0).astimezone(), tuple(b.log))
+    print(f"{'format':<6} {'best ms':>9} {'median ms':>10} {'size':>10}")
+    total = 0.0
+    for fmt, exporter in EXPORTERS.items():
+        times, size = [], 0
+        for _ in range(args.repeat):
+            fresh = Source(source.state, source.generated_at, source.events)  # plan not cached
+            t = time.perf_counter()
+            size = len(exporter.render(fresh))
+            times.append(time.perf_counter() - t)
+        total += min(times)
+        print(f"{fmt:<6} {min(times) * 1000:>9.1f} {statistics.median(times) * 1000:>10.1f} "
+              f"{size / 1024:>8.0f} KB")
+    print(f"{'all':<6} {total * 1000:>9.1f}")
+
+
+if __name__ == "__main__":
+    main()
