@@ -16,7 +16,6 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from exports.plan import venue_of
-from exports.registry import EXPORTERS
 from exports.source import Source
 from facilitation.model import replay
 
@@ -35,6 +34,10 @@ class Downloads:
         """``/w/{code}/export/{fmt}``: the facilitator's download of one format."""
         if not self.pages.is_facilitator(request):
             return self.pages.forbidden(request)
+        # The exporters (reportlab, python-docx) load on the first download, not at start:
+        # the laptop must be serving the room within a second of `yoriai serve`.
+        from exports.registry import EXPORTERS
+
         fmt = EXPORTERS.get(request.path_params["fmt"])
         if fmt is None:
             return PlainTextResponse(f"unknown format (known: {', '.join(EXPORTERS)})",
