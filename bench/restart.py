@@ -118,6 +118,13 @@ def measure(data: Path) -> tuple[float, float]:
     return ready, served
 
 
+async def write(data: Path, log: list[Event]) -> None:
+    store = EventStore(data / DB_FILE)
+    await store.open()
+    await store.append(CODE, log)
+    await store.close()
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--events", type=int, nargs="+", default=[10_000, 50_000])
@@ -129,13 +136,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             data = Path(tmp) / "data"
 
-            async def write() -> None:
-                store = EventStore(data / DB_FILE)
-                await store.open()
-                await store.append(CODE, log)
-                await store.close()
-
-            asyncio.run(write())
+            asyncio.run(write(data, log))
             runs = [measure(data) for _ in range(args.repeat)]
         ready = statistics.median(r for r, _ in runs) * 1000
         served = statistics.median(s for _, s in runs) * 1000
