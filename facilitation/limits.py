@@ -66,6 +66,10 @@ WORKSHOPS_MAX = 1000
 # The first message must arrive quickly: a socket that never says hello only holds a slot.
 HELLO_TIMEOUT_SECS = 10.0
 
+# A restart replays from the latest snapshot: one every thousand events keeps a restart
+# within a second however long the workshop runs, for a few milliseconds of work each time.
+SNAPSHOT_EVERY_EVENTS = 1000
+
 # Events kept in memory per workshop for resuming clients; a client further behind gets a
 # snapshot, which is smaller than thousands of events anyway.
 RESUME_WINDOW_EVENTS = 5000

@@ -26,6 +26,9 @@ from facilitation import limits
 from facilitation.commands import decide, effective_actor, result_of
 from facilitation.errors import Refusal
 from facilitation.model import FACILITATOR, Actor, Event, WorkshopState, apply, replay
+from facilitation.snapshot import SnapshotError
+from facilitation.snapshot import dump as dump_snapshot
+from facilitation.snapshot import load as load_snapshot
 from facilitation.view import audience, snapshot, touched, wire_event
 
 from .store import CommandRecord, EventStore
@@ -77,6 +80,7 @@ class Room:
     # Events applied to ``state``; the tail of the log for resuming clients.
     log: deque[Event] = field(default_factory=lambda: deque(maxlen=limits.RESUME_WINDOW_EVENTS))
     durable_seq: int = 0
+    snapshot_seq: int = 0
     commands: dict[tuple[str, str], Ack] = field(default_factory=dict)
     inflight: dict[tuple[str, str], asyncio.Future[Ack]] = field(default_factory=dict)
     # An ordered set (a dict): the oldest connection of a person is the first one.
@@ -186,6 +190,7 @@ class Hub:
         self.clock = clock
         self.rooms: dict[str, Room] = {}
         self._loading: dict[str, asyncio.Future[Room | None]] = {}
+        self._background: set[asyncio.Task[None]] = set()
 
     async def room(self, code: str) -> Room | None:
         """The loaded workshop ``code``, loading it from the store on first use (a
@@ -199,13 +204,13 @@ class Hub:
         fut: asyncio.Future[Room | None] = asyncio.get_running_loop().create_future()
         self._loading[code] = fut
         try:
-            events, commands = await self.store.load(code)
-            if not events:
+            start, events, commands = await self._read(code)
+            if not start.exists and not events:
                 fut.set_result(None)
                 return None
-            room = Room(code=code, state=replay(events))
+            room = Room(code=code, state=replay(events, start))
             room.log.extend(events)
-            room.durable_seq = room.state.seq
+            room.durable_seq = room.snapshot_seq = room.state.seq
             room.commands = {(c.actor, c.command_id): Ack(c.seq, c.result) for c in commands}
             self.rooms[code] = room
             fut.set_result(room)
@@ -216,6 +221,40 @@ class Hub:
             raise
         finally:
             del self._loading[code]
+
+    async def _read(self, code: str) -> tuple[WorkshopState, list[Event], list[CommandRecord]]:
+        """The latest snapshot and the events after it; the whole log when the snapshot
+        cannot be used (another version, damaged, or not where the log continues)."""
+        raw, events, commands = await self.store.load_latest(code)
+        if raw is None:
+            return WorkshopState(), events, commands
+        try:
+            state = load_snapshot(raw)
+            if events and events[0].seq != state.seq + 1:
+                raise SnapshotError("the log does not continue from the snapshot")
+        except SnapshotError as exc:
+            log.warning("ignoring the snapshot of %s: %s", code, exc)
+            _, events, commands = await self.store.load_latest(code, use_snapshot=False)
+            return WorkshopState(), events, commands
+        return state, events, commands
+
+    def maybe_snapshot(self, room: Room) -> None:
+        """Every SNAPSHOT_EVERY_EVENTS, keep the state, taken at a moment when memory and
+        disk agree (nothing applied is still waiting to be committed)."""
+        if (room.state.seq - room.snapshot_seq < limits.SNAPSHOT_EVERY_EVENTS
+                or room.durable_seq != room.state.seq or room.broken):
+            return
+        room.snapshot_seq = room.state.seq
+        text = json.dumps(dump_snapshot(room.state), ensure_ascii=False, separators=(",", ":"))
+        task = asyncio.create_task(self._save_snapshot(room.code, room.snapshot_seq, text))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _save_snapshot(self, code: str, seq: int, text: str) -> None:
+        try:
+            await self.store.save_snapshot(code, seq, text)
+        except Exception as exc:  # a cache: the next restart replays a little more
+            log.warning("could not keep a snapshot of %s: %s", code, exc)
 
     async def create_workshop(self, title: str, center: str, *, date: str = "",
                               program: dict[str, Any] | None = None,
@@ -283,6 +322,7 @@ class Hub:
             room.inflight.pop(key, None)
         room.commands[key] = ack
         room.publish_durable(ack.seq, self.clock())
+        self.maybe_snapshot(room)
         fut.set_result(ack)
         return ack
 

@@ -34,6 +34,13 @@ CREATE TABLE IF NOT EXISTS events (
     actor TEXT NOT NULL,
     PRIMARY KEY (workshop, seq)
 ) WITHOUT ROWID;
+-- The state at some seq, so that a restart replays only the events after it (a cache:
+-- the events are the truth).
+CREATE TABLE IF NOT EXISTS snapshots (
+    workshop TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    state TEXT NOT NULL
+) WITHOUT ROWID;
 -- A command's client-made id, kept with its result so that a retry is answered, not redone.
 CREATE TABLE IF NOT EXISTS commands (
     workshop TEXT NOT NULL,
@@ -144,6 +151,42 @@ class EventStore:
         ) as cur:
             commands = [CommandRecord(r[0], r[1], r[2], json.loads(r[3])) async for r in cur]
         return events, commands
+
+    async def load_latest(self, code: str, use_snapshot: bool = True
+                          ) -> tuple[Any, list[Event], list[CommandRecord]]:
+        """The workshop's latest snapshot (raw JSON, or None), the events after it, and
+        its command records: what a restart needs to serve it again."""
+        snapshot: Any = None
+        after = 0
+        row = None
+        if use_snapshot:
+            async with self.db.execute(
+                "SELECT seq, state FROM snapshots WHERE workshop = ?", (code,)
+            ) as cur:
+                row = await cur.fetchone()
+        if row is not None:
+            try:
+                snapshot, after = json.loads(row[1]), int(row[0])
+            except ValueError:
+                snapshot = None  # unreadable: replay everything
+        async with self.db.execute(
+            "SELECT seq, type, data, at, actor FROM events WHERE workshop = ? AND seq > ? "
+            "ORDER BY seq", (code, after if snapshot is not None else 0),
+        ) as cur:
+            events = [Event(seq=r[0], type=r[1], data=json.loads(r[2]), at=r[3], actor=r[4])
+                      async for r in cur]
+        async with self.db.execute(
+            "SELECT actor, command_id, seq, result FROM commands WHERE workshop = ?", (code,)
+        ) as cur:
+            commands = [CommandRecord(r[0], r[1], r[2], json.loads(r[3])) async for r in cur]
+        return snapshot, events, commands
+
+    async def save_snapshot(self, code: str, seq: int, state_json: str) -> None:
+        """Keep ``state_json`` as the state at ``seq`` (only once those events are stored)."""
+        await self.db.execute(
+            "INSERT INTO snapshots (workshop, seq, state) VALUES (?, ?, ?) "
+            "ON CONFLICT (workshop) DO UPDATE SET seq = excluded.seq, state = excluded.state "
+            "WHERE excluded.seq > snapshots.seq", (code, seq, state_json))
 
     async def exists(self, code: str) -> bool:
         async with self.db.execute(

@@ -3,6 +3,7 @@ live state, and every viewer's patched view equals a fresh snapshot."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -20,6 +21,8 @@ from facilitation.model import (
     apply,
     replay,
 )
+from facilitation.snapshot import dump as snapshot_dump
+from facilitation.snapshot import load as snapshot_load
 from facilitation.view import snapshot, wire_event
 from tests.board import ClientView, normalised
 
@@ -204,5 +207,7 @@ def test_random_commands_keep_every_invariant(script: list[tuple[str, str, dict[
         check_invariants(state)
 
     assert replay(log) == state
+    # A snapshot through JSON restores the very same state.
+    assert snapshot_load(json.loads(json.dumps(snapshot_dump(state)))) == state
     for v, c in clients.items():
         assert c.as_state() == normalised(snapshot(state, v)), v

@@ -1,0 +1,82 @@
+"""A workshop's state as plain JSON and back, so that a restart need not replay every
+event: the server keeps a snapshot every so often and replays only what came after it.
+
+A snapshot is a cache, never the truth: the event log is. A snapshot of another version,
+or one that cannot be read, is ignored and the log is replayed from the start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields, is_dataclass
+from enum import Enum
+from typing import Any
+
+from .model import (
+    Action,
+    Form,
+    Meeting,
+    Note,
+    NoteKind,
+    Participant,
+    Proposal,
+    Review,
+    ReviewColumn,
+    Settings,
+    Status,
+    Theme,
+    Timer,
+    WorkshopState,
+)
+from .program import program_from_dict
+
+# Raise when the state's shape changes: older snapshots are then ignored, not misread.
+SNAPSHOT_VERSION = 1
+
+
+class SnapshotError(ValueError):
+    """This snapshot cannot be used (another version, or damaged)."""
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def dump(state: WorkshopState) -> dict[str, Any]:
+    body = {f.name: _plain(getattr(state, f.name)) for f in fields(state) if f.name != "program"}
+    body["program"] = state.program.to_dict()
+    return {"version": SNAPSHOT_VERSION, "state": body}
+
+
+def load(raw: Any) -> WorkshopState:
+    if not isinstance(raw, dict) or raw.get("version") != SNAPSHOT_VERSION:
+        raise SnapshotError("not a snapshot of this version")
+    try:
+        s = raw["state"]
+        return WorkshopState(
+            code=s["code"], title=s["title"], center=s["center"], date=s["date"],
+            created_at=s["created_at"], program=program_from_dict(s["program"]),
+            step=s["step"], seq=s["seq"], settings=Settings(**s["settings"]),
+            locked=s["locked"], focus=s["focus"], timer=Timer(**s["timer"]),
+            cofacilitators=list(s["cofacilitators"]),
+            meetings=[Meeting(**m) for m in s["meetings"]],
+            participants={k: Participant(**v) for k, v in s["participants"].items()},
+            notes={k: Note(**{**v, "kind": NoteKind(v["kind"])}) for k, v in s["notes"].items()},
+            votes={p: dict(v) for p, v in s["votes"].items()},
+            themes={k: Theme(**v) for k, v in s["themes"].items()},
+            proposals={k: Proposal(**v) for k, v in s["proposals"].items()},
+            actions={k: Action(**{**v, "form": Form(v["form"]), "status": Status(v["status"])})
+                     for k, v in s["actions"].items()},
+            reviews={k: Review(**{**v, "column": ReviewColumn(v["column"])})
+                     for k, v in s["reviews"].items()},
+            made=dict(s["made"]),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise SnapshotError(f"damaged snapshot: {exc}") from exc
