@@ -56,8 +56,11 @@ class Pages:
         def t(key: str, **params: Any) -> str:
             return translate(key, lang, **params)
 
-        context.update(lang=lang, t=t, words=words, static=f"/static/{self.static_version}",
-                       request=request)
+        def t_en(key: str, **params: Any) -> str:
+            return translate(key, "en", **params)
+
+        context.update(lang=lang, t=t, t_en=t_en, words=words,
+                       static=f"/static/{self.static_version}", request=request)
         return self.templates.TemplateResponse(request, name, context, status_code=status)
 
     def is_facilitator(self, request: Request) -> bool:
