@@ -19,7 +19,7 @@ CATALOGUES = {lang: json.loads((ROOT / "client" / "i18n" / f"{lang}.json").read_
               for lang in ("ja", "en")}
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
 # Values of the domain (stored in events, the same in every language) and punctuation.
-DOMAIN_WORDS = {*ATTRIBUTES, *CENTERS, *PARTNERS, "、", "，", "（", "）", "・"}
+DOMAIN_WORDS = {*ATTRIBUTES, *CENTERS, *PARTNERS, "、", "，", "（", "）", "・", "／"}
 
 # APIs newer than iOS Safari 15.0 / Chrome 92, which the parser cannot catch by syntax.
 TOO_NEW = re.compile(r"\.at\(|structuredClone|Object\.hasOwn|\.findLast\(|\.toSorted\(|"

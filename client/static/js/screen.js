@@ -1,11 +1,17 @@
-// The projector: the live board in three columns (魅力・課題・思い), read-only.
+// The projector: read-only, read from the back of a room. Always the workshop's title, the
+// step and its prompt, the shared timer, the join QR code and the count of people; below
+// them the board of the current step (notes by kind; themes and 共感; proposals; the role
+// board; the review), and a note or theme large over it when the facilitator focuses one.
 
 import {Connection} from './conn.js';
 import {Board} from './board.js';
 import {
-  loadWords, t, noteCard, reconcile, setupTextSize, showStatus, setAlert, renderer,
-  stepWords
+  loadWords, t, noteCard, reconcile, showStatus, setAlert, renderer, stepWords
 } from './ui.js';
+import {fit} from './screen-fit.js';
+import {
+  visibleNotes, companionsView, activityView, practiceView, futureView, focusCard
+} from './screen-views.js';
 
 /**
  * @typedef {import('./ui.js').Note} Note
@@ -13,24 +19,36 @@ import {
  */
 
 const KINDS = ['charm', 'issue', 'wish'];
-// Card sizes, largest first: the board takes the largest with which every note fits on
-// the screen (nobody scrolls a projector). Past the smallest, the oldest notes go below
-// the edge; the newest, at the top of each column, stay in sight.
-const DENSITIES = ['density-1', 'density-2', 'density-3'];
+const VIEWS = ['confirm', 'companions', 'activity', 'practice', 'future'];
+// Sizes of the board, largest first (screen.css: .fit-1 … .fit-7); the board takes the
+// largest with which everything fits.
+const LEVELS = 7;
+const FOCUS_LEVELS = 5;
+// The timer is redrawn this often, so that it turns within a fraction of a second of the
+// true second (and so of every other screen in the room).
+const TICK_MS = 200;
+// A countdown that reached zero stays on the screen, calmly, this long; then it goes away.
+const DONE_SHOWN_SECS = 5 * 60;
 
 loadWords();
-setupTextSize();
 
 const body = document.body;
-const conn = new Connection({code: body.getAttribute('data-code') || '',
-  lang: document.documentElement.getAttribute('lang') || 'ja'});
-const board = new Board(conn);
 const lang = document.documentElement.getAttribute('lang') || 'ja';
+const conn = new Connection({code: body.getAttribute('data-code') || '', lang: lang});
+const board = new Board(conn);
 
 /** @param {string} id @returns {HTMLElement} */
 function byId(id) {
   return /** @type {HTMLElement} */ (document.getElementById(id));
 }
+
+const root = byId('screen');
+const focusLayer = byId('focus');
+/** What the board and the focus card were last drawn from (to redraw only on change). */
+let drawnBoard = '';
+let drawnFocus = '';
+/** The size each step's board had when last drawn. @type {Object<string, number>} */
+const lastLevel = {};
 
 const render = renderer(draw);
 board.listen(render);
@@ -56,44 +74,291 @@ function card(note, before) {
     return before;
   }
   const node = noteCard(note);
+  node.classList.add('fit-item');
   node.setAttribute('data-sig', sig);
   return node;
+}
+
+/** @returns {string} the id of the current step */
+function currentStep() {
+  return board.workshop.step || body.getAttribute('data-step') || 'confirm';
+}
+
+/** @returns {string} which board to show for the current step */
+function viewFor() {
+  const step = currentStep();
+  return VIEWS.indexOf(step) >= 0 ? step : 'confirm';
+}
+
+function drawHeader() {
+  if (board.workshop.title) {
+    byId('workshop-title').textContent = board.workshop.title;
+  }
+  const step = currentStep();
+  const fromProgram = board.programStep(lang);
+  const words = fromProgram ? {title: fromProgram.label, prompt: fromProgram.prompt}
+    : stepWords(step, null);
+  byId('step-title').textContent = words.title;
+  byId('step-prompt').textContent = words.prompt;
+  const program = board.workshop.program;
+  const steps = program && Array.isArray(program.steps) ? program.steps : [];
+  const index = steps.map(function (/** @type {{id: string}} */ s) { return s.id; }).indexOf(step);
+  const number = byId('step-number');
+  number.hidden = index < 0;
+  number.textContent = index < 0 ? '' : t('screen.step_n', {n: index + 1, total: steps.length});
+  const subtitle = index < 0 ? null : steps[index].subtitle;
+  byId('step-subtitle').textContent = subtitle
+    ? String(subtitle[lang] || subtitle.ja || '') : '';
+  byId('participant-count').textContent = t('screen.participants', {n: board.participantCount});
+  byId('locked-notice').hidden = !board.workshop.locked;
+}
+
+/** The notes board of step 1, in three columns by kind, newest first. */
+function drawConfirm() {
+  const notes = visibleNotes(board).reverse();
+  const view = byId('view-confirm');
+  KINDS.forEach(function (kind) {
+    const ofKind = notes.filter(function (n) { return n.kind === kind; });
+    reconcile(byId('col-' + kind), ofKind, function (n) { return n.id; }, card);
+    byId('count-' + kind).textContent = t('board.count', {n: ofKind.length});
+  });
+  byId('board-empty').hidden = notes.length > 0;
+  view.classList.toggle('is-empty', notes.length === 0);
+}
+
+/**
+ * Share the width of step 1's board among the kinds, at the current card size: each kind
+ * gets whole columns of cards, as many as its notes need lines (so that no kind runs over
+ * while another has room to spare).
+ */
+function shareColumns() {
+  const probe = byId('card-probe');
+  const width = probe.getBoundingClientRect().width;
+  const font = parseFloat(window.getComputedStyle(probe).fontSize) || 16;
+  const columns = /** @type {HTMLElement} */ (probe.parentElement);
+  const between = parseFloat(window.getComputedStyle(columns).columnGap) || 0;
+  const gap = parseFloat(window.getComputedStyle(byId('col-charm')).columnGap) || 0;
+  const usable = columns.clientWidth - between * (KINDS.length - 1);
+  const total = Math.max(KINDS.length, Math.floor((usable + KINDS.length * gap) / (width + gap)));
+  const perLine = Math.max(4, Math.floor(width / font) - 1);
+  /** @type {Array<number>} lines of text (and a little for each card's frame) per kind */
+  const load = KINDS.map(function (kind) {
+    let lines = 0;
+    Array.prototype.forEach.call(byId('col-' + kind).children, function (/** @type {Element} */ li) {
+      const text = li.querySelector('.note-text');
+      const chars = text ? Array.from(text.textContent || '').length : 0;
+      lines += Math.max(1, Math.ceil(chars / perLine)) + 0.6;
+    });
+    return lines;
+  });
+  const sum = load.reduce(function (a, b) { return a + b; }, 0);
+  // One column each, then the rest by the largest remainder of each kind's share.
+  const cols = KINDS.map(function () { return 1; });
+  const spare = total - KINDS.length;
+  const exact = load.map(function (l) { return sum > 0 ? Math.max(0, l / sum * total - 1) : spare / 3; });
+  exact.forEach(function (e, i) { cols[i] += Math.floor(Math.min(e, spare)); });
+  let left = total - cols.reduce(function (a, b) { return a + b; }, 0);
+  const order = exact.map(function (e, i) { return i; }).sort(function (a, b) {
+    return (exact[b] - Math.floor(exact[b])) - (exact[a] - Math.floor(exact[a]));
+  });
+  for (let i = 0; left > 0 && i < order.length; i++, left--) {
+    cols[order[i]] += 1;
+  }
+  while (left < 0) { // never more columns than there is room for
+    const most = cols.indexOf(Math.max.apply(null, cols));
+    cols[most] -= 1;
+    left += 1;
+  }
+  setColumns(cols);
+  // The guess from lines of text is close; what the browser lays out decides. A kind that
+  // still runs over takes a column from one that can spare it.
+  for (let round = 0; round < KINDS.length * 2; round++) {
+    const over = KINDS.filter(function (kind) { return overflows(byId('col-' + kind)); });
+    if (!over.length) {
+      return;
+    }
+    const taker = KINDS.indexOf(over[0]);
+    const moved = KINDS.some(function (kind, giver) {
+      if (giver === taker || cols[giver] < 2 || overflows(byId('col-' + kind))) {
+        return false;
+      }
+      cols[giver] -= 1;
+      cols[taker] += 1;
+      setColumns(cols);
+      if (!overflows(byId('col-' + kind))) {
+        return true;
+      }
+      cols[giver] += 1;
+      cols[taker] -= 1;
+      setColumns(cols);
+      return false;
+    });
+    if (!moved) {
+      return;
+    }
+  }
+}
+
+/**
+ * @param {Element} box
+ * @returns {boolean} whether its content runs past its edges
+ */
+function overflows(box) {
+  return box.scrollHeight > box.clientHeight + 1 || box.scrollWidth > box.clientWidth + 1;
+}
+
+/** @param {Array<number>} cols columns of cards for each kind */
+function setColumns(cols) {
+  KINDS.forEach(function (kind, i) {
+    byId('column-' + kind).style.setProperty('--share', String(cols[i]));
+    byId('col-' + kind).style.setProperty('--cols', String(cols[i]));
+  });
+}
+
+/**
+ * What the board of ``view`` is drawn from.
+ * @param {string} view
+ * @returns {Array<any>}
+ */
+function boardData(view) {
+  /** @param {string} kind @returns {Array<any>} */
+  function all(kind) {
+    return Array.from((board.collections[kind] || new Map()).values());
+  }
+  switch (view) {
+    case 'confirm':
+      return [visibleNotes(board)];
+    case 'companions':
+      return [visibleNotes(board), all('themes'), board.tallies];
+    case 'activity':
+      return [all('proposals'), all('themes')];
+    case 'practice':
+      return [all('actions'), all('themes'), board.workshop.date];
+    default:
+      return [all('reviews'), all('actions')];
+  }
+}
+
+/**
+ * Build the board of the current step (emptying the others) and size it to the screen.
+ * @param {string} view
+ */
+function drawBoard(view) {
+  VIEWS.forEach(function (name) {
+    const node = byId('view-' + name);
+    node.hidden = name !== view;
+    if (name !== view && name !== 'confirm') {
+      node.textContent = '';
+    }
+  });
+  if (view !== 'confirm') {
+    KINDS.forEach(function (kind) { byId('col-' + kind).textContent = ''; });
+  }
+  VIEWS.forEach(function (name) { root.classList.toggle('step-' + name, name === view); });
+  const node = byId('view-' + view);
+  /** @type {(function(number): void|undefined)} */
+  let prepare;
+  if (view === 'confirm') {
+    drawConfirm();
+    prepare = shareColumns;
+  } else if (view === 'companions') {
+    prepare = companionsView(node, board);
+  } else if (view === 'activity') {
+    prepare = activityView(node, board);
+  } else if (view === 'practice') {
+    practiceView(node, board, lang);
+  } else {
+    futureView(node, board);
+  }
+  const level = fit(root, node, LEVELS, prepare, lastLevel[view]);
+  lastLevel[view] = level;
+  root.setAttribute('data-fit', String(level));
+}
+
+function drawFocus() {
+  const cardNode = focusCard(board);
+  focusLayer.textContent = '';
+  focusLayer.hidden = !cardNode;
+  root.classList.toggle('has-focus', !!cardNode);
+  if (cardNode) {
+    focusLayer.appendChild(cardNode);
+    fit(focusLayer, cardNode, FOCUS_LEVELS);
+  }
 }
 
 function draw() {
   if (conn.state === 'closed_unknown') {
     setAlert(byId('global-error'), t('error.unknown_workshop'));
   }
-  if (board.workshop.title) {
-    byId('workshop-title').textContent = board.workshop.title;
+  drawHeader();
+  tick();
+  const view = viewFor();
+  const size = [window.innerWidth, window.innerHeight];
+  const header = [board.workshop.title, currentStep(), board.workshop.locked,
+    byId('step-prompt').textContent, board.participantCount, byId('timer').hidden];
+  const boardSig = JSON.stringify([view, size, header, boardData(view)]);
+  if (boardSig !== drawnBoard) {
+    drawnBoard = boardSig;
+    drawBoard(view);
+    drawnFocus = '';
   }
-  byId('participant-count').textContent = t('screen.participants', {n: board.participantCount});
-  const step = board.workshop.step || body.getAttribute('data-step') || 'confirm';
-  const stepText = stepWords(step, board.programStep(lang));
-  byId('step-title').textContent = stepText.title;
-  byId('step-prompt').textContent = stepText.prompt;
-  const notes = board.newestFirst().filter(function (n) { return !n.hidden; });
-  KINDS.forEach(function (kind) {
-    const ofKind = notes.filter(function (n) { return n.kind === kind; });
-    reconcile(byId('col-' + kind), ofKind, function (n) { return n.id; }, card);
-    byId('count-' + kind).textContent = t('board.count', {n: ofKind.length});
-  });
-  fit();
-  byId('board-empty').hidden = notes.length > 0;
+  const focusSig = JSON.stringify([boardSig, board.workshop.focus, board.tallies]);
+  if (focusSig !== drawnFocus) {
+    drawnFocus = focusSig;
+    drawFocus();
+  }
 }
 
-/** Choose the largest card size with which the board fits the window. */
-function fit() {
-  const main = byId('main');
-  const root = document.documentElement;
-  for (let i = 0; i < DENSITIES.length; i++) {
-    DENSITIES.forEach(function (name, j) { main.classList.toggle(name, i === j); });
-    if (root.scrollHeight <= window.innerHeight) {
-      return;
+// --- the shared timer ----------------------------------------------------------------------
+
+/**
+ * Seconds as m:ss (minutes may pass 59: 「90:00」).
+ * @param {number} seconds
+ * @returns {string}
+ */
+function clock(seconds) {
+  const whole = Math.max(0, Math.ceil(seconds - 0.001));
+  const m = Math.floor(whole / 60);
+  const s = whole % 60;
+  return (m < 10 ? '0' : '') + m + ':' + (s < 10 ? '0' : '') + s;
+}
+
+/** Redraw the timer: running, paused, or at zero; hidden when there is none. */
+function tick() {
+  const box = byId('timer');
+  const timer = board.workshop.timer;
+  const left = board.timerLeft();
+  let state = 'none';
+  if (left !== null && timer) {
+    if (typeof timer.ends_at !== 'number') {
+      state = 'paused';
+    } else if (left > 0) {
+      state = 'running';
+    } else if (board.serverNow() - timer.ends_at < DONE_SHOWN_SECS) {
+      state = 'done';
     }
+  }
+  if (box.hidden !== (state === 'none')) {
+    box.hidden = state === 'none';
+    render(); // the header changed its shape: the board is sized again
+  }
+  if (state === 'none') {
+    box.setAttribute('data-state', 'none');
+    return;
+  }
+  const text = clock(/** @type {number} */ (left));
+  const time = byId('timer-time');
+  if (time.textContent !== text) {
+    time.textContent = text;
+  }
+  if (box.getAttribute('data-state') !== state) {
+    box.setAttribute('data-state', state);
+    box.className = 'timer timer-' + state;
+    byId('timer-label').textContent = t('screen.timer_' + state);
   }
 }
 
 window.addEventListener('resize', render);
+window.setInterval(tick, TICK_MS);
 showStatus(conn.state, 0);
 conn.start(board.dispatch, board.resumeInfo);

@@ -1,0 +1,260 @@
+// Fitting the projector's board to the screen: nobody scrolls a projector.
+//
+// A view marks the boxes that must not overflow with the class "fit-box" (each is
+// overflow: hidden in screen.css) and the lists inside them that may be shortened with
+// "fit-list". fit() tries the sizes from the largest ("fit-1") down and keeps the first
+// with which every box fits. A box may say from which size on it would rather be shortened
+// than make everything smaller (data-trim-at="3"). A list that still overflows shows as
+// many of its first items as fit and one line saying how many more there are (「ほか 12枚」):
+// nothing is ever cut in half or silently lost below the edge.
+
+import {t} from './ui.js';
+
+/**
+ * Whether a box shows all of its content.
+ * @param {Element} box
+ * @returns {boolean}
+ */
+function boxFits(box) {
+  return box.scrollHeight <= box.clientHeight + 1 && box.scrollWidth <= box.clientWidth + 1;
+}
+
+/**
+ * The boxes of a view that must not overflow, the view itself included.
+ * @param {HTMLElement} view
+ * @returns {Array<HTMLElement>}
+ */
+function boxesOf(view) {
+  const boxes = /** @type {Array<HTMLElement>} */ (
+    Array.prototype.slice.call(view.querySelectorAll('.fit-box')));
+  if (view.classList.contains('fit-box')) {
+    boxes.unshift(view);
+  }
+  return boxes;
+}
+
+/**
+ * Whether every box of a view fits (or, at this size, may be shortened instead).
+ * @param {HTMLElement} view
+ * @param {number} level
+ * @returns {boolean}
+ */
+function viewFits(view, level) {
+  return boxesOf(view).every(function (box) {
+    const from = parseInt(box.getAttribute('data-trim-at') || '', 10);
+    return (!isNaN(from) && level >= from) || boxFits(box);
+  });
+}
+
+/**
+ * Put the size class "fit-<level>" on ``root`` (and no other).
+ * @param {HTMLElement} root
+ * @param {number} level
+ * @param {number} levels how many there are
+ */
+function setLevel(root, level, levels) {
+  for (let i = 1; i <= levels; i++) {
+    root.classList.toggle('fit-' + i, i === level);
+  }
+}
+
+/**
+ * Show again everything a previous trim() hid.
+ * @param {HTMLElement} view
+ */
+function untrim(view) {
+  Array.prototype.forEach.call(view.querySelectorAll('[data-trimmed]'),
+    function (/** @type {HTMLElement} */ node) {
+      node.hidden = false;
+      node.removeAttribute('data-trimmed');
+    });
+  Array.prototype.forEach.call(view.querySelectorAll('.fit-more'),
+    function (/** @type {HTMLElement} */ node) {
+      if (node.parentNode) {
+        node.parentNode.removeChild(node);
+      }
+    });
+}
+
+/**
+ * The line that says how many items are not shown.
+ * @param {HTMLElement} list
+ * @returns {HTMLElement}
+ */
+function moreLine(list) {
+  let node;
+  if (list.tagName === 'TBODY') {
+    node = document.createElement('tr');
+    const cell = document.createElement('td');
+    cell.colSpan = 99;
+    node.appendChild(cell);
+  } else {
+    node = document.createElement(list.tagName === 'UL' || list.tagName === 'OL' ? 'li' : 'p');
+  }
+  node.className = 'fit-more';
+  return node;
+}
+
+/**
+ * The items of a list that trimming may hide.
+ * @param {HTMLElement} list
+ * @returns {Array<HTMLElement>}
+ */
+function itemsOf(list) {
+  return /** @type {Array<HTMLElement>} */ (Array.prototype.filter.call(list.children,
+    function (/** @type {Element} */ c) { return c.classList.contains('fit-item'); }));
+}
+
+/**
+ * Show the first ``keep`` items of a list and a line counting the rest.
+ * @param {HTMLElement} list
+ * @param {Array<HTMLElement>} items
+ * @param {HTMLElement} more
+ * @param {number} keep
+ */
+function showFirst(list, items, more, keep) {
+  items.forEach(function (item, i) {
+    const hide = i >= keep;
+    item.hidden = hide;
+    if (hide) {
+      item.setAttribute('data-trimmed', '');
+    } else {
+      item.removeAttribute('data-trimmed');
+    }
+  });
+  const rest = items.length - keep;
+  if (rest > 0) {
+    const words = t(list.getAttribute('data-more') || 'screen.more', {n: rest});
+    const target = more.firstElementChild || more;
+    target.textContent = words;
+    if (more.parentNode !== list) {
+      list.appendChild(more);
+    }
+  } else if (more.parentNode) {
+    more.parentNode.removeChild(more);
+  }
+}
+
+/**
+ * How many items of a list show whole inside ``box``, leaving room below for the line
+ * that counts the rest: the items before the first that ends past the box's bottom or
+ * right edge (in a list of several columns, the rest flow into columns out of sight).
+ * @param {HTMLElement} box
+ * @param {Array<HTMLElement>} items
+ * @param {number} room the height the counting line needs
+ * @returns {number}
+ */
+function visibleCount(box, items, room) {
+  const edge = box.getBoundingClientRect();
+  const style = window.getComputedStyle(box);
+  const bottom = edge.bottom - (parseFloat(style.paddingBottom) || 0)
+    - (parseFloat(style.borderBottomWidth) || 0);
+  const right = edge.right + 1;
+  for (let i = 0; i < items.length; i++) {
+    const r = items[i].getBoundingClientRect();
+    if (r.bottom > bottom - room || r.right > right) {
+      return i;
+    }
+  }
+  return items.length;
+}
+
+/**
+ * Shorten the lists of every box that still overflows. All the lists of one box are held
+ * to the same length, the longest that fits. The lengths are first read from where the
+ * items lie (one layout for all boxes), then checked, and shortened further if need be.
+ * @param {HTMLElement} view
+ */
+function trim(view) {
+  const jobs = boxesOf(view).filter(function (box) { return !boxFits(box); })
+    .map(function (box) {
+      const lists = /** @type {Array<HTMLElement>} */ (box.classList.contains('fit-list')
+        ? [box] : Array.prototype.slice.call(box.querySelectorAll('.fit-list')));
+      const all = lists.map(itemsOf);
+      const room = lists.length
+        ? 1.6 * (parseFloat(window.getComputedStyle(lists[0]).fontSize) || 16) : 0;
+      const cap = all.reduce(function (m, items) {
+        return Math.min(m, visibleCount(box, items, room));
+      }, Infinity);
+      return {box: box, lists: lists, all: all, mores: lists.map(moreLine),
+        cap: Math.max(0, Math.min(cap, all.reduce(function (m, items) {
+          return Math.max(m, items.length - 1);
+        }, 0)))};
+    });
+  /** @param {{lists: Array<HTMLElement>, all: Array<Array<HTMLElement>>,
+   *   mores: Array<HTMLElement>, cap: number}} job */
+  function hold(job) {
+    job.lists.forEach(function (list, i) { showFirst(list, job.all[i], job.mores[i], job.cap); });
+  }
+  jobs.forEach(hold);
+  jobs.forEach(function (job) {
+    while (job.cap > 0 && !boxFits(job.box)) {
+      job.cap -= 1;
+      hold(job);
+    }
+  });
+}
+
+/**
+ * Choose the largest size with which ``view`` fits, trimming lists past the smallest.
+ * @param {HTMLElement} root the element that carries the "fit-<n>" class
+ * @param {HTMLElement} view the element whose boxes must fit
+ * @param {number} levels how many sizes there are
+ * @param {function(number): void} [prepare] called at each size before it is measured
+ *   (to lay out what CSS alone cannot, such as how many columns each kind gets)
+ * @param {number} [hint] the size chosen last time (a board changes little at a time)
+ * @returns {number} the level chosen
+ */
+export function fit(root, view, levels, prepare, hint) {
+  untrim(view);
+  /** @type {Object<number, boolean>} */
+  const known = {};
+  let current = 0;
+  /** @param {number} i @returns {boolean} */
+  function tryLevel(i) {
+    if (current !== i) {
+      current = i;
+      setLevel(root, i, levels);
+      if (prepare) {
+        prepare(i);
+      }
+    }
+    if (!(i in known)) {
+      known[i] = viewFits(view, i);
+    }
+    return known[i];
+  }
+  let level;
+  if (hint && hint >= 1 && hint <= levels) {
+    // From last time's size: one larger when it fits, else smaller until it fits.
+    level = hint;
+    if (tryLevel(level)) {
+      while (level > 1 && tryLevel(level - 1)) {
+        level -= 1;
+      }
+    } else {
+      while (level < levels && !tryLevel(level + 1)) {
+        level += 1;
+      }
+      level = Math.min(levels, level + 1);
+    }
+  } else if (tryLevel(1)) {
+    level = 1; // a quiet board
+  } else {
+    // The largest size that fits, by halving: a full board is not laid out at every size.
+    let low = 2;
+    let high = levels;
+    while (low < high) {
+      const mid = Math.floor((low + high) / 2);
+      if (tryLevel(mid)) {
+        high = mid;
+      } else {
+        low = mid + 1;
+      }
+    }
+    level = low;
+  }
+  tryLevel(level);
+  trim(view);
+  return level;
+}

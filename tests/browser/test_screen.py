@@ -1,0 +1,691 @@
+"""The projector, step by step, in real Chromium at 1920×1080 and 1280×720.
+
+A whole evening (the demo: 30 people, 120 notes, 8 themes, 10 actions) is made through the
+real command path; a facilitator's WebSocket, on its own event loop in a helper thread,
+then steers the projector through the five steps. Each step is checked for what it must
+show, for fitting the screen without scrolling or clipping, and for a text size that can be
+read from the back of the room; a screenshot of each is kept in artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+import threading
+import time
+from collections.abc import Callable, Coroutine, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from facilitation.evening import sample_evening
+from facilitation.model import PROJECTOR, Actor, Role
+from server.cli import with_hub
+from server.demo import create_demo
+from server.hub import Hub
+from tests.browser.conftest import Pages
+from tests.support import Client, LiveServer
+
+pytestmark = pytest.mark.browser
+
+LIVE = 3000  # ms: how soon a change must reach the projector
+FULL_HD = {"viewport": {"width": 1920, "height": 1080}}
+HD = {"viewport": {"width": 1280, "height": 720}}
+# The smallest text allowed, as a share of the screen's height: 16px on a 1080-line
+# projector (about 2.5 cm on a 1.7 m high picture).
+MIN_FONT_SHARE = 16 / 1080
+Shot = Callable[[Page, str], Path]
+
+SAMPLE = sample_evening()
+NAMES = {p["id"]: p["name"] for p in SAMPLE["participants"]}
+
+# Thirty more notes of the lengths people write, on top of the sample's 120.
+EXTRA_NOTES = [
+    ("charm", "春の土手の菜の花がきれいで、散歩する人が多い"),
+    ("charm", "駅前のパン屋さんが地域の人の集まる場所になっている"),
+    ("charm", "町内会の夏祭りに若い世代も参加してくれる"),
+    ("charm", "川沿いの遊歩道"),
+    ("charm", "センターの図書コーナーが静かで使いやすい"),
+    ("charm", "昔からの商店街の人たちが顔なじみ"),
+    ("charm", "雪が降っても朝早くから除雪してくれる人がいる"),
+    ("charm", "地域の子ども会が元気"),
+    ("charm", "秋の収穫祭で近所の農家さんが野菜を売ってくれる"),
+    ("charm", "公園の桜"),
+    ("issue", "夜道が暗くて、女性や子どもが一人で歩くのが怖い"),
+    ("issue", "高齢の一人暮らしの方が増えて、見守りが追いつかない"),
+    ("issue", "回覧板が回るのに時間がかかる"),
+    ("issue", "空き地の草が伸び放題"),
+    ("issue", "若い人が町内会の役を引き受けたがらない"),
+    ("issue", "バスの本数が減って、病院に通うのが大変になった"),
+    ("issue", "ごみ集積所のカラス対策"),
+    ("issue", "災害のときにどこへ逃げればいいか知らない人が多い"),
+    ("issue", "冬に歩道が狭くなる"),
+    ("issue", "子どもが遊べる広場が近くにない"),
+    ("wish", "みんなで使える畑をつくりたい"),
+    ("wish", "高校生と一緒に地域のイベントを企画したい"),
+    ("wish", "お年寄りの知恵を聞く会を開きたい"),
+    ("wish", "空き店舗で週末だけのマルシェをやってみたい"),
+    ("wish", "外国から来た人も参加しやすい町に"),
+    ("wish", "地域の歴史を子どもたちに伝える散歩会"),
+    ("wish", "雪寄せをゲームみたいに楽しめたら"),
+    ("wish", "気軽に立ち寄れる縁側のような場所がほしい"),
+    ("wish", "町内の防災倉庫の中身をみんなで確かめたい"),
+    ("wish", "会報をもっと若い人に読んでもらえるように"),
+]
+
+
+# --- making workshops and steering them ------------------------------------------------------
+
+def run_hub(live: LiveServer, work: Callable[[Hub], Coroutine[Any, Any, str]]) -> str:
+    """Run ``work`` against the live server's store, beside it (as ``yoriai demo`` does),
+    in a helper thread: Playwright's own loop runs in this one."""
+    box: list[str] = []
+    thread = threading.Thread(target=lambda: box.append(
+        asyncio.run(with_hub(live.data_dir, work))))
+    thread.start()
+    thread.join(60)
+    assert box, "the workshop could not be made"
+    return box[0]
+
+
+def demo(live: LiveServer) -> str:
+    return run_hub(live, create_demo)
+
+
+def many_notes(live: LiveServer, notes: list[tuple[str, str]]) -> str:
+    """A workshop in step 1 with ``notes`` posted by thirty people."""
+
+    async def make(hub: Hub) -> str:
+        code = await hub.create_workshop("西部地域 みらいのまちづくりワークショップ", "西部")
+        room = await hub.room(code)
+        assert room is not None
+        ids = (f"t-{i}" for i in itertools.count(1))
+        people = []
+        for p in SAMPLE["participants"]:
+            ack = await hub.submit(room, PROJECTOR, next(ids), "join",
+                                   {"name": p["name"], "attribute": p["attribute"]})
+            people.append(Actor(Role.PARTICIPANT, ack.result["participant_id"]))
+        for i, (kind, text) in enumerate(notes):
+            await hub.submit(room, people[i % len(people)], next(ids), "post_note",
+                             {"kind": kind, "text": text})
+        return code
+
+    return run_hub(live, make)
+
+
+class Facilitator:
+    """The facilitator's console, as a WebSocket client on its own event loop in a helper
+    thread (the sync Playwright API must not run inside an asyncio loop)."""
+
+    def __init__(self, live: LiveServer, code: str) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.client = Client(live, code, key=live.key)
+        self.run(self.client.connect())
+
+    def run(self, coro: Coroutine[Any, Any, Any]) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(15)
+
+    def cmd(self, name: str, **args: Any) -> dict[str, Any]:
+        reply = self.run(self.client.cmd(name, **args))
+        assert reply["type"] == "ack", reply
+        return dict(reply.get("result") or {})
+
+    def items(self, kind: str) -> list[dict[str, Any]]:
+        return list(self.client.board.items(kind).values())
+
+    @property
+    def tallies(self) -> dict[str, int]:
+        return dict(self.client.board.tallies)
+
+    def participant(self, live: LiveServer, name: str) -> Client:
+        """A new phone that joins, on the same helper loop."""
+        phone = Client(live, self.client.code)
+        self.run(phone.connect())
+        self.run(phone.join(name=name))
+        return phone
+
+    def send(self, phone: Client, name: str, **args: Any) -> dict[str, Any]:
+        reply = self.run(phone.cmd(name, **args))
+        assert reply["type"] == "ack", reply
+        return dict(reply.get("result") or {})
+
+    def close(self) -> None:
+        try:
+            for client in Client.opened:
+                if client is not self.client and client.ws is not None:
+                    self.run(client.close())
+            self.run(self.client.close())
+        finally:
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join(5)
+            self.loop.close()
+
+
+@pytest.fixture
+def steer() -> Iterator[Callable[[LiveServer, str], Facilitator]]:
+    opened: list[Facilitator] = []
+
+    def open_one(live: LiveServer, code: str) -> Facilitator:
+        fac = Facilitator(live, code)
+        opened.append(fac)
+        return fac
+
+    yield open_one
+    for fac in opened:
+        fac.close()
+
+
+def projector(pages: Pages, live: LiveServer, code: str, device: dict[str, Any] = FULL_HD,
+              name: str = "screen") -> Page:
+    page = pages.open(device, name)
+    page.goto(f"{live.base}/w/{code}/screen")
+    expect(page.locator("#conn-status")).to_contain_text("接続中")
+    return page
+
+
+def settled(page: Page) -> None:
+    """Wait until the board has been drawn and sized (two quiet animation frames)."""
+    page.wait_for_function("() => document.getElementById('screen').hasAttribute('data-fit')")
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    page.wait_for_timeout(150)
+
+
+# --- what "fits" and "readable" mean -----------------------------------------------------------
+
+LAYOUT = """() => {
+  const problems = [];
+  const W = window.innerWidth, H = window.innerHeight;
+  const doc = document.documentElement, body = document.body;
+  if (doc.scrollWidth > W || doc.scrollHeight > H) problems.push('the page scrolls');
+  if (body.scrollHeight > body.clientHeight + 1 || body.scrollWidth > body.clientWidth + 1) {
+    problems.push('the page overflows: ' + body.scrollWidth + 'x' + body.scrollHeight);
+  }
+  const shown = e => e.getClientRects().length > 0;
+  const sel = '.note, .mini-note, .theme-card, .proposal-card, .role-row, .review,' +
+    ' .status-item, .vote-row, .fit-more, .focus-card, .join-panel, .qr, .join-url,' +
+    ' .participant-count, .locked-notice, .timer, .screen-head, .column-head, .panel-head,' +
+    ' .idea, .priority, .form-scale, .members, .chosen-badge';
+  for (const e of document.querySelectorAll(sel)) {
+    if (!shown(e)) continue;
+    const r = e.getBoundingClientRect();
+    const name = e.className.baseVal !== undefined ? 'svg' : e.className;
+    const where = name + ' "' + (e.textContent || '').trim().slice(0, 20) + '"';
+    if (r.left < -1 || r.top < -1 || r.right > W + 1 || r.bottom > H + 1) {
+      problems.push('off the screen: ' + where);
+      continue;
+    }
+    for (let p = e.parentElement; p; p = p.parentElement) {
+      if (getComputedStyle(p).overflow === 'visible') continue;
+      const b = p.getBoundingClientRect();
+      if (r.bottom > b.bottom + 1 || r.right > b.right + 1 || r.top < b.top - 1 ||
+          r.left < b.left - 1) {
+        problems.push('cut off: ' + where + ' in ' + p.className);
+        break;
+      }
+    }
+  }
+  // Words that spill out of their box (a cell of the role board, a badge, a bar's number).
+  const tight = '.form-step, .form-legend-word, .role-table td, .role-table th, .bar-number,' +
+    ' .members, .chosen-badge, .status-badge, .lead-badge, .column-head, .card-title,' +
+    ' .timer, .step-number, .join-url';
+  for (const e of document.querySelectorAll(tight)) {
+    if (shown(e) && e.scrollWidth > e.clientWidth + 1) {
+      const text = (e.textContent || '').trim().slice(0, 20);
+      problems.push('spills: ' + e.className + ' "' + text + '"');
+    }
+  }
+  return problems;
+}"""
+
+SMALLEST_TEXT = """() => {
+  let smallest = Infinity, what = '';
+  const walker = document.createTreeWalker(document.getElementById('screen'),
+                                           NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (!n.textContent.trim()) continue;
+    const e = n.parentElement;
+    if (!e.getClientRects().length || e.closest('.visually-hidden, [hidden], svg')) continue;
+    const size = parseFloat(getComputedStyle(e).fontSize);
+    if (size < smallest) {
+      smallest = size;
+      what = e.className + ' "' + n.textContent.trim().slice(0, 20) + '"';
+    }
+  }
+  return [smallest, what];
+}"""
+
+CLAMPED = """() => Array.from(document.querySelectorAll('.note-text, .vote-text'))
+  .filter(e => e.getClientRects().length && e.scrollHeight > e.clientHeight + 2)
+  .map(e => e.textContent)"""
+
+
+def check_fits(page: Page) -> None:
+    problems = page.evaluate(LAYOUT)
+    assert problems == [], problems
+    smallest, what = page.evaluate(SMALLEST_TEXT)
+    height = page.viewport_size["height"] if page.viewport_size else 1080
+    assert smallest >= MIN_FONT_SHARE * height - 0.05, f"text too small: {smallest}px {what}"
+    # The join code stays big enough for a phone to read from a few rows back.
+    qr = page.locator("img.qr").bounding_box()
+    assert qr is not None and min(qr["width"], qr["height"]) >= 0.2 * height, qr
+    assert page.locator(".join-url").is_visible()
+
+
+def shown_count(page: Page, selector: str) -> int:
+    return int(page.evaluate(
+        "s => Array.from(document.querySelectorAll(s)).filter(e => e.getClientRects().length)"
+        ".length", selector))
+
+
+def go(fac: Facilitator, page: Page, step: str) -> None:
+    fac.cmd("set_step", step=step)
+    expect(page.locator("#screen")).to_have_class(re.compile(rf"\bstep-{step}\b"), timeout=LIVE)
+    settled(page)
+
+
+# --- the tests --------------------------------------------------------------------------------
+
+def test_150_notes_fit_a_projector_and_stay_readable(
+        live: LiveServer, pages: Pages, screenshot: Shot) -> None:
+    notes = [(n["kind"], n["text"]) for n in SAMPLE["notes"]] + EXTRA_NOTES
+    assert len(notes) == 150
+    code = many_notes(live, notes)
+    for device, name in ((FULL_HD, "screen-confirm"), (HD, "screen-confirm-720")):
+        page = projector(pages, live, code, device, name)
+        expect(page.locator("#view-confirm .note")).to_have_count(150, timeout=LIVE)
+        settled(page)
+        assert shown_count(page, "#view-confirm .note") == 150  # none left out
+        assert page.locator(".fit-more").count() == 0
+        for kind in ("charm", "issue", "wish"):
+            real = sum(1 for k, _ in notes if k == kind)
+            assert page.locator(f"#col-{kind} .note").count() == real
+            expect(page.locator(f"#count-{kind}")).to_have_text(f"付箋 {real}枚")
+        check_fits(page)
+        assert page.evaluate(CLAMPED) == []  # every note is shown whole
+        expect(page.locator(".join-url")).to_have_text(f"http://127.0.0.1:{live.port}/w/{code}")
+        expect(page.locator("#participant-count")).to_have_text("参加者 30人")
+        expect(page.locator("#workshop-title")).to_have_text(
+            "西部地域 みらいのまちづくりワークショップ")
+        expect(page.locator("#step-title")).to_have_text("確かめてみよう")
+        expect(page.locator("#step-number")).to_have_text("ステップ 1/5")
+        screenshot(page, name)
+    assert pages.problems == []
+
+
+def test_a_few_notes_are_large_and_newest_first(live: LiveServer, pages: Pages) -> None:
+    code = many_notes(live, EXTRA_NOTES[:3])
+    page = projector(pages, live, code)
+    expect(page.locator("#col-charm .note-text")).to_have_text(
+        [text for _, text in reversed(EXTRA_NOTES[:3])], timeout=LIVE)
+    settled(page)
+    size = page.evaluate(
+        "() => parseFloat(getComputedStyle(document.querySelector('.note-text')).fontSize)")
+    assert size >= 34  # a near-empty board is read from anywhere in the room
+    check_fits(page)
+    assert pages.problems == []
+
+
+def test_every_step_of_an_evening_on_the_projector(
+        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator],
+        screenshot: Shot) -> None:
+    code = demo(live)
+    fac = steer(live, code)
+    page = projector(pages, live, code)
+    small = projector(pages, live, code, HD, "screen-720")
+
+    # Step 2: notes by theme, the unsorted aside, and the 共感 chart (votes are shown).
+    for p in (page, small):
+        go(fac, p, "companions")
+    themes = fac.items("themes")
+    assert len(themes) == 8
+    cards = page.locator(".theme-card")
+    expect(cards).to_have_count(8)
+    for theme in themes:
+        card = page.locator(f".theme-card[data-theme-id='{theme['id']}']")
+        expect(card.locator(".card-title")).to_have_text(theme["title"])
+        expect(card.locator(".members")).to_have_text(f"{theme['member_count']}人")
+    notes = fac.items("notes")
+    loose = [n for n in notes if not n["theme"]]
+    expect(page.locator(".unsorted .panel-head .count")).to_have_text(f"付箋 {len(loose)}枚")
+    tallies = fac.tallies
+    top = sorted(tallies.items(), key=lambda kv: (-kv[1], int(kv[0][1:])))[:10]
+    rows = page.locator("#vote-list .vote-row")
+    expect(rows).to_have_count(10)
+    texts = {n["id"]: n["text"] for n in notes}
+    for i, (note_id, n) in enumerate(top):
+        if not rows.nth(i).is_visible():
+            break
+        expect(rows.nth(i)).to_have_attribute("data-note-id", note_id)
+        expect(rows.nth(i).locator(".vote-text")).to_have_text(texts[note_id])
+        expect(rows.nth(i).locator(".bar-number")).to_have_text(f"{n}票")
+    widths = page.evaluate("() => Array.from(document.querySelectorAll('#vote-list .bar-fill'))"
+                           ".map(e => e.getBoundingClientRect().width)")
+    assert widths == sorted(widths, reverse=True) and widths[0] > 0
+    for p in (page, small):
+        check_fits(p)
+    screenshot(page, "screen-companions")
+    screenshot(small, "screen-companions-720")
+
+    # Votes hidden again: no chart, no numbers.
+    fac.cmd("set_vote_settings", votes_visible=False)
+    expect(page.locator("#votes-panel")).to_have_count(0, timeout=LIVE)
+    expect(page.locator(".bar")).to_have_count(0)
+    settled(page)
+    check_fits(page)
+    fac.cmd("set_vote_settings", votes_visible=True)
+    expect(page.locator("#votes-panel")).to_be_visible(timeout=LIVE)
+
+    # Step 3: proposals, their priority and the chosen ones.
+    for p in (page, small):
+        go(fac, p, "activity")
+    proposals = fac.items("proposals")
+    titles = {t["id"]: t["title"] for t in themes}
+    cards = page.locator(".proposal-card")
+    expect(cards).to_have_count(len(proposals))
+    chosen = [p for p in proposals if p["chosen"]]
+    assert 0 < len(chosen) < len(proposals)
+    expect(page.locator(".proposal-card.is-chosen")).to_have_count(len(chosen))
+    expect(page.locator(".chosen-badge")).to_have_count(len(chosen))
+    for p in proposals:
+        card = page.locator(f".proposal-card[data-theme-id='{p['theme']}']")
+        expect(card.locator(".card-title")).to_have_text(titles[p["theme"]])
+        expect(card.locator(".aim")).to_have_text(p["aim"])
+        expect(card.locator(".priority .bar-number")).to_have_text(f"{p['priority_count']}票")
+        if p["chosen"]:
+            expect(card.locator(".chosen-badge")).to_have_text("選ばれた案")
+    counts = [int(re.sub(r"\D", "", s)) for s in
+              page.locator(".priority .bar-number").all_text_contents()]
+    assert counts == sorted(counts, reverse=True)  # the most wanted first
+    for p in (page, small):
+        check_fits(p)
+    screenshot(page, "screen-activity")
+    screenshot(small, "screen-activity-720")
+    fac.cmd("set_vote_settings", votes_visible=False)
+    expect(page.locator(".priority")).to_have_count(0, timeout=LIVE)
+    expect(page.locator(".proposal-card.is-chosen")).to_have_count(len(chosen))
+    fac.cmd("set_vote_settings", votes_visible=True)
+
+    # Step 4: the role board.
+    for p in (page, small):
+        go(fac, p, "practice")
+    actions = fac.items("actions")
+    rows = page.locator(".role-row")
+    expect(rows).to_have_count(10)
+    expect(page.locator(".role-table thead")).to_contain_text("担い手")
+    expect(page.locator(".form-legend")).to_have_text(
+        "市民主体市民主導市民／行政行政主導行政主体")
+    by_title = {a["title"]: a for a in actions}
+    for sample in SAMPLE["actions"]:
+        action = by_title[sample["title"]]
+        row = page.locator(f".role-row[data-action-id='{action['id']}']")
+        names = [NAMES[v] for v in sample["volunteers"]]
+        lead = NAMES[sample["lead"]]
+        expect(row.locator(".person-name")).to_have_text(
+            [lead] + [n for n in names if n != lead])
+        expect(row.locator(".role-person.is-lead")).to_have_text(f"代表{lead}")
+        marked = row.locator(".form-step.is-marked")
+        expect(marked).to_have_count(1)
+        expect(marked).to_have_attribute("data-form", sample["form"])
+        expect(row.locator(".form-step")).to_have_count(5)
+        expect(row.locator(".partner")).to_have_text(sample["partners"])
+        expect(row.locator(".first-step")).to_have_text(sample["first_step"])
+        year, month, day = sample["due"].split("-")
+        due = f"{int(month)}月{int(day)}日" if year == "2026" else \
+            f"{year}年{int(month)}月{int(day)}日"
+        expect(row.locator(".due")).to_have_text(due)
+    school = page.locator(".role-row", has_text="通学路の安全点検")
+    expect(school.locator(".form-step.is-marked")).to_have_text("●市民主体")
+    # Which form is marked is plain from position and words, not colour alone: the marked
+    # box is the first of five, the same place as 市民主体 in the legend.
+    assert school.locator(".form-step").first.get_attribute("aria-current") == "true"
+    for p in (page, small):
+        check_fits(p)
+    screenshot(page, "screen-practice")
+    screenshot(small, "screen-practice-720")
+
+    # Step 5: the review in two columns, and where each action stands.
+    for p in (page, small):
+        go(fac, p, "future")
+    for column in ("keep", "change"):
+        want = [r["text"] for r in SAMPLE["review"] if r["column"] == column]
+        expect(page.locator(f"#reviews-{column} .review-text")).to_have_text(want)
+    expect(page.locator(".review-keep .panel-head")).to_contain_text("広げたい")
+    expect(page.locator(".review-change .panel-head")).to_contain_text("見直したい")
+    words = {"not_started": "未着手", "under_way": "実施中", "done": "完了", "paused": "休止"}
+    items = page.locator("#status-list .status-item")
+    expect(items).to_have_count(10)
+    for sample in SAMPLE["actions"]:
+        item = items.filter(has_text=sample["title"])
+        expect(item.locator(".status-badge")).to_have_text(words[sample["status"]])
+    for p in (page, small):
+        check_fits(p)
+    screenshot(page, "screen-future")
+    screenshot(small, "screen-future-720")
+
+    # And back to step 1: the 120 notes of the evening, by kind.
+    for p in (page, small):
+        go(fac, p, "confirm")
+    expect(page.locator("#view-confirm .note")).to_have_count(120)
+    assert page.locator(".theme-card, .role-row, .review").count() == 0
+    for p in (page, small):
+        check_fits(p)
+    assert pages.problems == []
+
+
+def read_timer(page: Page) -> tuple[str, int, str]:
+    text = page.locator("#timer-time").text_content() or ""
+    minutes, seconds = text.split(":")
+    return (page.locator("#timer").get_attribute("data-state") or "",
+            int(minutes) * 60 + int(seconds), page.locator("#timer-label").text_content() or "")
+
+
+def test_the_timer_counts_down_together_whatever_the_clocks_say(
+        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator],
+        screenshot: Shot) -> None:
+    code = live.new_workshop("タイマーの確認")
+    fac = steer(live, code)
+    one = projector(pages, live, code, FULL_HD, "screen-a")
+    # The other projector's laptop clock is 97 seconds fast.
+    other = pages.open(HD, "screen-b")
+    other.add_init_script("(() => { const real = Date.now.bind(Date);"
+                          " Date.now = () => real() + 97300; })()")
+    other.goto(f"{live.base}/w/{code}/screen")
+    expect(other.locator("#conn-status")).to_contain_text("接続中")
+    expect(one.locator("#timer")).to_be_hidden()
+
+    fac.cmd("start_timer", seconds=300)
+    for p in (one, other):
+        expect(p.locator("#timer")).to_have_attribute("data-state", "running", timeout=LIVE)
+    readings = []
+    for _ in range(3):
+        a, b = read_timer(one), read_timer(other)
+        assert a[0] == b[0] == "running"
+        assert a[2] == "のこり時間"
+        assert abs(a[1] - b[1]) <= 1, (a, b)
+        assert 290 <= a[1] <= 300
+        readings.append(a[1])
+        time.sleep(1.1)
+    assert readings[-1] < readings[0]  # it counts down, once a second
+    expect(one.locator("#timer-time")).to_have_text(re.compile(r"^0[45]:\d\d$"))
+    screenshot(one, "screen-timer")
+
+    fac.cmd("pause_timer")
+    for p in (one, other):
+        expect(p.locator("#timer")).to_have_attribute("data-state", "paused", timeout=LIVE)
+        expect(p.locator("#timer-label")).to_have_text("一時停止中")
+    paused = read_timer(one)[1]
+    time.sleep(1.5)
+    assert read_timer(one)[1] == read_timer(other)[1] == paused  # it stands still
+    assert one.locator("#timer").evaluate("e => getComputedStyle(e).borderTopStyle") == "dashed"
+    fac.cmd("extend_timer")
+    expect(one.locator("#timer-time")).to_have_text(
+        f"{(paused + 60) // 60:02d}:{(paused + 60) % 60:02d}", timeout=LIVE)
+
+    fac.cmd("start_timer", seconds=2)
+    for p in (one, other):
+        expect(p.locator("#timer")).to_have_attribute("data-state", "done", timeout=5000)
+        expect(p.locator("#timer-time")).to_have_text("00:00")
+        expect(p.locator("#timer-label")).to_have_text("時間です")
+    assert one.locator("#timer").evaluate("e => getComputedStyle(e).backgroundColor") != \
+        "rgb(255, 255, 255)"
+    screenshot(one, "screen-timer-done")
+    check_fits(one)
+    assert pages.problems == []
+
+
+def test_focus_and_lock(live: LiveServer, pages: Pages,
+                        steer: Callable[[LiveServer, str], Facilitator],
+                        screenshot: Shot) -> None:
+    code = demo(live)
+    fac = steer(live, code)
+    page = projector(pages, live, code)
+    go(fac, page, "companions")
+    expect(page.locator("#focus")).to_be_hidden()
+
+    note = next(n for n in fac.items("notes") if n["theme"])
+    fac.cmd("set_focus", kind="note", id=note["id"])
+    focus = page.locator("#focus")
+    expect(focus).to_be_visible(timeout=LIVE)
+    expect(focus.locator(".focus-text")).to_have_text(note["text"])
+    expect(focus.locator(".kind-badge")).to_have_text({"charm": "魅力", "issue": "課題",
+                                                       "wish": "思い"}[note["kind"]])
+    settled(page)
+    size = focus.locator(".focus-text").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    assert size >= 60  # large: this is the one the room is talking about
+    check_fits(page)
+    screenshot(page, "screen-focus-note")
+
+    theme = max(fac.items("themes"), key=lambda t: t["member_count"])
+    fac.cmd("set_focus", kind="theme", id=theme["id"])
+    expect(focus.locator(".focus-title")).to_have_text(theme["title"], timeout=LIVE)
+    expect(focus.locator(".members")).to_have_text(f"{theme['member_count']}人")
+    settled(page)
+    check_fits(page)
+    screenshot(page, "screen-focus-theme")
+    fac.cmd("set_focus", kind=None)
+    expect(focus).to_be_hidden(timeout=LIVE)
+
+    notice = page.locator("#locked-notice")
+    expect(notice).to_be_hidden()
+    fac.cmd("lock_board", locked=True)
+    expect(notice).to_be_visible(timeout=LIVE)
+    expect(notice).to_have_text("いまは書き込みをお休みしています")
+    settled(page)
+    check_fits(page)
+    screenshot(page, "screen-locked")
+    fac.cmd("lock_board", locked=False)
+    expect(notice).to_be_hidden(timeout=LIVE)
+    assert pages.problems == []
+
+
+def test_user_text_stays_text_on_every_board(
+        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator]) -> None:
+    code = demo(live)
+    fac = steer(live, code)
+    markup = '<img src=x onerror="hacked=1"><b>太</b>'  # within a theme's 40 characters
+    theme = fac.cmd("create_theme", title=markup)["theme_id"]
+    action = fac.cmd("create_action", title="\u202e逆向き", theme_id=theme)["action_id"]
+    fac.cmd("update_action", action_id=action, partners=["<b>町内会</b>"], first_step=markup)
+    page = projector(pages, live, code)
+    for step in ("companions", "practice"):
+        go(fac, page, step)
+        expect(page.locator("#screen")).to_contain_text(markup)
+        if step == "practice":
+            expect(page.locator("#screen")).to_contain_text("<b>町内会</b>")
+        assert page.locator("#screen b, #screen img:not(.qr)").count() == 0
+        for node in page.locator(".user-text").all()[:50]:
+            assert node.get_attribute("dir") == "auto"
+        bidi = page.locator(".action-title, .card-title").first.evaluate(
+            "e => getComputedStyle(e).unicodeBidi")
+        assert bidi == "isolate"
+    assert page.evaluate("window.hacked") is None
+    assert json.dumps(pages.problems, ensure_ascii=False) == "[]"
+
+
+def test_the_projector_follows_the_room_live(
+        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator]) -> None:
+    code = demo(live)
+    fac = steer(live, code)
+    page = projector(pages, live, code)
+    go(fac, page, "companions")
+    phone = fac.participant(live, "新井")
+    expect(page.locator("#participant-count")).to_have_text("参加者 31人", timeout=LIVE)
+
+    # A vote for the leading note moves its bar and its number.
+    top = page.locator("#vote-list .vote-row").first
+    note_id = top.get_attribute("data-note-id")
+    before = int(top.get_attribute("data-votes") or 0)
+    fac.send(phone, "cast_vote", note_id=note_id)
+    expect(page.locator("#vote-list .vote-row").first).to_have_attribute(
+        "data-votes", str(before + 1), timeout=LIVE)
+    expect(page.locator("#vote-list .vote-row").first.locator(".bar-number")).to_have_text(
+        f"{before + 1}票")
+
+    # Joining a theme: its 「N人」 goes up.
+    theme = fac.items("themes")[0]
+    fac.send(phone, "join_theme", theme_id=theme["id"])
+    card = page.locator(f".theme-card[data-theme-id='{theme['id']}'] .members")
+    expect(card).to_have_text(f"{theme['member_count'] + 1}人", timeout=LIVE)
+
+    # A note grouped into a theme leaves the unsorted aside.
+    loose = next(n for n in fac.items("notes") if not n["theme"])
+    count = page.locator(".unsorted .panel-head .count")
+    n_loose = sum(1 for n in fac.items("notes") if not n["theme"])
+    fac.cmd("group_note", note_id=loose["id"], theme_id=theme["id"])
+    expect(count).to_have_text(f"付箋 {n_loose - 1}枚", timeout=LIVE)
+
+    # Step 4: volunteering puts a name on the role board.
+    go(fac, page, "practice")
+    action = fac.items("actions")[1]
+    fac.send(phone, "volunteer", action_id=action["id"])
+    row = page.locator(f".role-row[data-action-id='{action['id']}']")
+    expect(row.locator(".person-name").last).to_have_text("新井", timeout=LIVE)
+    check_fits(page)
+    assert pages.problems == []
+
+
+def test_the_projector_in_english(
+        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator],
+        screenshot: Shot) -> None:
+    code = demo(live)
+    fac = steer(live, code)
+    page = pages.open(FULL_HD, "screen-en")
+    page.goto(f"{live.base}/w/{code}/screen?lang=en")
+    expect(page.locator("#conn-status")).to_contain_text("Connected")
+    settled(page)
+    expect(page.locator("#step-title")).to_have_text("Put it into practice")
+    expect(page.locator("#step-number")).to_have_text("Step 4 of 5")
+    expect(page.locator(".form-legend")).to_contain_text("Citizen-led")
+    expect(page.locator(".lead-badge").first).to_have_text("Lead")
+    check_fits(page)
+    screenshot(page, "screen-practice-en")
+    for step in ("companions", "activity", "future"):
+        go(fac, page, step)
+        check_fits(page)
+    expect(page.locator(".review-keep .panel-head")).to_contain_text("Spread it")
+    assert pages.problems == []
+
+
+def test_every_word_the_projector_uses_is_in_both_catalogues() -> None:
+    root = Path(__file__).resolve().parents[2]
+    code = "".join((root / "client/static/js" / name).read_text("utf-8")
+                   for name in ("screen.js", "screen-views.js", "screen-fit.js"))
+    # t('key') with a whole key; keys made from parts ('status.' + s) are listed below.
+    used = set(re.findall(r"(?<![\w.])t\('([a-z_.]*[a-z])'", code)) | set(
+        re.findall(r"'data-more': '([a-z_.]+)'", code))
+    made = {f"screen.timer_{s}" for s in ("running", "paused", "done")}
+    made |= {f"screen.form.{f}" for f in ("citizen_only", "citizen_led", "partnership",
+                                           "city_led", "city_only")}
+    made |= {f"status.{s}" for s in ("not_started", "under_way", "done", "paused")}
+    made |= {f"review.{c}" for c in ("keep", "change")}
+    made |= {f"kind.{k}" for k in ("charm", "issue", "wish")}
+    for lang in ("ja", "en"):
+        words = json.loads((root / f"client/i18n/{lang}.json").read_text("utf-8"))
+        assert "screen.votes_title" in used and "board.count" in used
+        missing = sorted(k for k in used | made if k not in words)
+        assert missing == [], (lang, missing)
