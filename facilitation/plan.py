@@ -79,9 +79,9 @@ def cast_priority(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -
     if not proposal.aim:
         raise Refusal("unknown_proposal")
     if pid in proposal.priority:
-        raise Refusal("already_voted")
+        raise Refusal("already_prioritised")
     if state.priority_used(pid) >= state.settings.vote_budget:
-        raise Refusal("no_votes_left", budget=state.settings.vote_budget)
+        raise Refusal("no_priority_left", budget=state.settings.vote_budget)
     return [("PriorityCast", {"theme_id": theme_id, "participant_id": pid})]
 
 
@@ -204,8 +204,8 @@ def set_action_status(state: WorkshopState, actor: Actor,
 # --- review (step 5, 将来につなげよう) ---------------------------------------------------
 
 def review_text(args: Mapping[str, Any]) -> str:
-    return clean_text(args, "text", limits.NOTE_MAX_CHARS, empty_code="empty_note",
-                      long_code="note_too_long")
+    return clean_text(args, "text", limits.NOTE_MAX_CHARS, empty_code="empty_review",
+                      long_code="review_too_long")
 
 
 def own_review(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> str:

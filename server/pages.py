@@ -23,6 +23,19 @@ from .i18n import catalogue, error_text, pick_language, translate
 
 COOKIE = "yoriai_key"
 
+# Each page carries its words in the HTML (no extra request on a slow phone): only its own,
+# not the other pages' namespaces, so the phone's first visit stays light.
+PAGE_NAMESPACES = ("console.", "screen.", "home.", "handout.")
+OWN_NAMESPACE = {"screen.html": "screen.", "home.html": "home.", "handout.html": "handout."}
+
+
+def words_for(template: str, words: dict[str, str]) -> dict[str, str]:
+    if template == "console.html":
+        return words  # the laptop's console shows every kind of thing, and has no budget
+    own = OWN_NAMESPACE.get(template)
+    return {k: v for k, v in words.items()
+            if not k.startswith(PAGE_NAMESPACES) or (own is not None and k.startswith(own))}
+
 
 # The home page's form has two short fields; anything bigger is not from it.
 FORM_MAX_BYTES = 4096
@@ -51,7 +64,7 @@ class Pages:
     def render(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
         lang = pick_language(request.headers.get("accept-language"),
                              request.query_params.get("lang") or request.cookies.get("lang"))
-        words = catalogue(lang)
+        words = words_for(name, catalogue(lang))
 
         def t(key: str, **params: Any) -> str:
             return translate(key, lang, **params)

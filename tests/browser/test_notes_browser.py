@@ -326,6 +326,7 @@ def test_the_phone_page_is_light(live: LiveServer, pages: Pages) -> None:
     assert len(requests) <= 6, [r.url for r in requests]
     size = sum(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"]
                for r in requests)
+    print(f"phone first visit: {len(requests)} requests, {size / 1024:.1f} KB on the wire")
     assert size < 60 * 1024, size
     assert pages.problems == []
 

@@ -292,7 +292,7 @@ def test_members_write_a_proposal_and_the_room_gives_priority() -> None:
           ideas=["持ち主に相談", " ", "学生と片付け"])
     assert w.state.proposals[t1].ideas == ["持ち主に相談", "学生と片付け"]
     w.run(b, "cast_priority", theme_id=t1)
-    refused("already_voted", w, b, "cast_priority", theme_id=t1)
+    refused("already_prioritised", w, b, "cast_priority", theme_id=t1)
     w.run(b, "retract_priority", theme_id=t1)
     refused("no_vote_to_retract", w, b, "retract_priority", theme_id=t1)
     refused("unknown_proposal", w, b, "cast_priority", theme_id="t9")
@@ -310,7 +310,7 @@ def test_priority_has_a_budget_too() -> None:
     at_step(w, "activity")
     for t in themes[:3]:
         w.run(a, "cast_priority", theme_id=t)
-    refused("no_votes_left", w, a, "cast_priority", theme_id=themes[3])
+    refused("no_priority_left", w, a, "cast_priority", theme_id=themes[3])
 
 
 # --- actions and roles -------------------------------------------------------------------
@@ -363,6 +363,7 @@ def test_review_in_two_columns() -> None:
     r = w.run(a, "post_review", column="keep", text="子どもが10人来た")[0].data["review_id"]
     w.run(FACILITATOR, "post_review", column="change", text="平日夜は来にくい")
     refused("bad_column", w, a, "post_review", column="maybe", text="x")
+    refused("empty_review", w, a, "post_review", column="keep", text=" ")
     refused("not_your_note", w, b, "edit_review", review_id=r, text="x")
     w.run(a, "edit_review", review_id=r, text="子どもが12人来た")
     w.run(a, "delete_review", review_id=r)
