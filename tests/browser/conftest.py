@@ -20,6 +20,9 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from tests.browser.drive import Facilitator
+from tests.support import LiveServer
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
@@ -85,6 +88,20 @@ def pages(browser: Browser) -> Iterator[Pages]:
     opened = Pages(browser)
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def steer() -> Iterator[Callable[[LiveServer, str], Facilitator]]:
+    opened: list[Facilitator] = []
+
+    def open_one(live: LiveServer, code: str) -> Facilitator:
+        fac = Facilitator(live, code)
+        opened.append(fac)
+        return fac
+
+    yield open_one
+    for fac in opened:
+        fac.close()
 
 
 @pytest.fixture

@@ -8,13 +8,11 @@ read from the back of the room; a screenshot of each is kept in artifacts/screen
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
 import re
-import threading
 import time
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +21,10 @@ from playwright.sync_api import Page, expect
 
 from facilitation.evening import sample_evening
 from facilitation.model import PROJECTOR, Actor, Role
-from server.cli import with_hub
-from server.demo import create_demo
 from server.hub import Hub
 from tests.browser.conftest import Pages
-from tests.support import Client, LiveServer
+from tests.browser.drive import Facilitator, demo, run_hub
+from tests.support import LiveServer
 
 pytestmark = pytest.mark.browser
 
@@ -79,22 +76,6 @@ EXTRA_NOTES = [
 
 # --- making workshops and steering them ------------------------------------------------------
 
-def run_hub(live: LiveServer, work: Callable[[Hub], Coroutine[Any, Any, str]]) -> str:
-    """Run ``work`` against the live server's store, beside it (as ``yoriai demo`` does),
-    in a helper thread: Playwright's own loop runs in this one."""
-    box: list[str] = []
-    thread = threading.Thread(target=lambda: box.append(
-        asyncio.run(with_hub(live.data_dir, work))))
-    thread.start()
-    thread.join(60)
-    assert box, "the workshop could not be made"
-    return box[0]
-
-
-def demo(live: LiveServer) -> str:
-    return run_hub(live, create_demo)
-
-
 def many_notes(live: LiveServer, notes: list[tuple[str, str]]) -> str:
     """A workshop in step 1 with ``notes`` posted by thirty people."""
 
@@ -114,70 +95,6 @@ def many_notes(live: LiveServer, notes: list[tuple[str, str]]) -> str:
         return code
 
     return run_hub(live, make)
-
-
-class Facilitator:
-    """The facilitator's console, as a WebSocket client on its own event loop in a helper
-    thread (the sync Playwright API must not run inside an asyncio loop)."""
-
-    def __init__(self, live: LiveServer, code: str) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-        self.client = Client(live, code, key=live.key)
-        self.run(self.client.connect())
-
-    def run(self, coro: Coroutine[Any, Any, Any]) -> Any:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(15)
-
-    def cmd(self, name: str, **args: Any) -> dict[str, Any]:
-        reply = self.run(self.client.cmd(name, **args))
-        assert reply["type"] == "ack", reply
-        return dict(reply.get("result") or {})
-
-    def items(self, kind: str) -> list[dict[str, Any]]:
-        return list(self.client.board.items(kind).values())
-
-    @property
-    def tallies(self) -> dict[str, int]:
-        return dict(self.client.board.tallies)
-
-    def participant(self, live: LiveServer, name: str) -> Client:
-        """A new phone that joins, on the same helper loop."""
-        phone = Client(live, self.client.code)
-        self.run(phone.connect())
-        self.run(phone.join(name=name))
-        return phone
-
-    def send(self, phone: Client, name: str, **args: Any) -> dict[str, Any]:
-        reply = self.run(phone.cmd(name, **args))
-        assert reply["type"] == "ack", reply
-        return dict(reply.get("result") or {})
-
-    def close(self) -> None:
-        try:
-            for client in Client.opened:
-                if client is not self.client and client.ws is not None:
-                    self.run(client.close())
-            self.run(self.client.close())
-        finally:
-            self.loop.call_soon_threadsafe(self.loop.stop)
-            self.thread.join(5)
-            self.loop.close()
-
-
-@pytest.fixture
-def steer() -> Iterator[Callable[[LiveServer, str], Facilitator]]:
-    opened: list[Facilitator] = []
-
-    def open_one(live: LiveServer, code: str) -> Facilitator:
-        fac = Facilitator(live, code)
-        opened.append(fac)
-        return fac
-
-    yield open_one
-    for fac in opened:
-        fac.close()
 
 
 def projector(pages: Pages, live: LiveServer, code: str, device: dict[str, Any] = FULL_HD,

@@ -1,130 +1,212 @@
-// The facilitator's console: the live board with hide / show again on every note, and
-// who has joined.
+// The facilitator's console for the whole evening: steering (steps, timer, lock), and one
+// workspace per step — notes, themes, proposals, actions and roles, review — with the
+// people in the room beside them. This module wires the pieces: the connection's answers
+// go back to the control that asked, and one redraw per frame draws every panel.
+//
+// The workspace follows the step when the facilitator moves the room on; any workspace is
+// still one click (or arrow key) away, since the facilitator may do anything at any step.
 
-import {Connection} from './conn.js';
-import {Board} from './board.js';
+import {loadWords, t, setupTextSize, showStatus, setAlert, renderer, errorText} from './ui.js';
 import {
-  loadWords, t, errorText, el, userText, noteCard, reconcile, setupTextSize, showStatus,
-  setAlert, renderer
-} from './ui.js';
+  conn, board, state, setRender, answered, VIEWS, VIEW_OF_STEP, openView
+} from './console-core.js';
+import {drawSteer, setupSteer} from './console-steer.js';
+import {drawNotes, setupNotes} from './console-notes.js';
+import {drawThemes, setupThemes} from './console-themes.js';
+import {drawPlan} from './console-plan.js';
+import {drawReview} from './console-review.js';
+import {drawPeople, setupPeople} from './console-people.js';
 
-/**
- * @typedef {import('./ui.js').Note} Note
- * @typedef {import('./board.js').Person} Person
- * @typedef {import('./conn.js').Command} Command
- */
+/** @typedef {import('./conn.js').Command} Command */
 
 loadWords();
 setupTextSize();
-
-const body = document.body;
-const conn = new Connection({code: body.getAttribute('data-code') || '',
-  key: body.getAttribute('data-key') || '',
-  lang: document.documentElement.getAttribute('lang') || 'ja'});
-const board = new Board(conn);
 
 /** @param {string} id @returns {HTMLElement} */
 function byId(id) {
   return /** @type {HTMLElement} */ (document.getElementById(id));
 }
 
-/** Error messages shown on a note, by note id. @type {Object<string, string>} */
-const noteErrors = {};
-
+const globalError = byId('global-error');
 const render = renderer(draw);
+setRender(render);
 board.listen(render);
-conn.onStatus = function (/** @type {string} */ state, /** @type {number} */ pending) {
-  showStatus(state, pending);
+conn.onStatus = function (/** @type {string} */ status, /** @type {number} */ pending) {
+  showStatus(status, pending);
   render();
 };
-board.onAck = function (/** @type {?Command} */ cmd) {
-  if (cmd && cmd.ctx.indexOf('note:') === 0) {
-    delete noteErrors[cmd.ctx.slice(5)];
+
+board.onAck = function (/** @type {?Command} */ cmd, /** @type {Object<string, any>} */ msg) {
+  if (answered(cmd, msg, null) && conn.state !== 'closed_unknown') {
+    setAlert(globalError, '');
   }
   render();
 };
+
 board.onError = function (/** @type {?Command} */ cmd,
   /** @type {Object<string, any>} */ err) {
   const message = errorText(err);
-  if (cmd && cmd.ctx.indexOf('note:') === 0 && board.notes.has(cmd.ctx.slice(5))) {
-    noteErrors[cmd.ctx.slice(5)] = message;
-  } else {
-    setAlert(byId('global-error'), message);
+  // Shown next to the control that sent it; what no control sent goes on top.
+  if (!answered(cmd, err, message) || !cmd || !cmd.ctx) {
+    setAlert(globalError, message);
   }
   render();
 };
 
-/**
- * @param {string} noteId
- * @returns {boolean} whether a command about this note is waiting for its answer
- */
-function waiting(noteId) {
-  return conn.pending().some(function (c) { return c.ctx === 'note:' + noteId; });
-}
+// --- the workspaces as tabs --------------------------------------------------------------
 
-/**
- * @param {Note} note
- * @param {(HTMLElement|undefined)} before
- * @returns {HTMLElement}
- */
-function card(note, before) {
-  const busy = waiting(note.id);
-  const sig = JSON.stringify([note, busy, noteErrors[note.id] || '']);
-  if (before && before.getAttribute('data-sig') === sig) {
-    return before;
-  }
-  const labels = note.hidden ? [t('note.hidden')] : [];
-  if (busy) {
-    labels.push(t('note.unsent'));
-  }
-  const node = noteCard(note, labels);
-  node.setAttribute('data-sig', sig);
-  const action = note.hidden ? 'unhide_note' : 'hide_note';
-  const b = el('button', {type: 'button',
-    class: 'button ' + (note.hidden ? 'primary' : 'secondary'),
-    text: t(note.hidden ? 'note.unhide' : 'note.hide'), disabled: busy});
-  b.addEventListener('click', function () {
-    delete noteErrors[note.id];
-    conn.command(action, {note_id: note.id}, 'note:' + note.id);
-    render();
+function drawTabs() {
+  const stepView = /** @type {Object<string, string>} */ (VIEW_OF_STEP)[board.workshop.step];
+  VIEWS.forEach(function (view) {
+    const tab = byId('tab-' + view);
+    const here = view === state.view;
+    tab.setAttribute('aria-selected', here ? 'true' : 'false');
+    tab.setAttribute('tabindex', here ? '0' : '-1');
+    tab.classList.toggle('is-step', view === stepView);
+    byId('view-' + view).hidden = !here;
   });
-  node.appendChild(el('div', {class: 'actions'}, [b]));
-  node.appendChild(el('p', {class: 'form-error', role: 'alert', text: noteErrors[note.id] || ''}));
-  return node;
+}
+
+function setupTabs() {
+  const list = byId('tabs');
+  VIEWS.forEach(function (view) {
+    byId('tab-' + view).addEventListener('click', function () {
+      openView(view);
+    });
+  });
+  // Arrow keys move between tabs (the WAI-ARIA tabs pattern).
+  list.addEventListener('keydown', function (ev) {
+    const at = VIEWS.indexOf(state.view);
+    let next = -1;
+    if (ev.key === 'ArrowRight') {
+      next = (at + 1) % VIEWS.length;
+    } else if (ev.key === 'ArrowLeft') {
+      next = (at - 1 + VIEWS.length) % VIEWS.length;
+    } else if (ev.key === 'Home') {
+      next = 0;
+    } else if (ev.key === 'End') {
+      next = VIEWS.length - 1;
+    }
+    if (next >= 0) {
+      ev.preventDefault();
+      state.view = VIEWS[next];
+      state.focusNext = 'tab-' + VIEWS[next];
+      render();
+    }
+  });
+  document.querySelectorAll('[data-open-view]').forEach(function (b) {
+    b.addEventListener('click', function () {
+      openView(b.getAttribute('data-open-view') || '');
+    });
+  });
+}
+
+// --- keeping the focus where the hands are --------------------------------------------
+
+/** @returns {(string|null)} the focus key of the focused control */
+function focusedKey() {
+  const active = document.activeElement;
+  return active && active !== document.body ? active.getAttribute('data-fk') : null;
+}
+
+// A control asked to get the focus (state.focusNext) may only be drawn when the server
+// answers; it is looked for at each drawing for this long.
+const FOCUS_WAIT_MS = 3000;
+let focusAskedAt = 0;
+let focusAskedFor = '';
+
+/**
+ * @param {string} key
+ * @returns {(HTMLElement|null)} the control with this focus key
+ */
+function byFocusKey(key) {
+  return /** @type {(HTMLElement|null)} */ (document.querySelector(
+    '[data-fk="' + key.replace(/["\\]/g, '\\$&') + '"]'));
 }
 
 /**
- * @param {Person} person
- * @param {(HTMLElement|undefined)} before
- * @returns {HTMLElement}
+ * After a redraw, focus what was asked for (state.focusNext), or the control that had the
+ * focus if the redraw rebuilt it: a keyboard user keeps their place when a card changes.
+ * @param {(string|null)} before
  */
-function personRow(person, before) {
-  const sig = JSON.stringify(person);
-  if (before && before.getAttribute('data-sig') === sig) {
-    return before;
+function restoreFocus(before) {
+  const asked = state.focusNext;
+  state.focusNext = null;
+  const active = document.activeElement;
+  const lost = !active || active === document.body || !active.isConnected;
+  let target = asked ? byFocusKey(asked) : null;
+  if (asked && !target) {
+    // Not drawn yet (it comes with the answer): keep asking for a little while.
+    if (focusAskedFor !== asked) {
+      focusAskedFor = asked;
+      focusAskedAt = Date.now();
+    }
+    if (Date.now() - focusAskedAt < FOCUS_WAIT_MS) {
+      state.focusNext = asked;
+    }
+  } else {
+    focusAskedFor = '';
   }
-  const row = el('li', {class: 'person', 'data-sig': sig}, [
-    userText('span', person.name, 'person-name'),
-    el('span', {class: 'person-attribute', text: person.attribute})
-  ]);
-  return row;
+  if (!target) {
+    if (!lost || !before) {
+      return; // the hands are elsewhere now
+    }
+    target = byFocusKey(before);
+  }
+  if (target && target !== active) {
+    target.focus();
+    if (target instanceof HTMLTextAreaElement || (target instanceof HTMLInputElement &&
+        target.type === 'text')) {
+      // Go on typing where the words end.
+      target.setSelectionRange(target.value.length, target.value.length);
+    }
+  }
 }
 
 function draw() {
   if (conn.state === 'closed_unknown') {
-    setAlert(byId('global-error'), t('error.unknown_workshop'));
+    setAlert(globalError, t('error.unknown_workshop'));
   }
   if (board.workshop.title) {
     byId('workshop-title').textContent = board.workshop.title;
   }
-  byId('participant-count').textContent = t('screen.participants', {n: board.participantCount});
-  const notes = board.newestFirst();
-  reconcile(byId('console-notes'), notes, function (n) { return n.id; }, card);
-  byId('notes-count').textContent = t('board.count', {n: notes.length});
-  byId('notes-empty').hidden = notes.length > 0;
-  const people = Array.from(board.participants.values());
-  reconcile(byId('people'), people, function (p) { return p.id; }, personRow);
+  const before = focusedKey();
+  drawSteer();
+  drawTabs();
+  drawPeople();
+  drawNotes();
+  drawThemes();
+  drawPlan();
+  drawReview();
+  restoreFocus(before);
+  placeErrors();
 }
 
+/**
+ * An error whose control is not on the screen (another workspace is open, or the item
+ * is gone) is shown on top of the page instead, so that no refusal goes unseen.
+ */
+function placeErrors() {
+  const refused = state.refused;
+  state.refused = [];
+  refused.forEach(function (ctx) {
+    const message = state.errors[ctx];
+    if (!message) {
+      return;
+    }
+    const box = /** @type {(HTMLElement|null)} */ (document.querySelector(
+      '[data-error-for="' + ctx.replace(/["\\]/g, '\\$&') + '"]'));
+    if (!box || box.offsetParent === null) {
+      setAlert(globalError, message);
+    }
+  });
+}
+
+setupSteer();
+setupTabs();
+setupNotes();
+setupThemes();
+setupPeople();
 showStatus(conn.state, 0);
+draw();
 conn.start(board.dispatch, board.resumeInfo);

@@ -1,0 +1,305 @@
+// Step 1 workspace (確かめてみよう): every note, with the facilitator's tools on each —
+// fix a typo, hide or bring back, show it large on the projector, and (代理入力) give it
+// 共感 for the person being entered for; private-until-revealed notes and 「全員に公開」;
+// and the form that writes a note for someone without a phone.
+
+import {t, el, noteCard, userText, kindBadge, charCount} from './ui.js';
+import {
+  board, state, send, sendAs, button, errorLine, keyed, busy, draftInput, dropDraft, render,
+  proxyPerson, proxySig, themeTitle, focusButton, inFocus, pendingArg, allNotes, NOTE_KINDS
+} from './console-core.js';
+
+/** @typedef {import('./console-core.js').Item} Item */
+
+const NOTE_MAX = 140;
+
+/** @param {string} id @returns {HTMLElement} */
+function byId(id) {
+  return /** @type {HTMLElement} */ (document.getElementById(id));
+}
+
+/**
+ * Radio tiles for a note's kind, bound to a draft.
+ * @param {string} key the draft's key
+ * @param {string} idPrefix
+ * @returns {HTMLElement}
+ */
+export function kindChoice(key, idPrefix) {
+  const draft = state.drafts[key] || (state.drafts[key] = {});
+  const box = el('fieldset', {class: 'kinds kinds-small kinds-row'}, [
+    el('legend', {class: 'field-label', text: t('note.kind')})
+  ]);
+  NOTE_KINDS.forEach(function (kind) {
+    const id = idPrefix + '-' + kind;
+    const input = /** @type {HTMLInputElement} */ (el('input', {type: 'radio',
+      class: 'kind-input', id: id, name: idPrefix, value: kind, 'data-fk': id}));
+    input.checked = draft.kind === kind;
+    input.addEventListener('change', function () {
+      if (input.checked) {
+        draft.kind = kind;
+      }
+    });
+    const label = el('label', {class: 'kind-choice kind-' + kind, for: id}, [kindBadge(kind)]);
+    box.appendChild(input);
+    box.appendChild(label);
+  });
+  return box;
+}
+
+/**
+ * Check a note's text before sending it; the words match the server's.
+ * @param {string} text
+ * @param {string} kind
+ * @returns {string} an error message, or ''
+ */
+export function noteProblem(text, kind) {
+  if (!kind) {
+    return t('error.bad_note_kind');
+  }
+  const length = charCount(text.trim());
+  if (!length) {
+    return t('error.empty_note');
+  }
+  if (length > NOTE_MAX) {
+    return t('error.note_too_long', {max: NOTE_MAX, length: length});
+  }
+  return '';
+}
+
+// --- the toolbar: private notes, reveal, and the proxy's note form --------------------
+
+function drawPrivacy() {
+  const privateMode = !!(board.workshop.settings && board.workshop.settings.private_notes);
+  const asked = pendingArg('set_private_notes', 'private');
+  const box = /** @type {HTMLInputElement} */ (byId('private-notes'));
+  box.checked = asked === undefined ? privateMode : !!asked;
+  let hidden = 0;
+  allNotes().forEach(function (n) {
+    if (n.private) {
+      hidden += 1;
+    }
+  });
+  byId('private-count').textContent = privateMode || hidden
+    ? t('console.private.count', {n: hidden}) : '';
+  const reveal = /** @type {HTMLButtonElement} */ (byId('reveal-notes'));
+  reveal.disabled = !privateMode && hidden === 0;
+  byId('privacy-box').classList.toggle('is-on', privateMode);
+  const err = byId('privacy-error');
+  err.textContent = state.errors.privacy || '';
+}
+
+let proxyFormSig = '';
+
+function drawProxyNoteForm() {
+  const person = proxyPerson();
+  const box = byId('proxy-note');
+  const sig = JSON.stringify([proxySig(), state.errors['proxy-note'] || '',
+    busy('proxy-note')]);
+  if (sig === proxyFormSig) {
+    return;
+  }
+  proxyFormSig = sig;
+  box.textContent = '';
+  if (!person) {
+    box.className = 'proxy-hint';
+    box.appendChild(el('p', {class: 'hint', text: t('console.proxy.note_hint')}));
+    return;
+  }
+  box.className = 'proxy-form panel-inset';
+  const key = 'proxy-note';
+  const text = draftInput(key, 'text', {label: t('note.text'), multiline: true, rows: 2,
+    id: 'proxy-note-text'});
+  const form = el('form', {class: 'form', novalidate: true}, [
+    el('h3', {text: t('console.proxy.note_title', {name: person.name})}),
+    kindChoice(key, 'proxy-kind'),
+    text.label, text.input,
+    errorLine('proxy-note'),
+    el('div', {class: 'actions'}, [
+      el('button', {type: 'submit', class: 'button primary', text: t('console.proxy.post'),
+        'data-fk': 'proxy-note-post'})
+    ])
+  ]);
+  form.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    const draft = state.drafts[key] || {};
+    const problem = noteProblem(String(draft.text || ''), String(draft.kind || ''));
+    if (problem) {
+      state.errors['proxy-note'] = problem;
+      proxyFormSig = '';
+      render();
+      return;
+    }
+    const sent = {kind: draft.kind, text: draft.text};
+    sendAs('post_note', sent, 'proxy-note', {fail: function () {
+      // Give the words back so that they can be fixed rather than typed again.
+      const again = state.drafts[key] || (state.drafts[key] = {});
+      if (!again.text) {
+        again.text = sent.text;
+        again.kind = sent.kind;
+      }
+      proxyFormSig = '';
+    }});
+    state.drafts[key] = {kind: draft.kind, text: ''};
+    state.focusNext = 'proxy-note-text';
+    proxyFormSig = '';
+    render();
+  });
+  box.appendChild(form);
+}
+
+// --- the notes ---------------------------------------------------------------------------
+
+/**
+ * @param {Item} note
+ * @returns {string}
+ */
+function noteSig(note) {
+  const ctx = 'note:' + note.id;
+  return JSON.stringify([note, board.tallies[note.id] || 0, busy(ctx), state.errors[ctx] || '',
+    state.open[ctx] || '', note.theme ? themeTitle(note.theme) : '', proxySig(),
+    inFocus('note', note.id)]);
+}
+
+/**
+ * The facilitator's card of one note.
+ * @param {Item} note
+ * @returns {HTMLElement}
+ */
+function noteNode(note) {
+  const ctx = 'note:' + note.id;
+  const waiting = busy(ctx);
+  const labels = [];
+  if (note.hidden) {
+    labels.push(t('note.hidden'));
+  }
+  if (note.private) {
+    labels.push(t('console.note.private'));
+  }
+  if (note.by_proxy) {
+    labels.push(t('console.note.by_proxy'));
+  }
+  if (waiting) {
+    labels.push(t('note.unsent'));
+  }
+  const card = noteCard(/** @type {any} */ (note), labels);
+  card.classList.add('console-note');
+  if (inFocus('note', note.id)) {
+    card.classList.add('is-focused');
+  }
+  const tally = board.tallies[note.id] || 0;
+  const head = card.querySelector('.note-head');
+  if (head && tally) {
+    head.appendChild(el('span', {class: 'tally', text: t('console.tally', {n: tally})}));
+  }
+  if (note.theme) {
+    card.appendChild(el('p', {class: 'note-theme'}, [
+      el('span', {text: t('console.note.in_theme')}), userText('span', themeTitle(note.theme))
+    ]));
+  }
+  if (state.open[ctx] === 'edit') {
+    card.appendChild(editForm(note));
+  } else {
+    const tools = el('div', {class: 'actions'}, [
+      button(t('note.edit'), function () {
+        state.open[ctx] = 'edit';
+        state.drafts[ctx] = {text: note.text, kind: note.kind};
+        state.focusNext = 'edit-' + note.id;
+        render();
+      }, {fk: 'edit-open:' + note.id, disabled: waiting}),
+      button(t(note.hidden ? 'note.unhide' : 'note.hide'), function () {
+        send(note.hidden ? 'unhide_note' : 'hide_note', {note_id: note.id}, ctx);
+      }, {kind: note.hidden ? 'primary' : 'secondary', fk: 'hide:' + note.id,
+        disabled: waiting}),
+      focusButton('note', note.id, ctx, note.hidden || note.private)
+    ]);
+    card.appendChild(tools);
+    const person = proxyPerson();
+    if (person) {
+      card.appendChild(voteRow(note, person));
+    }
+  }
+  card.appendChild(errorLine(ctx));
+  return card;
+}
+
+/**
+ * 共感 for the person being entered for.
+ * @param {Item} note
+ * @param {Item} person
+ * @returns {HTMLElement}
+ */
+export function voteRow(note, person) {
+  const ctx = 'note:' + note.id;
+  return el('div', {class: 'actions proxy-actions'}, [
+    el('span', {class: 'proxy-who', text: t('console.proxy.for', {name: person.name})}),
+    button(t('console.vote.cast'), function () {
+      sendAs('cast_vote', {note_id: note.id}, ctx);
+    }, {kind: 'proxy', fk: 'vote:' + note.id}),
+    button(t('console.vote.retract'), function () {
+      sendAs('retract_vote', {note_id: note.id}, ctx);
+    }, {fk: 'unvote:' + note.id})
+  ]);
+}
+
+/**
+ * @param {Item} note
+ * @returns {HTMLElement}
+ */
+function editForm(note) {
+  const ctx = 'note:' + note.id;
+  const text = draftInput(ctx, 'text', {label: t('note.text'), multiline: true, rows: 3,
+    id: 'edit-' + note.id});
+  const form = el('form', {class: 'edit-form form', novalidate: true}, [
+    kindChoice(ctx, 'edit-kind-' + note.id), text.label, text.input,
+    el('div', {class: 'actions'}, [
+      el('button', {type: 'submit', class: 'button primary small', text: t('note.save'),
+        'data-fk': 'edit-save:' + note.id}),
+      button(t('note.cancel'), function () {
+        delete state.open[ctx];
+        dropDraft(ctx);
+        delete state.errors[ctx];
+        state.focusNext = 'edit-open:' + note.id;
+        render();
+      }, {fk: 'edit-cancel:' + note.id})
+    ])
+  ]);
+  form.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    const draft = state.drafts[ctx] || {};
+    const problem = noteProblem(String(draft.text || ''), String(draft.kind || ''));
+    if (problem) {
+      state.errors[ctx] = problem;
+      render();
+      return;
+    }
+    send('edit_note', {note_id: note.id, text: draft.text, kind: draft.kind}, ctx, {
+      ok: function () {
+        delete state.open[ctx];
+        dropDraft(ctx);
+      }
+    });
+    state.focusNext = 'edit-open:' + note.id;
+  });
+  return form;
+}
+
+/** Draw the notes workspace. */
+export function drawNotes() {
+  drawPrivacy();
+  drawProxyNoteForm();
+  const notes = board.newestFirst();
+  keyed(byId('console-notes'), notes, function (n) { return n.id; }, noteSig, noteNode);
+  byId('notes-count').textContent = t('board.count', {n: notes.length});
+  byId('notes-empty').hidden = notes.length > 0;
+}
+
+/** Wire the template's fixed controls once. */
+export function setupNotes() {
+  const box = /** @type {HTMLInputElement} */ (byId('private-notes'));
+  box.addEventListener('change', function () {
+    send('set_private_notes', {private: box.checked}, 'privacy');
+  });
+  byId('reveal-notes').addEventListener('click', function () {
+    send('reveal_notes', {}, 'privacy');
+  });
+}

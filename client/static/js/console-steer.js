@@ -1,0 +1,286 @@
+// Steering the room: the steps of the program as a stepper (前へ・次へ, or straight to any
+// step), the current step's prompt, the shared countdown, the lock on the board, and the
+// meetings of a plan that runs over months (次の回をはじめる).
+
+import {t, el, stepWords} from './ui.js';
+import {
+  board, lang, state, send, button, showError, render, busy, draftInput, dropDraft,
+  errorLine, VIEW_OF_STEP
+} from './console-core.js';
+
+/** @typedef {import('./console-core.js').Item} Item */
+
+const MINUTES_DEFAULT = 5;
+const MINUTES_MAX = 120;
+const TICK_MS = 250;
+
+/** @param {string} id @returns {HTMLElement} */
+function byId(id) {
+  return /** @type {HTMLElement} */ (document.getElementById(id));
+}
+
+/** @returns {Array<Item>} the program's steps */
+function steps() {
+  const program = board.workshop.program;
+  return program && Array.isArray(program.steps) ? program.steps : [];
+}
+
+/**
+ * A program text in the page's language.
+ * @param {*} text
+ * @returns {string}
+ */
+function pick(text) {
+  if (typeof text === 'string') {
+    return text;
+  }
+  return text ? String(text[lang] || text.ja || '') : '';
+}
+
+/** @param {string} stepId */
+function goTo(stepId) {
+  send('set_step', {step: stepId}, 'steer');
+}
+
+/**
+ * Seconds as m:ss.
+ * @param {number} seconds
+ * @returns {string}
+ */
+export function clock(seconds) {
+  const whole = Math.ceil(Math.max(0, seconds));
+  const m = Math.floor(whole / 60);
+  const s = whole % 60;
+  return m + ':' + (s < 10 ? '0' : '') + s;
+}
+
+let stepperSig = '';
+
+function drawStepper() {
+  const list = steps();
+  const current = board.workshop.step;
+  const index = list.map(function (s) { return s.id; }).indexOf(current);
+  const sig = JSON.stringify([list.map(function (s) { return [s.id, s.label, s.subtitle]; }),
+    current, busy('steer')]);
+  if (sig !== stepperSig) {
+    stepperSig = sig;
+    const ol = byId('stepper');
+    ol.textContent = '';
+    list.forEach(function (s, i) {
+      const here = s.id === current;
+      const b = el('button', {type: 'button', class: 'step-button' + (here ? ' is-current' : '') +
+        (i < index ? ' is-done' : ''), 'aria-current': here ? 'step' : null,
+      'data-fk': 'step:' + s.id}, [
+        el('span', {class: 'step-num', text: String(i + 1)}),
+        el('span', {class: 'step-words'}, [
+          el('span', {class: 'step-label', text: pick(s.label)}),
+          el('span', {class: 'step-sub', text: pick(s.subtitle)})
+        ]),
+        here ? el('span', {class: 'step-now', text: t('console.step.now')}) : null
+      ]);
+      b.addEventListener('click', function () {
+        if (!here) {
+          goTo(s.id);
+        }
+      });
+      ol.appendChild(el('li', {}, [b]));
+    });
+  }
+  const prev = /** @type {HTMLButtonElement} */ (byId('step-prev'));
+  const next = /** @type {HTMLButtonElement} */ (byId('step-next'));
+  prev.disabled = index <= 0;
+  next.disabled = index < 0 || index >= list.length - 1;
+  const nextStep = list[index + 1];
+  next.textContent = nextStep ? t('console.step.next_to', {step: pick(nextStep.label)})
+    : t('console.step.next');
+  showError('steer-error', 'steer');
+  const words = stepWords(current || 'confirm', board.programStep(lang));
+  byId('step-now-label').textContent = index >= 0
+    ? t('console.step.of', {n: index + 1, total: list.length, step: words.title}) : '';
+  byId('step-prompt').textContent = words.prompt;
+}
+
+/** Whether the timer runs, is paused, or there is none. @returns {string} */
+function timerState() {
+  const timer = board.workshop.timer;
+  if (!timer) {
+    return 'none';
+  }
+  if (typeof timer.ends_at === 'number') {
+    return (board.timerLeft() || 0) > 0 ? 'running' : 'over';
+  }
+  return timer.seconds > 0 ? 'paused' : 'none';
+}
+
+/** The countdown's figures; called every tick, so it only sets text. */
+export function tickTimer() {
+  const left = board.timerLeft();
+  const now = timerState();
+  const display = byId('timer-display');
+  display.textContent = clock(left === null ? 0 : left);
+  display.classList.toggle('is-none', now === 'none');
+  display.classList.toggle('is-over', now === 'over');
+  display.classList.toggle('is-paused', now === 'paused');
+  const words = byId('timer-state');
+  const text = t('console.timer.' + now);
+  if (words.textContent !== text) {
+    words.textContent = text;
+  }
+  const box = byId('timer');
+  if (box.getAttribute('data-state') !== now) {
+    box.setAttribute('data-state', now);
+    drawTimerButtons();
+  }
+}
+
+function drawTimerButtons() {
+  const now = timerState();
+  byId('timer-pause').hidden = now !== 'running';
+  byId('timer-resume').hidden = now !== 'paused';
+  /** @type {HTMLButtonElement} */ (byId('timer-extend')).disabled = now === 'none';
+}
+
+function drawLock() {
+  const locked = !!board.workshop.locked;
+  const box = byId('lock');
+  box.classList.toggle('is-locked', locked);
+  byId('lock-state').textContent = t(locked ? 'console.lock.locked' : 'console.lock.open');
+  const b = byId('lock-toggle');
+  b.textContent = t(locked ? 'console.lock.unlock' : 'console.lock.lock');
+  b.setAttribute('aria-pressed', locked ? 'true' : 'false');
+  b.className = 'button ' + (locked ? 'primary' : 'secondary');
+  showError('lock-error', 'lock');
+}
+
+let meetingsSig = '';
+
+function drawMeetings() {
+  const meetings = Array.isArray(board.workshop.meetings) ? board.workshop.meetings : [];
+  const current = board.workshop.meeting;
+  const confirming = state.open.meeting === 'confirm';
+  const sig = JSON.stringify([meetings, current, confirming, state.errors.meeting || '',
+    busy('meeting')]);
+  if (sig === meetingsSig) {
+    return;
+  }
+  meetingsSig = sig;
+  const list = byId('meetings');
+  list.textContent = '';
+  meetings.forEach(function (m) {
+    const here = m.number === current;
+    list.appendChild(el('li', {class: 'meeting' + (here ? ' is-current' : '')}, [
+      el('span', {class: 'meeting-number', text: t('home.meeting', {n: m.number})}),
+      el('span', {class: 'meeting-date', text: m.date || t('console.meeting.no_date')}),
+      here ? el('span', {class: 'tag', text: t('console.meeting.now')}) : null
+    ]));
+  });
+  const box = byId('meeting-form');
+  box.textContent = '';
+  const date = draftInput('meeting', 'date', {label: t('console.meeting.date'), type: 'date',
+    initial: today(), id: 'meeting-date'});
+  const next = (typeof current === 'number' ? current : meetings.length) + 1;
+  if (confirming) {
+    box.appendChild(el('p', {class: 'confirm-question',
+      text: t('console.meeting.confirm', {n: next, date: date.input.value})}));
+    box.appendChild(el('div', {class: 'actions'}, [
+      button(t('console.meeting.open'), function () {
+        const value = /** @type {string} */ (state.drafts.meeting.date);
+        delete state.open.meeting;
+        send('open_meeting', {date: value}, 'meeting', {ok: function () { dropDraft('meeting'); }});
+      }, {kind: 'primary', fk: 'meeting-yes'}),
+      button(t('console.cancel'), function () {
+        delete state.open.meeting;
+        state.focusNext = 'meeting-start';
+        render();
+      }, {fk: 'meeting-no'})
+    ]));
+    state.focusNext = state.focusNext || 'meeting-yes';
+  } else {
+    box.appendChild(date.label);
+    box.appendChild(date.input);
+    box.appendChild(el('div', {class: 'actions'}, [
+      button(t('console.meeting.start', {n: next}), function () {
+        if (!state.drafts.meeting.date) {
+          state.errors.meeting = t('error.bad_date');
+          render();
+          return;
+        }
+        state.open.meeting = 'confirm';
+        render();
+      }, {fk: 'meeting-start', disabled: busy('meeting')})
+    ]));
+  }
+  box.appendChild(errorLine('meeting'));
+}
+
+/** @returns {string} today's date as YYYY-MM-DD, on this laptop's calendar */
+function today() {
+  const d = new Date();
+  const pad = function (/** @type {number} */ n) { return (n < 10 ? '0' : '') + n; };
+  return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate());
+}
+
+/** Draw everything this module owns. */
+export function drawSteer() {
+  const step = board.workshop.step;
+  if (step && step !== state.seenStep) {
+    // The workspace follows the room: a new step opens the tools it needs.
+    const view = /** @type {Object<string, string>} */ (VIEW_OF_STEP)[step];
+    if (view) {
+      state.view = view;
+    }
+    state.seenStep = step;
+  }
+  drawStepper();
+  tickTimer();
+  drawTimerButtons();
+  showError('timer-error', 'timer');
+  drawLock();
+  drawMeetings();
+}
+
+/** Wire the template's fixed controls once. */
+export function setupSteer() {
+  byId('step-prev').addEventListener('click', function () {
+    const list = steps();
+    const index = list.map(function (s) { return s.id; }).indexOf(board.workshop.step);
+    if (index > 0) {
+      goTo(list[index - 1].id);
+    }
+  });
+  byId('step-next').addEventListener('click', function () {
+    const list = steps();
+    const index = list.map(function (s) { return s.id; }).indexOf(board.workshop.step);
+    if (index >= 0 && index < list.length - 1) {
+      goTo(list[index + 1].id);
+    }
+  });
+  const minutes = /** @type {HTMLInputElement} */ (byId('timer-minutes'));
+  if (!minutes.value) {
+    minutes.value = String(MINUTES_DEFAULT);
+  }
+  byId('timer-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    const n = Number(minutes.value);
+    if (!(n > 0) || n > MINUTES_MAX) {
+      state.errors.timer = t('console.timer.bad_minutes', {max: MINUTES_MAX});
+      render();
+      minutes.focus();
+      return;
+    }
+    send('start_timer', {seconds: Math.round(n * 60)}, 'timer');
+  });
+  byId('timer-pause').addEventListener('click', function () {
+    send('pause_timer', {}, 'timer');
+  });
+  byId('timer-resume').addEventListener('click', function () {
+    send('start_timer', {}, 'timer');
+  });
+  byId('timer-extend').addEventListener('click', function () {
+    send('extend_timer', {}, 'timer');
+  });
+  byId('lock-toggle').addEventListener('click', function () {
+    send('lock_board', {locked: !board.workshop.locked}, 'lock');
+  });
+  window.setInterval(tickTimer, TICK_MS);
+}

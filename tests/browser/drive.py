@@ -1,0 +1,83 @@
+"""Driving a live workshop from a browser test: making one beside the server (as
+``yoriai demo`` does) and steering it as the facilitator over a WebSocket, each on an event
+loop in a helper thread, since the sync Playwright API must not run inside an asyncio loop."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from server.cli import with_hub
+from server.demo import create_demo
+from server.hub import Hub
+from tests.support import Client, LiveServer
+
+
+def run_hub(live: LiveServer, work: Callable[[Hub], Coroutine[Any, Any, str]]) -> str:
+    """Run ``work`` against the live server's store, beside it (as ``yoriai demo`` does),
+    in a helper thread: Playwright's own loop runs in this one."""
+    box: list[str] = []
+    thread = threading.Thread(target=lambda: box.append(
+        asyncio.run(with_hub(live.data_dir, work))))
+    thread.start()
+    thread.join(60)
+    assert box, "the workshop could not be made"
+    return box[0]
+
+
+def demo(live: LiveServer) -> str:
+    return run_hub(live, create_demo)
+
+
+class Facilitator:
+    """The facilitator's console, as a WebSocket client on its own event loop in a helper
+    thread (the sync Playwright API must not run inside an asyncio loop)."""
+
+    def __init__(self, live: LiveServer, code: str) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.client = Client(live, code, key=live.key)
+        self.run(self.client.connect())
+
+    def run(self, coro: Coroutine[Any, Any, Any]) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(15)
+
+    def cmd(self, name: str, **args: Any) -> dict[str, Any]:
+        reply = self.run(self.client.cmd(name, **args))
+        assert reply["type"] == "ack", reply
+        return dict(reply.get("result") or {})
+
+    def items(self, kind: str) -> list[dict[str, Any]]:
+        return list(self.client.board.items(kind).values())
+
+    @property
+    def tallies(self) -> dict[str, int]:
+        return dict(self.client.board.tallies)
+
+    def participant(self, live: LiveServer, name: str) -> Client:
+        """A new phone that joins, on the same helper loop."""
+        phone = Client(live, self.client.code)
+        self.run(phone.connect())
+        self.run(phone.join(name=name))
+        return phone
+
+    def send(self, phone: Client, name: str, **args: Any) -> dict[str, Any]:
+        reply = self.run(phone.cmd(name, **args))
+        assert reply["type"] == "ack", reply
+        return dict(reply.get("result") or {})
+
+    def close(self) -> None:
+        try:
+            for client in Client.opened:
+                if client is not self.client and client.ws is not None:
+                    self.run(client.close())
+            self.run(self.client.close())
+        finally:
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join(5)
+            self.loop.close()
+
+
