@@ -23,6 +23,10 @@ from .i18n import catalogue, error_text, pick_language, translate
 
 COOKIE = "yoriai_key"
 
+# The downloads the console offers, in the order an editor wants them; a test keeps this
+# equal to the exporters' registry (which is not imported here: it loads reportlab).
+EXPORT_FORMATS = ("html", "pdf", "docx", "md", "csv", "svg", "json")
+
 # Each page carries its words in the HTML (no extra request on a slow phone): only its own,
 # not the other pages' namespaces, so the phone's first visit stays light.
 PAGE_NAMESPACES = ("console.", "screen.", "home.", "handout.")
@@ -154,6 +158,7 @@ class Pages:
         if isinstance(room, Response):
             return room
         return self.render(request, "console.html", workshop=room.state,
+                           export_formats=EXPORT_FORMATS,
                            join_url=self.ctx.join_url(room.code),
                            facilitator_key=self.ctx.secrets.facilitator_key)
 

@@ -96,3 +96,10 @@ def test_handout_is_a_print_page_within_the_csp(server: LiveServer) -> None:
     assert httpx.get(f"{server.base}/w/sample1/qr.svg").status_code == 200
     assert httpx.get(f"{server.base}/w/nosuch/handout").status_code == 404
 
+
+
+def test_the_console_offers_every_format() -> None:
+    from exports.registry import EXPORTERS
+    from server.pages import EXPORT_FORMATS
+
+    assert set(EXPORT_FORMATS) == set(EXPORTERS)
