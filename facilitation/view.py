@@ -87,7 +87,7 @@ def touched(event: Event) -> Touch:
     elif t == "NoteGrouped":
         touch.add("notes", d["note_id"]).all("themes")
     elif t in ("ThemesMerged", "ThemeDeleted"):
-        for kind in ("notes", "themes", "proposals", "actions"):
+        for kind in ("notes", "themes", "proposals", "actions", "participants"):
             touch.all(kind)
         touch.me = ALL
     elif t in ("ThemeJoined", "ThemeLeft"):
@@ -96,6 +96,7 @@ def touched(event: Event) -> Touch:
         touch.add("proposals", d["theme_id"])
     elif t in ("PriorityCast", "PriorityRetracted"):
         touch.add("proposals", d["theme_id"]).me = {d["participant_id"]}
+        touch.add("participants", d["participant_id"])
     elif t in ("ActionCreated", "ActionUpdated", "LeadSet", "ActionStatusSet"):
         touch.add("actions", d["action_id"])
     elif t in ("Volunteered", "Withdrew"):
@@ -162,9 +163,16 @@ def review_view(r: Review) -> dict[str, Any]:
 
 def participant_view(state: WorkshopState, pid: str) -> dict[str, Any]:
     p = state.participants[pid]
-    return {"id": p.id, "name": p.name, "attribute": p.attribute, "proxy": p.proxy,
-            "show_name": p.show_name, "cofacilitator": pid in state.cofacilitators,
-            "votes_used": state.votes_used(pid)}
+    view: dict[str, Any] = {
+        "id": p.id, "name": p.name, "attribute": p.attribute, "proxy": p.proxy,
+        "show_name": p.show_name, "cofacilitator": pid in state.cofacilitators,
+        "votes_used": state.votes_used(pid)}
+    if p.proxy:
+        # The facilitator votes for people without a phone: the console shows what they
+        # gave already, as a phone shows its owner in `me`.
+        view["votes"] = dict(state.votes.get(pid, {}))
+        view["priority"] = [t for t, pr in state.proposals.items() if pid in pr.priority]
+    return view
 
 
 def workshop_view(state: WorkshopState) -> dict[str, Any]:
