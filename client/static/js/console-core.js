@@ -307,7 +307,7 @@ export function proxyPerson() {
 /** @returns {string} what a signature must include about the 代理入力 mode */
 export function proxySig() {
   const p = proxyPerson();
-  return p ? JSON.stringify([p.id, p.name, p.votes_used]) : '';
+  return p ? JSON.stringify([p.id, p.name, p.votes_used, p.votes, p.priority]) : '';
 }
 
 /**

@@ -230,15 +230,20 @@ function noteNode(note) {
  */
 export function voteRow(note, person) {
   const ctx = 'note:' + note.id;
-  return el('div', {class: 'actions proxy-actions'}, [
-    el('span', {class: 'proxy-who', text: t('console.proxy.for', {name: person.name})}),
-    button(t('console.vote.cast'), function () {
-      sendAs('cast_vote', {note_id: note.id}, ctx);
-    }, {kind: 'proxy', fk: 'vote:' + note.id}),
-    button(t('console.vote.retract'), function () {
-      sendAs('retract_vote', {note_id: note.id}, ctx);
-    }, {fk: 'unvote:' + note.id})
+  const given = person.votes && person.votes[note.id] ? person.votes[note.id] : 0;
+  const row = el('div', {class: 'actions proxy-actions'}, [
+    el('span', {class: 'proxy-who', text: t('console.proxy.for', {name: person.name})})
   ]);
+  // What this person has given already, as their own phone would show it.
+  row.appendChild(button(t('console.vote.cast'), function () {
+    sendAs('cast_vote', {note_id: note.id}, ctx);
+  }, {kind: 'proxy', fk: 'vote:' + note.id}));
+  if (given > 0) {
+    row.appendChild(button(t('console.vote.retract'), function () {
+      sendAs('retract_vote', {note_id: note.id}, ctx);
+    }, {fk: 'unvote:' + note.id}));
+  }
+  return row;
 }
 
 /**
