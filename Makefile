@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DATA ?= yoriai-data
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint typecheck bench clean
+.PHONY: run test bench clean screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,3 +28,15 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+# The pictures in README.md and docs/guide*.md, taken by the browser tests of the real
+# pages (Chromium needs a Japanese font to draw them: Debian's fonts-noto-cjk).
+DOC_PICTURES := phone-join-375 phone-confirm-375 phone-companions-375 phone-practice-375 \
+	screen-confirm screen-companions screen-activity screen-practice screen-future \
+	console-companions console-practice
+screenshots: $(STAMP)
+	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk)
+	$(BIN)/python -m pytest tests/browser/test_guide_pictures.py -q
+	mkdir -p docs/images
+	for p in $(DOC_PICTURES); do cp artifacts/screenshots/guide-$$p.png docs/images/$$p.png; done

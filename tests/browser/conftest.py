@@ -36,7 +36,9 @@ DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 PROJECTOR = {"viewport": {"width": 1600, "height": 900}}
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: while the sync Playwright API is open, its event loop counts
+# as running in this thread, and the tests after the browser ones call asyncio.run().
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         if os.environ.get("CI"):  # CI installs it (.ci/run): a skip there would hide a failure
