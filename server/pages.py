@@ -19,9 +19,11 @@ from facilitation.model import ATTRIBUTES, CENTERS
 from . import qr
 from .context import AppContext
 from .hub import Room
-from .i18n import catalogue, error_text, pick_language, translate
+from .i18n import LANGUAGES, catalogue, error_text, pick_language, translate
 
 COOKIE = "yoriai_key"
+# A year: a phone that chose English at one meeting still reads English at the next.
+LANG_COOKIE_SECS = 60 * 60 * 24 * 365
 
 # The downloads the console offers, in the order an editor wants them; a test keeps this
 # equal to the exporters' registry (which is not imported here: it loads reportlab).
@@ -78,7 +80,12 @@ class Pages:
 
         context.update(lang=lang, t=t, t_en=t_en, words=words,
                        static=f"/static/{self.static_version}", request=request)
-        return self.templates.TemplateResponse(request, name, context, status_code=status)
+        response = self.templates.TemplateResponse(request, name, context, status_code=status)
+        chosen = request.query_params.get("lang")
+        if chosen in LANGUAGES:
+            # The language switch is remembered, so a reload does not switch back.
+            response.set_cookie("lang", chosen, max_age=LANG_COOKIE_SECS, samesite="lax")
+        return response
 
     def is_facilitator(self, request: Request) -> bool:
         return self.ctx.secrets.is_facilitator(request.cookies.get(COOKIE))

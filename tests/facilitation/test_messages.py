@@ -43,3 +43,13 @@ def test_placeholders_agree_between_languages() -> None:
     field = re.compile(r"\{(\w+)\}")
     for key, text in CATALOGUES["ja"].items():
         assert set(field.findall(text)) == set(field.findall(CATALOGUES["en"][key])), key
+
+
+def test_every_limit_is_documented() -> None:
+    from facilitation import limits
+
+    protocol = (ROOT / "docs" / "protocol.md").read_text("utf-8")
+    names = [n for n in vars(limits) if n.isupper()]
+    assert len(names) > 20
+    missing = [n for n in names if f"`{n}`" not in protocol]
+    assert not missing, f"docs/protocol.md does not document {missing}"

@@ -124,3 +124,14 @@ def test_the_key_is_never_logged(proc: ServerProcess) -> None:
     assert proc.key not in proc.err.read_text()
     # stdout holds the banner, which prints the facilitator URL once, on purpose
     assert proc.out.read_text().count(proc.key) == 1
+
+
+def test_the_language_switch_is_remembered(live: LiveServer) -> None:
+    code = live.new_workshop()
+    with httpx.Client(base_url=live.base) as http:
+        assert 'lang="ja"' in http.get(f"/w/{code}").text  # Japanese first
+        assert 'lang="en"' in http.get(f"/w/{code}?lang=en").text
+        assert 'lang="en"' in http.get(f"/w/{code}").text  # still English after a reload
+        assert 'lang="ja"' in http.get(f"/w/{code}?lang=ja").text
+    english_phone = httpx.get(f"{live.base}/w/{code}", headers={"Accept-Language": "en-US"})
+    assert 'lang="en"' in english_phone.text  # the phone's own language
