@@ -29,7 +29,8 @@ PAYLOADS = [NAME, *NOTES[:3], THEME, AIM, IDEA, ACTION, REVIEW]
 def nothing_ran(page: Page, where: str) -> None:
     ran = page.evaluate("""() => ({
         xss: window.__xss, x: window.__x,
-        scripts: Array.from(document.scripts).filter(s => !s.src && s.type !== 'application/json').length,
+        scripts: Array.from(document.scripts)
+            .filter(s => !s.src && s.type !== 'application/json').length,
         jsLinks: document.querySelectorAll('a[href^="javascript:" i], iframe, img[src="x"]').length,
         svgs: Array.from(document.querySelectorAll('svg[onload]')).length})""")
     assert ran == {"xss": None, "x": None, "scripts": 0, "jsLinks": 0, "svgs": 0}, (where, ran)
