@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import httpx
+
 from facilitation.commands import COMMANDS
 from facilitation.model import Role, event_types
 from tests.support import Client, LiveServer
@@ -151,6 +153,17 @@ async def test_every_event_reaches_each_role_as_it_may_see_it(live: LiveServer) 
         assert not any(m.get("data", {}).get("tallies") for m in client.received
                        if m["type"] == "event")
         assert all(not m["state"]["tallies"] for m in client.received if m["type"] == "snapshot")
+    # Nor by any other path: a resync after a drop, a fresh snapshot, the pages, an export.
+    await other.close()
+    await other.connect(resume=True)
+    await screen.close()
+    await screen.connect()
+    with httpx.Client(base_url=live.base) as http:
+        pages = [http.get(f"/w/{code}").text, http.get(f"/w/{code}/screen").text,
+                 http.get(f"/w/{code}/export/json").text, http.get(f"/w/{code}/export/csv").text]
+    for text in [json.dumps(other.received, ensure_ascii=False),
+                 json.dumps(screen.received, ensure_ascii=False), *pages]:
+        assert SECRET_PRIVATE not in text and SECRET_HIDDEN not in text
     for client in (fac, cofac):
         assert SECRET_HIDDEN in json.dumps(client.received, ensure_ascii=False)
     assert SECRET_PRIVATE in json.dumps(part.received, ensure_ascii=False)  # the author's own
