@@ -146,8 +146,10 @@ class Pages:
         room = await self.room_or_404(request)
         if isinstance(room, Response):
             return room
+        # ?preview=1: the facilitator sees what a phone shows now, without joining.
         return self.render(request, "participant.html", workshop=room.state,
-                           attributes=ATTRIBUTES)
+                           attributes=ATTRIBUTES,
+                           preview=request.query_params.get("preview") == "1")
 
     async def screen(self, request: Request) -> Response:
         room = await self.room_or_404(request)

@@ -39,7 +39,10 @@ const body = document.body;
 const code = body.getAttribute('data-code') || '';
 const lang = document.documentElement.getAttribute('lang') || 'ja';
 
-const conn = new Connection({code: code, lang: lang, persist: true});
+// The facilitator's preview (?preview=1): the board as a phone shows it now, without
+// joining, keeping a token or sending anything.
+const preview = document.body.getAttribute('data-preview') === '1';
+const conn = new Connection({code: code, lang: lang, persist: !preview});
 const board = new Board(conn);
 
 /** @param {string} id @returns {HTMLElement} */
@@ -49,6 +52,9 @@ function byId(id) {
 
 const joinSection = byId('join');
 const boardSection = byId('board');
+if (preview) {
+  boardSection.setAttribute('inert', '');  // to look at, not to press
+}
 const joinForm = /** @type {HTMLFormElement} */ (byId('join-form'));
 const joinError = byId('join-error');
 const joinButton = /** @type {HTMLButtonElement} */ (byId('join-submit'));
@@ -481,7 +487,7 @@ function mode() {
   if (conn.state === 'closed_unknown') {
     return 'missing';
   }
-  if (board.role === 'participant' || board.role === 'cofacilitator') {
+  if (board.role === 'participant' || board.role === 'cofacilitator' || preview) {
     return 'board';
   }
   if (board.role === null && conn.token()) {
