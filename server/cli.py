@@ -65,11 +65,31 @@ def bind(host: str, port: int) -> socket.socket:
         raise CliError(f"cannot listen on {host}:{port} ({exc.strerror})") from exc
 
 
+# Each phone is an open socket: a festival of 1,000 needs more than the 1,024 files some
+# systems allow a process by default.
+OPEN_FILES_WANTED = 8192
+
+
+def allow_many_sockets() -> None:
+    """Raise this process's open-file limit toward OPEN_FILES_WANTED where the OS allows
+    (POSIX only; Windows has no such per-process limit to raise)."""
+    try:
+        import resource
+    except ImportError:
+        return
+    with contextlib.suppress(ValueError, OSError):
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        want = OPEN_FILES_WANTED if hard == resource.RLIM_INFINITY else min(hard, OPEN_FILES_WANTED)
+        if soft < want:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .app import create_app
     from .runner import uvicorn_server
 
     settings = Settings(data_dir=data_dir(args.data), host=args.host, port=args.port)
+    allow_many_sockets()
     sock = bind(args.host, args.port)
     app = create_app(settings)
     ctx: AppContext = app.state.ctx
