@@ -139,18 +139,23 @@ class EventStore:
 
     # --- reading -----------------------------------------------------------------------
 
-    async def load(self, code: str) -> tuple[list[Event], list[CommandRecord]]:
+    async def _events(self, code: str, after: int = 0) -> list[Event]:
         async with self.db.execute(
-            "SELECT seq, type, data, at, actor FROM events WHERE workshop = ? ORDER BY seq",
-            (code,),
+            "SELECT seq, type, data, at, actor FROM events WHERE workshop = ? AND seq > ? "
+            "ORDER BY seq", (code, after),
         ) as cur:
-            events = [Event(seq=r[0], type=r[1], data=json.loads(r[2]), at=r[3], actor=r[4])
-                      async for r in cur]
+            return [Event(seq=r[0], type=r[1], data=json.loads(r[2]), at=r[3], actor=r[4])
+                    async for r in cur]
+
+    async def _commands(self, code: str) -> list[CommandRecord]:
         async with self.db.execute(
             "SELECT actor, command_id, seq, result FROM commands WHERE workshop = ?", (code,)
         ) as cur:
-            commands = [CommandRecord(r[0], r[1], r[2], json.loads(r[3])) async for r in cur]
-        return events, commands
+            return [CommandRecord(r[0], r[1], r[2], json.loads(r[3])) async for r in cur]
+
+    async def load(self, code: str) -> tuple[list[Event], list[CommandRecord]]:
+        """Every event of the workshop (the archive, the exports) and its command records."""
+        return await self._events(code), await self._commands(code)
 
     async def load_latest(self, code: str, use_snapshot: bool = True
                           ) -> tuple[Any, list[Event], list[CommandRecord]]:
@@ -169,17 +174,8 @@ class EventStore:
                 snapshot, after = json.loads(row[1]), int(row[0])
             except ValueError:
                 snapshot = None  # unreadable: replay everything
-        async with self.db.execute(
-            "SELECT seq, type, data, at, actor FROM events WHERE workshop = ? AND seq > ? "
-            "ORDER BY seq", (code, after if snapshot is not None else 0),
-        ) as cur:
-            events = [Event(seq=r[0], type=r[1], data=json.loads(r[2]), at=r[3], actor=r[4])
-                      async for r in cur]
-        async with self.db.execute(
-            "SELECT actor, command_id, seq, result FROM commands WHERE workshop = ?", (code,)
-        ) as cur:
-            commands = [CommandRecord(r[0], r[1], r[2], json.loads(r[3])) async for r in cur]
-        return snapshot, events, commands
+        events = await self._events(code, after if snapshot is not None else 0)
+        return snapshot, events, await self._commands(code)
 
     async def save_snapshot(self, code: str, seq: int, state_json: str) -> None:
         """Keep ``state_json`` as the state at ``seq`` (only once those events are stored)."""
