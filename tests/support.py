@@ -97,11 +97,23 @@ def _in_loop() -> bool:
 
 
 def _run_in_thread(factory: Any) -> Any:
+    """Run a coroutine on a loop of its own (the caller's loop is busy), passing its result
+    or its exception back."""
     box: list[Any] = []
-    t = threading.Thread(target=lambda: box.append(asyncio.run(factory())))
+
+    def run() -> None:
+        try:
+            box.append((True, asyncio.run(factory())))
+        except BaseException as exc:
+            box.append((False, exc))
+
+    t = threading.Thread(target=run)
     t.start()
     t.join()
-    return box[0]
+    ok, value = box[0]
+    if not ok:
+        raise value
+    return value
 
 
 _ids = itertools.count(1)

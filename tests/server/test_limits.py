@@ -7,10 +7,12 @@ import asyncio
 import socket
 import time
 
+import httpx
 import pytest
 from websockets.asyncio.client import connect
 
 from facilitation import limits
+from facilitation.errors import Refusal
 from tests.support import Client, LiveServer
 
 
@@ -62,3 +64,19 @@ async def test_a_persons_extra_sockets_close_oldest_first(live: LiveServer) -> N
     for c in others:
         assert c.ws is not None and c.ws.close_code is None
         assert (await c.cmd("post_note", kind="wish", text="まだ使える"))["type"] == "ack"
+
+
+async def test_workshops_per_server_are_capped(
+        live: LiveServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "WORKSHOPS_MAX", 2)
+    live.new_workshop("一")
+    live.new_workshop("二")
+    with pytest.raises(Refusal) as info:
+        live.new_workshop("三")
+    assert info.value.code == "too_many_workshops"
+    async with httpx.AsyncClient(base_url=live.base) as http:
+        await http.get(f"/?key={live.key}")
+        reply = await http.post("/workshops", data={"title": "四"})
+        assert reply.status_code == 303 and "error=too_many_workshops" in reply.headers["location"]
+        home = await http.get(reply.headers["location"])
+        assert "つくれません" in home.text  # said on the page, in words
