@@ -43,6 +43,11 @@ DROP_GRACE_SECS = 5.0
 # HEARTBEAT_SECS * 2 without waiting for TCP.
 HEARTBEAT_SECS = 20.0
 
+# Before a phone has joined, its command id is all that ties a retried join to the first
+# try (phones that have not joined share one actor): it must be random and long enough that
+# two phones never choose the same one, or one would be handed the other's identity.
+JOIN_ID_MIN_CHARS = 16
+
 # A person types at most a note every few seconds; 5 commands per second sustained with
 # a burst of 20 lets a phone replay its offline queue at once, while a script flooding
 # the socket is told to slow down instead of slowing the room.

@@ -37,6 +37,10 @@ class Touch:
 
     ids: dict[str, set[str] | str] = field(default_factory=dict)
     workshop: bool = False
+    # Only the head count changed (a join): a few bytes rather than the whole header, which
+    # carries the program; a room of 1,000 phones joining would otherwise send each phone
+    # 1,000 copies of it.
+    count: bool = False
     tallies: set[str] | str = field(default_factory=set)
     me: set[str] | str = field(default_factory=set)
 
@@ -59,7 +63,7 @@ def touched(event: Event) -> Touch:
              "NotePrivacySet", "MeetingOpened"):
         touch.workshop = True
     elif t == "ParticipantJoined":
-        touch.workshop = True
+        touch.count = True
         touch.add("participants", d["participant_id"]).me = {d["participant_id"]}
     elif t in ("CofacilitatorGranted", "CofacilitatorRevoked"):
         touch.add("participants", d["participant_id"]).me = {d["participant_id"]}
@@ -290,6 +294,8 @@ def wire_event(event: Event, state: WorkshopState, viewer: Actor,
         patch["remove"] = remove
     if touch.workshop:
         patch["workshop"] = workshop_view(state)
+    elif touch.count:
+        patch["workshop"] = {"participant_count": len(state.participants)}
     if touch.tallies and can_see_tallies(state, viewer):
         note_ids: Iterable[str] = state.notes if touch.tallies == ALL else touch.tallies
         patch["tallies"] = tallies(state, viewer, note_ids)

@@ -159,6 +159,8 @@ async def serve_commands(ctx: AppContext, room: Room, conn: Connection, lang: st
             name, args = msg.get("name"), msg.get("args", {})
             if not isinstance(name, str) or not isinstance(args, dict):
                 raise BadMessage("bad_message", command_id)
+            if name == "join" and len(command_id) < limits.JOIN_ID_MIN_CHARS:
+                raise BadMessage("bad_command_id", command_id)
             ack = await ctx.hub.submit(room, conn.actor, command_id, name, args)
         except BadMessage as exc:
             conn.deliver(error_message(exc.code, lang, exc.command_id or command_id,

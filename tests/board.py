@@ -1,6 +1,6 @@
 """The client's model of the board, kept by the rule in docs/protocol.md — the same rule
 client/static/js/board.js follows: a snapshot replaces everything; a patch replaces whole
-kinds, upserts and removes entities by id, replaces the header and ``me``, merges tallies."""
+kinds, upserts and removes entities by id, merges the header, replaces ``me``, merges tallies."""
 
 from __future__ import annotations
 
@@ -35,8 +35,8 @@ class ClientView:
         for kind, ids in data.get("remove", {}).items():
             for i in ids:
                 self.items[kind].pop(i, None)
-        if "workshop" in data:
-            self.workshop = data["workshop"]
+        if "workshop" in data:  # merged: a join sends only the new head count
+            self.workshop = {**(self.workshop or {}), **data["workshop"]}
         if "tallies" in data:
             if data.get("tallies_replace"):
                 self.tallies = {}

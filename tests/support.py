@@ -237,7 +237,7 @@ class Client:
     async def cmd(self, name: str, /, command_id: str | None = None,
                   **args: Any) -> dict[str, Any]:
         """Send a command and return its ack or error."""
-        cid = command_id or f"t{next(_ids)}-{uuid.uuid4().hex[:8]}"
+        cid = command_id or f"t{next(_ids)}-{uuid.uuid4().hex[:16]}"
         reply = self.waiter(lambda m: m["type"] in ("ack", "error") and m.get("id") == cid)
         await self.send({"type": "cmd", "id": cid, "name": name, "args": args})
         return await asyncio.wait_for(reply, 5)

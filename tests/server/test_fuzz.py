@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -78,7 +79,7 @@ class Phone:
     def cmd(self, name: str, /, **args: Any) -> dict[str, Any]:
         """Send a command; when told to slow down, wait and send it again (as phones do)."""
         self.n += 1
-        cid = f"good-{self.n}"
+        cid = f"good-{self.n}-{uuid.uuid4().hex}"
         while True:
             self.ws.send(json.dumps({"type": "cmd", "id": cid, "name": name, "args": args}))
             reply = self.until(lambda m: m.get("id") == cid)

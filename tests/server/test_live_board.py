@@ -124,11 +124,15 @@ async def test_retried_command_is_applied_once(live: LiveServer) -> None:
 async def test_retried_join_returns_the_same_participant(live: LiveServer) -> None:
     code = live.new_workshop()
     a = await Client(live, code).connect()
-    first = await a.cmd("join", command_id="join-1", name="佐藤", attribute="住民")
+    first = await a.cmd("join", command_id="join-5f0e0c7d9b2a41e6", name="佐藤", attribute="住民")
     b = await Client(live, code).connect()  # the phone lost the ack and starts over
-    again = await b.cmd("join", command_id="join-1", name="佐藤", attribute="住民")
+    again = await b.cmd("join", command_id="join-5f0e0c7d9b2a41e6", name="佐藤", attribute="住民")
     assert again["result"] == first["result"]
     assert [t for _, t in stored_events(live, code)].count("ParticipantJoined") == 1
+    # A short id could be chosen by two phones, and the second would become the first.
+    short = await Client(live, code).connect()
+    assert (await short.cmd("join", command_id="join", name="x", attribute="住民")
+            )["code"] == "bad_command_id"
     await a.close()
     await b.close()
 

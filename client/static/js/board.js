@@ -3,8 +3,9 @@
 // The client rule (docs/protocol.md): a snapshot replaces everything; an event with a seq
 // at or below the one we have is ignored; otherwise its data is a patch of this viewer's
 // view (facilitation/view.py): data.replace[kind] → replace the whole kind,
-// data.upsert[kind] → upsert by id, data.remove[kind] → remove, data.workshop / data.me →
-// replace, data.tallies → merge. Events that come before the first snapshot wait for it.
+// data.upsert[kind] → upsert by id, data.remove[kind] → remove, data.workshop → merge,
+// data.me → replace, data.tallies → merge. Events that come before the first snapshot
+// wait for it.
 // No domain rule lives here: the server has already decided what this viewer sees.
 
 /**
@@ -206,7 +207,8 @@ export class Board {
       });
     }
     if (data.workshop && typeof data.workshop === 'object') {
-      this.setWorkshop(data.workshop);
+      // Merged: a join sends only the new head count, other changes the whole header.
+      this.setWorkshop(Object.assign({}, this.workshop, data.workshop));
     }
     if (data.me !== undefined) {
       this.me = data.me;
