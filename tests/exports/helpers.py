@@ -224,3 +224,21 @@ def stored_events(data_dir: Path) -> list[tuple[Any, ...]]:
 def events_of(data_dir: Path, code: str) -> list[Event]:
     return [Event(seq=r[1], type=r[2], data=json.loads(r[3]), at=r[4], actor=r[5])
             for r in stored_events(data_dir) if r[0] == code]
+
+
+def data_folder_with(data: Path, code: str, events: list[Event]) -> Path:
+    """A data folder holding one workshop, written as ``yoriai import`` writes it."""
+    import asyncio
+
+    from server.store import EventStore
+
+    async def fill() -> None:
+        store = EventStore(data / "yoriai.sqlite3")
+        await store.open()
+        try:
+            await store.import_workshop(code, events)
+        finally:
+            await store.close()
+
+    asyncio.run(fill())
+    return data

@@ -3,33 +3,20 @@ errors for what a person can get wrong."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
 
 from exports.registry import EXPORTERS
-from server.store import EventStore
 
 from .conftest import Evening
-from .helpers import csv_rows, docx_document, read_html, svg_root, yoriai
+from .helpers import csv_rows, data_folder_with, docx_document, read_html, svg_root, yoriai
 
 
 @pytest.fixture(scope="module")
 def laptop(evening: Evening, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data folder holding the sample evening."""
-    data = tmp_path_factory.mktemp("laptop")
-
-    async def fill() -> None:
-        store = EventStore(data / "yoriai.sqlite3")
-        await store.open()
-        try:
-            await store.import_workshop("sample1", list(evening.log))
-        finally:
-            await store.close()
-
-    asyncio.run(fill())
-    return data
+    return data_folder_with(tmp_path_factory.mktemp("laptop"), "sample1", list(evening.log))
 
 
 def one_line_error(result: object) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Iterator
 
@@ -11,26 +10,15 @@ import pytest
 
 from exports.archive import read_archive
 from exports.registry import EXPORTERS
-from server.store import EventStore
 from tests.support import LiveServer
 
 from .conftest import Evening
-from .helpers import read_html
+from .helpers import data_folder_with, read_html
 
 
 @pytest.fixture(scope="module")
 def server(evening: Evening, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    data = tmp_path_factory.mktemp("served")
-
-    async def fill() -> None:
-        store = EventStore(data / "yoriai.sqlite3")
-        await store.open()
-        try:
-            await store.import_workshop("sample1", list(evening.log))
-        finally:
-            await store.close()
-
-    asyncio.run(fill())
+    data = data_folder_with(tmp_path_factory.mktemp("served"), "sample1", list(evening.log))
     live = LiveServer(data).start()
     yield live
     live.stop()
