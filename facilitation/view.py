@@ -311,18 +311,28 @@ def wire_event(event: Event, state: WorkshopState, viewer: Actor,
     return {"type": "event", "seq": event.seq, "event": event.type, "data": patch}
 
 
-def audience(event: Event, state: WorkshopState, viewer: Actor, touch: Touch) -> tuple[Any, ...]:
-    """Viewers with the same audience get the same message for ``event``: the hub builds
-    it once per audience. Personal when the event touches the viewer's ``me`` or a note
-    or review whose visibility depends on being its author."""
+def personal_to(state: WorkshopState, touch: Touch) -> frozenset[str] | None:
+    """The participants for whom an event's message is personal: those whose ``me`` it
+    touches, and the authors of the notes it touches (an author sees their own hidden or
+    private note). ``None`` means everyone who is a participant."""
+    if touch.me == ALL:
+        return None
+    people = set(touch.me)
+    notes = touch.ids.get("notes", set())
+    ids: Iterable[str] = state.notes if notes == ALL else notes
+    people.update(n.author for i in ids if (n := state.notes.get(i)) is not None)
+    return frozenset(people)
+
+
+def audience_of(viewer: Actor, personal: frozenset[str] | None) -> tuple[Any, ...]:
+    """Viewers with the same audience get the same message for an event: the hub builds
+    it once per audience. Computed once per event (``personal_to``), then a set lookup
+    per viewer: the broadcast loop's cost per phone."""
     pid = viewer.participant_id
-    personal = False
-    if pid is not None:
-        if touch.me == ALL or pid in touch.me:
-            personal = True
-        else:
-            notes = touch.ids.get("notes", set())
-            ids: Iterable[str] = state.notes if notes == ALL else notes
-            personal = any((n := state.notes.get(i)) is not None and n.author == pid
-                           for i in ids)
-    return (viewer.privileged, viewer.role.value, pid if personal else None)
+    mine = pid is not None and (personal is None or pid in personal)
+    return (viewer.privileged, viewer.role.value, pid if mine else None)
+
+
+def audience(event: Event, state: WorkshopState, viewer: Actor, touch: Touch) -> tuple[Any, ...]:
+    """``audience_of`` for one viewer (the hub computes ``personal_to`` once per event)."""
+    return audience_of(viewer, personal_to(state, touch))

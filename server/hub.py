@@ -30,7 +30,7 @@ from facilitation.model import FACILITATOR, Actor, Event, WorkshopState, apply, 
 from facilitation.snapshot import SnapshotError
 from facilitation.snapshot import dump as dump_snapshot
 from facilitation.snapshot import load as load_snapshot
-from facilitation.view import audience, snapshot, touched, wire_event
+from facilitation.view import audience_of, personal_to, snapshot, touched, wire_event
 
 from .store import CommandRecord, EventStore
 
@@ -146,12 +146,13 @@ class Room:
         self.durable_seq = up_to
         for e in fresh:
             touch = touched(e)
+            personal = personal_to(self.state, touch)
             encoded: dict[tuple[Any, ...], str | None] = {}
             for sub in list(self.subscribers):
                 if e.seq <= sub.sent_seq:
                     continue  # already in the snapshot it was sent
                 sub.sent_seq = e.seq
-                key = audience(e, self.state, sub.actor, touch)
+                key = audience_of(sub.actor, personal)
                 if key not in encoded:
                     msg = wire_event(e, self.state, sub.actor, touch)
                     encoded[key] = None if msg is None else encode(msg)
