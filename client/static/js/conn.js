@@ -131,7 +131,14 @@ export class Connection {
       }
     }
     document.addEventListener('visibilitychange', wake);
-    window.addEventListener('pageshow', wake);
+    window.addEventListener('pageshow', function (/** @type {PageTransitionEvent} */ event) {
+      // Only a page restored from the back/forward cache needs waking: on a first load
+      // pageshow fires while the first socket is still connecting, and waking then would
+      // tear it down for a second one (a race that could lose the hello's answer).
+      if (event.persisted) {
+        wake();
+      }
+    });
     window.addEventListener('online', wake);
     window.addEventListener('offline', function () {
       if (!self.welcomed_) {
