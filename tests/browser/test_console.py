@@ -19,7 +19,8 @@ from tests.support import LiveServer
 
 pytestmark = pytest.mark.browser
 
-LIVE = 2000  # ms: how soon a change must reach another screen
+# A hang guard for "it reaches the other screen", not a timing target (bench/ measures it).
+LIVE = 10_000  # ms
 CONSOLE = {"viewport": {"width": 1366, "height": 900}}
 TOUCH_CONSOLE = {"viewport": {"width": 1366, "height": 900}, "has_touch": True}
 Shot = Callable[[Page, str], Path]

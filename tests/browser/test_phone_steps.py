@@ -25,7 +25,8 @@ from tests.support import Client, LiveServer
 
 pytestmark = pytest.mark.browser
 
-LIVE = 5000  # ms: how soon a change must reach the phone (generous: suites run side by side)
+# A hang guard for "it reaches the other screen", not a timing target (bench/ measures it).
+LIVE = 10_000  # ms
 SIZES = {"375": (375, 667), "320": (320, 568)}
 
 

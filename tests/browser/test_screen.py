@@ -28,7 +28,8 @@ from tests.support import LiveServer
 
 pytestmark = pytest.mark.browser
 
-LIVE = 3000  # ms: how soon a change must reach the projector
+# A hang guard for "it reaches the other screen", not a timing target (bench/ measures it).
+LIVE = 10_000  # ms
 FULL_HD = {"viewport": {"width": 1920, "height": 1080}}
 HD = {"viewport": {"width": 1280, "height": 720}}
 # The smallest text allowed, as a share of the screen's height: 16px on a 1080-line
