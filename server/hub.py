@@ -142,7 +142,14 @@ class Room:
         per phone: a post in a room of 500 is a handful of encodings."""
         if up_to <= self.durable_seq:
             return
-        fresh = [e for e in self.log if self.durable_seq < e.seq <= up_to]
+        # From the end of the log: the new events are the last few of up to 5,000.
+        fresh: list[Event] = []
+        for e in reversed(self.log):
+            if e.seq <= self.durable_seq:
+                break
+            if e.seq <= up_to:
+                fresh.append(e)
+        fresh.reverse()
         self.durable_seq = up_to
         for e in fresh:
             touch = touched(e)
