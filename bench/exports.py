@@ -25,10 +25,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from exports.registry import EXPORTERS
-from exports.source import Source
-from facilitation.commands import decide, result_of
-from facilitation.model import (
+from yoriai.exports.registry import EXPORTERS
+from yoriai.exports.source import Source
+from yoriai.facilitation.commands import decide, result_of
+from yoriai.facilitation.model import (
     ATTRIBUTES,
     FACILITATOR,
     PROJECTOR,

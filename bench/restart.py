@@ -28,9 +28,9 @@ from websockets.asyncio.client import connect
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from facilitation.commands import decide  # noqa: E402
-from facilitation.errors import Refusal  # noqa: E402
-from facilitation.model import (  # noqa: E402
+from yoriai.facilitation.commands import decide  # noqa: E402
+from yoriai.facilitation.errors import Refusal  # noqa: E402
+from yoriai.facilitation.model import (  # noqa: E402
     FACILITATOR,
     PROJECTOR,
     Actor,
@@ -40,9 +40,9 @@ from facilitation.model import (  # noqa: E402
     apply,
     replay,
 )
-from facilitation.snapshot import dump  # noqa: E402
-from server.context import DB_FILE  # noqa: E402
-from server.store import EventStore  # noqa: E402
+from yoriai.facilitation.snapshot import dump  # noqa: E402
+from yoriai.server.context import DB_FILE  # noqa: E402
+from yoriai.server.store import EventStore  # noqa: E402
 
 CODE = "bench10k"
 
@@ -102,7 +102,7 @@ async def first_snapshot(port: int) -> None:
 def measure(data: Path) -> tuple[float, float]:
     port = free_port()
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1",
+    proc = subprocess.Popen([sys.executable, "-m", "yoriai", "serve", "--host", "127.0.0.1",
                              "--port", str(port), "--data", str(data), "--no-browser"],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

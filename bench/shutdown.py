@@ -65,12 +65,12 @@ def phones(port: int, code: str, n: int, ready: mp.Event, done: mp.Event) -> Non
 def measure(n: int) -> tuple[float, int]:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
-        made = subprocess.run([sys.executable, "-m", "server.cli", "new", "満員の会", "--data",
+        made = subprocess.run([sys.executable, "-m", "yoriai", "new", "満員の会", "--data",
                                str(data)], cwd=ROOT, capture_output=True, text=True, check=True)
         code = made.stdout.split()[-1]
         port = free_port()
         server = subprocess.Popen(
-            [sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1", "--port",
+            [sys.executable, "-m", "yoriai", "serve", "--host", "127.0.0.1", "--port",
              str(port), "--data", str(data), "--no-browser"], cwd=ROOT,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:

@@ -16,12 +16,12 @@ from typing import Any, ClassVar
 
 from websockets.asyncio.client import ClientConnection, connect
 
-from server.app import create_app
-from server.context import DB_FILE, AppContext, Settings
-from server.hub import Hub
-from server.runner import listening_socket, uvicorn_server
-from server.store import EventStore
 from tests.board import ClientView
+from yoriai.server.app import create_app
+from yoriai.server.context import DB_FILE, AppContext, Settings
+from yoriai.server.hub import Hub
+from yoriai.server.runner import listening_socket, uvicorn_server
+from yoriai.server.store import EventStore
 
 
 def free_port() -> int:

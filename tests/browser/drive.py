@@ -9,10 +9,10 @@ import threading
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from server.cli import with_hub
-from server.demo import create_demo
-from server.hub import Hub
 from tests.support import Client, LiveServer
+from yoriai.server.cli import with_hub
+from yoriai.server.demo import create_demo
+from yoriai.server.hub import Hub
 
 
 def run_hub(live: LiveServer, work: Callable[[Hub], Coroutine[Any, Any, str]]) -> str:

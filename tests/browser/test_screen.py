@@ -19,12 +19,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from facilitation.evening import sample_evening
-from facilitation.model import PROJECTOR, Actor, Role
-from server.hub import Hub
 from tests.browser.conftest import Pages
 from tests.browser.drive import Facilitator, demo, run_hub
 from tests.support import LiveServer
+from yoriai.facilitation.evening import sample_evening
+from yoriai.facilitation.model import PROJECTOR, Actor, Role
+from yoriai.server.hub import Hub
 
 pytestmark = pytest.mark.browser
 
@@ -591,7 +591,7 @@ def test_the_projector_in_english(
 
 def test_every_word_the_projector_uses_is_in_both_catalogues() -> None:
     root = Path(__file__).resolve().parents[2]
-    code = "".join((root / "client/static/js" / name).read_text("utf-8")
+    code = "".join((root / "yoriai/client/static/js" / name).read_text("utf-8")
                    for name in ("screen.js", "screen-views.js", "screen-fit.js"))
     # t('key') with a whole key; keys made from parts ('status.' + s) are listed below.
     used = set(re.findall(r"(?<![\w.])t\('([a-z_.]*[a-z])'", code)) | set(
@@ -603,7 +603,7 @@ def test_every_word_the_projector_uses_is_in_both_catalogues() -> None:
     made |= {f"review.{c}" for c in ("keep", "change")}
     made |= {f"kind.{k}" for k in ("charm", "issue", "wish")}
     for lang in ("ja", "en"):
-        words = json.loads((root / f"client/i18n/{lang}.json").read_text("utf-8"))
+        words = json.loads((root / f"yoriai/client/i18n/{lang}.json").read_text("utf-8"))
         assert "screen.votes_title" in used and "board.count" in used
         missing = sorted(k for k in used | made if k not in words)
         assert missing == [], (lang, missing)

@@ -10,12 +10,13 @@ from pathlib import Path
 import esprima
 import pytest
 
-from facilitation.model import ATTRIBUTES, CENTERS, PARTNERS
+from yoriai.facilitation.model import ATTRIBUTES, CENTERS, PARTNERS
 
 ROOT = Path(__file__).resolve().parents[2]
-JS = sorted((ROOT / "client" / "static" / "js").glob("*.js"))
-TEMPLATES = sorted((ROOT / "client" / "templates").glob("*.html"))
-CATALOGUES = {lang: json.loads((ROOT / "client" / "i18n" / f"{lang}.json").read_text("utf-8"))
+JS = sorted((ROOT / "yoriai" / "client" / "static" / "js").glob("*.js"))
+TEMPLATES = sorted((ROOT / "yoriai" / "client" / "templates").glob("*.html"))
+I18N = ROOT / "yoriai" / "client" / "i18n"
+CATALOGUES = {lang: json.loads((I18N / f"{lang}.json").read_text("utf-8"))
               for lang in ("ja", "en")}
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
 # Values of the domain (stored in events, the same in every language) and punctuation.

@@ -5,10 +5,10 @@ from typing import Any
 
 import pytest
 
-from exports.registry import EXPORTERS
-from exports.source import Source
-from facilitation.model import Event, WorkshopState
 from tests.facilitation.test_evening import load_sample, run_evening
+from yoriai.exports.registry import EXPORTERS
+from yoriai.exports.source import Source
+from yoriai.facilitation.model import Event, WorkshopState
 
 from .helpers import GENERATED_AT, Workshop
 

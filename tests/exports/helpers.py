@@ -19,8 +19,16 @@ from xml.etree import ElementTree as ET
 
 import docx
 
-from facilitation.commands import decide, result_of
-from facilitation.model import FACILITATOR, PROJECTOR, Actor, Event, Role, WorkshopState, apply
+from yoriai.facilitation.commands import decide, result_of
+from yoriai.facilitation.model import (
+    FACILITATOR,
+    PROJECTOR,
+    Actor,
+    Event,
+    Role,
+    WorkshopState,
+    apply,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 GENERATED_AT = datetime.datetime(2026, 11, 21, 9, 30, tzinfo=datetime.timezone(
@@ -207,7 +215,7 @@ def squash(value: str) -> str:
 
 def yoriai(*args: str, cwd: Path = ROOT, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "server.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "yoriai", *args], capture_output=True,
                           text=True, timeout=timeout, cwd=cwd, env=env)
 
 
@@ -230,7 +238,7 @@ def data_folder_with(data: Path, code: str, events: list[Event]) -> Path:
     """A data folder holding one workshop, written as ``yoriai import`` writes it."""
     import asyncio
 
-    from server.store import EventStore
+    from yoriai.server.store import EventStore
 
     async def fill() -> None:
         store = EventStore(data / "yoriai.sqlite3")

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from exports.archive import ArchiveError, checksum, read_archive
-from exports.registry import render
-from facilitation.model import Event, replay
-from server.store import EventStore, WorkshopExists
+from yoriai.exports.archive import ArchiveError, checksum, read_archive
+from yoriai.exports.registry import render
+from yoriai.facilitation.model import Event, replay
+from yoriai.server.store import EventStore, WorkshopExists
 
 from .conftest import Evening
 from .helpers import events_of, stored_events, yoriai

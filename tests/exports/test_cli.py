@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from exports.registry import EXPORTERS
+from yoriai.exports.registry import EXPORTERS
 
 from .conftest import Evening
 from .helpers import csv_rows, data_folder_with, docx_document, read_html, svg_root, yoriai

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from exports.archive import read_archive
-from exports.registry import EXPORTERS
 from tests.support import LiveServer
+from yoriai.exports.archive import read_archive
+from yoriai.exports.registry import EXPORTERS
 
 from .conftest import Evening
 from .helpers import data_folder_with, read_html
@@ -87,7 +87,7 @@ def test_handout_is_a_print_page_within_the_csp(server: LiveServer) -> None:
 
 
 def test_the_console_offers_every_format() -> None:
-    from exports.registry import EXPORTERS
-    from server.pages import EXPORT_FORMATS
+    from yoriai.exports.registry import EXPORTERS
+    from yoriai.server.pages import EXPORT_FORMATS
 
     assert set(EXPORT_FORMATS) == set(EXPORTERS)

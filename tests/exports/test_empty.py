@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from exports import text
-from exports.archive import read_archive
-from exports.registry import EXPORTERS, render
-from exports.source import Source
+from yoriai.exports import text
+from yoriai.exports.archive import read_archive
+from yoriai.exports.registry import EXPORTERS, render
+from yoriai.exports.source import Source
 
 from .helpers import (
     GENERATED_AT,

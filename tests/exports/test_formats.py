@@ -14,10 +14,10 @@ import pypdf
 import pytest
 from PIL import Image
 
-from exports import text
-from exports.archive import checksum
-from exports.registry import EXPORTERS, UnknownFormat, exporter, render
-from exports.source import Source
+from yoriai.exports import text
+from yoriai.exports.archive import checksum
+from yoriai.exports.registry import EXPORTERS, UnknownFormat, exporter, render
+from yoriai.exports.source import Source
 
 from .conftest import Evening
 from .helpers import (
@@ -177,7 +177,7 @@ def test_markdown(evening: Evening, outputs: dict[str, bytes]) -> None:
 
 
 def test_markdown_keeps_people_s_words_as_words() -> None:
-    from exports.markdown import md
+    from yoriai.exports.markdown import md
 
     assert md("# 見出し?") == "\\# 見出し?"
     assert md("a|b *c* [x](y)") == "a\\|b \\*c\\* \\[x\\](y)"
@@ -215,7 +215,7 @@ def test_csv_opens_in_excel_and_holds_every_record(evening: Evening,
 
 
 def test_csv_cells_cannot_run_as_formulas() -> None:
-    from exports.table import safe
+    from yoriai.exports.table import safe
 
     assert safe("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
     assert safe("+81") == "'+81" and safe("@a") == "'@a" and safe("ふつう") == "ふつう"
@@ -242,7 +242,7 @@ def test_svg_board(evening: Evening, outputs: dict[str, bytes]) -> None:
 
 
 def test_svg_escapes_text() -> None:
-    from facilitation.model import FACILITATOR
+    from yoriai.facilitation.model import FACILITATOR
 
     from .helpers import Workshop
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from exports import text
-from exports.plan import ANONYMOUS, FORM_LABELS, STATUS_LABELS, build_plan
-from facilitation.model import FACILITATOR, RESIDENT, Form, Status
+from yoriai.exports import text
+from yoriai.exports.plan import ANONYMOUS, FORM_LABELS, STATUS_LABELS, build_plan
+from yoriai.facilitation.model import FACILITATOR, RESIDENT, Form, Status
 
 from .conftest import Evening
 from .helpers import GENERATED_AT, Workshop

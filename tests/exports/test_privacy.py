@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from exports.registry import EXPORTERS, render
-from exports.source import Source
-from facilitation.model import FACILITATOR
+from yoriai.exports.registry import EXPORTERS, render
+from yoriai.exports.source import Source
+from yoriai.facilitation.model import FACILITATOR
 
 from .conftest import Evening
 from .helpers import GENERATED_AT, Workshop, csv_rows, read_html, squash, text_of

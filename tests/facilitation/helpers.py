@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from facilitation.commands import decide
-from facilitation.model import FACILITATOR, Actor, Event, Role, WorkshopState, apply, replay
+from yoriai.facilitation.commands import decide
+from yoriai.facilitation.model import FACILITATOR, Actor, Event, Role, WorkshopState, apply, replay
 
 NOW = 1_790_000_000.0
 

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from facilitation.commands import decide, result_of
-from facilitation.evening import sample_evening, script
-from facilitation.model import (
+from yoriai.facilitation.commands import decide, result_of
+from yoriai.facilitation.evening import sample_evening, script
+from yoriai.facilitation.model import (
     FACILITATOR,
     PROJECTOR,
     Actor,

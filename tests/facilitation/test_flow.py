@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from facilitation import limits
-from facilitation.commands import COMMANDS, decide
-from facilitation.errors import Refusal
-from facilitation.model import FACILITATOR, PROJECTOR, Actor, Form, Role, Status
-from facilitation.program import ACTIONS
-from facilitation.view import snapshot
+from yoriai.facilitation import limits
+from yoriai.facilitation.commands import COMMANDS, decide
+from yoriai.facilitation.errors import Refusal
+from yoriai.facilitation.model import FACILITATOR, PROJECTOR, Actor, Form, Role, Status
+from yoriai.facilitation.program import ACTIONS
+from yoriai.facilitation.view import snapshot
 
 from .helpers import NOW, Workshop
 

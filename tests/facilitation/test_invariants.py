@@ -9,9 +9,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from facilitation.commands import COMMANDS, decide
-from facilitation.errors import Refusal
-from facilitation.model import (
+from tests.board import ClientView, normalised
+from yoriai.facilitation.commands import COMMANDS, decide
+from yoriai.facilitation.errors import Refusal
+from yoriai.facilitation.model import (
     FACILITATOR,
     PROJECTOR,
     Actor,
@@ -21,10 +22,9 @@ from facilitation.model import (
     apply,
     replay,
 )
-from facilitation.snapshot import dump as snapshot_dump
-from facilitation.snapshot import load as snapshot_load
-from facilitation.view import snapshot, wire_event
-from tests.board import ClientView, normalised
+from yoriai.facilitation.snapshot import dump as snapshot_dump
+from yoriai.facilitation.snapshot import load as snapshot_load
+from yoriai.facilitation.view import snapshot, wire_event
 
 STEPS = ["confirm", "companions", "activity", "practice", "future"]
 

@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-CATALOGUES = {lang: json.loads((ROOT / "client" / "i18n" / f"{lang}.json").read_text("utf-8"))
+I18N = ROOT / "yoriai" / "client" / "i18n"
+CATALOGUES = {lang: json.loads((I18N / f"{lang}.json").read_text("utf-8"))
               for lang in ("ja", "en")}
 CODE = re.compile(r'(?:Refusal|BadMessage|error_message)\("([a-z_]+)"'
                   r'|(?:empty_code|long_code)="([a-z_]+)"'
@@ -16,7 +17,7 @@ CODE = re.compile(r'(?:Refusal|BadMessage|error_message)\("([a-z_]+)"'
 
 def refusal_codes() -> set[str]:
     codes: set[str] = set()
-    for folder in ("facilitation", "server"):
+    for folder in ("yoriai/facilitation", "yoriai/server"):
         for path in (ROOT / folder).rglob("*.py"):
             for match in CODE.finditer(path.read_text("utf-8")):
                 codes.add(next(g for g in match.groups() if g))
@@ -46,7 +47,7 @@ def test_placeholders_agree_between_languages() -> None:
 
 
 def test_every_limit_is_documented() -> None:
-    from facilitation import limits
+    from yoriai.facilitation import limits
 
     protocol = (ROOT / "docs" / "protocol.md").read_text("utf-8")
     names = [n for n in vars(limits) if n.isupper()]
@@ -56,7 +57,7 @@ def test_every_limit_is_documented() -> None:
 
 
 def test_every_command_is_documented() -> None:
-    from facilitation.commands import COMMANDS
+    from yoriai.facilitation.commands import COMMANDS
 
     protocol = (ROOT / "docs" / "protocol.md").read_text("utf-8")
     missing = [n for n in COMMANDS if f"| `{n}` |" not in protocol]

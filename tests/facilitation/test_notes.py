@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from facilitation import limits
-from facilitation.commands import COMMANDS, decide
-from facilitation.errors import Refusal
-from facilitation.model import (
+from yoriai.facilitation import limits
+from yoriai.facilitation.commands import COMMANDS, decide
+from yoriai.facilitation.errors import Refusal
+from yoriai.facilitation.model import (
     ATTRIBUTES,
     FACILITATOR,
     PROJECTOR,

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from facilitation.program import ProgramError, default_program, parse_program
+from yoriai.facilitation.program import ProgramError, default_program, parse_program
 
 
 def good() -> dict[str, Any]:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from facilitation.snapshot import SNAPSHOT_VERSION, SnapshotError, dump, load
+from yoriai.facilitation.snapshot import SNAPSHOT_VERSION, SnapshotError, dump, load
 
 from .test_evening import load_sample, run_evening
 

@@ -3,7 +3,8 @@ applies its live patches holds exactly what a fresh snapshot would give it."""
 
 from __future__ import annotations
 
-from facilitation.model import (
+from tests.board import ClientView, normalised
+from yoriai.facilitation.model import (
     FACILITATOR,
     PROJECTOR,
     Actor,
@@ -12,8 +13,7 @@ from facilitation.model import (
     WorkshopState,
     replay,
 )
-from facilitation.view import audience, snapshot, touched, wire_event
-from tests.board import ClientView, normalised
+from yoriai.facilitation.view import audience, snapshot, touched, wire_event
 
 from .helpers import Workshop
 

@@ -15,7 +15,7 @@ from tests.support import free_port
 
 
 def yoriai(*args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "server.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "yoriai", *args], capture_output=True,
                           text=True, timeout=timeout, cwd=Path(__file__).parents[2])
 
 
@@ -34,7 +34,7 @@ class ServerProcess:
         self.out.parent.mkdir(parents=True, exist_ok=True)
         with self.out.open("w") as out, self.err.open("w") as err:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1",
+                [sys.executable, "-m", "yoriai", "serve", "--host", "127.0.0.1",
                  "--port", str(self.port), "--data", str(self.data_dir), "--no-browser"],
                 stdout=out, stderr=err, text=True, cwd=Path(__file__).parents[2],
                 env={**os.environ, "PYTHONUNBUFFERED": "1"})

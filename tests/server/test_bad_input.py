@@ -9,9 +9,9 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from facilitation import limits
-from server.context import DB_FILE
 from tests.support import Client, LiveServer
+from yoriai.facilitation import limits
+from yoriai.server.context import DB_FILE
 
 
 def event_count(live: LiveServer) -> int:

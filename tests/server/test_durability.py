@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from server.context import DB_FILE
 from tests.support import Client
+from yoriai.server.context import DB_FILE
 
 from .serverproc import ServerProcess, yoriai
 

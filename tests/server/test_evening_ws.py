@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from facilitation.evening import script
 from tests.facilitation.test_evening import load_sample
 from tests.support import Client, LiveServer
+from yoriai.facilitation.evening import script
 
 
 async def ok(client: Client, name: str, /, **args: Any) -> dict[str, Any]:

@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
-from facilitation import limits
-from facilitation.commands import COMMANDS
 from tests.support import LiveServer
+from yoriai.facilitation import limits
+from yoriai.facilitation.commands import COMMANDS
 
 json_leaf = st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70),
                       st.floats(allow_nan=False), st.text(max_size=40))

@@ -11,9 +11,9 @@ import httpx
 import pytest
 from websockets.asyncio.client import connect
 
-from facilitation import limits
-from facilitation.errors import Refusal
 from tests.support import Client, LiveServer
+from yoriai.facilitation import limits
+from yoriai.facilitation.errors import Refusal
 
 
 async def test_a_phone_that_stops_reading_is_dropped_and_the_room_goes_on(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 
-from server.context import DB_FILE
 from tests.support import Client, LiveServer
+from yoriai.server.context import DB_FILE
 
 
 def stored_events(live: LiveServer, code: str) -> list[tuple[int, str]]:

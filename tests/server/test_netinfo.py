@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from server.context import AppContext, Settings
-from server.netinfo import LanAddress, is_loopback_host, lan_addresses
+from yoriai.server.context import AppContext, Settings
+from yoriai.server.netinfo import LanAddress, is_loopback_host, lan_addresses
 
 
 def ranked(*addresses: LanAddress) -> list[str]:

@@ -8,9 +8,9 @@ from typing import Any
 
 import httpx
 
-from facilitation.commands import COMMANDS
-from facilitation.model import Role, event_types
 from tests.support import Client, LiveServer
+from yoriai.facilitation.commands import COMMANDS
+from yoriai.facilitation.model import Role, event_types
 
 
 async def room_with_every_role(live: LiveServer) -> tuple[str, dict[str, Client]]:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from facilitation import limits
-from server.context import DB_FILE
 from tests.support import Client, LiveServer
+from yoriai.facilitation import limits
+from yoriai.server.context import DB_FILE
 
 
 async def build(live: LiveServer, notes: int) -> tuple[str, dict[str, object]]:

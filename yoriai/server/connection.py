@@ -17,8 +17,8 @@ from typing import Any, Literal
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
-from facilitation import limits
-from facilitation.model import PROJECTOR, Actor
+from yoriai.facilitation import limits
+from yoriai.facilitation.model import PROJECTOR, Actor
 
 log = logging.getLogger("yoriai.connection")
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import aiosqlite
 
-from facilitation.model import Event
+from yoriai.facilitation.model import Event
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (

@@ -14,10 +14,10 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from facilitation import limits
-from facilitation.commands import effective_actor
-from facilitation.errors import Refusal
-from facilitation.model import FACILITATOR, Actor, Role
+from yoriai.facilitation import limits
+from yoriai.facilitation.commands import effective_actor
+from yoriai.facilitation.errors import Refusal
+from yoriai.facilitation.model import FACILITATOR, Actor, Role
 
 from .connection import CLOSE_POLICY, CLOSE_SERVER_ERROR, Connection, TokenBucket
 from .context import AppContext

@@ -23,14 +23,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from facilitation import limits
-from facilitation.commands import decide, effective_actor, result_of
-from facilitation.errors import Refusal
-from facilitation.model import FACILITATOR, Actor, Event, WorkshopState, apply, replay
-from facilitation.snapshot import SnapshotError
-from facilitation.snapshot import dump as dump_snapshot
-from facilitation.snapshot import load as load_snapshot
-from facilitation.view import audience_of, personal_to, snapshot, touched, wire_event
+from yoriai.facilitation import limits
+from yoriai.facilitation.commands import decide, effective_actor, result_of
+from yoriai.facilitation.errors import Refusal
+from yoriai.facilitation.model import FACILITATOR, Actor, Event, WorkshopState, apply, replay
+from yoriai.facilitation.snapshot import SnapshotError
+from yoriai.facilitation.snapshot import dump as dump_snapshot
+from yoriai.facilitation.snapshot import load as load_snapshot
+from yoriai.facilitation.view import audience_of, personal_to, snapshot, touched, wire_event
 
 from .store import CommandRecord, EventStore
 

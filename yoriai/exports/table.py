@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 
-from facilitation.model import WorkshopState
+from yoriai.facilitation.model import WorkshopState
 
 from .plan import (
     ANONYMOUS,

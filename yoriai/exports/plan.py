@@ -18,7 +18,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
-from facilitation.model import (
+from yoriai.facilitation.model import (
     ATTRIBUTES,
     CENTERS,
     RESIDENT,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 from functools import cache
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -32,12 +31,14 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from yoriai import package_path
+
 from . import text
 from .plan import Plan, ReviewLine, ThemePlan
 from .source import Exporter, Source
 
 FONT = "IPAexGothic"
-FONT_FILE = Path(__file__).resolve().parent / "fonts" / "ipaexg.ttf"
+FONT_FILE = package_path("yoriai.exports", "fonts", "ipaexg.ttf")
 GREEN = colors.HexColor("#2f6f4f")
 PALE = colors.HexColor("#eef5f0")
 CREAM = colors.HexColor("#f6f6ef")

@@ -15,9 +15,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from exports.plan import venue_of
-from exports.source import Source
-from facilitation.model import replay
+from yoriai.exports.plan import venue_of
+from yoriai.exports.source import Source
+from yoriai.facilitation.model import replay
 
 from .context import AppContext
 from .pages import Pages
@@ -36,7 +36,7 @@ class Downloads:
             return self.pages.forbidden(request)
         # The exporters (reportlab, python-docx) load on the first download, not at start:
         # the laptop must be serving the room within a second of `yoriai serve`.
-        from exports.registry import EXPORTERS
+        from yoriai.exports.registry import EXPORTERS
 
         fmt = EXPORTERS.get(request.path_params["fmt"])
         if fmt is None:

@@ -7,7 +7,7 @@ import socket
 import uvicorn
 from starlette.applications import Starlette
 
-from facilitation import limits
+from yoriai.facilitation import limits
 
 
 def uvicorn_server(app: Starlette, log_level: str = "warning") -> uvicorn.Server:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
@@ -13,6 +12,8 @@ from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Route, WebSocketRoute
 from starlette.templating import Jinja2Templates
+
+from yoriai import package_path
 
 from . import ws
 from .assets import static_endpoint, static_version
@@ -22,7 +23,7 @@ from .downloads import Downloads
 from .pages import Pages
 from .security import SecurityMiddleware
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "client" / "templates"
+TEMPLATE_DIR = package_path("yoriai.client", "templates")
 
 
 def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> Starlette:

@@ -13,8 +13,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
-from facilitation.errors import Refusal
-from facilitation.model import ATTRIBUTES, CENTERS
+from yoriai.facilitation.errors import Refusal
+from yoriai.facilitation.model import ATTRIBUTES, CENTERS
 
 from . import qr
 from .context import AppContext

@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 import xml.etree.ElementTree as ET
 
-from facilitation.model import NoteKind
+from yoriai.facilitation.model import NoteKind
 
 from . import text
 from .plan import KIND_LABELS, NoteLine, Plan

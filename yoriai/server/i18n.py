@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-CATALOGUE_DIR = Path(__file__).resolve().parent.parent / "client" / "i18n"
+from yoriai import package_path
+
+CATALOGUE_DIR = package_path("yoriai.client", "i18n")
 LANGUAGES = ("ja", "en")
 DEFAULT_LANGUAGE = "ja"
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from facilitation.model import Event, WorkshopState
+from yoriai.facilitation.model import Event, WorkshopState
 
 from .plan import Plan, build_plan
 

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from facilitation.model import Event, WorkshopState, replay
+from yoriai.facilitation.model import Event, WorkshopState, replay
 
 from .source import Exporter, Source
 

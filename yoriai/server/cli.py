@@ -22,9 +22,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from facilitation.errors import Refusal
-from facilitation.model import Event, replay
-from facilitation.program import ProgramError, parse_program
+from yoriai.facilitation.errors import Refusal
+from yoriai.facilitation.model import Event, replay
+from yoriai.facilitation.program import ProgramError, parse_program
 
 from .context import DB_FILE, AppContext, Settings
 from .hub import Hub
@@ -214,8 +214,8 @@ async def read_events(path: Path, code: str) -> list[Event]:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from exports.registry import UnknownFormat, exporter
-    from exports.source import Source
+    from yoriai.exports.registry import UnknownFormat, exporter
+    from yoriai.exports.source import Source
 
     try:
         fmt = exporter(args.format)
@@ -241,7 +241,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from exports.archive import ArchiveError, read_archive
+    from yoriai.exports.archive import ArchiveError, read_archive
 
     source = Path(args.file).expanduser()
     try:

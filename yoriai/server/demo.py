@@ -7,9 +7,9 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from facilitation.evening import FACILITATOR as SAMPLE_FACILITATOR
-from facilitation.evening import sample_evening, script
-from facilitation.model import FACILITATOR, PROJECTOR, Actor, Role
+from yoriai.facilitation.evening import FACILITATOR as SAMPLE_FACILITATOR
+from yoriai.facilitation.evening import sample_evening, script
+from yoriai.facilitation.model import FACILITATOR, PROJECTOR, Actor, Role
 
 from .hub import Hub
 

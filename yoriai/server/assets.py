@@ -9,7 +9,9 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "client" / "static"
+from yoriai import package_path
+
+STATIC_DIR = package_path("yoriai.client", "static")
 # A year: the URL changes whenever a file does, so a cached copy is never stale.
 IMMUTABLE = "public, max-age=31536000, immutable"
 MEDIA_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
