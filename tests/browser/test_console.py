@@ -650,3 +650,29 @@ def test_the_review_and_the_people_in_the_room(live: LiveServer, pages: Pages) -
     expect(meetings.last).to_contain_text("2027-01-15")
     expect(meetings.last).to_contain_text("いまの回")
     assert pages.problems == []
+
+
+def test_the_box_the_person_moved_to_keeps_their_words(live: LiveServer, pages: Pages) -> None:
+    """Sending a form asks for the focus back in that form at the next drawing. A person who
+    is already typing in another box when that drawing comes (a slow laptop, quick hands)
+    keeps the focus and their words there: they must not land in the form just sent."""
+    code = live.new_workshop()
+    console = open_console(pages, live, code)
+    step(console, "将来につなげよう")
+    keep = console.locator(".review-col-keep")
+    change = console.locator(".review-col-change")
+    change.get_by_label("書く").fill("当番表が見づらかった")
+    # 貼る in one column and into the other's box, all before the page draws again.
+    console.evaluate("""() => new Promise(done => {
+        document.querySelector('#review-form-change button[type=submit]').click();
+        document.getElementById('review-text-keep').focus();
+        requestAnimationFrame(() => requestAnimationFrame(done));
+    })""")
+    console.keyboard.insert_text("子どもも雪かきに来てくれた")
+    expect(keep.get_by_label("書く")).to_have_value("子どもも雪かきに来てくれた")
+    keep.get_by_role("button", name="貼る").click()
+    expect(keep.locator(".review-text")).to_have_text(["子どもも雪かきに来てくれた"],
+                                                      timeout=LIVE)
+    expect(change.locator(".review-text")).to_have_text(["当番表が見づらかった"])
+    expect(change.get_by_label("書く")).to_have_value("")
+    assert pages.problems == []

@@ -114,6 +114,18 @@ function focusedKey() {
 const FOCUS_WAIT_MS = 3000;
 let focusAskedAt = 0;
 let focusAskedFor = '';
+/** Whether restoreFocus itself is moving the focus (that is no move of the person's). */
+let restoring = false;
+
+// Where the person puts the focus wins over a focus the page asked for before: a request
+// left by the form just sent must not pull the hands back to it when the next drawing
+// comes while they already type in another box (their words would land in the wrong one).
+document.addEventListener('focusin', function () {
+  if (!restoring) {
+    state.focusNext = null;
+    focusAskedFor = '';
+  }
+});
 
 /**
  * @param {string} key
@@ -154,7 +166,12 @@ function restoreFocus(before) {
     target = byFocusKey(before);
   }
   if (target && target !== active) {
-    target.focus();
+    restoring = true;
+    try {
+      target.focus();
+    } finally {
+      restoring = false;
+    }
     if (target instanceof HTMLTextAreaElement || (target instanceof HTMLInputElement &&
         target.type === 'text')) {
       // Go on typing where the words end.
