@@ -34,6 +34,7 @@ ARGS: dict[str, list[str]] = {
     "delete_note": ["note_id"], "hide_note": ["note_id"], "unhide_note": ["note_id"],
     "join": ["name", "attribute", "show_name"], "add_proxy": ["name", "attribute"],
     "grant_cofacilitator": ["participant_id"], "revoke_cofacilitator": ["participant_id"],
+    "remove_participant": ["participant_id"],
     "cast_vote": ["note_id"], "retract_vote": ["note_id"],
     "set_vote_settings": ["vote_budget", "multi_vote", "votes_visible"],
     "create_theme": ["title", "note_id"], "rename_theme": ["theme_id", "title"],
@@ -145,6 +146,14 @@ def check_invariants(state: WorkshopState) -> None:
         assert action.lead is None or action.lead in action.volunteers
         assert action.theme is None or action.theme in state.themes
     assert set(state.cofacilitators) <= set(state.participants)
+    # Whoever did something is still in the room (a removed person takes it all along).
+    for proposal in state.proposals.values():
+        assert set(proposal.priority) | set(proposal.edited_by) <= set(state.participants)
+    for review in state.reviews.values():
+        assert review.author in state.participants or review.author == "facilitator"
+    if state.focus is not None:
+        assert state.focus["id"] in (state.notes if state.focus["kind"] == "note"
+                                     else state.themes)
     assert state.program.step(state.step) is not None
 
 
@@ -201,7 +210,8 @@ def test_random_commands_keep_every_invariant(script: list[tuple[str, str, dict[
                 msg = wire_event(e, state, v)
                 if msg is not None:
                     c.patch(msg["data"])
-            if e.type in ("CofacilitatorGranted", "CofacilitatorRevoked"):
+            if e.type in ("CofacilitatorGranted", "CofacilitatorRevoked",
+                          "ParticipantRemoved"):
                 for v, c in clients.items():
                     c.load(snapshot(state, v))
         check_invariants(state)

@@ -55,9 +55,12 @@ def command(name: str, roles: frozenset[Role], *, gated: bool = False
 
 def effective_actor(state: WorkshopState, actor: Actor) -> Actor:
     """The actor as the *current* state sees it: a participant made つむぎすと since they
-    connected acts as one; one whose powers were revoked does not. Authorised per message."""
+    connected acts as one; one whose powers were revoked does not; one the facilitator
+    removed is no one any more and sees the public board. Authorised per message."""
     pid = actor.participant_id
     if actor.role in (Role.PARTICIPANT, Role.COFACILITATOR) and pid is not None:
+        if pid not in state.participants:
+            return Actor(Role.PROJECTOR)
         role = Role.COFACILITATOR if pid in state.cofacilitators else Role.PARTICIPANT
         return Actor(role, pid)
     return actor
@@ -71,6 +74,8 @@ def decide(state: WorkshopState, actor: Actor, name: str, args: Mapping[str, Any
         raise Refusal("unknown_command", command=name[:40])
     if name != "create_workshop" and not state.exists:
         raise Refusal("unknown_workshop")
+    if actor.participant_id is not None and actor.participant_id not in state.participants:
+        raise Refusal("join_first")  # removed (or never joined): speaks for no one
     actor = effective_actor(state, actor)
     behalf = args.get("on_behalf_of")
     if behalf is not None:

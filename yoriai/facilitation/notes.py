@@ -8,7 +8,7 @@ from typing import Any
 from . import limits
 from .commands import MODERATORS, PARTICIPANTS, PEOPLE, Draft, clean_text, command, me, ref
 from .errors import Refusal
-from .model import Actor, Event, Note, NoteKind, WorkshopState, applies
+from .model import Actor, Event, Note, NoteKind, Role, WorkshopState, applies
 
 
 def note_kind(args: Mapping[str, Any]) -> NoteKind:
@@ -49,11 +49,12 @@ def edit_note(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> li
     return [("NoteEdited", {"note_id": note_id, "text": note_text(args), "kind": kind.value})]
 
 
-@command("delete_note", PARTICIPANTS, gated=True)
+@command("delete_note", PEOPLE, gated=True)
 def delete_note(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     note_id = ref(args, "note_id", state.notes, "unknown_note")
-    if state.notes[note_id].author != actor.participant_id:
-        # Moderators hide, they do not delete: a hidden note can be brought back.
+    # The author takes their own note back; the facilitator may delete anyone's (spam, a
+    # bot's). つむぎすと hide, they do not delete: a hidden note can be brought back.
+    if state.notes[note_id].author != actor.participant_id and actor.role is not Role.FACILITATOR:
         raise Refusal("not_your_note")
     return [("NoteDeleted", {"note_id": note_id})]
 
@@ -91,7 +92,12 @@ def _edited(state: WorkshopState, e: Event) -> None:
 
 @applies("NoteDeleted")
 def _deleted(state: WorkshopState, e: Event) -> None:
-    note = state.notes.pop(e.data["note_id"])
+    forget_note(state, e.data["note_id"])
+
+
+def forget_note(state: WorkshopState, note_id: str) -> None:
+    """A note leaves the board: its place in a theme, the 共感 on it, the focus on it."""
+    note = state.notes.pop(note_id)
     if note.theme is not None and note.theme in state.themes:
         state.themes[note.theme].notes.remove(note.id)
     for votes in state.votes.values():

@@ -1,4 +1,6 @@
-"""Who is in the room: joining, people entered by the facilitator (代理入力), and つむぎすと."""
+"""Who is in the room: joining, people entered by the facilitator (代理入力), つむぎすと, and
+taking someone out again (a bot that joined from the code on the projector, or a person
+who should not be there)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from . import limits
 from .commands import FACILITATOR_ONLY, MODERATORS, Draft, clean_text, command, ref
 from .errors import Refusal
 from .model import ATTRIBUTES, Actor, Event, Participant, Role, WorkshopState, applies
+from .notes import forget_note
 
 
 def profile(state: WorkshopState, args: Mapping[str, Any], proxy: bool) -> Draft:
@@ -58,6 +61,42 @@ def revoke(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[
     return [("CofacilitatorRevoked", {"participant_id": pid})]
 
 
+@command("remove_participant", FACILITATOR_ONLY)
+def remove_participant(state: WorkshopState, actor: Actor,
+                       args: Mapping[str, Any]) -> list[Draft]:
+    """Take a person out of the workshop together with everything they put into it.
+
+    Facilitator only, not つむぎすと: it cannot be undone, it reaches the whole room (a
+    つむぎすと's powers are for a table), and one rogue co-facilitator could otherwise empty
+    the room. It is not a ban: the same phone may join again, as a new participant with
+    nothing — a person removed by mistake can come back, and a bot that comes back is met
+    by the join rate limit and removed again.
+    """
+    pid = ref(args, "participant_id", state.participants, "unknown_participant")
+    return [("ParticipantRemoved", removal(state, pid))]
+
+
+def removal(state: WorkshopState, pid: str) -> dict[str, Any]:
+    """What goes with a person, named in the event so that every view can be patched
+    precisely (the applier works it out again from the state; the two always agree)."""
+    notes = [n.id for n in state.notes.values() if n.author == pid]
+    gone = set(notes)
+    return {
+        "participant_id": pid,
+        "notes": notes,
+        "reviews": [r.id for r in state.reviews.values() if r.author == pid],
+        # Notes whose 共感 tally drops because this person's votes leave with them.
+        "voted": sorted(set(state.votes.get(pid, {})) - gone),
+        # People whose 共感 on the removed notes comes back to them.
+        "refunded": sorted(other for other, votes in state.votes.items()
+                           if other != pid and gone & set(votes)),
+        "themes": [t.id for t in state.themes.values() if pid in t.members],
+        "proposals": [p.theme for p in state.proposals.values()
+                      if pid in p.priority or pid in p.edited_by],
+        "actions": [a.id for a in state.actions.values() if pid in a.volunteers],
+    }
+
+
 @applies("ParticipantJoined")
 def _joined(state: WorkshopState, e: Event) -> None:
     d = e.data
@@ -77,3 +116,33 @@ def _granted(state: WorkshopState, e: Event) -> None:
 @applies("CofacilitatorRevoked")
 def _revoked(state: WorkshopState, e: Event) -> None:
     state.cofacilitators.remove(e.data["participant_id"])
+
+
+@applies("ParticipantRemoved")
+def _removed(state: WorkshopState, e: Event) -> None:
+    """The person and all they gave: notes (with their place in themes, the 共感 on them,
+    and the projector's focus on them), votes, priority, theme memberships, 担い手 and lead
+    roles, reviews and つむぎすと. What others wrote stays, and ids are never reused (the
+    ``made`` counters do not go back), so an old token can never name a new person."""
+    pid = e.data["participant_id"]
+    for note in [n for n in state.notes.values() if n.author == pid]:
+        forget_note(state, note.id)
+    state.votes.pop(pid, None)
+    for theme in state.themes.values():
+        if pid in theme.members:
+            theme.members.remove(pid)
+    for proposal in state.proposals.values():
+        if pid in proposal.priority:
+            proposal.priority.remove(pid)
+        if pid in proposal.edited_by:
+            proposal.edited_by.remove(pid)
+    for action in state.actions.values():
+        if pid in action.volunteers:
+            action.volunteers.remove(pid)
+        if action.lead == pid:
+            action.lead = None
+    for review_id in [r.id for r in state.reviews.values() if r.author == pid]:
+        del state.reviews[review_id]
+    if pid in state.cofacilitators:
+        state.cofacilitators.remove(pid)
+    del state.participants[pid]

@@ -67,6 +67,16 @@ def touched(event: Event) -> Touch:
         touch.add("participants", d["participant_id"]).me = {d["participant_id"]}
     elif t in ("CofacilitatorGranted", "CofacilitatorRevoked"):
         touch.add("participants", d["participant_id"]).me = {d["participant_id"]}
+    elif t == "ParticipantRemoved":
+        # The person and all they brought leave every view (the event names what went);
+        # the header for the head count and a focus that showed one of their notes; the
+        # removed person's own connections start over with a snapshot (the hub).
+        touch.workshop = True
+        for kind in ("notes", "reviews", "themes", "proposals", "actions"):
+            touch.add(kind, *d[kind])
+        touch.add("participants", d["participant_id"], *d["refunded"])
+        touch.tallies = {*d["notes"], *d["voted"]}
+        touch.me = set(d["refunded"])  # 共感 given to the removed notes comes back
     elif t in ("NotePosted", "NoteEdited", "NoteHidden", "NoteUnhidden"):
         touch.add("notes", d["note_id"]).tallies = {d["note_id"]}
         if t == "NotePosted":
