@@ -14,13 +14,15 @@ The commands themselves live by area: ``notes``, ``people``, ``votes``, ``themes
 from __future__ import annotations
 
 import datetime
-import unicodedata
+import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .errors import Refusal
 from .model import Actor, Event, Role, WorkshopState
+from .text import BAD_TEXT, TextRule, checked_text
 
 Draft = tuple[str, dict[str, Any]]
 Handler = Callable[[WorkshopState, Actor, Mapping[str, Any]], list[Draft]]
@@ -71,7 +73,9 @@ def decide(state: WorkshopState, actor: Actor, name: str, args: Mapping[str, Any
     """The events that command ``name`` from ``actor`` produces, or a :class:`Refusal`."""
     spec = COMMANDS.get(name)
     if spec is None:
-        raise Refusal("unknown_command", command=name[:40])
+        # The name is echoed to its sender: only when it is one we could have written
+        # (a lone surrogate in an echo could not even be sent back).
+        raise Refusal("unknown_command", command=name if COMMAND_NAME.fullmatch(name) else "")
     if name != "create_workshop" and not state.exists:
         raise Refusal("unknown_workshop")
     if actor.participant_id is not None and actor.participant_id not in state.participants:
@@ -90,8 +94,27 @@ def decide(state: WorkshopState, actor: Actor, name: str, args: Mapping[str, Any
             label = step.label["ja"] if step else state.step
             raise Refusal("step_closed", step=label)
     drafts = spec.handler(state, actor, args)
+    for _, data in drafts:
+        storable(data)
     return [Event(seq=state.seq + i, type=t, data=d, at=now, actor=actor.key)
             for i, (t, d) in enumerate(drafts, start=1)]
+
+
+# What a command name looks like (every name in COMMANDS does; 40 is longer than any).
+COMMAND_NAME = re.compile(r"[a-z][a-z_]{0,39}")
+
+
+def storable(data: Mapping[str, Any]) -> None:
+    """Refuse an event the store could not write, *before* it gets a seq: encoded exactly
+    as the store encodes it (JSON, UTF-8), with NaN and infinities refused as the archive
+    refuses them. Every text has already passed :func:`clean_text`; this is the second
+    lock on the same door, for whatever a handler puts in an event."""
+    try:
+        json.dumps(data, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise Refusal(BAD_TEXT) from None
+    except (ValueError, TypeError, RecursionError):
+        raise Refusal("bad_value", field="data") from None
 
 
 def on_behalf(state: WorkshopState, actor: Actor, behalf: object) -> Actor:
@@ -120,23 +143,14 @@ def result_of(events: list[Event]) -> dict[str, Any]:
 # --- argument checking -------------------------------------------------------------------
 
 def clean_text(args: Mapping[str, Any], key: str, max_chars: int, *, empty_code: str,
-               long_code: str, allow_empty: bool = False) -> str:
-    """A user's text, normalised (NFC, trimmed, control characters removed) and checked."""
-    raw = args.get(key)
-    if raw is None and allow_empty:
-        return ""
-    if not isinstance(raw, str):
-        raise Refusal(empty_code)
-    text = unicodedata.normalize("NFC", raw)
-    # Keep line breaks a person typed; drop other control characters (they break layouts
-    # and exports). Bidirectional overrides are kept as text: the pages isolate them.
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
-    text = text.strip()
-    if not text and not allow_empty:
-        raise Refusal(empty_code)
-    if len(text) > max_chars:
-        raise Refusal(long_code, max=max_chars, length=len(text))
-    return text
+               long_code: str, allow_empty: bool = False, multiline: bool = False) -> str:
+    """The text in ``args[key]`` as it is recorded, or a refusal: every command's free text
+    goes through :func:`text.checked_text` (see its rules). ``multiline`` keeps line
+    breaks (notes, aims, records, reviews); single-line fields (names, titles) turn them
+    into spaces."""
+    rule = TextRule(max_chars, empty_code=empty_code, long_code=long_code,
+                    allow_empty=allow_empty, multiline=multiline)
+    return checked_text(args.get(key), rule)
 
 
 def flag(args: Mapping[str, Any], key: str) -> bool:

@@ -18,6 +18,12 @@ NAME_MAX_CHARS = 20
 TITLE_MAX_CHARS = 60
 CENTER_MAX_CHARS = 30
 
+# A workshop code is read off the projector and typed into a phone: the server makes them
+# 6 characters long; a code given by hand (or carried in an archive) may be 4 to 16 ASCII
+# letters and digits, short enough to type and to sit in a URL and a file name.
+CODE_MIN_CHARS = 4
+CODE_MAX_CHARS = 16
+
 # The longest legitimate client message is a note edit with its envelope (about 1 KB in
 # UTF-8); 16 KiB leaves room for growth while refusing pasted essays early. Messages over
 # this get a readable error; messages over WS_HARD_MAX_BYTES are cut off by the transport.
@@ -119,3 +125,14 @@ REVIEWS_MAX = 500
 # A countdown is for one activity of an evening: two hours is more than any.
 TIMER_MAX_SECS = 2 * 60 * 60
 TIMER_EXTEND_SECS = 60
+
+# --- text a person types (see text.py) ------------------------------------------------------
+
+# Lengths count the characters a person sees (grapheme clusters), so one "character" may be
+# several code points: 「が」 as か + ゛, a flag (2), a family or a kiss with skin tones (the
+# longest emoji people send, 10). 16 leaves room for new emoji and for the stacked clusters
+# of Indic and Tibetan writing. More is a tower of combining marks ("Zalgo") that smears
+# over the cards around it on the projector, and would let a 140-character note carry
+# 100,000 code points: refused. So a text never holds more than 16 code points per
+# character of its limit (2,240 for a note).
+CHAR_MAX_CODEPOINTS = 16

@@ -20,7 +20,7 @@ def note_kind(args: Mapping[str, Any]) -> NoteKind:
 
 def note_text(args: Mapping[str, Any]) -> str:
     return clean_text(args, "text", limits.NOTE_MAX_CHARS, empty_code="empty_note",
-                      long_code="note_too_long")
+                      long_code="note_too_long", multiline=True)
 
 
 def own_note(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> str:

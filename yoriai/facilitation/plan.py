@@ -56,7 +56,7 @@ def write_proposal(state: WorkshopState, actor: Actor,
     if not actor.privileged and actor.participant_id not in state.themes[theme_id].members:
         raise Refusal("not_a_member")  # the theme's own members write its proposal
     aim = clean_text(args, "aim", limits.PROPOSAL_AIM_MAX_CHARS, empty_code="empty_aim",
-                     long_code="aim_too_long")
+                     long_code="aim_too_long", multiline=True)
     return [("ProposalWritten", {"theme_id": theme_id, "aim": aim, "ideas": ideas_arg(args),
                                  "participant_id": actor.participant_id})]
 
@@ -123,7 +123,7 @@ def action_fields(args: Mapping[str, Any], current: Action | None) -> dict[str, 
     if "first_step" in args:
         out["first_step"] = clean_text(args, "first_step", limits.FIRST_STEP_MAX_CHARS,
                                        empty_code="empty_note", long_code="first_step_too_long",
-                                       allow_empty=True)
+                                       allow_empty=True, multiline=True)
     if "due" in args:
         out["due"] = iso_date(args, "due")
     return out
@@ -193,7 +193,7 @@ def set_action_status(state: WorkshopState, actor: Actor,
     except ValueError:
         raise Refusal("bad_status") from None
     record = (clean_text(args, "record", limits.RECORD_MAX_CHARS, empty_code="empty_note",
-                         long_code="record_too_long", allow_empty=True)
+                         long_code="record_too_long", allow_empty=True, multiline=True)
               if "record" in args else action.record)
     if (status, record) == (action.status, action.record):
         return []
@@ -205,7 +205,7 @@ def set_action_status(state: WorkshopState, actor: Actor,
 
 def review_text(args: Mapping[str, Any]) -> str:
     return clean_text(args, "text", limits.NOTE_MAX_CHARS, empty_code="empty_review",
-                      long_code="review_too_long")
+                      long_code="review_too_long", multiline=True)
 
 
 def own_review(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> str:

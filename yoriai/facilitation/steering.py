@@ -23,12 +23,23 @@ from .model import Actor, Event, Meeting, Timer, WorkshopState, applies
 from .program import ProgramError, default_program, program_from_dict
 
 
+def is_workshop_code(code: object) -> bool:
+    """A workshop code: ASCII letters and digits, CODE_MIN_CHARS to CODE_MAX_CHARS long.
+    The server makes 6 from an alphabet without look-alikes; older Yoriai accepted any
+    ``str.isalnum()`` code of 4 to 16, and this keeps every such code that was ASCII.
+    Full-width and other non-ASCII letters, which ``isalnum`` also lets through, are out:
+    a code is typed from the projector, goes into URLs and file names, and a download named
+    after a non-ASCII code cannot be sent (its header must be Latin-1)."""
+    return (isinstance(code, str) and code.isascii() and code.isalnum()
+            and limits.CODE_MIN_CHARS <= len(code) <= limits.CODE_MAX_CHARS)
+
+
 @command("create_workshop", FACILITATOR_ONLY)
 def create_workshop(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     if state.exists:
         raise Refusal("workshop_exists")
     code = args.get("code")
-    if not isinstance(code, str) or not code.isalnum() or not 4 <= len(code) <= 16:
+    if not is_workshop_code(code):
         raise Refusal("bad_code")
     title = clean_text(args, "title", limits.TITLE_MAX_CHARS, empty_code="empty_title",
                        long_code="title_too_long")
