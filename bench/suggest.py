@@ -1,0 +1,186 @@
+"""Grouping suggestions: quality on two evenings, and the time for 1,000 notes.
+
+    .venv/bin/python bench/suggest.py            # figures as a table
+    .venv/bin/python bench/suggest.py --json     # the same as JSON
+    .venv/bin/python bench/suggest.py --show     # also print each suggested group
+
+Quality is measured on the sample evening (yoriai/facilitation/samples/sample-evening.json:
+120 notes, 85 sorted into 8 themes) and on bench/data/second-evening.json (96 notes, 77 in 6
+themes, written before the method and committed before any tuning). Each is run two ways:
+
+- "themed": only the notes the facilitator sorted into themes (as the issue's calibration
+  figures were measured);
+- "all": every note, as the console would see them; an unsorted note counts as a theme of
+  its own, so putting it in a group lowers purity.
+
+Figures: purity (share of suggested notes that belong to their group's majority theme),
+coverage (share of themed notes placed in some suggestion), adjusted Rand index (every
+note not placed counts as a group of its own; implemented below, no dependency), the
+number of groups, and the unsorted notes placed ("all" only).
+
+Speed: 1,000 notes made from both evenings by perturbing them (width, kana, long vowels,
+a dropped or added character, a few words before or after), grouped 5 times; the median and
+the slowest are reported, and the first call in a fresh process (which loads the table).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import subprocess
+import sys
+import time
+import unicodedata
+from collections import Counter
+from math import comb
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from yoriai.facilitation.suggest import suggest  # noqa: E402
+
+SAMPLE = ROOT / "yoriai" / "facilitation" / "samples" / "sample-evening.json"
+SECOND = ROOT / "bench" / "data" / "second-evening.json"
+SPEED_NOTES = 1000
+SPEED_RUNS = 5
+
+
+def load_evening(path: Path) -> tuple[list[str], list[str | None]]:
+    """Texts and, per note, its theme id (None for a note left unsorted)."""
+    data = json.loads(path.read_text("utf-8"))
+    theme_of = {nid: t["id"] for t in data["themes"] for nid in t["notes"]}
+    texts = [n["text"] for n in data["notes"]]
+    return texts, [theme_of.get(n["id"]) for n in data["notes"]]
+
+
+def adjusted_rand_index(truth: list[str], predicted: list[str]) -> float:
+    """Hubert and Arabie's ARI from the contingency table."""
+    n = len(truth)
+    if n < 2:
+        return 1.0
+    pairs = Counter(zip(truth, predicted, strict=True))
+    index = sum(comb(k, 2) for k in pairs.values())
+    rows = sum(comb(k, 2) for k in Counter(truth).values())
+    cols = sum(comb(k, 2) for k in Counter(predicted).values())
+    expected = rows * cols / comb(n, 2)
+    top = (rows + cols) / 2
+    return 1.0 if top == expected else (index - expected) / (top - expected)
+
+
+def score(texts: list[str], labels: list[str | None],
+          show: bool = False) -> dict[str, Any]:
+    result = suggest(texts)
+    truth = [lab if lab is not None else f"unsorted-{i}" for i, lab in enumerate(labels)]
+    predicted = [f"alone-{i}" for i in range(len(texts))]
+    right = placed = unsorted_placed = 0
+    for g, group in enumerate(result.groups):
+        majority = Counter(truth[i] for i in group).most_common(1)[0][1]
+        right += majority
+        placed += len(group)
+        for i in group:
+            predicted[i] = f"group-{g}"
+            unsorted_placed += labels[i] is None
+        if show:
+            print(f"  [{result.titles[g]}]")
+            for i in group:
+                print(f"      {labels[i] or '-':4} {texts[i]}")
+    themed = sum(lab is not None for lab in labels)
+    return {
+        "notes": len(texts),
+        "groups": len(result.groups),
+        "purity": right / placed if placed else 1.0,
+        "coverage": (placed - unsorted_placed) / themed if themed else 0.0,
+        "ari": adjusted_rand_index(truth, predicted),
+        "unsorted_placed": unsorted_placed,
+        "titles": list(result.titles),
+    }
+
+
+def quality(show: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, path in (("sample", SAMPLE), ("second", SECOND)):
+        texts, labels = load_evening(path)
+        themed = [i for i, lab in enumerate(labels) if lab is not None]
+        if show:
+            print(f"== {name}, themed notes")
+        out[f"{name}/themed"] = score([texts[i] for i in themed],
+                                      [labels[i] for i in themed], show)
+        if show:
+            print(f"== {name}, all notes")
+        out[f"{name}/all"] = score(texts, labels, show)
+    return out
+
+
+def _perturb(text: str, rng: random.Random) -> str:
+    kind = rng.randrange(6)
+    if kind == 0:  # half-width katakana and digits, as some phones send
+        return "".join(unicodedata.normalize("NFKC", ch) if ch.isascii() else ch
+                       for ch in text).translate(str.maketrans("バス", "ﾊﾞｽ"))
+    if kind == 1:  # hiragana written as katakana
+        return "".join(chr(ord(ch) + 0x60) if "ぁ" <= ch <= "ゖ" else ch for ch in text)
+    if kind == 2 and len(text) > 4:  # a dropped character
+        k = rng.randrange(len(text))
+        return text[:k] + text[k + 1:]
+    if kind == 3:
+        return rng.choice(["うちの方では、", "正直なところ", "前から思っていたが"]) + text
+    if kind == 4:
+        return text + rng.choice(["と思う", "。よろしくお願いします", "!!", "(切実)"])
+    return text.replace("ー", "－")
+
+
+def thousand_notes() -> list[str]:
+    texts = load_evening(SAMPLE)[0] + load_evening(SECOND)[0]
+    rng = random.Random(15)  # fixed: the same 1,000 notes on every run
+    notes = list(texts)
+    while len(notes) < SPEED_NOTES:
+        notes.append(_perturb(rng.choice(texts), rng))
+    return notes
+
+
+def speed() -> dict[str, float]:
+    notes = thousand_notes()
+    # A fresh process: import, load the table, group once.
+    code = ("import json,sys,time; t0=time.perf_counter(); "
+            "from yoriai.facilitation.suggest import suggest; t1=time.perf_counter(); "
+            "suggest(json.load(sys.stdin)); t2=time.perf_counter(); print(t1-t0, t2-t1)")
+    done = subprocess.run([sys.executable, "-c", code], input=json.dumps(notes), text=True,
+                          capture_output=True, check=True, cwd=ROOT)
+    import_s, first_s = map(float, done.stdout.split())
+    times = []
+    for _ in range(SPEED_RUNS):
+        t0 = time.perf_counter()
+        suggest(notes)
+        times.append(time.perf_counter() - t0)
+    return {"import_s": import_s, "first_call_s": first_s,
+            "median_s": statistics.median(times), "slowest_s": max(times)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--show", action="store_true", help="print each suggested group")
+    parser.add_argument("--no-speed", action="store_true")
+    args = parser.parse_args()
+    figures: dict[str, Any] = {"quality": quality(args.show)}
+    if not args.no_speed:
+        figures["speed_1000_notes"] = speed()
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False, indent=1))
+        return
+    print(f"{'set':16} {'notes':>5} {'groups':>6} {'purity':>6} {'cover':>6} {'ARI':>6} "
+          f"{'unsorted placed':>15}")
+    for name, q in figures["quality"].items():
+        print(f"{name:16} {q['notes']:5} {q['groups']:6} {q['purity']:6.2f} "
+              f"{q['coverage']:6.2f} {q['ari']:6.2f} {q['unsorted_placed']:15}")
+    if "speed_1000_notes" in figures:
+        s = figures["speed_1000_notes"]
+        print(f"1,000 notes: median {s['median_s']:.3f} s, slowest {s['slowest_s']:.3f} s; "
+              f"fresh process: import {s['import_s']:.3f} s, first call {s['first_call_s']:.3f} s")
+
+
+if __name__ == "__main__":
+    main()
