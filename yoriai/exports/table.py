@@ -4,8 +4,9 @@ proposals, actions, volunteers and review, one ``record_type`` per kind.
 UTF-8 with a BOM and CRLF line ends, which is what Excel in Japan needs to open a file
 with a double click and show its Japanese. Votes are rows without names (who gave 共感 to
 what is nobody's business; the voter's attribute is kept for the 参画の記録); volunteers
-are named only if they agreed. A cell that starts like a formula (=, +, -, @) gets a
-leading apostrophe, so that Excel shows it rather than runs it.
+are named only if they agreed. A cell that starts like a formula (=, +, -, @, their full-width
+forms ＝＋－＠, a tab or a line break) gets a leading apostrophe, so that Excel shows it
+rather than runs it.
 
 The first row (``workshop``) says which workshop it is: its code, title, venue (``who``)
 and date (``due``).
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 
 from yoriai.facilitation.model import WorkshopState
 
@@ -32,12 +34,16 @@ from .source import Exporter, Source
 COLUMNS = ("record_type", "id", "theme_id", "theme", "kind", "text", "votes", "count",
            "chosen", "form", "partners", "first_step", "due", "status", "record", "who",
            "attribute", "by_proxy", "lead")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What starts a formula in Excel (and LibreOffice). A spreadsheet in Japan also reads the
+# full-width ＝＋－＠ (and their small forms ﹦﹢﹣﹫) as the ASCII ones, so a cell is
+# checked by the compatibility form (NFKC) of its first character, not by that character.
+FORMULA_START = frozenset("=+-@\t\r\n")
 
 
 def safe(value: object) -> str:
     out = "" if value is None else str(value)
-    return "'" + out if out.startswith(FORMULA_START) else out
+    first = unicodedata.normalize("NFKC", out[:1])[:1]
+    return "'" + out if first in FORMULA_START else out
 
 
 def yes(flag: bool) -> str:
