@@ -74,6 +74,9 @@ async def test_every_event_reaches_each_role_as_it_may_see_it(live: LiveServer) 
         return result
 
     proxy = (await ok(fac, "add_proxy", name="紙の人", attribute="住民"))["participant_id"]
+    bot = await Client(live, code).connect()  # joins, posts, and is removed at the end
+    await bot.join("いたずら")
+    await ok(bot, "post_note", kind="wish", text="宣伝です")
     public = (await ok(part, "post_note", kind="charm", text="桜並木"))["note_id"]
     gone = (await ok(other, "post_note", kind="wish", text="消す付箋"))["note_id"]
     await ok(other, "edit_note", note_id=gone, text="消す付箋（直し）")
@@ -133,6 +136,7 @@ async def test_every_event_reaches_each_role_as_it_may_see_it(live: LiveServer) 
     await ok(part, "edit_review", review_id=review, text="とてもよかった")
     await ok(part, "delete_review", review_id=review)
     await ok(fac, "revoke_cofacilitator", participant_id=cofac.board.participant_id)
+    await ok(fac, "remove_participant", participant_id=bot.board.participant_id)
     await ok(fac, "open_meeting", date="2027-05-01")
 
     everyone = [fac, cofac, part, other, screen]

@@ -51,6 +51,7 @@ class Connection:
         self.ws = websocket
         self.actor: Actor = PROJECTOR
         self.sent_seq = 0
+        self.lang = "ja"  # the hello's, once it has come
         self.bucket = TokenBucket(limits.RATE_PER_SEC, limits.RATE_BURST, now)
         self._outbox: asyncio.Queue[str | None] = asyncio.Queue(limits.OUTBOX_MAX_MESSAGES)
         self._closing: tuple[int, str] | None = None

@@ -32,6 +32,7 @@ from yoriai.facilitation.snapshot import dump as dump_snapshot
 from yoriai.facilitation.snapshot import load as load_snapshot
 from yoriai.facilitation.view import audience_of, personal_to, snapshot, touched, wire_event
 
+from .i18n import error_text
 from .store import CommandRecord, EventStore
 
 log = logging.getLogger("yoriai.hub")
@@ -40,8 +41,9 @@ log = logging.getLogger("yoriai.hub")
 # shows that it was opened elsewhere and does not reconnect on its own.
 CLOSE_REPLACED = 4002
 
-# Events after which a participant's connections need a fresh view.
-ROLE_CHANGES = frozenset({"CofacilitatorGranted", "CofacilitatorRevoked"})
+# Events after which a participant's connections need a fresh view (a removed person's
+# connections go on as the public board's).
+ROLE_CHANGES = frozenset({"CofacilitatorGranted", "CofacilitatorRevoked", "ParticipantRemoved"})
 
 
 def encode(message: dict[str, Any]) -> str:
@@ -55,6 +57,7 @@ class Subscriber(Protocol):
 
     actor: Actor
     sent_seq: int
+    lang: str  # of the hello: for what the hub itself tells the phone
 
     def deliver(self, message: dict[str, Any]) -> None: ...
 
@@ -170,12 +173,16 @@ class Room:
                 self.refresh(e.data["participant_id"], now)
 
     def refresh(self, participant_id: str, now: float) -> None:
-        """A participant's role changed (つむぎすと granted or revoked): what they may
-        see changed too, so their connections start over with a snapshot."""
+        """A participant's role changed (つむぎすと granted or revoked, or removed): what
+        they may see changed too, so their connections start over with a snapshot."""
         for sub in list(self.subscribers):
             if sub.actor.participant_id == participant_id:
                 self.unsubscribe(sub)
                 sub.actor = effective_actor(self.state, sub.actor)
+                if sub.actor.participant_id is None:
+                    # Removed: the phone is told why it is back at the join form.
+                    sub.deliver({"type": "error", "id": None, "code": "removed",
+                                 "message": error_text("removed", sub.lang), "params": {}})
                 self.subscribe(sub, None, None, now)
 
 

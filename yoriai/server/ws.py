@@ -85,7 +85,7 @@ async def endpoint(ws: WebSocket) -> None:
             conn.drop(CLOSE_POLICY, "bad hello")
             return
         if hello.get("lang") in LANGUAGES:
-            lang = str(hello["lang"])
+            lang = conn.lang = str(hello["lang"])
         code = hello.get("workshop")
         if hello["type"] != "hello" or not isinstance(code, str):
             conn.deliver(error_message("hello_first", lang))
