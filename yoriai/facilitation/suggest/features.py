@@ -25,8 +25,8 @@ from .normalise import Normalised, is_hiragana, is_kanji, normalise
 # the topic is weaker (two notes on the same topic may still belong to different themes);
 # a leftover bigram is weaker again, since it may be a fragment of two unrelated words.
 CONCEPT_WEIGHT = 1.0
-TOPIC_WEIGHT = 0.8
-GRAM_WEIGHT = 0.5
+TOPIC_WEIGHT = 1.0
+GRAM_WEIGHT = 0.8
 
 # Leftover words that say nothing about a note's theme (they occur in notes of every theme),
 # so they must not link notes. Bigrams of kanji, after normalisation.
@@ -35,6 +35,8 @@ STOP_GRAMS: frozenset[str] = frozenset({
     "年々", "最近", "時間", "一人", "一回", "週一", "月一", "人達", "皆様", "皆さ", "方々",
     "以上", "全然", "本当", "全部", "安心", "不安", "心配", "大事", "大切", "簡単", "時期",
 })
+
+SINGLE_KANJI = False
 
 # Hiragana particles trimmed from the end of a word in a plain-kana note
 # (「ひとりでは」 → 「ひとりで」 → 「ひとり」), so the word itself is compared.
@@ -89,7 +91,7 @@ def _grams(note: Normalised, blanked: set[int]) -> list[str]:
     grams: list[str] = []
     for kind, run, whole in _runs(note, blanked):
         if kind == "kanji":
-            if len(run) == 1:
+            if len(run) == 1 and SINGLE_KANJI:
                 grams.append(run)
             grams.extend(run[k:k + 2] for k in range(len(run) - 1))
         elif kind == "katakana" and len(run) >= 2:

@@ -30,10 +30,10 @@ from .normalise import normalise
 
 # Average cosine similarity two groups need to be merged. High on purpose: see the module
 # docstring. Measured on the sample evening in bench/suggest.py (bench/README.md).
-MERGE_THRESHOLD = 0.35
+MERGE_THRESHOLD = 0.3
 
 # A suggestion of one note is no suggestion; two alike notes are already worth a card.
-MIN_GROUP = 2
+MIN_GROUP = 3
 
 # The most words in a title, joined by 「・」: a card a facilitator writes is short.
 TITLE_WORDS = 2
@@ -128,10 +128,15 @@ def _title(notes: list[tuple[NoteFeatures, int]], lexicon: Lexicon) -> str:
             topic_count[t] += copies
         for g in n.grams:
             gram_count[g] += copies
+    # Shared concepts, most notes first; a broad word (weight below 1) ranks lower, and the
+    # words after the first come from its topic, so the card reads as one subject
+    # (「遊び場・子ども」, not 「遊び場・雪」 because two notes mention snow days).
     shared = [c for c, k in concept_count.items() if k >= 2]
-    shared.sort(key=lambda c: (-concept_count[c], c))
+    shared.sort(key=lambda c: (-concept_count[c] * lexicon.concepts[c].weight, c))
     if shared:
-        return "・".join(lexicon.concepts[c].name for c in shared[:TITLE_WORDS])
+        topic = lexicon.concepts[shared[0]].topic
+        words = [c for c in shared if lexicon.concepts[c].topic == topic][:TITLE_WORDS]
+        return "・".join(lexicon.concepts[c].name for c in words)
     if topic_count:
         topic = min(topic_count, key=lambda t: (-topic_count[t], t))
         if topic_count[topic] >= 2:
