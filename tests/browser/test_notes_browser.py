@@ -245,10 +245,11 @@ def test_user_text_is_shown_as_text_and_kept_in_its_own_direction(
 
     markup = '<img src=x onerror="window.hacked=1"><b>太字</b>'
     post(phone, "思い", markup)
-    override = "\u202eまちの広場"
+    # Inside the text: an override at either end is trimmed as invisible (facilitation/text.py).
+    override = "まちの\u202e広場"
     post(phone, "思い", override)
     cards = screen.locator("#col-wish .note-text")
-    expect(cards).to_have_text(["\u202eまちの広場", markup], timeout=LIVE)
+    expect(cards).to_have_text([override, markup], timeout=LIVE)
     for page in (phone, screen):
         assert page.locator(".note-text img, .note-text b").count() == 0
         assert page.evaluate("window.hacked") is None

@@ -507,7 +507,7 @@ def test_user_text_stays_text_on_every_board(
     fac = steer(live, code)
     markup = '<img src=x onerror="hacked=1"><b>太</b>'  # within a theme's 40 characters
     theme = fac.cmd("create_theme", title=markup)["theme_id"]
-    action = fac.cmd("create_action", title="\u202e逆向き", theme_id=theme)["action_id"]
+    action = fac.cmd("create_action", title="逆\u202e向き", theme_id=theme)["action_id"]
     fac.cmd("update_action", action_id=action, partners=["<b>町内会</b>"], first_step=markup)
     page = projector(pages, live, code)
     for step in ("companions", "practice"):

@@ -17,7 +17,7 @@ STEPS = {"confirm": "確かめてみよう", "companions": "仲間を増やそ�
          "activity": "地域の活動にしよう", "practice": "実践しよう", "future": "将来につなげよう"}
 NAME = "<svg/onload=__x=1>"  # 18 characters: within the name limit
 NOTES = ["<script>window.__xss=1</script>", '<img src=x onerror="window.__xss=2">',
-         "javascript:window.__xss=3", "\u202e右から左へ反転する文字"]
+         "javascript:window.__xss=3", "右から左へ\u202e反転する文字"]  # inside: at an end, trimmed
 THEME = "<img src=x onerror=window.__xss=4>"
 AIM = "<script>window.__xss=5</script>計画"
 IDEA = '<a href="javascript:window.__xss=6">押して</a>'
@@ -75,7 +75,7 @@ def test_payloads_are_shown_as_text_and_never_run(
     assert seen["projector"] >= {*NOTES[:3], THEME, AIM, ACTION, REVIEW}
     assert seen["phone"] >= {*NOTES[:3], THEME, AIM, ACTION, REVIEW}
     # The right-to-left override stays inside its own note.
-    rtl = screen.locator("[dir=auto]", has_text="右から左へ反転する文字").first
+    rtl = screen.locator("[dir=auto]", has_text="反転する文字").first
     fac.cmd("set_step", step="confirm")
     expect(rtl).to_be_visible(timeout=5000)
     assert rtl.evaluate("e => getComputedStyle(e).unicodeBidi") in ("isolate", "plaintext")
