@@ -19,8 +19,7 @@ Deterministic: the same texts give the same groups in the same order, whatever t
 
 from __future__ import annotations
 
-import heapq
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,44 +72,82 @@ def _cluster(weights: list[int], sims: dict[int, dict[int, float]]) -> list[list
     """Average-linkage agglomerative clustering of items with multiplicities ``weights``.
 
     ``links[a][b]`` is the sum of similarities between the notes of groups a and b (with
-    multiplicity); their average is that sum over the product of the sizes. A merged group
-    gets a fresh id, so a heap entry naming a merged-away group is simply skipped.
+    multiplicity); their average linkage is that sum over the product of the sizes. Pairs
+    that share no feature have no link (similarity 0).
+
+    The nearest-neighbour chain algorithm finds the same merges as always merging the most
+    similar pair, without a heap of every pair: follow each group's most similar neighbour
+    until two groups are each other's, merge those, go on. Average linkage is reducible (a
+    merged group is never more similar to a third than the closer of its parts was), so a
+    group with no neighbour at :data:`MERGE_THRESHOLD` is final and leaves the chain. Work
+    grows with the number of linked pairs, at most n²/2; 1,000 notes on one subject stay
+    well under a second.
     """
     size: dict[int, int] = dict(enumerate(weights))
     members: dict[int, list[int]] = {i: [i] for i in range(len(weights))}
-    links: dict[int, dict[int, float]] = defaultdict(dict)
-    heap: list[tuple[float, int, int]] = []
-    for i in sorted(sims):
-        for j in sorted(sims[i]):
-            total = sims[i][j] * weights[i] * weights[j]
-            links[i][j] = links[j][i] = total
-            average = total / (weights[i] * weights[j])
-            if average >= MERGE_THRESHOLD:
-                heap.append((-average, i, j))
-    heapq.heapify(heap)
+    links: dict[int, dict[int, float]] = {i: {} for i in range(len(weights))}
+    for i, row in sims.items():
+        wi = weights[i]
+        for j, sim in row.items():
+            links[i][j] = links[j][i] = sim * wi * weights[j]
+    final: list[list[int]] = []
+    chain: list[int] = []
+    # Where chains start: every group, the merged ones after the first ones, in id order.
+    starts: deque[int] = deque(range(len(weights)))
     next_id = len(weights)
-    while heap:
-        _, a, b = heapq.heappop(heap)
-        if a not in size or b not in size:
+
+    def nearest(c: int, previous: int | None) -> tuple[float, int] | None:
+        best, best_score = -1, -1.0
+        for other, total in links[c].items():
+            score = total / size[other]
+            # Ties go to the chain's previous group (so the chain ends), then the lower id.
+            if score > best_score or (score == best_score and other != best and (
+                    other == previous or (best != previous and other < best))):
+                best, best_score = other, score
+        return None if best < 0 else (best_score / size[c], best)
+
+    while True:
+        if not chain:
+            while starts and starts[0] not in size:
+                starts.popleft()
+            if not starts:
+                break
+            chain.append(starts.popleft())
+        c = chain[-1]
+        previous = chain[-2] if len(chain) > 1 else None
+        found = nearest(c, previous)
+        if found is None or found[0] < MERGE_THRESHOLD:
+            chain.pop()
+            final.append(sorted(members.pop(c)))
+            del size[c]
+            for other in links.pop(c):
+                del links[other][c]
             continue
+        if found[1] != previous:
+            chain.append(found[1])
+            continue
+        a, b = chain.pop(), chain.pop()
         new = next_id
         next_id += 1
         size[new] = size.pop(a) + size.pop(b)
         members[new] = members.pop(a) + members.pop(b)
-        merged: dict[int, float] = {}
-        for old in (a, b):
-            for other, total in links.pop(old).items():
-                if other in (a, b):
-                    continue
+        # The larger link table becomes the merged group's: fewer dictionary operations than
+        # building a new one, and this loop is where 1,000 alike notes spend their time.
+        merged, smaller = links.pop(a), links.pop(b)
+        if len(merged) < len(smaller):
+            merged, smaller, a, b = smaller, merged, b, a
+        merged.pop(b, None)
+        for other, total in smaller.items():
+            if other != a:
                 merged[other] = merged.get(other, 0.0) + total
-                del links[other][old]
-        for other in sorted(merged):
-            total = merged[other]
-            links[new][other] = links[other][new] = total
-            average = total / (size[new] * size[other])
-            if average >= MERGE_THRESHOLD:
-                heapq.heappush(heap, (-average, other, new))
-    return [sorted(m) for m in members.values()]
+                del links[other][b]
+        for other, total in merged.items():
+            row = links[other]
+            row.pop(a, None)
+            row[new] = total
+        links[new] = merged
+        starts.append(new)
+    return final
 
 
 def _title(notes: list[tuple[NoteFeatures, int]], lexicon: Lexicon) -> str:
