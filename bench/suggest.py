@@ -27,6 +27,7 @@ the slowest are reported, and the first call in a fresh process (which loads the
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import random
 import statistics
@@ -34,6 +35,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from math import comb
 from pathlib import Path
 from typing import Any
@@ -41,7 +43,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from yoriai.facilitation.suggest import suggest  # noqa: E402
+from yoriai.facilitation.suggest import features, grouping, lexicon, suggest  # noqa: E402
+from yoriai.facilitation.suggest.lexicon import Concept, Lexicon  # noqa: E402
+from yoriai.facilitation.suggest.normalise import Normalised  # noqa: E402
 
 SAMPLE = ROOT / "yoriai" / "facilitation" / "samples" / "sample-evening.json"
 SECOND = ROOT / "bench" / "data" / "second-evening.json"
@@ -163,13 +167,103 @@ def speed() -> dict[str, float]:
             "median_s": statistics.median(times), "slowest_s": max(times)}
 
 
+# ---- what each part is worth (ablations), and analysers in place of the leftover bigrams ----
+
+def _lexicon_subset(keep: Callable[[Concept], bool]) -> Lexicon:
+    full = lexicon.load()
+    concepts = tuple(c for c in full.concepts if keep(c))
+    renumber = {c.index: k for k, c in enumerate(concepts)}
+    concepts = tuple(dataclasses.replace(c, index=renumber[c.index]) for c in concepts)
+    forms = {f: renumber[i] for f, i in full.forms.items() if i in renumber}
+    return Lexicon(concepts, full.topics, forms, max(map(len, forms), default=0))
+
+
+def ablations() -> dict[str, dict[str, Any]]:
+    """Quality with parts of the method taken away (same clustering and thresholds)."""
+    variants: dict[str, tuple[Lexicon, float]] = {
+        "full method": (lexicon.load(), features.TOPIC_WEIGHT),
+        "no topics (concepts and leftover words)": (lexicon.load(), 0.0),
+        "only the rows sourced from the 指針": (
+            _lexicon_subset(lambda c: c.source.startswith("指針")), features.TOPIC_WEIGHT),
+        "no table (leftover words only: bigrams, katakana and kana words)": (
+            _lexicon_subset(lambda c: False), features.TOPIC_WEIGHT),
+    }
+    out: dict[str, dict[str, Any]] = {}
+    saved_load, saved_topic = lexicon.load, features.TOPIC_WEIGHT
+    try:
+        for name, (lex, topic_weight) in variants.items():
+            # suggest() calls the name `load` it imported into grouping.
+            setattr(grouping, "load", lambda lex=lex: lex)  # noqa: B010
+            features.TOPIC_WEIGHT = topic_weight
+            out[name] = quality(False)
+    finally:
+        setattr(grouping, "load", saved_load)  # noqa: B010
+        features.TOPIC_WEIGHT = saved_topic
+    return out
+
+
+def _analyser(name: str) -> Callable[[str], list[str]]:
+    """Content words (nouns, verbs, adjectives; dictionary forms) from an analyser."""
+    content = ("名詞", "動詞", "形容詞")
+    if name == "sudachi":
+        from sudachipy import Dictionary, SplitMode  # type: ignore[import-not-found]
+        tok = Dictionary(dict="small").create(SplitMode.C)
+        def words(text: str) -> list[str]:
+            return [m.normalized_form() for m in tok.tokenize(text)
+                    if m.part_of_speech()[0] in content
+                    and m.part_of_speech()[1] not in ("数詞", "非自立可能", "代名詞")]
+        return words
+    if name == "fugashi":
+        import fugashi  # type: ignore[import-not-found]
+        tagger = fugashi.Tagger()
+        def words(text: str) -> list[str]:
+            return [w.feature.lemma or w.surface for w in tagger(text)
+                    if w.feature.pos1 in content
+                    and w.feature.pos2 not in ("数詞", "非自立可能", "代名詞")]
+        return words
+    if name == "janome":
+        from janome.tokenizer import Tokenizer  # type: ignore[import-not-found]
+        tk = Tokenizer()
+        def words(text: str) -> list[str]:
+            out = []
+            for t in tk.tokenize(text):
+                pos = t.part_of_speech.split(",")
+                if pos[0] in content and pos[1] not in ("数", "非自立", "代名詞"):
+                    out.append(t.base_form)
+            return out
+        return words
+    raise SystemExit(f"unknown analyser {name}")
+
+
+def use_analyser(name: str) -> None:
+    """Replace the leftover bigrams by the analyser's content words (of the leftover text)."""
+    words = _analyser(name)
+
+    def grams(note: Normalised, blanked: set[int]) -> list[str]:
+        # Give the analyser katakana back where the note had it (it knows バス, not ばす).
+        chars = [" " if k in blanked else (chr(ord(ch) + 0x60) if kata else ch)
+                 for k, (ch, kata) in enumerate(zip(note.text, note.katakana, strict=True))]
+        return [w for w in words("".join(chars)) if w.strip() and w not in features.STOP_GRAMS]
+
+    features._grams = grams
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--show", action="store_true", help="print each suggested group")
     parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument("--ablation", action="store_true",
+                        help="also measure the method with parts taken away")
+    parser.add_argument("--analyser", choices=["sudachi", "fugashi", "janome"],
+                        help="content words from this analyser instead of leftover bigrams "
+                        "(must be installed; not a dependency of Yoriai)")
     args = parser.parse_args()
+    if args.analyser:
+        use_analyser(args.analyser)
     figures: dict[str, Any] = {"quality": quality(args.show)}
+    if args.ablation:
+        figures["ablation"] = ablations()
     if not args.no_speed:
         figures["speed_1000_notes"] = speed()
     if args.json:
@@ -180,6 +274,11 @@ def main() -> None:
     for name, q in figures["quality"].items():
         print(f"{name:16} {q['notes']:5} {q['groups']:6} {q['purity']:6.2f} "
               f"{q['coverage']:6.2f} {q['ari']:6.2f} {q['unsorted_placed']:15}")
+    for variant, sets in figures.get("ablation", {}).items():
+        print(f"-- {variant}")
+        for name, q in sets.items():
+            print(f"   {name:16} groups {q['groups']:3}  purity {q['purity']:.2f}  "
+                  f"coverage {q['coverage']:.2f}  ARI {q['ari']:.2f}")
     if "speed_1000_notes" in figures:
         s = figures["speed_1000_notes"]
         print(f"1,000 notes: median {s['median_s']:.3f} s, slowest {s['slowest_s']:.3f} s; "
