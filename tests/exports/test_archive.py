@@ -180,3 +180,228 @@ def test_a_missing_file_is_one_line(tmp_path: Path) -> None:
     assert result.stderr.startswith("yoriai: error: cannot read ")
     assert result.stderr.count("\n") == 1
     assert not (tmp_path / "d").exists()
+
+
+# --- archives sealed again after an edit: checked like commands -----------------------------
+
+def renumbered(doc: dict[str, Any]) -> dict[str, Any]:
+    """Seqs 1..n again, the header's counts to match, and a fresh checksum: the file is
+    consistent in every way a file can be; only the rules can tell it is wrong."""
+    for i, e in enumerate(doc["events"], start=1):
+        e["seq"] = i
+    doc["workshop"]["events"] = doc["workshop"]["seq"] = len(doc["events"])
+    return resealed(doc)
+
+
+def inserted(doc: dict[str, Any], index: int, type_: str, data: dict[str, Any],
+             actor: str = "facilitator") -> dict[str, Any]:
+    at = doc["events"][index - 1]["at"]
+    doc["events"].insert(index, {"seq": 0, "type": type_, "data": data, "at": at,
+                                 "actor": actor})
+    return renumbered(doc)
+
+
+def changed(index: int, **data: Any) -> Callable[[dict[str, Any]], Any]:
+    def change(doc: dict[str, Any]) -> dict[str, Any]:
+        doc["events"][index]["data"].update(data)
+        return renumbered(doc)
+    return change
+
+
+def first(doc: dict[str, Any], type_: str, **match: Any) -> int:
+    return next(i for i, e in enumerate(doc["events"]) if e["type"] == type_
+                and all(e["data"].get(k) == v for k, v in match.items()))
+
+
+def hand_sealed(doc: dict[str, Any], *, allow_nan: bool = False) -> bytes:
+    """Sealed by hand, the way an editor that allows what JSON does not would: lone
+    surrogates passed through, NaN written as NaN."""
+    body = json.dumps(doc["events"], ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                      allow_nan=allow_nan)
+    doc["checksum"]["value"] = hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
+    return json.dumps(doc, ensure_ascii=True, allow_nan=allow_nan).encode("ascii")
+
+
+def _pre_granted(doc: dict[str, Any]) -> dict[str, Any]:
+    return inserted(doc, 3, "CofacilitatorGranted", {"participant_id": "p20"})
+
+
+def _granted_to_proxy(doc: dict[str, Any]) -> dict[str, Any]:
+    return inserted(doc, 6, "CofacilitatorGranted", {"participant_id": "p4"})
+
+
+def _granted_by_participant(doc: dict[str, Any]) -> dict[str, Any]:
+    return inserted(doc, 6, "CofacilitatorGranted", {"participant_id": "p2"}, actor="p:p1")
+
+
+def _id_out_of_order(doc: dict[str, Any]) -> dict[str, Any]:
+    return changed(first(doc, "NotePosted"), note_id="n7")(doc)
+
+
+def _megabyte_note(doc: dict[str, Any]) -> dict[str, Any]:
+    return changed(first(doc, "NotePosted"), text="あ" * 350_000)(doc)
+
+
+def _not_created_first(doc: dict[str, Any]) -> dict[str, Any]:
+    doc["events"].pop(0)
+    return renumbered(doc)
+
+
+def _seq_from_two(doc: dict[str, Any]) -> dict[str, Any]:
+    for e in doc["events"]:
+        e["seq"] += 1
+    doc["workshop"]["seq"] += 1
+    return resealed(doc)
+
+
+def _too_many_themes(doc: dict[str, Any]) -> dict[str, Any]:
+    from yoriai.facilitation import limits
+
+    made = sum(e["type"] == "ThemeCreated" for e in doc["events"])
+    for i in range(made, limits.THEMES_MAX + 1):
+        inserted(doc, len(doc["events"]), "ThemeCreated",
+                 {"theme_id": f"t{i + 1}", "title": f"輪{i + 1}"})
+    return doc
+
+
+def _full_width_code(doc: dict[str, Any]) -> dict[str, Any]:
+    doc["workshop"]["code"] = "ｓａｍｐｌｅ１"
+    doc["events"][0]["data"]["code"] = "ｓａｍｐｌｅ１"
+    return resealed(doc)
+
+
+def _nested(doc: dict[str, Any]) -> bytes:
+    text = json.dumps(doc, ensure_ascii=False)
+    return text.replace('"events": [', '"events": [' + "[" * 100_000 + "]" * 100_000 + ",",
+                        1).encode("utf-8")
+
+
+def _surrogate_name(doc: dict[str, Any]) -> bytes:
+    doc["events"][first(doc, "ParticipantJoined")]["data"]["name"] = "\ud800"
+    return hand_sealed(doc)
+
+
+def _nan_time(doc: dict[str, Any]) -> bytes:
+    doc["events"][5]["at"] = float("nan")
+    return hand_sealed(doc, allow_nan=True)
+
+
+def _infinite_budget(doc: dict[str, Any]) -> bytes:
+    i = first(doc, "VoteSettingsChanged")
+    return json.dumps(renumbered(changed(i, vote_budget=3)(doc)), ensure_ascii=False).replace(
+        '"vote_budget": 3', '"vote_budget": 1e999', 1).encode("utf-8")
+
+
+def _seq_as_text(doc: dict[str, Any]) -> dict[str, Any]:
+    doc["events"][4]["seq"] = "5"
+    return resealed(doc)
+
+
+def _flag_as_number(doc: dict[str, Any]) -> dict[str, Any]:
+    return changed(first(doc, "ParticipantJoined"), show_name=1)(doc)
+
+
+def _extra_field(doc: dict[str, Any]) -> dict[str, Any]:
+    return changed(first(doc, "NotePosted"), colour="red")(doc)
+
+
+def _unknown_event(doc: dict[str, Any]) -> dict[str, Any]:
+    return inserted(doc, 2, "DatabaseDropped", {})
+
+
+def _unknown_actor(doc: dict[str, Any]) -> dict[str, Any]:
+    doc["events"][first(doc, "StepChanged")]["actor"] = "root"
+    return renumbered(doc)
+
+
+def _joined_as_facilitator(doc: dict[str, Any]) -> dict[str, Any]:
+    doc["events"][1]["actor"] = "facilitator"  # a phone's join, said to be the console's
+    return renumbered(doc)
+
+
+def _vote_for_someone_else(doc: dict[str, Any]) -> dict[str, Any]:
+    i = first(doc, "VoteCast")
+    voter = doc["events"][i]["data"]["participant_id"]
+    doc["events"][i]["actor"] = "p:p1" if voter != "p1" else "p:p2"
+    return renumbered(doc)
+
+
+def _name_with_nul(doc: dict[str, Any]) -> dict[str, Any]:
+    return changed(1, name="佐\x00藤")(doc)
+
+
+REFUSED: dict[str, tuple[Callable[[dict[str, Any]], Any], str]] = {
+    "co-facilitator granted before joining": (_pre_granted, "unknown_participant"),
+    "co-facilitator granted to a proxy": (_granted_to_proxy, "not_allowed"),
+    "co-facilitator granted by a participant": (_granted_by_participant, "not_allowed"),
+    "a note id out of order": (_id_out_of_order, "is not what Yoriai records"),
+    "a 1 MB note": (_megabyte_note, "note_too_long"),
+    "no WorkshopCreated first": (_not_created_first, "does not start by creating"),
+    "seqs from 2": (_seq_from_two, "out of order"),
+    "more themes than the cap": (_too_many_themes, "too_many"),
+    "full-width workshop code": (_full_width_code, "is not a workshop code"),
+    "deeply nested JSON": (_nested, "nested too deeply"),
+    "a lone surrogate": (_surrogate_name, "not Unicode"),
+    "NaN for a time": (_nan_time, "NaN"),
+    "an infinite number": (_infinite_budget, "infinity"),
+    "a seq that is text": (_seq_as_text, "malformed"),
+    "a flag that is a number": (_flag_as_number, "is not what Yoriai records"),
+    "a field no command records": (_extra_field, "is not what Yoriai records"),
+    "an unknown kind of event": (_unknown_event, "does not know"),
+    "an unknown sender": (_unknown_actor, "sender that cannot exist"),
+    "a join said to be the facilitator's": (_joined_as_facilitator, "not_allowed"),
+    "a vote cast by someone else": (_vote_for_someone_else, "is not what Yoriai records"),
+    "a name with NUL": (_name_with_nul, "is not what Yoriai records"),
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSED))
+def test_archives_sealed_again_are_checked_like_commands(archive: bytes, tmp_path: Path,
+                                                         case: str) -> None:
+    """Every one of these has a checksum that matches its events (or as near as the file
+    allows); each is refused whole, in one line with exit status 2, writing nothing."""
+    change, words = REFUSED[case]
+    doc = json.loads(archive)
+    out = change(doc)
+    raw = out if isinstance(out, bytes) else json.dumps(doc, ensure_ascii=False).encode()
+    bad = write(tmp_path, raw, "bad.json")
+    fresh = tmp_path / "fresh"
+    result = yoriai("import", str(bad), "--data", str(fresh))
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert result.stderr.startswith("yoriai: error: ") and words in result.stderr, result.stderr
+    assert result.stderr.endswith("; nothing was imported\n")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert not fresh.exists()
+    with pytest.raises(ArchiveError):
+        read_archive(raw)
+
+
+def test_a_refusal_says_which_event_and_which_rule(archive: bytes) -> None:
+    doc = json.loads(archive)
+    raw = json.dumps(_megabyte_note(doc), ensure_ascii=False).encode()
+    with pytest.raises(ArchiveError) as info:
+        read_archive(raw)
+    seq = first(doc, "NotePosted") + 1
+    assert f"event {seq} ('NotePosted')" in str(info.value)
+    refusal = info.value.refusal
+    assert refusal is not None and refusal.code == "note_too_long"
+    assert refusal.params == {"max": 140, "length": 350_000}
+
+
+def test_the_cli_adds_the_rules_own_words(archive: bytes, tmp_path: Path) -> None:
+    doc = json.loads(archive)
+    bad = write(tmp_path, json.dumps(_megabyte_note(doc), ensure_ascii=False), "bad.json")
+    result = yoriai("import", str(bad), "--data", str(tmp_path / "d"))
+    assert "Notes are at most 140 characters (this one has 350000)" in result.stderr
+
+
+def test_an_archive_of_an_older_legal_code_imports(archive: bytes, tmp_path: Path) -> None:
+    """Codes older Yoriai accepted (4 to 16 ASCII letters and digits, capitals too) still
+    come in: the code rule only keeps out what never worked."""
+    doc = json.loads(archive)
+    doc["workshop"]["code"] = doc["events"][0]["data"]["code"] = "OldCode2024"
+    raw = json.dumps(resealed(doc), ensure_ascii=False)
+    data = tmp_path / "laptop"
+    result = yoriai("import", str(write(tmp_path, raw)), "--data", str(data))
+    assert result.returncode == 0, result.stderr
+    assert len(events_of(data, "OldCode2024")) == len(doc["events"])

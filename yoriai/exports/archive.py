@@ -15,18 +15,23 @@ every event, so the workshop comes back exactly — the same code, the same stat
 The canonical form of the events is their JSON with sorted keys, no spaces and UTF-8 text;
 a file whose events do not hash to its checksum has been damaged (or edited) and is
 refused. :func:`read_archive` is the importer's pure half: it checks everything it can
-without a database and returns the events to write.
+without a database — the file, the checksum, and every event against the rules of the live
+commands (``facilitation/verify.py``) — and returns the events to write.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from yoriai.facilitation.model import Event, WorkshopState, replay
+from yoriai.facilitation.errors import Refusal
+from yoriai.facilitation.model import Event, WorkshopState
+from yoriai.facilitation.steering import is_workshop_code
+from yoriai.facilitation.verify import Rejected, verified_replay
 
 from .source import Exporter, Source
 
@@ -35,7 +40,13 @@ VERSION = 1
 
 
 class ArchiveError(ValueError):
-    """An archive that cannot be imported; the message says why, for a person."""
+    """An archive that cannot be imported; the message says why, for a person. When an
+    event broke a command's rule, ``refusal`` is that rule's refusal (its words are in the
+    message catalogues, which the caller may add)."""
+
+    def __init__(self, message: str, refusal: Refusal | None = None) -> None:
+        super().__init__(message)
+        self.refusal = refusal
 
 
 def canonical(events: Sequence[Event]) -> bytes:
@@ -85,19 +96,67 @@ def need(doc: dict[str, Any], key: str, kind: type) -> Any:
     return value
 
 
-def read_archive(raw: bytes) -> Archive:
-    """The workshop in ``raw``, checked from end to end, or :class:`ArchiveError`."""
+class _NotANumber(ValueError):
+    pass
+
+
+def _constant(name: str) -> Any:
+    raise _NotANumber(name)
+
+
+def _number(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999: JSON has no infinity, Python would make one
+        raise _NotANumber(text)
+    return value
+
+
+def parse(body: str) -> Any:
+    """The JSON in ``body``, with NaN and infinities refused (JSON has neither, Python's
+    reader accepts both) and nesting too deep for the reader refused, as ArchiveError."""
     try:
-        body = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ArchiveError("this is not a Yoriai archive (not UTF-8 text)") from None
-    try:
-        doc = json.loads(body)
+        return json.loads(body, parse_constant=_constant, parse_float=_number)
+    except _NotANumber:
+        raise ArchiveError("the archive is damaged: it holds NaN or an infinity where a "
+                           "number should be") from None
+    except RecursionError:
+        raise ArchiveError("the archive is damaged: it is nested too deeply to be a "
+                           "Yoriai archive") from None
     except json.JSONDecodeError as exc:
         # A file cut short fails at its very end, or inside a string that runs to the end.
         cut = exc.pos >= len(body.rstrip()) or exc.msg.startswith("Unterminated string")
         why = "it is truncated (it ends too early)" if cut else f"bad JSON at line {exc.lineno}"
         raise ArchiveError(f"the archive is damaged: {why}") from None
+
+
+EVENT_KEYS = frozenset({"seq", "type", "data", "at", "actor"})
+
+
+def event_of(raw: object) -> Event:
+    """One event, every field of its own JSON type (``"1"`` is not a seq, ``true`` not a
+    time), or ArchiveError."""
+    if not isinstance(raw, dict) or set(raw) != EVENT_KEYS:
+        raise ArchiveError("the archive is damaged: an event is malformed")
+    seq, kind, data, at, actor = (raw[k] for k in ("seq", "type", "data", "at", "actor"))
+    if (not isinstance(seq, int) or isinstance(seq, bool) or not isinstance(kind, str)
+            or not isinstance(data, dict) or not isinstance(at, int | float)
+            or isinstance(at, bool) or not isinstance(actor, str)):
+        raise ArchiveError("the archive is damaged: an event is malformed")
+    return Event(seq=seq, type=kind, data=data, at=float(at), actor=actor)
+
+
+def read_archive(raw: bytes) -> Archive:
+    """The workshop in ``raw``, checked from end to end, or :class:`ArchiveError`.
+
+    Beyond the checksum (which only shows accidental damage: an editor can seal a file
+    again), every event is replayed through the command that would have recorded it
+    (``facilitation/verify.py``): a file that live commands could not have made is refused
+    whole, whatever its checksum says."""
+    try:
+        body = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ArchiveError("this is not a Yoriai archive (not UTF-8 text)") from None
+    doc = parse(body)
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise ArchiveError("this is not a Yoriai archive (no \"format\": \"yoriai-archive\")")
     version = need(doc, "version", int)
@@ -108,8 +167,9 @@ def read_archive(raw: bytes) -> Archive:
         raise ArchiveError(f"the archive has an unknown version {version}")
     meta = need(doc, "workshop", dict)
     code = need(meta, "code", str)
-    if not code.isalnum() or not 4 <= len(code) <= 16:
-        raise ArchiveError(f"the archive is damaged: {code[:20]!r} is not a workshop code")
+    if not is_workshop_code(code):
+        raise ArchiveError(f"the archive is damaged: {code[:20]!r} is not a workshop code "
+                           f"(4 to 16 letters a-z, A-Z and digits)")
     count = need(meta, "events", int)
     seq = need(meta, "seq", int)
     raw_events = need(doc, "events", list)
@@ -119,18 +179,23 @@ def read_archive(raw: bytes) -> Archive:
     if len(raw_events) != count:
         raise ArchiveError(f"the archive is truncated: it holds {len(raw_events)} of its "
                            f"{count} events")
+    events = [event_of(r) for r in raw_events]
     try:
-        events = [Event.from_json(r) for r in raw_events]
-    except (KeyError, TypeError, ValueError, AttributeError):
+        summed_now = checksum(events)
+    except UnicodeEncodeError:
+        raise ArchiveError("the archive is damaged: it holds text that is not Unicode "
+                           "(a lone surrogate)") from None
+    except (ValueError, RecursionError):
         raise ArchiveError("the archive is damaged: an event is malformed") from None
-    if checksum(events) != summed["value"]:
+    if summed_now != summed["value"]:
         raise ArchiveError("the archive is damaged: its events do not match its checksum")
     if not events or events[0].type != "WorkshopCreated" or events[0].data.get("code") != code:
         raise ArchiveError("the archive is damaged: it does not start by creating its workshop")
     try:
-        state = replay(events)
-    except Exception as exc:  # any applier's failure: the events are not a workshop
-        raise ArchiveError(f"the archive is damaged: its events do not replay ({exc})") from None
+        state = verified_replay(events)
+    except Rejected as exc:
+        raise ArchiveError(f"the archive is damaged: its events do not replay as Yoriai "
+                           f"records them: {exc}", refusal=exc.refusal) from None
     if state.seq != seq or state.code != code:
         raise ArchiveError("the archive is damaged: its events do not make the workshop it "
                            "describes")

@@ -283,11 +283,40 @@ class WorkshopState:
 
 Applier = Callable[[WorkshopState, Event], None]
 _APPLIERS: dict[str, Applier] = {}
+Data = dict[str, Any]
 
 
-def applies(event_type: str) -> Callable[[Applier], Applier]:
+@dataclass(frozen=True)
+class EventSpec:
+    """One kind of event, declared once, beside its applier.
+
+    ``apply`` folds it into the state. ``made_by`` names the command that records it (or
+    picks one from the event's data); ``args`` rebuilds that command's arguments from the
+    event's data (by default the data itself: most commands take the fields they record);
+    ``behalf`` names the participant a facilitator may have entered it for (代理入力).
+    With these, an event that comes from outside (an imported archive) is checked by
+    deciding the very command that would have recorded it (``facilitation/verify.py``):
+    the same rules as a live command, with no second copy of them. Other facts about an
+    event (what it touches, its ack's result key, whether it changes a role) belong here
+    too as they are declared.
+    """
+
+    type: str
+    apply: Applier
+    made_by: str | Callable[[Data], str] | None = None
+    args: Callable[[WorkshopState, Data], Data] | None = None
+    behalf: str | None = None
+
+
+EVENTS: dict[str, EventSpec] = {}
+
+
+def applies(event_type: str, *, made_by: str | Callable[[Data], str] | None = None,
+            args: Callable[[WorkshopState, Data], Data] | None = None,
+            behalf: str | None = None) -> Callable[[Applier], Applier]:
     def register(fn: Applier) -> Applier:
         _APPLIERS[event_type] = fn
+        EVENTS[event_type] = EventSpec(event_type, fn, made_by, args, behalf)
         return fn
 
     return register

@@ -71,7 +71,7 @@ def unhide_note(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> 
     return [("NoteUnhidden", {"note_id": note_id})] if state.notes[note_id].hidden else []
 
 
-@applies("NotePosted")
+@applies("NotePosted", made_by="post_note", behalf="author")
 def _posted(state: WorkshopState, e: Event) -> None:
     d = e.data
     state.notes[d["note_id"]] = Note(
@@ -82,7 +82,7 @@ def _posted(state: WorkshopState, e: Event) -> None:
     state.count_made("n")
 
 
-@applies("NoteEdited")
+@applies("NoteEdited", made_by="edit_note")
 def _edited(state: WorkshopState, e: Event) -> None:
     note = state.notes[e.data["note_id"]]
     note.text = e.data["text"]
@@ -90,7 +90,7 @@ def _edited(state: WorkshopState, e: Event) -> None:
     note.edited = True
 
 
-@applies("NoteDeleted")
+@applies("NoteDeleted", made_by="delete_note")
 def _deleted(state: WorkshopState, e: Event) -> None:
     forget_note(state, e.data["note_id"])
 
@@ -106,11 +106,11 @@ def forget_note(state: WorkshopState, note_id: str) -> None:
         state.focus = None
 
 
-@applies("NoteHidden")
+@applies("NoteHidden", made_by="hide_note")
 def _hidden(state: WorkshopState, e: Event) -> None:
     state.notes[e.data["note_id"]].hidden = True
 
 
-@applies("NoteUnhidden")
+@applies("NoteUnhidden", made_by="unhide_note")
 def _unhidden(state: WorkshopState, e: Event) -> None:
     state.notes[e.data["note_id"]].hidden = False

@@ -97,7 +97,7 @@ def removal(state: WorkshopState, pid: str) -> dict[str, Any]:
     }
 
 
-@applies("ParticipantJoined")
+@applies("ParticipantJoined", made_by=lambda d: "add_proxy" if d.get("proxy") is True else "join")
 def _joined(state: WorkshopState, e: Event) -> None:
     d = e.data
     state.participants[d["participant_id"]] = Participant(
@@ -108,17 +108,17 @@ def _joined(state: WorkshopState, e: Event) -> None:
     state.count_made("p")
 
 
-@applies("CofacilitatorGranted")
+@applies("CofacilitatorGranted", made_by="grant_cofacilitator")
 def _granted(state: WorkshopState, e: Event) -> None:
     state.cofacilitators.append(e.data["participant_id"])
 
 
-@applies("CofacilitatorRevoked")
+@applies("CofacilitatorRevoked", made_by="revoke_cofacilitator")
 def _revoked(state: WorkshopState, e: Event) -> None:
     state.cofacilitators.remove(e.data["participant_id"])
 
 
-@applies("ParticipantRemoved")
+@applies("ParticipantRemoved", made_by="remove_participant")
 def _removed(state: WorkshopState, e: Event) -> None:
     """The person and all they gave: notes (with their place in themes, the 共感 on them,
     and the projector's focus on them), votes, priority, theme memberships, 担い手 and lead

@@ -242,7 +242,7 @@ def delete_review(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -
 
 # --- appliers ----------------------------------------------------------------------------
 
-@applies("ProposalWritten")
+@applies("ProposalWritten", made_by="write_proposal", behalf="participant_id")
 def _written(state: WorkshopState, e: Event) -> None:
     d = e.data
     proposal = state.proposals.setdefault(d["theme_id"], Proposal(theme=d["theme_id"]))
@@ -252,22 +252,22 @@ def _written(state: WorkshopState, e: Event) -> None:
         proposal.edited_by.append(pid)
 
 
-@applies("ProposalChosen")
+@applies("ProposalChosen", made_by="choose_proposal")
 def _chosen(state: WorkshopState, e: Event) -> None:
     state.proposals[e.data["theme_id"]].chosen = bool(e.data["chosen"])
 
 
-@applies("PriorityCast")
+@applies("PriorityCast", made_by="cast_priority", behalf="participant_id")
 def _priority(state: WorkshopState, e: Event) -> None:
     state.proposals[e.data["theme_id"]].priority.append(e.data["participant_id"])
 
 
-@applies("PriorityRetracted")
+@applies("PriorityRetracted", made_by="retract_priority", behalf="participant_id")
 def _unpriority(state: WorkshopState, e: Event) -> None:
     state.proposals[e.data["theme_id"]].priority.remove(e.data["participant_id"])
 
 
-@applies("ActionCreated")
+@applies("ActionCreated", made_by="create_action")
 def _action(state: WorkshopState, e: Event) -> None:
     d = e.data
     action = Action(id=d["action_id"], title=d["title"], theme=d.get("theme_id"),
@@ -277,7 +277,7 @@ def _action(state: WorkshopState, e: Event) -> None:
     state.count_made("a")
 
 
-@applies("ActionUpdated")
+@applies("ActionUpdated", made_by="update_action")
 def _updated(state: WorkshopState, e: Event) -> None:
     _set_fields(state.actions[e.data["action_id"]], e.data)
 
@@ -295,12 +295,12 @@ def _set_fields(action: Action, d: dict[str, Any]) -> None:
         action.due = d["due"]
 
 
-@applies("Volunteered")
+@applies("Volunteered", made_by="volunteer", behalf="participant_id")
 def _volunteered(state: WorkshopState, e: Event) -> None:
     state.actions[e.data["action_id"]].volunteers.append(e.data["participant_id"])
 
 
-@applies("Withdrew")
+@applies("Withdrew", made_by="withdraw", behalf="participant_id")
 def _withdrew(state: WorkshopState, e: Event) -> None:
     action = state.actions[e.data["action_id"]]
     action.volunteers.remove(e.data["participant_id"])
@@ -308,19 +308,19 @@ def _withdrew(state: WorkshopState, e: Event) -> None:
         action.lead = None
 
 
-@applies("LeadSet")
+@applies("LeadSet", made_by="set_lead")
 def _lead(state: WorkshopState, e: Event) -> None:
     state.actions[e.data["action_id"]].lead = e.data["participant_id"]
 
 
-@applies("ActionStatusSet")
+@applies("ActionStatusSet", made_by="set_action_status")
 def _status(state: WorkshopState, e: Event) -> None:
     action = state.actions[e.data["action_id"]]
     action.status = Status(e.data["status"])
     action.record = e.data["record"]
 
 
-@applies("ReviewPosted")
+@applies("ReviewPosted", made_by="post_review", behalf="author")
 def _review(state: WorkshopState, e: Event) -> None:
     d = e.data
     state.reviews[d["review_id"]] = Review(id=d["review_id"], column=ReviewColumn(d["column"]),
@@ -329,11 +329,11 @@ def _review(state: WorkshopState, e: Event) -> None:
     state.count_made("r")
 
 
-@applies("ReviewEdited")
+@applies("ReviewEdited", made_by="edit_review")
 def _review_edited(state: WorkshopState, e: Event) -> None:
     state.reviews[e.data["review_id"]].text = e.data["text"]
 
 
-@applies("ReviewDeleted")
+@applies("ReviewDeleted", made_by="delete_review")
 def _review_deleted(state: WorkshopState, e: Event) -> None:
     del state.reviews[e.data["review_id"]]

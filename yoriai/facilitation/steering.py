@@ -135,7 +135,7 @@ def open_meeting(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) ->
     return [("MeetingOpened", {"number": state.meeting + 1, "date": date})]
 
 
-@applies("WorkshopCreated")
+@applies("WorkshopCreated", made_by="create_workshop")
 def _created(state: WorkshopState, e: Event) -> None:
     d = e.data
     state.code, state.title, state.center = d["code"], d["title"], d["center"]
@@ -146,43 +146,43 @@ def _created(state: WorkshopState, e: Event) -> None:
     state.meetings = [Meeting(number=1, opened_at=e.at, date=state.date)]
 
 
-@applies("StepChanged")
+@applies("StepChanged", made_by="set_step")
 def _step(state: WorkshopState, e: Event) -> None:
     state.step = e.data["step"]
 
 
-@applies("BoardLocked")
+@applies("BoardLocked", made_by="lock_board", args=lambda s, d: {"locked": True})
 def _locked(state: WorkshopState, e: Event) -> None:
     state.locked = True
 
 
-@applies("BoardUnlocked")
+@applies("BoardUnlocked", made_by="lock_board", args=lambda s, d: {"locked": False})
 def _unlocked(state: WorkshopState, e: Event) -> None:
     state.locked = False
 
 
-@applies("FocusSet")
+@applies("FocusSet", made_by="set_focus")
 def _focus(state: WorkshopState, e: Event) -> None:
     state.focus = {"kind": e.data["kind"], "id": e.data["id"]}
 
 
-@applies("FocusCleared")
+@applies("FocusCleared", made_by="set_focus", args=lambda s, d: {"kind": None})
 def _unfocus(state: WorkshopState, e: Event) -> None:
     state.focus = None
 
 
-@applies("TimerStarted")
+@applies("TimerStarted", made_by="start_timer")
 def _timer_started(state: WorkshopState, e: Event) -> None:
     seconds = float(e.data["seconds"])
     state.timer = Timer(seconds=seconds, ends_at=e.at + seconds)
 
 
-@applies("TimerPaused")
+@applies("TimerPaused", made_by="pause_timer")
 def _timer_paused(state: WorkshopState, e: Event) -> None:
     state.timer = Timer(seconds=state.timer.remaining(e.at), ends_at=None)
 
 
-@applies("TimerExtended")
+@applies("TimerExtended", made_by="extend_timer")
 def _timer_extended(state: WorkshopState, e: Event) -> None:
     extra = float(e.data["seconds"])
     t = state.timer
@@ -193,19 +193,19 @@ def _timer_extended(state: WorkshopState, e: Event) -> None:
         state.timer = Timer(seconds=t.seconds + extra, ends_at=None)
 
 
-@applies("NotePrivacySet")
+@applies("NotePrivacySet", made_by="set_private_notes")
 def _privacy(state: WorkshopState, e: Event) -> None:
     state.settings.private_notes = bool(e.data["private"])
 
 
-@applies("NotesRevealed")
+@applies("NotesRevealed", made_by="reveal_notes")
 def _revealed(state: WorkshopState, e: Event) -> None:
     state.settings.private_notes = False
     for note in state.notes.values():
         note.private = False
 
 
-@applies("MeetingOpened")
+@applies("MeetingOpened", made_by="open_meeting")
 def _meeting(state: WorkshopState, e: Event) -> None:
     state.meetings.append(Meeting(number=int(e.data["number"]), opened_at=e.at,
                                   date=e.data["date"]))

@@ -91,18 +91,18 @@ def leave_theme(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> 
     return [("ThemeLeft", {"theme_id": theme_id, "participant_id": pid})]
 
 
-@applies("ThemeCreated")
+@applies("ThemeCreated", made_by="create_theme", args=lambda s, d: {"title": d.get("title")})
 def _created(state: WorkshopState, e: Event) -> None:
     state.themes[e.data["theme_id"]] = Theme(id=e.data["theme_id"], title=e.data["title"])
     state.count_made("t")
 
 
-@applies("ThemeRenamed")
+@applies("ThemeRenamed", made_by="rename_theme")
 def _renamed(state: WorkshopState, e: Event) -> None:
     state.themes[e.data["theme_id"]].title = e.data["title"]
 
 
-@applies("NoteGrouped")
+@applies("NoteGrouped", made_by="group_note")
 def _grouped(state: WorkshopState, e: Event) -> None:
     note = state.notes[e.data["note_id"]]
     if note.theme is not None:
@@ -112,7 +112,7 @@ def _grouped(state: WorkshopState, e: Event) -> None:
         state.themes[note.theme].notes.append(note.id)
 
 
-@applies("ThemesMerged")
+@applies("ThemesMerged", made_by="merge_themes")
 def _merged(state: WorkshopState, e: Event) -> None:
     source = state.themes.pop(e.data["source"])
     target = state.themes[e.data["target"]]
@@ -138,7 +138,7 @@ def _merged(state: WorkshopState, e: Event) -> None:
         state.focus = {"kind": "theme", "id": target.id}
 
 
-@applies("ThemeDeleted")
+@applies("ThemeDeleted", made_by="delete_theme")
 def _deleted(state: WorkshopState, e: Event) -> None:
     theme = state.themes.pop(e.data["theme_id"])
     for note_id in theme.notes:
@@ -148,11 +148,11 @@ def _deleted(state: WorkshopState, e: Event) -> None:
         state.focus = None
 
 
-@applies("ThemeJoined")
+@applies("ThemeJoined", made_by="join_theme", behalf="participant_id")
 def _joined(state: WorkshopState, e: Event) -> None:
     state.themes[e.data["theme_id"]].members.append(e.data["participant_id"])
 
 
-@applies("ThemeLeft")
+@applies("ThemeLeft", made_by="leave_theme", behalf="participant_id")
 def _left(state: WorkshopState, e: Event) -> None:
     state.themes[e.data["theme_id"]].members.remove(e.data["participant_id"])

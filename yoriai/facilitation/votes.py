@@ -55,13 +55,13 @@ def set_vote_settings(state: WorkshopState, actor: Actor,
                                      "votes_visible": visible})]
 
 
-@applies("VoteCast")
+@applies("VoteCast", made_by="cast_vote", behalf="participant_id")
 def _cast(state: WorkshopState, e: Event) -> None:
     mine = state.votes.setdefault(e.data["participant_id"], {})
     mine[e.data["note_id"]] = mine.get(e.data["note_id"], 0) + 1
 
 
-@applies("VoteRetracted")
+@applies("VoteRetracted", made_by="retract_vote", behalf="participant_id")
 def _retracted(state: WorkshopState, e: Event) -> None:
     mine = state.votes[e.data["participant_id"]]
     note_id = e.data["note_id"]
@@ -72,7 +72,7 @@ def _retracted(state: WorkshopState, e: Event) -> None:
         del state.votes[e.data["participant_id"]]
 
 
-@applies("VoteSettingsChanged")
+@applies("VoteSettingsChanged", made_by="set_vote_settings")
 def _settings(state: WorkshopState, e: Event) -> None:
     state.settings.vote_budget = int(e.data["vote_budget"])
     state.settings.multi_vote = bool(e.data["multi_vote"])

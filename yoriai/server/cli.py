@@ -240,6 +240,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def one_line(text: str) -> str:
+    """``text`` fit for one line of a terminal: an archive's own words (a title, a step's
+    label) may hold line breaks, control characters or lone surrogates that no terminal
+    can print, so they are shown escaped."""
+    import unicodedata
+
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return "".join(ch.encode("unicode_escape").decode("ascii")
+                   if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text)
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from yoriai.exports.archive import ArchiveError, read_archive
 
@@ -253,7 +264,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         archive = read_archive(raw)
     except ArchiveError as exc:
-        raise CliError(f"{source}: {exc}; nothing was imported") from None
+        words = str(exc)
+        if exc.refusal is not None:  # the rule it broke, in the rule's own words
+            words += f" — {error_text(exc.refusal.code, 'en', **exc.refusal.params)}"
+        raise CliError(one_line(f"{source}: {words}; nothing was imported")) from None
+    except Exception as exc:  # a damage no check foresaw: still one line, still nothing
+        raise CliError(f"{source}: the archive cannot be read ({type(exc).__name__}); "
+                       f"nothing was imported") from None
     path = data_dir(args.data)
     asyncio.run(with_hub(path, lambda hub: hub.store.import_workshop(archive.code,
                                                                       archive.events)))
