@@ -207,7 +207,7 @@ def _analyser(name: str) -> Callable[[str], list[str]]:
     content = ("名詞", "動詞", "形容詞")
     if name == "sudachi":
         from sudachipy import Dictionary, SplitMode  # type: ignore[import-not-found]
-        tok = Dictionary(dict="small").create(SplitMode.C)
+        tok = Dictionary(dict="small").tokenizer(mode=SplitMode.C)
         def words(text: str) -> list[str]:
             return [m.normalized_form() for m in tok.tokenize(text)
                     if m.part_of_speech()[0] in content
