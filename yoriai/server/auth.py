@@ -42,7 +42,9 @@ class Secrets:
         self._secret = _read_or_create(data_dir / SECRET_FILE, 32).encode("ascii")
 
     def is_facilitator(self, key: object) -> bool:
-        if not isinstance(key, str):
+        # Keys and tokens are ASCII; anything else (a lone surrogate cannot even be encoded)
+        # is simply not one.
+        if not isinstance(key, str) or not key.isascii():
             return False
         return hmac.compare_digest(key.encode("utf-8"), self.facilitator_key.encode("ascii"))
 
@@ -55,7 +57,8 @@ class Secrets:
 
     def participant_of(self, code: str, token: object) -> str | None:
         """The participant id a token names, if the token is genuine for this workshop."""
-        if not isinstance(token, str) or token.count(".") != 1 or len(token) > 100:
+        if (not isinstance(token, str) or not token.isascii() or token.count(".") != 1
+                or len(token) > 100):
             return None
         pid, sig = token.split(".")
         expected = self._sign(code, pid)
