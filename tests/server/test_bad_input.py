@@ -192,3 +192,48 @@ async def test_a_flood_is_told_to_slow_down_not_disconnected(
     codes = [r.get("code") for r in replies if r["type"] == "error"]
     assert codes and set(codes) == {"slow_down"}
     await bystander_still_works(bystander, sender)
+
+
+# --- text is checked where it enters (facilitation/text.py) ---------------------------------
+
+@pytest.mark.parametrize("text, code", [
+    ("\ud800", "bad_text"),  # valid JSON, no character; no UTF-8 writer can store it
+    ("付箋\ufdd0", "bad_text"),  # a noncharacter
+    ("a" + "\u0301" * 139, "bad_text"),  # one "character" of 140 code points
+    ("\x00\x00", "empty_note"),  # control characters go, and nothing is left
+    ("\u200b\u2060\ufeff \u3000", "empty_note"),  # nothing visible
+    ("\u0301\u0302", "empty_note"),  # combining marks with nothing to sit on
+])
+async def test_text_that_is_not_text_is_refused_readably(
+        room: tuple[LiveServer, str, Client, Client], text: str, code: str) -> None:
+    live, _, sender, bystander = room
+    before = event_count(live)
+    reply = await sender.cmd("post_note", kind="wish", text=text)
+    assert reply["type"] == "error" and reply["code"] == code
+    assert reply["message"] and not reply["message"].startswith("error.")
+    assert event_count(live) == before
+    await bystander_still_works(bystander, sender)
+
+
+async def test_a_notes_length_is_what_a_person_sees(
+        room: tuple[LiveServer, str, Client, Client]) -> None:
+    _live, _, sender, bystander = room
+    family = "\U0001F468\u200d\U0001F469\u200d\U0001F467\u200d\U0001F466"  # 7 code points
+    reply = await sender.cmd("post_note", kind="wish", text=family * limits.NOTE_MAX_CHARS)
+    assert reply["type"] == "ack"
+    await bystander.wait_for(lambda b: reply["result"]["note_id"] in b.notes)
+    flag = "\U0001F1EF\U0001F1F5"
+    reply = await sender.cmd("post_note", kind="wish", text=flag * (limits.NOTE_MAX_CHARS + 1))
+    assert reply["code"] == "note_too_long"
+    assert reply["params"] == {"max": limits.NOTE_MAX_CHARS, "length": limits.NOTE_MAX_CHARS + 1}
+    assert f"{limits.NOTE_MAX_CHARS + 1}文字" in reply["message"]
+
+
+async def test_what_is_recorded_is_the_checked_text(
+        room: tuple[LiveServer, str, Client, Client]) -> None:
+    _live, _, sender, bystander = room
+    reply = await sender.cmd("post_note", kind="wish", text="\u200b 雪\x00かき\r\nが大変\x1b ")
+    assert reply["type"] == "ack"
+    note_id = reply["result"]["note_id"]
+    await bystander.wait_for(lambda b: note_id in b.notes)
+    assert bystander.board.notes[note_id]["text"] == "雪かき\nが大変"
