@@ -23,8 +23,17 @@ from yoriai.server.hub import Hub
 from yoriai.server.runner import listening_socket, uvicorn_server
 from yoriai.server.store import EventStore
 
+# How long a test waits for an answer, a message or a state before it calls it a hang. A
+# hang guard, never a timing target (bench/ measures speed): a 2-core machine running two
+# browsers and another suite beside this one can take seconds to answer, and a guard that
+# trips then fails a test that is right. A passing test never waits this long.
+HANG = 30.0
+
 
 def free_port() -> int:
+    """A port that was free a moment ago, for a server in another process (which binds it
+    itself, so it may be taken in between: see ServerProcess, which tries another). A
+    server in this process binds port 0 instead and keeps the socket (LiveServer)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -35,19 +44,21 @@ class LiveServer:
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
-        self.port = free_port()
+        # Bound now, on a port the system chooses, and handed to uvicorn as it is: choosing a
+        # free port and binding it later would race every other process on the machine.
+        self.sock = listening_socket("127.0.0.1", 0)
+        self.port = int(self.sock.getsockname()[1])
         self.app = create_app(Settings(data_dir=data_dir, host="127.0.0.1", port=self.port))
         self.ctx: AppContext = self.app.state.ctx
         self.server = uvicorn_server(self.app, log_level="error")
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
-        sock = listening_socket("127.0.0.1", self.port)
-        asyncio.run(self.server.serve(sockets=[sock]))
+        asyncio.run(self.server.serve(sockets=[self.sock]))
 
     def start(self) -> LiveServer:
         self.thread.start()
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + HANG
         while not self.server.started:
             if time.monotonic() > deadline or not self.thread.is_alive():
                 raise RuntimeError("server did not start")
@@ -56,7 +67,9 @@ class LiveServer:
 
     def stop(self) -> None:
         self.server.should_exit = True
-        self.thread.join(timeout=10)
+        if self.thread.is_alive():
+            self.thread.join(timeout=HANG)
+        self.sock.close()
 
     @property
     def base(self) -> str:
@@ -207,7 +220,7 @@ class Client:
             hello.update(epoch=self.board.epoch, last_seq=self.board.seq)
         synced = self.waiter(lambda m: m["type"] in ("snapshot", "synced"))
         await self.send(hello)
-        await asyncio.wait_for(synced, 5)
+        await asyncio.wait_for(synced, HANG)
         return self
 
     async def _read(self) -> None:
@@ -240,7 +253,7 @@ class Client:
         cid = command_id or f"t{next(_ids)}-{uuid.uuid4().hex[:16]}"
         reply = self.waiter(lambda m: m["type"] in ("ack", "error") and m.get("id") == cid)
         await self.send({"type": "cmd", "id": cid, "name": name, "args": args})
-        return await asyncio.wait_for(reply, 5)
+        return await asyncio.wait_for(reply, HANG)
 
     async def cmd_patiently(self, name: str, /, **args: Any) -> dict[str, Any]:
         """As the phone does when told to slow down: wait a moment and send again."""
@@ -256,10 +269,10 @@ class Client:
         reply = await self.cmd("join", name=name, attribute=attribute, show_name=show_name)
         assert reply["type"] == "ack", reply
         self.token = reply["result"]["token"]
-        await asyncio.wait_for(snap, 5)
+        await asyncio.wait_for(snap, HANG)
         return reply
 
-    async def wait_for(self, predicate: Any, timeout: float = 5.0) -> None:
+    async def wait_for(self, predicate: Any, timeout: float = HANG) -> None:
         deadline = time.monotonic() + timeout
         while not predicate(self.board):
             if time.monotonic() > deadline:

@@ -11,7 +11,14 @@ from pathlib import Path
 
 import httpx
 
-from tests.support import free_port
+from tests.support import HANG, free_port
+
+# How many ports a start tries when the one chosen was taken in the meantime by some other
+# process on the machine (free_port cannot hold the port for a child process).
+PORT_TRIES = 5
+# One try at asking the server: short, since whatever holds a taken port may never answer;
+# the asking goes on (every POLL) until HANG.
+POLL = 2.0
 
 
 def yoriai(*args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
@@ -22,11 +29,21 @@ def yoriai(*args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
 class ServerProcess:
     def __init__(self, data_dir: Path, port: int | None = None) -> None:
         self.data_dir = data_dir
+        self.chosen_port = port is None  # ours to change if someone else takes it
         self.port = port or free_port()
         self.proc: subprocess.Popen[str] | None = None
         self.runs = 0
 
     def start(self) -> ServerProcess:
+        for _ in range(PORT_TRIES):
+            if self.start_once():
+                return self
+            self.port = free_port()
+        raise RuntimeError(f"every port tried was taken: {self.err.read_text()}")
+
+    def start_once(self) -> bool:
+        """Start on ``self.port``; False when that port was taken by another process (and
+        another may be tried), True once this server answers."""
         self.runs += 1
         # Output goes to files: a pipe nobody reads could fill and stall the server.
         self.out = self.data_dir.parent / f"server-{self.runs}.out"
@@ -38,16 +55,29 @@ class ServerProcess:
                  "--port", str(self.port), "--data", str(self.data_dir), "--no-browser"],
                 stdout=out, stderr=err, text=True, cwd=Path(__file__).parents[2],
                 env={**os.environ, "PYTHONUNBUFFERED": "1"})
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + HANG
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
+                if self.chosen_port and "already in use" in self.err.read_text():
+                    return False
                 raise RuntimeError(f"server exited: {self.err.read_text()}")
             try:
-                if httpx.get(f"{self.base}/healthz", timeout=1).status_code == 200:
-                    return self
+                if httpx.get(f"{self.base}/healthz", timeout=POLL).status_code == 200:
+                    if self.answers_as_ours():
+                        return True
+                    time.sleep(0.05)  # another server holds the port: ours exits, or not
             except httpx.TransportError:
                 time.sleep(0.05)
         raise RuntimeError("server did not answer /healthz")
+
+    def answers_as_ours(self) -> bool:
+        """Whether what answers on the port is this server (with this data folder's key),
+        not another that took the port first (ours then fails to bind and exits)."""
+        key = self.data_dir / "facilitator.key"
+        if not key.exists():
+            return False
+        cookies = {"yoriai_key": key.read_text().strip()}
+        return httpx.get(f"{self.base}/", cookies=cookies, timeout=POLL).status_code == 200
 
     @property
     def base(self) -> str:
@@ -64,7 +94,7 @@ class ServerProcess:
     def kill(self) -> None:
         assert self.proc is not None
         self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(timeout=10)
+        self.proc.wait(timeout=HANG)
 
     def interrupt(self) -> None:
         assert self.proc is not None
@@ -73,4 +103,4 @@ class ServerProcess:
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
-            self.proc.wait(timeout=10)
+            self.proc.wait(timeout=HANG)
