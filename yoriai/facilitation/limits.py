@@ -122,6 +122,13 @@ PARTICIPANTS_MAX = 1500
 NOTES_MAX = 3000
 REVIEWS_MAX = 500
 
+# The ceilings by what they count, and how full one is when the console starts saying so:
+# at 90% a room of 1,500 still has 150 joins to go — time to see a bot filling the room and
+# remove it before real people are turned away.
+CEILINGS = {"participants": PARTICIPANTS_MAX, "notes": NOTES_MAX, "themes": THEMES_MAX,
+            "actions": ACTIONS_MAX, "reviews": REVIEWS_MAX}
+NEAR_CEILING_SHARE = 0.9
+
 # A countdown is for one activity of an evening: two hours is more than any.
 TIMER_MAX_SECS = 2 * 60 * 60
 TIMER_EXTEND_SECS = 60

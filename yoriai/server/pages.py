@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
+from yoriai.facilitation import limits
 from yoriai.facilitation.errors import Refusal
 from yoriai.facilitation.model import ATTRIBUTES, CENTERS
 
@@ -169,7 +170,10 @@ class Pages:
         return self.render(request, "console.html", workshop=room.state,
                            export_formats=EXPORT_FORMATS,
                            join_url=self.ctx.join_url(room.code),
-                           facilitator_key=self.ctx.secrets.facilitator_key)
+                           facilitator_key=self.ctx.secrets.facilitator_key,
+                           # The console says when the room nears a ceiling.
+                           ceilings={"max": limits.CEILINGS,
+                                     "share": limits.NEAR_CEILING_SHARE})
 
     async def qr_svg(self, request: Request) -> Response:
         room = await self.room_or_404(request)

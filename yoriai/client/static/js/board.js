@@ -131,8 +131,8 @@ export class Board {
         break;
       }
       case 'error': {
-        if (msg.code === 'bad_token') {
-          this.conn.forgetToken();
+        if (msg.code === 'bad_token' || msg.code === 'removed') {
+          this.conn.forgetToken(); // names no one now: the phone may join again
         }
         if (msg.code === 'slow_down' && msg.id) {
           this.conn.retryLater(msg.id); // same id, a little later

@@ -1,5 +1,6 @@
 // Step 1 workspace (確かめてみよう): every note, with the facilitator's tools on each —
-// fix a typo, hide or bring back, show it large on the projector, and (代理入力) give it
+// fix a typo, hide or bring back, delete outright (spam; after a confirmation, since
+// hiding is the gentle way), show it large on the projector, and (代理入力) give it
 // 共感 for the person being entered for; private-until-revealed notes and 「全員に公開」;
 // and the form that writes a note for someone without a phone.
 
@@ -198,6 +199,8 @@ function noteNode(note) {
   }
   if (state.open[ctx] === 'edit') {
     card.appendChild(editForm(note));
+  } else if (state.open[ctx] === 'delete') {
+    card.appendChild(deleteConfirm(note));
   } else {
     const tools = el('div', {class: 'actions'}, [
       button(t('note.edit'), function () {
@@ -210,6 +213,14 @@ function noteNode(note) {
         send(note.hidden ? 'unhide_note' : 'hide_note', {note_id: note.id}, ctx);
       }, {kind: note.hidden ? 'primary' : 'secondary', fk: 'hide:' + note.id,
         disabled: waiting}),
+      button(t('console.note.delete'), function () {
+        state.open[ctx] = 'delete';
+        delete state.errors[ctx];
+        // The safe answer has the focus: Enter on a reflex keeps the note.
+        state.focusNext = 'note-delete-no:' + note.id;
+        render();
+      }, {fk: 'note-delete:' + note.id, disabled: waiting, small: false,
+        label: t('console.note.delete_label', {name: authorName(note)})}),
       focusButton('note', note.id, ctx, note.hidden || note.private)
     ]);
     card.appendChild(tools);
@@ -220,6 +231,39 @@ function noteNode(note) {
   }
   card.appendChild(errorLine(ctx));
   return card;
+}
+
+/**
+ * @param {Item} note
+ * @returns {string} who wrote it, as the console knows them
+ */
+function authorName(note) {
+  return String(note.author_name || '');
+}
+
+/**
+ * 「○○さんの付箋を削除します。元には戻せません。」 with the two answers.
+ * @param {Item} note
+ * @returns {HTMLElement}
+ */
+function deleteConfirm(note) {
+  const ctx = 'note:' + note.id;
+  return el('div', {class: 'confirm'}, [
+    el('p', {class: 'confirm-question',
+      text: t('console.note.delete_confirm', {name: authorName(note)})}),
+    el('p', {class: 'hint', text: t('console.note.delete_hint')}),
+    el('div', {class: 'actions'}, [
+      button(t('console.note.delete_yes'), function () {
+        delete state.open[ctx];
+        send('delete_note', {note_id: note.id}, ctx);
+      }, {kind: 'danger', fk: 'note-delete-yes:' + note.id, small: false}),
+      button(t('note.cancel'), function () {
+        delete state.open[ctx];
+        state.focusNext = 'note-delete:' + note.id;
+        render();
+      }, {fk: 'note-delete-no:' + note.id, small: false})
+    ])
+  ]);
 }
 
 /**

@@ -1,12 +1,15 @@
 // Who is in the room: the participants with their attribute, つむぎすと granted or taken
 // back, and 代理入力 — register someone without a phone and enter for them (their notes,
-// 共感, themes, やります), in a mode the banner makes impossible to miss. And what the
-// projector shows large (focus), with the way to clear it.
+// 共感, themes, やります), in a mode the banner makes impossible to miss. Removing someone
+// who should not be there (a bot that joined from the code on the projector), with what
+// they wrote, after a confirmation that says what goes. What the projector shows large
+// (focus), with the way to clear it. And, above the workspaces, a word when the room
+// nears one of its ceilings (the server gives the ceilings).
 
 import {t, el, userText, charCount} from './ui.js';
 import {
   board, state, send, button, errorLine, keyed, busy, render, proxyPerson, themeTitle,
-  ATTRIBUTES
+  allNotes, ATTRIBUTES
 } from './console-core.js';
 
 /** @typedef {import('./console-core.js').Item} Item */
@@ -28,12 +31,106 @@ export function enterFor(pid) {
 }
 
 /**
+ * What each person has put in, counted once per drawing (not once per row): their notes
+ * and the actions they took on, for the removal's confirmation.
+ * @type {{notes: Object<string, number>, roles: Object<string, number>}}
+ */
+let counts = {notes: {}, roles: {}};
+
+function countThings() {
+  /** @type {Object<string, number>} */
+  const notes = {};
+  /** @type {Object<string, number>} */
+  const roles = {};
+  allNotes().forEach(function (n) {
+    if (n.author) {
+      notes[n.author] = (notes[n.author] || 0) + 1;
+    }
+  });
+  board.collections.actions.forEach(function (a) {
+    (a.volunteers || []).forEach(function (/** @type {Item} */ v) {
+      roles[v.id] = (roles[v.id] || 0) + 1;
+    });
+  });
+  counts = {notes: notes, roles: roles};
+}
+
+/**
+ * 「○○さんと、付箋3枚・共感2を外します。」: what the removal takes, in words.
+ * @param {Item} person
+ * @returns {string}
+ */
+function removalQuestion(person) {
+  const things = [];
+  const notes = counts.notes[person.id] || 0;
+  const votes = Number(person.votes_used) || 0;
+  const roles = counts.roles[person.id] || 0;
+  if (notes) {
+    things.push(t('console.person.remove_notes', {n: notes}));
+  }
+  if (votes) {
+    things.push(t('console.person.remove_votes', {n: votes}));
+  }
+  if (roles) {
+    things.push(t('console.person.remove_roles', {n: roles}));
+  }
+  return things.length
+    ? t('console.person.remove_confirm', {name: person.name, things: things.join('・')})
+    : t('console.person.remove_confirm_only', {name: person.name});
+}
+
+/**
  * @param {Item} person
  * @returns {string}
  */
 function personSig(person) {
   const ctx = 'person:' + person.id;
-  return JSON.stringify([person, state.proxy === person.id, state.errors[ctx] || '', busy(ctx)]);
+  return JSON.stringify([person, state.proxy === person.id, state.errors[ctx] || '', busy(ctx),
+    state.open[ctx] || '', counts.notes[person.id] || 0, counts.roles[person.id] || 0]);
+}
+
+/**
+ * Where the keyboard goes once a person is removed: the next person's 「外す」 (or the one
+ * before), else the form below the list.
+ * @param {string} pid
+ * @returns {string} a focus key
+ */
+function focusAfterRemoving(pid) {
+  const ids = Array.from(board.participants.keys());
+  const at = ids.indexOf(pid);
+  const next = ids[at + 1] || ids[at - 1];
+  return next ? 'remove:' + next : 'proxy-name';
+}
+
+/**
+ * The confirmation of a removal, in the person's row.
+ * @param {Item} person
+ * @returns {HTMLElement}
+ */
+function removeConfirm(person) {
+  const ctx = 'person:' + person.id;
+  const box = el('div', {class: 'confirm remove-confirm'}, [
+    el('p', {class: 'confirm-question', text: removalQuestion(person)}),
+    el('p', {class: 'hint', text: t('console.person.remove_hint')}),
+    el('div', {class: 'actions'}, [
+      button(t('console.person.remove_yes'), function () {
+        const name = String(person.name);
+        const after = focusAfterRemoving(person.id);
+        delete state.open[ctx];
+        send('remove_participant', {participant_id: person.id}, ctx, {ok: function () {
+          byId('people-status').textContent = t('console.person.removed', {name: name});
+          state.focusNext = after;
+        }});
+      }, {kind: 'danger', fk: 'remove-yes:' + person.id, small: false,
+        label: t('console.person.remove_label', {name: person.name})}),
+      button(t('note.cancel'), function () {
+        delete state.open[ctx];
+        state.focusNext = 'remove:' + person.id;
+        render();
+      }, {fk: 'remove-no:' + person.id, small: false})
+    ])
+  ]);
+  return box;
 }
 
 /**
@@ -57,6 +154,11 @@ function personRow(person) {
       tags
     ])
   ]);
+  if (state.open[ctx] === 'remove') {
+    row.appendChild(removeConfirm(person));
+    row.appendChild(errorLine(ctx));
+    return row;
+  }
   const tools = el('div', {class: 'actions'});
   if (person.proxy) {
     tools.appendChild(button(t(entering ? 'console.proxy.stop' : 'console.proxy.start'),
@@ -76,6 +178,15 @@ function personRow(person) {
         label: t(cofac ? 'console.cofac.revoke_label' : 'console.cofac.grant_label',
           {name: person.name})}));
   }
+  tools.appendChild(button(t('console.person.remove'), function () {
+    state.open[ctx] = 'remove';
+    delete state.errors[ctx];
+    byId('people-status').textContent = '';
+    // The safe answer has the focus: Enter on a reflex keeps the person.
+    state.focusNext = 'remove-no:' + person.id;
+    render();
+  }, {fk: 'remove:' + person.id, disabled: busy(ctx), small: false,
+    label: t('console.person.remove_label', {name: person.name})}));
   row.appendChild(tools);
   row.appendChild(errorLine(ctx));
   return row;
@@ -127,9 +238,57 @@ function drawFocus() {
   box.appendChild(errorLine('focus'));
 }
 
+/** @type {({max: Object<string, number>, share: number}|null)} */
+let ceilings = null;
+let ceilingsSig = '';
+
+/** The ceilings the page was given (limits.py CEILINGS), read once. */
+function readCeilings() {
+  if (ceilings === null) {
+    try {
+      ceilings = JSON.parse(byId('ceilings').getAttribute('data-ceilings') || 'null');
+    } catch (e) {
+      ceilings = null;
+    }
+    ceilings = ceilings || {max: {}, share: 1};
+  }
+  return ceilings;
+}
+
+/** A word above the workspaces when the room nears one of its ceilings. */
+function drawCeilings() {
+  const given = readCeilings();
+  /** @type {Object<string, number>} */
+  const now = {
+    participants: board.participantCount, notes: board.notes.size,
+    themes: board.collections.themes.size, actions: board.collections.actions.size,
+    reviews: board.collections.reviews.size
+  };
+  const near = Object.keys(given.max).filter(function (kind) {
+    const max = Number(given.max[kind]);
+    return kind in now && max > 0 && now[kind] >= max * given.share;
+  });
+  const sig = JSON.stringify(near.map(function (kind) { return [kind, now[kind]]; }));
+  if (sig === ceilingsSig) {
+    return;
+  }
+  ceilingsSig = sig;
+  const list = byId('ceilings-list');
+  list.textContent = '';
+  near.forEach(function (kind) {
+    const max = Number(given.max[kind]);
+    list.appendChild(el('li', {class: 'ceiling ceiling-' + kind + (now[kind] >= max
+      ? ' is-full' : ''), text: t('console.caps.' + kind,
+      {n: now[kind], max: max, left: Math.max(0, max - now[kind])})}));
+  });
+  byId('ceilings').hidden = near.length === 0;
+}
+
 /** Draw the people panel. */
 export function drawPeople() {
   drawBanner();
+  drawCeilings();
+  countThings();
   const people = Array.from(board.participants.values());
   keyed(byId('people'), people, function (p) { return p.id; }, personSig, personRow);
   byId('participant-count').textContent = t('screen.participants', {n: board.participantCount});
