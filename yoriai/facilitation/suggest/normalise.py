@@ -51,10 +51,6 @@ def is_hiragana(ch: str) -> bool:
     return 0x3041 <= ord(ch) <= 0x309F
 
 
-def is_kana_letter(ch: str) -> bool:
-    return is_hiragana(ch) or _KATA_FIRST <= ord(ch) <= 0x30FA
-
-
 def normalise(text: str) -> Normalised:
     """NFKC (width), case-folded, katakana as hiragana, long vowels dropped, small kana large.
 
