@@ -113,6 +113,15 @@ async def test_a_bot_is_removed_and_every_screen_drops_what_it_posted(
         await sock.wait_for(lambda b: b.role == "projector" and b.participant_id is None)
         await sock.wait_for(lambda b: b.me is None and not any(n in b.notes for n in r.spam))
 
+    # What every screen built from the removal is what a fresh connection is shown.
+    fresh = {r.console: Client(live, r.code, key=live.key), r.screen: Client(live, r.code),
+             r.alice: Client(live, r.code, token=r.alice.token),
+             r.bob: Client(live, r.code, token=r.bob.token), r.bot: Client(live, r.code),
+             r.bot2: Client(live, r.code)}
+    for client, new in fresh.items():
+        await new.connect()
+        assert client.board.view.as_state() == new.board.view.as_state(), client.board
+
 
 async def test_the_removed_bot_can_no_longer_act(live: LiveServer) -> None:
     r = await Room().open(live)
