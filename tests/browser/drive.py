@@ -9,7 +9,9 @@ import threading
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from tests.support import Client, LiveServer
+from playwright.sync_api import Page, expect
+
+from tests.support import HANG, Client, LiveServer
 from yoriai.server.cli import with_hub
 from yoriai.server.demo import create_demo
 from yoriai.server.hub import Hub
@@ -31,6 +33,26 @@ def demo(live: LiveServer) -> str:
     return run_hub(live, create_demo)
 
 
+# The five steps of the default program, and the console workspace each one opens.
+STEPS = {"confirm": "確かめてみよう", "companions": "仲間を増やそう",
+         "activity": "地域の活動にしよう", "practice": "実践しよう", "future": "将来につなげよう"}
+CONSOLE_VIEW = {"confirm": "notes", "companions": "themes", "activity": "proposals",
+                "practice": "actions", "future": "review"}
+
+
+def shows_step(page: Page, step: str) -> None:
+    """Wait until ``page`` has drawn the room at ``step`` (the step's own board is drawn in
+    the same pass). Not a step's label anywhere on the page: the console lists every step
+    in its stepper, so the label is there before the step is."""
+    if "/facilitate" in page.url:
+        expect(page.locator("#stepper [aria-current=step]")).to_contain_text(
+            STEPS[step], timeout=HANG * 1000)
+        expect(page.locator(f"#view-{CONSOLE_VIEW[step]}")).to_be_visible()
+    else:  # a phone, or the projector
+        expect(page.locator("#step-title")).to_have_text(STEPS[step], timeout=HANG * 1000)
+        expect(page.locator(f"#view-{step}")).to_be_visible()
+
+
 class Facilitator:
     """The facilitator's console, as a WebSocket client on its own event loop in a helper
     thread (the sync Playwright API must not run inside an asyncio loop)."""
@@ -43,7 +65,7 @@ class Facilitator:
         self.run(self.client.connect())
 
     def run(self, coro: Coroutine[Any, Any, Any]) -> Any:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(15)
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(HANG)
 
     def cmd(self, name: str, **args: Any) -> dict[str, Any]:
         reply = self.run(self.client.cmd(name, **args))

@@ -13,12 +13,10 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import DESKTOP, PHONE, PROJECTOR, Pages
-from tests.browser.drive import Facilitator, demo
+from tests.browser.drive import STEPS, Facilitator, demo, shows_step
 from tests.browser.test_notes_browser import join
 from tests.support import LiveServer
 
-STEPS = {"confirm": "確かめてみよう", "companions": "仲間を増やそう",
-         "activity": "地域の活動にしよう", "practice": "実践しよう", "future": "将来につなげよう"}
 AXE = Axe()
 
 
@@ -31,11 +29,10 @@ def assert_accessible(page: Page, where: str) -> None:
 
 
 def wait_for_step(fac: Facilitator, step: str, *pages: Page) -> None:
-    """Change step and wait until each page shows it (its label, then a moment to draw)."""
+    """Change step and wait until each page has drawn it."""
     fac.cmd("set_step", step=step)
     for page in pages:
-        expect(page.get_by_text(STEPS[step]).first).to_be_visible(timeout=5000)
-        page.wait_for_timeout(300)
+        shows_step(page, step)
 
 
 @pytest.fixture

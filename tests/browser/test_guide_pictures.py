@@ -11,12 +11,10 @@ from collections.abc import Callable
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PHONE, SCREENSHOTS, Pages
-from tests.browser.drive import Facilitator, demo
+from tests.browser.drive import STEPS, Facilitator, demo, shows_step
 from tests.browser.test_notes_browser import join
 from tests.support import LiveServer
 
-STEPS = {"confirm": "確かめてみよう", "companions": "仲間を増やそう",
-         "activity": "地域の活動にしよう", "practice": "実践しよう", "future": "将来につなげよう"}
 SMALL_PHONE = {**PHONE, "viewport": {"width": 320, "height": 568}}
 LAPTOP = {"viewport": {"width": 1366, "height": 900}}
 PROJECTOR_HD = {"viewport": {"width": 1920, "height": 1080}}
@@ -49,10 +47,10 @@ def test_pictures_of_every_page_at_every_step(
     screen.goto(f"{live.base}/w/{code}/screen")
     fac.cmd("set_vote_settings", votes_visible=True)
     fac.cmd("start_timer", seconds=600)
-    for step_id, label in STEPS.items():
+    for step_id in STEPS:
         fac.cmd("set_step", step=step_id)
         for page in (*phones.values(), console, screen):
-            expect(page.get_by_text(label).first).to_be_visible(timeout=5000)
+            shows_step(page, step_id)
         for size, phone in phones.items():
             picture(phone, f"phone-{step_id}-{size}")
         picture(console, f"console-{step_id}")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, Pages
-from tests.browser.drive import Facilitator
+from tests.browser.drive import Facilitator, shows_step
 from tests.support import LiveServer
 
 
@@ -28,9 +28,9 @@ def test_the_console_previews_the_phone(
     expect(preview.locator("#preview-banner")).to_be_visible()
     expect(preview.locator("#join")).to_be_hidden()
     expect(preview.locator("#board")).to_be_visible()
-    expect(preview.get_by_text("川沿いの桜並木")).to_be_visible(timeout=5000)
+    expect(preview.get_by_text("川沿いの桜並木")).to_be_visible()
     fac.cmd("set_step", step="companions")
-    expect(preview.get_by_text("仲間を増やそう").first).to_be_visible(timeout=5000)
+    shows_step(preview, "companions")
     assert preview.evaluate("Object.keys(localStorage).length") == 0  # nothing kept
     assert fac.cmd("set_step", step="confirm") == {}
     assert len(fac.items("participants")) == 1  # the preview joined no one

@@ -9,12 +9,10 @@ from collections.abc import Callable
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PHONE, Pages
-from tests.browser.drive import Facilitator
+from tests.browser.drive import STEPS, Facilitator, shows_step
 from tests.browser.test_notes_browser import join
 from tests.support import LiveServer
 
-STEPS = {"confirm": "確かめてみよう", "companions": "仲間を増やそう",
-         "activity": "地域の活動にしよう", "practice": "実践しよう", "future": "将来につなげよう"}
 NAME = "<svg/onload=__x=1>"  # 18 characters: within the name limit
 NOTES = ["<script>window.__xss=1</script>", '<img src=x onerror="window.__xss=2">',
          "javascript:window.__xss=3", "右から左へ\u202e反転する文字"]  # inside: at an end, trimmed
@@ -61,11 +59,10 @@ def test_payloads_are_shown_as_text_and_never_run(
     screen.goto(f"{live.base}/w/{code}/screen")
 
     seen: dict[str, set[str]] = {"phone": set(), "console": set(), "projector": set()}
-    for step, label in STEPS.items():
+    for step in STEPS:
         fac.cmd("set_step", step=step)
         for name, page in (("phone", phone), ("console", console), ("projector", screen)):
-            expect(page.get_by_text(label).first).to_be_visible(timeout=5000)
-            page.wait_for_timeout(300)
+            shows_step(page, step)
             nothing_ran(page, f"{name} at {step}")
             text = page.locator("body").inner_text()
             seen[name].update(p for p in PAYLOADS if p in text)
@@ -77,6 +74,7 @@ def test_payloads_are_shown_as_text_and_never_run(
     # The right-to-left override stays inside its own note.
     rtl = screen.locator("[dir=auto]", has_text="反転する文字").first
     fac.cmd("set_step", step="confirm")
-    expect(rtl).to_be_visible(timeout=5000)
+    shows_step(screen, "confirm")
+    expect(rtl).to_be_visible()
     assert rtl.evaluate("e => getComputedStyle(e).unicodeBidi") in ("isolate", "plaintext")
     assert pages.problems == []
