@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import Client
+from tests.support import HANG, Client
 from yoriai.server.context import DB_FILE
 
 from .serverproc import ServerProcess, yoriai
@@ -37,6 +37,7 @@ async def post_until_killed(server: ServerProcess, code: str, phones: int,
     """Phones post as fast as they may until the server is killed at a random moment;
     ``acked`` gets (actor, client id, text) of every acknowledged post."""
     clients = []
+    first_ack = asyncio.Event()
     for i in range(phones):
         c = Client(_Addr(server), code)  # type: ignore[arg-type]
         await c.connect()
@@ -52,11 +53,16 @@ async def post_until_killed(server: ServerProcess, code: str, phones: int,
                 return  # the server died under us
             if reply["type"] == "ack":
                 acked.append((f"p:{c.board.participant_id}", cid, text))
+                first_ack.set()
             else:
                 await asyncio.sleep(0.2)  # slow_down: the rate limit; carry on
 
     async def killer() -> None:
-        await asyncio.sleep(random.uniform(0.5, 1.5))
+        # Mid-burst: once notes are being acknowledged (however slow a loaded machine makes
+        # the first), then at a random moment.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(first_ack.wait(), HANG)
+        await asyncio.sleep(random.uniform(0.0, 1.0))
         await asyncio.to_thread(server.kill)
 
     await asyncio.gather(killer(), *[post(c, i) for i, c in enumerate(clients)])

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import time
 
 import httpx
 import pytest
 from websockets.asyncio.client import connect
 
-from tests.support import Client, LiveServer
+from tests.support import HANG, Client, LiveServer
 from yoriai.facilitation import limits
 from yoriai.facilitation.errors import Refusal
 
@@ -35,20 +34,19 @@ async def test_a_phone_that_stops_reading_is_dropped_and_the_room_goes_on(
                                 text=f"{i}番目の長めの付箋です。" + "あ" * 120)
     room = live.ctx.hub.rooms[code]
     await good.wait_for(lambda b: len(b.notes) == 250)
-    worst = 0.0
     # Each delete re-sends every note's view (~150 KB): enough of them fill the kernel's
     # buffers (up to 4 MB on loopback), then the outbox, then the phone is let go.
     for _ in range(80):
+        # The room never waits for the sleeper: the good phone sees each delete (within the
+        # hang guard) while the sleeper reads nothing. A time limit here would be a timing
+        # assertion that a loaded machine fails.
         theme = (await fac.cmd_patiently("create_theme", title="仮"))["result"]["theme_id"]
-        start = time.monotonic()
         await fac.cmd_patiently("delete_theme", theme_id=theme)
         await good.wait_for(lambda b, gone=theme: gone not in b.items("themes"))
-        worst = max(worst, time.monotonic() - start)
         if len(room.subscribers) == 2:
             break
     sizes = [len(str(m)) for m in good.received[-3:]]
     assert len(room.subscribers) == 2, ("the sleeping phone was never dropped", sizes)
-    assert worst < 2.0  # the room never waited for the sleeper (a hang guard, not a target)
     await sleeper.close()
 
 
@@ -59,7 +57,7 @@ async def test_a_persons_extra_sockets_close_oldest_first(live: LiveServer) -> N
     others = [await Client(live, code, token=first.token).connect()
               for _ in range(limits.CONNECTIONS_PER_PARTICIPANT)]
     assert first.ws is not None
-    await asyncio.wait_for(first.ws.wait_closed(), 5)
+    await asyncio.wait_for(first.ws.wait_closed(), HANG)
     assert first.ws.close_code == 4002
     for c in others:
         assert c.ws is not None and c.ws.close_code is None
