@@ -315,3 +315,11 @@ def test_the_workshop_code_rule(code: str, ok: bool) -> None:
             decide(WorkshopState(), FACILITATOR, "create_workshop", args, NOW)
         assert info.value.code == "bad_code"
 
+
+
+def test_bad_text_has_words_in_every_language() -> None:
+    from .test_messages import CATALOGUES
+
+    for lang, words in CATALOGUES.items():
+        assert words.get("error.bad_text"), lang
+    assert "使えない文字" in CATALOGUES["ja"]["error.bad_text"]

@@ -10,6 +10,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.templating import Jinja2Templates
 
@@ -21,6 +23,7 @@ from .connection import CLOSE_GOING_AWAY
 from .context import AppContext, Settings
 from .downloads import Downloads
 from .pages import Pages
+from .problems import HttpProblem
 from .security import SecurityMiddleware
 
 TEMPLATE_DIR = package_path("yoriai.client", "templates")
@@ -57,9 +60,16 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> St
         Route("/w/{code}/handout", downloads.handout),
         WebSocketRoute("/ws", ws.endpoint),
     ]
+
+    async def problem(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HttpProblem)
+        return pages.problem(request, exc)
+
+    # The one HTTP error path: handlers raise, this renders (the security headers are
+    # still added: the middleware is outside it).
     app = Starlette(routes=routes, lifespan=lifespan, middleware=[
         Middleware(SecurityMiddleware, ctx=ctx),
         Middleware(GZipMiddleware, minimum_size=500),
-    ])
+    ], exception_handlers={HttpProblem: problem})
     app.state.ctx = ctx
     return app

@@ -1,5 +1,6 @@
 """The ``yoriai`` command: ``serve`` the room, make a ``new`` workshop, ``export`` a plan,
-``import`` a workshop's archive from another laptop.
+``import`` a workshop's archive from another laptop, ``check`` (and ``--repair``) the
+stored logs.
 
 Thin by design: it checks its arguments, turns every expected failure into one readable
 line (no traceback), and hands over to the app. Exit status 2 means "you asked for
@@ -15,6 +16,7 @@ import datetime
 import errno
 import os
 import socket
+import sqlite3
 import sys
 import time
 import webbrowser
@@ -23,10 +25,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from yoriai.facilitation.errors import Refusal
-from yoriai.facilitation.model import Event, replay
+from yoriai.facilitation.model import Event
 from yoriai.facilitation.program import ProgramError, parse_program
 
+from .check import replay_until_damage
 from .context import DB_FILE, AppContext, Settings
+from .datalock import DataLock, FolderBusy
 from .hub import Hub
 from .i18n import error_text
 from .runner import listening_socket
@@ -89,14 +93,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .runner import uvicorn_server
 
     settings = Settings(data_dir=data_dir(args.data), host=args.host, port=args.port)
-    allow_many_sockets()
-    sock = bind(args.host, args.port)
-    app = create_app(settings)
-    ctx: AppContext = app.state.ctx
-    print_banner(ctx, args)
-    server = uvicorn_server(app)
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(server.serve(sockets=[sock]))
+    try:
+        # Held until this process ends: one server per data folder.
+        lock = DataLock(settings.data_dir).acquire()
+    except FolderBusy as exc:
+        raise CliError(str(exc)) from None
+    try:
+        allow_many_sockets()
+        sock = bind(args.host, args.port)
+        app = create_app(settings)
+        ctx: AppContext = app.state.ctx
+        print_banner(ctx, args)
+        server = uvicorn_server(app)
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(server.serve(sockets=[sock]))
+    finally:
+        lock.release()
     print("Yoriai stopped.", flush=True)
     return 0
 
@@ -204,7 +216,9 @@ def now_here() -> datetime.datetime:
 
 
 async def read_events(path: Path, code: str) -> list[Event]:
-    store = EventStore(path / DB_FILE)
+    # Read-only: an export works from a folder that cannot be written (a USB stick, a
+    # copy), and never changes the data it reads.
+    store = EventStore(path / DB_FILE, readonly=True)
     await store.open()
     try:
         events, _ = await store.load(code)
@@ -229,7 +243,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     events = asyncio.run(read_events(path, code)) if code.isalnum() else []
     if not events:
         raise CliError(f"no workshop {code!r} in {path}")
-    source = Source(replay(events), now_here(), events)
+    replayed = replay_until_damage(events)
+    if replayed.damage is not None:
+        raise CliError(f"the record of workshop {code} is damaged ({replayed.damage}); "
+                       f"run yoriai check --repair --data {path} first")
+    source = Source(replayed.state, now_here(), events)
     data = fmt.render(source)
     out = Path(args.output).expanduser() if args.output else Path.cwd() / fmt.filename(code)
     try:
@@ -280,6 +298,44 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from .check import check_all, open_for_repair, open_readonly, repair
+
+    path = Path(args.data).expanduser().resolve()
+    if not (path / DB_FILE).is_file():
+        raise CliError(f"{path} holds no Yoriai data (try --data)")
+    lock: DataLock | None = None
+    if args.repair:
+        try:
+            lock = DataLock(path).acquire()
+        except FolderBusy:
+            raise CliError(f"a Yoriai server is using {path}: stop it (Ctrl-C) before "
+                           "yoriai check --repair; nothing was changed") from None
+    try:
+        db = open_for_repair(path / DB_FILE) if args.repair else open_readonly(path / DB_FILE)
+        try:
+            findings = check_all(db)
+            for finding in findings:
+                if not finding.ok and args.repair:
+                    repair(db, finding, path)
+                print(finding.line(), flush=True)
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        raise CliError(f"cannot read {path / DB_FILE}: {exc}") from exc
+    finally:
+        if lock is not None:
+            lock.release()
+    if not findings:
+        print(f"No workshop in {path}.")
+    damaged = [f.code for f in findings if not f.ok and f.moved_to is None]
+    if damaged:
+        print(f"yoriai: error: {len(damaged)} damaged ({', '.join(damaged)}); "
+              f"run: yoriai check --repair --data {path}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="yoriai", description="寄り合い — a workshop board "
                                 "for resident-led community planning.")
@@ -324,6 +380,15 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("file", help="the archive (.json)")
     imp.add_argument("--data", default=default_data)
     imp.set_defaults(run=cmd_import)
+
+    check = sub.add_parser("check", help="check that every workshop's stored record loads; "
+                           "--repair mends one that does not")
+    check.add_argument("--repair", action="store_true",
+                       help="keep each damaged workshop's events up to the damage and move "
+                            "the rest to a file in the data folder (the server must be "
+                            "stopped)")
+    check.add_argument("--data", default=default_data)
+    check.set_defaults(run=cmd_check)
     return p
 
 

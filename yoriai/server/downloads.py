@@ -13,14 +13,15 @@ import datetime
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import Response
 
 from yoriai.exports.plan import venue_of
 from yoriai.exports.source import Source
-from yoriai.facilitation.model import replay
 
+from .check import replay_until_damage
 from .context import AppContext
 from .pages import Pages
+from .problems import NotFound, WorkshopDamaged
 
 
 class Downloads:
@@ -32,23 +33,24 @@ class Downloads:
 
     async def export(self, request: Request) -> Response:
         """``/w/{code}/export/{fmt}``: the facilitator's download of one format."""
-        if not self.pages.is_facilitator(request):
-            return self.pages.forbidden(request)
+        self.pages.require_facilitator(request)
         # The exporters (reportlab, python-docx) load on the first download, not at start:
         # the laptop must be serving the room within a second of `yoriai serve`.
         from yoriai.exports.registry import EXPORTERS
 
         fmt = EXPORTERS.get(request.path_params["fmt"])
         if fmt is None:
-            return PlainTextResponse(f"unknown format (known: {', '.join(EXPORTERS)})",
-                                     status_code=404)
-        room = await self.pages.room_or_404(request)
-        if isinstance(room, Response):
-            return room
+            raise NotFound("unknown_format", known=", ".join(EXPORTERS))
+        room = await self.pages.room(request)
         if fmt.format == "json":
             durable = room.durable_seq
             events = [e for e in (await self.ctx.store.load(room.code))[0] if e.seq <= durable]
-            source = Source(replay(events), self.now(), events)
+            # The room may be served from a snapshot past an old hole: the archive is the
+            # whole log, and must replay wherever it is imported.
+            replayed = replay_until_damage(events)
+            if replayed.damage is not None:
+                raise WorkshopDamaged(room.code, replayed.damage)
+            source = Source(replayed.state, self.now(), events)
         else:
             source = Source(room.state.copy(), self.now())
         data = await run_in_threadpool(fmt.render, source)
@@ -61,9 +63,7 @@ class Downloads:
     async def handout(self, request: Request) -> Response:
         """``/w/{code}/handout``: an A4 sheet to print and put on the tables — the big QR
         code, the address to type, and three lines for someone who has never scanned one."""
-        room = await self.pages.room_or_404(request)
-        if isinstance(room, Response):
-            return room
+        room = await self.pages.room(request)
         state = room.state
         return self.pages.render(request, "handout.html", workshop=state,
                                  venue=venue_of(state.center),

@@ -8,18 +8,27 @@ strictly in ``seq`` order once they are on disk, never before.
 A :class:`Room` is one loaded workshop. Its ``epoch`` names this load of it: a client that
 resumes with events must have seen the same epoch, otherwise it gets a snapshot (after a
 restart, seqs past the last commit may have been seen by a client and then lost).
+
+When an append fails, the store refuses every later append of the workshop until the hub
+has *rewound* the room: its state, log tail and command ids are put back to exactly what the
+store holds (``store.recover``). Only the command whose own write failed gets
+``server_error``; commands caught behind it, and those sent meanwhile, wait and are decided
+again; every socket stays connected. Nothing undurable was ever broadcast; a phone that was
+sent a snapshot with undurable events in it gets a fresh one, and the epoch changes (see
+``Hub._restore``). A room is unloaded only when the store cannot even be read back.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime
 import gc
 import json
 import logging
 import secrets
-from collections import deque
-from collections.abc import Callable, Mapping
+from collections import OrderedDict, deque
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -32,8 +41,10 @@ from yoriai.facilitation.snapshot import dump as dump_snapshot
 from yoriai.facilitation.snapshot import load as load_snapshot
 from yoriai.facilitation.view import audience_of, personal_to, snapshot, touched, wire_event
 
+from .check import replay_until_damage
 from .i18n import error_text
-from .store import CommandRecord, EventStore
+from .problems import WorkshopDamaged
+from .store import CommandRecord, EventStore, Latest, WorkshopPoisoned, WorkshopSummary
 
 log = logging.getLogger("yoriai.hub")
 
@@ -44,6 +55,12 @@ CLOSE_REPLACED = 4002
 # Events after which a participant's connections need a fresh view (a removed person's
 # connections go on as the public board's).
 ROLE_CHANGES = frozenset({"CofacilitatorGranted", "CofacilitatorRevoked", "ParticipantRemoved"})
+
+
+def _retrieved(task: asyncio.Future[Any]) -> None:
+    """Mark a finished command's outcome seen (its sender may have gone away)."""
+    if not task.cancelled():
+        task.exception()
 
 
 def encode(message: dict[str, Any]) -> str:
@@ -73,7 +90,52 @@ class Ack:
 
 
 class ServerFault(Exception):
-    """The events could not be made durable; the room has been unloaded."""
+    """This command's events could not be made durable: the command failed, nothing of it
+    is kept, and the room is fine (put back to its durable log). Not remembered: a retry
+    with the same id is decided afresh and may succeed."""
+
+
+# A refused command's id is remembered with its refusal, so that a retry of the same id
+# (after a reconnect) gets the same answer, not a late success decided against a later
+# state. Per actor, the newest this many: a phone resends only the commands it has had no
+# answer to — what it queued while offline, a handful — so 64 covers every honest retry,
+# and an actor that floods refusals pushes out only its own. (Phones that have not joined
+# share one actor; a join refused long ago may then be decided again.) In memory only:
+# after a restart a refused id is decided again (docs/protocol.md says so).
+REFUSALS_PER_ACTOR = 64
+
+# A command decided on top of an append that failed fails unwritten with it (the store
+# refuses to write past a failed seq) though nothing is wrong with it: it is decided again,
+# after the room is put back, up to this many times. Each time some other command's own
+# write failed (a phone whose write fails again and again, a full disk); a few rounds let a
+# bystander through the first, and bound its wait on the second.
+TAIL_RETRIES = 5
+
+
+class RefusalMemory:
+    """Refused command ids per actor, with the refusal and the seq it was decided at."""
+
+    def __init__(self) -> None:
+        self._by_actor: dict[str, OrderedDict[str, tuple[Refusal, int]]] = {}
+
+    def recall(self, actor_key: str, command_id: str) -> Refusal | None:
+        ids = self._by_actor.get(actor_key)
+        kept = None if ids is None else ids.get(command_id)
+        return None if kept is None else Refusal(kept[0].code, **kept[0].params)
+
+    def remember(self, actor_key: str, command_id: str, refusal: Refusal, seq: int) -> None:
+        ids = self._by_actor.setdefault(actor_key, OrderedDict())
+        ids[command_id] = (refusal, seq)
+        ids.move_to_end(command_id)
+        while len(ids) > REFUSALS_PER_ACTOR:
+            ids.popitem(last=False)
+
+    def forget_after(self, seq: int) -> None:
+        """Drop refusals decided against a state past ``seq``: it has been rewound, and
+        they were answers to events that are no longer there."""
+        for ids in self._by_actor.values():
+            for command_id in [c for c, (_, at) in ids.items() if at > seq]:
+                del ids[command_id]
 
 
 @dataclass
@@ -89,7 +151,10 @@ class Room:
     inflight: dict[tuple[str, str], asyncio.Future[Ack]] = field(default_factory=dict)
     # An ordered set (a dict): the oldest connection of a person is the first one.
     subscribers: dict[Subscriber, None] = field(default_factory=dict)
-    broken: bool = False
+    refusals: RefusalMemory = field(default_factory=RefusalMemory)
+    # Set while the room is being put back to its durable log after a failed append.
+    rewinding: asyncio.Future[None] | None = None
+    broken: bool = False  # unloaded: the store could not be read back
 
     def events_since(self, seq: int) -> list[Event] | None:
         """The events after ``seq`` up to what is durable, or None when they are no
@@ -205,29 +270,35 @@ class Hub:
         self.store = store
         self.clock = clock
         self.rooms: dict[str, Room] = {}
+        # Workshops whose stored log does not replay, as found when loading them: not read
+        # again on every request (repairing needs the server stopped anyway).
+        self.damaged: dict[str, WorkshopDamaged] = {}
         self._loading: dict[str, asyncio.Future[Room | None]] = {}
         self._background: set[asyncio.Task[None]] = set()
 
     async def room(self, code: str) -> Room | None:
         """The loaded workshop ``code``, loading it from the store on first use (a
-        workshop made by ``yoriai new`` while the server runs is served at once)."""
+        workshop made by ``yoriai new`` while the server runs is served at once); None if
+        there is no such workshop. Raises :class:`WorkshopDamaged` when its stored log
+        does not replay."""
         room = self.rooms.get(code)
         if room is not None:
             return room
+        if (damaged := self.damaged.get(code)) is not None:
+            raise damaged
         pending = self._loading.get(code)
         if pending is not None:
             return await asyncio.shield(pending)
         fut: asyncio.Future[Room | None] = asyncio.get_running_loop().create_future()
         self._loading[code] = fut
         try:
-            start, events, commands = await self._read(code)
-            if not start.exists and not events:
+            state, latest = await self._load(
+                code, lambda use_snapshot: self.store.load_latest(code, use_snapshot))
+            if not state.exists:
                 fut.set_result(None)
                 return None
-            room = Room(code=code, state=replay(events, start))
-            room.log.extend(events)
-            room.durable_seq = room.snapshot_seq = room.state.seq
-            room.commands = {(c.actor, c.command_id): Ack(c.seq, c.result) for c in commands}
+            room = Room(code=code, state=state)
+            self._fill(room, latest)
             self.rooms[code] = room
             # The loaded state lives as long as the room: keep it out of the collector's
             # full passes, which otherwise stall the loop (~100 ms at 1,000 phones).
@@ -235,42 +306,74 @@ class Hub:
             fut.set_result(room)
             return room
         except BaseException as exc:
+            if isinstance(exc, WorkshopDamaged):
+                log.error("%s", exc)
+                self.damaged[code] = exc
             fut.set_exception(exc)
             fut.exception()  # retrieved: waiters re-raise it
             raise
         finally:
             del self._loading[code]
 
-    async def _read(self, code: str) -> tuple[WorkshopState, list[Event], list[CommandRecord]]:
-        """The latest snapshot and the events after it; the whole log when the snapshot
-        cannot be used (another version, damaged, or not where the log continues)."""
-        raw, events, commands = await self.store.load_latest(code)
-        if raw is None:
-            return WorkshopState(), events, commands
+    async def _load(self, code: str, read: Callable[[bool], Awaitable[Latest]]
+                    ) -> tuple[WorkshopState, Latest]:
+        """The state the store holds for ``code``: its latest snapshot with the events
+        after it replayed, or the whole log when the snapshot cannot be used (another
+        version, damaged, or not where the log continues). Raises
+        :class:`WorkshopDamaged` when the log does not replay."""
         try:
-            state = load_snapshot(raw)
-            if events and events[0].seq != state.seq + 1:
-                raise SnapshotError("the log does not continue from the snapshot")
-        except SnapshotError as exc:
-            log.warning("ignoring the snapshot of %s: %s", code, exc)
-            _, events, commands = await self.store.load_latest(code, use_snapshot=False)
-            return WorkshopState(), events, commands
-        return state, events, commands
+            latest = await read(True)
+        except ValueError as exc:  # a stored row that is not JSON
+            raise WorkshopDamaged(code, f"a stored record cannot be read ({exc})") from exc
+        if latest.snapshot is not None:
+            try:
+                start = load_snapshot(latest.snapshot)
+                if latest.events and latest.events[0].seq != start.seq + 1:
+                    raise SnapshotError("the log does not continue from the snapshot")
+                replayed = replay_until_damage(latest.events, start)
+                if replayed.damage is None:
+                    return replayed.state, latest
+                raise SnapshotError(replayed.damage)
+            except SnapshotError as exc:
+                log.warning("ignoring the snapshot of %s: %s", code, exc)
+            try:
+                latest = await read(False)
+            except ValueError as exc:
+                raise WorkshopDamaged(code, f"a stored record cannot be read ({exc})") from exc
+        replayed = replay_until_damage(latest.events)
+        if replayed.damage is not None:
+            raise WorkshopDamaged(code, replayed.damage)
+        return replayed.state, latest
+
+    @staticmethod
+    def _fill(room: Room, latest: Latest) -> None:
+        """The rest of a room (re)loaded at ``room.state``: log tail, seqs, command ids."""
+        room.log.clear()
+        room.log.extend(latest.events)
+        room.durable_seq = room.snapshot_seq = room.state.seq
+        room.commands = {(c.actor, c.command_id): Ack(c.seq, c.result)
+                         for c in latest.commands}
 
     def maybe_snapshot(self, room: Room) -> None:
         """Every SNAPSHOT_EVERY_EVENTS, keep the state, taken at a moment when memory and
         disk agree (nothing applied is still waiting to be committed)."""
         if (room.state.seq - room.snapshot_seq < limits.SNAPSHOT_EVERY_EVENTS
-                or room.durable_seq != room.state.seq or room.broken):
+                or room.durable_seq != room.state.seq or room.broken
+                or room.rewinding is not None):
             return
         room.snapshot_seq = room.state.seq
         text = json.dumps(dump_snapshot(room.state), ensure_ascii=False, separators=(",", ":"))
-        task = asyncio.create_task(self._save_snapshot(room.code, room.snapshot_seq, text))
+        self._in_background(self._save_snapshot(room.code, room.snapshot_seq, text))
+
+    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
     async def _save_snapshot(self, code: str, seq: int, text: str) -> None:
         try:
+            # Through the one writer, after the events it covers; reported saved only
+            # once committed.
             await self.store.save_snapshot(code, seq, text)
         except Exception as exc:  # a cache: the next restart replays a little more
             log.warning("could not keep a snapshot of %s: %s", code, exc)
@@ -289,7 +392,13 @@ class Hub:
         if program is not None:
             args["program"] = program
         events = decide(WorkshopState(), FACILITATOR, "create_workshop", args, self.clock())
-        await self.store.append(code, events)
+        summary = WorkshopSummary.of(code, replay(events), events[-1].at)
+        try:
+            await self.store.append(code, events, summary=summary)
+        except Exception:
+            with contextlib.suppress(Exception):
+                await self.store.recover(code)  # nothing of it was written: may try again
+            raise
         return code
 
     def start_heartbeat(self) -> asyncio.Task[None]:
@@ -309,45 +418,133 @@ class Hub:
     async def submit(self, room: Room, actor: Actor, command_id: str, name: str,
                      args: Mapping[str, Any]) -> Ack:
         """Carry out one command; returns once its events are durable and broadcast.
-        Raises :class:`Refusal` (nothing changed) or :class:`ServerFault`."""
+        Raises :class:`Refusal` (nothing changed; a retry of the same id gets the same
+        refusal) or :class:`ServerFault` (this command could not be stored, nothing of it
+        is kept, the room is fine; a retry may succeed)."""
+        while room.rewinding is not None:
+            await asyncio.shield(room.rewinding)
         key = (actor.key, command_id)
         done = room.commands.get(key)
         if done is not None:
             return done  # a retry: answered, not redone
+        refused = room.refusals.recall(actor.key, command_id)
+        if refused is not None:
+            raise refused  # a retry of a refused command: the same answer
         pending = room.inflight.get(key)
-        if pending is not None:
-            return await asyncio.shield(pending)
-        if room.broken:
-            raise ServerFault("workshop unloaded")
+        if pending is None:
+            if room.broken:
+                raise ServerFault("workshop unloaded")
+            # In a task of its own: once decided, a command is carried through (stored,
+            # recorded, broadcast) even if its sender goes away meanwhile; a retry of the
+            # same id waits for it.
+            pending = asyncio.ensure_future(self._carry_out(room, actor, key, name, dict(args)))
+            pending.add_done_callback(_retrieved)
+            room.inflight[key] = pending
+        return await asyncio.shield(pending)
 
-        events = decide(room.state, actor, name, args, self.clock())
-        for e in events:
-            apply(room.state, e)
-            room.log.append(e)
-        ack = Ack(room.state.seq, result_of(events))
-        fut: asyncio.Future[Ack] = asyncio.get_running_loop().create_future()
-        room.inflight[key] = fut
+    async def _carry_out(self, room: Room, actor: Actor, key: tuple[str, str], name: str,
+                         args: dict[str, Any]) -> Ack:
         try:
-            await self.store.append(room.code, events,
-                                    CommandRecord(actor.key, command_id, ack.seq, ack.result))
-        except Exception as exc:
-            log.error("append failed for %s; unloading it: %s", room.code, exc)
-            self.unload(room)
-            fault = ServerFault(str(exc))
-            fut.set_exception(fault)
-            fut.exception()
-            raise fault from exc
+            for _ in range(TAIL_RETRIES + 1):
+                while room.rewinding is not None:
+                    # Nothing is decided against a state that is being put back.
+                    await asyncio.shield(room.rewinding)
+                if room.broken:
+                    raise ServerFault("workshop unloaded")
+                # From here to the append being queued there is no await: commands to one
+                # workshop are decided, applied and queued in one order.
+                try:
+                    events = decide(room.state, actor, name, args, self.clock())
+                except Refusal as exc:
+                    room.refusals.remember(key[0], key[1], exc, room.state.seq)
+                    raise
+                try:
+                    for e in events:
+                        apply(room.state, e)
+                        room.log.append(e)
+                except Exception as exc:
+                    # The domain made an event it cannot apply: the state may be half-changed.
+                    log.exception("%s of %s does not apply; putting it back", name, room.code)
+                    self._rewind(room)
+                    raise ServerFault(f"{name} does not apply") from exc
+                ack = Ack(room.state.seq, result_of(events))
+                summary = (WorkshopSummary.of(room.code, room.state, events[-1].at)
+                           if events else None)
+                try:
+                    await self.store.append(room.code, events,
+                                            CommandRecord(key[0], key[1], ack.seq, ack.result),
+                                            summary)
+                except WorkshopPoisoned:
+                    # Decided on top of an append that failed: nothing is wrong with this
+                    # command itself. Decide it again once the room is back.
+                    self._rewind(room)
+                    continue
+                except Exception as exc:
+                    log.error("could not store %s of %s (seq %d): %s", name, room.code,
+                              ack.seq, exc)
+                    self._rewind(room)
+                    raise ServerFault(str(exc)) from exc
+                room.commands[key] = ack
+                room.publish_durable(ack.seq, self.clock())
+                self.maybe_snapshot(room)
+                return ack
+            raise ServerFault("caught behind failed writes too often")
         finally:
             room.inflight.pop(key, None)
-        room.commands[key] = ack
-        room.publish_durable(ack.seq, self.clock())
-        self.maybe_snapshot(room)
-        fut.set_result(ack)
-        return ack
+
+    def _rewind(self, room: Room) -> None:
+        """Put ``room`` back to exactly its durable log, in the background; commands to it
+        wait meanwhile. Once under way, a second failure joins it."""
+        if room.rewinding is not None or room.broken:
+            return
+        room.rewinding = asyncio.get_running_loop().create_future()
+        self._in_background(self._put_back(room))
+
+    async def _put_back(self, room: Room) -> None:
+        """The store's ``recover`` runs after every append of the room queued so far has
+        committed or failed, so what it reads is final; the room keeps its sockets."""
+        rewinding = room.rewinding
+        assert rewinding is not None
+        try:
+            state, latest = await self._load(
+                room.code, lambda use_snapshot: self.store.recover(room.code, use_snapshot))
+        except Exception as exc:
+            log.error("cannot put %s back to its stored log; unloading it: %s", room.code, exc)
+            if isinstance(exc, WorkshopDamaged):
+                self.damaged[room.code] = exc
+            self.unload(room)
+        else:
+            self._restore(room, state, latest)
+        finally:
+            room.rewinding = None
+            rewinding.set_result(None)
+
+    def _restore(self, room: Room, state: WorkshopState, latest: Latest) -> None:
+        now = self.clock()
+        published = room.durable_seq
+        room.state = state
+        self._fill(room, latest)
+        # Committed events not broadcast yet (none in practice: their commands resume
+        # before this) go out now.
+        room.durable_seq = min(published, state.seq)
+        room.publish_durable(state.seq, now)
+        room.refusals.forget_after(state.seq)
+        # A new epoch: a phone that subscribed while the failed events were applied but
+        # not durable was sent a snapshot that included them; those seqs now name other
+        # events, so no one may resume by events from before the rewind. Connected phones
+        # that were sent such a snapshot start again now; the others stay as they are (they
+        # saw only durable events) and get a snapshot when they next reconnect.
+        room.epoch = secrets.token_hex(4)
+        for sub in list(room.subscribers):
+            if sub.sent_seq > state.seq:
+                room.unsubscribe(sub)
+                room.subscribe(sub, None, None, now)
+        gc.freeze()
+        log.warning("%s is back at its stored seq %d", room.code, state.seq)
 
     def unload(self, room: Room) -> None:
-        """Forget a room whose memory may be ahead of the disk; its clients reconnect
-        and get a snapshot of what is really stored."""
+        """Forget a room whose store cannot be read back (a broken store, not a failed
+        command); its clients reconnect and load it again, or are told it is damaged."""
         room.broken = True
         if self.rooms.get(room.code) is room:
             del self.rooms[room.code]

@@ -21,6 +21,7 @@ from . import qr
 from .context import AppContext
 from .hub import Room
 from .i18n import LANGUAGES, catalogue, error_text, pick_language, translate
+from .problems import Forbidden, HttpProblem, UnknownWorkshop
 
 COOKIE = "yoriai_key"
 # A year: a phone that chose English at one meeting still reads English at the next.
@@ -68,9 +69,13 @@ class Pages:
 
     # --- helpers -----------------------------------------------------------------------
 
-    def render(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
-        lang = pick_language(request.headers.get("accept-language"),
+    @staticmethod
+    def language(request: Request) -> str:
+        return pick_language(request.headers.get("accept-language"),
                              request.query_params.get("lang") or request.cookies.get("lang"))
+
+    def render(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
+        lang = self.language(request)
         words = words_for(name, catalogue(lang))
 
         def t(key: str, **params: Any) -> str:
@@ -105,36 +110,48 @@ class Pages:
                                 max_age=60 * 60 * 24 * 365)
         return response
 
-    def forbidden(self, request: Request) -> Response:
-        return self.render(request, "error.html", 403, title_key="error.need_key_title",
-                           message=translate("error.need_key", pick_language(
-                               request.headers.get("accept-language"))))
+    def require_facilitator(self, request: Request) -> None:
+        if not self.is_facilitator(request):
+            raise Forbidden()
 
-    async def room_or_404(self, request: Request) -> Room | Response:
-        """The workshop named in the path, or the page that says it does not exist."""
+    async def room(self, request: Request) -> Room:
+        """The workshop named in the path. Raises :class:`UnknownWorkshop`, or
+        ``WorkshopDamaged`` (from the hub) when its stored log does not load."""
         code = request.path_params["code"]
         room = await self.ctx.hub.room(code) if code.isalnum() and len(code) <= 16 else None
         if room is None:
-            lang = pick_language(request.headers.get("accept-language"))
-            return self.render(request, "error.html", 404,
-                               title_key="error.unknown_workshop_title",
-                               message=error_text("unknown_workshop", lang))
+            raise UnknownWorkshop()
         return room
+
+    def problem(self, request: Request, exc: HttpProblem) -> Response:
+        """The one rendering of every HTTP error (see ``problems.py``), in the page's
+        language: JSON for a client that asks for JSON and not for HTML (a script fetching
+        an export), the error page for everyone else."""
+        lang = self.language(request)
+        message = error_text(exc.code, lang, **exc.params)
+        accept = request.headers.get("accept", "")
+        if "application/json" in accept and "text/html" not in accept:
+            return JSONResponse({"error": {"code": exc.code, "message": message,
+                                           "params": exc.params, "command": exc.command}},
+                                status_code=exc.status,
+                                headers={"cache-control": "no-store"})
+        response = self.render(request, "error.html", exc.status, title_key=exc.title_key,
+                               message=message, command=exc.command)
+        response.headers["cache-control"] = "no-store"
+        return response
 
     # --- pages -------------------------------------------------------------------------
 
     async def home(self, request: Request) -> Response:
         if (redirect := self.key_redirect(request)) is not None:
             return redirect
-        if not self.is_facilitator(request):
-            return self.forbidden(request)
+        self.require_facilitator(request)
         workshops = await self.ctx.store.workshops()
         return self.render(request, "home.html", workshops=workshops, centers=CENTERS,
                            error=request.query_params.get("error"))
 
     async def create(self, request: Request) -> Response:
-        if not self.is_facilitator(request):
-            return self.forbidden(request)
+        self.require_facilitator(request)
         form = await small_form(request)
         title, center = form.get("title"), form.get("center")
         try:
@@ -144,29 +161,22 @@ class Pages:
         return RedirectResponse(f"/w/{code}/facilitate", status_code=303)
 
     async def participant(self, request: Request) -> Response:
-        room = await self.room_or_404(request)
-        if isinstance(room, Response):
-            return room
+        room = await self.room(request)
         # ?preview=1: the facilitator sees what a phone shows now, without joining.
         return self.render(request, "participant.html", workshop=room.state,
                            attributes=ATTRIBUTES,
                            preview=request.query_params.get("preview") == "1")
 
     async def screen(self, request: Request) -> Response:
-        room = await self.room_or_404(request)
-        if isinstance(room, Response):
-            return room
+        room = await self.room(request)
         return self.render(request, "screen.html", workshop=room.state,
                            join_url=self.ctx.join_url(room.code))
 
     async def facilitate(self, request: Request) -> Response:
         if (redirect := self.key_redirect(request)) is not None:
             return redirect
-        if not self.is_facilitator(request):
-            return self.forbidden(request)
-        room = await self.room_or_404(request)
-        if isinstance(room, Response):
-            return room
+        self.require_facilitator(request)
+        room = await self.room(request)
         return self.render(request, "console.html", workshop=room.state,
                            export_formats=EXPORT_FORMATS,
                            join_url=self.ctx.join_url(room.code),
@@ -176,9 +186,7 @@ class Pages:
                                      "share": limits.NEAR_CEILING_SHARE})
 
     async def qr_svg(self, request: Request) -> Response:
-        room = await self.room_or_404(request)
-        if isinstance(room, Response):
-            return room
+        room = await self.room(request)
         return Response(qr.svg(self.ctx.join_url(room.code)), media_type="image/svg+xml",
                         headers={"cache-control": "no-cache"})
 

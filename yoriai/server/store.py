@@ -1,10 +1,27 @@
 """The SQLite event store: the one place Yoriai writes.
 
 Every workshop is a stream of events with a gap-free ``seq`` (the primary key makes a gap
-or a duplicate impossible to write). Appends go through one writer task that commits
-batches (group commit): under a burst, many commands share one fsync, and each caller is
-resumed only after its events are on disk (WAL with ``synchronous=FULL``). That is the
-moment the server may acknowledge or broadcast them.
+or a duplicate impossible to write *within* one transaction; the writer below makes it
+impossible *across* transactions). Everything that is written — events, command records,
+snapshots, the per-workshop summary row — goes through one writer: a thread of its own with
+its own SQLite connection (WAL, ``synchronous=FULL``), fed a whole batch of appends at a
+time. A batch is one call into that thread, one ``BEGIN IMMEDIATE … COMMIT``, one fsync
+(group commit): under a burst, many commands share one fsync, and each caller is resumed
+only after its events are on disk. That is the moment the server may acknowledge or
+broadcast them. Reads use a second connection on a reader thread.
+
+**Why the log can never get a hole.** The hub gives each event its seq and applies it in
+memory *before* it is durable, so the appends of one workshop reach the writer in seq order.
+When a batch fails, it is rolled back whole and retried one append at a time, in order, to
+find the one that cannot be stored; other workshops' appends in it commit as usual. The
+moment an append of workshop W fails, W is *poisoned* in the writer: every later append of
+W — the rest of the batch, whatever is queued, whatever the hub decides before it notices —
+fails too, without being written (:class:`WorkshopPoisoned`). So a later seq of W can never
+commit after an earlier one failed. The hub then calls :meth:`EventStore.recover`, which
+runs in the writer's own order (after every poisoned append has been failed), lifts the
+poison and reads W's durable log; the hub puts the room's state back to exactly that and
+decides the poisoned commands again (see ``hub.py``). Snapshots are written by the same
+writer and reported saved only once committed, never from a batch that was rolled back.
 
 The command-line tools (``yoriai new``, ``import``) use the same class on the same file
 while a server may be running; SQLite's locking and ``busy_timeout`` keep them apart.
@@ -13,47 +30,70 @@ while a server may be running; SQLite's locking and ``busy_timeout`` keep them a
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import json
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+from urllib.parse import quote
 
-import aiosqlite
+from yoriai.facilitation.model import Event, WorkshopState, apply
 
-from yoriai.facilitation.model import Event
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS events (
-    workshop TEXT NOT NULL,
-    seq INTEGER NOT NULL,
-    type TEXT NOT NULL,
-    data TEXT NOT NULL,
-    at REAL NOT NULL,
-    actor TEXT NOT NULL,
-    PRIMARY KEY (workshop, seq)
-) WITHOUT ROWID;
--- The state at some seq, so that a restart replays only the events after it (a cache:
--- the events are the truth).
-CREATE TABLE IF NOT EXISTS snapshots (
-    workshop TEXT PRIMARY KEY,
-    seq INTEGER NOT NULL,
-    state TEXT NOT NULL
-) WITHOUT ROWID;
--- A command's client-made id, kept with its result so that a retry is answered, not redone.
-CREATE TABLE IF NOT EXISTS commands (
-    workshop TEXT NOT NULL,
-    actor TEXT NOT NULL,
-    command_id TEXT NOT NULL,
-    seq INTEGER NOT NULL,
-    result TEXT NOT NULL,
-    PRIMARY KEY (workshop, actor, command_id)
-) WITHOUT ROWID;
-"""
+# Each statement is run on its own (``executescript`` would commit the migration's
+# transaction half-way).
+SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS events (
+        workshop TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        data TEXT NOT NULL,
+        at REAL NOT NULL,
+        actor TEXT NOT NULL,
+        PRIMARY KEY (workshop, seq)
+    ) WITHOUT ROWID""",
+    # The state at some seq, so that a restart replays only the events after it (a cache:
+    # the events are the truth).
+    """CREATE TABLE IF NOT EXISTS snapshots (
+        workshop TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL,
+        state TEXT NOT NULL
+    ) WITHOUT ROWID""",
+    # A command's client-made id, kept with its result so that a retry is answered, not
+    # redone.
+    """CREATE TABLE IF NOT EXISTS commands (
+        workshop TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        command_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        result TEXT NOT NULL,
+        PRIMARY KEY (workshop, actor, command_id)
+    ) WITHOUT ROWID""",
+    # What the home page and the CLI list, written in the same transaction as the events it
+    # sums up, so that listing workshops reads one small row each, not event payloads.
+    """CREATE TABLE IF NOT EXISTS workshops (
+        code TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        center TEXT NOT NULL,
+        date TEXT NOT NULL,
+        step TEXT NOT NULL,
+        meetings INTEGER NOT NULL,
+        created_at REAL NOT NULL,
+        last_seq INTEGER NOT NULL,
+        updated_at REAL NOT NULL
+    ) WITHOUT ROWID""",
+)
+# ``PRAGMA user_version`` of a data file with every table above. Version 0 is a file from
+# before the summary table: opening it for writing fills the table once (see migrate).
+SCHEMA_VERSION = 1
 
 # Another process (``yoriai new``) may hold the write lock for a moment.
 BUSY_TIMEOUT_MS = 5000
+
+T = TypeVar("T")
 
 
 class StoreError(Exception):
@@ -66,6 +106,16 @@ class WorkshopExists(StoreError):
     def __init__(self, code: str) -> None:
         super().__init__(f"a workshop with the code {code} is already in this data folder; "
                          "nothing was imported")
+        self.code = code
+
+
+class WorkshopPoisoned(StoreError):
+    """Not written: an earlier append of this workshop failed, and until the hub has put
+    the workshop back to its durable log (:meth:`EventStore.recover`), nothing after it
+    may be written (it would leave a hole)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"an earlier write of workshop {code} failed; this one was not tried")
         self.code = code
 
 
@@ -89,157 +139,389 @@ class WorkshopSummary:
     last_seq: int
     updated_at: float
 
+    @classmethod
+    def of(cls, code: str, state: WorkshopState, updated_at: float) -> WorkshopSummary:
+        """The summary of ``state``, whose last event happened at ``updated_at``."""
+        latest = state.meetings[-1] if state.meetings else None
+        return cls(code=code, title=state.title, center=state.center,
+                   date=latest.date if latest else state.date, step=state.step,
+                   meetings=state.meeting, created_at=state.created_at,
+                   last_seq=state.seq, updated_at=updated_at)
+
+
+@dataclass(frozen=True)
+class Latest:
+    """What a restart needs to serve a workshop again: its latest snapshot (raw JSON, or
+    None), the events after it, and its command records."""
+
+    snapshot: Any
+    events: list[Event]
+    commands: list[CommandRecord]
+
+
+# --- the queries, on a plain connection (reader thread, writer thread, `yoriai check`) ---
+
+def event_of(row: Sequence[Any]) -> Event:
+    return Event(seq=int(row[0]), type=str(row[1]), data=json.loads(row[2]), at=float(row[3]),
+                 actor=str(row[4]))
+
+
+def read_events(db: sqlite3.Connection, code: str, after: int = 0) -> list[Event]:
+    rows = db.execute("SELECT seq, type, data, at, actor FROM events WHERE workshop = ? "
+                      "AND seq > ? ORDER BY seq", (code, after))
+    return [event_of(r) for r in rows]
+
+
+def read_commands(db: sqlite3.Connection, code: str) -> list[CommandRecord]:
+    rows = db.execute("SELECT actor, command_id, seq, result FROM commands WHERE workshop = ?",
+                      (code,))
+    return [CommandRecord(r[0], r[1], r[2], json.loads(r[3])) for r in rows]
+
+
+def read_latest(db: sqlite3.Connection, code: str, use_snapshot: bool = True) -> Latest:
+    snapshot: Any = None
+    after = 0
+    row = None
+    if use_snapshot:
+        row = db.execute("SELECT seq, state FROM snapshots WHERE workshop = ?",
+                         (code,)).fetchone()
+    if row is not None:
+        try:
+            snapshot, after = json.loads(row[1]), int(row[0])
+        except ValueError:
+            snapshot = None  # unreadable: replay everything
+    events = read_events(db, code, after if snapshot is not None else 0)
+    return Latest(snapshot, events, read_commands(db, code))
+
+
+def read_summaries(db: sqlite3.Connection) -> list[WorkshopSummary]:
+    rows = db.execute("SELECT code, title, center, date, step, meetings, created_at, last_seq, "
+                      "updated_at FROM workshops ORDER BY updated_at DESC")
+    return [WorkshopSummary(*r) for r in rows]
+
+
+def write_summary(db: sqlite3.Connection, s: WorkshopSummary) -> None:
+    db.execute(
+        "INSERT INTO workshops (code, title, center, date, step, meetings, created_at, "
+        "last_seq, updated_at) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (code) DO UPDATE SET "
+        "title = excluded.title, center = excluded.center, date = excluded.date, "
+        "step = excluded.step, meetings = excluded.meetings, last_seq = excluded.last_seq, "
+        "updated_at = excluded.updated_at",
+        (s.code, s.title, s.center, s.date, s.step, s.meetings, s.created_at, s.last_seq,
+         s.updated_at))
+
+
+def summary_from_log(db: sqlite3.Connection, code: str) -> WorkshopSummary | None:
+    """The summary of as much of ``code``'s log as replays (a damaged log is still listed,
+    so that the facilitator finds it and is told how to repair it)."""
+    state = WorkshopState()
+    at = 0.0
+    for row in db.execute("SELECT seq, type, data, at, actor FROM events WHERE workshop = ? "
+                          "ORDER BY seq", (code,)):
+        try:
+            event = event_of(row)
+            apply(state, event)
+        except Exception:
+            break
+        at = event.at
+    return WorkshopSummary.of(code, state, at) if state.exists else None
+
+
+def connect_readonly(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write, also when the folder itself is read-only (a copy on
+    a locked USB stick, a read-only mount): ``mode=ro`` first, which still needs to create
+    the WAL's shared-memory file beside the database; where it cannot, ``immutable=1``,
+    which reads the database file alone (a WAL left behind by a crashed server is then not
+    read: its last commits are missing from what is read)."""
+    if not path.is_file():
+        raise StoreError(f"{path} holds no Yoriai data")
+    uri = f"file:{quote(str(path))}"
+    last: sqlite3.Error | None = None
+    for params in ("mode=ro", "mode=ro&immutable=1"):
+        try:
+            db = sqlite3.connect(f"{uri}?{params}", uri=True, isolation_level=None,
+                                 check_same_thread=False)
+        except sqlite3.Error as exc:
+            last = exc
+            continue
+        try:
+            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error as exc:
+            db.close()
+            last = exc
+            continue
+        return db
+    raise StoreError(f"cannot read the data file {path}: {last}")
+
+
+# --- the writer's work items ---------------------------------------------------------
 
 @dataclass
-class _Append:
+class _Write:
     code: str
     events: list[Event]
     command: CommandRecord | None
+    snapshot: tuple[int, str] | None
+    summary: WorkshopSummary | None
     done: asyncio.Future[None]
 
 
+@dataclass
+class _Call:
+    """Work run on the writer's connection in the writer's order (after everything queued
+    before it): recovery after a failed append, and the opening migration."""
+
+    fn: Callable[[sqlite3.Connection], Any]
+    done: asyncio.Future[Any]
+
+
+@dataclass
+class _Writer:
+    """The writer thread's side: its connection and the workshops it refuses to write."""
+
+    db: sqlite3.Connection
+    poisoned: set[str] = field(default_factory=set)
+
+    def write_batch(self, batch: list[_Write]) -> list[BaseException | None]:
+        """Commit ``batch`` in one transaction; if that fails, find which appends cannot
+        be stored by retrying them one by one, in order, poisoning the workshop of each
+        failed append so that nothing after it is written. Returns each item's outcome."""
+        outcomes: list[BaseException | None] = [None] * len(batch)
+        todo = []
+        for i, item in enumerate(batch):
+            if item.code in self.poisoned:
+                outcomes[i] = WorkshopPoisoned(item.code)
+            else:
+                todo.append(i)
+        if not todo:
+            return outcomes
+        try:
+            self.commit([batch[i] for i in todo])
+            return outcomes
+        except Exception:  # anything at all: the one-by-one pass finds and names it
+            pass
+        for i in todo:
+            item = batch[i]
+            if item.code in self.poisoned:
+                outcomes[i] = WorkshopPoisoned(item.code)
+                continue
+            try:
+                self.commit([item])
+            except Exception as exc:
+                outcomes[i] = exc
+                if item.events:
+                    # A failed snapshot leaves no hole (a cache); a failed event does.
+                    self.poisoned.add(item.code)
+        return outcomes
+
+    def commit(self, items: list[_Write]) -> None:
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.executemany(
+                "INSERT INTO events (workshop, seq, type, data, at, actor) VALUES (?,?,?,?,?,?)",
+                [(item.code, e.seq, e.type, json.dumps(e.data, ensure_ascii=False), e.at,
+                  e.actor) for item in items for e in item.events])
+            db.executemany(
+                "INSERT INTO commands (workshop, actor, command_id, seq, result) "
+                "VALUES (?,?,?,?,?)",
+                [(item.code, c.actor, c.command_id, c.seq, json.dumps(c.result))
+                 for item in items if (c := item.command) is not None])
+            db.executemany(
+                "INSERT INTO snapshots (workshop, seq, state) VALUES (?, ?, ?) "
+                "ON CONFLICT (workshop) DO UPDATE SET seq = excluded.seq, "
+                "state = excluded.state WHERE excluded.seq > snapshots.seq",
+                [(item.code, s[0], s[1]) for item in items if (s := item.snapshot) is not None])
+            summaries = {item.code: item.summary for item in items if item.summary is not None}
+            for summary in summaries.values():  # the last one of each workshop
+                write_summary(db, summary)
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")
+            raise
+
+
+def migrate(db: sqlite3.Connection) -> None:
+    """Create the tables; a data file from before the summary table gets one row per
+    workshop, made by replaying its log (once: the version is kept in the file)."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for statement in SCHEMA:
+            db.execute(statement)
+        if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            codes = [c for (c,) in db.execute("SELECT DISTINCT workshop FROM events")]
+            for code in codes:
+                if (summary := summary_from_log(db, code)) is not None:
+                    write_summary(db, summary)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+
+
 class EventStore:
-    def __init__(self, path: Path) -> None:
+    """The event store of one data file. ``readonly`` opens it for reading only (``yoriai
+    export``, ``yoriai check``): nothing is created, migrated or written."""
+
+    def __init__(self, path: Path, *, readonly: bool = False) -> None:
         self.path = path
-        self._db: aiosqlite.Connection | None = None
-        self._queue: asyncio.Queue[_Append] = asyncio.Queue()
-        self._writer: asyncio.Task[None] | None = None
+        self.readonly = readonly
+        self._reader: sqlite3.Connection | None = None
+        self._read_thread: ThreadPoolExecutor | None = None
+        self._writer: _Writer | None = None
+        self._write_thread: ThreadPoolExecutor | None = None
+        self._queue: collections.deque[_Write | _Call] = collections.deque()
+        self._wake = asyncio.Event()
+        self._closing = False
+        self._task: asyncio.Task[None] | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    # --- opening and closing -----------------------------------------------------------
 
     async def open(self) -> None:
+        loop = asyncio.get_running_loop()
+        # The loop the store serves: its writer task runs there, and every call into the
+        # store is made from it.
+        self.loop = loop
+        self._read_thread = ThreadPoolExecutor(1, thread_name_prefix="yoriai-reader")
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = await aiosqlite.connect(self.path, isolation_level=None)
-            await self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            await self._db.execute("PRAGMA journal_mode = WAL")
-            # FULL: a commit is on disk before we acknowledge it, even if power fails.
-            await self._db.execute("PRAGMA synchronous = FULL")
-            await self._db.executescript(SCHEMA)
+            if not self.readonly:
+                self._write_thread = ThreadPoolExecutor(1, thread_name_prefix="yoriai-writer")
+                self._writer = await loop.run_in_executor(self._write_thread,
+                                                          self._open_writer)
+            self._reader = await loop.run_in_executor(self._read_thread, self._open_reader)
         except (OSError, sqlite3.Error) as exc:
-            if self._db is not None:
-                await self._db.close()
-                self._db = None
+            await self._shut_threads()
             raise StoreError(f"cannot use the data file {self.path}: {exc}") from exc
-        self._writer = asyncio.create_task(self._write_loop(), name="yoriai-writer")
+        except BaseException:
+            await self._shut_threads()
+            raise
+        if self._writer is not None:
+            self._closing = False
+            self._task = asyncio.create_task(self._write_loop(), name="yoriai-writer")
+
+    def _open_writer(self) -> _Writer:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, isolation_level=None)
+        try:
+            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            db.execute("PRAGMA journal_mode = WAL")
+            # FULL: a commit is on disk before we acknowledge it, even if power fails.
+            db.execute("PRAGMA synchronous = FULL")
+            migrate(db)
+        except BaseException:
+            db.close()
+            raise
+        return _Writer(db)
+
+    def _open_reader(self) -> sqlite3.Connection:
+        if self.readonly:
+            return connect_readonly(self.path)
+        db = sqlite3.connect(self.path, isolation_level=None)
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute("PRAGMA query_only = ON")  # reads only, by construction
+        return db
 
     async def close(self) -> None:
-        if self._writer is not None:
-            self._writer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._writer
-            self._writer = None
-        if self._db is not None:
-            await self._db.close()
-            self._db = None
+        """Finish what is queued (each caller learns its fate), then close."""
+        if self._task is not None:
+            self._closing = True
+            self._wake.set()
+            await self._task
+            self._task = None
+        await self._shut_threads()
 
-    @property
-    def db(self) -> aiosqlite.Connection:
-        if self._db is None:
-            raise RuntimeError("store is not open")
-        return self._db
+    async def _shut_threads(self) -> None:
+        loop = asyncio.get_running_loop()
+        if self._writer is not None and self._write_thread is not None:
+            await loop.run_in_executor(self._write_thread, self._writer.db.close)
+        if self._reader is not None and self._read_thread is not None:
+            await loop.run_in_executor(self._read_thread, self._reader.close)
+        for pool in (self._write_thread, self._read_thread):
+            if pool is not None:
+                pool.shutdown(wait=True)
+        self._writer = self._reader = None
+        self._write_thread = self._read_thread = None
 
     # --- reading -----------------------------------------------------------------------
 
-    async def _events(self, code: str, after: int = 0) -> list[Event]:
-        async with self.db.execute(
-            "SELECT seq, type, data, at, actor FROM events WHERE workshop = ? AND seq > ? "
-            "ORDER BY seq", (code, after),
-        ) as cur:
-            return [Event(seq=r[0], type=r[1], data=json.loads(r[2]), at=r[3], actor=r[4])
-                    async for r in cur]
-
-    async def _commands(self, code: str) -> list[CommandRecord]:
-        async with self.db.execute(
-            "SELECT actor, command_id, seq, result FROM commands WHERE workshop = ?", (code,)
-        ) as cur:
-            return [CommandRecord(r[0], r[1], r[2], json.loads(r[3])) async for r in cur]
+    async def _read(self, fn: Callable[..., T], *args: Any) -> T:
+        if self._reader is None or self._read_thread is None:
+            raise RuntimeError("store is not open")
+        reader = self._reader
+        return await asyncio.get_running_loop().run_in_executor(
+            self._read_thread, lambda: fn(reader, *args))
 
     async def load(self, code: str) -> tuple[list[Event], list[CommandRecord]]:
         """Every event of the workshop (the archive, the exports) and its command records."""
-        return await self._events(code), await self._commands(code)
+        return await self._read(lambda db: (read_events(db, code), read_commands(db, code)))
 
-    async def load_latest(self, code: str, use_snapshot: bool = True
-                          ) -> tuple[Any, list[Event], list[CommandRecord]]:
-        """The workshop's latest snapshot (raw JSON, or None), the events after it, and
-        its command records: what a restart needs to serve it again."""
-        snapshot: Any = None
-        after = 0
-        row = None
-        if use_snapshot:
-            async with self.db.execute(
-                "SELECT seq, state FROM snapshots WHERE workshop = ?", (code,)
-            ) as cur:
-                row = await cur.fetchone()
-        if row is not None:
-            try:
-                snapshot, after = json.loads(row[1]), int(row[0])
-            except ValueError:
-                snapshot = None  # unreadable: replay everything
-        events = await self._events(code, after if snapshot is not None else 0)
-        return snapshot, events, await self._commands(code)
-
-    async def save_snapshot(self, code: str, seq: int, state_json: str) -> None:
-        """Keep ``state_json`` as the state at ``seq`` (only once those events are stored)."""
-        await self.db.execute(
-            "INSERT INTO snapshots (workshop, seq, state) VALUES (?, ?, ?) "
-            "ON CONFLICT (workshop) DO UPDATE SET seq = excluded.seq, state = excluded.state "
-            "WHERE excluded.seq > snapshots.seq", (code, seq, state_json))
+    async def load_latest(self, code: str, use_snapshot: bool = True) -> Latest:
+        return await self._read(read_latest, code, use_snapshot)
 
     async def exists(self, code: str) -> bool:
-        async with self.db.execute(
-            "SELECT 1 FROM events WHERE workshop = ? AND seq = 1", (code,)
-        ) as cur:
-            return await cur.fetchone() is not None
+        return await self._read(lambda db: db.execute(
+            "SELECT 1 FROM events WHERE workshop = ? AND seq = 1", (code,)).fetchone()
+            is not None)
 
     async def count_workshops(self) -> int:
-        async with self.db.execute("SELECT COUNT(*) FROM events WHERE seq = 1") as cur:
-            row = await cur.fetchone()
-        return int(row[0]) if row else 0
+        return await self._read(
+            lambda db: int(db.execute("SELECT COUNT(*) FROM workshops").fetchone()[0]))
 
     async def workshops(self) -> list[WorkshopSummary]:
-        sql = """
-            SELECT e.workshop, e.data, e.at, m.last_seq, m.updated_at
-            FROM events e JOIN (
-                SELECT workshop, MAX(seq) AS last_seq, MAX(at) AS updated_at
-                FROM events GROUP BY workshop
-            ) m ON m.workshop = e.workshop
-            WHERE e.seq = 1
-            ORDER BY m.updated_at DESC
-        """
-        async with self.db.execute(sql) as cur:
-            rows = await cur.fetchall()
-        # SQLite returns the other columns of the row that holds MAX(seq): the latest step
-        # and the latest meeting of each workshop, without replaying anything.
-        latest: dict[tuple[str, str], dict[str, Any]] = {}
-        async with self.db.execute(
-            "SELECT workshop, type, data, MAX(seq) FROM events "
-            "WHERE type IN ('StepChanged', 'MeetingOpened') GROUP BY workshop, type"
-        ) as cur:
-            async for workshop, kind, data, _ in cur:
-                latest[(workshop, kind)] = json.loads(data)
-        out = []
-        for code, data, at, last_seq, updated_at in rows:
-            d = json.loads(data)
-            first_step = (d.get("program") or {}).get("steps", [{"id": "confirm"}])[0]["id"]
-            step = latest.get((code, "StepChanged"), {}).get("step", first_step)
-            meeting = latest.get((code, "MeetingOpened"))
-            out.append(WorkshopSummary(
-                code=code, title=d.get("title", ""), center=d.get("center", ""),
-                date=meeting["date"] if meeting else d.get("date", ""), step=step,
-                meetings=int(meeting["number"]) if meeting else 1, created_at=at,
-                last_seq=last_seq, updated_at=updated_at))
-        return out
+        return await self._read(read_summaries)
 
     # --- writing -----------------------------------------------------------------------
 
-    async def append(self, code: str, events: list[Event],
-                     command: CommandRecord | None = None) -> None:
-        """Return once ``events`` (and the command record) are durably committed.
-        Raises ``sqlite3.Error`` if they could not be written (nothing of them is)."""
-        if self._writer is None:
-            raise RuntimeError("store is not open")
+    def _enqueue(self, item: _Write | _Call) -> None:
+        if self._task is None or self._closing:
+            raise RuntimeError("store is not open for writing")
+        self._queue.append(item)
+        self._wake.set()
+
+    async def append(self, code: str, events: list[Event], command: CommandRecord | None = None,
+                     summary: WorkshopSummary | None = None) -> None:
+        """Return once ``events`` (with the command record and the workshop's new summary)
+        are durably committed. Raises if they could not be written (nothing of them is);
+        after that, nothing more of ``code`` is written until :meth:`recover` is called.
+
+        The append is queued before this coroutine first yields, so appends reach the
+        writer in the order they were called."""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait(_Append(code, events, command, done))
+        self._enqueue(_Write(code, events, command, None, summary, done))
         await done
+
+    async def save_snapshot(self, code: str, seq: int, state_json: str) -> None:
+        """Keep ``state_json`` as the state at ``seq`` (only once those events are stored);
+        returns once it is committed, raises if it is not."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._enqueue(_Write(code, [], None, (seq, state_json), None, done))
+        await done
+
+    async def in_writer(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``fn`` on the writer's connection, after everything queued before it."""
+        done: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._enqueue(_Call(fn, done))
+        return await done
+
+    async def recover(self, code: str, use_snapshot: bool = True) -> Latest:
+        """After an append of ``code`` failed: once every append of it queued so far has
+        been failed, allow writing it again and return what is durable — the log the
+        hub's memory must be put back to. The caller must append nothing of ``code`` until
+        this returns."""
+        assert self._writer is not None
+        writer = self._writer
+
+        def lift_and_read(db: sqlite3.Connection) -> Latest:
+            writer.poisoned.discard(code)
+            return read_latest(db, code, use_snapshot)
+
+        return await self.in_writer(lift_and_read)
 
     async def import_workshop(self, code: str, events: list[Event]) -> None:
         """Write a whole workshop brought from another laptop (``yoriai import``): every
@@ -247,56 +529,69 @@ class EventStore:
         workshop here has its code. Raises :class:`WorkshopExists` (nothing written)."""
         if not events or [e.seq for e in events] != list(range(1, len(events) + 1)):
             raise ValueError("an imported workshop needs its whole event log, from seq 1")
+        state = WorkshopState()
+        for e in events:
+            apply(state, e)
         if await self.exists(code):
             raise WorkshopExists(code)
         try:
-            # One append is one INSERT batch inside one BEGIN IMMEDIATE … COMMIT; should
-            # another process take the code meanwhile, the primary key refuses seq 1 and
-            # the whole transaction is rolled back.
-            await self.append(code, events)
+            # One append is one transaction; should another process take the code
+            # meanwhile, the primary key refuses seq 1 and all of it is rolled back.
+            await self.append(code, events, summary=WorkshopSummary.of(code, state,
+                                                                       events[-1].at))
         except sqlite3.IntegrityError as exc:
+            await self.recover(code)
             raise WorkshopExists(code) from exc
+        except BaseException:
+            await self.recover(code)
+            raise
 
     async def _write_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        assert self._writer is not None and self._write_thread is not None
+        writer, thread = self._writer, self._write_thread
         while True:
-            batch = [await self._queue.get()]
-            while not self._queue.empty():
-                batch.append(self._queue.get_nowait())
-            try:
-                await self._commit(batch)
-            except Exception:
-                # One bad append must not take the others with it: retry them one by one
-                # so that each caller learns its own fate.
-                for item in batch:
-                    try:
-                        await self._commit([item])
-                    except Exception as exc:
-                        if not item.done.done():
-                            item.done.set_exception(exc)
-                    else:
-                        if not item.done.done():
-                            item.done.set_result(None)
-            else:
-                for item in batch:
+            if not self._queue:
+                if self._closing:
+                    return
+                self._wake.clear()
+                await self._wake.wait()
+                continue
+            first = self._queue.popleft()
+            if isinstance(first, _Call):
+                try:
+                    result = await loop.run_in_executor(thread, first.fn, writer.db)
+                except Exception as exc:
+                    _settle(first.done, exc)
+                else:
+                    if not first.done.done():
+                        first.done.set_result(result)
+                continue
+            # Every append waiting now, up to the next call, goes into one transaction.
+            batch = [first]
+            while self._queue and isinstance(self._queue[0], _Write):
+                batch.append(self._queue.popleft())  # type: ignore[arg-type]
+            outcomes = await loop.run_in_executor(thread, writer.write_batch, batch)
+            for item, outcome in zip(batch, outcomes, strict=True):
+                if outcome is None:
                     if not item.done.done():
                         item.done.set_result(None)
+                else:
+                    _settle(item.done, outcome)
 
-    async def _commit(self, batch: list[_Append]) -> None:
-        db = self.db
-        await db.execute("BEGIN IMMEDIATE")
-        try:
-            await db.executemany(
-                "INSERT INTO events (workshop, seq, type, data, at, actor) VALUES (?,?,?,?,?,?)",
-                [(item.code, e.seq, e.type, json.dumps(e.data, ensure_ascii=False), e.at, e.actor)
-                 for item in batch for e in item.events],
-            )
-            await db.executemany(
-                "INSERT INTO commands (workshop, actor, command_id, seq, result) "
-                "VALUES (?,?,?,?,?)",
-                [(item.code, c.actor, c.command_id, c.seq, json.dumps(c.result))
-                 for item in batch if (c := item.command) is not None],
-            )
-            await db.execute("COMMIT")
-        except BaseException:
-            await db.execute("ROLLBACK")
-            raise
+
+def _settle(done: asyncio.Future[Any], exc: BaseException) -> None:
+    if not done.done():
+        done.set_exception(exc)
+        done.exception()  # a caller that went away must not log "never retrieved"
+
+
+def distinct_workshops(db: sqlite3.Connection) -> list[str]:
+    """Every workshop code with anything stored, events or not (a data file from before
+    the summary table has none, and a read-only one cannot be given one)."""
+    sql = ("SELECT workshop FROM events UNION SELECT workshop FROM snapshots "
+           "UNION SELECT workshop FROM commands")
+    if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'workshops'").fetchone():
+        sql += " UNION SELECT code FROM workshops"
+    rows: Iterable[tuple[str]] = db.execute(sql + " ORDER BY 1")
+    return [c for (c,) in rows]

@@ -19,15 +19,18 @@ from yoriai.facilitation.commands import effective_actor
 from yoriai.facilitation.errors import Refusal
 from yoriai.facilitation.model import FACILITATOR, Actor, Role
 
-from .connection import CLOSE_POLICY, CLOSE_SERVER_ERROR, Connection, TokenBucket
+from .connection import CLOSE_POLICY, Connection, TokenBucket
 from .context import AppContext
 from .hub import Room, ServerFault
 from .i18n import LANGUAGES, error_text
+from .problems import WorkshopDamaged
 
 log = logging.getLogger("yoriai.ws")
 
 # The workshop does not exist: the client shows it and stops reconnecting.
 CLOSE_UNKNOWN_WORKSHOP = 4004
+# Its stored log does not load (`yoriai check --repair` mends it): like 503 on its pages.
+CLOSE_WORKSHOP_DAMAGED = 4503
 
 
 class BadMessage(Exception):
@@ -91,7 +94,12 @@ async def endpoint(ws: WebSocket) -> None:
             conn.deliver(error_message("hello_first", lang))
             conn.drop(CLOSE_POLICY, "hello first")
             return
-        room = await ctx.hub.room(code) if code.isalnum() and len(code) <= 16 else None
+        try:
+            room = await ctx.hub.room(code) if code.isalnum() and len(code) <= 16 else None
+        except WorkshopDamaged:
+            conn.deliver(error_message("workshop_damaged", lang, workshop=code))
+            conn.drop(CLOSE_WORKSHOP_DAMAGED, "workshop damaged")
+            return
         if room is None:
             conn.deliver(error_message("unknown_workshop", lang))
             conn.drop(CLOSE_UNKNOWN_WORKSHOP, "unknown workshop")
@@ -170,9 +178,9 @@ async def serve_commands(ctx: AppContext, room: Room, conn: Connection, lang: st
             conn.deliver(error_message(exc.code, lang, command_id, **exc.params))
             continue
         except ServerFault:
+            # This command failed to store; the room is fine and this socket stays.
             conn.deliver(error_message("server_error", lang, command_id))
-            conn.drop(CLOSE_SERVER_ERROR, "server error")
-            return
+            continue
         result = dict(ack.result)
         joined = name == "join" and "participant_id" in result
         if joined:

@@ -1,0 +1,216 @@
+"""The event store on a real SQLite file: one transaction per batch, a failed append poisons
+its workshop until recovered (so no later seq can commit after it), snapshots and summaries
+through the same writer, the summary table migrated into an older data file, read-only use.
+
+Failures are injected at the SQLite boundary: a trigger that aborts the insert of an event
+whose data carries a marker (as a full disk or an I/O error would abort it)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from yoriai.facilitation.model import Event
+from yoriai.server.hub import Hub
+from yoriai.server.store import (
+    EventStore,
+    WorkshopExists,
+    WorkshopPoisoned,
+    WorkshopSummary,
+)
+
+MARK = "<<fail-here>>"
+TRIGGER = (f"CREATE TRIGGER fail_marked BEFORE INSERT ON events WHEN NEW.data LIKE '%{MARK}%' "
+           "BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
+
+
+def raw(seq: int, text: str = "x") -> Event:
+    """An event as the store sees it (the store does not replay what it appends)."""
+    return Event(seq=seq, type="NotePosted", data={"text": text}, at=time.time(), actor="t")
+
+
+def seqs(path: Path, code: str) -> list[int]:
+    with sqlite3.connect(path) as db:
+        return [s for (s,) in db.execute(
+            "SELECT seq FROM events WHERE workshop = ? ORDER BY seq", (code,))]
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> EventStore:
+    s = EventStore(tmp_path / "y.sqlite3")
+    await s.open()
+    with sqlite3.connect(s.path) as db:
+        db.execute(TRIGGER)
+    yield s  # type: ignore[misc]
+    await s.close()
+
+
+async def two_workshops(store: EventStore) -> tuple[str, str]:
+    hub = Hub(store, time.time)
+    return (await hub.create_workshop("W", "西部", code="wwwwww"),
+            await hub.create_workshop("V", "東部", code="vvvvvv"))
+
+
+async def outcomes(*work: object) -> list[BaseException | None]:
+    """Run appends queued together (one batch) and return each one's fate."""
+    results = await asyncio.gather(*work, return_exceptions=True)  # type: ignore[arg-type]
+    return [r if isinstance(r, BaseException) else None for r in results]
+
+
+async def test_a_failed_append_fails_every_later_one_of_its_workshop_only(
+        store: EventStore) -> None:
+    w, v = await two_workshops(store)
+    fates = await outcomes(
+        store.append(w, [raw(2)]),
+        store.append(w, [raw(3, MARK)]),
+        store.append(v, [raw(2)]),
+        store.append(w, [raw(4)]),  # decided on top of the failed one: must not commit
+        store.append(v, [raw(3)]),
+    )
+    assert fates[0] is None and fates[2] is None and fates[4] is None
+    assert isinstance(fates[1], sqlite3.IntegrityError) and "injected" in str(fates[1])
+    assert isinstance(fates[3], WorkshopPoisoned)
+    assert seqs(store.path, w) == [1, 2]  # no hole: 4 was never written
+    assert seqs(store.path, v) == [1, 2, 3]  # the other workshop is untouched
+
+    # Still poisoned: anything more of W is refused unwritten, until recovered.
+    with pytest.raises(WorkshopPoisoned):
+        await store.append(w, [raw(5)])
+    latest = await store.recover(w)
+    assert [e.seq for e in latest.events] == [1, 2]
+    await store.append(w, [raw(3, "again")])
+    assert seqs(store.path, w) == [1, 2, 3]
+
+
+async def test_a_batch_is_one_transaction(store: EventStore) -> None:
+    w, v = await two_workshops(store)
+    statements: list[str] = []
+    await store.in_writer(lambda db: db.set_trace_callback(statements.append))
+    fates = await outcomes(*[store.append(w if i % 2 else v, [raw(2 + i // 2)])
+                             for i in range(20)])
+    await store.in_writer(lambda db: db.set_trace_callback(None))
+    assert fates == [None] * 20
+    assert [s for s in statements if s.startswith(("BEGIN", "COMMIT"))] == [
+        "BEGIN IMMEDIATE", "COMMIT"]
+    assert seqs(store.path, w) == list(range(1, 12))
+    assert seqs(store.path, v) == list(range(1, 12))
+
+
+async def test_a_snapshot_is_reported_saved_only_when_it_is_stored(store: EventStore) -> None:
+    w, v = await two_workshops(store)
+    fates = await outcomes(
+        store.append(w, [raw(2, MARK)]),
+        store.save_snapshot(v, 1, '{"v": 1}'),
+        store.save_snapshot(w, 1, '{"w": 1}'),  # its workshop failed just before
+    )
+    assert isinstance(fates[0], sqlite3.IntegrityError)
+    with sqlite3.connect(store.path) as db:
+        stored = dict(db.execute("SELECT workshop, state FROM snapshots").fetchall())
+    # Whatever was reported saved is there, whatever failed is not, even though all three
+    # went into one failing batch.
+    assert fates[1] is None and stored.get(v) == '{"v": 1}'
+    assert isinstance(fates[2], WorkshopPoisoned) and w not in stored
+
+
+async def test_an_unencodable_event_fails_alone(store: EventStore) -> None:
+    """Whatever the domain lets through, the writer stores it whole or not at all: a lone
+    surrogate cannot be written as UTF-8."""
+    w, v = await two_workshops(store)
+    fates = await outcomes(store.append(w, [raw(2, "\ud800")]), store.append(v, [raw(2)]))
+    assert isinstance(fates[0], UnicodeEncodeError) and fates[1] is None
+    assert seqs(store.path, w) == [1] and seqs(store.path, v) == [1, 2]
+
+
+async def test_the_summary_is_written_with_the_events(store: EventStore) -> None:
+    w, _ = await two_workshops(store)
+    listed = {s.code: s for s in await store.workshops()}
+    assert set(listed) == {"wwwwww", "vvvvvv"}
+    summary = listed[w]
+    newer = WorkshopSummary(w, "新しい名前", "西部", "2026-12-01", "companions", 2,
+                            summary.created_at, 2, time.time() + 10)
+    await store.append(w, [raw(2)], summary=newer)
+    failed = WorkshopSummary(w, "失敗", "西部", "2026-12-02", "future", 3,
+                             summary.created_at, 3, time.time() + 20)
+    with pytest.raises(sqlite3.IntegrityError):
+        await store.append(w, [raw(3, MARK)], summary=failed)
+    top = (await store.workshops())[0]
+    assert top == newer  # the failed append's summary went with its events: nowhere
+    assert await store.count_workshops() == 2
+
+
+async def test_an_older_data_file_gets_its_summary_table(tmp_path: Path) -> None:
+    path = tmp_path / "y.sqlite3"
+    store = EventStore(path)
+    await store.open()
+    hub = Hub(store, time.time)
+    code = await hub.create_workshop("古いワークショップ", "雄和", date="2025-04-01")
+    room = await hub.room(code)
+    assert room is not None
+    from yoriai.facilitation.model import FACILITATOR
+    await hub.submit(room, FACILITATOR, "s1", "set_step", {"step": "activity"})
+    await store.close()
+    with sqlite3.connect(path) as db:  # as a data file from before the summary table
+        db.execute("DROP TABLE workshops")
+        db.execute("PRAGMA user_version = 0")
+
+    store = EventStore(path)
+    await store.open()
+    try:
+        [summary] = await store.workshops()
+    finally:
+        await store.close()
+    assert (summary.code, summary.title, summary.center, summary.date, summary.step,
+            summary.meetings, summary.last_seq) == (code, "古いワークショップ", "雄和",
+                                                    "2025-04-01", "activity", 1, 2)
+
+
+async def test_an_import_that_collides_leaves_the_code_writable(tmp_path: Path) -> None:
+    store = EventStore(tmp_path / "y.sqlite3")
+    await store.open()
+    try:
+        code = await Hub(store, time.time).create_workshop("W", "", code="wwwwww")
+        events, _ = await store.load(code)
+        with pytest.raises(WorkshopExists):
+            await store.import_workshop(code, events)
+        await store.append(code, [raw(2)])  # not poisoned by the refused import
+        assert seqs(store.path, code) == [1, 2]
+    finally:
+        await store.close()
+
+
+async def test_read_only_opening_writes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "y.sqlite3"
+    store = EventStore(path)
+    await store.open()
+    code = await Hub(store, time.time).create_workshop("W", "")
+    await store.close()
+    before = path.read_bytes()
+    reader = EventStore(path, readonly=True)
+    await reader.open()
+    try:
+        events, _ = await reader.load(code)
+        assert [e.type for e in events] == ["WorkshopCreated"]
+        with pytest.raises(RuntimeError):
+            await reader.append(code, [raw(2)])
+    finally:
+        await reader.close()
+    assert path.read_bytes() == before
+
+
+async def test_the_writer_finishes_what_is_queued_before_closing(tmp_path: Path) -> None:
+    store = EventStore(tmp_path / "y.sqlite3")
+    await store.open()
+    code = await Hub(store, time.time).create_workshop("W", "")
+    pending = [asyncio.ensure_future(store.append(code, [raw(n)])) for n in range(2, 12)]
+    await asyncio.sleep(0)  # queued
+    await store.close()
+    assert all(p.done() and p.exception() is None for p in pending)
+    assert seqs(store.path, code) == list(range(1, 12))
+    data = [json.loads(d) for (d,) in sqlite3.connect(store.path).execute(
+        "SELECT data FROM events WHERE seq > 1")]
+    assert data == [{"text": "x"}] * 10
