@@ -9,6 +9,7 @@ from . import limits
 from .commands import MODERATORS, PARTICIPANTS, PEOPLE, Draft, clean_text, command, me, ref
 from .errors import Refusal
 from .model import Actor, Event, Note, NoteKind, Role, WorkshopState, applies
+from .visibility import can_see_note
 
 
 def note_kind(args: Mapping[str, Any]) -> NoteKind:
@@ -23,8 +24,18 @@ def note_text(args: Mapping[str, Any]) -> str:
                       long_code="note_too_long", multiline=True)
 
 
-def own_note(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> str:
+def seen_note(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> str:
+    """The note ``args`` names, if ``actor`` may see it. A note you may not see (hidden,
+    private) is, to you, one that does not exist: a refusal must not tell that its id is
+    real."""
     note_id = ref(args, "note_id", state.notes, "unknown_note")
+    if not can_see_note(state, state.notes[note_id], actor):
+        raise Refusal("unknown_note")
+    return note_id
+
+
+def own_note(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> str:
+    note_id = seen_note(state, actor, args)
     if state.notes[note_id].author != actor.participant_id and not actor.privileged:
         raise Refusal("not_your_note")
     return note_id
@@ -51,7 +62,7 @@ def edit_note(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> li
 
 @command("delete_note", PEOPLE, gated=True)
 def delete_note(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
-    note_id = ref(args, "note_id", state.notes, "unknown_note")
+    note_id = seen_note(state, actor, args)
     # The author takes their own note back; the facilitator may delete anyone's (spam, a
     # bot's). つむぎすと hide, they do not delete: a hidden note can be brought back.
     if state.notes[note_id].author != actor.participant_id and actor.role is not Role.FACILITATOR:
