@@ -120,3 +120,20 @@ def test_a_time_that_is_not_a_time(at: float) -> None:
     _, log = _log()
     e = log[1]
     assert "no real time" in str(_rejected(log, 1, Event(e.seq, e.type, e.data, at, e.actor)))
+
+
+def test_a_countdown_resumed_with_less_than_half_a_second_left() -> None:
+    """Resuming records what was left, rounded: 0 when under half a second, which no
+    start_timer could have asked for. The check knows it was a resume."""
+    state = WorkshopState()
+    log: list[Event] = []
+    for actor, name, args, at in [
+            (FACILITATOR, "create_workshop", {"code": "tmr1", "title": "時計"}, 100.0),
+            (FACILITATOR, "start_timer", {"seconds": 60}, 100.0),
+            (FACILITATOR, "pause_timer", {}, 159.7),
+            (FACILITATOR, "start_timer", {}, 170.0)]:
+        for e in decide(state, actor, name, args, at):
+            apply(state, e)
+            log.append(e)
+    assert log[-1].data == {"seconds": 0}
+    assert verified_replay(log) == state

@@ -171,7 +171,16 @@ def _unfocus(state: WorkshopState, e: Event) -> None:
     state.focus = None
 
 
-@applies("TimerStarted", made_by="start_timer")
+def _started_by(state: WorkshopState, d: dict[str, Any]) -> dict[str, Any]:
+    """A paused countdown resumed is ``start_timer`` with no ``seconds``: what is left,
+    rounded, may be 0, which no one could have asked for."""
+    t = state.timer
+    if t.ends_at is None and t.seconds > 0 and d.get("seconds") == round(t.seconds):
+        return {}
+    return dict(d)
+
+
+@applies("TimerStarted", made_by="start_timer", args=_started_by)
 def _timer_started(state: WorkshopState, e: Event) -> None:
     seconds = float(e.data["seconds"])
     state.timer = Timer(seconds=seconds, ends_at=e.at + seconds)
