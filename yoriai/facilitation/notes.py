@@ -120,6 +120,8 @@ def forget_note(state: WorkshopState, note_id: str) -> None:
 @applies("NoteHidden", made_by="hide_note")
 def _hidden(state: WorkshopState, e: Event) -> None:
     state.notes[e.data["note_id"]].hidden = True
+    if state.focus == {"kind": "note", "id": e.data["note_id"]}:
+        state.focus = None  # a hidden note is not shown on the projector either
 
 
 @applies("NoteUnhidden", made_by="unhide_note")

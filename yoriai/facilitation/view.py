@@ -8,32 +8,58 @@ A live event reaches a client as a *patch* of that client's view: the entities t
 touched, as the client may now see them (``upsert``), or their ids when they left its view
 (``remove``), plus the workshop header, vote tallies and the client's own ``me`` when those
 changed. The client needs no domain rules: it upserts, removes and replaces. Views are
-judged against the current state, so a patch is always consistent with it.
+judged against the state right after the event, so a patch is always consistent with it.
 
-Entity views are the same for every viewer of one class (public or facilitator); all that
-is personal lives in ``me``. :func:`audience` names the class, so the hub builds each
-message once per class rather than once per phone.
+**What a patch may name.** A viewer gets an entry for a note (its view, its tally, its id
+in ``remove``) only if it may see the note after the event, or could see it just before
+(then the entry takes it away: its id in ``remove``, its tally ``0``). A note it may not
+see gets no entry at all, in snapshots and patches alike: hidden and private notes do not
+show even as ids. "Just before" needs the note as it was, so :func:`touched` is called on
+the state *before* the event is applied and keeps a copy of each note the event touches.
+
+**Audiences.** The hub builds each live message once per audience, not once per phone. A
+phone's audience is its :class:`Lens`: the viewer reduced to what this event's patch reads
+about it. The hub builds the message *from the lens itself* (``wire_event(event, state,
+lens, touch)``), so phones with equal lenses get equal messages by construction, whatever
+order they are listed in. What remains is that a phone's lens gets the patch the phone
+itself would get. ``wire_event`` reads two facts about a viewer: ``privileged``, which the
+lens keeps, and ``participant_id``, which it reads only
+
+1. for ``me``: whether the id is in ``touch.me``, and
+2. inside ``can_see_note``, for the notes the patch touches (as they are and as they were);
+   there the id decides nothing unless the note is not public (hidden or private), and then
+   only whether the viewer is its author.
+
+:func:`personal_to` collects exactly these ids: ``touch.me`` and the authors of touched
+notes that are or were not public. A lens keeps the id of a viewer in that set and drops
+any other; a dropped id changes neither 1 nor 2, so the patch is the same. (Snapshots and
+resyncs are built per phone, from the phone's own actor.) tests/server/test_audiences.py
+checks every event for every phone through the hub's real ``Room``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import copy
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from .model import Action, Actor, Event, Note, Proposal, Review, Theme, WorkshopState
-from .visibility import can_see_note, can_see_tallies
+from .model import Action, Event, Note, Proposal, Review, Theme, WorkshopState
+from .visibility import Viewer, can_see_note, can_see_tallies, is_public
 
-# Events that bring something new: a viewer who may not see it has nothing to remove.
-CREATIONS = frozenset({"NotePosted", "ParticipantJoined", "ReviewPosted", "ActionCreated",
-                       "ThemeCreated"})
 KINDS = ("notes", "themes", "proposals", "actions", "reviews", "participants")
 ALL = "*"
+
+# Events after which the participant they name sees the workshop through other eyes (the
+# facilitator's tools come or go): that person's phones start over with a snapshot, live
+# or on resume, never with patches on top of a view built for the old role.
+ROLE_CHANGES = frozenset({"CofacilitatorGranted", "CofacilitatorRevoked"})
 
 
 @dataclass
 class Touch:
-    """What an event changed: per kind the ids (or ALL), and the header, tallies, ``me``."""
+    """What an event changed: per kind the ids (or ALL), and the header, tallies, ``me``;
+    and what the viewer may have had before it (see :func:`touched`)."""
 
     ids: dict[str, set[str] | str] = field(default_factory=dict)
     workshop: bool = False
@@ -43,6 +69,11 @@ class Touch:
     count: bool = False
     tallies: set[str] | str = field(default_factory=set)
     me: set[str] | str = field(default_factory=set)
+    # The touched notes as they were just before the event (copies: appliers change notes
+    # in place), and which touched entities of the other kinds existed: only what a viewer
+    # could have can be taken away from it.
+    prior_notes: dict[str, Note] = field(default_factory=dict)
+    existed: dict[str, set[str]] = field(default_factory=dict)
 
     def add(self, kind: str, *ids: str) -> Touch:
         current = self.ids.setdefault(kind, set())
@@ -55,7 +86,12 @@ class Touch:
         return self
 
 
-def touched(event: Event) -> Touch:
+def _focused(state: WorkshopState, kind: str, item: str) -> bool:
+    return state.focus == {"kind": kind, "id": item}
+
+
+def touched(event: Event, before: WorkshopState) -> Touch:
+    """What ``event`` changes; ``before`` is the state just before it is applied."""
     t, d = event.type, event.data
     touch = Touch()
     if t in ("WorkshopCreated", "StepChanged", "BoardLocked", "BoardUnlocked", "FocusSet",
@@ -81,10 +117,13 @@ def touched(event: Event) -> Touch:
         touch.add("notes", d["note_id"]).tallies = {d["note_id"]}
         if t == "NotePosted":
             touch.me = {d["author"]}
+        # A hidden note leaves the projector's focus.
+        touch.workshop = t == "NoteHidden" and _focused(before, "note", d["note_id"])
     elif t == "NoteDeleted":
         touch.add("notes", d["note_id"]).tallies = {d["note_id"]}
         touch.me = ALL  # its author's list, and 共感 refunded to whoever gave it
         touch.all("participants")
+        touch.workshop = _focused(before, "note", d["note_id"])
     elif t == "NotesRevealed":
         touch.workshop = True
         touch.all("notes").tallies = ALL
@@ -104,6 +143,8 @@ def touched(event: Event) -> Touch:
         for kind in ("notes", "themes", "proposals", "actions", "participants"):
             touch.all(kind)
         touch.me = ALL
+        gone = d["source"] if t == "ThemesMerged" else d["theme_id"]
+        touch.workshop = _focused(before, "theme", gone)  # the focus follows or goes
     elif t in ("ThemeJoined", "ThemeLeft"):
         touch.add("themes", d["theme_id"]).me = {d["participant_id"]}
     elif t in ("ProposalWritten", "ProposalChosen"):
@@ -123,7 +164,28 @@ def touched(event: Event) -> Touch:
             touch.me = ALL  # its author's list (the review, and so its author, is gone)
     else:
         raise ValueError(f"no view for event type {t!r}")
+    _remember(touch, before)
     return touch
+
+
+def _remember(touch: Touch, before: WorkshopState) -> None:
+    for kind, ids in touch.ids.items():
+        if kind != "notes" and ids != ALL:
+            table = _table(before, kind)
+            touch.existed[kind] = {i for i in ids if i in table}
+    for nid in _named_notes(touch):
+        note = before.notes.get(nid)
+        if note is not None:
+            touch.prior_notes[nid] = copy.copy(note)
+
+
+def _named_notes(touch: Touch) -> set[str]:
+    """The notes a touch names one by one (ALL is answered from the state as a whole)."""
+    named: set[str] = set()
+    for ids in (touch.ids.get("notes", set()), touch.tallies):
+        if isinstance(ids, set):
+            named |= ids
+    return named
 
 
 # --- entity views ------------------------------------------------------------------------
@@ -149,7 +211,7 @@ def theme_view(state: WorkshopState, theme: Theme, privileged: bool) -> dict[str
     return view
 
 
-def proposal_view(state: WorkshopState, p: Proposal, viewer: Actor) -> dict[str, Any]:
+def proposal_view(state: WorkshopState, p: Proposal, viewer: Viewer) -> dict[str, Any]:
     view: dict[str, Any] = {"theme": p.theme, "aim": p.aim, "ideas": list(p.ideas),
                             "chosen": p.chosen}
     if can_see_tallies(state, viewer):
@@ -223,7 +285,7 @@ def me_view(state: WorkshopState, pid: str) -> dict[str, Any]:
 
 # --- one view of one entity, or None when the viewer may not see it ----------------------
 
-def entity(state: WorkshopState, kind: str, item: str, viewer: Actor) -> dict[str, Any] | None:
+def entity(state: WorkshopState, kind: str, item: str, viewer: Viewer) -> dict[str, Any] | None:
     if kind == "notes":
         note = state.notes.get(item)
         if note is None or not can_see_note(state, note, viewer):
@@ -248,6 +310,16 @@ def entity(state: WorkshopState, kind: str, item: str, viewer: Actor) -> dict[st
     raise ValueError(kind)
 
 
+def had(state: WorkshopState, touch: Touch, kind: str, item: str, viewer: Viewer) -> bool:
+    """Could ``viewer`` see ``item`` just before the event? (Then it may be taken away.)"""
+    if kind == "notes":
+        prior = touch.prior_notes.get(item)
+        return prior is not None and can_see_note(state, prior, viewer)
+    if kind == "participants" and not viewer.privileged:
+        return False
+    return item in touch.existed.get(kind, ())
+
+
 def _table(state: WorkshopState, kind: str) -> Iterable[str]:
     tables: dict[str, Iterable[str]] = {
         "notes": state.notes, "themes": state.themes, "proposals": state.proposals,
@@ -255,31 +327,33 @@ def _table(state: WorkshopState, kind: str) -> Iterable[str]:
     return tables[kind]
 
 
-def tallies(state: WorkshopState, viewer: Actor, note_ids: Iterable[str]) -> dict[str, int]:
-    out = {}
-    for nid in note_ids:
-        note = state.notes.get(nid)
-        out[nid] = state.tally(nid) if note and can_see_note(state, note, viewer) else 0
-    return out
+def visible_tallies(state: WorkshopState, viewer: Viewer) -> dict[str, int]:
+    """Every non-zero tally of a note the viewer may see (and none of any other note)."""
+    counts: dict[str, int] = {}
+    for votes in state.votes.values():
+        for nid, n in votes.items():
+            counts[nid] = counts.get(nid, 0) + n
+    return {nid: n for nid, n in counts.items()
+            if n and (note := state.notes.get(nid)) is not None
+            and can_see_note(state, note, viewer)}
 
 
-def snapshot(state: WorkshopState, viewer: Actor) -> dict[str, Any]:
+def snapshot(state: WorkshopState, viewer: Viewer) -> dict[str, Any]:
     snap: dict[str, Any] = {"workshop": workshop_view(state)}
     for kind in KINDS:
         views = [entity(state, kind, item, viewer) for item in _table(state, kind)]
         snap[kind] = [v for v in views if v is not None]
-    snap["tallies"] = ({nid: n for nid, n in tallies(state, viewer, state.notes).items() if n}
-                       if can_see_tallies(state, viewer) else {})
+    snap["tallies"] = visible_tallies(state, viewer) if can_see_tallies(state, viewer) else {}
     pid = viewer.participant_id
-    snap["me"] = me_view(state, pid) if pid in state.participants else None
+    snap["me"] = me_view(state, pid) if pid is not None and pid in state.participants else None
     return snap
 
 
-def wire_event(event: Event, state: WorkshopState, viewer: Actor,
-               touch: Touch | None = None) -> dict[str, Any] | None:
-    """``event`` as a patch of ``viewer``'s view of the current ``state``; ``None`` when
-    it changes nothing the viewer may know."""
-    touch = touch or touched(event)
+def wire_event(event: Event, state: WorkshopState, viewer: Viewer,
+               touch: Touch) -> dict[str, Any] | None:
+    """``event`` as a patch of ``viewer``'s view of ``state`` (the state right after it;
+    ``touch`` was taken just before it); ``None`` when it changes nothing the viewer may
+    know."""
     patch: dict[str, Any] = {}
     upsert: dict[str, list[dict[str, Any]]] = {}
     remove: dict[str, list[str]] = {}
@@ -293,11 +367,11 @@ def wire_event(event: Event, state: WorkshopState, viewer: Actor,
             continue
         for item in sorted(ids):
             view = entity(state, kind, item, viewer)
-            if view is None:
-                if event.type not in CREATIONS:  # never seen, so nothing to take away
-                    remove.setdefault(kind, []).append(item)
-            else:
+            if view is not None:
                 upsert.setdefault(kind, []).append(view)
+            elif had(state, touch, kind, item, viewer):
+                remove.setdefault(kind, []).append(item)
+            # else: the viewer never had it, and is not told it exists
     if upsert:
         patch["upsert"] = upsert
     if remove:
@@ -306,43 +380,72 @@ def wire_event(event: Event, state: WorkshopState, viewer: Actor,
         patch["workshop"] = workshop_view(state)
     elif touch.count:
         patch["workshop"] = {"participant_count": len(state.participants)}
-    if touch.tallies and can_see_tallies(state, viewer):
-        note_ids: Iterable[str] = state.notes if touch.tallies == ALL else touch.tallies
-        patch["tallies"] = tallies(state, viewer, note_ids)
-        if touch.tallies == ALL:
-            patch["tallies_replace"] = True
-    elif touch.tallies == ALL:
-        patch["tallies"], patch["tallies_replace"] = {}, True  # tallies were just hidden
+    if touch.tallies == ALL:
+        patch["tallies_replace"] = True
+        patch["tallies"] = (visible_tallies(state, viewer) if can_see_tallies(state, viewer)
+                            else {})  # tallies were just hidden
+    elif touch.tallies and can_see_tallies(state, viewer):
+        changed: dict[str, int] = {}
+        for nid in sorted(touch.tallies):
+            note = state.notes.get(nid)
+            if note is not None and can_see_note(state, note, viewer):
+                changed[nid] = state.tally(nid)
+            elif had(state, touch, "notes", nid, viewer):
+                changed[nid] = 0  # the note left the viewer's view: its tally goes too
+        if changed:
+            patch["tallies"] = changed
     pid = viewer.participant_id
-    if pid is not None and (touch.me == ALL or pid in touch.me) and pid in state.participants:
+    if (pid is not None and (touch.me == ALL or pid in touch.me)
+            and pid in state.participants):
         patch["me"] = me_view(state, pid)
     if not patch:
         return None
     return {"type": "event", "seq": event.seq, "event": event.type, "data": patch}
 
 
+# --- audiences ---------------------------------------------------------------------------
+
+class Lens(NamedTuple):
+    """A viewer reduced to what one event's patch reads about it: phones with the same lens
+    get the very same message, built once (see the module docstring for why)."""
+
+    privileged: bool
+    participant_id: str | None
+
+
+PUBLIC = Lens(False, None)
+STAFF = Lens(True, None)
+
+
+def _touched_notes(state: WorkshopState, touch: Touch) -> Iterator[Note]:
+    """Every note whose visibility the patch consults: as it is, and as it was."""
+    if touch.ids.get("notes") == ALL or touch.tallies == ALL:
+        yield from state.notes.values()
+    for nid in _named_notes(touch):
+        note = state.notes.get(nid)
+        if note is not None:
+            yield note
+        prior = touch.prior_notes.get(nid)
+        if prior is not None:
+            yield prior
+
+
 def personal_to(state: WorkshopState, touch: Touch) -> frozenset[str] | None:
-    """The participants for whom an event's message is personal: those whose ``me`` it
-    touches, and the authors of the notes it touches (an author sees their own hidden or
-    private note). ``None`` means everyone who is a participant."""
+    """The participants whose own id the event's patch reads: those whose ``me`` it
+    touches, and the authors of the touched notes that are or were not public (an author
+    sees their own hidden or private note). ``None`` means every participant."""
     if touch.me == ALL:
         return None
     people = set(touch.me)
-    notes = touch.ids.get("notes", set())
-    ids: Iterable[str] = state.notes if notes == ALL else notes
-    people.update(n.author for i in ids if (n := state.notes.get(i)) is not None)
+    people.update(n.author for n in _touched_notes(state, touch) if not is_public(n))
     return frozenset(people)
 
 
-def audience_of(viewer: Actor, personal: frozenset[str] | None) -> tuple[Any, ...]:
-    """Viewers with the same audience get the same message for an event: the hub builds
-    it once per audience. Computed once per event (``personal_to``), then a set lookup
-    per viewer: the broadcast loop's cost per phone."""
+def lens(viewer: Viewer, personal: frozenset[str] | None) -> Lens:
+    """The audience of ``viewer`` for an event whose patch is ``personal`` to these
+    participants. ``personal_to`` runs once per event; this is a set lookup per phone,
+    the broadcast loop's cost per phone."""
     pid = viewer.participant_id
-    mine = pid is not None and (personal is None or pid in personal)
-    return (viewer.privileged, viewer.role.value, pid if mine else None)
-
-
-def audience(event: Event, state: WorkshopState, viewer: Actor, touch: Touch) -> tuple[Any, ...]:
-    """``audience_of`` for one viewer (the hub computes ``personal_to`` once per event)."""
-    return audience_of(viewer, personal_to(state, touch))
+    if pid is not None and (personal is None or pid in personal):
+        return Lens(viewer.privileged, pid)
+    return STAFF if viewer.privileged else PUBLIC

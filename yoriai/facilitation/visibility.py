@@ -1,18 +1,37 @@
-"""The visibility rules themselves, shared by commands (you cannot vote on what you cannot
-see) and by the views sent to each recipient."""
+"""The visibility rules themselves, shared by commands (you cannot vote on, edit or even
+name what you cannot see) and by the views sent to each recipient.
+
+A viewer is anything with ``privileged`` and ``participant_id``: an :class:`Actor`, or the
+narrower lens the hub shares between phones (``view.Lens``). These two facts are all a
+rule here may read about a viewer.
+"""
 
 from __future__ import annotations
 
-from .model import Actor, Note, WorkshopState
+from typing import Protocol
+
+from .model import Note, WorkshopState
 
 
-def can_see_note(state: WorkshopState, note: Note, viewer: Actor) -> bool:
-    if viewer.privileged:
-        return True
-    if viewer.participant_id is not None and note.author == viewer.participant_id:
-        return True  # your own note stays yours, even hidden (you are told it is)
+class Viewer(Protocol):
+    @property
+    def privileged(self) -> bool: ...
+
+    @property
+    def participant_id(self) -> str | None: ...
+
+
+def is_public(note: Note) -> bool:
+    """Seen by everyone in the room: whoever the viewer is does not matter."""
     return not note.hidden and not note.private
 
 
-def can_see_tallies(state: WorkshopState, viewer: Actor) -> bool:
+def can_see_note(state: WorkshopState, note: Note, viewer: Viewer) -> bool:
+    if viewer.privileged or is_public(note):
+        return True
+    # Your own note stays yours, even hidden (you are told it is) or private.
+    return viewer.participant_id is not None and note.author == viewer.participant_id
+
+
+def can_see_tallies(state: WorkshopState, viewer: Viewer) -> bool:
     return viewer.privileged or state.settings.votes_visible

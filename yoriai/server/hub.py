@@ -39,7 +39,15 @@ from yoriai.facilitation.model import FACILITATOR, Actor, Event, WorkshopState, 
 from yoriai.facilitation.snapshot import SnapshotError
 from yoriai.facilitation.snapshot import dump as dump_snapshot
 from yoriai.facilitation.snapshot import load as load_snapshot
-from yoriai.facilitation.view import audience_of, personal_to, snapshot, touched, wire_event
+from yoriai.facilitation.view import (
+    Lens,
+    Touch,
+    lens,
+    personal_to,
+    snapshot,
+    touched,
+    wire_event,
+)
 
 from .check import replay_until_damage
 from .i18n import error_text
@@ -155,36 +163,58 @@ class Room:
     # Set while the room is being put back to its durable log after a failed append.
     rewinding: asyncio.Future[None] | None = None
     broken: bool = False  # unloaded: the store could not be read back
+    # What the room has been shown: the state after every durable event and no other (a
+    # copy of ``state``, which may run ahead by the events still being written). Every
+    # snapshot and patch is built from it, so no one is ever shown an event that is not
+    # on disk, and each event's patch is judged against the state right after it.
+    shown: WorkshopState = field(init=False)
+    # The published events with what each touched (taken just before it was applied to
+    # ``shown``): a resuming phone is sent its patches.
+    published: deque[tuple[Event, Touch]] = field(
+        default_factory=lambda: deque(maxlen=limits.RESUME_WINDOW_EVENTS))
 
-    def events_since(self, seq: int) -> list[Event] | None:
-        """The events after ``seq`` up to what is durable, or None when they are no
-        longer all in memory."""
-        if seq > self.state.seq:
+    def __post_init__(self) -> None:
+        self.shown = self.state.copy()  # a room is made from a state that is all durable
+
+    def events_since(self, seq: int) -> list[tuple[Event, Touch]] | None:
+        """The published events after ``seq``, or None when they are no longer all in
+        memory (or ``seq`` was never published)."""
+        if seq > self.shown.seq:
             return None
-        if seq == self.state.seq:
+        if seq == self.shown.seq:
             return []
-        if not self.log or self.log[0].seq > seq + 1:
+        if not self.published or self.published[0][0].seq > seq + 1:
             return None
-        return [e for e in self.log if seq < e.seq <= self.durable_seq]
+        return [(e, t) for e, t in self.published if e.seq > seq]
 
     def subscribe(self, sub: Subscriber, resume_epoch: str | None, last_seq: int | None,
                   now: float) -> None:
         """Register ``sub`` and send it what it needs to be current, atomically: nothing
-        can be broadcast between the read and the registration."""
+        can be broadcast between the read and the registration.
+
+        A resuming phone gets the events it missed as patches, unless one of them changed
+        someone's role: its view may have been built for another role than the one it has
+        now (made つむぎすと, revoked, removed while it was away), and patches only touch
+        what an event touched, so it starts over with a snapshot."""
+        sub.actor = effective_actor(self.shown, sub.actor)  # its role as shown to the room
         missed = None
         if resume_epoch == self.epoch and last_seq is not None:
             missed = self.events_since(last_seq)
+            if missed is not None and any(e.type in ROLE_CHANGES for e, _ in missed):
+                missed = None
         self._make_room_for(sub)
         sub.deliver({"type": "welcome", "epoch": self.epoch, "role": sub.actor.role.value,
                      "participant_id": sub.actor.participant_id, "now": now})
         if missed is None:
-            sub.deliver({"type": "snapshot", "seq": self.state.seq,
-                         "state": snapshot(self.state, sub.actor)})
-            sub.sent_seq = self.state.seq
+            sub.deliver({"type": "snapshot", "seq": self.shown.seq,
+                         "state": snapshot(self.shown, sub.actor)})
+            sub.sent_seq = self.shown.seq
         else:
+            # Each patch is judged against the state now, with what its event touched as
+            # it was then: the phone ends with exactly a fresh snapshot's view.
             sub.sent_seq = last_seq or 0
-            for e in missed:
-                msg = wire_event(e, self.state, sub.actor)
+            for e, touch in missed:
+                msg = wire_event(e, self.shown, sub.actor, touch)
                 sub.sent_seq = e.seq
                 if msg is not None:
                     sub.deliver(msg)
@@ -206,8 +236,9 @@ class Room:
 
     def publish_durable(self, up_to: int, now: float) -> None:
         """Broadcast every applied event up to ``up_to`` not yet broadcast, in order. Each
-        message is built and encoded once per audience (see ``view.audience``), not once
-        per phone: a post in a room of 500 is a handful of encodings."""
+        message is built and encoded once per audience, from the audience's lens (see
+        ``view.lens``), not once per phone: a post in a room of 500 is a handful of
+        encodings, and every phone of an audience is sent what it alone would be sent."""
         if up_to <= self.durable_seq:
             return
         # From the end of the log: the new events are the last few of up to 5,000.
@@ -220,22 +251,28 @@ class Room:
         fresh.reverse()
         self.durable_seq = up_to
         for e in fresh:
-            touch = touched(e)
-            personal = personal_to(self.state, touch)
-            encoded: dict[tuple[Any, ...], str | None] = {}
+            touch = touched(e, self.shown)
+            apply(self.shown, e)
+            self.published.append((e, touch))
+            personal = personal_to(self.shown, touch)
+            # That person's phones start over below, with a snapshot for their new role.
+            restart = e.data["participant_id"] if e.type in ROLE_CHANGES else None
+            encoded: dict[Lens, str | None] = {}
             for sub in list(self.subscribers):
                 if e.seq <= sub.sent_seq:
                     continue  # already in the snapshot it was sent
                 sub.sent_seq = e.seq
-                key = audience_of(sub.actor, personal)
+                if restart is not None and sub.actor.participant_id == restart:
+                    continue
+                key = lens(sub.actor, personal)
                 if key not in encoded:
-                    msg = wire_event(e, self.state, sub.actor, touch)
+                    msg = wire_event(e, self.shown, key, touch)
                     encoded[key] = None if msg is None else encode(msg)
                 text = encoded[key]
                 if text is not None:
                     sub.deliver_text(text)
-            if e.type in ROLE_CHANGES:
-                self.refresh(e.data["participant_id"], now)
+            if restart is not None:
+                self.refresh(restart, now)
 
     def refresh(self, participant_id: str, now: float) -> None:
         """A participant's role changed (つむぎすと granted or revoked, or removed): what
@@ -243,7 +280,7 @@ class Room:
         for sub in list(self.subscribers):
             if sub.actor.participant_id == participant_id:
                 self.unsubscribe(sub)
-                sub.actor = effective_actor(self.state, sub.actor)
+                sub.actor = effective_actor(self.shown, sub.actor)
                 if sub.actor.participant_id is None:
                     # Removed: the phone is told why it is back at the join form.
                     sub.deliver({"type": "error", "id": None, "code": "removed",

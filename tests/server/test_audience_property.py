@@ -1,0 +1,260 @@
+"""Property, through the hub's real sharing: for every event and every connected phone, the
+view the phone has built from what it was sent equals a fresh snapshot for it, and no phone
+is ever sent the id of a note it could not see.
+
+The hub's real :class:`Room` broadcasts to in-memory subscribers (tests/server/audience_room.py)
+and shares each encoded message between the phones of one audience exactly as in production.
+Hypothesis draws what happens: any command from anyone (refused ones included), the store
+lagging behind by a few events (published later, one at a time), and phones that drop and
+resume (with their epoch and last seq) or come back afresh, while their role may change.
+The phones: the console (also entering for a person without a phone, 代理入力), the
+projector, a phone that has not joined yet (and may), two sockets of one participant, a
+plain participant, and a つむぎすと; the authors of hidden and private notes are among them
+from the start.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.board import normalised
+from tests.facilitation.test_invariants import command
+from yoriai.facilitation.errors import Refusal
+from yoriai.facilitation.model import (
+    FACILITATOR,
+    PROJECTOR,
+    Actor,
+    Event,
+    Role,
+    WorkshopState,
+    apply,
+)
+from yoriai.facilitation.view import snapshot
+from yoriai.facilitation.visibility import can_see_note
+
+from .audience_room import Phone, RoomDriver
+
+# `make test` runs a quick pass (about ten seconds); YORIAI_THOROUGH=1 runs many more.
+settings.register_profile("audiences", max_examples=60, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("audiences-thorough", max_examples=1500, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+PROFILE = settings.get_profile(
+    "audiences-thorough" if os.environ.get("YORIAI_THOROUGH") else "audiences")
+
+# Which participant each phone speaks for (None: not joined yet).
+PHONES: dict[str, str | None] = {"console": None, "screen": None, "newcomer": None,
+                                 "p1": "p1", "p1-tablet": "p1", "p2": "p2", "p3": "p3"}
+NOTE_ID = re.compile(r'"(n\d+)"')
+
+
+@dataclass
+class Oracle:
+    """The workshop replayed on its own, one state kept per seq: what each phone should
+    have, and what it could see at any moment."""
+
+    states: list[WorkshopState] = field(default_factory=lambda: [WorkshopState()])
+
+    def add(self, event: Event) -> None:
+        self.states.append(apply(self.states[-1].copy(), event))
+        assert self.states[-1].seq == len(self.states) - 1
+
+
+@dataclass
+class Device:
+    phone: Phone
+    pid: str | None  # whom it speaks for, whatever its role now
+    online: bool = True
+
+
+def expected_actor(device: Device, name: str, state: WorkshopState) -> Actor:
+    if name == "console":
+        return FACILITATOR
+    pid = device.pid
+    if pid is None or pid not in state.participants:
+        return PROJECTOR  # not joined, or removed
+    return Actor(Role.COFACILITATOR if pid in state.cofacilitators else Role.PARTICIPANT, pid)
+
+
+def could_see(device: Device, name: str, state: WorkshopState) -> set[str]:
+    """The note ids a device may be told of at ``state``: those it may see, and those it
+    gave 共感 to (its own ``me`` lists them)."""
+    actor = expected_actor(device, name, state)
+    ids = {n.id for n in state.notes.values() if can_see_note(state, n, actor)}
+    if actor.participant_id is not None:
+        ids |= set(state.votes.get(actor.participant_id, {}))
+    return ids
+
+
+class Evening:
+    def __init__(self) -> None:
+        self.d = RoomDriver()
+        self.oracle = Oracle()
+        self.published = 0
+        self.devices: dict[str, Device] = {}
+
+    # --- what happens -------------------------------------------------------------------
+
+    def command(self, actor: Actor, name: str, args: dict[str, Any], publish: bool) -> None:
+        try:
+            events = self.d.run(actor, name, publish=False, **args)
+        except Refusal:
+            return
+        for e in events:
+            self.oracle.add(e)
+        if publish:
+            self.flush()
+
+    def flush(self) -> None:
+        """The store catches up: events are published one at a time, each checked."""
+        while self.published < self.d.state.seq:
+            self.published += 1
+            self.watch(lambda: self.d.publish(self.published), self.published - 1)
+            assert self.d.room.shown == self.oracle.states[self.published]
+
+    def connect(self, name: str, resume: bool) -> None:
+        device = self.devices[name]
+        if device.online:
+            self.d.disconnect(device.phone)
+        since = device.phone.board.seq if resume and device.phone.board.epoch else self.published
+        device.online = True
+        self.watch(lambda: self.d.connect(device.phone, resume=resume), min(since, self.published),
+                   only=name)
+
+    def drop(self, name: str) -> None:
+        device = self.devices[name]
+        if device.online:
+            self.d.disconnect(device.phone)
+            device.online = False
+
+    def join(self, name: str) -> None:
+        device = self.devices[name]
+        if device.pid is not None or not device.online:
+            return
+        self.flush()
+        since = self.published
+        phone = device.phone
+
+        def joining() -> None:
+            events = self.d.run(phone.actor, "join", publish=False, name="新しい人",
+                                attribute="住民")
+            for e in events:
+                self.oracle.add(e)
+            self.published = self.d.state.seq
+            device.pid = events[0].data["participant_id"]
+            self.d.publish()
+            self.d.room.unsubscribe(phone)  # as ws.py: the connection starts afresh
+            phone.actor = Actor(Role.PARTICIPANT, device.pid)
+            self.d.room.subscribe(phone, None, None, self.d.now)
+
+        self.watch(joining, since)
+
+    # --- what must hold -----------------------------------------------------------------
+
+    def watch(self, action: Any, since: int, only: str | None = None) -> None:
+        """Run ``action``, then check every connected phone (or ``only`` one): its view is
+        a fresh snapshot's, and what it was sent named no note it could not see at any
+        moment from ``since`` to now."""
+        sent = {name: len(dev.phone.texts) for name, dev in self.devices.items()}
+        action()
+        now = self.oracle.states[self.published]
+        for name, device in self.devices.items():
+            if not device.online or (only is not None and name != only):
+                continue
+            phone = device.phone
+            assert phone.dropped is None or phone.dropped[0] == 4002, (name, phone.dropped)
+            if phone.dropped is not None:  # replaced by a newer socket of the same person
+                device.online = False
+                continue
+            expected = expected_actor(device, name, now)
+            if phone.actor != expected:
+                # Only while its removal is still being written: the hello could no longer
+                # prove who it was, so it sees the public board meanwhile.
+                assert phone.actor == PROJECTOR and device.pid not in self.d.state.participants
+            assert phone.board.view.as_state() == normalised(snapshot(now, phone.actor)), name
+            allowed: set[str] = set()
+            for state in self.oracle.states[since:self.published + 1]:
+                allowed |= could_see(device, name, state)
+            for text in phone.texts[sent[name]:]:
+                told = set(NOTE_ID.findall(text))
+                assert told <= allowed, (name, told - allowed, text)
+
+    def start(self) -> None:
+        """A workshop with hidden and private notes, tallies shown, a つむぎすと, a person
+        without a phone, and every phone connected."""
+        def run(actor: Actor, name: str, /, **args: Any) -> None:
+            self.command(actor, name, args, publish=True)
+
+        run(FACILITATOR, "create_workshop", code="abc234", title="性質テスト")
+        for name, pid in PHONES.items():
+            actor = FACILITATOR if name == "console" else PROJECTOR
+            self.devices[name] = device = Device(Phone(name, actor), None)
+            self.watch(lambda phone=device.phone: self.d.connect(phone), self.published,
+                       only=name)
+            if pid in self.d.state.participants:  # a second socket of someone here
+                device.pid, device.phone.actor = pid, Actor(Role.PARTICIPANT, pid)
+                self.connect(name, resume=False)
+            elif pid is not None:
+                self.join(name)
+                assert device.pid == pid
+        p1, p2, p3 = (Actor(Role.PARTICIPANT, p) for p in ("p1", "p2", "p3"))
+        run(FACILITATOR, "add_proxy", name="紙の人", attribute="住民")  # p4
+        run(FACILITATOR, "grant_cofacilitator", participant_id="p3")
+        run(p1, "post_note", kind="wish", text="公園")  # n1, hidden below
+        run(p2, "post_note", kind="issue", text="雪")  # n2, public
+        run(FACILITATOR, "post_note", kind="charm", text="紙の付箋", on_behalf_of="p4")  # n3
+        run(FACILITATOR, "create_theme", title="遊び場", note_id="n2")
+        run(FACILITATOR, "create_action", title="雪寄せ")
+        run(FACILITATOR, "set_step", step="companions")
+        run(FACILITATOR, "set_vote_settings", votes_visible=True)
+        run(p2, "cast_vote", note_id="n1")
+        run(FACILITATOR, "hide_note", note_id="n1")
+        run(FACILITATOR, "set_private_notes", private=True)
+        run(p3, "post_note", kind="wish", text="まだ秘密")  # n4, private
+
+
+PHONE_NAMES = sorted(PHONES)
+steps = st.one_of(
+    st.tuples(st.just("cmd"), command(), st.integers(0, 4)),
+    st.tuples(st.just("cmd"), command(), st.integers(0, 4)),
+    st.tuples(st.just("cmd"), command(), st.integers(0, 4)),
+    st.tuples(st.just("flush")),
+    st.tuples(st.just("drop"), st.sampled_from(PHONE_NAMES)),
+    st.tuples(st.just("resume"), st.sampled_from(PHONE_NAMES)),
+    st.tuples(st.just("fresh"), st.sampled_from(PHONE_NAMES)),
+    st.tuples(st.just("join"), st.just("newcomer")),
+)
+SENDERS = {"facilitator": FACILITATOR, "projector": PROJECTOR}
+
+
+@PROFILE
+@given(st.lists(steps, min_size=10, max_size=60))
+def test_every_phone_gets_exactly_its_own_view(script: list[tuple[Any, ...]]) -> None:
+    evening = Evening()
+    evening.start()
+    for step in script:
+        kind = step[0]
+        if kind == "cmd":
+            (name, who, args), lag = step[1], step[2]
+            actor = SENDERS.get(who) or Actor(Role.PARTICIPANT, who)
+            # Mostly written at once; sometimes the store lags and a later step catches up.
+            evening.command(actor, name, args, publish=lag > 0)
+        elif kind == "flush":
+            evening.flush()
+        elif kind == "drop":
+            evening.drop(step[1])
+        elif kind in ("resume", "fresh"):
+            evening.connect(step[1], resume=kind == "resume")
+        elif kind == "join":
+            evening.join(step[1])
+    evening.flush()
+    # And a last look: every phone that is away comes back and catches up.
+    for name, device in evening.devices.items():
+        if not device.online:
+            evening.connect(name, resume=True)
