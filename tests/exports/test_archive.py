@@ -405,3 +405,22 @@ def test_an_archive_of_an_older_legal_code_imports(archive: bytes, tmp_path: Pat
     result = yoriai("import", str(write(tmp_path, raw)), "--data", str(data))
     assert result.returncode == 0, result.stderr
     assert len(events_of(data, "OldCode2024")) == len(doc["events"])
+
+
+@pytest.mark.parametrize("field, older", [
+    ("text", "\u200b雪かき\tが大変"),  # a zero-width space first, a tab inside
+    ("text", "雪かき\ufeff"),  # a byte-order mark last
+    ("name", "佐藤\nひろ子"),  # a line break in a name
+])
+def test_text_an_older_yoriai_recorded_still_comes_in(archive: bytes, tmp_path: Path,
+                                                      field: str, older: str) -> None:
+    """Before the one text check, Yoriai kept tabs and line breaks everywhere and trimmed
+    only white space: such a text is imported as it was recorded, byte for byte."""
+    doc = json.loads(archive)
+    i = first(doc, "NotePosted" if field == "text" else "ParticipantJoined")
+    doc["events"][i]["data"][field] = older
+    raw = json.dumps(resealed(doc), ensure_ascii=False)
+    data = tmp_path / "laptop"
+    result = yoriai("import", str(write(tmp_path, raw)), "--data", str(data))
+    assert result.returncode == 0, result.stderr
+    assert events_of(data, "sample1")[i].data[field] == older
