@@ -1,4 +1,5 @@
-"""Nothing acknowledged is ever lost: kill -9 the server mid-burst and start it again."""
+"""Nothing acknowledged is ever lost: kill -9 the server mid-burst and start it again; and
+a retry means what the protocol says (a refused id gets the same refusal)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,19 @@ import asyncio
 import contextlib
 import random
 import sqlite3
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.support import HANG, Client
+from tests.support import HANG, Client, LiveServer
+from yoriai.facilitation.errors import Refusal
+from yoriai.facilitation.model import FACILITATOR, Actor, Role
 from yoriai.server.context import DB_FILE
+from yoriai.server.hub import REFUSALS_PER_ACTOR, Hub
+from yoriai.server.store import EventStore
 
 from .serverproc import ServerProcess, yoriai
 
@@ -101,3 +107,66 @@ async def test_kill_9_loses_no_acknowledged_note(proc: ServerProcess) -> None:
     assert reply["type"] == "ack" and reply["seq"] == seqs[-1] + 2
     await phone.close()
     await console.close()
+
+
+async def test_a_refused_id_gets_the_same_refusal_when_sent_again(tmp_path: Path) -> None:
+    live = LiveServer(tmp_path / "data").start()
+    code = live.new_workshop()
+    console = await Client(live, code, key=live.key).connect()
+    phone = await Client(live, code).connect()
+    await phone.join()
+    assert (await console.cmd("lock_board", locked=True))["type"] == "ack"
+    first = await phone.cmd("post_note", command_id="refused-once", kind="wish", text="まだ")
+    assert first["type"] == "error" and first["code"] == "board_locked"
+    assert (await console.cmd("lock_board", locked=False))["type"] == "ack"
+
+    # The same id (a retry after a reconnect) would now succeed, but is answered as before.
+    await phone.close()
+    phone = await Client(live, code, token=phone.token).connect()
+    again = await phone.cmd("post_note", command_id="refused-once", kind="wish", text="まだ")
+    assert {k: again[k] for k in ("type", "id", "code", "params")} == {
+        k: first[k] for k in ("type", "id", "code", "params")}
+    assert not phone.board.notes
+    fresh = await phone.cmd("post_note", kind="wish", text="いま")  # a new id is decided
+    assert fresh["type"] == "ack"
+
+    # In memory only (docs/protocol.md): after a restart the refused id is decided again.
+    live.stop()
+    again_live = LiveServer(tmp_path / "data").start()
+    try:
+        phone = await Client(again_live, code, token=phone.token).connect()
+        late = await phone.cmd("post_note", command_id="refused-once", kind="wish", text="まだ")
+        assert late["type"] == "ack"
+    finally:
+        again_live.stop()
+
+
+async def test_refusals_are_remembered_per_actor_up_to_a_bound(tmp_path: Path) -> None:
+    store = EventStore(tmp_path / "y.sqlite3")
+    await store.open()
+    try:
+        hub = Hub(store, time.time)
+        room = await hub.room(await hub.create_workshop("W", ""))
+        assert room is not None
+        alice = Actor(Role.PARTICIPANT, (await hub.submit(
+            room, Actor(Role.PROJECTOR), "join-alice-0123456789", "join",
+            {"name": "A", "attribute": "住民"})).result["participant_id"])
+        bob = Actor(Role.PARTICIPANT, (await hub.submit(
+            room, Actor(Role.PROJECTOR), "join-bob-0123456789ab", "join",
+            {"name": "B", "attribute": "住民"})).result["participant_id"])
+        await hub.submit(room, FACILITATOR, "lock", "lock_board", {"locked": True})
+        note = {"kind": "wish", "text": "x"}
+        for i in range(REFUSALS_PER_ACTOR + 1):  # alice's first refusal is pushed out
+            with pytest.raises(Refusal):
+                await hub.submit(room, alice, f"a{i}", "post_note", note)
+        with pytest.raises(Refusal):
+            await hub.submit(room, bob, "b0", "post_note", note)
+        await hub.submit(room, FACILITATOR, "unlock", "lock_board", {"locked": False})
+        for actor, cid in [(alice, f"a{REFUSALS_PER_ACTOR}"), (alice, "a1"), (bob, "b0")]:
+            with pytest.raises(Refusal) as refused:
+                await hub.submit(room, actor, cid, "post_note", note)
+            assert refused.value.code == "board_locked"
+        # Forgotten, so decided again: now it succeeds.
+        assert (await hub.submit(room, alice, "a0", "post_note", note)).seq > 0
+    finally:
+        await store.close()

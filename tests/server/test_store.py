@@ -11,6 +11,7 @@ import asyncio
 import json
 import sqlite3
 import time
+from collections.abc import AsyncIterator, Awaitable
 from pathlib import Path
 
 import pytest
@@ -41,12 +42,12 @@ def seqs(path: Path, code: str) -> list[int]:
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> EventStore:
+async def store(tmp_path: Path) -> AsyncIterator[EventStore]:
     s = EventStore(tmp_path / "y.sqlite3")
     await s.open()
     with sqlite3.connect(s.path) as db:
         db.execute(TRIGGER)
-    yield s  # type: ignore[misc]
+    yield s
     await s.close()
 
 
@@ -56,9 +57,9 @@ async def two_workshops(store: EventStore) -> tuple[str, str]:
             await hub.create_workshop("V", "東部", code="vvvvvv"))
 
 
-async def outcomes(*work: object) -> list[BaseException | None]:
+async def outcomes(*work: Awaitable[None]) -> list[BaseException | None]:
     """Run appends queued together (one batch) and return each one's fate."""
-    results = await asyncio.gather(*work, return_exceptions=True)  # type: ignore[arg-type]
+    results = await asyncio.gather(*work, return_exceptions=True)
     return [r if isinstance(r, BaseException) else None for r in results]
 
 

@@ -240,7 +240,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     # Reading must not create a data folder or a database where there was none.
     if not (path / DB_FILE).is_file():
         raise CliError(f"no workshop {code!r}: {path} holds no Yoriai data (try --data)")
-    events = asyncio.run(read_events(path, code)) if code.isalnum() else []
+    try:
+        events = asyncio.run(read_events(path, code)) if code.isalnum() else []
+    except ValueError as exc:  # a stored event that is not JSON
+        raise CliError(f"the record of workshop {code} is damaged (a stored event cannot be "
+                       f"read: {exc}); run yoriai check --repair --data {path} first") from None
     if not events:
         raise CliError(f"no workshop {code!r} in {path}")
     replayed = replay_until_damage(events)

@@ -44,7 +44,11 @@ class Downloads:
         room = await self.pages.room(request)
         if fmt.format == "json":
             durable = room.durable_seq
-            events = [e for e in (await self.ctx.store.load(room.code))[0] if e.seq <= durable]
+            try:
+                stored, _ = await self.ctx.store.load(room.code)
+            except ValueError as exc:  # a stored event that is not JSON
+                raise WorkshopDamaged(room.code, f"an event cannot be read ({exc})") from exc
+            events = [e for e in stored if e.seq <= durable]
             # The room may be served from a snapshot past an old hole: the archive is the
             # whole log, and must replay wherever it is imported.
             replayed = replay_until_damage(events)
