@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, WebSocketRoute, expect
 
 from tests.browser.conftest import Pages
 from tests.browser.drive import Facilitator, demo, run_hub
@@ -466,6 +466,37 @@ def test_the_timer_counts_down_together_whatever_the_clocks_say(
         "rgb(255, 255, 255)"
     screenshot(one, "screen-timer-done")
     check_fits(one)
+    assert pages.problems == []
+
+
+def test_a_timer_just_started_never_shows_more_than_it_was_set_for(
+        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator]) -> None:
+    """A screen knows the server's clock from the last message that said it; one that took
+    its time to arrive (a busy Wi-Fi, a busy laptop) leaves the screen reading the server's
+    clock behind. Here every such message arrives as if 30 s late: a countdown of 5 minutes
+    just started must still read 05:00, not 05:30."""
+    code = live.new_workshop("遅れて届く時計")
+    fac = steer(live, code)
+    page = pages.open(FULL_HD, "screen-late")
+
+    def late(ws: WebSocketRoute) -> None:
+        server = ws.connect_to_server()
+
+        def told(message: str | bytes) -> None:
+            msg = json.loads(message)
+            if isinstance(msg, dict) and isinstance(msg.get("now"), (int, float)):
+                msg["now"] -= 30
+            ws.send(json.dumps(msg))
+
+        server.on_message(told)
+        ws.on_message(server.send)
+
+    page.route_web_socket(re.compile(r"/ws$"), late)
+    page.goto(f"{live.base}/w/{code}/screen")
+    expect(page.locator("#conn-status")).to_contain_text("接続中")
+    fac.cmd("start_timer", seconds=300)
+    expect(page.locator("#timer")).to_have_attribute("data-state", "running", timeout=LIVE)
+    assert read_timer(page)[1] <= 300  # 05:00 while its reading of the clock is behind
     assert pages.problems == []
 
 

@@ -274,7 +274,11 @@ export class Board {
       return null;
     }
     if (typeof timer.ends_at === 'number') {
-      return Math.max(0, timer.ends_at - this.serverNow());
+      const left = Math.max(0, timer.ends_at - this.serverNow());
+      // Never more than the run was started with: the server's clock is known from a
+      // message that took its time to arrive, so it may be read a little behind, and a
+      // countdown of 5 minutes just started would show 05:01.
+      return typeof timer.seconds === 'number' ? Math.min(timer.seconds, left) : left;
     }
     return timer.seconds > 0 ? timer.seconds : null;
   }
