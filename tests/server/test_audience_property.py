@@ -6,7 +6,8 @@ The hub's real :class:`Room` broadcasts to in-memory subscribers (tests/server/a
 and shares each encoded message between the phones of one audience exactly as in production.
 Hypothesis draws what happens: any command from anyone (refused ones included), the store
 lagging behind by a few events (published later, one at a time), and phones that drop and
-resume (with their epoch and last seq) or come back afresh, while their role may change.
+resume (with their epoch and last seq) or come back afresh, and whose role changes while they
+are away (or while they are connected).
 The phones: the console (also entering for a person without a phone, 代理入力), the
 projector, a phone that has not joined yet (and may), two sockets of one participant, a
 plain participant, and a つむぎすと; the authors of hidden and private notes are among them
@@ -20,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from tests.board import normalised
@@ -40,8 +41,8 @@ from yoriai.facilitation.visibility import can_see_note
 
 from .audience_room import Phone, RoomDriver
 
-# `make test` runs a quick pass (about ten seconds); YORIAI_THOROUGH=1 runs many more.
-settings.register_profile("audiences", max_examples=60, deadline=None,
+# `make test` runs a quick pass (a few seconds); YORIAI_THOROUGH=1 runs many more (minutes).
+settings.register_profile("audiences", max_examples=300, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("audiences-thorough", max_examples=1500, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
@@ -126,12 +127,26 @@ class Evening:
         device.online = True
         self.watch(lambda: self.d.connect(device.phone, resume=resume), min(since, self.published),
                    only=name)
+        if resume:  # what was exercised (--hypothesis-show-statistics)
+            last = device.phone.texts[-1]
+            event("resumed by events" if '"type":"synced"' in last else "resumed with a snapshot")
 
     def drop(self, name: str) -> None:
         device = self.devices[name]
         if device.online:
             self.d.disconnect(device.phone)
             device.online = False
+
+    def role_change_while_away(self, name: str) -> None:
+        """The phone sleeps; its person is made つむぎすと (or stops being one); it resumes."""
+        pid = self.devices[name].pid
+        if pid is None or pid not in self.d.state.participants:
+            return
+        self.drop(name)
+        change = ("revoke_cofacilitator" if pid in self.d.state.cofacilitators
+                  else "grant_cofacilitator")
+        self.command(FACILITATOR, change, {"participant_id": pid}, publish=True)
+        self.connect(name, resume=True)
 
     def join(self, name: str) -> None:
         device = self.devices[name]
@@ -229,6 +244,7 @@ steps = st.one_of(
     st.tuples(st.just("resume"), st.sampled_from(PHONE_NAMES)),
     st.tuples(st.just("fresh"), st.sampled_from(PHONE_NAMES)),
     st.tuples(st.just("join"), st.just("newcomer")),
+    st.tuples(st.just("away"), st.sampled_from(PHONE_NAMES)),
 )
 SENDERS = {"facilitator": FACILITATOR, "projector": PROJECTOR}
 
@@ -253,6 +269,8 @@ def test_every_phone_gets_exactly_its_own_view(script: list[tuple[Any, ...]]) ->
             evening.connect(step[1], resume=kind == "resume")
         elif kind == "join":
             evening.join(step[1])
+        elif kind == "away":
+            evening.role_change_while_away(step[1])
     evening.flush()
     # And a last look: every phone that is away comes back and catches up.
     for name, device in evening.devices.items():
