@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from yoriai.facilitation.model import Event
+from yoriai.server import store as store_module
 from yoriai.server.hub import Hub
 from yoriai.server.store import (
     EventStore,
@@ -215,3 +216,32 @@ async def test_the_writer_finishes_what_is_queued_before_closing(tmp_path: Path)
     data = [json.loads(d) for (d,) in sqlite3.connect(store.path).execute(
         "SELECT data FROM events WHERE seq > 1")]
     assert data == [{"text": "x"}] * 10
+
+
+async def test_a_database_held_by_another_process_fails_the_batch_at_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 50)
+    s = EventStore(tmp_path / "y.sqlite3")
+    await s.open()
+    try:
+        w, v = await two_workshops(s)
+        statements: list[str] = []
+        await s.in_writer(lambda db: db.set_trace_callback(statements.append))
+        other = sqlite3.connect(s.path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # `yoriai import` of a big archive, say
+        fates = await outcomes(s.append(w, [raw(2)]), s.append(v, [raw(2)]),
+                               s.save_snapshot(v, 1, "{}"))
+        other.execute("ROLLBACK")
+        other.close()
+        assert all(isinstance(f, sqlite3.OperationalError) and "locked" in str(f)
+                   for f in fates)
+        # Tried once as a batch, not once more per append.
+        assert statements.count("BEGIN IMMEDIATE") == 1
+        for code in (w, v):  # nothing of them was written; once recovered they go on
+            with pytest.raises(WorkshopPoisoned):
+                await s.append(code, [raw(2)])
+            await s.recover(code)
+            await s.append(code, [raw(2)])
+            assert seqs(s.path, code) == [1, 2]
+    finally:
+        await s.close()

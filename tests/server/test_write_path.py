@@ -142,6 +142,14 @@ async def test_a_marked_insert_that_fails_leaves_no_hole(tmp_path: Path) -> None
     texts = {t for _, t in out.acked.values()}
     await assert_everyone_connected_and_current([console, screen, *phones], seqs[-1], texts)
 
+    # The epoch stays (no one was shown a failed event): a phone that comes back resumes by
+    # events, without a snapshot.
+    epoch, seen = phones[0].board.epoch, len(phones[0].received)
+    await phones[0].close()
+    await phones[0].connect(resume=True)
+    back = [m["type"] for m in phones[0].received[seen:]]
+    assert "synced" in back and "snapshot" not in back and phones[0].board.epoch == epoch
+
     # Not remembered as a refusal: once the store can take it, the same id succeeds.
     with sqlite3.connect(live.data_dir / DB_FILE) as db:
         db.execute("DROP TRIGGER fail_marked")

@@ -13,9 +13,9 @@ When an append fails, the store refuses every later append of the workshop until
 has *rewound* the room: its state, log tail and command ids are put back to exactly what the
 store holds (``store.recover``). Only the command whose own write failed gets
 ``server_error``; commands caught behind it, and those sent meanwhile, wait and are decided
-again; every socket stays connected. Nothing undurable was ever broadcast; a phone that was
-sent a snapshot with undurable events in it gets a fresh one, and the epoch changes (see
-``Hub._restore``). A room is unloaded only when the store cannot even be read back.
+again; every socket stays connected, and the epoch stays: nothing undurable was ever
+shown to anyone (see ``Hub._restore``). A room is unloaded only when the store cannot even
+be read back.
 """
 
 from __future__ import annotations
@@ -566,16 +566,10 @@ class Hub:
         room.durable_seq = min(published, state.seq)
         room.publish_durable(state.seq, now)
         room.refusals.forget_after(state.seq)
-        # A new epoch: a phone that subscribed while the failed events were applied but
-        # not durable was sent a snapshot that included them; those seqs now name other
-        # events, so no one may resume by events from before the rewind. Connected phones
-        # that were sent such a snapshot start again now; the others stay as they are (they
-        # saw only durable events) and get a snapshot when they next reconnect.
-        room.epoch = secrets.token_hex(4)
-        for sub in list(room.subscribers):
-            if sub.sent_seq > state.seq:
-                room.unsubscribe(sub)
-                room.subscribe(sub, None, None, now)
+        # The epoch stays, and no phone is sent anything: no one was ever shown an event
+        # that is not durable (snapshots and patches are built from ``room.shown``), so
+        # every seq a phone has seen still names the same event, and a phone may resume
+        # by events as before. The seqs of the failed events are given to new ones.
         gc.freeze()
         log.warning("%s is back at its stored seq %d", room.code, state.seq)
 

@@ -299,8 +299,15 @@ class _Writer:
         try:
             self.commit([batch[i] for i in todo])
             return outcomes
-        except Exception:  # anything at all: the one-by-one pass finds and names it
-            pass
+        except Exception as exc:  # anything at all: the one-by-one pass finds and names it
+            if _primary_code(exc) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                # Another process held the database past the busy timeout: no append is
+                # to blame, and trying each alone would wait as long again, each time.
+                for i in todo:
+                    outcomes[i] = exc
+                    if batch[i].events:
+                        self.poisoned.add(batch[i].code)
+                return outcomes
         for i in todo:
             item = batch[i]
             if item.code in self.poisoned:
@@ -578,6 +585,12 @@ class EventStore:
                         item.done.set_result(None)
                 else:
                     _settle(item.done, outcome)
+
+
+def _primary_code(exc: BaseException) -> int | None:
+    """SQLite's primary result code of ``exc`` (extended codes carry it in the low byte)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
 
 
 def _settle(done: asyncio.Future[Any], exc: BaseException) -> None:
