@@ -118,8 +118,9 @@ def older_text(archived: str, made: str) -> bool:
             or any(c not in "\n\t" and unicodedata.category(c) == "Cc" for c in archived)):
         return False
     for multiline in (True, False):
-        rule = TextRule(max(len(archived), 1), empty_code="empty", long_code="long",
-                        allow_empty=True, multiline=multiline)
+        # (The codes are never shown: a refusal here only means "not an older text".)
+        rule = TextRule(max(len(archived), 1), empty_code="empty_note",
+                        long_code="note_too_long", allow_empty=True, multiline=multiline)
         try:
             if checked_text(archived, rule) == made:
                 return True
