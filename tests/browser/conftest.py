@@ -17,6 +17,7 @@ from playwright.sync_api import (
     ConsoleMessage,
     Page,
     Request,
+    expect,
     sync_playwright,
 )
 
@@ -34,6 +35,11 @@ PHONE = {"viewport": {"width": 375, "height": 667}, "is_mobile": True, "has_touc
          "device_scale_factor": 2}
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 PROJECTOR = {"viewport": {"width": 1600, "height": 900}}
+
+# Every expect() waits for its state this long before calling it a hang (Playwright's own
+# default is 5 s): a hang guard, the same as the tests' LIVE for what crosses to another
+# screen, never a timing target. A page drawn by a busy 2-core machine can take seconds.
+expect.set_options(timeout=10_000)
 
 
 # Per module, not per session: while the sync Playwright API is open, its event loop counts

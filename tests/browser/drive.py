@@ -40,6 +40,38 @@ CONSOLE_VIEW = {"confirm": "notes", "companions": "themes", "activity": "proposa
                 "practice": "actions", "future": "review"}
 
 
+# Resolves once two animation frames in a row passed with nothing on the page changed (the
+# running timers' figures aside: they change every second by design), so that what is read
+# or photographed next is a finished drawing, not one half done. Fails if the page never
+# settles (a hang guard of about ten seconds of frames).
+QUIET = """() => new Promise((done, fail) => {
+  let changed = false, quiet = 0, frames = 0;
+  const ticking = n => {
+    const e = n.nodeType === 1 ? n : n.parentElement;
+    return !!e && !!e.closest('#timer, #timer-display, #timer-state');
+  };
+  const watch = new MutationObserver(records => {
+    if (records.some(r => !ticking(r.target))) changed = true;
+  });
+  watch.observe(document.documentElement,
+                {subtree: true, childList: true, attributes: true, characterData: true});
+  const frame = () => {
+    quiet = changed ? 0 : quiet + 1;
+    changed = false;
+    frames += 1;
+    if (quiet >= 2) { watch.disconnect(); done(frames); }
+    else if (frames > 600) { watch.disconnect(); fail(new Error('the page never settled')); }
+    else requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+})"""
+
+
+def quiet(page: Page) -> None:
+    """Wait until the page has finished drawing (see QUIET)."""
+    page.evaluate(QUIET)
+
+
 def shows_step(page: Page, step: str) -> None:
     """Wait until ``page`` has drawn the room at ``step`` (the step's own board is drawn in
     the same pass). Not a step's label anywhere on the page: the console lists every step

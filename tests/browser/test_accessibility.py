@@ -13,7 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import DESKTOP, PHONE, PROJECTOR, Pages
-from tests.browser.drive import STEPS, Facilitator, demo, shows_step
+from tests.browser.drive import STEPS, Facilitator, demo, quiet, shows_step
 from tests.browser.test_notes_browser import join
 from tests.support import LiveServer
 
@@ -33,6 +33,7 @@ def wait_for_step(fac: Facilitator, step: str, *pages: Page) -> None:
     fac.cmd("set_step", step=step)
     for page in pages:
         shows_step(page, step)
+        quiet(page)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import PHONE, SCREENSHOTS, Pages
+from tests.browser.drive import quiet
 from tests.support import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -56,7 +57,7 @@ def post(page: Page, kind: str, text: str) -> None:
 def console_shot(page: Page, step: str) -> None:
     """The console as the facilitator's laptop shows it (1366×900, the whole page)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.wait_for_timeout(150)
+    quiet(page)
     page.screenshot(path=str(SCREENSHOTS / f"console-{step}.png"), full_page=True)
 
 

@@ -10,6 +10,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PHONE, SCREENSHOTS, Pages
+from tests.browser.drive import quiet
 from tests.browser.test_console import (
     CONSOLE,
     drag_with_mouse,
@@ -30,7 +31,7 @@ PROJECTOR_HD = {"viewport": {"width": 1920, "height": 1080}}
 
 def shoot_screen(page: Page, step_id: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.wait_for_timeout(300)
+    quiet(page)
     page.screenshot(path=str(SCREENSHOTS / f"evening-screen-{step_id}.png"))
 
 

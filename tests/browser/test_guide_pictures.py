@@ -11,7 +11,7 @@ from collections.abc import Callable
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PHONE, SCREENSHOTS, Pages
-from tests.browser.drive import STEPS, Facilitator, demo, shows_step
+from tests.browser.drive import STEPS, Facilitator, demo, quiet, shows_step
 from tests.browser.test_notes_browser import join
 from tests.support import LiveServer
 
@@ -23,7 +23,7 @@ PROJECTOR_HD = {"viewport": {"width": 1920, "height": 1080}}
 def picture(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.evaluate("window.scrollTo(0, 0)")
-    page.wait_for_timeout(400)  # let a redraw settle
+    quiet(page)  # let a redraw settle
     path = SCREENSHOTS / f"guide-{name}.png"
     page.screenshot(path=str(path))
     assert path.stat().st_size > 10_000, name  # something was drawn

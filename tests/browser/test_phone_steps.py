@@ -21,6 +21,7 @@ import pytest
 from playwright.sync_api import Locator, Page, WebSocketRoute, expect
 
 from tests.browser.conftest import PHONE, SCREENSHOTS, Pages
+from tests.browser.drive import quiet
 from tests.support import HANG, Client, LiveServer
 
 pytestmark = pytest.mark.browser
@@ -106,7 +107,7 @@ def shoot(page: Page, name: str) -> None:
     for label, (width, height) in SIZES.items():
         page.set_viewport_size({"width": width, "height": height})
         page.evaluate("window.scrollTo(0, 0)")
-        page.wait_for_timeout(150)
+        quiet(page)  # drawn again for the new size
         page.screenshot(path=str(SCREENSHOTS / f"phone-{name}-{label}.png"), full_page=True)
         assert_fits(page)
     page.set_viewport_size({"width": 375, "height": 667})

@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import Page, WebSocketRoute, expect
 
 from tests.browser.conftest import Pages
-from tests.browser.drive import Facilitator, demo, run_hub
+from tests.browser.drive import Facilitator, demo, quiet, run_hub
 from tests.support import LiveServer
 from yoriai.facilitation.evening import sample_evening
 from yoriai.facilitation.model import PROJECTOR, Actor, Role
@@ -107,10 +107,9 @@ def projector(pages: Pages, live: LiveServer, code: str, device: dict[str, Any] 
 
 
 def settled(page: Page) -> None:
-    """Wait until the board has been drawn and sized (two quiet animation frames)."""
+    """Wait until the board has been drawn and sized, and nothing changes any more."""
     page.wait_for_function("() => document.getElementById('screen').hasAttribute('data-fit')")
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-    page.wait_for_timeout(150)
+    quiet(page)
 
 
 # --- what "fits" and "readable" mean -----------------------------------------------------------
