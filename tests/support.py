@@ -280,6 +280,8 @@ class Client:
             await asyncio.sleep(0.01)
 
     async def close(self) -> None:
+        if self in Client.opened:  # closed: nothing for a later teardown to close
+            Client.opened.remove(self)
         if self.ws is not None:
             await self.ws.close()
         if self._reader is not None:

@@ -94,6 +94,7 @@ class Facilitator:
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
         self.client = Client(live, code, key=live.key)
+        self.phones: list[Client] = []  # this test's, on this loop: closed with it
         self.run(self.client.connect())
 
     def run(self, coro: Coroutine[Any, Any, Any]) -> Any:
@@ -114,6 +115,7 @@ class Facilitator:
     def participant(self, live: LiveServer, name: str) -> Client:
         """A new phone that joins, on the same helper loop."""
         phone = Client(live, self.client.code)
+        self.phones.append(phone)
         self.run(phone.connect())
         self.run(phone.join(name=name))
         return phone
@@ -125,10 +127,8 @@ class Facilitator:
 
     def close(self) -> None:
         try:
-            for client in Client.opened:
-                if client is not self.client and client.ws is not None:
-                    self.run(client.close())
-            self.run(self.client.close())
+            for client in (*self.phones, self.client):
+                self.run(client.close())
         finally:
             self.loop.call_soon_threadsafe(self.loop.stop)
             self.thread.join(5)
