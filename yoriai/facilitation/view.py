@@ -33,8 +33,9 @@ lens keeps, and ``participant_id``, which it reads only
 :func:`personal_to` collects exactly these ids: ``touch.me`` and the authors of touched
 notes that are or were not public. A lens keeps the id of a viewer in that set and drops
 any other; a dropped id changes neither 1 nor 2, so the patch is the same. (Snapshots and
-resyncs are built per phone, from the phone's own actor.) tests/server/test_audiences.py
-checks every event for every phone through the hub's real ``Room``.
+resyncs are built per phone, from the phone's own actor.)
+tests/server/test_audience_property.py checks it for every event and every phone through the
+hub's real ``Room``, and tests/facilitation/test_view.py compares lens and viewer directly.
 """
 
 from __future__ import annotations
@@ -49,11 +50,6 @@ from .visibility import Viewer, can_see_note, can_see_tallies, is_public
 
 KINDS = ("notes", "themes", "proposals", "actions", "reviews", "participants")
 ALL = "*"
-
-# Events after which the participant they name sees the workshop through other eyes (the
-# facilitator's tools come or go): that person's phones start over with a snapshot, live
-# or on resume, never with patches on top of a view built for the old role.
-ROLE_CHANGES = frozenset({"CofacilitatorGranted", "CofacilitatorRevoked"})
 
 
 @dataclass
