@@ -48,9 +48,15 @@ garbage = st.one_of(
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    live = LiveServer(Path(tmp_path_factory.mktemp("fuzz")) / "data").start()
-    yield live
-    live.stop()
+    # Every example's frames are looked at, not told to slow down: one person's bucket is
+    # shared by all of their sockets, and hundreds of examples in a row would empty it
+    # (the rate has its own tests in test_limits.py and test_floods.py).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(limits, "RATE_PER_SEC", 10_000.0)
+        patch.setattr(limits, "RATE_BURST", 10_000.0)
+        live = LiveServer(Path(tmp_path_factory.mktemp("fuzz")) / "data").start()
+        yield live
+        live.stop()
 
 
 class Phone:

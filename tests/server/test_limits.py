@@ -1,5 +1,5 @@
-"""Limits with reasons: a slow phone is dropped without slowing the room; a person's extra
-sockets are closed oldest first; a flood is told to slow down."""
+"""Limits with reasons: a slow phone is dropped (its TCP connection aborted) without slowing
+the room; a person's extra sockets are closed oldest first; a flood is told to slow down."""
 
 from __future__ import annotations
 
@@ -47,7 +47,23 @@ async def test_a_phone_that_stops_reading_is_dropped_and_the_room_goes_on(
             break
     sizes = [len(str(m)) for m in good.received[-3:]]
     assert len(room.subscribers) == 2, ("the sleeping phone was never dropped", sizes)
+    # Its TCP connection is aborted (reset), not left to close politely behind megabytes
+    # it will never read: the sleeper's own socket sees the reset without reading a byte.
+    await wait_for_tcp_state(raw, TCP_CLOSE)
     await sleeper.close()
+
+
+# Linux's TCP states (include/net/tcp_states.h), the first byte of TCP_INFO.
+TCP_ESTABLISHED, TCP_CLOSE = 1, 7
+
+
+async def wait_for_tcp_state(sock: socket.socket, state: int) -> None:
+    if not hasattr(socket, "TCP_INFO"):
+        pytest.skip("TCP_INFO is Linux's")
+    deadline = asyncio.get_running_loop().time() + HANG
+    while sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0] != state:
+        assert asyncio.get_running_loop().time() < deadline, "the connection was never reset"
+        await asyncio.sleep(0.02)
 
 
 async def test_a_persons_extra_sockets_close_oldest_first(live: LiveServer) -> None:

@@ -31,7 +31,9 @@ MESSAGE_MAX_BYTES = 16 * 1024
 WS_HARD_MAX_BYTES = 256 * 1024
 
 # Client command ids are echoed in acks and kept for de-duplication; 64 characters fit a
-# UUID with a prefix and keep the de-duplication table small.
+# UUID with a prefix and keep the de-duplication table small. They are also limited to
+# ASCII letters, digits and "-_.:" (see COMMAND_ID in server/ws.py): an id is stored and
+# echoed as it came, so it must be plain text that nothing can choke on.
 COMMAND_ID_MAX_CHARS = 64
 
 # A phone that cannot read its events fast enough (sleeping radio, 2G) must not hold
@@ -54,9 +56,11 @@ HEARTBEAT_SECS = 20.0
 # two phones never choose the same one, or one would be handed the other's identity.
 JOIN_ID_MIN_CHARS = 16
 
-# A person types at most a note every few seconds; 5 commands per second sustained with
+# A person types at most a note every few seconds; 5 messages per second sustained with
 # a burst of 20 lets a phone replay its offline queue at once, while a script flooding
-# the socket is told to slow down instead of slowing the room.
+# the socket is told to slow down instead of slowing the room. The bucket is per person
+# (all of their sockets share it) and, before joining, per address; every frame counts,
+# read or not (pings, garbage and oversized frames too).
 RATE_PER_SEC = 5.0
 RATE_BURST = 20.0
 
@@ -76,6 +80,33 @@ WORKSHOPS_MAX = 1000
 
 # The first message must arrive quickly: a socket that never says hello only holds a slot.
 HELLO_TIMEOUT_SECS = 10.0
+
+# Sockets that are not yet anyone's (before the hello proves a token or the key, or the
+# public board: phones before they join, the projector). A phone opens one per page; a
+# few tabs, or a reload while the old socket is still closing, need a handful: 32 per
+# address is generous for a phone and stops one device from holding hundreds (each costs
+# ~45 KB and a file descriptor). The total admits a festival of 1,000 phones arriving at
+# once and keeps file descriptors for the people who have joined. This assumes what a
+# community centre's Wi-Fi gives: every phone has an address of its own and reaches the
+# laptop on the same LAN, with no NAT in between. Phones behind one NAT router (a guest
+# network in router mode) would share one address; these per-address values would then
+# have to be raised. The laptop itself (localhost) is not counted.
+UNJOINED_SOCKETS_PER_ADDRESS = 32
+UNJOINED_SOCKETS_MAX = 1000
+
+# A real phone joins once (twice if someone hands their phone to a neighbour): 10 joins
+# at once and then one every 5 s per address lets that through, while a script cannot
+# add hundreds of people from one address in seconds (a hundred takes it 7 minutes,
+# which the facilitator sees on the console and can undo by removing them).
+# The facilitator's 代理入力 (add_proxy) is not a join and is not counted.
+JOINS_PER_ADDRESS_BURST = 10.0
+JOINS_PER_ADDRESS_PER_SEC = 0.2
+
+# An HTTP request (its headers, and its body if any) must arrive within this time of the
+# connection opening or of the previous response: a phone on a busy Wi-Fi sends them in a
+# packet or two, so 10 s covers many retransmissions, while a client that dribbles its
+# headers to hold connections open (slowloris) is cut off.
+HTTP_REQUEST_TIMEOUT_SECS = 10.0
 
 # A restart replays from the latest snapshot: one every thousand events keeps a restart
 # within a second however long the workshop runs, for a few milliseconds of work each time.

@@ -1,9 +1,10 @@
 """One WebSocket as the hub sees it: a bounded outbox drained by its own sender task, and
-a token bucket for the commands it may send.
+the token bucket its messages are taken from (its person's, see ``floodgate.py``).
 
 ``deliver`` never waits: a phone that stops reading (radio asleep, 2G) fills its own
 outbox and is dropped with a close code that tells it to reconnect and resync, while
-everyone else's events keep flowing.
+everyone else's events keep flowing. Its TCP connection is aborted, not closed politely:
+a polite close would wait behind the unread data for ever, holding the socket's buffers.
 """
 
 from __future__ import annotations
@@ -24,26 +25,19 @@ log = logging.getLogger("yoriai.connection")
 
 # Close codes (RFC 6455 and the private 4000-4999 range), named so that the client can act
 # on them: 4000-range codes tell the phone to reconnect at once and ask for a resync.
-CLOSE_GOING_AWAY = 1001
+# docs/protocol.md lists every one of them (a test keeps it so).
+CLOSE_NORMAL = 1000  # the server is done with a socket it was asked to end
+CLOSE_GOING_AWAY = 1001  # the server is stopping (Ctrl-C, SIGTERM); see runner.py
 CLOSE_POLICY = 1008  # a handshake we refuse (foreign Origin, no hello in time)
+CLOSE_TOO_LARGE = 1009  # sent by the transport for a frame over WS_HARD_MAX_BYTES
 CLOSE_SERVER_ERROR = 1011
+CLOSE_TRY_AGAIN_LATER = 1013  # too many sockets that are not yet anyone's
 CLOSE_TOO_SLOW = 4001  # outbox overflowed: reconnect and resync
 
-
-class TokenBucket:
-    """Commands per second per connection; refill is computed from the clock on use."""
-
-    def __init__(self, rate: float, burst: float, now: float) -> None:
-        self.rate, self.burst = rate, burst
-        self.tokens, self.stamp = burst, now
-
-    def take(self, now: float) -> bool:
-        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens >= 1.0:
-            self.tokens -= 1.0
-            return True
-        return False
+# The ASGI extension through which our uvicorn protocol (runner.py) lets the app abort a
+# connection's transport (``{"abort": callable}``); absent under other servers, where a
+# dropped phone is only closed.
+TRANSPORT_EXTENSION = "yoriai.transport"
 
 
 class Connection:
@@ -52,7 +46,6 @@ class Connection:
         self.actor: Actor = PROJECTOR
         self.sent_seq = 0
         self.lang = "ja"  # the hello's, once it has come
-        self.bucket = TokenBucket(limits.RATE_PER_SEC, limits.RATE_BURST, now)
         self._outbox: asyncio.Queue[str | None] = asyncio.Queue(limits.OUTBOX_MAX_MESSAGES)
         self._closing: tuple[int, str] | None = None
         # Set when this connection is over, whatever the peer does: the receive loop
@@ -78,11 +71,16 @@ class Connection:
     def abort(self, code: int, reason: str) -> None:
         """Give up on a peer that does not read: its sender is stuck waiting for the
         socket to drain, so a polite close would wait forever too. Stop the sender and
-        end the connection; the phone finds the socket closed and resyncs."""
+        abort the TCP connection (its unsent data is thrown away); the phone finds the
+        socket gone and resyncs."""
         if self._closing is None:
             self._closing = (code, reason)
         self.sender.cancel()
         self.over.set()
+        extensions = self.ws.scope.get("extensions") or {}
+        abort_transport = (extensions.get(TRANSPORT_EXTENSION) or {}).get("abort")
+        if callable(abort_transport):
+            abort_transport()
 
     def drop(self, code: int, reason: str) -> None:
         """Close after what is already queued has had its chance; never blocks."""

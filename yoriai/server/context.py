@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .auth import Secrets
+from .floodgate import Floodgate
 from .hub import Hub
 from .netinfo import LanAddress, is_loopback_host, lan_addresses
 from .store import EventStore
@@ -44,6 +45,8 @@ class AppContext:
     clock: Callable[[], float] = time.time
     lan: list[LanAddress] = field(default_factory=list)
     hosts: frozenset[str] = frozenset()
+    # Who may send how much over the WebSocket (rates, joins, sockets not yet anyone's).
+    floodgate: Floodgate = field(default_factory=Floodgate)
 
     def __post_init__(self) -> None:
         names = {"localhost", "127.0.0.1", "::1", self.settings.host.lower()}

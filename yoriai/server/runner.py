@@ -1,13 +1,117 @@
-"""How Yoriai runs under uvicorn: one place for the settings the CLI and the tests share."""
+"""How Yoriai runs under uvicorn: one place for the settings the CLI and the tests share,
+and the two small guards uvicorn does not have.
+
+- HTTP: a request must arrive whole (headers, and body if any) within
+  ``HTTP_REQUEST_TIMEOUT_SECS`` of the connection opening or of the previous response;
+  uvicorn alone waits for ever for a client that dribbles its headers (slowloris), each
+  one holding a socket.
+- WebSocket: the app may abort a connection's transport (a phone that stopped reading is
+  cut off, not closed politely behind data it will never read), every socket the app is
+  done with is aborted if it is still open ``DROP_GRACE_SECS`` later, and a stopping
+  server closes sockets with 1001 (going away), the code the protocol documents, where
+  uvicorn would send 1012.
+
+Both subclass uvicorn's own protocols and touch only what they add.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import socket
+from typing import Any
 
+import h11
 import uvicorn
 from starlette.applications import Starlette
+from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
 from yoriai.facilitation import limits
+
+from .connection import CLOSE_GOING_AWAY, TRANSPORT_EXTENSION
+
+# The client still owes us part of its request in these states.
+REQUEST_INCOMPLETE = (h11.IDLE, h11.SEND_BODY)
+
+
+class GuardedH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol with a deadline for each request."""
+
+    _request_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm()
+
+    def _arm(self) -> None:
+        self._disarm()
+        self._request_timer = self.loop.call_later(limits.HTTP_REQUEST_TIMEOUT_SECS,
+                                                   self._request_timed_out)
+
+    def _disarm(self) -> None:
+        if self._request_timer is not None:
+            self._request_timer.cancel()
+            self._request_timer = None
+
+    def _request_timed_out(self) -> None:
+        self._request_timer = None
+        # A request that has arrived whole is not the client's delay (a slow export is
+        # ours); only one still incomplete is cut off.
+        if self.conn.their_state in REQUEST_INCOMPLETE and not self.transport.is_closing():
+            self.transport.close()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if not self.transport.is_closing():
+            self._arm()  # the next request on this keep-alive connection
+
+    def handle_websocket_upgrade(self, event: h11.Request) -> None:
+        self._disarm()  # the connection is the WebSocket protocol's from here on
+        super().handle_websocket_upgrade(event)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+
+class GuardedWebSocketProtocol(WebSocketsSansIOProtocol):
+    """uvicorn's sans-I/O websockets protocol that the app can abort, that aborts what
+    the app has left open, and that says 1001 when the server stops."""
+
+    _lost = False
+
+    def handle_connect(self, event: Any) -> None:
+        super().handle_connect(event)
+        scope = getattr(self, "scope", None)
+        if scope is not None:  # accepted: the app's task has not started yet
+            scope["extensions"][TRANSPORT_EXTENSION] = {"abort": self.abort}
+
+    def abort(self) -> None:
+        """Drop the TCP connection now, unsent data and all."""
+        if not self._lost:
+            self.transport.abort()
+
+    async def run_asgi(self) -> None:
+        await super().run_asgi()
+        # The app is done with this socket: a peer that reads its close gets it within the
+        # grace; one that does not read would hold the socket and its buffers for ever.
+        self.loop.call_later(limits.DROP_GRACE_SECS, self.abort)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._lost = True
+        super().connection_lost(exc)
+
+    def shutdown(self) -> None:
+        if (self.handshake_complete and self.initial_response is None
+                and not self.close_sent and not self.transport.is_closing()):
+            self.stop_keepalive()
+            self.queue.put_nowait({"type": "websocket.disconnect", "code": CLOSE_GOING_AWAY})
+            self.conn.send_close(CLOSE_GOING_AWAY, "server stopping")
+            self.transport.write(b"".join(self.conn.data_to_send()))
+            self.close_sent = True
+            self.transport.close()
+            return
+        super().shutdown()
 
 
 def uvicorn_server(app: Starlette, log_level: str = "warning") -> uvicorn.Server:
@@ -15,7 +119,8 @@ def uvicorn_server(app: Starlette, log_level: str = "warning") -> uvicorn.Server
         app,
         log_level=log_level,
         access_log=False,  # the facilitator key can appear in a URL: never log URLs
-        ws="websockets-sansio",
+        http=GuardedH11Protocol,
+        ws=GuardedWebSocketProtocol,
         ws_max_size=limits.WS_HARD_MAX_BYTES,
         # Compression costs memory and CPU per socket for messages of a few hundred bytes.
         ws_per_message_deflate=False,

@@ -3,6 +3,12 @@
 See ``docs/protocol.md`` for the messages. This module only translates between the wire
 and the hub: it checks the shape of each message, who is sending it, and how fast; the
 domain decides everything else.
+
+Every frame is paid for before it is looked at: it takes a token from its sender's bucket
+(``floodgate.py``) first, so garbage, oversized and deeply nested frames cost a flooder
+its rate like anything else. A sender over its rate is answered ``slow_down`` and not read
+again until it has a token: the rest of its flood waits in its own TCP buffers, not in
+the server's CPU.
 """
 
 from __future__ import annotations
@@ -10,6 +16,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
+import re
 from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -19,10 +27,17 @@ from yoriai.facilitation.commands import effective_actor
 from yoriai.facilitation.errors import Refusal
 from yoriai.facilitation.model import FACILITATOR, Actor, Role
 
-from .connection import CLOSE_POLICY, Connection, TokenBucket
+from .connection import (
+    CLOSE_NORMAL,
+    CLOSE_POLICY,
+    CLOSE_SERVER_ERROR,
+    CLOSE_TRY_AGAIN_LATER,
+    Connection,
+)
 from .context import AppContext
+from .floodgate import Floodgate, Ticket
 from .hub import Room, ServerFault
-from .i18n import LANGUAGES, error_text
+from .i18n import LANGUAGES, error_text, pick_language
 from .problems import WorkshopDamaged
 
 log = logging.getLogger("yoriai.ws")
@@ -31,6 +46,39 @@ log = logging.getLogger("yoriai.ws")
 CLOSE_UNKNOWN_WORKSHOP = 4004
 # Its stored log does not load (`yoriai check --repair` mends it): like 503 on its pages.
 CLOSE_WORKSHOP_DAMAGED = 4503
+
+
+# A command id is stored with the command and echoed in its ack or error: plain ASCII that
+# no layer (JSON, SQLite, a log line) can choke on, as the browser's "c-" + 32 hex digits is.
+COMMAND_ID = re.compile(rf"[A-Za-z0-9._:-]{{1,{limits.COMMAND_ID_MAX_CHARS}}}")
+
+# A message answered without being parsed (over the rate, too large, not JSON) still gets
+# its id back when the id is near the start, where clients put it ({"type":"cmd","id":…}):
+# the server looks only at the first ID_PEEK_CHARS characters, so reading it costs nothing.
+ID_PEEK_CHARS = 256
+PEEK_ID = re.compile(rf'"id"\s*:\s*"({COMMAND_ID.pattern})"')
+
+
+def valid_id(raw: object) -> str | None:
+    return raw if isinstance(raw, str) and COMMAND_ID.fullmatch(raw) else None
+
+
+def peek_id(text: str | None) -> str | None:
+    """The id of a message read from its first characters, without parsing it."""
+    if not text:
+        return None
+    match = PEEK_ID.search(text, 0, ID_PEEK_CHARS)
+    return match.group(1) if match else None
+
+
+def too_large(text: str) -> bool:
+    """Whether ``text`` is over MESSAGE_MAX_BYTES in UTF-8, encoding it only when its
+    length in characters cannot tell (a character is 1 to 4 bytes)."""
+    if len(text) > limits.MESSAGE_MAX_BYTES:
+        return True
+    if len(text) * 4 <= limits.MESSAGE_MAX_BYTES:
+        return False
+    return len(text.encode("utf-8", "surrogatepass")) > limits.MESSAGE_MAX_BYTES
 
 
 class BadMessage(Exception):
@@ -46,15 +94,22 @@ def error_message(code: str, lang: str, command_id: str | None = None,
 
 
 def parse(text: str) -> dict[str, Any]:
-    if len(text.encode("utf-8")) > limits.MESSAGE_MAX_BYTES:
-        raise BadMessage("message_too_large", max=limits.MESSAGE_MAX_BYTES)
+    if too_large(text):
+        raise BadMessage("message_too_large", peek_id(text), max=limits.MESSAGE_MAX_BYTES)
     try:
         msg = json.loads(text)
-    except ValueError:
-        raise BadMessage("bad_json") from None
-    if not isinstance(msg, dict) or not isinstance(msg.get("type"), str):
+    except (ValueError, RecursionError):
+        # RecursionError: JSON nested deeper than the parser's stack ([[[[…]]]]).
+        raise BadMessage("bad_json", peek_id(text)) from None
+    if not isinstance(msg, dict):
         raise BadMessage("bad_message")
+    if not isinstance(msg.get("type"), str):
+        raise BadMessage("bad_message", valid_id(msg.get("id")))
     return msg
+
+
+def client_address(ws: WebSocket) -> str:
+    return ws.client.host if ws.client is not None else "unknown"
 
 
 async def receive_text(conn: Connection) -> str:
@@ -73,18 +128,25 @@ async def endpoint(ws: WebSocket) -> None:
         # Refused before accept: the browser sees a failed handshake (HTTP 403).
         await ws.close(CLOSE_POLICY)
         return
+    gate: Floodgate = ctx.floodgate
+    ticket = gate.admit(client_address(ws))
     await ws.accept()
     conn = Connection(ws, ctx.clock())
     room: Room | None = None
-    lang = "ja"
+    # Until the hello says otherwise, the language the browser asks for.
+    lang = conn.lang = pick_language(ws.headers.get("accept-language"))
     try:
+        if ticket is None:
+            conn.deliver(error_message("too_many_connections", lang))
+            conn.drop(CLOSE_TRY_AGAIN_LATER, "too many connections")
+            return
         try:
             hello = parse(await asyncio.wait_for(receive_text(conn), limits.HELLO_TIMEOUT_SECS))
         except TimeoutError:
             conn.drop(CLOSE_POLICY, "no hello")
             return
         except BadMessage as exc:
-            conn.deliver(error_message(exc.code, lang, **exc.params))
+            conn.deliver(error_message(exc.code, lang, exc.command_id, **exc.params))
             conn.drop(CLOSE_POLICY, "bad hello")
             return
         if hello.get("lang") in LANGUAGES:
@@ -105,21 +167,26 @@ async def endpoint(ws: WebSocket) -> None:
             conn.drop(CLOSE_UNKNOWN_WORKSHOP, "unknown workshop")
             return
         conn.actor = authenticate(ctx, room, hello, conn, lang)
-        if conn.actor.role is Role.FACILITATOR:
-            conn.bucket = TokenBucket(limits.FACILITATOR_RATE_PER_SEC,
-                                      limits.FACILITATOR_RATE_BURST, ctx.clock())
+        if is_someone(conn.actor):
+            gate.joined(ticket)
         epoch = hello.get("epoch") if isinstance(hello.get("epoch"), str) else None
         last_seq = hello.get("last_seq")
         if not isinstance(last_seq, int) or isinstance(last_seq, bool) or last_seq < 0:
             last_seq = None
         room.subscribe(conn, epoch, last_seq, ctx.clock())
-        await serve_commands(ctx, room, conn, lang)
+        await serve_commands(ctx, room, conn, ticket, lang)
     except WebSocketDisconnect:
         pass
+    except Exception:
+        # A bug, not the phone's doing: it reconnects and starts from a snapshot.
+        log.exception("closing a socket after an unexpected error")
+        conn.drop(CLOSE_SERVER_ERROR, "server error")
     finally:
+        if ticket is not None:
+            gate.release(ticket)
         if room is not None:
             room.unsubscribe(conn)
-        conn.drop(1000, "")
+        conn.drop(CLOSE_NORMAL, "")
         if not conn.sender.done():
             await asyncio.wait({conn.sender}, timeout=1.0)  # let the close frame go out
         await conn.finish()
@@ -127,13 +194,17 @@ async def endpoint(ws: WebSocket) -> None:
 
 def authenticate(ctx: AppContext, room: Room, hello: dict[str, Any], conn: Connection,
                  lang: str) -> Actor:
-    """The actor the hello proves; anything unproven sees only the public board."""
+    """The actor the hello proves; anything unproven sees only the public board. Keys and
+    tokens are ASCII: anything else (a lone surrogate, say) is wrong without a look."""
     if "key" in hello:
-        if ctx.secrets.is_facilitator(hello["key"]):
+        key = hello["key"]
+        if isinstance(key, str) and key.isascii() and ctx.secrets.is_facilitator(key):
             return FACILITATOR
         conn.deliver(error_message("bad_key", lang))
     elif "token" in hello:
-        pid = ctx.secrets.participant_of(room.code, hello["token"])
+        token = hello["token"]
+        ascii_token = token if isinstance(token, str) and token.isascii() else None
+        pid = ctx.secrets.participant_of(room.code, ascii_token)
         if pid is not None and pid in room.state.participants:
             return effective_actor(room.state, Actor(Role.PARTICIPANT, pid))
         # Forged, or from another workshop or data folder: the phone forgets it and
@@ -142,21 +213,33 @@ def authenticate(ctx: AppContext, room: Room, hello: dict[str, Any], conn: Conne
     return Actor(Role.PROJECTOR)
 
 
-async def serve_commands(ctx: AppContext, room: Room, conn: Connection, lang: str) -> None:
+def is_someone(actor: Actor) -> bool:
+    """Whether a socket speaks for a person (a participant or the facilitator), rather
+    than showing the public board as every phone does before it joins."""
+    return actor.role is Role.FACILITATOR or actor.participant_id is not None
+
+
+async def serve_commands(ctx: AppContext, room: Room, conn: Connection, ticket: Ticket,
+                         lang: str) -> None:
+    gate: Floodgate = ctx.floodgate
     while True:
-        text = await receive_text_or_error(conn, lang)
-        if text is None:
+        message = await conn.receive()
+        if message["type"] == "websocket.disconnect":
+            raise WebSocketDisconnect(message.get("code", CLOSE_NORMAL))
+        text = message.get("text")
+        now = ctx.clock()
+        # The person's bucket (their role may have changed since the last frame).
+        bucket = gate.bucket(ticket, room.code, conn.actor, now)
+        if not bucket.take(now):
+            conn.deliver(error_message("slow_down", lang, peek_id(text)))
+            await asyncio.sleep(bucket.wait(now))
             continue
         command_id: str | None = None
         try:
+            if text is None:
+                raise BadMessage("bad_message")  # a binary frame
             msg = parse(text)
-            raw_id = msg.get("id")
-            if isinstance(raw_id, str) and 0 < len(raw_id) <= limits.COMMAND_ID_MAX_CHARS:
-                command_id = raw_id
-            # Every message counts against the bucket, not only commands: a flood of pings
-            # or unknown types is told to slow down like any other.
-            if not conn.bucket.take(ctx.clock()):
-                raise BadMessage("slow_down", command_id)
+            command_id = valid_id(msg.get("id"))
             if msg["type"] == "ping":
                 conn.deliver({"type": "pong", "now": ctx.clock()})
                 continue
@@ -169,6 +252,10 @@ async def serve_commands(ctx: AppContext, room: Room, conn: Connection, lang: st
                 raise BadMessage("bad_message", command_id)
             if name == "join" and len(command_id) < limits.JOIN_ID_MIN_CHARS:
                 raise BadMessage("bad_command_id", command_id)
+            if name == "join" and not is_someone(conn.actor):
+                wait = gate.may_join(ticket, now)
+                if wait:
+                    raise BadMessage("too_many_joins", command_id, seconds=math.ceil(wait))
             ack = await ctx.hub.submit(room, conn.actor, command_id, name, args)
         except BadMessage as exc:
             conn.deliver(error_message(exc.code, lang, exc.command_id or command_id,
@@ -190,12 +277,5 @@ async def serve_commands(ctx: AppContext, room: Room, conn: Connection, lang: st
             # The connection now speaks for the new participant: start it afresh.
             room.unsubscribe(conn)
             conn.actor = Actor(Role.PARTICIPANT, result["participant_id"])
+            gate.joined(ticket)
             room.subscribe(conn, None, None, ctx.clock())
-
-
-async def receive_text_or_error(conn: Connection, lang: str) -> str | None:
-    try:
-        return await receive_text(conn)
-    except BadMessage as exc:
-        conn.deliver(error_message(exc.code, lang))
-        return None

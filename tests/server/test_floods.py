@@ -1,0 +1,187 @@
+"""Cheap floods stay cheap: whatever one socket sends — garbage, JSON that is not an object,
+oversized or deeply nested frames, binary frames, or valid commands faster than a person —
+costs only its sender's rate, is answered with readable errors, closes nothing, and the
+phone next to it keeps getting its acks. The rate belongs to the person (all their
+sockets) or, before joining, to the address. How cheap, in figures: bench/flood.py."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import sqlite3
+import uuid
+from typing import Any
+
+import pytest
+from websockets.asyncio.client import ClientConnection
+
+from tests.support import Client, LiveServer
+from yoriai.facilitation import limits
+from yoriai.server.context import DB_FILE
+
+from .stranger import StrangerClient, answers, raw_socket
+
+STRANGER = "127.0.0.2"
+
+
+def event_count(live: LiveServer) -> int:
+    with sqlite3.connect(live.data_dir / DB_FILE) as db:
+        return int(db.execute("SELECT COUNT(*) FROM events").fetchone()[0])
+
+
+def note_cmd(text: str, cid: str | None = None) -> str:
+    return json.dumps({"type": "cmd", "id": cid or f"c-{uuid.uuid4().hex}",
+                       "name": "post_note", "args": {"kind": "wish", "text": text}},
+                      ensure_ascii=False)
+
+
+# kind: (frame, the error a frame gets while the sender has tokens)
+FLOODS: dict[str, tuple[str | bytes, str]] = {
+    "malformed": ("{not json", "bad_json"),
+    "not_an_object": ("[1, 2, 3]", "bad_message"),
+    "no_type": ('{"id": "c-no-type"}', "bad_message"),
+    "nested": ("[" * 5000 + "]" * 5000, "bad_json"),  # deeper than the parser's stack
+    "oversized": (note_cmd("あ" * (limits.MESSAGE_MAX_BYTES // 3 + 10), "c-big"),
+                  "message_too_large"),
+    "binary": (b"\x00\xff" * 50, "bad_message"),
+}
+
+
+async def hello(ws: ClientConnection, code: str, token: str | None = None) -> None:
+    msg: dict[str, Any] = {"type": "hello", "workshop": code}
+    if token:
+        msg["token"] = token
+    await ws.send(json.dumps(msg))
+    while json.loads(await asyncio.wait_for(ws.recv(), 5))["type"] != "snapshot":
+        pass
+
+
+async def flood(ws: ClientConnection, frames: list[str | bytes]) -> None:
+    """Send everything without waiting for answers; the server reads at its own pace."""
+    for frame in frames:
+        await ws.send(frame)
+
+
+async def ping_patiently(ws: ClientConnection) -> None:
+    """A ping until one is answered with pong (over the rate it gets slow_down)."""
+    while True:
+        await ws.send('{"type": "ping"}')
+        while True:
+            msg = json.loads(await asyncio.wait_for(ws.recv(), 10))
+            if msg["type"] == "pong":
+                return
+            if msg.get("code") == "slow_down" and msg["id"] is None:
+                break  # the ping's own answer (or an earlier frame's): ask again later
+        await asyncio.sleep(0.25)
+
+
+async def bystander_keeps_working(bystander: Client, posts: int) -> None:
+    for i in range(posts):
+        reply = await bystander.cmd("post_note", kind="charm", text=f"となりの付箋 {i}")
+        assert reply["type"] == "ack", reply
+        note_id = reply["result"]["note_id"]
+        await bystander.wait_for(lambda b, n=note_id: n in b.notes)
+
+
+@pytest.mark.parametrize("kind", FLOODS)
+@pytest.mark.parametrize("joined", [False, True], ids=["unjoined", "joined"])
+async def test_a_flood_from_one_socket_costs_only_its_sender(
+        live: LiveServer, kind: str, joined: bool) -> None:
+    frame, first_code = FLOODS[kind]
+    code = live.new_workshop()
+    bystander = await Client(live, code).connect()
+    await bystander.join("となり")
+    token = None
+    if joined:
+        person = await StrangerClient(live, code, STRANGER).connect()
+        await person.join("荒らし")
+        token = person.token
+    flooder = await raw_socket(live, STRANGER)
+    await hello(flooder, code, token)
+    before = event_count(live)
+
+    frames = int(limits.RATE_BURST) + 10
+    sending = asyncio.create_task(flood(flooder, [frame] * frames))
+    await bystander_keeps_working(bystander, 5)
+    got = await answers(flooder, int(limits.RATE_BURST) + 5)
+    sending.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await sending
+
+    codes = [m.get("code") for m in got]
+    assert codes[0] == first_code, codes  # the nested frame too: bad_json, not a close
+    assert set(codes) <= {first_code, "slow_down"}, codes  # told to slow down, nothing else
+    assert "slow_down" in codes  # the burst is the sender's to spend, then no more
+    for m in got:
+        assert m["message"] and not m["message"].startswith("error.")  # words, not a key
+    if kind == "oversized":  # its id is read from the start of the frame, unparsed
+        assert {m["id"] for m in got} == {"c-big"}
+    assert event_count(live) == before + 5  # the bystander's notes, nothing of the flood
+    await ping_patiently(flooder)  # the flooder's socket was not closed either
+    assert flooder.close_code is None
+    await flooder.close()
+
+
+async def test_valid_commands_faster_than_a_person_are_told_to_slow_down(
+        live: LiveServer) -> None:
+    code = live.new_workshop()
+    bystander = await Client(live, code).connect()
+    await bystander.join("となり")
+    person = await StrangerClient(live, code, STRANGER).connect()
+    await person.join("連投する人")
+    flooder = await raw_socket(live, STRANGER)
+    await hello(flooder, code, person.token)
+    ids = [f"c-rapid-{i}" for i in range(int(limits.RATE_BURST) * 3)]
+    sending = asyncio.create_task(flood(flooder, [note_cmd(f"連投{i}", cid)
+                                                  for i, cid in enumerate(ids)]))
+    await bystander_keeps_working(bystander, 5)
+    got = await answers(flooder, int(limits.RATE_BURST) + 5)
+    sending.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await sending
+    acked = [m["id"] for m in got if m["type"] == "ack"]
+    slowed = [m["id"] for m in got if m.get("code") == "slow_down"]
+    assert len(acked) >= int(limits.RATE_BURST) and slowed
+    assert len(acked) + len(slowed) == len(got)
+    # Each answer names its command, also the ones not parsed (read from the frame's start).
+    assert [m["id"] for m in got] == ids[:len(got)]
+
+
+async def test_the_rate_is_per_person_not_per_socket(
+        live: LiveServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "RATE_BURST", 3.0)
+    monkeypatch.setattr(limits, "RATE_PER_SEC", 0.01)  # no refill within the test
+    code = live.new_workshop()
+    first = await Client(live, code).connect()
+    await first.join("ひとり")
+    second = await Client(live, code, token=first.token).connect()  # the same person
+    for i in range(3):
+        assert (await first.cmd("post_note", kind="wish", text=f"{i}"))["type"] == "ack"
+    reply = await second.cmd("post_note", kind="wish", text="別の画面から", command_id="c-2nd")
+    assert reply["code"] == "slow_down" and reply["id"] == "c-2nd"
+    other = await Client(live, code).connect()
+    await other.join("べつの人")
+    assert (await other.cmd("post_note", kind="wish", text="わたしは平気"))["type"] == "ack"
+
+
+async def test_sockets_that_have_not_joined_share_their_address(
+        live: LiveServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "RATE_BURST", 2.0)
+    monkeypatch.setattr(limits, "RATE_PER_SEC", 0.01)
+    code = live.new_workshop()
+    one, two = await raw_socket(live, STRANGER), await raw_socket(live, STRANGER)
+    elsewhere = await raw_socket(live, "127.0.0.3")
+    for ws in (one, two, elsewhere):
+        await hello(ws, code)
+    for _ in range(2):
+        await one.send('{"type": "ping"}')
+    assert [m["type"] for m in await answers(one, 2)] == ["pong", "pong"]
+    await two.send('{"type": "ping"}')
+    # A ping counts like anything else; over the rate its answer is slow_down, id null.
+    assert [(m["type"], m.get("code"), m.get("id")) for m in await answers(two, 1)] == [
+        ("error", "slow_down", None)]
+    await elsewhere.send('{"type": "ping"}')
+    assert (await answers(elsewhere, 1))[0]["type"] == "pong"  # another phone is not held
+    for ws in (one, two, elsewhere):
+        await ws.close()
