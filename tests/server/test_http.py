@@ -4,12 +4,14 @@ that nothing it sends points outside the laptop."""
 from __future__ import annotations
 
 import re
+import socket
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.support import LiveServer
+from yoriai.facilitation import limits
 
 from .serverproc import ServerProcess, yoriai
 
@@ -26,18 +28,96 @@ def test_healthz(live: LiveServer) -> None:
     assert reply.status_code == 200 and reply.json()["ok"] is True
 
 
+def csp_directives(reply: httpx.Response) -> dict[str, list[str]]:
+    policy = reply.headers["content-security-policy"]
+    return {d.split()[0]: d.split()[1:] for d in policy.split(";") if d.strip()}
+
+
 def test_every_response_carries_the_security_headers(live: LiveServer) -> None:
     code = live.new_workshop()
     with httpx.Client(base_url=live.base) as http:
         http.get(f"/?key={live.key}")  # the cookie, so that facilitator pages render
         for path in pages(live, code):
             reply = http.get(path)
-            csp = reply.headers["content-security-policy"]
-            assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
-            assert f"connect-src 'self' ws://127.0.0.1:{live.port}" in csp
-            assert "unsafe-inline" not in csp
+            csp = csp_directives(reply)
+            assert csp["script-src"] == ["'self'"] and csp["frame-ancestors"] == ["'none'"]
+            # Safari before 15.4 needs the page's own ws:// origin named, not only 'self'.
+            assert csp["connect-src"][0] == "'self'"
+            assert f"ws://127.0.0.1:{live.port}" in csp["connect-src"]
+            assert f"ws://localhost:{live.port}" in csp["connect-src"]
+            assert "'unsafe-inline'" not in reply.headers["content-security-policy"]
             assert reply.headers["x-content-type-options"] == "nosniff"
-            assert reply.headers["referrer-policy"] == "no-referrer"
+            assert reply.headers["referrer-policy"] == "same-origin"
+
+
+@pytest.mark.parametrize("host", [
+    "127.0.0.1:1",  # an allowed name with another port
+    "127.0.0.1:1; script-src 'unsafe-inline'",  # trying to write into the policy
+    "LOCALHOST:{port}",
+])
+def test_the_host_header_is_never_echoed_into_the_policy(live: LiveServer, host: str) -> None:
+    reply = httpx.get(f"{live.base}/healthz", headers={"Host": host.format(port=live.port)})
+    if reply.status_code == 421:
+        return  # not one of our names: refused before any policy is sent
+    policy = reply.headers["content-security-policy"]
+    assert "unsafe-inline" not in policy and ":1 " not in policy + " "
+    assert "LOCALHOST" not in policy
+    # The same policy whatever name the page was asked for.
+    assert policy == httpx.get(f"{live.base}/healthz").headers["content-security-policy"]
+
+
+def test_the_console_is_never_cached(live: LiveServer) -> None:
+    """It carries the facilitator key."""
+    code = live.new_workshop()
+    with httpx.Client(base_url=live.base) as http:
+        http.get(f"/?key={live.key}")
+        reply = http.get(f"/w/{code}/facilitate")
+        assert reply.status_code == 200 and live.key in reply.text
+        assert reply.headers["cache-control"] == "no-store"
+
+
+def test_a_post_from_another_origin_is_refused(live: LiveServer, tmp_path: Path) -> None:
+    """CSRF: the facilitator's cookie is SameSite=Strict, but another port of the same host
+    is the same site, so the cookie would go along; Origin tells them apart."""
+    with httpx.Client(base_url=live.base) as http:
+        http.get(f"/?key={live.key}")
+        before = http.get("/").text.count('class="workshop-row"')
+        for origin in (f"http://127.0.0.1:{live.port + 1}", "http://evil.example", "null",
+                       f"https://127.0.0.1:{live.port}", f"http://localhost:{live.port}"):
+            reply = http.post("/workshops", data={"title": "乗っ取り"},
+                              headers={"Origin": origin})
+            assert reply.status_code == 403, origin
+            assert "cross-origin" in reply.text
+        assert "乗っ取り" not in http.get("/").text
+        assert http.get("/").text.count('class="workshop-row"') == before
+        # The page's own origin, as a browser sends it with the home page's form.
+        same = http.post("/workshops", data={"title": "本物の会"},
+                         headers={"Origin": live.base})
+        assert same.status_code == 303
+        assert "本物の会" in http.get("/").text
+
+
+def test_a_request_that_never_finishes_its_headers_is_closed(
+        live: LiveServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Slowloris: half a request line and a header, then nothing."""
+    monkeypatch.setattr(limits, "HTTP_REQUEST_TIMEOUT_SECS", 0.5)
+    with socket.create_connection(("127.0.0.1", live.port)) as raw:
+        raw.settimeout(30)  # a hang guard: the server must close it long before
+        raw.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        assert raw.recv(1024) == b""  # closed by the server, with no answer
+    # A keep-alive connection that dribbles its second request is closed the same way.
+    with socket.create_connection(("127.0.0.1", live.port)) as raw:
+        raw.settimeout(30)
+        raw.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        first = b""
+        while b'"ok":true' not in first:
+            first += raw.recv(4096)
+        raw.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        rest = raw.recv(4096)
+        while rest:
+            rest = raw.recv(4096)  # nothing but the close
+    # A whole request still gets its answer.
+    assert httpx.get(f"{live.base}/healthz").status_code == 200
 
 
 def test_nothing_points_outside_the_laptop(live: LiveServer) -> None:

@@ -177,13 +177,17 @@ class Pages:
             return redirect
         self.require_facilitator(request)
         room = await self.room(request)
-        return self.render(request, "console.html", workshop=room.state,
-                           export_formats=EXPORT_FORMATS,
-                           join_url=self.ctx.join_url(room.code),
-                           facilitator_key=self.ctx.secrets.facilitator_key,
-                           # The console says when the room nears a ceiling.
-                           ceilings={"max": limits.CEILINGS,
-                                     "share": limits.NEAR_CEILING_SHARE})
+        response = self.render(request, "console.html", workshop=room.state,
+                               export_formats=EXPORT_FORMATS,
+                               join_url=self.ctx.join_url(room.code),
+                               facilitator_key=self.ctx.secrets.facilitator_key,
+                               # The console says when the room nears a ceiling.
+                               ceilings={"max": limits.CEILINGS,
+                                         "share": limits.NEAR_CEILING_SHARE})
+        # The page carries the facilitator key: never kept in a cache (a shared laptop's
+        # browser, the back button after logging off).
+        response.headers["cache-control"] = "no-store"
+        return response
 
     async def qr_svg(self, request: Request) -> Response:
         room = await self.room(request)
