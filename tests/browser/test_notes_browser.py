@@ -20,6 +20,8 @@ pytestmark = pytest.mark.browser
 
 # A hang guard for "it reaches the other screen", not a timing target (bench/ measures it).
 LIVE = 10_000  # ms
+# A hang guard for a reconnection: longer than the longest backoff (conn.js, 30 s).
+BACKED_OFF = 45_000  # ms
 Shot = Callable[[Page, str], Path]
 
 
@@ -327,6 +329,7 @@ def test_the_phone_page_is_light(live: LiveServer, pages: Pages) -> None:
     phone.goto(f"{live.base}/w/{code}")
     expect(phone.locator("#conn-status")).to_contain_text("接続中")
     expect(phone.locator("#join")).to_be_visible()
+    phone.wait_for_load_state("networkidle")  # every request made, not only the first few
     assert len(requests) <= 6, [r.url for r in requests]
     size = sum(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"]
                for r in requests)
@@ -375,8 +378,10 @@ def test_a_dropped_line_comes_back_and_catches_up(live: LiveServer, pages: Pages
     sent(other, 1)
     hold["refuse"] = False
 
+    # The phone backs off while refused (1 s doubling to 30 s): on a slow machine the other
+    # phone's note can take long enough for the next try to be half a minute away.
     expect(phone.locator("#others-list .note-text")).to_have_text(["街灯が少ない"],
-                                                                  timeout=15000)
+                                                                  timeout=BACKED_OFF)
     expect(phone.locator("#conn-status")).to_contain_text("接続中")
     # It asked to resume from what it had: the epoch of its welcome and the seq of the
     # last event it saw (its own note: workshop 1, join 2, note 3).
