@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -65,6 +66,17 @@ QUIET = """() => new Promise((done, fail) => {
   };
   requestAnimationFrame(frame);
 })"""
+
+
+def until(page: Page, done: Callable[[], bool], what: str) -> None:
+    """Wait for something this side learns from Playwright's events (a WebSocket frame a
+    route saw, a request): they are handled only while a Playwright call runs, so keep
+    one running a moment at a time until ``done()``, up to the hang guard."""
+    deadline = time.monotonic() + HANG
+    while not done():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never happened: {what}")
+        page.wait_for_timeout(20)
 
 
 def quiet(page: Page) -> None:

@@ -21,7 +21,7 @@ import pytest
 from playwright.sync_api import Locator, Page, WebSocketRoute, expect
 
 from tests.browser.conftest import PHONE, SCREENSHOTS, Pages
-from tests.browser.drive import quiet
+from tests.browser.drive import quiet, until
 from tests.support import HANG, Client, LiveServer
 
 pytestmark = pytest.mark.browser
@@ -341,8 +341,8 @@ def test_an_action_the_step_no_longer_opens_is_refused_in_plain_words(
     r.step("activity")
     expect(head(phone)).to_have_text("地域の活動にしよう", timeout=LIVE)
     expect(phone.locator("#vote-list")).to_be_hidden()
+    until(phone, lambda: len(held) == 1, "the 共感 reached the slow Wi-Fi")
     hold["on"] = False
-    assert len(held) == 1
     relays[-1].send(held.pop())
     expect(phone.locator("#step-error")).to_have_text(
         "いまは「地域の活動にしよう」の時間なので、これはできません。", timeout=LIVE)
