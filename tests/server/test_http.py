@@ -14,6 +14,7 @@ from tests.support import LiveServer
 from yoriai.facilitation import limits
 
 from .serverproc import ServerProcess, yoriai
+from .stranger import loopback_alias_or_skip
 
 EXTERNAL = re.compile(r"""(?:src|href|action)\s*=\s*["']?(?:https?:)?//""", re.I)
 
@@ -215,3 +216,34 @@ def test_the_language_switch_is_remembered(live: LiveServer) -> None:
         assert 'lang="ja"' in http.get(f"/w/{code}?lang=ja").text
     english_phone = httpx.get(f"{live.base}/w/{code}", headers={"Accept-Language": "en-US"})
     assert 'lang="en"' in english_phone.text  # the phone's own language
+
+
+def get_from(live: LiveServer, address: str) -> bytes:
+    """One HTTP request on a new connection from ``address``; what came back (b"" or an
+    exception's name when the connection was reset unanswered)."""
+    with socket.socket() as raw:
+        raw.bind((address, 0))
+        raw.settimeout(30)  # a hang guard
+        raw.connect(("127.0.0.1", live.port))
+        try:
+            raw.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            reply = b""
+            while chunk := raw.recv(4096):
+                reply += chunk
+        except (ConnectionResetError, BrokenPipeError) as exc:
+            return type(exc).__name__.encode()
+        return reply
+
+
+def test_an_address_that_opens_connections_too_fast_is_cut_off(
+        live: LiveServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "CONNECTIONS_PER_ADDRESS_BURST", 3.0)
+    monkeypatch.setattr(limits, "CONNECTIONS_PER_ADDRESS_PER_SEC", 0.01)
+    for address in ("127.0.0.2", "127.0.0.3"):
+        loopback_alias_or_skip(address)
+    for _ in range(3):
+        assert get_from(live, "127.0.0.2").startswith(b"HTTP/1.1 200")
+    assert not get_from(live, "127.0.0.2").startswith(b"HTTP/")  # reset, unanswered
+    assert get_from(live, "127.0.0.3").startswith(b"HTTP/1.1 200")  # another phone
+    for _ in range(5):  # the laptop itself is not counted
+        assert get_from(live, "127.0.0.1").startswith(b"HTTP/1.1 200")

@@ -102,6 +102,15 @@ UNJOINED_SOCKETS_MAX = 1000
 JOINS_PER_ADDRESS_BURST = 10.0
 JOINS_PER_ADDRESS_PER_SEC = 0.2
 
+# A phone opens a handful of TCP connections to load a page (a browser opens up to six at
+# once) and one for its WebSocket, and reconnects with a backoff of a second or more: 60 at
+# once and then 10 a second per address is several reloads a second. More is a script
+# re-opening sockets as fast as it can, each costing the server an HTTP parse, a WebSocket
+# handshake and a hello: its new connections are reset before a byte is read. The laptop
+# itself (localhost) is not counted; the LAN assumption is UNJOINED_SOCKETS_PER_ADDRESS's.
+CONNECTIONS_PER_ADDRESS_BURST = 60.0
+CONNECTIONS_PER_ADDRESS_PER_SEC = 10.0
+
 # An HTTP request (its headers, and its body if any) must arrive within this time of the
 # connection opening or of the previous response: a phone on a busy Wi-Fi sends them in a
 # packet or two, so 10 s covers many retransmissions, while a client that dribbles its

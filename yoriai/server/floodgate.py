@@ -115,9 +115,18 @@ class Floodgate:
         lambda: (limits.FACILITATOR_RATE_PER_SEC, limits.FACILITATOR_RATE_BURST)))
     joins: Buckets = field(default_factory=lambda: Buckets(
         lambda: (limits.JOINS_PER_ADDRESS_PER_SEC, limits.JOINS_PER_ADDRESS_BURST)))
+    connections: Buckets = field(default_factory=lambda: Buckets(
+        lambda: (limits.CONNECTIONS_PER_ADDRESS_PER_SEC, limits.CONNECTIONS_PER_ADDRESS_BURST)))
     unjoined_by_address: dict[str, int] = field(default_factory=dict)
     unjoined_total: int = 0
     _serials: itertools.count[int] = field(default_factory=itertools.count)
+
+    # --- TCP connections ------------------------------------------------------------------
+
+    def may_connect(self, address: str, now: float) -> bool:
+        """Whether a new TCP connection from ``address`` may be served (and is counted)."""
+        address = address_key(address)
+        return is_laptop(address) or self.connections.get(address, now).take(now)
 
     # --- sockets that are not yet anyone's -------------------------------------------------
 

@@ -1,10 +1,11 @@
 """How Yoriai runs under uvicorn: one place for the settings the CLI and the tests share,
 and the two small guards uvicorn does not have.
 
-- HTTP: a request must arrive whole (headers, and body if any) within
-  ``HTTP_REQUEST_TIMEOUT_SECS`` of the connection opening or of the previous response;
-  uvicorn alone waits for ever for a client that dribbles its headers (slowloris), each
-  one holding a socket.
+- HTTP: a client address that opens connections faster than any phone does
+  (``CONNECTIONS_PER_ADDRESS_*``) has the new ones reset before a byte is read; and a
+  request must arrive whole (headers, and body if any) within ``HTTP_REQUEST_TIMEOUT_SECS``
+  of the connection opening or of the previous response: uvicorn alone waits for ever for a
+  client that dribbles its headers (slowloris), each one holding a socket.
 - WebSocket: the app may abort a connection's transport (a phone that stopped reading is
   cut off, not closed politely behind data it will never read), every socket the app is
   done with is aborted if it is still open ``DROP_GRACE_SECS`` later, and a stopping
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import time
 from typing import Any
 
 import h11
@@ -29,18 +31,25 @@ from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIO
 from yoriai.facilitation import limits
 
 from .connection import CLOSE_GOING_AWAY, TRANSPORT_EXTENSION
+from .floodgate import Floodgate
 
 # The client still owes us part of its request in these states.
 REQUEST_INCOMPLETE = (h11.IDLE, h11.SEND_BODY)
 
 
 class GuardedH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol with a deadline for each request."""
+    """uvicorn's h11 protocol with a rate of new connections per address and a deadline
+    for each request."""
 
+    floodgate: Floodgate | None = None  # set on the subclass made for one app
     _request_timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        if (self.floodgate is not None and self.client is not None
+                and not self.floodgate.may_connect(self.client[0], time.monotonic())):
+            transport.abort()  # nothing read, nothing parsed: as cheap as a refusal gets
+            return
         self._arm()
 
     def _arm(self) -> None:
@@ -115,11 +124,16 @@ class GuardedWebSocketProtocol(WebSocketsSansIOProtocol):
 
 
 def uvicorn_server(app: Starlette, log_level: str = "warning") -> uvicorn.Server:
+    ctx = getattr(app.state, "ctx", None)
+
+    class AppH11Protocol(GuardedH11Protocol):
+        floodgate = ctx.floodgate if ctx is not None else None
+
     config = uvicorn.Config(
         app,
         log_level=log_level,
         access_log=False,  # the facilitator key can appear in a URL: never log URLs
-        http=GuardedH11Protocol,
+        http=AppH11Protocol,
         ws=GuardedWebSocketProtocol,
         ws_max_size=limits.WS_HARD_MAX_BYTES,
         # Compression costs memory and CPU per socket for messages of a few hundred bytes.
