@@ -115,7 +115,7 @@ def client_address(ws: WebSocket) -> str:
 async def receive_text(conn: Connection) -> str:
     message = await conn.receive()
     if message["type"] == "websocket.disconnect":
-        raise WebSocketDisconnect(message.get("code", 1000))
+        raise WebSocketDisconnect(message.get("code", CLOSE_NORMAL))
     text = message.get("text")
     if text is None:
         raise BadMessage("bad_message")
@@ -128,9 +128,11 @@ async def endpoint(ws: WebSocket) -> None:
         # Refused before accept: the browser sees a failed handshake (HTTP 403).
         await ws.close(CLOSE_POLICY)
         return
+    await ws.accept()
+    # Counted from here on, and released in the finally below whatever happens: a count
+    # that leaked would shut an address out for good.
     gate: Floodgate = ctx.floodgate
     ticket = gate.admit(client_address(ws))
-    await ws.accept()
     conn = Connection(ws, ctx.clock())
     room: Room | None = None
     # Until the hello says otherwise, the language the browser asks for.
