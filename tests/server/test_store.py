@@ -155,6 +155,8 @@ async def test_an_older_data_file_gets_its_summary_table(tmp_path: Path) -> None
     assert room is not None
     from yoriai.facilitation.model import FACILITATOR
     await hub.submit(room, FACILITATOR, "s1", "set_step", {"step": "activity"})
+    [live] = await store.workshops()  # the submit wrote the new step with its event
+    assert (live.step, live.last_seq) == ("activity", 2)
     await store.close()
     with sqlite3.connect(path) as db:  # as a data file from before the summary table
         db.execute("DROP TABLE workshops")
