@@ -88,6 +88,7 @@ def sort_card(page: Page, text: str) -> Locator:
 def drag_with_mouse(page: Page, source: Locator, target: Locator) -> None:
     """Press on a note, move in small steps (as a hand does), release over the target."""
     target.scroll_into_view_if_needed()
+    quiet(page)  # measured on the finished drawing: a late redraw would move the cards
     a = source.bounding_box()
     b = target.bounding_box()
     assert a is not None and b is not None
@@ -341,6 +342,7 @@ def test_a_finger_drags_a_note_by_its_grip(live: LiveServer, pages: Pages) -> No
     expect(snow).to_have_count(1, timeout=LIVE)
 
     console.evaluate("() => document.getElementById('sort-board').scrollIntoView()")
+    quiet(console)
     grip = sort_card(console, "冬の除雪").locator(".drag-handle")
     a, b = grip.bounding_box(), snow.bounding_box()
     assert a is not None and b is not None
