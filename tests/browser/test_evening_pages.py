@@ -74,7 +74,9 @@ def test_a_whole_evening_through_the_pages(live: LiveServer, pages: Pages) -> No
         theme = phone.locator("#theme-list > li", has_text="雪かきを助け合う")
         theme.get_by_role("button", name="この輪に加わる").click()
         expect(theme).to_contain_text("加わっています", timeout=LIVE)
-    expect(screen.locator("body")).to_contain_text("2人", timeout=LIVE)
+    # The theme's members (not the head count, which already read 参加者 2人).
+    expect(screen.locator(".theme-card", has_text="雪かきを助け合う").locator(".members")
+           ).to_have_text("2人", timeout=LIVE)
     shoot_screen(screen, "companions")
 
     # 3. 地域の活動にしよう: a member writes the proposal; the room gives it priority.
