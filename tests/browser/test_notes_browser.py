@@ -289,6 +289,9 @@ def test_a_stale_token_brings_back_the_join_form(live: LiveServer, pages: Pages)
     code = live.new_workshop()
     phone = pages.open(PHONE, "phone")
     phone.goto(f"{live.base}/w/{code}")
+    # Connected first: a page whose socket opens after the forged token is put in would
+    # say hello with it, be told bad_token and forget it before the reload.
+    expect(phone.locator("#conn-status")).to_contain_text("接続中")
     phone.evaluate("c => localStorage.setItem('yoriai.token.' + c, 'p1.forged')", code)
     phone.reload()
     expect(phone.locator("#join")).to_be_visible()
