@@ -9,18 +9,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import socket
 import sqlite3
 import uuid
 from typing import Any
 
 import pytest
 from websockets.asyncio.client import ClientConnection
+from websockets.client import ClientProtocol
+from websockets.frames import Frame, Opcode
+from websockets.protocol import State
+from websockets.uri import parse_uri
 
-from tests.support import Client, LiveServer
+from tests.support import HANG, Client, LiveServer
 from yoriai.facilitation import limits
 from yoriai.server.context import DB_FILE
 
-from .stranger import StrangerClient, answers, raw_socket
+from .stranger import StrangerClient, answers, loopback_alias_or_skip, raw_socket
 
 STRANGER = "127.0.0.2"
 
@@ -185,3 +190,47 @@ async def test_sockets_that_have_not_joined_share_their_address(
     assert (await answers(elsewhere, 1))[0]["type"] == "pong"  # another phone is not held
     for ws in (one, two, elsewhere):
         await ws.close()
+
+
+async def test_thousands_of_frames_in_one_read_close_the_socket_not_the_room(
+        live: LiveServer) -> None:
+    """A script packs more frames into one TCP write than a phone ever has waiting: the
+    socket is closed (1008), the frames are dropped unanswered, nothing waits in memory for
+    the sender's rate, and the address is free again at once."""
+    code = live.new_workshop()
+    bystander = await Client(live, code).connect()
+    await bystander.join("となり")
+    protocol = ClientProtocol(parse_uri(live.ws_url))
+    with socket.socket() as raw:
+        raw.bind((loopback_alias_or_skip(STRANGER), 0))
+        raw.settimeout(HANG)
+        raw.connect(("127.0.0.1", live.port))
+        protocol.send_request(protocol.connect())
+        raw.sendall(b"".join(protocol.data_to_send()))
+        while protocol.state is not State.OPEN:  # the handshake's answer
+            protocol.receive_data(raw.recv(65536))
+        protocol.send_text(json.dumps({"type": "hello", "workshop": code}).encode())
+        raw.sendall(b"".join(protocol.data_to_send()))
+        frames = limits.WS_UNREAD_MESSAGES_MAX * 20
+        for i in range(frames):
+            protocol.send_text(note_cmd(f"{i}", f"c-packed-{i}").encode())
+        raw.sendall(b"".join(protocol.data_to_send()))  # one write, one read
+        answered: list[dict[str, Any]] = []
+        while protocol.close_rcvd is None:
+            data = raw.recv(65536)
+            if not data:
+                break
+            protocol.receive_data(data)
+            answered += [json.loads(e.data) for e in protocol.events_received()
+                         if isinstance(e, Frame) and e.opcode is Opcode.TEXT]
+    assert protocol.close_rcvd is not None and protocol.close_rcvd.code == 1008
+    replies = [m for m in answered if m["type"] in ("ack", "error")]
+    assert len(replies) < frames // 2  # most were dropped unread, not answered one by one
+    # Counted out as soon as the server has seen its own close through (not after working
+    # through a backlog at the sender's rate).
+    gate = live.ctx.floodgate
+    deadline = asyncio.get_running_loop().time() + HANG
+    while gate.unjoined_total:
+        assert asyncio.get_running_loop().time() < deadline, "the socket stayed counted"
+        await asyncio.sleep(0.02)
+    await bystander_keeps_working(bystander, 3)

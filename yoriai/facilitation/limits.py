@@ -102,6 +102,12 @@ UNJOINED_SOCKETS_MAX = 1000
 JOINS_PER_ADDRESS_BURST = 10.0
 JOINS_PER_ADDRESS_PER_SEC = 0.2
 
+# Messages a socket has sent that the server has not read yet. A phone sends a few at a
+# time, and replays its offline queue (tens of commands) at once; a script can pack
+# thousands of small frames into one TCP read, which would all wait in memory for the
+# sender's rate. Past this many the socket is closed (1008) and the rest is dropped unread.
+WS_UNREAD_MESSAGES_MAX = 64
+
 # A phone opens a handful of TCP connections to load a page (a browser opens up to six at
 # once) and one for its WebSocket, and reconnects with a backoff of a second or more: 60 at
 # once and then 10 a second per address is several reloads a second. More is a script

@@ -6,11 +6,13 @@ and the two small guards uvicorn does not have.
   request must arrive whole (headers, and body if any) within ``HTTP_REQUEST_TIMEOUT_SECS``
   of the connection opening or of the previous response: uvicorn alone waits for ever for a
   client that dribbles its headers (slowloris), each one holding a socket.
-- WebSocket: the app may abort a connection's transport (a phone that stopped reading is
-  cut off, not closed politely behind data it will never read), every socket the app is
-  done with is aborted if it is still open ``DROP_GRACE_SECS`` later, and a stopping
-  server closes sockets with 1001 (going away), the code the protocol documents, where
-  uvicorn would send 1012.
+- WebSocket: a socket with more than ``WS_UNREAD_MESSAGES_MAX`` messages the app has not
+  read (uvicorn parses a whole TCP read at once: a script can pack thousands of frames in
+  one) is closed with 1008 and what it sent is dropped; the app may abort a connection's
+  transport (a phone that stopped reading is cut off, not closed politely behind data it
+  will never read); every socket the app is done with is aborted if it is still open
+  ``DROP_GRACE_SECS`` later; and a stopping server closes sockets with 1001 (going away),
+  the code the protocol documents, where uvicorn would send 1012.
 
 Both subclass uvicorn's own protocols and touch only what they add.
 """
@@ -30,7 +32,7 @@ from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIO
 
 from yoriai.facilitation import limits
 
-from .connection import CLOSE_GOING_AWAY, TRANSPORT_EXTENSION
+from .connection import CLOSE_GOING_AWAY, CLOSE_POLICY, TRANSPORT_EXTENSION
 from .floodgate import Floodgate
 
 # The client still owes us part of its request in these states.
@@ -94,6 +96,24 @@ class GuardedWebSocketProtocol(WebSocketsSansIOProtocol):
         scope = getattr(self, "scope", None)
         if scope is not None:  # accepted: the app's task has not started yet
             scope["extensions"][TRANSPORT_EXTENSION] = {"abort": self.abort}
+
+    def send_receive_event_to_app(self) -> None:
+        if not self.close_sent and self.queue.qsize() >= limits.WS_UNREAD_MESSAGES_MAX:
+            self._close_flooder()
+        super().send_receive_event_to_app()  # after the close: discarded unread
+
+    def _close_flooder(self) -> None:
+        """Drop what the app has not read and tell it the socket is over at once (not
+        after it has worked through the backlog at the sender's rate); close with 1008."""
+        while not self.queue.empty():
+            self.queue.get_nowait()
+        self.queue.put_nowait({"type": "websocket.disconnect", "code": CLOSE_POLICY})
+        self.conn.send_close(CLOSE_POLICY, "too many messages at once")
+        self.transport.write(b"".join(self.conn.data_to_send()))
+        self.close_sent = True
+        # Read nothing more (a flood is not worth parsing); the close frame goes out, and a
+        # peer that does not read it either is aborted once the app is done (run_asgi).
+        self.transport.close()
 
     def abort(self) -> None:
         """Drop the TCP connection now, unsent data and all."""
