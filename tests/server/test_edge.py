@@ -16,7 +16,7 @@ from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect as sync_connect
 
-from tests.support import Client, LiveServer
+from tests.support import HANG, Client, LiveServer
 from yoriai.facilitation import limits
 from yoriai.server.context import DB_FILE
 
@@ -183,15 +183,12 @@ async def test_unjoined_sockets_are_capped_in_all(
     assert (refusal["code"], refusal["close"]) == ("too_many_connections", 1013)
     await held[0].close()
     # The server counts the socket out once it has noticed the close: wait for that.
-    for _ in range(100):
-        ws = await raw_socket(live, "127.0.0.4")
-        await ws.send(json.dumps({"type": "hello", "workshop": code}))
-        first = json.loads(await asyncio.wait_for(ws.recv(), 5))
-        if first["type"] == "welcome":
-            break
-        await asyncio.sleep(0.05)
-    else:
-        raise AssertionError("the closed socket was never counted out")
+    gate = live.ctx.floodgate
+    deadline = asyncio.get_running_loop().time() + HANG
+    while gate.unjoined_total != 3:
+        assert asyncio.get_running_loop().time() < deadline, "never counted out"
+        await asyncio.sleep(0.02)
+    await hello(await raw_socket(live, "127.0.0.4"), code)  # room again
 
 
 # --- joins ------------------------------------------------------------------------------------

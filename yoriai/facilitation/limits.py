@@ -108,14 +108,15 @@ JOINS_PER_ADDRESS_PER_SEC = 0.2
 # sender's rate. Past this many the socket is closed (1008) and the rest is dropped unread.
 WS_UNREAD_MESSAGES_MAX = 64
 
-# A phone opens a handful of TCP connections to load a page (a browser opens up to six at
-# once) and one for its WebSocket, and reconnects with a backoff of a second or more: 60 at
-# once and then 10 a second per address is several reloads a second. More is a script
-# re-opening sockets as fast as it can, each costing the server an HTTP parse, a WebSocket
-# handshake and a hello: its new connections are reset before a byte is read. The laptop
+# A phone opens at most seven TCP connections to load a page (a browser opens up to six at
+# once and keeps them for the next page; one more for the WebSocket), and reconnects with a
+# backoff of half a second or more: 20 at once and then 2 a second per address is a few
+# page loads at once and a reload every few seconds. More is a script re-opening sockets as
+# fast as it can, each costing the server an HTTP parse, a WebSocket handshake and a whole
+# snapshot of the board: its new connections are reset before a byte is read. The laptop
 # itself (localhost) is not counted; the LAN assumption is UNJOINED_SOCKETS_PER_ADDRESS's.
-CONNECTIONS_PER_ADDRESS_BURST = 60.0
-CONNECTIONS_PER_ADDRESS_PER_SEC = 10.0
+CONNECTIONS_PER_ADDRESS_BURST = 20.0
+CONNECTIONS_PER_ADDRESS_PER_SEC = 2.0
 
 # An HTTP request (its headers, and its body if any) must arrive within this time of the
 # connection opening or of the previous response: a phone on a busy Wi-Fi sends them in a
