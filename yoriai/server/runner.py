@@ -38,6 +38,13 @@ from .floodgate import Floodgate
 # The client still owes us part of its request in these states.
 REQUEST_INCOMPLETE = (h11.IDLE, h11.SEND_BODY)
 
+# How much a WebSocket's transport reads at a time (asyncio's default is 256 KiB). The
+# websockets parser parses all of a read before anything can look at its frames: 256 KiB of
+# tiny frames is ~17,000 of them and 35 ms with the event loop blocked, while 16 KiB is a
+# couple of milliseconds, and past WS_UNREAD_MESSAGES_MAX the socket is closed anyway. A
+# phone's messages are a few hundred bytes; the largest allowed still arrives in a few reads.
+WS_READ_CHUNK_BYTES = 16 * 1024
+
 
 class GuardedH11Protocol(H11Protocol):
     """uvicorn's h11 protocol with a rate of new connections per address and a deadline
@@ -90,6 +97,11 @@ class GuardedWebSocketProtocol(WebSocketsSansIOProtocol):
     the app has left open, and that says 1001 when the server stops."""
 
     _lost = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        if hasattr(transport, "max_size"):  # asyncio's selector transport (not uvloop's)
+            transport.max_size = WS_READ_CHUNK_BYTES
 
     def handle_connect(self, event: Any) -> None:
         super().handle_connect(event)
