@@ -42,7 +42,7 @@ from yoriai.facilitation.model import (  # noqa: E402
 )
 from yoriai.facilitation.snapshot import dump  # noqa: E402
 from yoriai.server.context import DB_FILE  # noqa: E402
-from yoriai.server.store import EventStore  # noqa: E402
+from yoriai.server.store import EventStore, WorkshopSummary  # noqa: E402
 
 CODE = "bench10k"
 
@@ -125,7 +125,9 @@ async def write(data: Path, log: list[Event], state: WorkshopState | None) -> No
     """The log, and (as the running server keeps one) a snapshot of its final state."""
     store = EventStore(data / DB_FILE)
     await store.open()
-    await store.append(CODE, log)
+    # With its summary row, as the server writes it: the workshop is listed on the home page.
+    final = state if state is not None else replay(log)
+    await store.append(CODE, log, summary=WorkshopSummary.of(CODE, final, log[-1].at))
     if state is not None:
         await store.save_snapshot(CODE, state.seq, json.dumps(dump(state), ensure_ascii=False))
     await store.close()

@@ -58,24 +58,21 @@ def test_the_wheel_holds_one_package_and_serves_from_where_it_is_installed(
                           capture_output=True, text=True, cwd=elsewhere, env=env, timeout=120)
     assert made.returncode == 0, made.stderr
     code = made.stdout.strip().splitlines()[-1]
-    port = free_port()
-    with (tmp_path / "out").open("w") as out, (tmp_path / "err").open("w") as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "yoriai", "serve", "--host", "127.0.0.1", "--port",
-             str(port), "--data", str(data), "--no-browser"],
-            stdout=out, stderr=err, cwd=elsewhere, env=env)
+    # free_port cannot hold the port for a child process: another process may take it in
+    # between, and then the installed copy exits saying so and is started on another.
+    for _ in range(PORT_TRIES):
+        port = free_port()
+        with (tmp_path / "out").open("w") as out, (tmp_path / "err").open("w") as err:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "yoriai", "serve", "--host", "127.0.0.1", "--port",
+                 str(port), "--data", str(data), "--no-browser"],
+                stdout=out, stderr=err, cwd=elsewhere, env=env)
+        if answers(proc, f"http://127.0.0.1:{port}", tmp_path / "err"):
+            break
+    else:
+        raise AssertionError("every port tried was taken: " + (tmp_path / "err").read_text())
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            assert proc.poll() is None, (tmp_path / "err").read_text()
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "the installed copy did not start"
-            time.sleep(0.1)
         page = httpx.get(f"{base}/w/{code}")
         assert page.status_code == 200
         script = next(part.split('"')[0] for part in page.text.split('src="')[1:]
@@ -84,3 +81,27 @@ def test_the_wheel_holds_one_package_and_serves_from_where_it_is_installed(
     finally:
         proc.kill()
         proc.wait(timeout=10)
+
+
+# How many free ports the installed copy's start tries (see ServerProcess for the same).
+PORT_TRIES = 5
+
+
+def answers(proc: subprocess.Popen[bytes], base: str, err: Path) -> bool:
+    """Wait until the started server answers; False when it exited because its port was
+    taken in the meantime (any other exit is a failure of the installed copy)."""
+    deadline = time.monotonic() + 30
+    while True:
+        if proc.poll() is not None:
+            if "already in use" in err.read_text():
+                return False
+            raise AssertionError(err.read_text())
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return True
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            proc.kill()
+            raise AssertionError("the installed copy did not start: " + err.read_text())
+        time.sleep(0.1)

@@ -56,7 +56,8 @@ class Downloads:
                 raise WorkshopDamaged(room.code, replayed.damage)
             source = Source(replayed.state, self.now(), events)
         else:
-            source = Source(room.state.copy(), self.now())
+            # Only what is durable: the room's state may hold events still being written.
+            source = Source(room.shown.copy(), self.now())
         data = await run_in_threadpool(fmt.render, source)
         name = fmt.filename(room.code)
         return Response(data, media_type=fmt.media_type, headers={
@@ -68,7 +69,7 @@ class Downloads:
         """``/w/{code}/handout``: an A4 sheet to print and put on the tables — the big QR
         code, the address to type, and three lines for someone who has never scanned one."""
         room = await self.pages.room(request)
-        state = room.state
+        state = room.shown
         return self.pages.render(request, "handout.html", workshop=state,
                                  venue=venue_of(state.center),
                                  join_url=self.ctx.join_url(room.code))
