@@ -59,8 +59,8 @@ class Builder:
         return result_of(events)
 
     def by(self, who: Actor, name: str, args: dict[str, Any]) -> dict[str, Any]:
-        if who.on_behalf:
-            return self.run(FACILITATOR, name, {**args, "on_behalf_of": who.participant_id})
+        if who.proxy:
+            return self.run(FACILITATOR, name, {**args, "proxy_for": who.participant_id})
         return self.run(who, name, args)
 
 
@@ -74,7 +74,7 @@ def build(notes: int, actions: int, people: int, themes: int) -> Builder:
                    "show_name": i % 4 == 0}
         if i % 10 == 9:
             pid = b.run(FACILITATOR, "add_proxy", profile)["participant_id"]
-            crowd.append(Actor(Role.PARTICIPANT, pid, on_behalf=True))
+            crowd.append(Actor(Role.PARTICIPANT, pid, proxy=True))
         else:
             pid = b.run(PROJECTOR, "join", profile)["participant_id"]
             crowd.append(Actor(Role.PARTICIPANT, pid))

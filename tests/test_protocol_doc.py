@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from yoriai.facilitation.commands import COMMANDS
 from yoriai.facilitation.model import event_types
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -125,3 +126,15 @@ def test_every_event_type_is_documented_and_no_other() -> None:
     documented = set(re.findall(r"`([A-Za-z]+)`", match.group(1)))
     assert sorted(event_types() - documented) == [], "undocumented events"
     assert sorted(documented - event_types()) == [], "documented events that do not exist"
+
+
+def test_every_command_and_its_arguments_are_documented() -> None:
+    """§4's table names each command with the arguments it takes, and no other: a command
+    refuses any argument it does not take (``unknown_argument``), so the table is what a
+    client may send."""
+    rows = re.findall(r"^\| `([a-z_]+)` \|[^|\n]*\|[^|\n]*\| ([^|\n]*) \|$",
+                      section("Commands"), re.M)
+    documented = {name: set(re.findall(r"`([a-z_]+)`", args)) for name, args in rows}
+    assert sorted(documented) == sorted(COMMANDS), "§4's table and the commands differ"
+    for name, spec in COMMANDS.items():
+        assert documented[name] == spec.takes, name

@@ -61,14 +61,14 @@ class Workshop:
         profile = {"name": name, "attribute": attribute, "show_name": show_name}
         if proxy:
             pid = self.run(FACILITATOR, "add_proxy", profile)["participant_id"]
-            return Actor(Role.PARTICIPANT, pid, on_behalf=True)
+            return Actor(Role.PARTICIPANT, pid, proxy=True)
         pid = self.run(PROJECTOR, "join", profile)["participant_id"]
         return Actor(Role.PARTICIPANT, pid)
 
     def by(self, who: Actor, name: str, args: dict[str, Any]) -> dict[str, Any]:
         """``who`` sends it, or the facilitator sends it for them (代理入力)."""
-        if who.on_behalf:
-            return self.run(FACILITATOR, name, {**args, "on_behalf_of": who.participant_id})
+        if who.proxy:
+            return self.run(FACILITATOR, name, {**args, "proxy_for": who.participant_id})
         return self.run(who, name, args)
 
 

@@ -75,7 +75,7 @@ def test_the_facilitator_is_never_held_by_a_step() -> None:
     w = Workshop()
     proxy = w.run(FACILITATOR, "add_proxy", name="田中", attribute="住民")[0].data["participant_id"]
     at_step(w, "future")
-    w.run(FACILITATOR, "post_note", on_behalf_of=proxy, kind="wish", text="代理の付箋")
+    w.run(FACILITATOR, "post_note", proxy_for=proxy, kind="wish", text="代理の付箋")
     assert [n.text for n in w.state.notes.values()] == ["代理の付箋"]
 
 
@@ -375,19 +375,19 @@ def test_review_in_two_columns() -> None:
 def test_proxy_participants_are_counted_as_such() -> None:
     w = Workshop()
     pid = w.run(FACILITATOR, "add_proxy", name="田中", attribute="住民")[0].data["participant_id"]
-    n = w.run(FACILITATOR, "post_note", on_behalf_of=pid, kind="issue",
+    n = w.run(FACILITATOR, "post_note", proxy_for=pid, kind="issue",
               text="雪かきが大変")[0].data["note_id"]
     note = w.state.notes[n]
     assert note.author == pid and note.by_proxy
     assert w.log[-1].actor == "facilitator"  # who typed it is on record
     assert w.state.participants[pid].proxy
     at_step(w, "companions")
-    w.run(FACILITATOR, "cast_vote", on_behalf_of=pid, note_id=n)
+    w.run(FACILITATOR, "cast_vote", proxy_for=pid, note_id=n)
     assert w.state.votes[pid] == {n: 1}
     p = w.join()
-    refused("not_a_proxy", w, FACILITATOR, "cast_vote", on_behalf_of=p.participant_id,
+    refused("not_a_proxy", w, FACILITATOR, "cast_vote", proxy_for=p.participant_id,
             note_id=n)
-    refused("not_allowed", w, p, "cast_vote", on_behalf_of=pid, note_id=n)
+    refused("not_allowed", w, p, "cast_vote", proxy_for=pid, note_id=n)
 
 
 def test_cofacilitator_powers_granted_and_revoked() -> None:

@@ -173,10 +173,10 @@ def test_a_person_without_a_phone_can_be_removed_too() -> None:
     w = Workshop()
     proxy = w.run(FACILITATOR, "add_proxy", name="紙の人", attribute="住民")[0].data[
         "participant_id"]
-    w.run(FACILITATOR, "post_note", on_behalf_of=proxy, kind="wish", text="紙の付箋")
+    w.run(FACILITATOR, "post_note", proxy_for=proxy, kind="wish", text="紙の付箋")
     w.run(FACILITATOR, "remove_participant", participant_id=proxy)
     assert w.state.participants == {} and w.state.notes == {}
-    refused("not_a_proxy", w, FACILITATOR, "post_note", on_behalf_of=proxy, kind="wish",
+    refused("not_a_proxy", w, FACILITATOR, "post_note", proxy_for=proxy, kind="wish",
             text="x")
 
 
@@ -241,7 +241,7 @@ def test_for_a_person_without_a_phone_the_facilitator_deletes_only_theirs() -> N
     proxy = w.run(FACILITATOR, "add_proxy", name="紙の人", attribute="住民")[0].data[
         "participant_id"]
     theirs = w.post(a)
-    refused("not_your_note", w, FACILITATOR, "delete_note", on_behalf_of=proxy, note_id=theirs)
+    refused("not_your_note", w, FACILITATOR, "delete_note", proxy_for=proxy, note_id=theirs)
 
 
 # --- property: any workshop, anyone removed ----------------------------------------------

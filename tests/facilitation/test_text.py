@@ -288,7 +288,8 @@ def test_an_event_the_store_could_not_write_is_refused_before_it_has_a_seq() -> 
     def sloppy(state: WorkshopState, actor: Actor, args: Any) -> list[Any]:
         return [("NotePosted", {"text": args["raw"]})]
 
-    commands.COMMANDS["_sloppy"] = commands.CommandSpec("_sloppy", frozenset(Role), sloppy)
+    commands.COMMANDS["_sloppy"] = commands.CommandSpec("_sloppy", frozenset(Role), sloppy,
+                                                        takes=frozenset({"raw"}))
     try:
         w = Workshop()
         for raw, code in [("\ud800", "bad_text"), (float("nan"), "bad_value"),

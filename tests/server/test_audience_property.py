@@ -223,7 +223,7 @@ class Evening:
         run(FACILITATOR, "grant_cofacilitator", participant_id="p3")
         run(p1, "post_note", kind="wish", text="公園")  # n1, hidden below
         run(p2, "post_note", kind="issue", text="雪")  # n2, public
-        run(FACILITATOR, "post_note", kind="charm", text="紙の付箋", on_behalf_of="p4")  # n3
+        run(FACILITATOR, "post_note", kind="charm", text="紙の付箋", proxy_for="p4")  # n3
         run(FACILITATOR, "create_theme", title="遊び場", note_id="n2")
         run(FACILITATOR, "create_action", title="雪寄せ")
         run(FACILITATOR, "set_step", step="companions")

@@ -45,7 +45,7 @@ def fill(data: Path, title: str) -> str:
             proxy = ack.result["participant_id"]
             for i in range(NOTES):
                 await hub.submit(room, FACILITATOR, f"c-note-{i}", "post_note",
-                                 {"on_behalf_of": proxy, "kind": "wish", "text": f"付箋{i}"})
+                                 {"proxy_for": proxy, "kind": "wish", "text": f"付箋{i}"})
             return code
         finally:
             await store.close()

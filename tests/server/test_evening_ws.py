@@ -28,7 +28,7 @@ async def test_a_small_evening_through_all_five_steps(live: LiveServer) -> None:
     # Step 1: 確かめてみよう
     n1 = (await ok(a, "post_note", kind="issue", text="雪寄せが大変"))["note_id"]
     n2 = (await ok(b, "post_note", kind="wish", text="冬も子どもが遊べる場所"))["note_id"]
-    n3 = (await ok(fac, "post_note", on_behalf_of=tanaka, kind="issue",
+    n3 = (await ok(fac, "post_note", proxy_for=tanaka, kind="issue",
                    text="一人暮らしの家の前の雪"))["note_id"]
     await screen.wait_for(lambda s: len(s.notes) == 3)
 
@@ -42,12 +42,12 @@ async def test_a_small_evening_through_all_five_steps(live: LiveServer) -> None:
     play = (await ok(fac, "create_theme", title="冬の遊び場", note_id=n2))["theme_id"]
     await ok(a, "cast_vote", note_id=n3)
     await ok(b, "cast_vote", note_id=n3)
-    await ok(fac, "cast_vote", on_behalf_of=tanaka, note_id=n1)
+    await ok(fac, "cast_vote", proxy_for=tanaka, note_id=n1)
     assert screen.board.tallies == {}  # hidden until the facilitator shows them
     await ok(fac, "set_vote_settings", votes_visible=True)
     await screen.wait_for(lambda s: s.tallies == {n3: 2, n1: 1})
     await ok(a, "join_theme", theme_id=snow)
-    await ok(fac, "join_theme", on_behalf_of=tanaka, theme_id=snow)
+    await ok(fac, "join_theme", proxy_for=tanaka, theme_id=snow)
     await ok(b, "join_theme", theme_id=play)
 
     # Step 3: 地域の活動にしよう
@@ -66,7 +66,7 @@ async def test_a_small_evening_through_all_five_steps(live: LiveServer) -> None:
     await ok(fac, "update_action", action_id=action, form="citizen_led",
              partners=["町内会", "市"], first_step="対象の家を確認する", due="2026-12-20")
     await ok(a, "volunteer", action_id=action)
-    await ok(fac, "volunteer", on_behalf_of=tanaka, action_id=action)
+    await ok(fac, "volunteer", proxy_for=tanaka, action_id=action)
     await ok(fac, "set_lead", action_id=action, participant_id=a.board.participant_id)
     await screen.wait_for(lambda s: len(s.items("actions")[action]["volunteers"]) == 2)
 

@@ -28,7 +28,7 @@ json_value = st.recursive(json_leaf, lambda inner: st.one_of(
     max_leaves=12)
 names = st.sampled_from([*COMMANDS, "", "__proto__", "x" * 200])
 arg_keys = st.sampled_from(["note_id", "theme_id", "text", "kind", "title", "step", "name",
-                            "attribute", "action_id", "on_behalf_of", "seconds", "ideas"])
+                            "attribute", "action_id", "proxy_for", "seconds", "ideas"])
 commands = st.fixed_dictionaries({
     "type": st.sampled_from(["cmd", "cmd", "hello", "ping", "event", 7, None]),
     "id": st.one_of(st.text(min_size=1, max_size=70), st.integers(), st.none()),

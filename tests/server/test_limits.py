@@ -30,7 +30,7 @@ async def test_a_phone_that_stops_reading_is_dropped_and_the_room_goes_on(
 
     proxy = (await fac.cmd("add_proxy", name="紙", attribute="住民"))["result"]["participant_id"]
     for i in range(250):
-        await fac.cmd_patiently("post_note", on_behalf_of=proxy, kind="wish",
+        await fac.cmd_patiently("post_note", proxy_for=proxy, kind="wish",
                                 text=f"{i}番目の長めの付箋です。" + "あ" * 120)
     room = live.ctx.hub.rooms[code]
     await good.wait_for(lambda b: len(b.notes) == 250)

@@ -90,7 +90,7 @@ async def test_every_event_reaches_each_role_as_it_may_see_it(live: LiveServer) 
     await ok(fac, "unhide_note", note_id=temp)
     await ok(fac, "set_private_notes", private=True)
     private = (await ok(part, "post_note", kind="wish", text=SECRET_PRIVATE))["note_id"]
-    await ok(fac, "post_note", on_behalf_of=proxy, kind="issue", text="紙に書いた付箋")
+    await ok(fac, "post_note", proxy_for=proxy, kind="issue", text="紙に書いた付箋")
 
     await ok(fac, "set_step", step="companions")
     await ok(fac, "set_vote_settings", vote_budget=4)  # still hidden from the room

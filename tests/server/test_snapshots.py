@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.support import Client, LiveServer
-from yoriai.facilitation import limits
+from yoriai.server import limits
 from yoriai.server.context import DB_FILE
 
 
@@ -18,7 +18,7 @@ async def build(live: LiveServer, notes: int) -> tuple[str, dict[str, object]]:
     fac = await Client(live, code, key=live.key).connect()
     proxy = (await fac.cmd("add_proxy", name="紙", attribute="住民"))["result"]["participant_id"]
     for i in range(notes):
-        await fac.cmd_patiently("post_note", on_behalf_of=proxy, kind="wish", text=f"付箋{i}")
+        await fac.cmd_patiently("post_note", proxy_for=proxy, kind="wish", text=f"付箋{i}")
     await fac.cmd("set_step", step="companions")
     await fac.cmd("create_theme", title="輪", note_id="n3")
     screen = await Client(live, code).connect()

@@ -34,6 +34,11 @@ MODERATORS = frozenset({Role.COFACILITATOR, Role.FACILITATOR})
 FACILITATOR_ONLY = frozenset({Role.FACILITATOR})
 
 
+# 代理入力: the argument a facilitator (or つむぎすと) adds to any command to act for a
+# person without a phone. Every command takes it (see :func:`proxy_for`).
+PROXY_FOR = "proxy_for"
+
+
 @dataclass(frozen=True)
 class CommandSpec:
     name: str
@@ -41,15 +46,18 @@ class CommandSpec:
     handler: Handler
     # A participant may send it only while the current step opens it (see program.py).
     gated: bool = False
+    # The arguments it reads (besides PROXY_FOR): any other is refused, not ignored, so a
+    # misspelt or retired argument (``on_behalf_of``) is an error its sender sees.
+    takes: frozenset[str] = frozenset()
 
 
 COMMANDS: dict[str, CommandSpec] = {}
 
 
-def command(name: str, roles: frozenset[Role], *, gated: bool = False
-            ) -> Callable[[Handler], Handler]:
+def command(name: str, roles: frozenset[Role], *, gated: bool = False,
+            takes: tuple[str, ...] = ()) -> Callable[[Handler], Handler]:
     def register(fn: Handler) -> Handler:
-        COMMANDS[name] = CommandSpec(name, roles, fn, gated)
+        COMMANDS[name] = CommandSpec(name, roles, fn, gated, frozenset(takes))
         return fn
 
     return register
@@ -76,17 +84,22 @@ def decide(state: WorkshopState, actor: Actor, name: str, args: Mapping[str, Any
         # The name is echoed to its sender: only when it is one we could have written
         # (a lone surrogate in an echo could not even be sent back).
         raise Refusal("unknown_command", command=name if COMMAND_NAME.fullmatch(name) else "")
+    unknown = sorted(key for key in args if key not in spec.takes and key != PROXY_FOR)
+    if unknown:
+        # Echoed only when it is a name we could have written, as a command's name is.
+        raise Refusal("unknown_argument",
+                      argument=unknown[0] if COMMAND_NAME.fullmatch(unknown[0]) else "")
     if name != "create_workshop" and not state.exists:
         raise Refusal("unknown_workshop")
     if actor.participant_id is not None and actor.participant_id not in state.participants:
         raise Refusal("join_first")  # removed (or never joined): speaks for no one
     actor = effective_actor(state, actor)
-    behalf = args.get("on_behalf_of")
-    if behalf is not None:
-        actor = on_behalf(state, actor, behalf)
+    person = args.get(PROXY_FOR)
+    if person is not None:
+        actor = proxy_for(state, actor, person)
     if actor.role not in spec.roles:
         raise Refusal("not_allowed", command=name)
-    if spec.gated and not actor.privileged and not actor.on_behalf:
+    if spec.gated and not actor.privileged and not actor.proxy:
         if state.locked:
             raise Refusal("board_locked")
         step = state.program.step(state.step)
@@ -100,7 +113,7 @@ def decide(state: WorkshopState, actor: Actor, name: str, args: Mapping[str, Any
             for i, (t, d) in enumerate(drafts, start=1)]
 
 
-# What a command name looks like (every name in COMMANDS does; 40 is longer than any).
+# What a command or argument name looks like (every one we use does; 40 is longer than any).
 COMMAND_NAME = re.compile(r"[a-z][a-z_]{0,39}")
 
 
@@ -117,14 +130,14 @@ def storable(data: Mapping[str, Any]) -> None:
         raise Refusal("bad_value", field="data") from None
 
 
-def on_behalf(state: WorkshopState, actor: Actor, behalf: object) -> Actor:
+def proxy_for(state: WorkshopState, actor: Actor, pid: object) -> Actor:
     """代理入力: a facilitator (or つむぎすと) acting for a participant without a phone."""
     if not actor.privileged:
-        raise Refusal("not_allowed", command="on_behalf_of")
-    person = state.participants.get(behalf) if isinstance(behalf, str) else None
+        raise Refusal("not_allowed", command=PROXY_FOR)
+    person = state.participants.get(pid) if isinstance(pid, str) else None
     if person is None or not person.proxy:
         raise Refusal("not_a_proxy")
-    return Actor(Role.PARTICIPANT, person.id, on_behalf=True)
+    return Actor(Role.PARTICIPANT, person.id, proxy=True)
 
 
 def result_of(events: list[Event]) -> dict[str, Any]:

@@ -51,7 +51,7 @@ def script(data: dict[str, Any]) -> Script:
         """The person themselves, or the facilitator on their behalf (代理入力)."""
         if people[sample_pid]["has_phone"]:
             return Command(sample_pid, name, args)
-        return Command(FACILITATOR, name, {**args, "on_behalf_of": ids[sample_pid]})
+        return Command(FACILITATOR, name, {**args, "proxy_for": ids[sample_pid]})
 
     budget = int(data["workshop"].get("vote_budget", 3))
     yield Command(FACILITATOR, "set_vote_settings", {"vote_budget": budget})

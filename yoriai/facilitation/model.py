@@ -39,12 +39,12 @@ class Actor:
     role: Role
     participant_id: str | None = None
     # Set when the facilitator enters something for a participant without a phone (代理入力).
-    on_behalf: bool = False
+    proxy: bool = False
 
     @property
     def key(self) -> str:
         """A stable name for the actor, kept with each event and command id."""
-        if self.on_behalf:
+        if self.proxy:
             return "facilitator"
         if self.participant_id is not None:
             return f"p:{self.participant_id}"
@@ -293,7 +293,8 @@ class EventSpec:
     ``apply`` folds it into the state. ``made_by`` names the command that records it (or
     picks one from the event's data); ``args`` rebuilds that command's arguments from the
     event's data (by default the data itself: most commands take the fields they record);
-    ``behalf`` names the participant a facilitator may have entered it for (代理入力).
+    ``proxy_for`` names the data field holding the participant a facilitator may have
+    entered it for (代理入力).
     With these, an event that comes from outside (an imported archive) is checked by
     deciding the very command that would have recorded it (``facilitation/verify.py``):
     the same rules as a live command, with no second copy of them. Other facts about an
@@ -305,7 +306,7 @@ class EventSpec:
     apply: Applier
     made_by: str | Callable[[Data], str] | None = None
     args: Callable[[WorkshopState, Data], Data] | None = None
-    behalf: str | None = None
+    proxy_for: str | None = None
 
 
 EVENTS: dict[str, EventSpec] = {}
@@ -313,10 +314,10 @@ EVENTS: dict[str, EventSpec] = {}
 
 def applies(event_type: str, *, made_by: str | Callable[[Data], str] | None = None,
             args: Callable[[WorkshopState, Data], Data] | None = None,
-            behalf: str | None = None) -> Callable[[Applier], Applier]:
+            proxy_for: str | None = None) -> Callable[[Applier], Applier]:
     def register(fn: Applier) -> Applier:
         _APPLIERS[event_type] = fn
-        EVENTS[event_type] = EventSpec(event_type, fn, made_by, args, behalf)
+        EVENTS[event_type] = EventSpec(event_type, fn, made_by, args, proxy_for)
         return fn
 
     return register

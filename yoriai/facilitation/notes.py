@@ -41,7 +41,7 @@ def own_note(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> str
     return note_id
 
 
-@command("post_note", PARTICIPANTS, gated=True)
+@command("post_note", PARTICIPANTS, gated=True, takes=("kind", "text"))
 def post_note(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     author = me(state, actor)
     kind, text = note_kind(args), note_text(args)
@@ -50,17 +50,17 @@ def post_note(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> li
     return [("NotePosted", {"note_id": state.next_id("n"), "author": author,
                             "kind": kind.value, "text": text, "step": state.step,
                             "private": state.settings.private_notes,
-                            "by_proxy": actor.on_behalf})]
+                            "by_proxy": actor.proxy})]
 
 
-@command("edit_note", PEOPLE, gated=True)
+@command("edit_note", PEOPLE, gated=True, takes=("note_id", "text", "kind"))
 def edit_note(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     note_id = own_note(state, actor, args)
     kind = note_kind(args) if "kind" in args else state.notes[note_id].kind
     return [("NoteEdited", {"note_id": note_id, "text": note_text(args), "kind": kind.value})]
 
 
-@command("delete_note", PEOPLE, gated=True)
+@command("delete_note", PEOPLE, gated=True, takes=("note_id",))
 def delete_note(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     note_id = seen_note(state, actor, args)
     # The author takes their own note back; the facilitator may delete anyone's (spam, a
@@ -70,19 +70,19 @@ def delete_note(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> 
     return [("NoteDeleted", {"note_id": note_id})]
 
 
-@command("hide_note", MODERATORS)
+@command("hide_note", MODERATORS, takes=("note_id",))
 def hide_note(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     note_id = ref(args, "note_id", state.notes, "unknown_note")
     return [] if state.notes[note_id].hidden else [("NoteHidden", {"note_id": note_id})]
 
 
-@command("unhide_note", MODERATORS)
+@command("unhide_note", MODERATORS, takes=("note_id",))
 def unhide_note(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     note_id = ref(args, "note_id", state.notes, "unknown_note")
     return [("NoteUnhidden", {"note_id": note_id})] if state.notes[note_id].hidden else []
 
 
-@applies("NotePosted", made_by="post_note", behalf="author")
+@applies("NotePosted", made_by="post_note", proxy_for="author")
 def _posted(state: WorkshopState, e: Event) -> None:
     d = e.data
     state.notes[d["note_id"]] = Note(

@@ -32,18 +32,18 @@ def profile(state: WorkshopState, args: Mapping[str, Any], proxy: bool) -> Draft
     })
 
 
-@command("join", frozenset({Role.PROJECTOR}))
+@command("join", frozenset({Role.PROJECTOR}), takes=("name", "attribute", "show_name"))
 def join(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     return [profile(state, args, proxy=False)]
 
 
-@command("add_proxy", MODERATORS)
+@command("add_proxy", MODERATORS, takes=("name", "attribute", "show_name"))
 def add_proxy(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     """Someone without a phone: the facilitator enters their notes, votes and roles."""
     return [profile(state, args, proxy=True)]
 
 
-@command("grant_cofacilitator", FACILITATOR_ONLY)
+@command("grant_cofacilitator", FACILITATOR_ONLY, takes=("participant_id",))
 def grant(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     pid = ref(args, "participant_id", state.participants, "unknown_participant")
     if state.participants[pid].proxy:
@@ -53,7 +53,7 @@ def grant(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[D
     return [("CofacilitatorGranted", {"participant_id": pid})]
 
 
-@command("revoke_cofacilitator", FACILITATOR_ONLY)
+@command("revoke_cofacilitator", FACILITATOR_ONLY, takes=("participant_id",))
 def revoke(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     pid = ref(args, "participant_id", state.participants, "unknown_participant")
     if pid not in state.cofacilitators:
@@ -61,7 +61,7 @@ def revoke(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[
     return [("CofacilitatorRevoked", {"participant_id": pid})]
 
 
-@command("remove_participant", FACILITATOR_ONLY)
+@command("remove_participant", FACILITATOR_ONLY, takes=("participant_id",))
 def remove_participant(state: WorkshopState, actor: Actor,
                        args: Mapping[str, Any]) -> list[Draft]:
     """Take a person out of the workshop together with everything they put into it.

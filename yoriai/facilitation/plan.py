@@ -49,7 +49,7 @@ def ideas_arg(args: Mapping[str, Any]) -> list[str]:
     return ideas
 
 
-@command("write_proposal", PEOPLE, gated=True)
+@command("write_proposal", PEOPLE, gated=True, takes=("theme_id", "aim", "ideas"))
 def write_proposal(state: WorkshopState, actor: Actor,
                    args: Mapping[str, Any]) -> list[Draft]:
     theme_id = ref(args, "theme_id", state.themes, "unknown_theme")
@@ -61,7 +61,7 @@ def write_proposal(state: WorkshopState, actor: Actor,
                                  "participant_id": actor.participant_id})]
 
 
-@command("choose_proposal", MODERATORS)
+@command("choose_proposal", MODERATORS, takes=("theme_id", "chosen"))
 def choose_proposal(state: WorkshopState, actor: Actor,
                     args: Mapping[str, Any]) -> list[Draft]:
     theme_id = ref(args, "theme_id", state.proposals, "unknown_proposal")
@@ -71,7 +71,7 @@ def choose_proposal(state: WorkshopState, actor: Actor,
     return [("ProposalChosen", {"theme_id": theme_id, "chosen": chosen})]
 
 
-@command("cast_priority", PARTICIPANTS, gated=True)
+@command("cast_priority", PARTICIPANTS, gated=True, takes=("theme_id",))
 def cast_priority(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     pid = me(state, actor)
     theme_id = ref(args, "theme_id", state.proposals, "unknown_proposal")
@@ -85,7 +85,7 @@ def cast_priority(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -
     return [("PriorityCast", {"theme_id": theme_id, "participant_id": pid})]
 
 
-@command("retract_priority", PARTICIPANTS, gated=True)
+@command("retract_priority", PARTICIPANTS, gated=True, takes=("theme_id",))
 def retract_priority(state: WorkshopState, actor: Actor,
                      args: Mapping[str, Any]) -> list[Draft]:
     pid = me(state, actor)
@@ -129,7 +129,8 @@ def action_fields(args: Mapping[str, Any], current: Action | None) -> dict[str, 
     return out
 
 
-@command("create_action", MODERATORS)
+@command("create_action", MODERATORS,
+         takes=("title", "theme_id", "form", "partners", "first_step", "due"))
 def create_action(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     if len(state.actions) >= limits.ACTIONS_MAX:
         raise Refusal("too_many", what="actions", max=limits.ACTIONS_MAX)
@@ -140,7 +141,8 @@ def create_action(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -
     return [("ActionCreated", {"action_id": state.next_id("a"), "theme_id": theme_id, **fields})]
 
 
-@command("update_action", MODERATORS)
+@command("update_action", MODERATORS,
+         takes=("action_id", "form", "partners", "first_step", "due", "title"))
 def update_action(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     action_id = ref(args, "action_id", state.actions, "unknown_action")
     fields = action_fields(args, state.actions[action_id])
@@ -149,7 +151,7 @@ def update_action(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -
     return [("ActionUpdated", {"action_id": action_id, **fields})]
 
 
-@command("volunteer", PARTICIPANTS, gated=True)
+@command("volunteer", PARTICIPANTS, gated=True, takes=("action_id",))
 def volunteer(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     """「やります」: put your name down as one of an action's 担い手."""
     pid = me(state, actor)
@@ -159,7 +161,7 @@ def volunteer(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> li
     return [("Volunteered", {"action_id": action_id, "participant_id": pid})]
 
 
-@command("withdraw", PARTICIPANTS, gated=True)
+@command("withdraw", PARTICIPANTS, gated=True, takes=("action_id",))
 def withdraw(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     pid = me(state, actor)
     action_id = ref(args, "action_id", state.actions, "unknown_action")
@@ -168,7 +170,7 @@ def withdraw(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> lis
     return [("Withdrew", {"action_id": action_id, "participant_id": pid})]
 
 
-@command("set_lead", MODERATORS)
+@command("set_lead", MODERATORS, takes=("action_id", "participant_id"))
 def set_lead(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     action_id = ref(args, "action_id", state.actions, "unknown_action")
     action = state.actions[action_id]
@@ -180,7 +182,7 @@ def set_lead(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> lis
     return [("LeadSet", {"action_id": action_id, "participant_id": lead})]
 
 
-@command("set_action_status", PEOPLE, gated=True)
+@command("set_action_status", PEOPLE, gated=True, takes=("action_id", "status", "record"))
 def set_action_status(state: WorkshopState, actor: Actor,
                       args: Mapping[str, Any]) -> list[Draft]:
     """DO: how an action stands, set by the facilitator or by its own 担い手."""
@@ -216,7 +218,7 @@ def own_review(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> s
     return review_id
 
 
-@command("post_review", PEOPLE, gated=True)
+@command("post_review", PEOPLE, gated=True, takes=("column", "text"))
 def post_review(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     try:
         column = ReviewColumn(str(args.get("column")))
@@ -229,20 +231,20 @@ def post_review(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> 
                               "text": review_text(args), "author": author})]
 
 
-@command("edit_review", PEOPLE, gated=True)
+@command("edit_review", PEOPLE, gated=True, takes=("review_id", "text"))
 def edit_review(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     review_id = own_review(state, actor, args)
     return [("ReviewEdited", {"review_id": review_id, "text": review_text(args)})]
 
 
-@command("delete_review", PEOPLE, gated=True)
+@command("delete_review", PEOPLE, gated=True, takes=("review_id",))
 def delete_review(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     return [("ReviewDeleted", {"review_id": own_review(state, actor, args)})]
 
 
 # --- appliers ----------------------------------------------------------------------------
 
-@applies("ProposalWritten", made_by="write_proposal", behalf="participant_id")
+@applies("ProposalWritten", made_by="write_proposal", proxy_for="participant_id")
 def _written(state: WorkshopState, e: Event) -> None:
     d = e.data
     proposal = state.proposals.setdefault(d["theme_id"], Proposal(theme=d["theme_id"]))
@@ -257,12 +259,12 @@ def _chosen(state: WorkshopState, e: Event) -> None:
     state.proposals[e.data["theme_id"]].chosen = bool(e.data["chosen"])
 
 
-@applies("PriorityCast", made_by="cast_priority", behalf="participant_id")
+@applies("PriorityCast", made_by="cast_priority", proxy_for="participant_id")
 def _priority(state: WorkshopState, e: Event) -> None:
     state.proposals[e.data["theme_id"]].priority.append(e.data["participant_id"])
 
 
-@applies("PriorityRetracted", made_by="retract_priority", behalf="participant_id")
+@applies("PriorityRetracted", made_by="retract_priority", proxy_for="participant_id")
 def _unpriority(state: WorkshopState, e: Event) -> None:
     state.proposals[e.data["theme_id"]].priority.remove(e.data["participant_id"])
 
@@ -295,12 +297,12 @@ def _set_fields(action: Action, d: dict[str, Any]) -> None:
         action.due = d["due"]
 
 
-@applies("Volunteered", made_by="volunteer", behalf="participant_id")
+@applies("Volunteered", made_by="volunteer", proxy_for="participant_id")
 def _volunteered(state: WorkshopState, e: Event) -> None:
     state.actions[e.data["action_id"]].volunteers.append(e.data["participant_id"])
 
 
-@applies("Withdrew", made_by="withdraw", behalf="participant_id")
+@applies("Withdrew", made_by="withdraw", proxy_for="participant_id")
 def _withdrew(state: WorkshopState, e: Event) -> None:
     action = state.actions[e.data["action_id"]]
     action.volunteers.remove(e.data["participant_id"])
@@ -320,7 +322,7 @@ def _status(state: WorkshopState, e: Event) -> None:
     action.record = e.data["record"]
 
 
-@applies("ReviewPosted", made_by="post_review", behalf="author")
+@applies("ReviewPosted", made_by="post_review", proxy_for="author")
 def _review(state: WorkshopState, e: Event) -> None:
     d = e.data
     state.reviews[d["review_id"]] = Review(id=d["review_id"], column=ReviewColumn(d["column"]),

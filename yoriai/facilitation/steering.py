@@ -34,7 +34,7 @@ def is_workshop_code(code: object) -> bool:
             and limits.CODE_MIN_CHARS <= len(code) <= limits.CODE_MAX_CHARS)
 
 
-@command("create_workshop", FACILITATOR_ONLY)
+@command("create_workshop", FACILITATOR_ONLY, takes=("code", "title", "center", "date", "program"))
 def create_workshop(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     if state.exists:
         raise Refusal("workshop_exists")
@@ -55,7 +55,7 @@ def create_workshop(state: WorkshopState, actor: Actor, args: Mapping[str, Any])
                                  "program": program.to_dict()})]
 
 
-@command("set_step", FACILITATOR_ONLY)
+@command("set_step", FACILITATOR_ONLY, takes=("step",))
 def set_step(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     """Go to any step: next, back, or a jump. The tool guides but never traps."""
     step = args.get("step")
@@ -64,13 +64,13 @@ def set_step(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> lis
     return [] if step == state.step else [("StepChanged", {"step": step})]
 
 
-@command("lock_board", MODERATORS)
+@command("lock_board", MODERATORS, takes=("locked",))
 def lock_board(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     locked = flag(args, "locked")
     return [] if locked == state.locked else [("BoardLocked" if locked else "BoardUnlocked", {})]
 
 
-@command("set_focus", MODERATORS)
+@command("set_focus", MODERATORS, takes=("kind", "id"))
 def set_focus(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     """Put one note or theme large on the projector, or (kind null) clear it."""
     kind = args.get("kind")
@@ -87,7 +87,7 @@ def set_focus(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> li
     return [("FocusSet", {"kind": kind, "id": item})]
 
 
-@command("start_timer", MODERATORS)
+@command("start_timer", MODERATORS, takes=("seconds",))
 def start_timer(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     """Start a countdown of ``seconds``, or resume a paused one (no ``seconds``)."""
     if "seconds" in args:
@@ -100,17 +100,19 @@ def start_timer(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> 
 
 
 @command("pause_timer", MODERATORS)
+
 def pause_timer(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     return [("TimerPaused", {})] if state.timer.ends_at is not None else []
 
 
 @command("extend_timer", MODERATORS)
+
 def extend_timer(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     """「あと1分」: add a minute, running or paused."""
     return [("TimerExtended", {"seconds": limits.TIMER_EXTEND_SECS})]
 
 
-@command("set_private_notes", FACILITATOR_ONLY)
+@command("set_private_notes", FACILITATOR_ONLY, takes=("private",))
 def set_private_notes(state: WorkshopState, actor: Actor,
                       args: Mapping[str, Any]) -> list[Draft]:
     """Private until revealed: people write their own thoughts before seeing others'."""
@@ -121,13 +123,14 @@ def set_private_notes(state: WorkshopState, actor: Actor,
 
 
 @command("reveal_notes", FACILITATOR_ONLY)
+
 def reveal_notes(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     if not any(n.private for n in state.notes.values()) and not state.settings.private_notes:
         return []
     return [("NotesRevealed", {})]
 
 
-@command("open_meeting", FACILITATOR_ONLY)
+@command("open_meeting", FACILITATOR_ONLY, takes=("date",))
 def open_meeting(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     """Reopen the workshop on a later date: PDCA runs over months, and every event after
     this one belongs to the new meeting."""

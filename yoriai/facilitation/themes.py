@@ -17,7 +17,7 @@ def theme_title(args: Mapping[str, Any]) -> str:
                       long_code="theme_too_long")
 
 
-@command("create_theme", MODERATORS)
+@command("create_theme", MODERATORS, takes=("title", "note_id"))
 def create_theme(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     title = theme_title(args)
     if len(state.themes) >= limits.THEMES_MAX:
@@ -31,7 +31,7 @@ def create_theme(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) ->
     return drafts
 
 
-@command("rename_theme", MODERATORS)
+@command("rename_theme", MODERATORS, takes=("theme_id", "title"))
 def rename_theme(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     theme_id = ref(args, "theme_id", state.themes, "unknown_theme")
     title = theme_title(args)
@@ -40,7 +40,7 @@ def rename_theme(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) ->
     return [("ThemeRenamed", {"theme_id": theme_id, "title": title})]
 
 
-@command("group_note", MODERATORS)
+@command("group_note", MODERATORS, takes=("note_id", "theme_id"))
 def group_note(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     """Move a note into a theme, or (``theme_id`` null) back to the unsorted notes."""
     note_id = ref(args, "note_id", state.notes, "unknown_note")
@@ -52,7 +52,7 @@ def group_note(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> l
     return [("NoteGrouped", {"note_id": note_id, "theme_id": theme_id})]
 
 
-@command("merge_themes", MODERATORS)
+@command("merge_themes", MODERATORS, takes=("source", "target"))
 def merge_themes(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     """Two themes that say the same: the first goes into the second, notes, members,
     proposal, priority and actions included."""
@@ -63,7 +63,7 @@ def merge_themes(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) ->
     return [("ThemesMerged", {"source": source, "target": target})]
 
 
-@command("delete_theme", MODERATORS)
+@command("delete_theme", MODERATORS, takes=("theme_id",))
 def delete_theme(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     theme_id = ref(args, "theme_id", state.themes, "unknown_theme")
     proposal = state.proposals.get(theme_id)
@@ -73,7 +73,7 @@ def delete_theme(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) ->
     return [("ThemeDeleted", {"theme_id": theme_id})]
 
 
-@command("join_theme", PARTICIPANTS, gated=True)
+@command("join_theme", PARTICIPANTS, gated=True, takes=("theme_id",))
 def join_theme(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     pid = me(state, actor)
     theme_id = ref(args, "theme_id", state.themes, "unknown_theme")
@@ -82,7 +82,7 @@ def join_theme(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> l
     return [("ThemeJoined", {"theme_id": theme_id, "participant_id": pid})]
 
 
-@command("leave_theme", PARTICIPANTS, gated=True)
+@command("leave_theme", PARTICIPANTS, gated=True, takes=("theme_id",))
 def leave_theme(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     pid = me(state, actor)
     theme_id = ref(args, "theme_id", state.themes, "unknown_theme")
@@ -148,11 +148,11 @@ def _deleted(state: WorkshopState, e: Event) -> None:
         state.focus = None
 
 
-@applies("ThemeJoined", made_by="join_theme", behalf="participant_id")
+@applies("ThemeJoined", made_by="join_theme", proxy_for="participant_id")
 def _joined(state: WorkshopState, e: Event) -> None:
     state.themes[e.data["theme_id"]].members.append(e.data["participant_id"])
 
 
-@applies("ThemeLeft", made_by="leave_theme", behalf="participant_id")
+@applies("ThemeLeft", made_by="leave_theme", proxy_for="participant_id")
 def _left(state: WorkshopState, e: Event) -> None:
     state.themes[e.data["theme_id"]].members.remove(e.data["participant_id"])

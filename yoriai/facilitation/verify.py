@@ -25,7 +25,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from .commands import decide
+from .commands import COMMANDS, decide
 from .errors import Refusal
 from .model import EVENTS, FACILITATOR, PROJECTOR, Actor, Event, Role, WorkshopState, apply
 from .text import TextRule, checked_text
@@ -47,13 +47,14 @@ def canonical(event: Event) -> str:
                       separators=(",", ":"), allow_nan=False)
 
 
-def sender(state: WorkshopState, event: Event, behalf: str | None) -> tuple[Actor, str | None]:
+def sender(state: WorkshopState, event: Event,
+           proxy_field: str | None) -> tuple[Actor, str | None]:
     """The actor who sent the command, and the participant a facilitator acted for."""
     who = event.actor
     if who == "projector":
         return PROJECTOR, None
     if who == "facilitator":
-        pid = event.data.get(behalf) if behalf else None
+        pid = event.data.get(proxy_field) if proxy_field else None
         person = state.participants.get(pid) if isinstance(pid, str) else None
         # 代理入力 records the facilitator as the actor and the person as the author.
         return FACILITATOR, (pid if person is not None and person.proxy else None)
@@ -75,10 +76,13 @@ def check(state: WorkshopState, event: Event) -> None:
     name = spec.made_by(event.data) if callable(spec.made_by) else spec.made_by
     args: dict[str, Any] = (spec.args(state, event.data) if spec.args is not None
                             else dict(event.data))
-    args.pop("on_behalf_of", None)
-    actor, behalf = sender(state, event, spec.behalf)
-    if behalf is not None:
-        args["on_behalf_of"] = behalf
+    # The event's data carries more than the command took (ids it made, its author …):
+    # only the command's own arguments go back in.
+    takes = COMMANDS[name].takes if name in COMMANDS else frozenset()
+    args = {key: value for key, value in args.items() if key in takes}
+    actor, proxy_for = sender(state, event, spec.proxy_for)
+    if proxy_for is not None:
+        args["proxy_for"] = proxy_for
     try:
         made = decide(state, actor, name, args, event.at)
     except Refusal as exc:

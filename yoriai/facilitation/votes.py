@@ -12,7 +12,7 @@ from .model import Actor, Event, WorkshopState, applies
 from .visibility import can_see_note
 
 
-@command("cast_vote", PARTICIPANTS, gated=True)
+@command("cast_vote", PARTICIPANTS, gated=True, takes=("note_id",))
 def cast_vote(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     pid = me(state, actor)
     note_id = ref(args, "note_id", state.notes, "unknown_note")
@@ -26,7 +26,7 @@ def cast_vote(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> li
     return [("VoteCast", {"participant_id": pid, "note_id": note_id})]
 
 
-@command("retract_vote", PARTICIPANTS, gated=True)
+@command("retract_vote", PARTICIPANTS, gated=True, takes=("note_id",))
 def retract_vote(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     pid = me(state, actor)
     note_id = args.get("note_id")
@@ -35,7 +35,8 @@ def retract_vote(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) ->
     return [("VoteRetracted", {"participant_id": pid, "note_id": note_id})]
 
 
-@command("set_vote_settings", FACILITATOR_ONLY)
+@command("set_vote_settings", FACILITATOR_ONLY,
+         takes=("vote_budget", "multi_vote", "votes_visible"))
 def set_vote_settings(state: WorkshopState, actor: Actor,
                       args: Mapping[str, Any]) -> list[Draft]:
     s = state.settings
@@ -55,13 +56,13 @@ def set_vote_settings(state: WorkshopState, actor: Actor,
                                      "votes_visible": visible})]
 
 
-@applies("VoteCast", made_by="cast_vote", behalf="participant_id")
+@applies("VoteCast", made_by="cast_vote", proxy_for="participant_id")
 def _cast(state: WorkshopState, e: Event) -> None:
     mine = state.votes.setdefault(e.data["participant_id"], {})
     mine[e.data["note_id"]] = mine.get(e.data["note_id"], 0) + 1
 
 
-@applies("VoteRetracted", made_by="retract_vote", behalf="participant_id")
+@applies("VoteRetracted", made_by="retract_vote", proxy_for="participant_id")
 def _retracted(state: WorkshopState, e: Event) -> None:
     mine = state.votes[e.data["participant_id"]]
     note_id = e.data["note_id"]

@@ -111,7 +111,7 @@ export function send(name, args, ctx, then) {
 export function sendAs(name, args, ctx, then) {
   const withProxy = Object.assign({}, args);
   if (state.proxy) {
-    withProxy.on_behalf_of = state.proxy;
+    withProxy.proxy_for = state.proxy;
   }
   return send(name, withProxy, ctx, then);
 }

@@ -25,7 +25,7 @@ function byId(id) {
  * Start (or stop, with null) entering for a person without a phone.
  * @param {(string|null)} pid
  */
-export function enterFor(pid) {
+export function proxyFor(pid) {
   state.proxy = pid;
   render();
 }
@@ -163,7 +163,7 @@ function personRow(person) {
   if (person.proxy) {
     tools.appendChild(button(t(entering ? 'console.proxy.stop' : 'console.proxy.start'),
       function () {
-        enterFor(entering ? null : person.id);
+        proxyFor(entering ? null : person.id);
         state.focusNext = 'enter:' + person.id;
       }, {kind: entering ? 'secondary' : 'proxy', fk: 'enter:' + person.id, pressed: entering,
         label: t(entering ? 'console.proxy.stop' : 'console.proxy.start_label',
@@ -349,7 +349,7 @@ export function setupPeople() {
   });
   byId('proxy-end').addEventListener('click', function () {
     const was = state.proxy;
-    enterFor(null);
+    proxyFor(null);
     if (was) {
       state.focusNext = 'enter:' + was;
     }
