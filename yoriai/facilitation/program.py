@@ -1,9 +1,10 @@
 """Programs: the steps a workshop walks through, as data.
 
 A program lists its steps; each step has a label, a prompt for participants (Japanese and
-English) and the participant actions it opens. The default is the five steps of
-住民主体のまちづくり from 秋田市市民協働指針 (``programs/machizukuri.json``); a centre can copy
-and edit it (a one-hour review meeting that only runs step 5, say).
+English), the participant actions it opens and the view it shows (which board the
+projector, the phones and the console put in front of people). The default is the five
+steps of 住民主体のまちづくり from 秋田市市民協働指針 (``programs/machizukuri.json``); a centre
+can copy and edit it (a one-hour review meeting that only runs step 5, say).
 
 :func:`parse_program` turns a file's text into a :class:`Program` or raises
 :class:`ProgramError` naming the line or key that is wrong. A workshop keeps its program in
@@ -30,6 +31,26 @@ ACTIONS: frozenset[str] = frozenset({
 LANGS = ("ja", "en")
 MAX_STEPS = 12
 
+# The boards a step may show, each one being what people work on in one of the five steps.
+# The pages are told these (and each step's) by the server, never decide them themselves.
+VIEWS: tuple[str, ...] = ("notes", "themes", "proposals", "actions", "review")
+
+# A step stored before steps named their view (in a workshop's first event, a snapshot or
+# an archive) shows the board of what it opens; the first match wins, so a step opening
+# proposals and themes shows proposals. One that opens nothing shows the notes.
+_VIEW_OF_ACTIONS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("notes", frozenset({"post_note", "edit_note", "delete_note"})),
+    ("proposals", frozenset({"write_proposal", "cast_priority", "retract_priority"})),
+    ("actions", frozenset({"volunteer", "withdraw"})),
+    ("review", frozenset({"post_review", "edit_review", "delete_review", "set_action_status"})),
+    ("themes", frozenset({"cast_vote", "retract_vote", "join_theme", "leave_theme"})),
+)
+
+
+def view_of_actions(opens: frozenset[str]) -> str:
+    """The view of a step that does not name one."""
+    return next((view for view, names in _VIEW_OF_ACTIONS if opens & names), VIEWS[0])
+
 
 class ProgramError(ValueError):
     """A program file that cannot be used; the message names where it is wrong."""
@@ -42,11 +63,12 @@ class Step:
     subtitle: dict[str, str]
     prompt: dict[str, str]
     opens: frozenset[str]
+    view: str = VIEWS[0]
 
     def to_dict(self) -> dict[str, Any]:
         # Copies: the default program is shared, and callers may edit what they get.
         return {"id": self.id, "label": dict(self.label), "subtitle": dict(self.subtitle),
-                "prompt": dict(self.prompt), "opens": sorted(self.opens)}
+                "prompt": dict(self.prompt), "opens": sorted(self.opens), "view": self.view}
 
 
 @dataclass(frozen=True)
@@ -97,7 +119,7 @@ def program_from_dict(raw: Any) -> Program:
         where = f"steps[{i}]"
         if not isinstance(s, dict):
             raise ProgramError(f"{where}: expected an object")
-        unknown = set(s) - {"id", "label", "subtitle", "prompt", "opens"}
+        unknown = set(s) - {"id", "label", "subtitle", "prompt", "opens", "view"}
         if unknown:
             raise ProgramError(f"{where}: unknown key {sorted(unknown)[0]!r}")
         sid = s.get("id")
@@ -112,11 +134,15 @@ def program_from_dict(raw: Any) -> Program:
             if action not in ACTIONS:
                 raise ProgramError(f"{where}.opens[{j}]: unknown action {action!r} "
                                    f"(known: {', '.join(sorted(ACTIONS))})")
+        view = s.get("view", view_of_actions(frozenset(opens)))
+        if view not in VIEWS:
+            raise ProgramError(f"{where}.view: unknown view {view!r} "
+                               f"(known: {', '.join(VIEWS)})")
         steps.append(Step(id=sid, label=_texts(s.get("label"), f"{where}.label"),
                           subtitle=_texts(s.get("subtitle"), f"{where}.subtitle",
                                           required=False),
                           prompt=_texts(s.get("prompt"), f"{where}.prompt"),
-                          opens=frozenset(opens)))
+                          opens=frozenset(opens), view=view))
     return Program(id=pid, title=_texts(raw.get("title"), "title"), steps=tuple(steps))
 
 

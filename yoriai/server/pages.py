@@ -1,7 +1,8 @@
 """HTTP pages: the facilitator home, the phone page, the projector, the console.
 
 Pages are rendered once with what a first paint needs (title, QR code, words in the
-visitor's language); everything live arrives over the WebSocket.
+visitor's language, the vocabulary block of ``vocab.py``); everything live arrives over the
+WebSocket. A template is given a view of the workshop (``pageview.py``), never its state.
 """
 
 from __future__ import annotations
@@ -13,15 +14,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
-from yoriai.facilitation import limits
 from yoriai.facilitation.errors import Refusal
-from yoriai.facilitation.model import ATTRIBUTES, CENTERS
+from yoriai.facilitation.model import CENTERS
+from yoriai.facilitation.program import Program
 
 from . import qr
 from .context import AppContext
 from .hub import Room
 from .i18n import LANGUAGES, catalogue, error_text, pick_language, translate
+from .pageview import WorkshopPage, workshop_page
 from .problems import Forbidden, HttpProblem, UnknownWorkshop
+from .vocab import vocabulary
 
 COOKIE = "yoriai_key"
 # A year: a phone that chose English at one meeting still reads English at the next.
@@ -74,7 +77,10 @@ class Pages:
         return pick_language(request.headers.get("accept-language"),
                              request.query_params.get("lang") or request.cookies.get("lang"))
 
-    def render(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
+    def render(self, request: Request, name: str, status: int = 200, *,
+               program: Program | None = None, **context: Any) -> Response:
+        """Render a template with the page's words and its vocabulary block (``program``:
+        the workshop's, whose steps the block lists)."""
         lang = self.language(request)
         words = words_for(name, catalogue(lang))
 
@@ -84,7 +90,7 @@ class Pages:
         def t_en(key: str, **params: Any) -> str:
             return translate(key, "en", **params)
 
-        context.update(lang=lang, t=t, t_en=t_en, words=words,
+        context.update(lang=lang, t=t, t_en=t_en, words=words, vocab=vocabulary(lang, program),
                        static=f"/static/{self.static_version}", request=request)
         response = self.templates.TemplateResponse(request, name, context, status_code=status)
         chosen = request.query_params.get("lang")
@@ -92,6 +98,11 @@ class Pages:
             # The language switch is remembered, so a reload does not switch back.
             response.set_cookie("lang", chosen, max_age=LANG_COOKIE_SECS, samesite="lax")
         return response
+
+    def workshop(self, request: Request, room: Room) -> WorkshopPage:
+        """What a template may show of the room: its durable state only (``room.state``
+        may hold events still being written), as a view."""
+        return workshop_page(room.shown, self.language(request))
 
     def is_facilitator(self, request: Request) -> bool:
         return self.ctx.secrets.is_facilitator(request.cookies.get(COOKIE))
@@ -163,13 +174,14 @@ class Pages:
     async def participant(self, request: Request) -> Response:
         room = await self.room(request)
         # ?preview=1: the facilitator sees what a phone shows now, without joining.
-        return self.render(request, "participant.html", workshop=room.state,
-                           attributes=ATTRIBUTES,
+        return self.render(request, "participant.html", program=room.shown.program,
+                           workshop=self.workshop(request, room),
                            preview=request.query_params.get("preview") == "1")
 
     async def screen(self, request: Request) -> Response:
         room = await self.room(request)
-        return self.render(request, "screen.html", workshop=room.state,
+        return self.render(request, "screen.html", program=room.shown.program,
+                           workshop=self.workshop(request, room),
                            join_url=self.ctx.join_url(room.code))
 
     async def facilitate(self, request: Request) -> Response:
@@ -177,13 +189,11 @@ class Pages:
             return redirect
         self.require_facilitator(request)
         room = await self.room(request)
-        response = self.render(request, "console.html", workshop=room.state,
+        response = self.render(request, "console.html", program=room.shown.program,
+                               workshop=self.workshop(request, room),
                                export_formats=EXPORT_FORMATS,
                                join_url=self.ctx.join_url(room.code),
-                               facilitator_key=self.ctx.secrets.facilitator_key,
-                               # The console says when the room nears a ceiling.
-                               ceilings={"max": limits.CEILINGS,
-                                         "share": limits.NEAR_CEILING_SHARE})
+                               facilitator_key=self.ctx.secrets.facilitator_key)
         # The page carries the facilitator key: never kept in a cache (a shared laptop's
         # browser, the back button after logging off).
         response.headers["cache-control"] = "no-store"
