@@ -10,7 +10,8 @@ import pytest
 from yoriai.exports.registry import EXPORTERS
 
 from .conftest import Evening
-from .helpers import csv_rows, data_folder_with, docx_document, read_html, svg_root, yoriai
+from .csvread import csv_records
+from .helpers import data_folder_with, docx_document, read_html, svg_root, yoriai
 
 
 @pytest.fixture(scope="module")
@@ -49,9 +50,11 @@ def test_export_every_format(laptop: Path, evening: Evening, tmp_path: Path, fmt
     elif fmt == "docx":
         assert docx_document(data).paragraphs[1].text == title
     elif fmt == "csv":
-        assert csv_rows(data)[0]["text"] == title
+        assert csv_records(data)[0]["text"] == title
     elif fmt == "svg":
         assert title in "".join(svg_root(data).itertext())
+    elif fmt == "png":
+        assert data.startswith(b"\x89PNG\r\n\x1a\n")
     else:
         assert data
 
@@ -72,7 +75,7 @@ def test_a_folder_with_no_data_is_not_created(tmp_path: Path) -> None:
 def test_unknown_format_lists_the_known_ones(laptop: Path) -> None:
     err = one_line_error(yoriai("export", "sample1", "--format", "xls", "--data", str(laptop)))
     assert err == ("yoriai: error: unknown format 'xls' (known: html, pdf, docx, md, csv, "
-                   "svg, json)\n")
+                   "svg, png, json)\n")
 
 
 def test_unwritable_output(laptop: Path, tmp_path: Path) -> None:

@@ -11,7 +11,8 @@ from yoriai.exports.source import Source
 from yoriai.exports.table import safe
 from yoriai.facilitation.model import FACILITATOR
 
-from .helpers import GENERATED_AT, Workshop, csv_rows
+from .csvread import csv_records
+from .helpers import GENERATED_AT, Workshop
 
 STARTS = ["=", "+", "-", "@", "＝", "＋", "－", "＠", "﹦", "﹢", "﹣", "﹫"]
 
@@ -47,8 +48,8 @@ def test_every_user_text_in_the_csv_is_protected() -> None:
     w.run(FACILITATOR, "set_step", {"step": "future"})
     w.run(p, "post_review", {"column": "keep", "text": "＝ふりかえり"})
 
-    rows = csv_rows(render("csv", Source(w.state, GENERATED_AT, tuple(w.log))))
-    cells = [v for row in rows for k, v in row.items() if k != "record_type" and v]
+    rows = csv_records(render("csv", Source(w.state, GENERATED_AT, tuple(w.log))))
+    cells = [v for row in rows for k, v in row.items() if k != "type" and v]
     risky = [c for c in cells if c[:1] in "".join(STARTS)]
     assert not risky, risky
     protected = [c for c in cells if c.startswith("'")]

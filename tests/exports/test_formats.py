@@ -20,10 +20,10 @@ from yoriai.exports.registry import EXPORTERS, UnknownFormat, exporter, render
 from yoriai.exports.source import Source
 
 from .conftest import Evening
+from .csvread import csv_records
 from .helpers import (
     GENERATED_AT,
     SVG,
-    csv_rows,
     docx_document,
     pdf_fonts,
     pdf_text,
@@ -32,7 +32,7 @@ from .helpers import (
     svg_root,
 )
 
-FORMATS = ("html", "pdf", "docx", "md", "csv", "svg", "json")
+FORMATS = ("html", "pdf", "docx", "md", "csv", "svg", "png", "json")
 
 
 def test_registry_names_every_format_with_its_type_and_extension() -> None:
@@ -41,7 +41,7 @@ def test_registry_names_every_format_with_its_type_and_extension() -> None:
         assert e.format == fmt and e.media_type and e.label
         assert e.filename("abc123") == f"abc123-{e.stem}.{e.extension}"
     assert exporter("pdf").media_type == "application/pdf"
-    with pytest.raises(UnknownFormat, match="known: html, pdf, docx, md, csv, svg, json"):
+    with pytest.raises(UnknownFormat, match="known: html, pdf, docx, md, csv, svg, png, json"):
         exporter("xls")
 
 
@@ -152,7 +152,7 @@ def test_docx_has_headings_and_real_tables(evening: Evening, outputs: dict[str, 
     assert rows[0] == list(text.ROLE_COLUMNS)
     assert [r[0] for r in rows[1:]] == [a["title"] for a in data["actions"]]
     assert [r[1] for r in rows[1:]] == [
-        {"citizen_only": "市民主体", "citizen_led": "市民主導", "partnership": "市民／行政",
+        {"citizen_only": "市民主体", "citizen_led": "市民主導", "partnership": "市民／行政（対等）",
          "city_led": "行政主導", "city_only": "行政主体"}[a["form"]] for a in data["actions"]]
     assert [r[5] for r in rows[1:]] == [a["due"] for a in data["actions"]]
     assert [c.text for c in do.rows[0].cells] == list(text.DO_COLUMNS)
@@ -190,28 +190,59 @@ def test_csv_opens_in_excel_and_holds_every_record(evening: Evening,
     raw = outputs["csv"]
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Excel in Japan reads it
     assert b"\r\n" in raw
-    rows = csv_rows(raw)
+    rows = csv_records(raw)
     data = evening.data
-    kinds = Counter(r["record_type"] for r in rows)
-    assert kinds["theme"] == 8 and kinds["proposal"] == 8 and kinds["note"] == 120
-    assert kinds["action"] == 10 and kinds["review"] == len(data["review"])
-    assert kinds["volunteer"] == sum(len(a["volunteers"]) for a in data["actions"])
-    assert sum(int(r["count"]) for r in rows if r["record_type"] == "vote") == len(data["votes"])
-    assert sum(int(r["votes"]) for r in rows if r["record_type"] == "note") == len(data["votes"])
-    notes = {r["text"] for r in rows if r["record_type"] == "note"}
+    kinds = Counter(r["type"] for r in rows)
+    assert kinds["テーマ"] == 8 and kinds["計画案"] == 8 and kinds["付箋"] == 120
+    assert kinds["取り組み"] == 10 and kinds["振り返り"] == len(data["review"])
+    assert kinds["担い手"] == sum(len(a["volunteers"]) for a in data["actions"])
+    assert sum(int(r["votes"]) for r in rows if r["type"] == "共感") == len(data["votes"])
+    assert sum(int(r["votes"]) for r in rows if r["type"] == "付箋") == len(data["votes"])
+    notes = {r["text"] for r in rows if r["type"] == "付箋"}
     assert notes == {n["text"] for n in data["notes"]}
-    actions = [r for r in rows if r["record_type"] == "action"]
+    actions = [r for r in rows if r["type"] == "取り組み"]
     assert [(a["text"], a["due"]) for a in actions] == [
         (a["title"], a["due"]) for a in data["actions"]]
+    assert [int(a["volunteers"]) for a in actions] == [
+        len(a["volunteers"]) for a in data["actions"]]
     people = {p["id"]: p for p in data["participants"]}
     for raw_action in data["actions"]:
-        team = [r for r in rows if r["record_type"] == "volunteer"
-                and r["text"] == raw_action["title"]]
+        team = [r for r in rows if r["type"] == "担い手" and r["text"] == raw_action["title"]]
         expected = sorted(people[v]["name"] if people[v]["show_name"] else "参加者"
                           for v in raw_action["volunteers"])
         assert sorted(r["who"] for r in team) == expected
         assert sum(r["lead"] == "1" for r in team) == 1
-    assert all(r["who"] == "" for r in rows if r["record_type"] == "vote")
+    assert all(r["who"] == "" for r in rows if r["type"] in ("共感", "取り組み"))
+    themes = [r for r in rows if r["type"] == "テーマ"]
+    assert [int(t["members"]) for t in themes] == [
+        len(t.members) for t in evening.state.themes.values()]
+    assert all(t["priority"] == "" for t in themes)
+    proposals = [r for r in rows if r["type"] == "計画案"]
+    assert all(p["votes"] == "" and p["priority"] != "" for p in proposals)
+
+
+def test_csv_columns_say_one_thing_each_in_the_export_s_language(
+        evening: Evening, outputs: dict[str, bytes]) -> None:
+    """The workshop row puts the venue and the date in their own columns (not under
+    名前 and いつまでに), and the header row is Japanese unless the export is English."""
+    head = outputs["csv"].decode("utf-8-sig").split("\r\n")[0].split(",")
+    assert head[:6] == ["種別", "ID", "テーマID", "テーマ", "種類", "内容"]
+    assert {"協力先", "はじめの一歩", "いつまでに", "進み具合", "立場", "代理入力", "会場",
+            "日付"} <= set(head)
+    assert all(not h.isascii() for h in head if h != "ID")
+    workshop = csv_records(outputs["csv"])[0]
+    assert workshop["type"] == "ワークショップ"
+    assert (workshop["venue"], workshop["date"]) == ("西部市民サービスセンター",
+                                                     evening.data["workshop"]["date"])
+    assert workshop["who"] == workshop["due"] == ""
+    english = render("csv", Source(evening.state, GENERATED_AT, lang="en"))
+    rows = csv_records(english, "en")
+    head = english.decode("utf-8-sig").split("\r\n")[0]
+    assert head.startswith("Record type,ID,Theme ID,Theme,Kind,Text,")
+    assert "First step" in head and "Partners" in head
+    assert Counter(r["type"] for r in rows)["note"] == 120
+    assert {r["kind"] for r in rows if r["type"] == "note"} == {"Charm", "Issue", "Wish"}
+    assert [r["text"] for r in rows] == [r["text"] for r in csv_records(outputs["csv"])]
 
 
 def test_csv_cells_cannot_run_as_formulas() -> None:
@@ -231,7 +262,7 @@ def test_svg_board(evening: Evening, outputs: dict[str, bytes]) -> None:
     titles = ["".join(g.find(f"{SVG}text[@class='title']").itertext())  # type: ignore[union-attr]
               for g in themes]
     assert titles[:8] == [t["title"] for t in evening.data["themes"]]
-    assert titles[8] == "テーマに入らなかったメモ"
+    assert titles[8] == "テーマに入らなかった付箋"
     notes = [g for g in root.iter(f"{SVG}g") if (g.get("class") or "").startswith("note ")]
     assert len(notes) == 120
     votes = [int(t.text.split()[-1]) for t in root.iter(f"{SVG}text")  # type: ignore[union-attr]

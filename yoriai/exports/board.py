@@ -1,96 +1,87 @@
-"""A picture of the board (SVG): each theme (輪) with its notes and their 共感, as the room
-saw it on the projector — for the newsletter's front page or a poster.
+"""A picture of the board: each theme (輪) with its notes and their 共感, as the room saw
+it on the projector — for the newsletter's front page or a poster. SVG (text stays text,
+to search, copy and edit in Inkscape or Illustrator, in the Japanese fonts a PC already
+has) and PNG (for an older Word that cannot place an SVG), drawn from one list of shapes.
 
-Text stays text (``<text>``, so it can be searched, copied and edited in Inkscape or
-Illustrator), in the Japanese fonts a PC already has. Lines are wrapped here, by counting
-full-width characters as one em and others as about half.
+Fit for a black-and-white 会報: the kinds wear the app's own colours (read from its
+stylesheet, the one source) *and* the app's icons — a star for 魅力, a warning triangle
+for 課題, a heart for 思い — so they differ on a grey page, where their pale fills do not.
+Lines are broken by the Japanese rules (:mod:`~exports.linebreak`).
 """
 
 from __future__ import annotations
 
-import unicodedata
-import xml.etree.ElementTree as ET
+import re
+from functools import cache
 
+from yoriai import package_path
 from yoriai.facilitation.model import NoteKind
 
-from . import text
-from .plan import KIND_LABELS, NoteLine, Plan
+from . import drawing, linebreak, text
+from .drawing import Group, Picture, Rect, Text
+from .plan import NoteLine, Plan
 from .source import Exporter, Source
 
-SVG_NS = "http://www.w3.org/2000/svg"
-FONTS = ("'Hiragino Kaku Gothic ProN', 'Hiragino Sans', 'Yu Gothic', 'YuGothic', 'Meiryo', "
-         "'Noto Sans CJK JP', 'IPAexGothic', sans-serif")
-COLOURS = {NoteKind.CHARM: "#fff3b0", NoteKind.ISSUE: "#ffd6d6", NoteKind.WISH: "#d6e9ff"}
-EDGES = {NoteKind.CHARM: "#c9a400", NoteKind.ISSUE: "#c0392b", NoteKind.WISH: "#2e6db4"}
+APP_CSS = package_path("yoriai.client", "static", "css", "app.css")
 MARGIN, GAP = 32, 20
 COLUMN_W = 360
 NOTE_FONT, NOTE_LINE, NOTE_PAD = 15, 20, 8
 NOTE_MAX_LINES = 4
+ICON_W = 24  # the icon's column at a note's left
+VOTES_W = 56  # room for 「共感 12」 at a note's right
 TITLE_FONT = 20
 MAX_COLUMNS = 4
+# PNG pixels per SVG unit: twice the screen size prints sharp at about 150 dpi on A4 width;
+# a festival's board (1,000 notes) is tall, so the scale drops to keep the image under
+# PNG_MAX_PIXELS (about 100 MB of memory while drawing, and what Word still places).
+PNG_SCALE = 2.0
+PNG_MAX_PIXELS = 32_000_000
 
 
-def width_em(ch: str) -> float:
-    return 1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55
+@cache
+def kind_colours() -> dict[NoteKind, tuple[str, str]]:
+    """Each kind's (ink, paper) colours from the app's stylesheet (``--charm`` and
+    ``--charm-bg`` …): the board prints in the colours the room saw."""
+    css = APP_CSS.read_text("utf-8")
+    out = {}
+    for kind in NoteKind:
+        found = []
+        for name in (kind.value, f"{kind.value}-bg"):
+            m = re.search(rf"--{re.escape(name)}\s*:\s*(#[0-9a-fA-F]{{3,8}})\s*;", css)
+            if m is None:
+                raise LookupError(f"app.css defines no --{name} colour")
+            found.append(m.group(1).lower())
+        out[kind] = (found[0], found[1])
+    return out
 
 
-def wrap(value: str, em: float, max_lines: int) -> list[str]:
-    """``value`` in lines of at most ``em`` ems; the last line ends in … when cut."""
-    words = " ".join(text.xml_safe(value).split())
-    lines, line, used = [], "", 0.0
-    for ch in words:
-        w = width_em(ch)
-        if used + w > em and line:
-            lines.append(line)
-            line, used = "", 0.0
-            if ch == " ":
-                continue
-        line += ch
-        used += w
-    if line:
-        lines.append(line)
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = lines[-1][:-1] + "…"
-    return lines or [""]
+def note_lines(note: NoteLine, width: float) -> list[str]:
+    em = (width - 2 * NOTE_PAD - ICON_W - VOTES_W) / NOTE_FONT
+    return linebreak.wrap(note.text, em, NOTE_MAX_LINES)
 
 
-def sub(parent: ET.Element, tag: str, body: str | None = None, /, **attrs: object
-        ) -> ET.Element:
-    el = ET.SubElement(parent, tag, {k.rstrip("_").replace("_", "-"): str(v)
-                                     for k, v in attrs.items()})
-    if body is not None:
-        el.text = body
-    return el
+def note_height(note: NoteLine, width: float) -> float:
+    return len(note_lines(note, width)) * NOTE_LINE + 2 * NOTE_PAD
 
 
-def text_lines(parent: ET.Element, lines: list[str], x: float, y: float, size: int,
-               step: int, **attrs: object) -> None:
-    el = sub(parent, "text", x=x, y=y, font_size=size, **attrs)
-    for i, line in enumerate(lines):
-        sub(el, "tspan", line, x=x, dy=0 if i == 0 else step)
-
-
-def note_height(note: NoteLine, width: float) -> tuple[list[str], float]:
-    lines = wrap(note.text, (width - 2 * NOTE_PAD - 56) / NOTE_FONT, NOTE_MAX_LINES)
-    return lines, len(lines) * NOTE_LINE + 2 * NOTE_PAD
-
-
-def draw_note(parent: ET.Element, note: NoteLine, x: float, y: float, width: float) -> float:
-    lines, h = note_height(note, width)
-    g = sub(parent, "g", class_=f"note {note.kind.value}")
-    sub(g, "rect", x=x, y=y, width=width, height=h, rx=4, fill=COLOURS[note.kind],
-        stroke=EDGES[note.kind], stroke_width=1)
-    sub(g, "title", f"{note.kind_label}: {text.xml_safe(note.text)}")
-    text_lines(g, lines, x + NOTE_PAD, y + NOTE_PAD + NOTE_FONT, NOTE_FONT, NOTE_LINE,
-               fill="#222")
-    sub(g, "text", f"共感 {note.votes}", x=x + width - NOTE_PAD, y=y + NOTE_PAD + NOTE_FONT,
-        font_size=13, text_anchor="end", fill="#333", class_="votes")
-    return h
+def draw_note(note: NoteLine, x: float, y: float, width: float) -> tuple[Group, float]:
+    lines = note_lines(note, width)
+    h = len(lines) * NOTE_LINE + 2 * NOTE_PAD
+    ink, paper = kind_colours()[note.kind]
+    g = Group(f"note {note.kind.value}", f"{note.kind_label}: {note.text}")
+    g.add(Rect(x, y, width, h, fill=paper, stroke=ink, radius=4),
+          Rect(x, y, 5, h, fill=ink))
+    g.add(*drawing.icon(note.kind.value, x + NOTE_PAD + ICON_W / 2 - 1,
+                        y + NOTE_PAD + NOTE_FONT / 2 + 1, 8, ink))
+    g.add(Text(x + NOTE_PAD + ICON_W, y + NOTE_PAD + NOTE_FONT, tuple(lines), NOTE_FONT,
+               "#1f1f1f", NOTE_LINE, cls="note-text"),
+          Text(x + width - NOTE_PAD, y + NOTE_PAD + NOTE_FONT, (f"共感 {note.votes}",), 13,
+               "#333333", anchor="end", cls="votes"))
+    return g, h
 
 
 def title_lines(title: str, width: float) -> list[str]:
-    return wrap(title, (width - 24) / TITLE_FONT, 3)
+    return linebreak.wrap(title, (width - 24) / TITLE_FONT, 3)
 
 
 def head_height(lines: list[str]) -> float:
@@ -98,24 +89,27 @@ def head_height(lines: list[str]) -> float:
 
 
 def stack_height(notes: list[NoteLine], width: float) -> float:
-    return sum(note_height(n, width)[1] + 8 for n in notes)
+    return sum(note_height(n, width) + 8 for n in notes)
 
 
-def draw_block(root: ET.Element, x: float, y: float, width: float, height: float,
+def draw_block(picture: Picture, x: float, y: float, width: float, height: float,
                title: str, counts: str, stacks: list[list[NoteLine]], cls: str) -> None:
     """A theme's frame, its title and counts, and its notes in one or more stacks."""
-    g = sub(root, "g", class_=cls)
-    sub(g, "rect", x=x, y=y, width=width, height=height, rx=10, fill="#f7f7f2",
-        stroke="#9a9a90", stroke_width=1.5)
+    g = Group(cls)
+    g.add(Rect(x, y, width, height, fill="#f7f7f2", stroke="#6b6b6b", stroke_width=1.5,
+               radius=10))
     lines = title_lines(title, width)
-    text_lines(g, lines, x + 12, y + 12 + TITLE_FONT, TITLE_FONT, TITLE_FONT + 6,
-               font_weight="bold", fill="#1f3d2e", class_="title")
+    g.add(Text(x + 12, y + 12 + TITLE_FONT, tuple(lines), TITLE_FONT, "#1f1f1f",
+               TITLE_FONT + 6, bold=True, cls="title"))
     top = y + head_height(lines)
-    sub(g, "text", counts, x=x + 12, y=top - 12, font_size=13, fill="#555", class_="counts")
+    g.add(Text(x + 12, top - 12, (counts,), 13, "#444444", cls="counts"))
     for i, stack in enumerate(stacks):
         cx, cy = x + 10 + i * (COLUMN_W + GAP), top
         for n in stack:
-            cy += draw_note(g, n, cx, cy, COLUMN_W - 20) + 8
+            note, h = draw_note(n, cx, cy, COLUMN_W - 20)
+            g.add(note)
+            cy += h + 8
+    picture.add(g)
 
 
 def balanced(notes: tuple[NoteLine, ...], columns: int) -> list[list[NoteLine]]:
@@ -124,7 +118,7 @@ def balanced(notes: tuple[NoteLine, ...], columns: int) -> list[list[NoteLine]]:
     stacks: list[list[NoteLine]] = [[]]
     used = 0.0
     for n in notes:
-        h = note_height(n, COLUMN_W - 20)[1] + 8
+        h = note_height(n, COLUMN_W - 20) + 8
         if used + h / 2 > total / columns * len(stacks) and len(stacks) < columns:
             stacks.append([])
         stacks[-1].append(n)
@@ -132,58 +126,71 @@ def balanced(notes: tuple[NoteLine, ...], columns: int) -> list[list[NoteLine]]:
     return stacks
 
 
-def render_svg(source: Source) -> bytes:
-    plan: Plan = source.plan
+def legend(picture: Picture, y: float) -> None:
+    x: float = MARGIN
+    for kind in NoteKind:
+        ink, paper = kind_colours()[kind]
+        g = Group(f"legend {kind.value}")
+        g.add(Rect(x, y - 16, 22, 22, fill=paper, stroke=ink, radius=3),
+              *drawing.icon(kind.value, x + 11, y - 5, 8, ink),
+              Text(x + 28, y, (text.kind_word(kind),), 14, "#333333"))
+        picture.add(g)
+        x += 90
+
+
+def board(plan: Plan) -> Picture:
     columns = max(1, min(MAX_COLUMNS, len(plan.themes) or (1 if not plan.unsorted else 4)))
     width = 2 * MARGIN + columns * COLUMN_W + (columns - 1) * GAP
-
-    root = ET.Element("svg", {"xmlns": SVG_NS, "font-family": FONTS})
-    title = plan.title or "ワークショップ"
-    sub(root, "title", text.xml_safe(title))
-    sub(root, "rect", x=0, y=0, width="100%", height="100%", fill="#ffffff")
-    head = wrap(title, (width - 2 * MARGIN) / 28, 2)
-    text_lines(root, head, MARGIN, MARGIN + 28, 28, 36, font_weight="bold", fill="#1f1f1f",
-               class_="heading")
+    title = plan.title or text.UNTITLED
+    picture = Picture(width, 0, title)
+    picture.add(Rect(0, 0, width, 0, fill="#ffffff"))  # its height is set at the end
+    head = linebreak.wrap(title, (width - 2 * MARGIN) / 28, 2)
+    picture.add(Text(MARGIN, MARGIN + 28, tuple(head), 28, "#1f1f1f", 36, bold=True,
+                     cls="heading"))
     y: float = MARGIN + 28 + 36 * (len(head) - 1) + 26
-    sub(root, "text", text.xml_safe(text.meta_line(plan)), x=MARGIN, y=y, font_size=15,
-        fill="#444", class_="meta")
-    lx = MARGIN
+    picture.add(Text(MARGIN, y, (text.meta_line(plan),), 15, "#444444", cls="meta"))
     y += 28
-    for kind in NoteKind:
-        sub(root, "rect", x=lx, y=y - 14, width=18, height=18, rx=3, fill=COLOURS[kind],
-            stroke=EDGES[kind])
-        sub(root, "text", KIND_LABELS[kind], x=lx + 24, y=y, font_size=14, fill="#333")
-        lx += 90
+    legend(picture, y)
     y += 24
 
     if not plan.themes and not plan.unsorted:
-        sub(root, "text", "まだメモはありません。", x=MARGIN, y=y + 30, font_size=18,
-            fill="#666", class_="empty")
+        picture.add(Text(MARGIN, y + 30, (text.NO_NOTES,), 18, "#555555", cls="empty"))
         y += 60
     for start in range(0, len(plan.themes), columns):
         row = plan.themes[start:start + columns]
         row_h = max(head_height(title_lines(t.title, COLUMN_W))
                     + stack_height(list(t.notes), COLUMN_W - 20) + 8 for t in row)
         for i, t in enumerate(row):
-            draw_block(root, MARGIN + i * (COLUMN_W + GAP), y, COLUMN_W, row_h, t.title,
+            draw_block(picture, MARGIN + i * (COLUMN_W + GAP), y, COLUMN_W, row_h, t.title,
                        text.theme_counts(t), [list(t.notes)], "theme")
         y += row_h + GAP
     if plan.unsorted:
         # Notes in no theme span the whole width, in as many stacks as there are columns.
-        label = "テーマに入らなかったメモ"
         stacks = balanced(plan.unsorted, columns)
         full = width - 2 * MARGIN
-        block_h = head_height(title_lines(label, full)) + max(
+        block_h = head_height(title_lines(text.UNSORTED, full)) + max(
             stack_height(s, COLUMN_W - 20) for s in stacks) + 8
-        draw_block(root, MARGIN, y, full, block_h, label, f"メモ {len(plan.unsorted)}件",
-                   stacks, "theme unsorted")
+        draw_block(picture, MARGIN, y, full, block_h, text.UNSORTED,
+                   text.notes_count(len(plan.unsorted)), stacks, "theme unsorted")
         y += block_h + GAP
-    height = round(y + MARGIN)
-    root.set("width", str(width))
-    root.set("height", str(height))
-    root.set("viewBox", f"0 0 {width} {height}")
-    body = ET.tostring(root, encoding="unicode")
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
+    picture.height = round(y + MARGIN)
+    picture.items[0] = Rect(0, 0, width, picture.height, fill="#ffffff")
+    return picture
+
+
+def render_svg(source: Source) -> bytes:
+    return drawing.svg_bytes(board(source.plan))
+
+
+def png_scale(picture: Picture) -> float:
+    area = picture.width * picture.height
+    return min(PNG_SCALE, (PNG_MAX_PIXELS / area) ** 0.5) if area else PNG_SCALE
+
+
+def render_png(source: Source) -> bytes:
+    picture = board(source.plan)
+    return drawing.png_bytes(picture, png_scale(picture))
 
 
 EXPORTER = Exporter("svg", "ボードの画像（SVG）", "image/svg+xml", "svg", "board", render_svg)
+PNG_EXPORTER = Exporter("png", "ボードの画像（PNG）", "image/png", "png", "board", render_png)

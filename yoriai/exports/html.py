@@ -134,7 +134,7 @@ def themes_section(plan: Plan) -> list[str]:
         out.append("</section>")
     out.append("</div>")
     if plan.unsorted:
-        out.append(f'<p class="counts">テーマに入らなかったメモ {len(plan.unsorted)}件</p>')
+        out.append(f'<p class="counts">{e(text.unsorted_line(plan))}</p>')
     return out
 
 

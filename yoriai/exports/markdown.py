@@ -57,7 +57,7 @@ def themes(plan: Plan) -> list[str]:
             out += [f"> - {md(i)}" for i in p.ideas]
             out.append("")
     if plan.unsorted:
-        out += [f"テーマに入らなかったメモ {len(plan.unsorted)}件", ""]
+        out += [text.unsorted_line(plan), ""]
     return out
 
 

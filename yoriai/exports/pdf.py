@@ -170,7 +170,7 @@ def themes(plan: Plan) -> list[Flowable]:
     ]))
     out.append(table)
     if plan.unsorted:
-        out.append(para(f"テーマに入らなかったメモ {len(plan.unsorted)}件", "small"))
+        out.append(para(text.unsorted_line(plan), "small"))
     return out
 
 

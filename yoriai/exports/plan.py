@@ -31,28 +31,13 @@ from yoriai.facilitation.model import (
     WorkshopState,
 )
 
-FORM_LABELS: dict[Form, str] = {
-    Form.CITIZEN_ONLY: "市民主体",
-    Form.CITIZEN_LED: "市民主導",
-    Form.PARTNERSHIP: "市民／行政",
-    Form.CITY_LED: "行政主導",
-    Form.CITY_ONLY: "行政主体",
-}
-STATUS_LABELS: dict[Status, str] = {
-    Status.NOT_STARTED: "未着手",
-    Status.UNDER_WAY: "実施中",
-    Status.DONE: "完了",
-    Status.PAUSED: "休止",
-}
-KIND_LABELS: dict[NoteKind, str] = {
-    NoteKind.CHARM: "魅力",
-    NoteKind.ISSUE: "課題",
-    NoteKind.WISH: "思い",
-}
-REVIEW_LABELS: dict[ReviewColumn, str] = {
-    ReviewColumn.KEEP: "広げたい",
-    ReviewColumn.CHANGE: "見直したい",
-}
+from .catalogue import word
+
+# The screens' words for the domain's enums, from the app's catalogue (one source).
+FORM_LABELS: dict[Form, str] = {f: word(f"form.{f.value}") for f in Form}
+STATUS_LABELS: dict[Status, str] = {s: word(f"status.{s.value}") for s in Status}
+KIND_LABELS: dict[NoteKind, str] = {k: word(f"kind.{k.value}") for k in NoteKind}
+REVIEW_LABELS: dict[ReviewColumn, str] = {c: word(f"review.{c.value}") for c in ReviewColumn}
 # A participant who did not agree to be named, wherever one person is meant.
 ANONYMOUS = "参加者"
 # How many of a theme's notes the plan prints (the most 共感 first); the rest are counted.

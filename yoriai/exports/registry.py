@@ -13,6 +13,7 @@ EXPORTERS: dict[str, Exporter] = {e.format: e for e in (
     markdown.EXPORTER,
     table.EXPORTER,
     board.EXPORTER,
+    board.PNG_EXPORTER,
     archive.EXPORTER,
 )}
 

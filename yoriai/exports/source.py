@@ -24,6 +24,9 @@ class Source:
     generated_at: datetime.datetime
     # The whole event log, first to last: only the archive needs it.
     events: Sequence[Event] | None = field(default=None, compare=False)
+    # The export's language for the words a format takes from the catalogue (the CSV's
+    # column names and labels): "ja" or "en". The plan's pages are Japanese for now.
+    lang: str = "ja"
 
     @cached_property
     def plan(self) -> Plan:

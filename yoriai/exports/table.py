@@ -1,5 +1,10 @@
 """Every record of the workshop in one CSV file, for Excel: themes, notes, votes,
-proposals, actions, volunteers and review, one ``record_type`` per kind.
+proposals, actions, volunteers and review, one row each, its kind in the first column.
+
+The column names and labels are in the export's language (Japanese unless ``--lang en``),
+in the screens' words from the app's catalogue, and each column holds one meaning: the
+workshop's venue and date have their own columns, a theme's 共感 and members, a
+proposal's priority votes and an action's number of 担い手 are separate columns.
 
 UTF-8 with a BOM and CRLF line ends, which is what Excel in Japan needs to open a file
 with a double click and show its Japanese. Votes are rows without names (who gave 共感 to
@@ -7,9 +12,6 @@ what is nobody's business; the voter's attribute is kept for the 参画の記録
 are named only if they agreed. A cell that starts like a formula (=, +, -, @, their full-width
 forms ＝＋－＠, a tab or a line break) gets a leading apostrophe, so that Excel shows it
 rather than runs it.
-
-The first row (``workshop``) says which workshop it is: its code, title, venue (``who``)
-and date (``due``).
 """
 
 from __future__ import annotations
@@ -20,20 +22,45 @@ import unicodedata
 
 from yoriai.facilitation.model import WorkshopState
 
-from .plan import (
-    ANONYMOUS,
-    FORM_LABELS,
-    KIND_LABELS,
-    REVIEW_LABELS,
-    STATUS_LABELS,
-    published,
-    venue_of,
-)
+from .catalogue import word
+from .plan import ANONYMOUS, published, venue_of
 from .source import Exporter, Source
 
-COLUMNS = ("record_type", "id", "theme_id", "theme", "kind", "text", "votes", "count",
-           "chosen", "form", "partners", "first_step", "due", "status", "record", "who",
-           "attribute", "by_proxy", "lead")
+# Each column and the catalogue key of its name: the screens' word where there is one.
+COLUMNS: dict[str, str] = {
+    "type": "export.col.type",
+    "id": "export.col.id",
+    "theme_id": "export.col.theme_id",
+    "theme": "screen.theme_label",
+    "kind": "note.kind",
+    "text": "export.col.text",
+    "votes": "export.col.votes",
+    "priority": "export.col.priority",
+    "members": "export.col.members",
+    "volunteers": "export.col.volunteers",
+    "chosen": "export.col.chosen",
+    "form": "action.form",
+    "partners": "action.partners",
+    "first_step": "action.first_step",
+    "due": "action.due",
+    "status": "action.status",
+    "record": "console.action.record",
+    "who": "export.col.who",
+    "attribute": "export.col.attribute",
+    "by_proxy": "console.note.by_proxy",
+    "lead": "export.col.lead",
+    "venue": "export.col.venue",
+    "date": "export.col.date",
+}
+RECORD_TYPES = ("workshop", "theme", "proposal", "note", "vote", "action", "volunteer",
+                "review")
+
+
+def headers(lang: str) -> dict[str, str]:
+    """``{column: its name in lang}``."""
+    return {col: word(key, lang) for col, key in COLUMNS.items()}
+
+
 # What starts a formula in Excel (and LibreOffice). A spreadsheet in Japan also reads the
 # full-width ＝＋－＠ (and their small forms ﹦﹢﹣﹫) as the ASCII ones, so a cell is
 # checked by the compatibility form (NFKC) of its first character, not by that character.
@@ -50,32 +77,39 @@ def yes(flag: bool) -> str:
     return "1" if flag else "0"
 
 
-def rows(state: WorkshopState) -> list[dict[str, str]]:
+def rows(state: WorkshopState, lang: str = "ja") -> list[dict[str, str]]:
+    """The records, keyed by column (not yet by the column's name in ``lang``)."""
     out: list[dict[str, str]] = []
 
     def add(record_type: str, **cells: object) -> None:
-        out.append({"record_type": record_type, **{k: safe(v) for k, v in cells.items()}})
+        out.append({"type": word(f"export.type.{record_type}", lang),
+                    **{k: safe(v) for k, v in cells.items()}})
+
+    def label(key: str) -> str:
+        return word(key, lang)
+
+    anonymous = ANONYMOUS if lang == "ja" else "participant"
 
     def theme_title(theme_id: str | None) -> str:
         theme = state.themes.get(theme_id) if theme_id else None
         return theme.title if theme else ""
 
-    add("workshop", id=state.code, text=state.title, who=venue_of(state.center),
-        due=state.meetings[-1].date if state.meetings else state.date)
+    add("workshop", id=state.code, text=state.title, venue=venue_of(state.center),
+        date=state.meetings[-1].date if state.meetings else state.date)
     for t in state.themes.values():
         prop = state.proposals.get(t.id)
         add("theme", id=t.id, theme_id=t.id, theme=t.title, text=t.title,
             votes=sum(state.tally(n) for n in t.notes if n in state.notes
                       and published(state.notes[n])),
-            count=len(t.members))
+            members=len(t.members))
         if prop is not None and prop.aim:
             add("proposal", id=t.id, theme_id=t.id, theme=t.title,
                 text="\n".join([prop.aim, *(f"・{i}" for i in prop.ideas)]),
-                votes=len(prop.priority), chosen=yes(prop.chosen))
+                priority=len(prop.priority), chosen=yes(prop.chosen))
     for n in state.notes.values():
         if published(n):
             add("note", id=n.id, theme_id=n.theme or "", theme=theme_title(n.theme),
-                kind=KIND_LABELS[n.kind], text=n.text, votes=state.tally(n.id),
+                kind=label(f"kind.{n.kind.value}"), text=n.text, votes=state.tally(n.id),
                 by_proxy=yes(n.by_proxy))
     for pid, given in state.votes.items():
         person = state.participants.get(pid)
@@ -83,32 +117,34 @@ def rows(state: WorkshopState) -> list[dict[str, str]]:
             note = state.notes.get(note_id)
             if count and note is not None and published(note):
                 add("vote", id=note_id, theme_id=note.theme or "",
-                    theme=theme_title(note.theme), count=count,
+                    theme=theme_title(note.theme), votes=count,
                     attribute=person.attribute if person else "",
                     by_proxy=yes(bool(person and person.proxy)))
     for a in state.actions.values():
-        lead = state.participants.get(a.lead) if a.lead else None
+        # Its lead is the volunteer row marked 代表 (a name in one column only).
         add("action", id=a.id, theme_id=a.theme or "", theme=theme_title(a.theme), text=a.title,
-            count=len(a.volunteers), form=FORM_LABELS[a.form], partners="、".join(a.partners),
-            first_step=a.first_step, due=a.due, status=STATUS_LABELS[a.status], record=a.record,
-            lead=(lead.name if lead.show_name else ANONYMOUS) if lead else "")
+            volunteers=len(a.volunteers), form=label(f"form.{a.form.value}"),
+            partners="、".join(a.partners), first_step=a.first_step, due=a.due,
+            status=label(f"status.{a.status.value}"), record=a.record)
         for pid in a.volunteers:
             person = state.participants.get(pid)
             if person is None:
                 continue
             add("volunteer", id=a.id, theme_id=a.theme or "", theme=theme_title(a.theme),
-                text=a.title, who=person.name if person.show_name else ANONYMOUS,
+                text=a.title, who=person.name if person.show_name else anonymous,
                 attribute=person.attribute, by_proxy=yes(person.proxy), lead=yes(pid == a.lead))
     for r in state.reviews.values():
-        add("review", id=r.id, kind=REVIEW_LABELS[r.column], text=r.text)
+        add("review", id=r.id, kind=label(f"review.{r.column.value}"), text=r.text)
     return out
 
 
 def render_csv(source: Source) -> bytes:
+    names = headers(source.lang)
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=COLUMNS, restval="", lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows(source.state))
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(names.values())
+    writer.writerows([row.get(col, "") for col in names] for row in rows(source.state,
+                                                                          source.lang))
     return buf.getvalue().encode("utf-8-sig")
 
 

@@ -1,29 +1,57 @@
 """The words every format shares: headings, column names and the sentences that sum up a
-plan, so that the newsletter page, the PDF, the Word file and the Markdown say the same."""
+plan, so that the newsletter page, the PDF, the Word file and the Markdown say the same —
+and say what the screens say: the words the room used (付箋, はじめの一歩, いつまでに,
+協力先, 役割分担表) come from the app's catalogue (:mod:`~exports.catalogue`)."""
 
 from __future__ import annotations
 
+from yoriai.facilitation.model import NoteKind
+
+from .catalogue import word
 from .plan import NOTHING, ActionPlan, Plan, ProposalPlan, ThemePlan
 
 KICKER = "住民主体のまちづくり — PDCAプラン"
-PLAN = ("P", "PLAN 計画", "テーマ（輪）と計画案、取り組みと役割")
-DO = ("D", "DO 実行", "取り組みの状況と実施の記録")
-CHECK = ("C", "CHECK 評価", "ふりかえり「広げたい」")
-ACT = ("A", "ACT 改善", "ふりかえり「見直したい」— 次の一歩へ")
+UNTITLED = "ワークショップ"
+NOTE = word("console.tab.notes")  # 付箋
+THEME = word("screen.theme_label")  # テーマ
+ACTION = word("screen.col_action")  # 取り組み
+PLAN = ("P", "PLAN 計画", f"{THEME}（輪）と計画案、{ACTION}と役割")
+DO = ("D", "DO 実行", f"{ACTION}の{word('action.status')}と実施の記録")
+CHECK = ("C", "CHECK 評価", f"{word('console.review.heading')}「{word('review.keep')}」")
+ACT = ("A", "ACT 改善", f"{word('console.review.heading')}「{word('review.change')}」— 次の一歩へ")
 RECORD = "参画の記録"
-THEMES = "テーマ（輪）"
-ROLES = "役割表"
-ROLE_COLUMNS = ("取り組み", "協働のかたち", "担い手", "協力", "最初の一歩", "期日")
-DO_COLUMNS = ("取り組み", "状況", "実施の記録")
-RECORD_COLUMNS = ("属性", "参加", "うち代理入力", "メモを出した", "票を入れた", "担い手",
+THEMES = f"{THEME}（輪）"
+ROLES = word("console.roles.title")  # 役割分担表
+ROLE_COLUMNS = (ACTION, word("action.form"), word("action.volunteers"),
+                word("action.partners"), word("action.first_step"), word("action.due"))
+DO_COLUMNS = (ACTION, word("action.status"), word("console.action.record"))
+RECORD_COLUMNS = (word("export.col.attribute"), "参加", "うち代理入力",
+                  f"{NOTE}を書いた", "共感・優先票を入れた", word("action.volunteers"),
                   "参画した")
-EMPTY_THEMES = "まだテーマ（輪）はありません。"
-EMPTY_ACTIONS = "まだ取り組みはありません。"
-EMPTY_REVIEW = "まだふりかえりはありません。"
+UNSORTED = word("export.unsorted")  # テーマに入らなかった付箋
+NO_NOTES = word("board.empty")  # まだ付箋はありません。
+EMPTY_THEMES = f"まだ{THEMES}はありません。"
+EMPTY_ACTIONS = f"まだ{ACTION}はありません。"
+EMPTY_REVIEW = f"まだ{word('console.review.heading')}はありません。"
 EMPTY_PEOPLE = "まだ参加者はいません。"
+UNDECIDED = "未定"
 PRIVACY = "お名前は、掲載に同意された方のみ載せています。ほかの方は人数で記しています。"
-CONTRIBUTED = ("参画した人: メモ・共感・優先票・輪への参加・計画案・担い手・ふりかえりの"
-               "いずれかをした人。")
+CONTRIBUTED = (f"参画した人: {NOTE}・共感・優先票・輪への参加・計画案・担い手・"
+               f"{word('console.review.heading')}のいずれかをした人。")
+
+
+def kind_word(kind: NoteKind) -> str:
+    """魅力, 課題, 思い: the word the phone shows beside the kind's icon."""
+    return word(f"kind.{kind.value}")
+
+
+def notes_count(n: int) -> str:
+    """「付箋 12枚」, as the screens count notes."""
+    return word("board.count").format(n=n)
+
+
+def unsorted_line(plan: Plan) -> str:
+    return f"{UNSORTED} {len(plan.unsorted)}枚"
 
 
 def meta_line(plan: Plan) -> str:
@@ -45,7 +73,7 @@ def summary_items(plan: Plan) -> list[tuple[str, str]]:
         ("参加", f"{p.participants}人"),
         ("参画した人", f"{p.contributors}人"),
         ("うち住民", p.resident_share_text()),
-        ("メモ", f"{p.notes}件"),
+        (NOTE, f"{p.notes}枚"),
         ("共感", f"{p.votes}票"),
         ("担い手", f"{p.roles}件"),
     ]
@@ -58,20 +86,20 @@ def record_sentences(plan: Plan) -> list[str]:
     out = [
         f"{p.participants}人が参加し、{p.contributors}人が計画づくりに参画しました"
         f"（うち住民 {p.residents_contributing}人、{p.resident_share_text()}）。",
-        f"メモ {p.notes}件（{p.total.note_authors}人）、共感 {p.votes}票・優先票 "
+        f"{notes_count(p.notes)}（{p.total.note_authors}人）、共感 {p.votes}票・優先票 "
         f"{p.priority_votes}票（{p.total.voters}人）、担い手 {p.roles}件"
         f"（{p.total.volunteers}人）。",
     ]
     if p.total.proxies or p.proxy_notes:
         out.append(f"スマートフォンのない方 {p.total.proxies}人の分は、進行役が代わりに入力しました"
-                   f"（代理入力 — メモ {p.proxy_notes}件）。")
+                   f"（代理入力 — {notes_count(p.proxy_notes)}）。")
     if plan.withheld_notes:
-        out.append(f"非表示・非公開のメモ {plan.withheld_notes}件は掲載していません。")
+        out.append(f"非表示・非公開の{NOTE} {plan.withheld_notes}枚は掲載していません。")
     return out
 
 
 def theme_counts(theme: ThemePlan) -> str:
-    return f"メモ {theme.notes_count}件・共感 {theme.votes}票・仲間 {theme.members}人"
+    return f"{notes_count(theme.notes_count)}・共感 {theme.votes}票・仲間 {theme.members}人"
 
 
 def proposal_line(proposal: ProposalPlan) -> str:
@@ -96,7 +124,7 @@ def partners_text(action: ActionPlan) -> str:
 
 def role_cells(action: ActionPlan) -> tuple[str, str, str, str, str, str]:
     return (action.title, action.form_label, team_text(action), partners_text(action),
-            action.first_step or NOTHING, action.due or "未定")
+            action.first_step or NOTHING, action.due or UNDECIDED)
 
 
 def do_cells(action: ActionPlan) -> tuple[str, str, str]:

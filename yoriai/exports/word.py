@@ -151,7 +151,7 @@ def themes(doc: DocxDocument, plan: Plan) -> None:
             for idea in prop.ideas:
                 doc.add_paragraph(x(idea), style="List Bullet 2")
     if plan.unsorted:
-        small(doc, f"テーマに入らなかったメモ {len(plan.unsorted)}件")
+        small(doc, text.unsorted_line(plan))
 
 
 def stable_zip(blob: bytes, when: datetime.datetime) -> bytes:
