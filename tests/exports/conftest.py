@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from tests.facilitation.test_evening import load_sample, run_evening
+from tests.sample import load_sample, run_evening
 from yoriai.exports.registry import EXPORTERS
 from yoriai.exports.source import Source
 from yoriai.facilitation.model import Event, WorkshopState

@@ -1,77 +1,12 @@
-"""The whole sample evening (30 people, 120 notes) replayed through the domain's commands,
-checked against the file."""
+"""The whole sample evening (30 people, 120 notes) replayed through the domain's commands
+(``tests/sample.py``), checked against the packaged file (``facilitation/evening.py``)."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from pathlib import Path
-from typing import Any
 
-import pytest
-
-from yoriai.facilitation.commands import decide, result_of
-from yoriai.facilitation.evening import sample_evening, script
-from yoriai.facilitation.model import (
-    FACILITATOR,
-    PROJECTOR,
-    Actor,
-    Event,
-    Role,
-    WorkshopState,
-    apply,
-    replay,
-)
-
-SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "data" / "sample-evening.json"
-
-
-def load_sample() -> dict[str, Any]:
-    """The shared file when it is beside the checkout (as in CI), else the packaged copy."""
-    if SAMPLE.exists():
-        data: dict[str, Any] = json.loads(SAMPLE.read_text("utf-8"))
-        return data
-    return sample_evening()
-
-
-def test_the_packaged_copy_is_the_shared_file() -> None:
-    if not SAMPLE.exists():
-        pytest.skip("shared/ is not beside this checkout")
-    assert sample_evening() == json.loads(SAMPLE.read_text("utf-8"))
-
-
-def run_evening(data: dict[str, Any]) -> tuple[WorkshopState, list[Event], dict[str, str]]:
-    state, log = WorkshopState(), []
-    now = 1_790_000_000.0
-    actors: dict[str, Actor] = {"facilitator": FACILITATOR}
-    ids: dict[str, str] = {}
-    w = data["workshop"]
-
-    def run(actor: Actor, name: str, args: dict[str, Any]) -> dict[str, Any]:
-        nonlocal now
-        now += 5
-        events = decide(state, actor, name, args, now)
-        for e in events:
-            apply(state, e)
-        log.extend(events)
-        return result_of(events)
-
-    run(FACILITATOR, "create_workshop", {"code": "sample1", "title": w["title"],
-                                         "center": w["center"], "date": w["date"]})
-    gen = script(data)
-    command = next(gen)
-    while True:
-        actor = PROJECTOR if command.joining else actors[command.who]
-        result = run(actor, command.name, command.args)
-        if command.joining:
-            actors[command.who] = Actor(Role.PARTICIPANT, result["participant_id"])
-        if "participant_id" in result:
-            ids[command.who] = result["participant_id"]
-        try:
-            command = gen.send(result)
-        except StopIteration:
-            break
-    return state, log, ids
+from tests.sample import load_sample, run_evening
+from yoriai.facilitation.model import replay
 
 
 def test_the_sample_evening_replays_to_what_the_file_says() -> None:

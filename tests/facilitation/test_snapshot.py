@@ -6,9 +6,8 @@ import json
 
 import pytest
 
+from tests.sample import load_sample, run_evening
 from yoriai.facilitation.snapshot import SNAPSHOT_VERSION, SnapshotError, dump, load
-
-from .test_evening import load_sample, run_evening
 
 
 def test_the_whole_sample_evening_round_trips_through_json() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.facilitation.test_evening import load_sample
+from tests.sample import load_sample
 from tests.support import Client, LiveServer
 from yoriai.facilitation.evening import script
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import Refusal
-from .model import Actor, Event, Role, WorkshopState
+from .model import EVENTS, Actor, Event, Role, WorkshopState
 from .text import BAD_TEXT, TextRule, checked_text
 
 Draft = tuple[str, dict[str, Any]]
@@ -142,12 +142,9 @@ def proxy_for(state: WorkshopState, actor: Actor, pid: object) -> Actor:
 
 def result_of(events: list[Event]) -> dict[str, Any]:
     """What the ack of a command tells its sender (ids the command created)."""
-    keys = {"NotePosted": "note_id", "ParticipantJoined": "participant_id",
-            "WorkshopCreated": "code", "ThemeCreated": "theme_id",
-            "ActionCreated": "action_id", "ReviewPosted": "review_id"}
     result: dict[str, Any] = {}
     for e in events:
-        key = keys.get(e.type)
+        key = EVENTS[e.type].result  # declared with the event (``applies(result=…)``)
         if key is not None:
             result[key] = e.data[key]
     return result

@@ -6,8 +6,9 @@ every event from scratch. ``apply`` updates the state it is given in place (repl
 10,000 events must take well under a second on the laptop); callers that need the old
 state keep a copy.
 
-Appliers live beside the commands that emit their events (``notes.py``, ``votes.py`` …);
-each registers itself here with :func:`applies`.
+Each event is declared once, beside the commands that emit it (``notes.py``, ``votes.py``
+…), with :func:`applies`: its applier and every fact about it (what it touches in the
+views, the id it returns, what it creates, whose role it changes) in one :class:`EventSpec`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from enum import StrEnum
 from typing import Any
 
 from .program import Program, default_program
+from .touch import TouchRule
 
 
 class Role(StrEnum):
@@ -282,60 +284,84 @@ class WorkshopState:
 
 
 Applier = Callable[[WorkshopState, Event], None]
-_APPLIERS: dict[str, Applier] = {}
 Data = dict[str, Any]
 
 
 @dataclass(frozen=True)
 class EventSpec:
-    """One kind of event, declared once, beside its applier.
+    """One kind of event, declared once, beside its applier: everything the rest of Yoriai
+    needs to know about it is here, and looked up by its type.
 
-    ``apply`` folds it into the state. ``made_by`` names the command that records it (or
-    picks one from the event's data); ``args`` rebuilds that command's arguments from the
-    event's data (by default the data itself: most commands take the fields they record);
-    ``proxy_for`` names the data field holding the participant a facilitator may have
-    entered it for (代理入力).
-    With these, an event that comes from outside (an imported archive) is checked by
-    deciding the very command that would have recorded it (``facilitation/verify.py``):
-    the same rules as a live command, with no second copy of them. Other facts about an
-    event (what it touches, its ack's result key, whether it changes a role) belong here
-    too as they are declared.
+    ``apply`` folds it into the state. ``touches`` says what it changes in the views
+    (``view.touched``: which entities, the header, tallies, whose ``me``). ``result``
+    names the field of its data that the ack of its command returns to the sender (the id
+    it made). ``creates`` is the id prefix of the entity it brings into being: ids are
+    numbered from the state (``state.made``), never random, so that replay reproduces them.
+    ``changes_role`` names the field holding the participant whose role it changes: their
+    connections start over with a snapshot, since what they may see has changed.
+
+    ``made_by`` names the command that records it (or picks one from the event's data);
+    ``args`` rebuilds that command's arguments from the event's data (by default the data
+    itself, reduced to what the command takes); ``proxy_for`` names the field holding the
+    participant a facilitator may have entered it for (代理入力). With these, an event that
+    comes from outside (an imported archive) is checked by deciding the very command that
+    would have recorded it (``facilitation/verify.py``): the same rules as a live command,
+    with no second copy of them.
     """
 
     type: str
     apply: Applier
-    made_by: str | Callable[[Data], str] | None = None
+    touches: TouchRule
+    made_by: str | Callable[[Data], str]
     args: Callable[[WorkshopState, Data], Data] | None = None
     proxy_for: str | None = None
+    result: str | None = None
+    creates: str | None = None
+    changes_role: str | None = None
 
 
 EVENTS: dict[str, EventSpec] = {}
 
 
-def applies(event_type: str, *, made_by: str | Callable[[Data], str] | None = None,
+def applies(event_type: str, *, touches: TouchRule, made_by: str | Callable[[Data], str],
             args: Callable[[WorkshopState, Data], Data] | None = None,
-            proxy_for: str | None = None) -> Callable[[Applier], Applier]:
+            proxy_for: str | None = None, result: str | None = None,
+            creates: str | None = None,
+            changes_role: str | None = None) -> Callable[[Applier], Applier]:
+    """Declare the event ``event_type`` with the function below as its applier."""
     def register(fn: Applier) -> Applier:
-        _APPLIERS[event_type] = fn
-        EVENTS[event_type] = EventSpec(event_type, fn, made_by, args, proxy_for)
+        if event_type in EVENTS:
+            raise ValueError(f"event {event_type!r} is declared twice")
+        EVENTS[event_type] = EventSpec(event_type, fn, touches, made_by, args, proxy_for,
+                                       result, creates, changes_role)
         return fn
 
     return register
 
 
 def event_types() -> frozenset[str]:
-    return frozenset(_APPLIERS)
+    return frozenset(EVENTS)
+
+
+def role_changed(event: Event) -> str | None:
+    """The participant whose role ``event`` changes (made or unmade つむぎすと, removed),
+    or None."""
+    spec = EVENTS.get(event.type)
+    if spec is None or spec.changes_role is None:
+        return None
+    return str(event.data[spec.changes_role])
 
 
 def apply(state: WorkshopState, event: Event) -> WorkshopState:
     """Apply one event to ``state`` (in place) and return it."""
     if event.seq != state.seq + 1:
         raise ValueError(f"event seq {event.seq} does not follow {state.seq}")
-    try:
-        applier = _APPLIERS[event.type]
-    except KeyError:
-        raise ValueError(f"unknown event type {event.type!r}") from None
-    applier(state, event)
+    spec = EVENTS.get(event.type)
+    if spec is None:
+        raise ValueError(f"unknown event type {event.type!r}")
+    spec.apply(state, event)
+    if spec.creates is not None:
+        state.count_made(spec.creates)
     state.seq = event.seq
     return state
 

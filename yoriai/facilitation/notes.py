@@ -9,6 +9,7 @@ from . import limits
 from .commands import MODERATORS, PARTICIPANTS, PEOPLE, Draft, clean_text, command, me, ref
 from .errors import Refusal
 from .model import Actor, Event, Note, NoteKind, Role, WorkshopState, applies
+from .touch import ALL, touches
 from .visibility import can_see_note
 
 
@@ -82,7 +83,8 @@ def unhide_note(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> 
     return [("NoteUnhidden", {"note_id": note_id})] if state.notes[note_id].hidden else []
 
 
-@applies("NotePosted", made_by="post_note", proxy_for="author")
+@applies("NotePosted", made_by="post_note", proxy_for="author", result="note_id", creates="n",
+         touches=touches(notes="note_id", tallies="note_id", me="author"))
 def _posted(state: WorkshopState, e: Event) -> None:
     d = e.data
     state.notes[d["note_id"]] = Note(
@@ -90,10 +92,9 @@ def _posted(state: WorkshopState, e: Event) -> None:
         step=d["step"], posted_at=e.at, private=bool(d.get("private", False)),
         meeting=state.meeting, by_proxy=bool(d.get("by_proxy", False)),
     )
-    state.count_made("n")
 
 
-@applies("NoteEdited", made_by="edit_note")
+@applies("NoteEdited", made_by="edit_note", touches=touches(notes="note_id", tallies="note_id"))
 def _edited(state: WorkshopState, e: Event) -> None:
     note = state.notes[e.data["note_id"]]
     note.text = e.data["text"]
@@ -101,7 +102,11 @@ def _edited(state: WorkshopState, e: Event) -> None:
     note.edited = True
 
 
-@applies("NoteDeleted", made_by="delete_note")
+# Its author's list changes, 共感 given to it is refunded to whoever gave it (every `me`
+# and participant), and the projector loses it if it showed it.
+@applies("NoteDeleted", made_by="delete_note",
+         touches=touches(notes="note_id", tallies="note_id", me=ALL, participants=ALL,
+                         focus=("note", "note_id")))
 def _deleted(state: WorkshopState, e: Event) -> None:
     forget_note(state, e.data["note_id"])
 
@@ -117,13 +122,15 @@ def forget_note(state: WorkshopState, note_id: str) -> None:
         state.focus = None
 
 
-@applies("NoteHidden", made_by="hide_note")
+@applies("NoteHidden", made_by="hide_note",
+         touches=touches(notes="note_id", tallies="note_id", focus=("note", "note_id")))
 def _hidden(state: WorkshopState, e: Event) -> None:
     state.notes[e.data["note_id"]].hidden = True
     if state.focus == {"kind": "note", "id": e.data["note_id"]}:
         state.focus = None  # a hidden note is not shown on the projector either
 
 
-@applies("NoteUnhidden", made_by="unhide_note")
+@applies("NoteUnhidden", made_by="unhide_note",
+         touches=touches(notes="note_id", tallies="note_id"))
 def _unhidden(state: WorkshopState, e: Event) -> None:
     state.notes[e.data["note_id"]].hidden = False

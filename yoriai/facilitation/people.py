@@ -12,6 +12,7 @@ from .commands import FACILITATOR_ONLY, MODERATORS, Draft, clean_text, command, 
 from .errors import Refusal
 from .model import ATTRIBUTES, Actor, Event, Participant, Role, WorkshopState, applies
 from .notes import forget_note
+from .touch import Touch, touches
 
 
 def profile(state: WorkshopState, args: Mapping[str, Any], proxy: bool) -> Draft:
@@ -97,7 +98,9 @@ def removal(state: WorkshopState, pid: str) -> dict[str, Any]:
     }
 
 
-@applies("ParticipantJoined", made_by=lambda d: "add_proxy" if d.get("proxy") is True else "join")
+@applies("ParticipantJoined", made_by=lambda d: "add_proxy" if d.get("proxy") is True else "join",
+         result="participant_id", creates="p",
+         touches=touches(count=True, participants="participant_id", me="participant_id"))
 def _joined(state: WorkshopState, e: Event) -> None:
     d = e.data
     state.participants[d["participant_id"]] = Participant(
@@ -105,20 +108,35 @@ def _joined(state: WorkshopState, e: Event) -> None:
         show_name=bool(d["show_name"]), proxy=bool(d["proxy"]), joined_at=e.at,
         meeting=state.meeting,
     )
-    state.count_made("p")
 
 
-@applies("CofacilitatorGranted", made_by="grant_cofacilitator")
+@applies("CofacilitatorGranted", made_by="grant_cofacilitator", changes_role="participant_id",
+         touches=touches(participants="participant_id", me="participant_id"))
 def _granted(state: WorkshopState, e: Event) -> None:
     state.cofacilitators.append(e.data["participant_id"])
 
 
-@applies("CofacilitatorRevoked", made_by="revoke_cofacilitator")
+@applies("CofacilitatorRevoked", made_by="revoke_cofacilitator", changes_role="participant_id",
+         touches=touches(participants="participant_id", me="participant_id"))
 def _revoked(state: WorkshopState, e: Event) -> None:
     state.cofacilitators.remove(e.data["participant_id"])
 
 
-@applies("ParticipantRemoved", made_by="remove_participant")
+def _removal_touches(d: dict[str, Any], before: WorkshopState) -> Touch:
+    """The person and all they brought leave every view (the event names what went); the
+    header for the head count and a focus that showed one of their notes. The removed
+    person's own connections start over with a snapshot (``changes_role``)."""
+    touch = Touch(workshop=True)
+    for kind in ("notes", "reviews", "themes", "proposals", "actions"):
+        touch.add(kind, *d[kind])
+    touch.add("participants", d["participant_id"], *d["refunded"])
+    touch.tallies = {*d["notes"], *d["voted"]}
+    touch.me = set(d["refunded"])  # 共感 given to the removed notes comes back
+    return touch
+
+
+@applies("ParticipantRemoved", made_by="remove_participant", changes_role="participant_id",
+         touches=_removal_touches)
 def _removed(state: WorkshopState, e: Event) -> None:
     """The person and all they gave: notes (with their place in themes, the 共感 on them,
     and the projector's focus on them), votes, priority, theme memberships, 担い手 and lead

@@ -32,6 +32,7 @@ from .model import (
     WorkshopState,
     applies,
 )
+from .touch import ALL, touches
 
 # --- proposals (step 3, 地域の活動にしよう) -----------------------------------------------
 
@@ -244,7 +245,16 @@ def delete_review(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -
 
 # --- appliers ----------------------------------------------------------------------------
 
-@applies("ProposalWritten", made_by="write_proposal", proxy_for="participant_id")
+PROPOSAL = touches(proposals="theme_id")
+# Priority changes the proposal's count, the giver's budget, and (for the facilitator) what
+# a proxy gave.
+PRIORITY = touches(proposals="theme_id", me="participant_id", participants="participant_id")
+ACTION = touches(actions="action_id")
+VOLUNTEERING = touches(actions="action_id", me="participant_id")
+
+
+@applies("ProposalWritten", made_by="write_proposal", proxy_for="participant_id",
+         touches=PROPOSAL)
 def _written(state: WorkshopState, e: Event) -> None:
     d = e.data
     proposal = state.proposals.setdefault(d["theme_id"], Proposal(theme=d["theme_id"]))
@@ -254,32 +264,33 @@ def _written(state: WorkshopState, e: Event) -> None:
         proposal.edited_by.append(pid)
 
 
-@applies("ProposalChosen", made_by="choose_proposal")
+@applies("ProposalChosen", made_by="choose_proposal", touches=PROPOSAL)
 def _chosen(state: WorkshopState, e: Event) -> None:
     state.proposals[e.data["theme_id"]].chosen = bool(e.data["chosen"])
 
 
-@applies("PriorityCast", made_by="cast_priority", proxy_for="participant_id")
+@applies("PriorityCast", made_by="cast_priority", proxy_for="participant_id", touches=PRIORITY)
 def _priority(state: WorkshopState, e: Event) -> None:
     state.proposals[e.data["theme_id"]].priority.append(e.data["participant_id"])
 
 
-@applies("PriorityRetracted", made_by="retract_priority", proxy_for="participant_id")
+@applies("PriorityRetracted", made_by="retract_priority", proxy_for="participant_id",
+         touches=PRIORITY)
 def _unpriority(state: WorkshopState, e: Event) -> None:
     state.proposals[e.data["theme_id"]].priority.remove(e.data["participant_id"])
 
 
-@applies("ActionCreated", made_by="create_action")
+@applies("ActionCreated", made_by="create_action", result="action_id", creates="a",
+         touches=ACTION)
 def _action(state: WorkshopState, e: Event) -> None:
     d = e.data
     action = Action(id=d["action_id"], title=d["title"], theme=d.get("theme_id"),
                     meeting=state.meeting)
     _set_fields(action, d)
     state.actions[action.id] = action
-    state.count_made("a")
 
 
-@applies("ActionUpdated", made_by="update_action")
+@applies("ActionUpdated", made_by="update_action", touches=ACTION)
 def _updated(state: WorkshopState, e: Event) -> None:
     _set_fields(state.actions[e.data["action_id"]], e.data)
 
@@ -297,12 +308,12 @@ def _set_fields(action: Action, d: dict[str, Any]) -> None:
         action.due = d["due"]
 
 
-@applies("Volunteered", made_by="volunteer", proxy_for="participant_id")
+@applies("Volunteered", made_by="volunteer", proxy_for="participant_id", touches=VOLUNTEERING)
 def _volunteered(state: WorkshopState, e: Event) -> None:
     state.actions[e.data["action_id"]].volunteers.append(e.data["participant_id"])
 
 
-@applies("Withdrew", made_by="withdraw", proxy_for="participant_id")
+@applies("Withdrew", made_by="withdraw", proxy_for="participant_id", touches=VOLUNTEERING)
 def _withdrew(state: WorkshopState, e: Event) -> None:
     action = state.actions[e.data["action_id"]]
     action.volunteers.remove(e.data["participant_id"])
@@ -310,32 +321,33 @@ def _withdrew(state: WorkshopState, e: Event) -> None:
         action.lead = None
 
 
-@applies("LeadSet", made_by="set_lead")
+@applies("LeadSet", made_by="set_lead", touches=ACTION)
 def _lead(state: WorkshopState, e: Event) -> None:
     state.actions[e.data["action_id"]].lead = e.data["participant_id"]
 
 
-@applies("ActionStatusSet", made_by="set_action_status")
+@applies("ActionStatusSet", made_by="set_action_status", touches=ACTION)
 def _status(state: WorkshopState, e: Event) -> None:
     action = state.actions[e.data["action_id"]]
     action.status = Status(e.data["status"])
     action.record = e.data["record"]
 
 
-@applies("ReviewPosted", made_by="post_review", proxy_for="author")
+@applies("ReviewPosted", made_by="post_review", proxy_for="author", result="review_id",
+         creates="r", touches=touches(reviews="review_id", me="author"))
 def _review(state: WorkshopState, e: Event) -> None:
     d = e.data
     state.reviews[d["review_id"]] = Review(id=d["review_id"], column=ReviewColumn(d["column"]),
                                            text=d["text"], author=d["author"],
                                            meeting=state.meeting)
-    state.count_made("r")
 
 
-@applies("ReviewEdited", made_by="edit_review")
+@applies("ReviewEdited", made_by="edit_review", touches=touches(reviews="review_id"))
 def _review_edited(state: WorkshopState, e: Event) -> None:
     state.reviews[e.data["review_id"]].text = e.data["text"]
 
 
-@applies("ReviewDeleted", made_by="delete_review")
+# Its author's list (the review, and so who wrote it, is gone from the event's view).
+@applies("ReviewDeleted", made_by="delete_review", touches=touches(reviews="review_id", me=ALL))
 def _review_deleted(state: WorkshopState, e: Event) -> None:
     del state.reviews[e.data["review_id"]]

@@ -21,6 +21,10 @@ from .commands import (
 from .errors import Refusal
 from .model import Actor, Event, Meeting, Timer, WorkshopState, applies
 from .program import ProgramError, default_program, program_from_dict
+from .touch import ALL, touches
+
+# The workshop header: step, lock, focus, timer, settings, meetings.
+HEADER = touches(header=True)
 
 
 def is_workshop_code(code: object) -> bool:
@@ -138,7 +142,7 @@ def open_meeting(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) ->
     return [("MeetingOpened", {"number": state.meeting + 1, "date": date})]
 
 
-@applies("WorkshopCreated", made_by="create_workshop")
+@applies("WorkshopCreated", made_by="create_workshop", result="code", touches=HEADER)
 def _created(state: WorkshopState, e: Event) -> None:
     d = e.data
     state.code, state.title, state.center = d["code"], d["title"], d["center"]
@@ -149,27 +153,27 @@ def _created(state: WorkshopState, e: Event) -> None:
     state.meetings = [Meeting(number=1, opened_at=e.at, date=state.date)]
 
 
-@applies("StepChanged", made_by="set_step")
+@applies("StepChanged", made_by="set_step", touches=HEADER)
 def _step(state: WorkshopState, e: Event) -> None:
     state.step = e.data["step"]
 
 
-@applies("BoardLocked", made_by="lock_board", args=lambda s, d: {"locked": True})
+@applies("BoardLocked", made_by="lock_board", args=lambda s, d: {"locked": True}, touches=HEADER)
 def _locked(state: WorkshopState, e: Event) -> None:
     state.locked = True
 
 
-@applies("BoardUnlocked", made_by="lock_board", args=lambda s, d: {"locked": False})
+@applies("BoardUnlocked", made_by="lock_board", args=lambda s, d: {"locked": False}, touches=HEADER)
 def _unlocked(state: WorkshopState, e: Event) -> None:
     state.locked = False
 
 
-@applies("FocusSet", made_by="set_focus")
+@applies("FocusSet", made_by="set_focus", touches=HEADER)
 def _focus(state: WorkshopState, e: Event) -> None:
     state.focus = {"kind": e.data["kind"], "id": e.data["id"]}
 
 
-@applies("FocusCleared", made_by="set_focus", args=lambda s, d: {"kind": None})
+@applies("FocusCleared", made_by="set_focus", args=lambda s, d: {"kind": None}, touches=HEADER)
 def _unfocus(state: WorkshopState, e: Event) -> None:
     state.focus = None
 
@@ -183,18 +187,18 @@ def _started_by(state: WorkshopState, d: dict[str, Any]) -> dict[str, Any]:
     return dict(d)
 
 
-@applies("TimerStarted", made_by="start_timer", args=_started_by)
+@applies("TimerStarted", made_by="start_timer", args=_started_by, touches=HEADER)
 def _timer_started(state: WorkshopState, e: Event) -> None:
     seconds = float(e.data["seconds"])
     state.timer = Timer(seconds=seconds, ends_at=e.at + seconds)
 
 
-@applies("TimerPaused", made_by="pause_timer")
+@applies("TimerPaused", made_by="pause_timer", touches=HEADER)
 def _timer_paused(state: WorkshopState, e: Event) -> None:
     state.timer = Timer(seconds=state.timer.remaining(e.at), ends_at=None)
 
 
-@applies("TimerExtended", made_by="extend_timer")
+@applies("TimerExtended", made_by="extend_timer", touches=HEADER)
 def _timer_extended(state: WorkshopState, e: Event) -> None:
     extra = float(e.data["seconds"])
     t = state.timer
@@ -205,19 +209,20 @@ def _timer_extended(state: WorkshopState, e: Event) -> None:
         state.timer = Timer(seconds=t.seconds + extra, ends_at=None)
 
 
-@applies("NotePrivacySet", made_by="set_private_notes")
+@applies("NotePrivacySet", made_by="set_private_notes", touches=HEADER)
 def _privacy(state: WorkshopState, e: Event) -> None:
     state.settings.private_notes = bool(e.data["private"])
 
 
-@applies("NotesRevealed", made_by="reveal_notes")
+@applies("NotesRevealed", made_by="reveal_notes",
+         touches=touches(header=True, notes=ALL, tallies=ALL))
 def _revealed(state: WorkshopState, e: Event) -> None:
     state.settings.private_notes = False
     for note in state.notes.values():
         note.private = False
 
 
-@applies("MeetingOpened", made_by="open_meeting")
+@applies("MeetingOpened", made_by="open_meeting", touches=HEADER)
 def _meeting(state: WorkshopState, e: Event) -> None:
     state.meetings.append(Meeting(number=int(e.data["number"]), opened_at=e.at,
                                   date=e.data["date"]))

@@ -10,6 +10,9 @@ from . import limits
 from .commands import MODERATORS, PARTICIPANTS, Draft, clean_text, command, me, ref
 from .errors import Refusal
 from .model import Actor, Event, Proposal, Theme, WorkshopState, applies
+from .touch import ALL, touches
+
+MEMBERSHIP = touches(themes="theme_id", me="participant_id")
 
 
 def theme_title(args: Mapping[str, Any]) -> str:
@@ -91,18 +94,18 @@ def leave_theme(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> 
     return [("ThemeLeft", {"theme_id": theme_id, "participant_id": pid})]
 
 
-@applies("ThemeCreated", made_by="create_theme", args=lambda s, d: {"title": d.get("title")})
+@applies("ThemeCreated", made_by="create_theme", args=lambda s, d: {"title": d.get("title")},
+         result="theme_id", creates="t", touches=touches(themes="theme_id"))
 def _created(state: WorkshopState, e: Event) -> None:
     state.themes[e.data["theme_id"]] = Theme(id=e.data["theme_id"], title=e.data["title"])
-    state.count_made("t")
 
 
-@applies("ThemeRenamed", made_by="rename_theme")
+@applies("ThemeRenamed", made_by="rename_theme", touches=touches(themes="theme_id"))
 def _renamed(state: WorkshopState, e: Event) -> None:
     state.themes[e.data["theme_id"]].title = e.data["title"]
 
 
-@applies("NoteGrouped", made_by="group_note")
+@applies("NoteGrouped", made_by="group_note", touches=touches(notes="note_id", themes=ALL))
 def _grouped(state: WorkshopState, e: Event) -> None:
     note = state.notes[e.data["note_id"]]
     if note.theme is not None:
@@ -112,7 +115,10 @@ def _grouped(state: WorkshopState, e: Event) -> None:
         state.themes[note.theme].notes.append(note.id)
 
 
-@applies("ThemesMerged", made_by="merge_themes")
+# Notes, members, proposals, priority and actions may all move; the focus follows.
+@applies("ThemesMerged", made_by="merge_themes",
+         touches=touches(notes=ALL, themes=ALL, proposals=ALL, actions=ALL, participants=ALL,
+                         me=ALL, focus=("theme", "source")))
 def _merged(state: WorkshopState, e: Event) -> None:
     source = state.themes.pop(e.data["source"])
     target = state.themes[e.data["target"]]
@@ -138,7 +144,9 @@ def _merged(state: WorkshopState, e: Event) -> None:
         state.focus = {"kind": "theme", "id": target.id}
 
 
-@applies("ThemeDeleted", made_by="delete_theme")
+@applies("ThemeDeleted", made_by="delete_theme",
+         touches=touches(notes=ALL, themes=ALL, proposals=ALL, actions=ALL, participants=ALL,
+                         me=ALL, focus=("theme", "theme_id")))
 def _deleted(state: WorkshopState, e: Event) -> None:
     theme = state.themes.pop(e.data["theme_id"])
     for note_id in theme.notes:
@@ -148,11 +156,11 @@ def _deleted(state: WorkshopState, e: Event) -> None:
         state.focus = None
 
 
-@applies("ThemeJoined", made_by="join_theme", proxy_for="participant_id")
+@applies("ThemeJoined", made_by="join_theme", proxy_for="participant_id", touches=MEMBERSHIP)
 def _joined(state: WorkshopState, e: Event) -> None:
     state.themes[e.data["theme_id"]].members.append(e.data["participant_id"])
 
 
-@applies("ThemeLeft", made_by="leave_theme", proxy_for="participant_id")
+@applies("ThemeLeft", made_by="leave_theme", proxy_for="participant_id", touches=MEMBERSHIP)
 def _left(state: WorkshopState, e: Event) -> None:
     state.themes[e.data["theme_id"]].members.remove(e.data["participant_id"])

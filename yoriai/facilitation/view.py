@@ -42,124 +42,23 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from .model import Action, Event, Note, Proposal, Review, Theme, WorkshopState
+from .model import EVENTS, Action, Event, Note, Proposal, Review, Theme, WorkshopState
+from .touch import ALL
+from .touch import Touch as Touch  # re-exported: the hub keeps each event's touch
 from .visibility import Viewer, can_see_note, can_see_tallies, is_public
 
 KINDS = ("notes", "themes", "proposals", "actions", "reviews", "participants")
-ALL = "*"
-
-
-@dataclass
-class Touch:
-    """What an event changed: per kind the ids (or ALL), and the header, tallies, ``me``;
-    and what the viewer may have had before it (see :func:`touched`)."""
-
-    ids: dict[str, set[str] | str] = field(default_factory=dict)
-    workshop: bool = False
-    # Only the head count changed (a join): a few bytes rather than the whole header, which
-    # carries the program; a room of 1,000 phones joining would otherwise send each phone
-    # 1,000 copies of it.
-    count: bool = False
-    tallies: set[str] | str = field(default_factory=set)
-    me: set[str] | str = field(default_factory=set)
-    # The touched notes as they were just before the event (copies: appliers change notes
-    # in place), and which touched entities of the other kinds existed: only what a viewer
-    # could have can be taken away from it.
-    prior_notes: dict[str, Note] = field(default_factory=dict)
-    existed: dict[str, set[str]] = field(default_factory=dict)
-
-    def add(self, kind: str, *ids: str) -> Touch:
-        current = self.ids.setdefault(kind, set())
-        if isinstance(current, set):
-            current.update(ids)
-        return self
-
-    def all(self, kind: str) -> Touch:
-        self.ids[kind] = ALL
-        return self
-
-
-def _focused(state: WorkshopState, kind: str, item: str) -> bool:
-    return state.focus == {"kind": kind, "id": item}
 
 
 def touched(event: Event, before: WorkshopState) -> Touch:
-    """What ``event`` changes; ``before`` is the state just before it is applied."""
-    t, d = event.type, event.data
-    touch = Touch()
-    if t in ("WorkshopCreated", "StepChanged", "BoardLocked", "BoardUnlocked", "FocusSet",
-             "FocusCleared", "TimerStarted", "TimerPaused", "TimerExtended",
-             "NotePrivacySet", "MeetingOpened"):
-        touch.workshop = True
-    elif t == "ParticipantJoined":
-        touch.count = True
-        touch.add("participants", d["participant_id"]).me = {d["participant_id"]}
-    elif t in ("CofacilitatorGranted", "CofacilitatorRevoked"):
-        touch.add("participants", d["participant_id"]).me = {d["participant_id"]}
-    elif t == "ParticipantRemoved":
-        # The person and all they brought leave every view (the event names what went);
-        # the header for the head count and a focus that showed one of their notes; the
-        # removed person's own connections start over with a snapshot (the hub).
-        touch.workshop = True
-        for kind in ("notes", "reviews", "themes", "proposals", "actions"):
-            touch.add(kind, *d[kind])
-        touch.add("participants", d["participant_id"], *d["refunded"])
-        touch.tallies = {*d["notes"], *d["voted"]}
-        touch.me = set(d["refunded"])  # 共感 given to the removed notes comes back
-    elif t in ("NotePosted", "NoteEdited", "NoteHidden", "NoteUnhidden"):
-        touch.add("notes", d["note_id"]).tallies = {d["note_id"]}
-        if t == "NotePosted":
-            touch.me = {d["author"]}
-        # A hidden note leaves the projector's focus.
-        touch.workshop = t == "NoteHidden" and _focused(before, "note", d["note_id"])
-    elif t == "NoteDeleted":
-        touch.add("notes", d["note_id"]).tallies = {d["note_id"]}
-        touch.me = ALL  # its author's list, and 共感 refunded to whoever gave it
-        touch.all("participants")
-        touch.workshop = _focused(before, "note", d["note_id"])
-    elif t == "NotesRevealed":
-        touch.workshop = True
-        touch.all("notes").tallies = ALL
-    elif t in ("VoteCast", "VoteRetracted"):
-        touch.tallies = {d["note_id"]}
-        touch.me = {d["participant_id"]}
-        touch.add("participants", d["participant_id"])
-    elif t == "VoteSettingsChanged":
-        touch.workshop = True
-        touch.all("proposals").tallies = ALL
-        touch.me = ALL
-    elif t in ("ThemeCreated", "ThemeRenamed"):
-        touch.add("themes", d["theme_id"])
-    elif t == "NoteGrouped":
-        touch.add("notes", d["note_id"]).all("themes")
-    elif t in ("ThemesMerged", "ThemeDeleted"):
-        for kind in ("notes", "themes", "proposals", "actions", "participants"):
-            touch.all(kind)
-        touch.me = ALL
-        gone = d["source"] if t == "ThemesMerged" else d["theme_id"]
-        touch.workshop = _focused(before, "theme", gone)  # the focus follows or goes
-    elif t in ("ThemeJoined", "ThemeLeft"):
-        touch.add("themes", d["theme_id"]).me = {d["participant_id"]}
-    elif t in ("ProposalWritten", "ProposalChosen"):
-        touch.add("proposals", d["theme_id"])
-    elif t in ("PriorityCast", "PriorityRetracted"):
-        touch.add("proposals", d["theme_id"]).me = {d["participant_id"]}
-        touch.add("participants", d["participant_id"])
-    elif t in ("ActionCreated", "ActionUpdated", "LeadSet", "ActionStatusSet"):
-        touch.add("actions", d["action_id"])
-    elif t in ("Volunteered", "Withdrew"):
-        touch.add("actions", d["action_id"]).me = {d["participant_id"]}
-    elif t in ("ReviewPosted", "ReviewEdited", "ReviewDeleted"):
-        touch.add("reviews", d["review_id"])
-        if t == "ReviewPosted":
-            touch.me = {d["author"]}
-        elif t == "ReviewDeleted":
-            touch.me = ALL  # its author's list (the review, and so its author, is gone)
-    else:
-        raise ValueError(f"no view for event type {t!r}")
+    """What ``event`` changes, as its declaration says (``touches=`` beside its applier);
+    ``before`` is the state just before it is applied."""
+    spec = EVENTS.get(event.type)
+    if spec is None:
+        raise ValueError(f"no view for event type {event.type!r}")
+    touch = spec.touches(event.data, before)
     _remember(touch, before)
     return touch
 

@@ -9,7 +9,12 @@ from . import limits
 from .commands import FACILITATOR_ONLY, PARTICIPANTS, Draft, command, flag, me, ref, whole_number
 from .errors import Refusal
 from .model import Actor, Event, WorkshopState, applies
+from .touch import ALL, touches
 from .visibility import can_see_note
+
+# A vote changes the note's tally, the voter's budget (`me`) and, for the facilitator, what
+# the person gave (a proxy's votes are shown on the console).
+VOTE = touches(tallies="note_id", me="participant_id", participants="participant_id")
 
 
 @command("cast_vote", PARTICIPANTS, gated=True, takes=("note_id",))
@@ -56,13 +61,13 @@ def set_vote_settings(state: WorkshopState, actor: Actor,
                                      "votes_visible": visible})]
 
 
-@applies("VoteCast", made_by="cast_vote", proxy_for="participant_id")
+@applies("VoteCast", made_by="cast_vote", proxy_for="participant_id", touches=VOTE)
 def _cast(state: WorkshopState, e: Event) -> None:
     mine = state.votes.setdefault(e.data["participant_id"], {})
     mine[e.data["note_id"]] = mine.get(e.data["note_id"], 0) + 1
 
 
-@applies("VoteRetracted", made_by="retract_vote", proxy_for="participant_id")
+@applies("VoteRetracted", made_by="retract_vote", proxy_for="participant_id", touches=VOTE)
 def _retracted(state: WorkshopState, e: Event) -> None:
     mine = state.votes[e.data["participant_id"]]
     note_id = e.data["note_id"]
@@ -73,7 +78,9 @@ def _retracted(state: WorkshopState, e: Event) -> None:
         del state.votes[e.data["participant_id"]]
 
 
-@applies("VoteSettingsChanged", made_by="set_vote_settings")
+# Tallies (and priority counts) may appear or go, and every budget changes.
+@applies("VoteSettingsChanged", made_by="set_vote_settings",
+         touches=touches(header=True, proposals=ALL, tallies=ALL, me=ALL))
 def _settings(state: WorkshopState, e: Event) -> None:
     state.settings.vote_budget = int(e.data["vote_budget"])
     state.settings.multi_vote = bool(e.data["multi_vote"])

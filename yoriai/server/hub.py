@@ -35,7 +35,15 @@ from typing import Any, Protocol
 from yoriai.facilitation import limits
 from yoriai.facilitation.commands import decide, effective_actor, result_of
 from yoriai.facilitation.errors import Refusal
-from yoriai.facilitation.model import FACILITATOR, Actor, Event, WorkshopState, apply, replay
+from yoriai.facilitation.model import (
+    FACILITATOR,
+    Actor,
+    Event,
+    WorkshopState,
+    apply,
+    replay,
+    role_changed,
+)
 from yoriai.facilitation.snapshot import SnapshotError
 from yoriai.facilitation.snapshot import dump as dump_snapshot
 from yoriai.facilitation.snapshot import load as load_snapshot
@@ -59,10 +67,6 @@ log = logging.getLogger("yoriai.hub")
 # Close code for the oldest of a person's sockets when they open one too many: the page
 # shows that it was opened elsewhere and does not reconnect on its own.
 CLOSE_REPLACED = 4002
-
-# Events after which a participant's connections need a fresh view (a removed person's
-# connections go on as the public board's).
-ROLE_CHANGES = frozenset({"CofacilitatorGranted", "CofacilitatorRevoked", "ParticipantRemoved"})
 
 
 def _retrieved(task: asyncio.Future[Any]) -> None:
@@ -200,7 +204,7 @@ class Room:
         missed = None
         if resume_epoch == self.epoch and last_seq is not None:
             missed = self.events_since(last_seq)
-            if missed is not None and any(e.type in ROLE_CHANGES for e, _ in missed):
+            if missed is not None and any(role_changed(e) for e, _ in missed):
                 missed = None
         self._make_room_for(sub)
         sub.deliver({"type": "welcome", "epoch": self.epoch, "role": sub.actor.role.value,
@@ -256,7 +260,9 @@ class Room:
             self.published.append((e, touch))
             personal = personal_to(self.shown, touch)
             # That person's phones start over below, with a snapshot for their new role.
-            restart = e.data["participant_id"] if e.type in ROLE_CHANGES else None
+            # Someone's role changed (declared with the event): their connections need a
+            # fresh view; a removed person's go on as the public board's.
+            restart = role_changed(e)
             encoded: dict[Lens, str | None] = {}
             for sub in list(self.subscribers):
                 if e.seq <= sub.sent_seq:
