@@ -6,4 +6,13 @@ persists the events that come out. Everything else is tested against it.
 Importing the package registers every command and event applier (they live by area).
 """
 
-from . import notes, people, plan, steering, themes, votes  # noqa: F401  (registration)
+from . import (  # noqa: F401  (registration)
+    actions,
+    notes,
+    people,
+    proposals,
+    reviews,
+    steering,
+    themes,
+    votes,
+)
