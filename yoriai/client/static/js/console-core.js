@@ -9,7 +9,9 @@
 
 import {Connection} from './conn.js';
 import {Board} from './board.js';
-import {t, el, reconcile} from './ui.js';
+import {t, el} from './page.js';
+import {reconcile, userText} from './ui.js';
+import {views} from './vocab.js';
 
 /**
  * @typedef {import('./conn.js').Command} Command
@@ -27,29 +29,12 @@ export const conn = new Connection({code: body.getAttribute('data-code') || '',
   key: body.getAttribute('data-key') || '', lang: lang});
 export const board = new Board(conn);
 
-/** The seven attributes a participant chooses from (facilitation/model.py ATTRIBUTES). */
-export const ATTRIBUTES = ['住民', '町内会・自治会', 'NPO・市民活動団体', '企業', '大学・学生',
-  '市職員', 'その他'];
-/** The partners an action offers as ticks (facilitation/model.py PARTNERS). */
-export const PARTNERS = ['町内会', 'NPO', '企業', '大学', '市'];
-/** 協働のかたち, from citizens alone to the city alone, in the guideline's order. */
-export const FORMS = ['citizen_only', 'citizen_led', 'partnership', 'city_led', 'city_only'];
-export const STATUSES = ['not_started', 'under_way', 'done', 'paused'];
-export const NOTE_KINDS = ['charm', 'issue', 'wish'];
-
-/** Which workspace each step of the default program opens. */
-export const VIEW_OF_STEP = {
-  confirm: 'notes', companions: 'themes', activity: 'proposals', practice: 'actions',
-  future: 'review'
-};
-export const VIEWS = ['notes', 'themes', 'proposals', 'actions', 'review'];
-
 /**
  * The page's own state; nothing here is shared with other devices.
  */
 export const state = {
-  /** The open workspace (one of VIEWS). */
-  view: 'notes',
+  /** The open workspace: one of the views a step shows (vocab.js views()). */
+  view: views()[0],
   /** The step last seen, so that the workspace follows when the step changes. @type {(string|null)} */
   seenStep: /** @type {(string|null)} */ (null),
   /** 代理入力: the participant (without a phone) the facilitator is entering for. @type {(string|null)} */
@@ -350,6 +335,31 @@ export function shorten(text, max) {
 }
 
 /**
+ * A fact of a card: a term and what it is ('—' when empty).
+ * @param {string} term
+ * @param {(string|Node)} value
+ * @returns {Array<HTMLElement>}
+ */
+export function fact(term, value) {
+  const dd = el('dd');
+  if (typeof value === 'string') {
+    dd.appendChild(value ? userText('span', value) : el('span', {class: 'empty', text: '—'}));
+  } else {
+    dd.appendChild(value);
+  }
+  return [el('dt', {text: term}), dd];
+}
+
+/**
+ * @param {HTMLElement} dl
+ * @param {Array<HTMLElement>} pair
+ */
+export function addFact(dl, pair) {
+  dl.appendChild(pair[0]);
+  dl.appendChild(pair[1]);
+}
+
+/**
  * A heading and a count for a panel part.
  * @param {string} tag
  * @param {string} text
@@ -365,7 +375,7 @@ export function heading(tag, text, count) {
  * @param {string} view
  */
 export function openView(view) {
-  if (VIEWS.indexOf(view) >= 0) {
+  if (views().indexOf(view) >= 0) {
     state.view = view;
     render();
   }

@@ -4,20 +4,17 @@
 // 共感 for the person being entered for; private-until-revealed notes and 「全員に公開」;
 // and the form that writes a note for someone without a phone.
 
-import {t, el, noteCard, userText, kindBadge, charCount} from './ui.js';
+import {t, el, byId} from './page.js';
+import {noteCard, userText, kindBadge, charCount} from './ui.js';
 import {
   board, state, send, sendAs, button, errorLine, keyed, busy, draftInput, dropDraft, render,
-  proxyPerson, proxySig, themeTitle, focusButton, inFocus, pendingArg, allNotes, NOTE_KINDS
+  proxyPerson, proxySig, themeTitle, focusButton, inFocus, pendingArg, allNotes
 } from './console-core.js';
+import {ids, limit} from './vocab.js';
 
 /** @typedef {import('./console-core.js').Item} Item */
 
-const NOTE_MAX = 140;
-
-/** @param {string} id @returns {HTMLElement} */
-function byId(id) {
-  return /** @type {HTMLElement} */ (document.getElementById(id));
-}
+const NOTE_MAX = limit('NOTE_MAX_CHARS');
 
 /**
  * Radio tiles for a note's kind, bound to a draft.
@@ -30,7 +27,7 @@ export function kindChoice(key, idPrefix) {
   const box = el('fieldset', {class: 'kinds kinds-small kinds-row'}, [
     el('legend', {class: 'field-label', text: t('note.kind')})
   ]);
-  NOTE_KINDS.forEach(function (kind) {
+  ids('note_kinds').forEach(function (kind) {
     const id = idPrefix + '-' + kind;
     const input = /** @type {HTMLInputElement} */ (el('input', {type: 'radio',
       class: 'kind-input', id: id, name: idPrefix, value: kind, 'data-fk': id}));

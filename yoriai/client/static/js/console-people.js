@@ -6,20 +6,17 @@
 // (focus), with the way to clear it. And, above the workspaces, a word when the room
 // nears one of its ceilings (the server gives the ceilings).
 
-import {t, el, userText, charCount} from './ui.js';
+import {t, el, byId} from './page.js';
+import {userText, charCount} from './ui.js';
 import {
   board, state, send, button, errorLine, keyed, busy, render, proxyPerson, themeTitle,
-  allNotes, ATTRIBUTES
+  allNotes
 } from './console-core.js';
+import {ceilings, choices, limit} from './vocab.js';
 
 /** @typedef {import('./console-core.js').Item} Item */
 
-const NAME_MAX = 20;
-
-/** @param {string} id @returns {HTMLElement} */
-function byId(id) {
-  return /** @type {HTMLElement} */ (document.getElementById(id));
-}
+const NAME_MAX = limit('NAME_MAX_CHARS');
 
 /**
  * Start (or stop, with null) entering for a person without a phone.
@@ -238,26 +235,11 @@ function drawFocus() {
   box.appendChild(errorLine('focus'));
 }
 
-/** @type {({max: Object<string, number>, share: number}|null)} */
-let ceilings = null;
 let ceilingsSig = '';
-
-/** The ceilings the page was given (limits.py CEILINGS), read once. */
-function readCeilings() {
-  if (ceilings === null) {
-    try {
-      ceilings = JSON.parse(byId('ceilings').getAttribute('data-ceilings') || 'null');
-    } catch (e) {
-      ceilings = null;
-    }
-    ceilings = ceilings || {max: {}, share: 1};
-  }
-  return ceilings;
-}
 
 /** A word above the workspaces when the room nears one of its ceilings. */
 function drawCeilings() {
-  const given = readCeilings();
+  const given = ceilings();
   /** @type {Object<string, number>} */
   const now = {
     participants: board.participantCount, notes: board.notes.size,
@@ -307,8 +289,8 @@ export function drawPeople() {
 /** Wire the template's fixed controls once. */
 export function setupPeople() {
   const select = /** @type {HTMLSelectElement} */ (byId('proxy-attribute'));
-  ATTRIBUTES.forEach(function (a) {
-    select.appendChild(el('option', {value: a, text: a}));
+  choices('attributes').forEach(function (a) {
+    select.appendChild(el('option', {value: a.id, text: a.label}));
   });
   const form = /** @type {HTMLFormElement} */ (byId('add-proxy-form'));
   const name = /** @type {HTMLInputElement} */ (byId('proxy-name'));

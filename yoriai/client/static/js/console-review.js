@@ -2,22 +2,20 @@
 // to spread) and 見直したい (what to change) — the CHECK and ACT of the plan; and how each
 // action stands (its DO), since a later meeting fills it in.
 
-import {t, el, userText, charCount} from './ui.js';
+import {t, el, byId} from './page.js';
+import {userText, charCount} from './ui.js';
 import {
   board, state, sendAs, send, button, errorLine, keyed, busy, draftInput, dropDraft, render,
   proxyPerson, proxySig
 } from './console-core.js';
-import {statusForm} from './console-plan.js';
+import {statusForm} from './console-actions.js';
+import {ids, limit} from './vocab.js';
 
 /** @typedef {import('./console-core.js').Item} Item */
 
-const COLUMNS = ['keep', 'change'];
-const REVIEW_MAX = 140;
-
-/** @param {string} id @returns {HTMLElement} */
-function byId(id) {
-  return /** @type {HTMLElement} */ (document.getElementById(id));
-}
+const COLUMNS = ids('review_columns');
+// A review is a note-sized line (facilitation/plan.py review_text).
+const REVIEW_MAX = limit('NOTE_MAX_CHARS');
 
 /**
  * @param {string} text

@@ -2,40 +2,16 @@
 // step), the current step's prompt, the shared countdown, the lock on the board, and the
 // meetings of a plan that runs over months (次の回をはじめる).
 
-import {t, el, stepWords} from './ui.js';
+import {t, el, byId, timerState} from './page.js';
 import {
-  board, lang, state, send, button, showError, render, busy, draftInput, dropDraft,
-  errorLine, VIEW_OF_STEP
+  board, state, send, button, showError, render, busy, draftInput, dropDraft, errorLine
 } from './console-core.js';
-
-/** @typedef {import('./console-core.js').Item} Item */
+import {limit, steps, step as stepOf, viewOf} from './vocab.js';
 
 const MINUTES_DEFAULT = 5;
-const MINUTES_MAX = 120;
+// The longest countdown, in the minutes the facilitator types.
+const MINUTES_MAX = Math.floor(limit('TIMER_MAX_SECS') / 60);
 const TICK_MS = 250;
-
-/** @param {string} id @returns {HTMLElement} */
-function byId(id) {
-  return /** @type {HTMLElement} */ (document.getElementById(id));
-}
-
-/** @returns {Array<Item>} the program's steps */
-function steps() {
-  const program = board.workshop.program;
-  return program && Array.isArray(program.steps) ? program.steps : [];
-}
-
-/**
- * A program text in the page's language.
- * @param {*} text
- * @returns {string}
- */
-function pick(text) {
-  if (typeof text === 'string') {
-    return text;
-  }
-  return text ? String(text[lang] || text.ja || '') : '';
-}
 
 /** @param {string} stepId */
 function goTo(stepId) {
@@ -60,8 +36,7 @@ function drawStepper() {
   const list = steps();
   const current = board.workshop.step;
   const index = list.map(function (s) { return s.id; }).indexOf(current);
-  const sig = JSON.stringify([list.map(function (s) { return [s.id, s.label, s.subtitle]; }),
-    current, busy('steer')]);
+  const sig = JSON.stringify([current, busy('steer')]);
   if (sig !== stepperSig) {
     stepperSig = sig;
     const ol = byId('stepper');
@@ -73,8 +48,8 @@ function drawStepper() {
       'data-fk': 'step:' + s.id}, [
         el('span', {class: 'step-num', text: String(i + 1)}),
         el('span', {class: 'step-words'}, [
-          el('span', {class: 'step-label', text: pick(s.label)}),
-          el('span', {class: 'step-sub', text: pick(s.subtitle)})
+          el('span', {class: 'step-label', text: s.program_label}),
+          el('span', {class: 'step-sub', text: s.subtitle})
         ]),
         here ? el('span', {class: 'step-now', text: t('console.step.now')}) : null
       ]);
@@ -91,31 +66,29 @@ function drawStepper() {
   prev.disabled = index <= 0;
   next.disabled = index < 0 || index >= list.length - 1;
   const nextStep = list[index + 1];
-  next.textContent = nextStep ? t('console.step.next_to', {step: pick(nextStep.label)})
+  next.textContent = nextStep ? t('console.step.next_to', {step: nextStep.program_label})
     : t('console.step.next');
   showError('steer-error', 'steer');
-  const words = stepWords(current || 'confirm', board.programStep(lang));
-  byId('step-now-label').textContent = index >= 0
-    ? t('console.step.of', {n: index + 1, total: list.length, step: words.title}) : '';
-  byId('step-prompt').textContent = words.prompt;
+  const words = stepOf(current);
+  byId('step-now-label').textContent = words && index >= 0
+    ? t('console.step.of', {n: index + 1, total: list.length, step: words.label}) : '';
+  byId('step-prompt').textContent = words ? words.prompt : '';
 }
 
-/** Whether the timer runs, is paused, or there is none. @returns {string} */
-function timerState() {
-  const timer = board.workshop.timer;
-  if (!timer) {
-    return 'none';
-  }
-  if (typeof timer.ends_at === 'number') {
-    return (board.timerLeft() || 0) > 0 ? 'running' : 'over';
-  }
-  return timer.seconds > 0 ? 'paused' : 'none';
+/**
+ * The timer's state as the console names it (page.js timerState: its "done", the few
+ * minutes after zero, is the console's "over").
+ * @returns {string} none | running | paused | over
+ */
+function timerNow() {
+  const now = timerState(board).state;
+  return now === 'done' ? 'over' : now;
 }
 
 /** The countdown's figures; called every tick, so it only sets text. */
 export function tickTimer() {
   const left = board.timerLeft();
-  const now = timerState();
+  const now = timerNow();
   const display = byId('timer-display');
   display.textContent = clock(left === null ? 0 : left);
   display.classList.toggle('is-none', now === 'none');
@@ -134,7 +107,7 @@ export function tickTimer() {
 }
 
 function drawTimerButtons() {
-  const now = timerState();
+  const now = timerNow();
   byId('timer-pause').hidden = now !== 'running';
   byId('timer-resume').hidden = now !== 'paused';
   /** @type {HTMLButtonElement} */ (byId('timer-extend')).disabled = now === 'none';
@@ -225,10 +198,7 @@ export function drawSteer() {
   const step = board.workshop.step;
   if (step && step !== state.seenStep) {
     // The workspace follows the room: a new step opens the tools it needs.
-    const view = /** @type {Object<string, string>} */ (VIEW_OF_STEP)[step];
-    if (view) {
-      state.view = view;
-    }
+    state.view = viewOf(step);
     state.seenStep = step;
   }
   drawStepper();

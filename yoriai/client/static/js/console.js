@@ -7,13 +7,13 @@
 // still one click (or arrow key) away, since the facilitator may do anything at any step.
 
 import {loadWords, t, setupTextSize, showStatus, setAlert, renderer, errorText} from './ui.js';
-import {
-  conn, board, state, setRender, answered, VIEWS, VIEW_OF_STEP, openView
-} from './console-core.js';
+import {conn, board, state, setRender, answered, openView} from './console-core.js';
+import {views, viewOf} from './vocab.js';
 import {drawSteer, setupSteer} from './console-steer.js';
 import {drawNotes, setupNotes} from './console-notes.js';
 import {drawThemes, setupThemes} from './console-themes.js';
-import {drawPlan} from './console-plan.js';
+import {drawProposals} from './console-proposals.js';
+import {drawActions} from './console-actions.js';
 import {drawReview} from './console-review.js';
 import {drawPeople, setupPeople} from './console-people.js';
 
@@ -55,8 +55,11 @@ board.onError = function (/** @type {?Command} */ cmd,
 
 // --- the workspaces as tabs --------------------------------------------------------------
 
+/** The workspaces, one per view a step may show, in the order of the tabs. */
+const VIEWS = views();
+
 function drawTabs() {
-  const stepView = /** @type {Object<string, string>} */ (VIEW_OF_STEP)[board.workshop.step];
+  const stepView = viewOf(board.workshop.step);
   VIEWS.forEach(function (view) {
     const tab = byId('tab-' + view);
     const here = view === state.view;
@@ -193,7 +196,8 @@ function draw() {
   drawPeople();
   drawNotes();
   drawThemes();
-  drawPlan();
+  drawProposals();
+  drawActions();
   drawReview();
   restoreFocus(before);
   placeErrors();
