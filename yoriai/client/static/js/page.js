@@ -1,8 +1,7 @@
 // What every page (phone, console, projector) does the same way: words from the catalogue,
-// element lookup and building, the larger-text switch, the connection line, which view a
-// step shows, the step's heading, the shared timer's state, text length as a person counts
-// it, errors shown next to the control that caused them, and keeping the focus in place
-// across redraws.
+// element lookup and building, the larger-text switch, the connection line, the step's
+// heading, the shared timer's state, text length as a person counts it, errors shown next
+// to the control that caused them, and keeping the focus in place across redraws.
 //
 // The phone loads this (with conn.js and board.js) on its first visit, so it stays small
 // and holds nothing a page needs only later: note cards and lists are in ui.js.
@@ -15,20 +14,6 @@ const TEXT_SIZE_KEY = 'yoriai.textsize';
 /** How long the shared timer says "time is up" after it reached zero, in seconds: long
  * enough for a room to notice and finish the sentence, then the header is calm again. */
 export const TIMER_DONE_SECS = 5 * 60;
-
-/** The views a step can show: one per step of the five-step program, and "quiet" for a
- * step of a centre's own program that opens nothing to participants. */
-export const STEP_VIEWS = ['confirm', 'companions', 'activity', 'practice', 'future', 'quiet'];
-
-/** Which commands make a step of a centre's own program show which view (the first that
- * matches wins), when the program does not say. */
-const VIEW_BY_COMMAND = [
-  ['confirm', ['post_note', 'edit_note', 'delete_note']],
-  ['activity', ['write_proposal', 'cast_priority', 'retract_priority']],
-  ['practice', ['volunteer', 'withdraw']],
-  ['future', ['post_review', 'edit_review', 'delete_review', 'set_action_status']],
-  ['companions', ['cast_vote', 'retract_vote', 'join_theme', 'leave_theme']]
-];
 
 /** A focus asked for before its control is drawn (it may come with the server's answer)
  * is looked for at each drawing for this long, then given up. */
@@ -337,31 +322,6 @@ export function programStepOf(workshop, stepId) {
 }
 
 /**
- * The view a step shows: what the program says (its step's ``view``), else the view of a
- * step of the five-step program with that id, else the view of what the step opens to
- * participants; "quiet" when it opens nothing.
- * @param {Object<string, any>} workshop the board's workshop header
- * @param {string} stepId
- * @returns {string} one of STEP_VIEWS
- */
-export function viewOfStep(workshop, stepId) {
-  const step = programStepOf(workshop, stepId);
-  if (typeof step.view === 'string' && STEP_VIEWS.indexOf(step.view) >= 0) {
-    return step.view;
-  }
-  if (STEP_VIEWS.indexOf(stepId) >= 0 && stepId !== 'quiet') {
-    return stepId;
-  }
-  const opens = Array.isArray(step.opens) ? step.opens : [];
-  const found = VIEW_BY_COMMAND.filter(function (pair) {
-    return /** @type {Array<string>} */ (pair[1]).some(function (n) {
-      return opens.indexOf(n) >= 0;
-    });
-  })[0];
-  return found ? String(found[0]) : 'quiet';
-}
-
-/**
  * The title and prompt of a step: the catalogue's words when it has them, else the ones
  * the workshop's program brings.
  * @param {string} step the step id
@@ -526,10 +486,11 @@ function findTarget(want) {
   function quoted(v) {
     return '"' + v.replace(/["\\]/g, '\\$&') + '"';
   }
-  const within = want.key ? document.querySelector('[data-key=' + quoted(want.key) + ']')
-    : document;
-  return within ? /** @type {(HTMLElement|null)} */ (within.querySelector(
-    '[data-fk=' + quoted(want.fk) + ']')) : null;
+  // The same key may stand in two lists (a theme's card and its proposal's): the item
+  // that has the control is the one.
+  const selector = (want.key ? '[data-key=' + quoted(want.key) + '] ' : '') +
+    '[data-fk=' + quoted(want.fk) + ']';
+  return /** @type {(HTMLElement|null)} */ (document.querySelector(selector));
 }
 
 /**

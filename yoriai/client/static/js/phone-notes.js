@@ -1,0 +1,351 @@
+// 確かめてみよう on the phone: write a note, fix or remove your own, read everyone's.
+//
+// A note sent is shown at once, marked 「未送信」, until the server has it; then it is the
+// server's note. The server's event and the command's ack are separate messages, so for a
+// moment the note is both in the board and in the queue: the queued one is shown only
+// while no note of this participant has arrived for it (see arrivedNotes).
+
+import {t, el, icon, byId} from './page.js';
+import {noteCard, reconcile} from './ui.js';
+import {
+  phone, isLocked, button, lockable, checkedValue, checkValue, showLeft, cached
+} from './phone-kit.js';
+import {ids, limit} from './vocab.js';
+
+/**
+ * @typedef {import('./ui.js').Note} Note
+ * @typedef {import('./conn.js').Command} Command
+ * @typedef {{key: string, note: Note, unsent: boolean, deleting: boolean,
+ *   cmdId: (string|null)}} MineItem
+ *   key: the note id, or the command id of a note not yet sent
+ */
+
+const noteForm = /** @type {HTMLFormElement} */ (byId('note-form'));
+const noteText = /** @type {HTMLTextAreaElement} */ (byId('note-text'));
+const noteCount = byId('note-count');
+const noteSubmit = /** @type {HTMLButtonElement} */ (byId('note-submit'));
+const mineList = byId('mine-list');
+const mineEmpty = byId('mine-empty');
+const othersList = byId('others-list');
+const othersEmpty = byId('others-empty');
+const othersCount = byId('others-count');
+
+/** The card being edited: its key and the draft so far.
+ * @type {({key: string, text: string, kind: string}|null)} */
+let editing = null;
+/** The card asking "remove this note?". @type {(string|null)} */
+let confirming = null;
+/** My notes' ids when each post_note was sent, by command id: a note of mine that was not
+ * among them is that command's, once it arrives. @type {Object<string, Object<string, boolean>>} */
+const mineWhenSent = {};
+
+function updateCount() {
+  showLeft(noteText, noteCount, limit('NOTE_MAX_CHARS'));
+}
+
+/** @returns {Object<string, boolean>} the ids of my notes now */
+function mineIds() {
+  /** @type {Object<string, boolean>} */
+  const ids = {};
+  phone.board.newestFirst().forEach(function (n) {
+    if (phone.board.isMine(n)) {
+      ids[n.id] = true;
+    }
+  });
+  return ids;
+}
+
+noteForm.addEventListener('submit', function (ev) {
+  ev.preventDefault();
+  const kind = checkedValue(noteForm, 'kind');
+  const text = noteText.value;
+  if (!kind) {
+    phone.errors.set('note', t('error.bad_note_kind'));
+    phone.render();
+    return;
+  }
+  if (!text.trim()) {
+    phone.errors.set('note', t('error.empty_note'));
+    noteText.focus();
+    phone.render();
+    return;
+  }
+  phone.errors.clear('note');
+  const cmd = phone.conn.command('post_note', {kind: kind, text: text}, 'note');
+  mineWhenSent[cmd.id] = mineIds();
+  noteText.value = '';
+  updateCount();
+  phone.render();
+});
+
+noteText.addEventListener('input', updateCount);
+updateCount();
+
+/**
+ * The command ids of the post_notes whose note has already arrived (the event came, the
+ * ack not yet): each is paired with the oldest note of mine of its kind that was not mine
+ * when it was sent.
+ * @param {Array<Command>} queue
+ * @returns {Object<string, boolean>}
+ */
+function arrivedNotes(queue) {
+  /** @type {Object<string, boolean>} */
+  const arrived = {};
+  /** @type {Object<string, boolean>} */
+  const claimed = {};
+  const oldestFirst = phone.board.newestFirst().filter(function (n) {
+    return phone.board.isMine(n);
+  }).reverse();
+  queue.forEach(function (cmd) {
+    if (cmd.name !== 'post_note') {
+      return;
+    }
+    // A command kept from before a reload: what is mine now was there before it.
+    const known = mineWhenSent[cmd.id] || (mineWhenSent[cmd.id] = mineIds());
+    const note = oldestFirst.filter(function (n) {
+      return !known[n.id] && !claimed[n.id] && n.kind === cmd.args.kind;
+    })[0];
+    if (note) {
+      claimed[note.id] = true;
+      arrived[cmd.id] = true;
+    }
+  });
+  return arrived;
+}
+
+/** @returns {Array<MineItem>} my notes as they will be once what waits is sent */
+function mineItems() {
+  /** @type {Array<MineItem>} */
+  const out = [];
+  /** @type {Object<string, Command>} */
+  const edits = {};
+  /** @type {Object<string, boolean>} */
+  const deletes = {};
+  const queue = phone.conn.pending();
+  queue.forEach(function (cmd) {
+    if (cmd.name === 'edit_note') {
+      edits[cmd.args.note_id] = cmd;
+    } else if (cmd.name === 'delete_note') {
+      deletes[cmd.args.note_id] = true;
+    }
+  });
+  const arrived = arrivedNotes(queue);
+  Object.keys(mineWhenSent).forEach(function (id) {
+    if (!queue.some(function (c) { return c.id === id; })) {
+      delete mineWhenSent[id]; // answered
+    }
+  });
+  queue.slice().reverse().forEach(function (cmd) {
+    if (cmd.name === 'post_note' && !arrived[cmd.id]) {
+      out.push({key: cmd.id, cmdId: cmd.id, unsent: true, deleting: false, note: {
+        id: cmd.id, kind: String(cmd.args.kind), text: String(cmd.args.text), step: '',
+        theme: null, hidden: false, private: false, edited: false, meeting: 0}});
+    }
+  });
+  phone.board.newestFirst().forEach(function (note) {
+    if (!phone.board.isMine(note)) {
+      return;
+    }
+    const edit = edits[note.id];
+    const shown = edit ? Object.assign({}, note, {
+      text: String(edit.args.text), kind: String(edit.args.kind || note.kind)}) : note;
+    out.push({key: note.id, cmdId: null, note: shown, unsent: !!edit || !!deletes[note.id],
+      deleting: !!deletes[note.id]});
+  });
+  return out;
+}
+
+/**
+ * The card of one of my notes, with its buttons or its edit form.
+ * @param {MineItem} item
+ * @param {(HTMLElement|undefined)} before
+ * @returns {HTMLElement}
+ */
+function mineCard(item, before) {
+  const ctx = 'note:' + item.key;
+  const sig = JSON.stringify([item.note, item.unsent, item.deleting,
+    item.cmdId ? phone.conn.isHeld(item.cmdId) : true,
+    editing && editing.key === item.key, confirming === item.key,
+    phone.errors.get(ctx), isLocked()]);
+  return cached(before, sig, function () {
+    const note = item.note;
+    const labels = [];
+    if (item.unsent) {
+      labels.push(t('note.unsent'));
+    }
+    if (note.hidden) {
+      labels.push(t('note.hidden_mine'));
+    }
+    const card = noteCard(note, labels);
+    card.classList.add('mine');
+    if (item.unsent) {
+      card.classList.add('is-unsent');
+    }
+    // Commands on their way can no longer be changed; the card waits for the answer.
+    const changeable = !item.deleting && (item.cmdId === null || phone.conn.isHeld(item.cmdId));
+    if (editing && editing.key === item.key) {
+      card.appendChild(editForm(item));
+    } else if (confirming === item.key && changeable) {
+      card.appendChild(el('div', {class: 'confirm'}, [
+        el('p', {class: 'confirm-question', text: t('note.delete_confirm')}),
+        el('div', {class: 'actions'}, [
+          lockable(button(t('note.delete'), 'danger', function () { remove(item); }, 'delete')),
+          button(t('note.cancel'), 'secondary', function () {
+            confirming = null;
+            phone.focus.ask('edit', item.key);
+            phone.render();
+          }, 'cancel')
+        ])
+      ]));
+    } else if (changeable) {
+      card.appendChild(el('div', {class: 'actions'}, [
+        lockable(button(t('note.edit'), 'secondary edit', function () {
+          editing = {key: item.key, text: note.text, kind: note.kind};
+          confirming = null;
+          phone.errors.clear(ctx);
+          phone.focus.ask('text', item.key);
+          phone.render();
+        }, 'edit')),
+        lockable(button(t('note.delete'), 'secondary', function () {
+          confirming = item.key;
+          editing = null;
+          phone.focus.ask('cancel', item.key);
+          phone.render();
+        }, 'ask-delete'))
+      ]));
+    }
+    card.appendChild(phone.errors.line(ctx));
+    return card;
+  });
+}
+
+/**
+ * The inline form that fixes a note.
+ * @param {MineItem} item
+ * @returns {HTMLElement}
+ */
+function editForm(item) {
+  const ctx = 'note:' + item.key;
+  const draft = editing || {key: item.key, text: item.note.text, kind: item.note.kind};
+  const form = /** @type {HTMLFormElement} */ (el('form', {class: 'edit-form',
+    novalidate: true}));
+  const group = 'kind-' + item.key;
+  const kinds = el('fieldset', {class: 'kinds kinds-small'}, [
+    el('legend', {text: t('note.kind')})
+  ]);
+  ids('note_kinds').forEach(function (kind) {
+    const box = /** @type {HTMLInputElement} */ (el('input', {type: 'radio', name: 'kind',
+      value: kind, class: 'kind-input', id: group + '-' + kind}));
+    box.checked = draft.kind === kind;
+    box.addEventListener('change', function () {
+      if (editing) {
+        editing.kind = kind;
+      }
+    });
+    kinds.appendChild(box);
+    const label = el('label', {for: group + '-' + kind, class: 'kind-choice kind-' + kind});
+    label.appendChild(icon(kind));
+    label.appendChild(el('span', {class: 'kind-word', text: t('kind.' + kind)}));
+    kinds.appendChild(label);
+  });
+  const areaId = 'edit-' + item.key;
+  const area = /** @type {HTMLTextAreaElement} */ (el('textarea', {id: areaId, name: 'text',
+    rows: '3', dir: 'auto', class: 'user-text', 'data-fk': 'text'}));
+  area.value = draft.text;
+  area.addEventListener('input', function () {
+    if (editing) {
+      editing.text = area.value;
+    }
+  });
+  form.appendChild(kinds);
+  form.appendChild(el('label', {for: areaId, class: 'field-label', text: t('note.text')}));
+  form.appendChild(area);
+  form.appendChild(el('div', {class: 'actions'}, [
+    lockable(el('button', {type: 'submit', class: 'button primary', 'data-fk': 'save',
+      text: t('note.save')})),
+    button(t('note.cancel'), 'secondary', function () {
+      editing = null;
+      phone.errors.clear(ctx);
+      phone.focus.ask('edit', item.key);
+      phone.render();
+    }, 'cancel')
+  ]));
+  form.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    const text = area.value;
+    const kind = checkedValue(form, 'kind') || item.note.kind;
+    if (!text.trim()) {
+      phone.errors.set(ctx, t('error.empty_note'));
+      if (editing) {
+        editing.text = text;
+      }
+      phone.render();
+      return;
+    }
+    phone.errors.clear(ctx);
+    editing = null;
+    phone.focus.ask('edit', item.key);
+    if (item.cmdId) {
+      phone.conn.amend(item.cmdId, {kind: kind, text: text});
+    } else {
+      phone.conn.command('edit_note', {note_id: item.key, text: text, kind: kind}, ctx);
+    }
+    phone.render();
+  });
+  return form;
+}
+
+/** @param {MineItem} item */
+function remove(item) {
+  confirming = null;
+  if (item.cmdId) {
+    phone.conn.withdraw(item.cmdId);
+  } else {
+    phone.conn.command('delete_note', {note_id: item.key}, 'note:' + item.key);
+  }
+  phone.render();
+}
+
+/**
+ * @param {Note} note
+ * @param {(HTMLElement|undefined)} before
+ * @returns {HTMLElement}
+ */
+function otherCard(note, before) {
+  return cached(before, JSON.stringify(note), function () { return noteCard(note); });
+}
+
+/** Step 1: the note form, my notes, everyone else's. */
+export function draw() {
+  if (editing && !phone.board.notes.has(editing.key) && !phone.conn.isHeld(editing.key)) {
+    editing = null; // the note went away under the edit
+  }
+  noteSubmit.disabled = isLocked();
+  const mine = mineItems();
+  reconcile(mineList, mine, function (item) { return item.key; }, mineCard);
+  mineEmpty.hidden = mine.length > 0;
+  const others = phone.board.newestFirst().filter(function (n) {
+    return !phone.board.isMine(n);
+  });
+  reconcile(othersList, others, function (n) { return n.id; }, otherCard);
+  othersEmpty.hidden = others.length > 0;
+  othersCount.textContent = t('board.count', {n: others.length});
+}
+
+/**
+ * A command of this view was refused: give the words back so they can be fixed instead of
+ * typed again.
+ * @param {Command} cmd
+ */
+export function refused(cmd) {
+  if (cmd.ctx === 'note' && !noteText.value && typeof cmd.args.text === 'string') {
+    noteText.value = cmd.args.text;
+    checkValue(noteForm, 'kind', String(cmd.args.kind));
+    updateCount();
+  } else if (cmd.name === 'edit_note' && cmd.ctx.indexOf('note:') === 0) {
+    const key = cmd.ctx.slice(5);
+    if (phone.board.notes.has(key)) {
+      editing = {key: key, text: String(cmd.args.text || ''), kind: String(cmd.args.kind || '')};
+    }
+  }
+}
