@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DATA ?= yoriai-data
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test bench clean screenshots
+.PHONY: run test typecheck bench clean screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,16 +18,31 @@ run: $(STAMP)
 	$(BIN)/yoriai demo --if-empty --data $(DATA)
 	$(BIN)/yoriai serve --data $(DATA)
 
+# The JavaScript type check: TypeScript's tsc --checkJs over the JSDoc types of the browser
+# client (tsconfig.json), installed from package-lock.json with npm ci. It needs node, which
+# CI has (.ci/run); where there is none, make test says it skipped it and goes on.
+NODE_STAMP := node_modules/.installed-$(shell cat package-lock.json | cksum | cut -d' ' -f1)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+typecheck: $(NODE_STAMP)
+	node_modules/.bin/tsc -p tsconfig.json
+
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	@if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory typecheck; \
+	else echo "JavaScript type check skipped: node and npm are not installed"; fi
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python bench/broadcast.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info node_modules
 
 # The pictures in README.md and docs/guide*.md, taken by the browser tests of the real
 # pages (Chromium needs a Japanese font to draw them: Debian's fonts-noto-cjk).
