@@ -634,8 +634,8 @@ def test_the_projector_in_english(
 
 def test_every_word_the_projector_uses_is_in_both_catalogues() -> None:
     root = Path(__file__).resolve().parents[2]
-    code = "".join((root / "yoriai/client/static/js" / name).read_text("utf-8")
-                   for name in ("screen.js", "screen-views.js", "screen-fit.js"))
+    code = "".join(path.read_text("utf-8")
+                   for path in sorted((root / "yoriai/client/static/js").glob("screen*.js")))
     # t('key') with a whole key; keys made from parts ('status.' + s) are listed below.
     used = set(re.findall(r"(?<![\w.])t\('([a-z_.]*[a-z])'", code)) | set(
         re.findall(r"'data-more': '([a-z_.]+)'", code))

@@ -6,20 +6,23 @@
 import {Connection} from './conn.js';
 import {Board} from './board.js';
 import {
-  loadWords, t, noteCard, reconcile, showStatus, setAlert, renderer, stepWords
-} from './ui.js';
+  loadWords, t, byId, showStatus, setAlert, renderer, timerState
+} from './page.js';
+import {noteCard, reconcile} from './ui.js';
 import {fit} from './screen-fit.js';
-import {
-  visibleNotes, companionsView, activityView, practiceView, futureView, focusCard
-} from './screen-views.js';
+import {boardNotes} from './screen-cards.js';
+import {companionsView, activityView} from './screen-themes.js';
+import {practiceView, futureView} from './screen-plan.js';
+import {focusCard} from './screen-focus.js';
+import {ids, views, viewOf, step as stepOf, stepNumber, steps} from './vocab.js';
 
 /**
  * @typedef {import('./ui.js').Note} Note
  * @typedef {import('./conn.js').Command} Command
  */
 
-const KINDS = ['charm', 'issue', 'wish'];
-const VIEWS = ['confirm', 'companions', 'activity', 'practice', 'future'];
+const KINDS = ids('note_kinds');
+const VIEWS = views();
 // Sizes of the board, largest first (screen.css: .fit-1 … .fit-7); the board takes the
 // largest with which everything fits.
 const LEVELS = 7;
@@ -27,8 +30,6 @@ const FOCUS_LEVELS = 5;
 // The timer is redrawn this often, so that it turns within a fraction of a second of the
 // true second (and so of every other screen in the room).
 const TICK_MS = 200;
-// A countdown that reached zero stays on the screen, calmly, this long; then it goes away.
-const DONE_SHOWN_SECS = 5 * 60;
 
 loadWords();
 
@@ -37,9 +38,23 @@ const lang = document.documentElement.getAttribute('lang') || 'ja';
 const conn = new Connection({code: body.getAttribute('data-code') || '', lang: lang});
 const board = new Board(conn);
 
-/** @param {string} id @returns {HTMLElement} */
-function byId(id) {
-  return /** @type {HTMLElement} */ (document.getElementById(id));
+/**
+ * The board element of a view (the template marks each with data-view).
+ * @param {string} view
+ * @returns {HTMLElement}
+ */
+function boardOf(view) {
+  return /** @type {HTMLElement} */ (document.querySelector('[data-view="' + view + '"]'));
+}
+
+/**
+ * The layout class of the screen for a view, named after its board element (screen.css:
+ * .step-confirm is the notes board's).
+ * @param {string} view
+ * @returns {string}
+ */
+function layoutOf(view) {
+  return 'step-' + boardOf(view).id.replace(/^view-/, '');
 }
 
 const root = byId('screen');
@@ -81,42 +96,30 @@ function card(note, before) {
 
 /** @returns {string} the id of the current step */
 function currentStep() {
-  return board.workshop.step || body.getAttribute('data-step') || 'confirm';
-}
-
-/** @returns {string} which board to show for the current step */
-function viewFor() {
-  const step = currentStep();
-  return VIEWS.indexOf(step) >= 0 ? step : 'confirm';
+  return board.workshop.step || body.getAttribute('data-step') || '';
 }
 
 function drawHeader() {
   if (board.workshop.title) {
     byId('workshop-title').textContent = board.workshop.title;
   }
-  const step = currentStep();
-  const fromProgram = board.programStep(lang);
-  const words = fromProgram ? {title: fromProgram.label, prompt: fromProgram.prompt}
-    : stepWords(step, null);
-  byId('step-title').textContent = words.title;
-  byId('step-prompt').textContent = words.prompt;
-  const program = board.workshop.program;
-  const steps = program && Array.isArray(program.steps) ? program.steps : [];
-  const index = steps.map(function (/** @type {{id: string}} */ s) { return s.id; }).indexOf(step);
+  // The projector shows the program's own words for the step (vocab.js).
+  const step = stepOf(currentStep());
+  const n = stepNumber(currentStep());
+  byId('step-title').textContent = step ? step.program_label : '';
+  byId('step-prompt').textContent = step ? step.program_prompt : '';
   const number = byId('step-number');
-  number.hidden = index < 0;
-  number.textContent = index < 0 ? '' : t('screen.step_n', {n: index + 1, total: steps.length});
-  const subtitle = index < 0 ? null : steps[index].subtitle;
-  byId('step-subtitle').textContent = subtitle
-    ? String(subtitle[lang] || subtitle.ja || '') : '';
+  number.hidden = n === 0;
+  number.textContent = n === 0 ? '' : t('screen.step_n', {n: n, total: steps().length});
+  byId('step-subtitle').textContent = step ? step.subtitle : '';
   byId('participant-count').textContent = t('screen.participants', {n: board.participantCount});
   byId('locked-notice').hidden = !board.workshop.locked;
 }
 
 /** The notes board of step 1, in three columns by kind, newest first. */
 function drawConfirm() {
-  const notes = visibleNotes(board).reverse();
-  const view = byId('view-confirm');
+  const notes = boardNotes(board).reverse();
+  const view = boardOf('notes');
   KINDS.forEach(function (kind) {
     const ofKind = notes.filter(function (n) { return n.kind === kind; });
     reconcile(byId('col-' + kind), ofKind, function (n) { return n.id; }, card);
@@ -226,13 +229,13 @@ function boardData(view) {
     return Array.from((board.collections[kind] || new Map()).values());
   }
   switch (view) {
-    case 'confirm':
-      return [visibleNotes(board)];
-    case 'companions':
-      return [visibleNotes(board), all('themes'), board.tallies];
-    case 'activity':
+    case 'notes':
+      return [boardNotes(board)];
+    case 'themes':
+      return [boardNotes(board), all('themes'), board.tallies];
+    case 'proposals':
       return [all('proposals'), all('themes')];
-    case 'practice':
+    case 'actions':
       return [all('actions'), all('themes'), board.workshop.date];
     default:
       return [all('reviews'), all('actions')];
@@ -245,27 +248,27 @@ function boardData(view) {
  */
 function drawBoard(view) {
   VIEWS.forEach(function (name) {
-    const node = byId('view-' + name);
+    const node = boardOf(name);
     node.hidden = name !== view;
-    if (name !== view && name !== 'confirm') {
+    if (name !== view && name !== 'notes') {
       node.textContent = '';
     }
   });
-  if (view !== 'confirm') {
+  if (view !== 'notes') {
     KINDS.forEach(function (kind) { byId('col-' + kind).textContent = ''; });
   }
-  VIEWS.forEach(function (name) { root.classList.toggle('step-' + name, name === view); });
-  const node = byId('view-' + view);
-  /** @type {(function(number): void|undefined)} */
-  let prepare;
-  if (view === 'confirm') {
+  VIEWS.forEach(function (name) { root.classList.toggle(layoutOf(name), name === view); });
+  const node = boardOf(view);
+  /** @type {((function(number): void)|undefined)} */
+  let prepare = undefined;
+  if (view === 'notes') {
     drawConfirm();
     prepare = shareColumns;
-  } else if (view === 'companions') {
+  } else if (view === 'themes') {
     prepare = companionsView(node, board);
-  } else if (view === 'activity') {
+  } else if (view === 'proposals') {
     prepare = activityView(node, board);
-  } else if (view === 'practice') {
+  } else if (view === 'actions') {
     practiceView(node, board, lang);
   } else {
     futureView(node, board);
@@ -292,7 +295,7 @@ function draw() {
   }
   drawHeader();
   tick();
-  const view = viewFor();
+  const view = viewOf(currentStep());
   const size = [window.innerWidth, window.innerHeight];
   const header = [board.workshop.title, currentStep(), board.workshop.locked,
     byId('step-prompt').textContent, board.participantCount, byId('timer').hidden];
@@ -326,18 +329,8 @@ function clock(seconds) {
 /** Redraw the timer: running, paused, or at zero; hidden when there is none. */
 function tick() {
   const box = byId('timer');
-  const timer = board.workshop.timer;
-  const left = board.timerLeft();
-  let state = 'none';
-  if (left !== null && timer) {
-    if (typeof timer.ends_at !== 'number') {
-      state = 'paused';
-    } else if (left > 0) {
-      state = 'running';
-    } else if (board.serverNow() - timer.ends_at < DONE_SHOWN_SECS) {
-      state = 'done';
-    }
-  }
+  const now = timerState(board);
+  const state = now.state;
   if (box.hidden !== (state === 'none')) {
     box.hidden = state === 'none';
     render(); // the header changed its shape: the board is sized again
@@ -346,7 +339,7 @@ function tick() {
     box.setAttribute('data-state', 'none');
     return;
   }
-  const text = clock(/** @type {number} */ (left));
+  const text = clock(now.left);
   const time = byId('timer-time');
   if (time.textContent !== text) {
     time.textContent = text;
