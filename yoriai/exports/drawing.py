@@ -298,6 +298,9 @@ def reportlab_drawing(picture: Picture, scale: float, font: str) -> Drawing:
         return colors.HexColor(value) if value else None
 
     drawing = Drawing(picture.width * scale, picture.height * scale)
+    # The state a drawing starts from names Helvetica, which the PDF would then list as a
+    # font it does not embed: start from the embedded font instead.
+    setattr(drawing, "initialFontName", font)  # noqa: B010 (not in the type stubs)
     for item in flat(picture.items):
         if isinstance(item, Rect):
             style: dict[str, Any] = {"fillColor": colour(item.fill),

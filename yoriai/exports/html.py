@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from html import escape
 
-from . import text
+from . import drawing, text
+from .chart import participation_chart
 from .plan import Plan, ReviewLine
 from .source import Exporter, Source
 
@@ -66,6 +67,8 @@ tr.total td { font-weight: bold; background: #f6f6ef; }
 .review ul { margin: 0; padding-left: 5mm; }
 .empty { color: #666; }
 .record p { margin: 0 0 1mm; }
+figure.chart { margin: 2mm 0; break-inside: avoid; }
+figure.chart svg { display: block; width: 100%; height: auto; }
 footer { margin-top: 6mm; padding-top: 2mm; border-top: .6pt solid #999; font-size: 8pt;
   color: #555; }
 """.replace("FONTS", FONTS)
@@ -180,6 +183,9 @@ def render_html(source: Source) -> bytes:
 
     out.append(f'<section class="record"><h2>{e(text.RECORD)}</h2>')
     out += [f"<p>{e(s)}</p>" for s in text.record_sentences(plan)]
+    chart = participation_chart(plan.participation)
+    if chart is not None:
+        out.append(f'<figure class="chart">{drawing.svg_inline(chart, chart.title)}</figure>')
     if plan.participation.participants:
         out.append(table(text.RECORD_COLUMNS, text.record_rows(plan), numeric_from=1,
                          total_last=True, cls="participation"))

@@ -33,7 +33,8 @@ from reportlab.platypus import (
 
 from yoriai import package_path
 
-from . import text
+from . import drawing, text
+from .chart import participation_chart
 from .plan import Plan, ReviewLine, ThemePlan
 from .source import Exporter, Source
 
@@ -203,6 +204,11 @@ def story(plan: Plan) -> list[Flowable]:
     out += reviews(text.ACT, plan.change)
     record: list[Flowable] = [Paragraph(escape(text.RECORD), styles()["h2"])]
     record += [para(s) for s in text.record_sentences(plan)]
+    chart = participation_chart(plan.participation)
+    if chart is not None:
+        # Vector shapes in the PDF, as wide as the text, with the embedded font.
+        record += [Spacer(1, 1.5 * mm),
+                   drawing.reportlab_drawing(chart, WIDTH / chart.width, font())]
     if plan.participation.participants:
         record += [Spacer(1, 1.5 * mm),
                    grid(text.RECORD_COLUMNS, text.record_rows(plan),

@@ -22,7 +22,8 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from . import text
+from . import drawing, text
+from .chart import participation_chart
 from .plan import Plan, ReviewLine
 from .source import Exporter, Source
 
@@ -30,6 +31,8 @@ LATIN_FONT = "Yu Gothic"
 JAPANESE_FONT = "游ゴシック"
 GREEN = RGBColor(0x2F, 0x6F, 0x4F)
 GREY = RGBColor(0x55, 0x55, 0x55)
+# The chart's pixels per unit: 640 units over 180 mm at 3 is about 270 dpi.
+CHART_SCALE = 3.0
 
 
 def x(value: str) -> str:
@@ -87,7 +90,10 @@ def small(doc: DocxDocument, value: str) -> Paragraph:
 
 
 def grid(doc: DocxDocument, head: tuple[str, ...], rows: list[tuple[str, ...]],
-         widths: list[float], numeric_from: int = 99) -> Table:
+         widths: list[float], numeric_from: int = 99, *, keep_together: bool = False
+         ) -> Table:
+    """A real Word table; no row is split across two pages, and with ``keep_together``
+    the whole table moves to the next page rather than leave a few rows behind."""
     table: Table = doc.add_table(rows=1, cols=len(head))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -114,9 +120,16 @@ def grid(doc: DocxDocument, head: tuple[str, ...], rows: list[tuple[str, ...]],
                 paragraph.add_run(part).font.size = Pt(9)
             if i >= numeric_from:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for row in table.rows:
+    for n, row in enumerate(table.rows):
+        no_split = OxmlElement("w:cantSplit")
+        no_split.set(qn("w:val"), "true")
+        row._tr.get_or_add_trPr().append(no_split)
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = Mm(width)
+            if keep_together and n < len(table.rows) - 1:
+                # Word keeps a table together by keeping each row with the next.
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
     return table
 
 
@@ -199,9 +212,17 @@ def render_docx(source: Source) -> bytes:
     doc.add_heading(text.RECORD, level=1)
     for sentence in text.record_sentences(plan):
         doc.add_paragraph(x(sentence))
+    chart = participation_chart(plan.participation)
+    if chart is not None:
+        # A picture Word places as it is (PNG: every Word version shows it), the width of
+        # the text, drawn at CHART_SCALE so that it prints sharp.
+        doc.add_picture(io.BytesIO(drawing.png_bytes(chart, CHART_SCALE)), width=Mm(180))
+        picture = doc.paragraphs[-1]
+        picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        picture.paragraph_format.keep_with_next = True  # the chart beside its table
     if plan.participation.participants:
-        grid(doc, text.RECORD_COLUMNS, text.record_rows(plan), [38, 20, 24, 26, 26, 22, 24],
-             numeric_from=1)
+        grid(doc, text.RECORD_COLUMNS, text.record_rows(plan), [40, 18, 24, 26, 28, 20, 24],
+             numeric_from=1, keep_together=True)
     small(doc, text.CONTRIBUTED)
     small(doc, text.PRIVACY)
     small(doc, text.generated_line(plan))
