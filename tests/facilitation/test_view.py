@@ -4,6 +4,8 @@ applies its live patches holds exactly what a fresh snapshot would give it."""
 from __future__ import annotations
 
 from tests.board import ClientView, normalised
+from yoriai.facilitation.commands import decide
+from yoriai.facilitation.errors import Refusal
 from yoriai.facilitation.model import (
     FACILITATOR,
     PROJECTOR,
@@ -15,7 +17,7 @@ from yoriai.facilitation.model import (
 )
 from yoriai.facilitation.view import lens, personal_to, snapshot, touched, wire_event
 
-from .helpers import Workshop
+from .helpers import NOW, Workshop
 
 
 def visible_ids(state: WorkshopState, viewer: Actor) -> set[str]:
@@ -130,3 +132,51 @@ def test_a_viewers_lens_gets_the_viewers_own_patch() -> None:
             assert wire_event(event, state, seen_as, touch) == wire_event(
                 event, state, viewer, touch), (event.type, viewer)
     assert len(lenses) < len(viewers) * len(w.log) / 2  # and phones do share
+
+
+def test_votable_says_what_the_server_lets_this_viewer_give_kyokan_to() -> None:
+    """``votable`` is the server's own rule, not a second copy of it: for every note in a
+    viewer's view it is true exactly when ``cast_vote`` from that viewer is not refused for
+    the note itself (its budget aside)."""
+    w = Workshop()
+    author, other, helper = w.join("作者"), w.join("他人"), w.join("つむぎ")
+    w.run(FACILITATOR, "grant_cofacilitator", participant_id=helper.participant_id)
+    helper = Actor(Role.COFACILITATOR, helper.participant_id)
+    public = w.post(author, "みんなの付箋")
+    hidden = w.post(author, "隠された付箋")
+    w.run(FACILITATOR, "hide_note", note_id=hidden)
+    w.run(FACILITATOR, "set_private_notes", private=True)
+    private = w.post(author, "まだ秘密")
+    w.run(FACILITATOR, "set_step", step="companions")
+    seen: dict[tuple[str | None, str], bool] = {}
+    for viewer in (author, other, helper):
+        for note in snapshot(w.state, viewer)["notes"]:
+            try:
+                decide(w.state, viewer, "cast_vote", {"note_id": note["id"]}, NOW)
+                allowed = True
+            except Refusal as refusal:
+                assert refusal.code in ("unknown_note", "not_allowed"), refusal
+                allowed = False
+            assert note["votable"] is allowed, (viewer, note)
+            seen[viewer.participant_id, note["id"]] = allowed
+    # What that means today: a hidden note is not on the board to be chosen, even by its
+    # author or a つむぎすと who still see it; your own private note is.
+    assert seen[author.participant_id, public] and seen[author.participant_id, private]
+    assert not seen[author.participant_id, hidden]
+    assert not seen[helper.participant_id, hidden] and seen[helper.participant_id, private]
+    assert (other.participant_id, hidden) not in seen
+    assert all(n["votable"] for n in snapshot(w.state, PROJECTOR)["notes"])
+
+
+def test_votable_follows_hiding_in_live_patches() -> None:
+    w = Workshop()
+    author, other = w.join("作者"), w.join("他人")
+    note = w.post(author)
+    mine = follow(w.log, author)
+    assert mine.items["notes"][note]["votable"] is True
+    w.run(FACILITATOR, "hide_note", note_id=note)
+    assert follow(w.log, author).items["notes"][note]["votable"] is False
+    assert note not in follow(w.log, other).items["notes"]
+    w.run(FACILITATOR, "unhide_note", note_id=note)
+    assert follow(w.log, author).items["notes"][note]["votable"] is True
+    assert_clients_agree(w, [author, other, FACILITATOR, PROJECTOR])

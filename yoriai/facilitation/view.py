@@ -47,7 +47,7 @@ from typing import Any, NamedTuple
 from .model import EVENTS, Action, Event, Note, Proposal, Review, Theme, WorkshopState
 from .touch import ALL
 from .touch import Touch as Touch  # re-exported: the hub keeps each event's touch
-from .visibility import Viewer, can_see_note, can_see_tallies, is_public
+from .visibility import Viewer, can_see_note, can_see_tallies, can_vote_on, is_public
 
 KINDS = ("notes", "themes", "proposals", "actions", "reviews", "participants")
 
@@ -85,13 +85,16 @@ def _named_notes(touch: Touch) -> set[str]:
 
 # --- entity views ------------------------------------------------------------------------
 
-def note_view(state: WorkshopState, note: Note, privileged: bool) -> dict[str, Any]:
+def note_view(state: WorkshopState, note: Note, viewer: Viewer) -> dict[str, Any]:
+    """A note the viewer may see. ``votable``: whether the viewer may give it 共感 (the
+    server's rule, ``can_vote_on``; it reads the viewer only as ``can_see_note`` does)."""
     view: dict[str, Any] = {
         "id": note.id, "kind": note.kind.value, "text": note.text, "step": note.step,
         "theme": note.theme, "hidden": note.hidden, "private": note.private,
         "edited": note.edited, "meeting": note.meeting,
+        "votable": can_vote_on(state, note, viewer),
     }
-    if privileged:
+    if viewer.privileged:
         author = state.participants.get(note.author)
         view.update(author=note.author, author_name=author.name if author else "",
                     by_proxy=note.by_proxy)
@@ -185,7 +188,7 @@ def entity(state: WorkshopState, kind: str, item: str, viewer: Viewer) -> dict[s
         note = state.notes.get(item)
         if note is None or not can_see_note(state, note, viewer):
             return None
-        return note_view(state, note, viewer.privileged)
+        return note_view(state, note, viewer)
     if kind == "themes":
         theme = state.themes.get(item)
         return theme_view(state, theme, viewer.privileged) if theme else None

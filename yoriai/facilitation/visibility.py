@@ -33,5 +33,13 @@ def can_see_note(state: WorkshopState, note: Note, viewer: Viewer) -> bool:
     return viewer.participant_id is not None and note.author == viewer.participant_id
 
 
+def can_vote_on(state: WorkshopState, note: Note, viewer: Viewer) -> bool:
+    """共感 goes to a note on the board: one the voter may see that no facilitator has hidden
+    (a hidden note was taken off the board; an author or つむぎすと still sees it, but it is
+    not there to be chosen). 共感 given before it was hidden stays, and may be taken back.
+    Views say it per note (``votable``), so no client keeps a rule of its own."""
+    return not note.hidden and can_see_note(state, note, viewer)
+
+
 def can_see_tallies(state: WorkshopState, viewer: Viewer) -> bool:
     return viewer.privileged or state.settings.votes_visible

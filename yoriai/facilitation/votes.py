@@ -10,7 +10,7 @@ from .commands import FACILITATOR_ONLY, PARTICIPANTS, Draft, command, flag, me, 
 from .errors import Refusal
 from .model import Actor, Event, WorkshopState, applies
 from .touch import ALL, touches
-from .visibility import can_see_note
+from .visibility import can_see_note, can_vote_on
 
 # A vote changes the note's tally, the voter's budget (`me`) and, for the facilitator, what
 # the person gave (a proxy's votes are shown on the console).
@@ -23,6 +23,8 @@ def cast_vote(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> li
     note_id = ref(args, "note_id", state.notes, "unknown_note")
     if not can_see_note(state, state.notes[note_id], actor):
         raise Refusal("unknown_note")
+    if not can_vote_on(state, state.notes[note_id], actor):
+        raise Refusal("not_allowed", command="cast_vote")  # seen, but hidden: not on the board
     mine = state.votes.get(pid, {})
     if mine.get(note_id, 0) >= 1 and not state.settings.multi_vote:
         raise Refusal("already_voted")
