@@ -28,6 +28,7 @@ from .helpers import GENERATED_AT, Workshop, pdf_text, squash
 A4 = (595.28, 841.89)  # points
 SLACK = 1.0  # points: rounding in the converters
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+CHROMIUM = "/usr/bin/chromium"
 
 
 @dataclass(frozen=True)
@@ -170,3 +171,28 @@ def test_a_small_plan_converts_too(tmp_path: Path) -> None:
     pages = pages_of(pdf)
     assert 1 <= len(pages) <= 2
     assert "小さな会" in "".join(x.text for x in pages[0].words)
+
+
+def print_with_chromium(html: bytes, tmp: Path) -> Path:
+    """The newsletter page printed as a browser prints it (A4 from its own @page)."""
+    page = tmp / "plan.html"
+    page.write_bytes(html)
+    out = tmp / "printed.pdf"
+    result = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         f"--user-data-dir={tmp / 'chromium'}", "--no-pdf-header-footer",
+         f"--print-to-pdf={out}", page.as_uri()],
+        capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and out.exists(), result.stderr[-2000:]
+    return out
+
+
+def test_html_prints_without_a_page_of_footer(outputs: dict[str, bytes], evening: Evening,
+                                              tmp_path: Path) -> None:
+    """The page used to print a fourth A4 sheet holding only its two footer lines."""
+    pdf = print_with_chromium(outputs["html"], tmp_path)
+    pages = check_printable(pdf, evening, most_pages=4)
+    assert_last_page_has_content(pages, evening)
+    assert_record_table_on_one_page(pages)
+    last = squash("".join(w.text for w in pages[-1].words))
+    assert squash(text.PRIVACY) in last  # the footer is on the last page of the plan

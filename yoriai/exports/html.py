@@ -71,6 +71,11 @@ figure.chart { margin: 2mm 0; break-inside: avoid; }
 figure.chart svg { display: block; width: 100%; height: auto; }
 footer { margin-top: 6mm; padding-top: 2mm; border-top: .6pt solid #999; font-size: 8pt;
   color: #555; }
+/* Printing: a card, a table row, the chart with its table and the closing lines each stay
+   whole, and the footer stays with the last of the content rather than take a page of
+   its own. */
+.record-body, table.participation, .review section { break-inside: avoid; }
+footer, .record .closing { break-before: avoid; break-inside: avoid; }
 """.replace("FONTS", FONTS)
 
 
@@ -183,13 +188,14 @@ def render_html(source: Source) -> bytes:
 
     out.append(f'<section class="record"><h2>{e(text.RECORD)}</h2>')
     out += [f"<p>{e(s)}</p>" for s in text.record_sentences(plan)]
+    out.append('<div class="record-body">')
     chart = participation_chart(plan.participation)
     if chart is not None:
         out.append(f'<figure class="chart">{drawing.svg_inline(chart, chart.title)}</figure>')
     if plan.participation.participants:
         out.append(table(text.RECORD_COLUMNS, text.record_rows(plan), numeric_from=1,
                          total_last=True, cls="participation"))
-    out.append(f'<p class="counts">{e(text.CONTRIBUTED)}</p></section>')
+    out.append(f'</div><p class="counts closing">{e(text.CONTRIBUTED)}</p></section>')
 
     out.append(f"<footer><p>{e(text.PRIVACY)}</p><p>{e(text.generated_line(plan))}</p>"
                "</footer></body></html>\n")
