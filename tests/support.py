@@ -190,6 +190,16 @@ class Board:
         return f"Board(seq={self.seq}, role={self.role}, notes={list(self.notes.values())})"
 
 
+def unpack(raw: str | bytes) -> list[dict[str, Any]]:
+    """The messages of one frame, in order: a batch's items, or the one message it is
+    (docs/protocol.md §6)."""
+    msg: dict[str, Any] = json.loads(raw)
+    if msg.get("type") == "batch":
+        items: list[dict[str, Any]] = msg["items"]
+        return items
+    return [msg]
+
+
 class Client:
     """A real WebSocket client speaking the protocol, recording everything it receives."""
 
@@ -204,6 +214,8 @@ class Client:
         self.ws: ClientConnection | None = None
         self._waiters: list[tuple[Any, asyncio.Future[dict[str, Any]]]] = []
         self._reader: asyncio.Task[None] | None = None
+        self.frames = 0  # WebSocket frames received (a batch is one)
+        self.frame_of: list[int] = []  # for each message received, its frame's number
 
     async def connect(self, resume: bool = False) -> Client:
         headers = {"Origin": self.origin} if self.origin else None
@@ -227,13 +239,15 @@ class Client:
         assert self.ws is not None
         try:
             async for raw in self.ws:
-                msg = json.loads(raw)
-                self.received.append(msg)
-                self.board.on(msg)
-                for match, fut in list(self._waiters):
-                    if not fut.done() and match(msg):
-                        fut.set_result(msg)
-                        self._waiters.remove((match, fut))
+                self.frames += 1
+                for msg in unpack(raw):
+                    self.received.append(msg)
+                    self.frame_of.append(self.frames)
+                    self.board.on(msg)
+                    for match, fut in list(self._waiters):
+                        if not fut.done() and match(msg):
+                            fut.set_result(msg)
+                            self._waiters.remove((match, fut))
         except Exception:
             pass
 

@@ -68,7 +68,10 @@ class RoomDriver:
         return events
 
     def publish(self, up_to: int | None = None) -> None:
+        """Publish up to ``up_to``, then let the head-count timer fire: the hub sends
+        coalesced head counts a moment later (``Room.flush_counts``), here at once."""
         self.room.publish_durable(self.room.state.seq if up_to is None else up_to, self.now)
+        self.room.flush_counts()
 
     def connect(self, phone: Phone, resume: bool = False) -> Phone:
         """As ws.py does: the actor the hello proves, then subscribe (resuming from the

@@ -5,14 +5,13 @@ loopback addresses (Linux answers the whole of 127.0.0.0/8 locally)."""
 from __future__ import annotations
 
 import asyncio
-import json
 import socket
 from typing import Any
 
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
-from tests.support import Client, LiveServer
+from tests.support import Client, LiveServer, unpack
 
 
 def loopback_alias_or_skip(address: str) -> str:
@@ -55,7 +54,7 @@ async def answers(ws: ClientConnection, count: int) -> list[dict[str, Any]]:
     board's traffic (welcome, snapshot, events, heartbeats)."""
     got: list[dict[str, Any]] = []
     while len(got) < count:
-        msg = json.loads(await asyncio.wait_for(ws.recv(), 10))
-        if msg["type"] in ("ack", "error", "pong"):
-            got.append(msg)
+        for msg in unpack(await asyncio.wait_for(ws.recv(), 10)):
+            if msg["type"] in ("ack", "error", "pong"):
+                got.append(msg)
     return got

@@ -11,6 +11,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.support import Client, LiveServer
 from yoriai.facilitation import limits
+from yoriai.server import limits as server_limits
 from yoriai.server.context import DB_FILE
 
 
@@ -69,7 +70,7 @@ async def test_oversized_message_is_refused(room: tuple[LiveServer, str, Client,
     live, _, sender, bystander = room
     before = event_count(live)
     big = json.dumps({"type": "cmd", "id": "big", "name": "post_note",
-                      "args": {"kind": "wish", "text": "あ" * limits.MESSAGE_MAX_BYTES}})
+                      "args": {"kind": "wish", "text": "あ" * server_limits.MESSAGE_MAX_BYTES}})
     errors = sender.waiter(lambda m: m["type"] == "error")
     await sender.send(big)
     assert (await errors)["code"] == "message_too_large"
@@ -92,8 +93,8 @@ async def test_editing_someone_elses_note_is_refused(
     live, _, sender, bystander = room
     note_id = (await bystander.cmd("post_note", kind="wish", text="わたしの"))["result"]["note_id"]
     before = event_count(live)
-    for name in ("edit_note", "delete_note"):
-        reply = await sender.cmd(name, note_id=note_id, text="いたずら")
+    for name, args in (("edit_note", {"text": "いたずら"}), ("delete_note", {})):
+        reply = await sender.cmd(name, note_id=note_id, **args)
         assert reply["code"] == "not_your_note"
     assert event_count(live) == before
     assert bystander.board.notes[note_id]["text"] == "わたしの"
@@ -187,7 +188,7 @@ async def test_a_flood_is_told_to_slow_down_not_disconnected(
         room: tuple[LiveServer, str, Client, Client]) -> None:
     _live, _, sender, bystander = room
     replies = []
-    for i in range(int(limits.RATE_BURST) + 10):
+    for i in range(int(server_limits.RATE_BURST) + 10):
         replies.append(await sender.cmd("post_note", kind="wish", text=f"連投{i}"))
     codes = [r.get("code") for r in replies if r["type"] == "error"]
     assert codes and set(codes) == {"slow_down"}

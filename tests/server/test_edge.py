@@ -16,8 +16,8 @@ from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect as sync_connect
 
-from tests.support import HANG, Client, LiveServer
-from yoriai.facilitation import limits
+from tests.support import HANG, Client, LiveServer, unpack
+from yoriai.server import limits
 from yoriai.server.context import DB_FILE
 
 from .serverproc import ServerProcess, yoriai
@@ -33,8 +33,8 @@ async def hello(ws: ClientConnection, code: str, **extra: Any) -> list[dict[str,
     """Say hello; everything received up to the snapshot."""
     await ws.send(json.dumps({"type": "hello", "workshop": code, **extra}))
     got = []
-    while not got or got[-1]["type"] != "snapshot":
-        got.append(json.loads(await asyncio.wait_for(ws.recv(), 5)))
+    while not any(m["type"] == "snapshot" for m in got):
+        got.extend(unpack(await asyncio.wait_for(ws.recv(), 5)))
     return got
 
 
@@ -222,7 +222,7 @@ def test_a_stopping_server_closes_every_socket_with_1001(tmp_path: Path) -> None
     try:
         with sync_connect(proc.ws_url) as ws:
             ws.send(json.dumps({"type": "hello", "workshop": code}))
-            while json.loads(ws.recv(timeout=5))["type"] != "snapshot":
+            while not any(m["type"] == "snapshot" for m in unpack(ws.recv(timeout=5))):
                 pass
             assert proc.proc is not None
             proc.proc.send_signal(signal.SIGTERM)

@@ -21,8 +21,8 @@ from websockets.frames import Frame, Opcode
 from websockets.protocol import State
 from websockets.uri import parse_uri
 
-from tests.support import HANG, Client, LiveServer
-from yoriai.facilitation import limits
+from tests.support import HANG, Client, LiveServer, unpack
+from yoriai.server import limits
 from yoriai.server.context import DB_FILE
 
 from .stranger import StrangerClient, answers, loopback_alias_or_skip, raw_socket
@@ -58,7 +58,8 @@ async def hello(ws: ClientConnection, code: str, token: str | None = None) -> No
     if token:
         msg["token"] = token
     await ws.send(json.dumps(msg))
-    while json.loads(await asyncio.wait_for(ws.recv(), 5))["type"] != "snapshot":
+    while not any(m["type"] == "snapshot"
+                  for m in unpack(await asyncio.wait_for(ws.recv(), 5))):
         pass
 
 
@@ -72,12 +73,13 @@ async def ping_patiently(ws: ClientConnection) -> None:
     """A ping until one is answered with pong (over the rate it gets slow_down)."""
     while True:
         await ws.send('{"type": "ping"}')
-        while True:
-            msg = json.loads(await asyncio.wait_for(ws.recv(), 10))
-            if msg["type"] == "pong":
-                return
-            if msg.get("code") == "slow_down" and msg["id"] is None:
-                break  # the ping's own answer (or an earlier frame's): ask again later
+        told_to_wait = False
+        while not told_to_wait:
+            for msg in unpack(await asyncio.wait_for(ws.recv(), 10)):
+                if msg["type"] == "pong":
+                    return
+                if msg.get("code") == "slow_down" and msg["id"] is None:
+                    told_to_wait = True  # the ping's own answer (or an earlier frame's)
         await asyncio.sleep(0.25)
 
 
@@ -221,8 +223,9 @@ async def test_thousands_of_frames_in_one_read_close_the_socket_not_the_room(
             if not data:
                 break
             protocol.receive_data(data)
-            answered += [json.loads(e.data) for e in protocol.events_received()
-                         if isinstance(e, Frame) and e.opcode is Opcode.TEXT]
+            answered += [m for e in protocol.events_received()
+                         if isinstance(e, Frame) and e.opcode is Opcode.TEXT
+                         for m in unpack(bytes(e.data))]
     assert protocol.close_rcvd is not None and protocol.close_rcvd.code == 1008
     replies = [m for m in answered if m["type"] in ("ack", "error")]
     assert len(replies) < frames // 2  # most were dropped unread, not answered one by one

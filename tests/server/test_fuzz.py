@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
-from tests.support import LiveServer
-from yoriai.facilitation import limits
+from tests.support import LiveServer, unpack
 from yoriai.facilitation.commands import COMMANDS
+from yoriai.server import limits
 
 json_leaf = st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70),
                       st.floats(allow_nan=False), st.text(max_size=40))
@@ -78,9 +78,9 @@ class Phone:
 
     def until(self, match: Any) -> dict[str, Any]:
         while True:
-            msg: dict[str, Any] = json.loads(self.ws.recv(timeout=5))
-            if match(msg):
-                return msg
+            for msg in unpack(self.ws.recv(timeout=5)):
+                if match(msg):
+                    return msg
 
     def cmd(self, name: str, /, **args: Any) -> dict[str, Any]:
         """Send a command; when told to slow down, wait and send it again (as phones do)."""
@@ -142,6 +142,6 @@ def test_out_of_order_hello_and_resume_values(server: LiveServer,
                   {"type": "hello", "workshop": code * 50}):
         with connect(server.ws_url) as ws:
             ws.send(json.dumps(hello))
-            first = json.loads(ws.recv(timeout=5))
+            first = unpack(ws.recv(timeout=5))[0]
             assert first["type"] in ("welcome", "error"), first
     assert good.cmd("post_note", kind="charm", text="順番違いにも負けない")["type"] == "ack"

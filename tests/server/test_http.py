@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tests.support import LiveServer
-from yoriai.facilitation import limits
+from yoriai.server import limits
 
 from .serverproc import ServerProcess, yoriai
 from .stranger import loopback_alias_or_skip

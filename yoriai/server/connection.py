@@ -1,10 +1,17 @@
-"""One WebSocket as the hub sees it: a bounded outbox drained by its own sender task, and
-the token bucket its messages are taken from (its person's, see ``floodgate.py``).
+"""One WebSocket as the hub sees it: a bounded outbox drained by its own sender task.
 
 ``deliver`` never waits: a phone that stops reading (radio asleep, 2G) fills its own
 outbox and is dropped with a close code that tells it to reconnect and resync, while
 everyone else's events keep flowing. Its TCP connection is aborted, not closed politely:
 a polite close would wait behind the unread data for ever, holding the socket's buffers.
+
+**Batches.** The sender wakes once for whatever has queued since it last sent, not once per
+message: one message goes out as it is; several go out as one frame,
+``{"type":"batch","items":[…]}``, the already-encoded messages joined in order (a message
+is encoded once per audience by the hub, never again per phone). In a busy room (a hundred
+people posting to 500 phones) each phone then gets a few frames a second instead of
+hundreds, and a phone's ack goes out in the next frame with everything before it, instead
+of waiting behind each of those messages in turn.
 """
 
 from __future__ import annotations
@@ -13,13 +20,14 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections import deque
 from collections.abc import Mapping
 from typing import Any, Literal
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
-from yoriai.facilitation import limits
 from yoriai.facilitation.model import PROJECTOR, Actor
+from yoriai.server import limits
 
 log = logging.getLogger("yoriai.connection")
 
@@ -39,6 +47,18 @@ CLOSE_TOO_SLOW = 4001  # outbox overflowed: reconnect and resync
 # dropped phone is only closed.
 TRANSPORT_EXTENSION = "yoriai.transport"
 
+# How a batch frame begins and ends around its items (docs/protocol.md, §6).
+BATCH_HEAD = '{"type":"batch","items":['
+BATCH_TAIL = "]}"
+
+
+def batch_frame(items: list[str]) -> str:
+    """One frame for ``items`` (encoded messages, in order): the message itself when there
+    is one, else a batch of them, built by joining the strings (nothing is decoded)."""
+    if len(items) == 1:
+        return items[0]
+    return BATCH_HEAD + ",".join(items) + BATCH_TAIL
+
 
 class Connection:
     def __init__(self, websocket: WebSocket, now: float) -> None:
@@ -46,8 +66,12 @@ class Connection:
         self.actor: Actor = PROJECTOR
         self.sent_seq = 0
         self.lang = "ja"  # the hello's, once it has come
-        self._outbox: asyncio.Queue[str | None] = asyncio.Queue(limits.OUTBOX_MAX_MESSAGES)
+        # Encoded messages not sent yet, in order; the sender takes them all at once.
+        self._outbox: deque[str] = deque()
+        self._wake = asyncio.Event()
         self._closing: tuple[int, str] | None = None
+        # Set by ``drop``: send what is queued, then the close frame.
+        self._ending = False
         # Set when this connection is over, whatever the peer does: the receive loop
         # stops waiting for a phone that will never speak again.
         self.over = asyncio.Event()
@@ -61,12 +85,18 @@ class Connection:
         """Queue an encoded message; the same string may go to many connections."""
         if self._closing is not None:
             return
-        try:
-            self._outbox.put_nowait(text)
-        except asyncio.QueueFull:
+        if len(self._outbox) >= limits.OUTBOX_MAX_MESSAGES:
             log.info("dropping a connection that fell %d messages behind",
                      limits.OUTBOX_MAX_MESSAGES)
             self.abort(CLOSE_TOO_SLOW, "too slow; reconnect to resync")
+            return
+        self._outbox.append(text)
+        self._wake.set()
+
+    @property
+    def waiting(self) -> int:
+        """Messages queued and not yet handed to the socket."""
+        return len(self._outbox)
 
     def abort(self, code: int, reason: str) -> None:
         """Give up on a peer that does not read: its sender is stuck waiting for the
@@ -87,10 +117,8 @@ class Connection:
         if self._closing is not None:
             return
         self._closing = (code, reason)
-        # Make room for the sentinel: a full outbox is exactly the case we are ending.
-        while self._outbox.full():
-            self._outbox.get_nowait()
-        self._outbox.put_nowait(None)
+        self._ending = True
+        self._wake.set()
         # A peer that does not read would keep the polite close waiting forever.
         asyncio.get_running_loop().call_later(limits.DROP_GRACE_SECS, self.abort, code, reason)
 
@@ -111,10 +139,13 @@ class Connection:
     async def _send_loop(self) -> None:
         try:
             while True:
-                text = await self._outbox.get()
-                if text is None:
-                    break
-                await self.ws.send_text(text)
+                if not self._outbox:
+                    if self._ending:
+                        break
+                    self._wake.clear()
+                    await self._wake.wait()
+                    continue
+                await self.ws.send_text(self._next_frame())
             code, reason = self._closing or (CLOSE_GOING_AWAY, "")
             if self.ws.application_state == WebSocketState.CONNECTED:
                 # The peer may have closed first.
@@ -124,6 +155,17 @@ class Connection:
             pass  # the peer went; the receive loop notices and cleans up
         finally:
             self.over.set()
+
+    def _next_frame(self) -> str:
+        """Everything queued, in order, as one frame of at most BATCH_MAX_CHARS (a longer
+        message goes alone); what does not fit waits for the next frame."""
+        outbox = self._outbox
+        items = [outbox.popleft()]
+        size = len(items[0])
+        while outbox and size + len(outbox[0]) < limits.BATCH_MAX_CHARS:
+            size += len(outbox[0]) + 1
+            items.append(outbox.popleft())
+        return batch_frame(items)
 
     async def finish(self) -> None:
         """Stop the sender (the socket is gone or going)."""

@@ -4,7 +4,7 @@ per address, and a cap on the sockets that are not yet anyone's.
 
 A phone on the community centre's Wi-Fi has an address of its own (the laptop is on the
 same LAN, with no NAT between them), so "per address" means "per phone" for everything a
-phone does before it has joined. See ``limits.py`` for the values and the assumption.
+phone does before it has joined. See ``yoriai/server/limits.py`` for the values and the assumption.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from yoriai.facilitation import limits
 from yoriai.facilitation.model import Actor, Role
+from yoriai.server import limits
 
 # The laptop's own browser (the console, the projector) reaches the server as localhost.
 # Anything running on the laptop can read the data folder and the facilitator key anyway,

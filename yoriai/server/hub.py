@@ -32,7 +32,6 @@ from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from yoriai.facilitation import limits
 from yoriai.facilitation.commands import decide, effective_actor, result_of
 from yoriai.facilitation.errors import Refusal
 from yoriai.facilitation.model import (
@@ -57,6 +56,7 @@ from yoriai.facilitation.view import (
     wire_event,
 )
 
+from . import limits
 from .check import replay_until_damage
 from .i18n import error_text
 from .problems import WorkshopDamaged
@@ -78,6 +78,13 @@ def _retrieved(task: asyncio.Future[Any]) -> None:
 def encode(message: dict[str, Any]) -> str:
     return json.dumps(message, ensure_ascii=False, separators=(",", ":"))
 
+
+def count_only(message: dict[str, Any]) -> bool:
+    """Whether a live message says nothing but the head count (a join, to anyone but the
+    facilitators and the joiner): such messages are coalesced (``Room.flush_counts``)."""
+    data = message["data"]
+    return len(data) == 1 and data.get("workshop", {}).keys() == {"participant_count"}
+
 Clock = Callable[[], float]
 
 
@@ -93,6 +100,10 @@ class Subscriber(Protocol):
     def deliver_text(self, text: str) -> None: ...
 
     def drop(self, code: int, reason: str) -> None: ...
+
+
+# Runs a callback after a delay (``loop.call_later``); the room's head counts use it.
+Schedule = Callable[[float, Callable[[], None]], object]
 
 
 @dataclass
@@ -177,6 +188,19 @@ class Room:
     published: deque[tuple[Event, Touch]] = field(
         default_factory=lambda: deque(maxlen=limits.RESUME_WINDOW_EVENTS))
 
+    # Head counts not sent yet (see COUNT_EVERY_SECS): the latest count-only message,
+    # and the phones that have not had it; a timer sends it, and so does anything else
+    # sent to such a phone (first, so that no phone is shown an older count after a newer
+    # one). Without a ``schedule`` (tests driving a room by hand) ``flush_counts`` is
+    # called by whoever drives it.
+    count_text: str | None = None
+    count_due: dict[Subscriber, None] = field(default_factory=dict)
+    schedule: Schedule | None = None
+    count_timer: bool = False
+    # The subscribers of each participant (their phone, tablet, a dying socket).
+    by_person: dict[str, dict[Subscriber, None]] = field(default_factory=dict)
+    _person_of: dict[Subscriber, str] = field(default_factory=dict)
+
     def __post_init__(self) -> None:
         self.shown = self.state.copy()  # a room is made from a state that is all durable
 
@@ -224,25 +248,54 @@ class Room:
                     sub.deliver(msg)
             sub.deliver({"type": "synced", "seq": sub.sent_seq})
         self.subscribers[sub] = None
+        pid = sub.actor.participant_id
+        if pid is not None:
+            self.by_person.setdefault(pid, {})[sub] = None
+            self._person_of[sub] = pid
 
     def unsubscribe(self, sub: Subscriber) -> None:
         self.subscribers.pop(sub, None)
+        self.count_due.pop(sub, None)  # whatever it is sent next starts it afresh
+        pid = self._person_of.pop(sub, None)
+        if pid is not None:
+            mine = self.by_person.get(pid)
+            if mine is not None:
+                mine.pop(sub, None)
+                if not mine:
+                    del self.by_person[pid]
+
+    def flush_counts(self) -> None:
+        """Send the latest head count to every phone that has not had it."""
+        self.count_timer = False
+        text = self.count_text
+        if text is not None:
+            for sub in self.count_due:
+                sub.deliver_text(text)
+        self.count_due.clear()
+        self.count_text = None
 
     def _make_room_for(self, sub: Subscriber) -> None:
         """At most CONNECTIONS_PER_PARTICIPANT sockets per person: close the oldest."""
         pid = sub.actor.participant_id
         if pid is None:
             return
-        same = [s for s in self.subscribers if s.actor.participant_id == pid and s is not sub]
+        same = [s for s in self.by_person.get(pid, ()) if s is not sub]
         for old in same[: max(0, len(same) - limits.CONNECTIONS_PER_PARTICIPANT + 1)]:
             self.unsubscribe(old)
             old.drop(CLOSE_REPLACED, "opened elsewhere")
 
-    def publish_durable(self, up_to: int, now: float) -> None:
+    def publish_durable(self, up_to: int, now: float, first: Subscriber | None = None) -> None:
         """Broadcast every applied event up to ``up_to`` not yet broadcast, in order. Each
         message is built and encoded once per audience, from the audience's lens (see
         ``view.lens``), not once per phone: a post in a room of 500 is a handful of
-        encodings, and every phone of an audience is sent what it alone would be sent."""
+        encodings, and every phone of an audience is sent what it alone would be sent.
+
+        ``first`` (the socket whose command this is) is sent its events before anyone
+        else: its sender is woken first, so its ack, queued right after this, goes out in
+        the first frame rather than behind the fan-out to everyone else.
+
+        A message that carries only the head count is not sent at once but coalesced
+        (``flush_counts``): a phone gets the latest count a few times a second at most."""
         if up_to <= self.durable_seq:
             return
         # From the end of the log: the new events are the last few of up to 5,000.
@@ -263,27 +316,51 @@ class Room:
             # Someone's role changed (declared with the event): their connections need a
             # fresh view; a removed person's go on as the public board's.
             restart = role_changed(e)
-            encoded: dict[Lens, str | None] = {}
-            for sub in list(self.subscribers):
+            # Per lens: the encoded message (None: nothing to tell) and whether it is only
+            # the head count.
+            encoded: dict[Lens, tuple[str | None, bool]] = {}
+            earlier_count, count = self.count_text, None
+            due = self.count_due
+            subs = list(self.subscribers)
+            if first is not None and first in self.subscribers:
+                subs.remove(first)
+                subs.insert(0, first)
+            for sub in subs:
                 if e.seq <= sub.sent_seq:
                     continue  # already in the snapshot it was sent
                 sub.sent_seq = e.seq
                 if restart is not None and sub.actor.participant_id == restart:
                     continue
                 key = lens(sub.actor, personal)
-                if key not in encoded:
+                got = encoded.get(key)
+                if got is None:
                     msg = wire_event(e, self.shown, key, touch)
-                    encoded[key] = None if msg is None else encode(msg)
-                text = encoded[key]
-                if text is not None:
-                    sub.deliver_text(text)
+                    got = encoded[key] = ((None, False) if msg is None
+                                          else (encode(msg), count_only(msg)))
+                text, only_count = got
+                if text is None:
+                    continue
+                if only_count:
+                    due[sub] = None
+                    count = text
+                    continue
+                if sub in due:
+                    del due[sub]
+                    if earlier_count is not None:
+                        sub.deliver_text(earlier_count)  # the count it is owed, first
+                sub.deliver_text(text)
+            if count is not None:
+                self.count_text = count
+                if self.schedule is not None and not self.count_timer:
+                    self.count_timer = True
+                    self.schedule(limits.COUNT_EVERY_SECS, self.flush_counts)
             if restart is not None:
                 self.refresh(restart, now)
 
     def refresh(self, participant_id: str, now: float) -> None:
         """A participant's role changed (つむぎすと granted or revoked, or removed): what
         they may see changed too, so their connections start over with a snapshot."""
-        for sub in list(self.subscribers):
+        for sub in list(self.by_person.get(participant_id, ())):
             if sub.actor.participant_id == participant_id:
                 self.unsubscribe(sub)
                 sub.actor = effective_actor(self.shown, sub.actor)
@@ -340,7 +417,7 @@ class Hub:
             if not state.exists:
                 fut.set_result(None)
                 return None
-            room = Room(code=code, state=state)
+            room = Room(code=code, state=state, schedule=asyncio.get_running_loop().call_later)
             self._fill(room, latest)
             self.rooms[code] = room
             # The loaded state lives as long as the room: keep it out of the collector's
@@ -459,11 +536,40 @@ class Hub:
                     sub.deliver(beat)
 
     async def submit(self, room: Room, actor: Actor, command_id: str, name: str,
-                     args: Mapping[str, Any]) -> Ack:
+                     args: Mapping[str, Any], origin: Subscriber | None = None,
+                     reply: Callable[[Ack], None] | None = None) -> Ack:
         """Carry out one command; returns once its events are durable and broadcast.
         Raises :class:`Refusal` (nothing changed; a retry of the same id gets the same
         refusal) or :class:`ServerFault` (this command could not be stored, nothing of it
-        is kept, the room is fine; a retry may succeed)."""
+        is kept, the room is fine; a retry may succeed).
+
+        ``origin``, the socket that sent it, is sent its events before anyone else, and
+        ``reply`` is called with the ack (once, before this returns) the moment the events
+        are broadcast, with no hop through the event loop in between: the ack is queued
+        right behind the sender's own events and goes out in the same frame, ahead of
+        the rest of the room's fan-out."""
+        answered = False
+
+        def answer(ack: Ack) -> None:
+            nonlocal answered
+            if reply is not None and not answered:
+                answered = True
+                reply(ack)
+
+        ack = await self._submit(room, actor, command_id, name, args, origin, answer)
+        answer(ack)  # a retry answered from memory, or one that waited for the first try
+        return ack
+
+    def known(self, room: Room, actor: Actor, command_id: str) -> bool:
+        """Whether ``command_id`` from ``actor`` has been answered (or is being carried
+        out): a retry that :meth:`submit` answers from memory, not a new command."""
+        key = (actor.key, command_id)
+        return (key in room.commands or key in room.inflight
+                or room.refusals.recall(actor.key, command_id) is not None)
+
+    async def _submit(self, room: Room, actor: Actor, command_id: str, name: str,
+                      args: Mapping[str, Any], origin: Subscriber | None,
+                      answer: Callable[[Ack], None]) -> Ack:
         while room.rewinding is not None:
             await asyncio.shield(room.rewinding)
         key = (actor.key, command_id)
@@ -480,13 +586,15 @@ class Hub:
             # In a task of its own: once decided, a command is carried through (stored,
             # recorded, broadcast) even if its sender goes away meanwhile; a retry of the
             # same id waits for it.
-            pending = asyncio.ensure_future(self._carry_out(room, actor, key, name, dict(args)))
+            pending = asyncio.ensure_future(
+                self._carry_out(room, actor, key, name, dict(args), origin, answer))
             pending.add_done_callback(_retrieved)
             room.inflight[key] = pending
         return await asyncio.shield(pending)
 
     async def _carry_out(self, room: Room, actor: Actor, key: tuple[str, str], name: str,
-                         args: dict[str, Any]) -> Ack:
+                         args: dict[str, Any], origin: Subscriber | None,
+                         answer: Callable[[Ack], None]) -> Ack:
         try:
             for _ in range(TAIL_RETRIES + 1):
                 while room.rewinding is not None:
@@ -528,7 +636,11 @@ class Hub:
                     self._rewind(room)
                     raise ServerFault(str(exc)) from exc
                 room.commands[key] = ack
-                room.publish_durable(ack.seq, self.clock())
+                room.publish_durable(ack.seq, self.clock(), origin)
+                try:
+                    answer(ack)
+                except Exception:  # the sender's business; the command is done all the same
+                    log.exception("answering %s of %s", name, room.code)
                 self.maybe_snapshot(room)
                 return ack
             raise ServerFault("caught behind failed writes too often")
@@ -588,9 +700,11 @@ class Hub:
         for sub in list(room.subscribers):
             sub.drop(1011, "server error")
         room.subscribers.clear()
+        room.count_due.clear()
 
     def close_all(self, code: int, reason: str) -> None:
         for room in self.rooms.values():
             for sub in list(room.subscribers):
                 sub.drop(code, reason)
             room.subscribers.clear()
+            room.count_due.clear()

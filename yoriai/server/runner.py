@@ -30,7 +30,7 @@ from starlette.applications import Starlette
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
-from yoriai.facilitation import limits
+from yoriai.server import limits
 
 from .connection import CLOSE_GOING_AWAY, CLOSE_POLICY, TRANSPORT_EXTENSION
 from .floodgate import Floodgate

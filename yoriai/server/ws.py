@@ -18,14 +18,15 @@ import json
 import logging
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from yoriai.facilitation import limits
 from yoriai.facilitation.commands import effective_actor
 from yoriai.facilitation.errors import Refusal
 from yoriai.facilitation.model import FACILITATOR, Actor, Role
+from yoriai.server import limits
 
 from .connection import (
     CLOSE_NORMAL,
@@ -36,7 +37,7 @@ from .connection import (
 )
 from .context import AppContext
 from .floodgate import Floodgate, Ticket
-from .hub import Room, ServerFault
+from .hub import Ack, Room, ServerFault
 from .i18n import LANGUAGES, error_text, pick_language
 from .problems import WorkshopDamaged
 
@@ -254,11 +255,15 @@ async def serve_commands(ctx: AppContext, room: Room, conn: Connection, ticket: 
                 raise BadMessage("bad_message", command_id)
             if name == "join" and len(command_id) < limits.JOIN_ID_MIN_CHARS:
                 raise BadMessage("bad_command_id", command_id)
-            if name == "join" and not is_someone(conn.actor):
+            if (name == "join" and not is_someone(conn.actor)
+                    and not ctx.hub.known(room, conn.actor, command_id)):
+                # A join sent again after its ack was lost is answered from memory below,
+                # whatever the address's join rate: only a new join is counted.
                 wait = gate.may_join(ticket, now)
                 if wait:
                     raise BadMessage("too_many_joins", command_id, seconds=math.ceil(wait))
-            ack = await ctx.hub.submit(room, conn.actor, command_id, name, args)
+            ack = await ctx.hub.submit(room, conn.actor, command_id, name, args, origin=conn,
+                                       reply=answer_with(ctx, room, conn, command_id, name))
         except BadMessage as exc:
             conn.deliver(error_message(exc.code, lang, exc.command_id or command_id,
                                        **exc.params))
@@ -270,14 +275,24 @@ async def serve_commands(ctx: AppContext, room: Room, conn: Connection, ticket: 
             # This command failed to store; the room is fine and this socket stays.
             conn.deliver(error_message("server_error", lang, command_id))
             continue
-        result = dict(ack.result)
-        joined = name == "join" and "participant_id" in result
-        if joined:
-            result["token"] = ctx.secrets.token_for(room.code, result["participant_id"])
-        conn.deliver({"type": "ack", "id": command_id, "seq": ack.seq, "result": result})
+        joined = name == "join" and "participant_id" in ack.result
         if joined and conn.actor.role is Role.PROJECTOR:
             # The connection now speaks for the new participant: start it afresh.
             room.unsubscribe(conn)
-            conn.actor = Actor(Role.PARTICIPANT, result["participant_id"])
+            conn.actor = Actor(Role.PARTICIPANT, ack.result["participant_id"])
             gate.joined(ticket)
             room.subscribe(conn, None, None, ctx.clock())
+
+
+def answer_with(ctx: AppContext, room: Room, conn: Connection, command_id: str,
+                name: str) -> Callable[[Ack], None]:
+    """What sends a command's ack: the hub calls it as soon as the command's events are
+    broadcast (see ``Hub.submit``). A join's ack carries the new participant's token."""
+
+    def answer(ack: Ack) -> None:
+        result = dict(ack.result)
+        if name == "join" and "participant_id" in result:
+            result["token"] = ctx.secrets.token_for(room.code, result["participant_id"])
+        conn.deliver({"type": "ack", "id": command_id, "seq": ack.seq, "result": result})
+
+    return answer

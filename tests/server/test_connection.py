@@ -1,0 +1,147 @@
+"""One socket's outbox and sender (yoriai/server/connection.py): what waits goes out in one
+frame (a batch, docs/protocol.md §3) holding exactly the messages that would have gone one
+by one, in order; a batch has a size limit; a phone that stops reading is dropped without
+slowing the room."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from typing import Any
+
+import pytest
+from websockets.asyncio.client import connect
+
+from tests.support import HANG, Client, LiveServer, unpack
+from yoriai.server import limits
+from yoriai.server.connection import batch_frame
+
+
+def test_one_message_goes_as_itself_and_several_as_a_batch_of_the_same_strings() -> None:
+    one = '{"type":"pong","now":1.5}'
+    assert batch_frame([one]) == one
+    items = ['{"type":"event","seq":3,"data":{"workshop":{"participant_count":2}}}',
+             '{"type":"ack","id":"c-1","seq":3,"result":{}}', '{"type":"synced","seq":3}']
+    frame = batch_frame(items)
+    assert json.loads(frame) == {"type": "batch", "items": [json.loads(i) for i in items]}
+    assert unpack(frame) == [json.loads(i) for i in items]
+
+
+async def test_the_welcome_and_the_snapshot_come_in_one_frame(live: LiveServer) -> None:
+    code = live.new_workshop()
+    async with connect(live.ws_url, compression=None) as ws:
+        await ws.send(json.dumps({"type": "hello", "workshop": code}))
+        first = json.loads(await asyncio.wait_for(ws.recv(), HANG))
+        assert first["type"] == "batch"
+        assert [m["type"] for m in first["items"]] == ["welcome", "snapshot"]
+
+
+async def test_a_resume_is_one_batch_of_exactly_the_messages_a_live_phone_got(
+        live: LiveServer) -> None:
+    code = live.new_workshop()
+    fac = await Client(live, code, key=live.key).connect()
+    live_phone = await Client(live, code).connect()
+    await live_phone.join("ずっといる人")
+    away = await Client(live, code).connect()
+    await away.join("戻る人")
+    await away.close()
+    # While it is away, a little happens; the phone that stayed gets it message by message.
+    for i in range(6):
+        assert (await fac.cmd("create_theme", title=f"テーマ{i}"))["type"] == "ack"
+    poster = await Client(live, code).connect()
+    await poster.join("書く人")
+    await live_phone.wait_for(lambda b: b.participant_count == 3)
+    note = await poster.cmd("post_note", kind="wish", text="戻ったら見える")
+    await live_phone.wait_for(lambda b: note["result"]["note_id"] in b.notes)
+    missed = [m for m in live_phone.received
+              if m["type"] == "event" and m["seq"] > away.board.seq]
+    assert len(missed) >= 7  # the themes, the note, and the head count of the poster's join
+
+    frames_before = away.frames
+    await away.connect(resume=True)
+    # Everything it missed came in one frame (the sender woke once for all of it), with
+    # the welcome first and synced last…
+    assert away.frames == frames_before + 1
+    batch = away.received[-(len(missed) + 2):]
+    assert [m["type"] for m in batch] == ["welcome", *["event"] * len(missed), "synced"]
+    # …and the events are exactly those the other phone was sent one by one (both are
+    # plain participants: the same audience).
+    assert batch[1:-1] == missed
+    assert away.board.view.as_state() == live_phone.board.view.as_state() | {
+        "me": away.board.me}
+
+
+async def test_a_long_backlog_is_cut_into_frames_of_at_most_batch_max_chars(
+        live: LiveServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "BATCH_MAX_CHARS", 600)
+    code = live.new_workshop()
+    fac = await Client(live, code, key=live.key).connect()
+    away = await Client(live, code).connect()
+    await away.join("戻る人")
+    await away.close()
+    for i in range(12):
+        assert (await fac.cmd("create_theme", title=f"テーマ{i}"))["type"] == "ack"
+    sizes: list[int] = []
+    async with connect(live.ws_url, compression=None) as ws:
+        await ws.send(json.dumps({"type": "hello", "workshop": code, "token": away.token,
+                                  "epoch": away.board.epoch, "last_seq": away.board.seq}))
+        got: list[dict[str, Any]] = []
+        while not got or got[-1]["type"] != "synced":
+            raw = await asyncio.wait_for(ws.recv(), HANG)
+            sizes.append(len(raw))
+            got += unpack(raw)
+    assert [m["type"] for m in got] == ["welcome", *["event"] * 12, "synced"]
+    assert [m["seq"] for m in got[1:-1]] == sorted(m["seq"] for m in got[1:-1])
+    assert len(sizes) > 1 and max(sizes) <= 600 + len('{"type":"batch","items":[]}')
+
+
+async def test_a_phone_that_stops_reading_is_dropped_and_the_room_goes_on(
+        live: LiveServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "OUTBOX_MAX_MESSAGES", 8)
+    code = live.new_workshop()
+    fac = await Client(live, code, key=live.key).connect()
+    good = await Client(live, code).connect()
+    # A phone whose radio went quiet: a tiny receive buffer, and it never reads.
+    raw = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    raw.connect(("127.0.0.1", live.port))
+    sleeper = await connect(live.ws_url, sock=raw, max_queue=1, compression=None)
+    await sleeper.send(f'{{"type": "hello", "workshop": "{code}"}}')
+
+    proxy = (await fac.cmd("add_proxy", name="紙", attribute="住民"))["result"]["participant_id"]
+    for i in range(250):
+        await fac.cmd_patiently("post_note", proxy_for=proxy, kind="wish",
+                                text=f"{i}番目の長めの付箋です。" + "あ" * 120)
+    room = live.ctx.hub.rooms[code]
+    await good.wait_for(lambda b: len(b.notes) == 250)
+    # Each delete re-sends every note's view (~150 KB): enough of them fill the kernel's
+    # buffers (up to 4 MB on loopback), then the outbox, then the phone is let go.
+    for _ in range(80):
+        # The room never waits for the sleeper: the good phone sees each delete (within the
+        # hang guard) while the sleeper reads nothing. A time limit here would be a timing
+        # assertion that a loaded machine fails.
+        theme = (await fac.cmd_patiently("create_theme", title="仮"))["result"]["theme_id"]
+        await fac.cmd_patiently("delete_theme", theme_id=theme)
+        await good.wait_for(lambda b, gone=theme: gone not in b.items("themes"))
+        if len(room.subscribers) == 2:
+            break
+    sizes = [len(str(m)) for m in good.received[-3:]]
+    assert len(room.subscribers) == 2, ("the sleeping phone was never dropped", sizes)
+    # Its TCP connection is aborted (reset), not left to close politely behind megabytes
+    # it will never read: the sleeper's own socket sees the reset without reading a byte.
+    await wait_for_tcp_state(raw, TCP_CLOSE)
+    await sleeper.close()
+
+
+# Linux's TCP states (include/net/tcp_states.h), the first byte of TCP_INFO.
+TCP_ESTABLISHED, TCP_CLOSE = 1, 7
+
+
+async def wait_for_tcp_state(sock: socket.socket, state: int) -> None:
+    if not hasattr(socket, "TCP_INFO"):
+        pytest.skip("TCP_INFO is Linux's")
+    deadline = asyncio.get_running_loop().time() + HANG
+    while sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0] != state:
+        assert asyncio.get_running_loop().time() < deadline, "the connection was never reset"
+        await asyncio.sleep(0.02)

@@ -1,0 +1,206 @@
+"""The hub's rooms (yoriai/server/hub.py): head counts coalesced, the sender of a command
+served first, a person's extra sockets closed oldest first, and a lost join ack answered
+from memory before the join rate is consulted.
+
+Most tests drive the real :class:`Room` with in-memory subscribers (audience_room.py), and
+take the room's timer (``Room.schedule``, a ``loop.call_later`` in the server) into their
+own hands: they fire it when they choose, so nothing waits for time to pass.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+
+import pytest
+
+from tests.board import normalised
+from tests.support import HANG, Client, LiveServer
+from yoriai.facilitation.model import FACILITATOR, PROJECTOR, Actor, Role
+from yoriai.facilitation.view import snapshot
+from yoriai.server import limits
+
+from .audience_room import Phone, RoomDriver
+from .stranger import StrangerClient
+
+
+class Timer:
+    """The room's ``schedule``: keeps what was asked, runs it when the test says."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[float, Callable[[], None]]] = []
+
+    def __call__(self, delay: float, callback: Callable[[], None]) -> None:
+        self.asked.append((delay, callback))
+
+    def fire(self) -> None:
+        pending, self.asked = self.asked, []
+        for _, callback in pending:
+            callback()
+
+
+def lagging_room() -> tuple[RoomDriver, Timer]:
+    """A room whose head counts wait for the test's timer, as in the server."""
+    driver = RoomDriver()
+    timer = Timer()
+    driver.room.schedule = timer
+    driver.run(FACILITATOR, "create_workshop", code="abc234", title="集い", center="西部",
+               date="2026-12-03", publish=False)
+    driver.room.publish_durable(driver.state.seq, driver.now)  # no flush: the timer's job
+    return driver, timer
+
+
+def join(driver: RoomDriver, phone: Phone, name: str) -> str:
+    """As ws.py: the join is published (without the timer firing), then the phone starts
+    over as the participant."""
+    events = driver.run(phone.actor, "join", publish=False, name=name, attribute="住民")
+    driver.room.publish_durable(driver.state.seq, driver.now)
+    pid: str = events[0].data["participant_id"]
+    driver.room.unsubscribe(phone)
+    phone.actor = Actor(Role.PARTICIPANT, pid)
+    driver.room.subscribe(phone, None, None, driver.now)
+    return pid
+
+
+def counts(phone: Phone) -> list[int]:
+    """The head counts a phone was sent in live events, in order."""
+    out = []
+    for text in phone.texts:
+        msg = json.loads(text)
+        if msg["type"] == "event" and "participant_count" in msg["data"].get("workshop", {}):
+            out.append(msg["data"]["workshop"]["participant_count"])
+    return out
+
+
+def assert_current(driver: RoomDriver, phone: Phone) -> None:
+    """The phone's board equals a fresh snapshot for it."""
+    fresh = snapshot(driver.room.shown, phone.actor)
+    assert phone.board.view.as_state() == normalised(fresh)
+
+
+def test_a_join_storm_sends_the_room_one_head_count_per_tick() -> None:
+    driver, timer = lagging_room()
+    screen = driver.connect(Phone("screen", PROJECTOR))
+    console = driver.connect(Phone("console", FACILITATOR))
+    arrivals = [driver.connect(Phone(f"phone{i}", PROJECTOR)) for i in range(30)]
+    for i, phone in enumerate(arrivals):
+        join(driver, phone, f"人{i}")
+    # The projector has been sent no head count yet, and the room asked for one timer only.
+    assert counts(screen) == []
+    assert len(timer.asked) == 1 and timer.asked[0][0] == limits.COUNT_EVERY_SECS
+    # The facilitators see every arrival as it happens (the person, with the count).
+    assert counts(console) == list(range(1, 31))
+    timer.fire()
+    assert counts(screen) == [30]  # the latest count only
+    assert_current(driver, screen)
+    for phone in arrivals:  # whoever joined before the tick: told the count once, up to date
+        assert counts(phone) in ([], [30])
+        assert_current(driver, phone)
+    # Every phone that joined was sent as many messages as the room has people, or fewer:
+    # not one per other arrival each.
+    assert sum(len(p.texts) for p in arrivals) < 30 * 6
+
+
+def test_an_owed_head_count_goes_before_anything_else() -> None:
+    driver, timer = lagging_room()
+    screen = driver.connect(Phone("screen", PROJECTOR))
+    poster = driver.connect(Phone("poster", PROJECTOR))
+    join(driver, poster, "書く人")
+    join(driver, driver.connect(Phone("late", PROJECTOR)), "遅い人")
+    assert counts(screen) == []
+    before = len(screen.texts)
+    driver.run(poster.actor, "post_note", publish=False, kind="wish", text="ベンチがほしい")
+    driver.room.publish_durable(driver.state.seq, driver.now)
+    sent = [json.loads(t) for t in screen.texts[before:]]
+    assert [m["data"].get("workshop", {}).get("participant_count") for m in sent] == [2, None]
+    assert sent[0]["seq"] < sent[1]["seq"]  # the count's seq is older than the note's
+    assert_current(driver, screen)
+    timer.fire()
+    assert len(screen.texts) == before + 2  # nothing owed any more: nothing sent again
+
+
+def test_a_phone_that_starts_over_is_not_owed_a_count() -> None:
+    driver, timer = lagging_room()
+    screen = driver.connect(Phone("screen", PROJECTOR))
+    join(driver, driver.connect(Phone("a", PROJECTOR)), "一")
+    driver.disconnect(screen)
+    driver.connect(screen)  # its snapshot has the count
+    before = len(screen.texts)
+    timer.fire()
+    assert len(screen.texts) == before
+    assert screen.board.participant_count == 1
+
+
+def test_the_sender_of_a_command_is_sent_its_events_first() -> None:
+    driver, _ = lagging_room()
+    order: list[str] = []
+
+    class Recording(Phone):
+        def deliver_text(self, text: str) -> None:
+            order.append(self.name)
+            super().deliver_text(text)
+
+    phones = [driver.connect(Recording(f"p{i}", FACILITATOR)) for i in range(5)]
+    driver.run(FACILITATOR, "create_theme", publish=False, title="一番に")
+    order.clear()
+    driver.room.publish_durable(driver.state.seq, driver.now, phones[3])
+    assert order[0] == "p3" and sorted(order) == sorted(p.name for p in phones)
+
+
+async def test_a_persons_extra_sockets_close_oldest_first(live: LiveServer) -> None:
+    code = live.new_workshop()
+    first = await Client(live, code).connect()
+    await first.join()
+    others = [await Client(live, code, token=first.token).connect()
+              for _ in range(limits.CONNECTIONS_PER_PARTICIPANT)]
+    assert first.ws is not None
+    await asyncio.wait_for(first.ws.wait_closed(), HANG)
+    assert first.ws.close_code == 4002
+    for c in others:
+        assert c.ws is not None and c.ws.close_code is None
+        assert (await c.cmd("post_note", kind="wish", text="まだ使える"))["type"] == "ack"
+    room = live.ctx.hub.rooms[code]
+    assert first.board.participant_id is not None
+    assert len(room.by_person[first.board.participant_id]) == limits.CONNECTIONS_PER_PARTICIPANT
+
+
+async def test_a_lost_join_ack_is_answered_before_the_join_rate(
+        live: LiveServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A phone whose join ack was lost sends the join again, with the same id, on a new
+    socket: it is answered with the same person, even when its address has used up its
+    joins, while a new join from that address is still refused."""
+    monkeypatch.setattr(limits, "JOINS_PER_ADDRESS_BURST", 1.0)
+    monkeypatch.setattr(limits, "JOINS_PER_ADDRESS_PER_SEC", 0.01)
+    code = live.new_workshop()
+    phone = await StrangerClient(live, code, "127.0.0.5").connect()
+    cid = "c-" + "5" * 32
+    first = await phone.cmd("join", command_id=cid, name="佐藤", attribute="住民")
+    assert first["type"] == "ack"
+    await phone.close()
+    again = await StrangerClient(live, code, "127.0.0.5").connect()
+    retry = await again.cmd("join", command_id=cid, name="佐藤", attribute="住民")
+    assert retry["type"] == "ack", retry
+    assert retry["result"] == first["result"]  # the same person and token, not a second one
+    other = await StrangerClient(live, code, "127.0.0.5").connect()
+    refused = await other.cmd("join", name="鈴木", attribute="住民")
+    assert refused["code"] == "too_many_joins"
+    assert len(live.ctx.hub.rooms[code].state.participants) == 1
+
+
+async def test_a_command_is_acked_in_the_frame_of_its_own_event(live: LiveServer) -> None:
+    """The ack is queued the moment the events are broadcast, behind the sender's own
+    event and ahead of the rest of the fan-out: one frame carries both, in that order."""
+    code = live.new_workshop()
+    watchers = [await Client(live, code).connect() for _ in range(5)]
+    poster = await Client(live, code).connect()
+    await poster.join("書く人")
+    ack = await poster.cmd("post_note", kind="wish", text="同じ便で")
+    assert ack["type"] == "ack"
+    at = next(i for i, m in enumerate(poster.received) if m is ack)
+    event = next(i for i, m in enumerate(poster.received)
+                 if m["type"] == "event" and m["seq"] == ack["seq"])
+    assert event < at and ack["result"]["note_id"] in json.dumps(poster.received[event])
+    assert poster.frame_of[event] == poster.frame_of[at]
+    for w in watchers:
+        await w.wait_for(lambda b: ack["result"]["note_id"] in b.notes)
