@@ -439,3 +439,149 @@ def test_the_phone_in_english(
     role.get_by_role("button", name="I'll do it").click()
     expect(role).to_contain_text("You are doing this", timeout=LIVE)
     assert pages.problems == []
+
+
+# --- between a command's event and its ack -----------------------------------------------------
+
+class HeldAcks:
+    """Stands between a page and the server: passes every message, except that while
+    ``hold`` is set the acks wait here until release(). The server's events still pass, so
+    the page stays caught between a command's event and its ack, which is otherwise a
+    moment."""
+
+    def __init__(self) -> None:
+        self.hold = False
+        self.held: list[tuple[WebSocketRoute, str]] = []
+
+    def route(self, ws: WebSocketRoute) -> None:
+        server = ws.connect_to_server()
+
+        def from_server(message: str | bytes) -> None:
+            if not self.hold or not isinstance(message, str):
+                ws.send(message)
+                return
+            msg = json.loads(message)
+            # Several messages may share a frame (a batch): each is passed or held alone.
+            for item in msg["items"] if msg.get("type") == "batch" else [msg]:
+                text = json.dumps(item, ensure_ascii=False)
+                if item.get("type") == "ack":
+                    self.held.append((ws, text))
+                else:
+                    ws.send(text)
+
+        server.on_message(from_server)
+
+    def wait_for_ack(self, page: Page) -> None:
+        until(page, lambda: len(self.held) == 1, "the command's ack reached the relay")
+
+    def release(self) -> None:
+        self.hold = False
+        held, self.held = self.held, []
+        for ws, text in held:
+            ws.send(text)
+
+
+def test_what_the_phone_sent_shows_once_between_its_event_and_its_ack(
+        live: LiveServer, pages: Pages, room: Callable[[str], Room]) -> None:
+    """A note (and a review) arrives as the server's event before its ack: the page had
+    drawn it twice meanwhile, once as sent and once as still on its way."""
+    code = live.new_workshop()
+    r = room(code)
+    phone = pages.open(PHONE, "phone")
+    relay = HeldAcks()
+    phone.route_web_socket(re.compile(r"/ws$"), relay.route)
+    join(phone, live, code)
+    waiting = phone.locator("#conn-status .conn-pending")
+
+    relay.hold = True
+    form = phone.locator("#note-form")
+    form.get_by_text("魅力", exact=True).click()
+    form.get_by_label("付箋の内容").fill("神社の杉の木")
+    form.get_by_role("button", name="貼る").click()
+    relay.wait_for_ack(phone)
+    mine = phone.locator("#mine-list > li")
+    expect(mine.filter(has_not_text="まだ送られていません")).to_have_count(1, timeout=LIVE)
+    expect(waiting).to_have_text("送信待ち 1件")  # the ack has not come: still in between
+    expect(mine).to_have_count(1)
+    relay.release()
+    expect(waiting).to_have_count(0, timeout=LIVE)
+    expect(mine).to_have_count(1)
+
+    r.step("future")
+    expect(head(phone)).to_have_text("将来につなげよう", timeout=LIVE)
+    relay.hold = True
+    review = phone.locator("#review-form")
+    review.get_by_text("広げたい", exact=True).click()
+    review.get_by_label("振り返りの内容").fill("当番表で声をかけやすくなった")
+    review.get_by_role("button", name="送る").click()
+    relay.wait_for_ack(phone)
+    reviews = phone.locator("#reviews-keep > li")
+    expect(reviews.filter(has_not_text="まだ送られていません")).to_have_count(1, timeout=LIVE)
+    expect(waiting).to_have_text("送信待ち 1件")
+    expect(reviews).to_have_count(1)
+    relay.release()
+    expect(waiting).to_have_count(0, timeout=LIVE)
+    expect(reviews).to_have_count(1)
+    assert pages.problems == []
+
+
+def test_the_focus_comes_back_to_a_saved_card_unless_the_person_moved_on(
+        live: LiveServer, pages: Pages, room: Callable[[str], Room]) -> None:
+    """After 保存 the card's 直す button is off until the answer comes; then the focus
+    goes back to it (a keyboard or screen-reader user keeps their place). If the person has
+    gone on to another box meanwhile, the page leaves the focus where they put it."""
+    code = live.new_workshop()
+    r = room(code)
+    r.step("future")
+    phone = pages.open(PHONE, "phone")
+    relay = HeldAcks()
+    phone.route_web_socket(re.compile(r"/ws$"), relay.route)
+    join(phone, live, code)
+    review = phone.locator("#review-form")
+    review.get_by_text("広げたい", exact=True).click()
+    review.get_by_label("振り返りの内容").fill("当番表で声をかけやすくなった")
+    review.get_by_role("button", name="送る").click()
+    mine = phone.locator("#reviews-keep > li.mine")
+    fix = mine.get_by_role("button", name="直す")
+    expect(fix).to_be_enabled(timeout=LIVE)
+
+    relay.hold = True
+    fix.click()
+    mine.get_by_label("振り返りの内容").fill("当番表で近所に声をかけやすくなった")
+    mine.get_by_role("button", name="保存").click()
+    relay.wait_for_ack(phone)
+    expect(fix).to_be_disabled()
+    relay.release()
+    expect(fix).to_be_focused(timeout=LIVE)
+
+    relay.hold = True
+    fix.click()
+    mine.get_by_label("振り返りの内容").fill("当番表で近所の人に声をかけやすくなった")
+    mine.get_by_role("button", name="保存").click()
+    relay.wait_for_ack(phone)
+    review.get_by_label("振り返りの内容").click()  # on to the next review
+    relay.release()
+    expect(fix).to_be_enabled(timeout=LIVE)
+    quiet(phone)
+    expect(review.get_by_label("振り返りの内容")).to_be_focused()
+    assert pages.problems == []
+
+
+def test_text_is_counted_as_a_person_sees_it(live: LiveServer, pages: Pages) -> None:
+    """A family emoji is one character to the person and to the server (grapheme
+    clusters), though it is five code points and eight UTF-16 units: the name box keeps
+    twenty of them whole (maxlength would cut the third in half) and the counter counts
+    each as one, and 「が」 typed as か + ゛ as one too."""
+    family = "\U0001F468\u200D\U0001F469\u200D\U0001F467"
+    code = live.new_workshop()
+    phone = pages.open(PHONE, "phone")
+    phone.goto(f"{live.base}/w/{code}")
+    name = phone.get_by_label("お名前（ニックネームでも大丈夫です）")
+    name.fill(family * 21)
+    expect(name).to_have_value(family * 20)
+    phone.locator("#join-form").get_by_text("住民", exact=True).click()
+    phone.get_by_role("button", name="参加する").click()
+    expect(phone.locator("#welcome")).to_have_text(f"ようこそ、{family * 20}さん", timeout=LIVE)
+    phone.locator("#note-form").get_by_label("付箋の内容").fill(family * 3 + "\u304b\u3099")
+    expect(phone.locator("#note-count")).to_have_text("あと136文字")
+    assert pages.problems == []

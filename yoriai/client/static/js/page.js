@@ -219,7 +219,8 @@ export function setupTextSize() {
 
 /**
  * Show the connection state in words (and the count of commands waiting to be sent).
- * @param {string} state connecting | online | reconnecting | offline | closed_unknown
+ * @param {string} state connecting | online | reconnecting | offline | closed_unknown |
+ *   closed_damaged | closed_elsewhere
  * @param {number} pending
  */
 export function showStatus(state, pending) {
@@ -233,7 +234,9 @@ export function showStatus(state, pending) {
     online: 'conn.online',
     reconnecting: 'conn.reconnecting',
     offline: 'conn.offline',
-    closed_unknown: 'conn.closed_unknown'
+    closed_unknown: 'conn.closed_unknown',
+    closed_damaged: 'conn.closed_damaged',
+    closed_elsewhere: 'conn.closed_elsewhere'
   };
   box.className = 'conn-status conn-' + state;
   box.textContent = '';
@@ -497,7 +500,8 @@ function findTarget(want) {
  * Keeps a keyboard or screen-reader user's place when a redraw rebuilds the control they
  * are on, and moves the focus where the page asks (the edit box just opened) once that is
  * drawn. A focus asked for is dropped when it was given, when the person moves the focus
- * themselves, when drop() is called (the step changed), or after FOCUS_WAIT_MS.
+ * themselves, when drop() is called (the step changed), or when its control is still not
+ * drawn after FOCUS_WAIT_MS (a control drawn but off, its command on its way, is waited for).
  */
 export class FocusKeeper {
   constructor() {
@@ -556,8 +560,8 @@ export class FocusKeeper {
       if (asked && !(/** @type {HTMLInputElement} */ (asked)).disabled) {
         want = asked;
         this.asked = null;
-      } else if (Date.now() - this.askedAt > FOCUS_WAIT_MS) {
-        this.asked = null;
+      } else if (!asked && Date.now() - this.askedAt > FOCUS_WAIT_MS) {
+        this.asked = null; // never drawn: given up (one drawn but off waits for its answer)
       }
     }
     if (!want && before.target) {
