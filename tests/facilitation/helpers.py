@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from yoriai.facilitation.commands import decide
+from yoriai.facilitation.errors import Refusal
 from yoriai.facilitation.model import FACILITATOR, Actor, Event, Role, WorkshopState, apply, replay
 
 NOW = 1_790_000_000.0
@@ -41,3 +44,25 @@ class Workshop:
         events = self.run(actor, "post_note", kind=kind, text=text)
         note_id: str = events[0].data["note_id"]
         return note_id
+
+
+def refused(expected: str, w: Workshop, actor: Actor, command: str, /, **args: object) -> None:
+    """``command`` is refused with ``expected``, and the state is left exactly as it was."""
+    before = w.state.copy()
+    with pytest.raises(Refusal) as info:
+        decide(w.state, actor, command, args, NOW)
+    assert info.value.code == expected, info.value
+    assert w.state == before
+
+
+def at_step(w: Workshop, step: str) -> None:
+    w.run(FACILITATOR, "set_step", step=step)
+    assert w.state.step == step
+
+
+def grouped(w: Workshop, people: list[Actor], n_notes: int = 4) -> tuple[list[str], str]:
+    """``n_notes`` notes from ``people`` in turn, the first one made into a theme."""
+    notes = [w.post(people[i % len(people)], f"付箋{i}") for i in range(n_notes)]
+    theme = w.run(FACILITATOR, "create_theme", title="空き家を集いの場に",
+                  note_id=notes[0])[0].data["theme_id"]
+    return notes, theme

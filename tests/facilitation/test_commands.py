@@ -7,9 +7,16 @@ import pytest
 
 from yoriai.facilitation.commands import COMMANDS, PROXY_FOR, decide
 from yoriai.facilitation.errors import Refusal
-from yoriai.facilitation.model import FACILITATOR, Actor
+from yoriai.facilitation.model import (
+    FACILITATOR,
+    PROJECTOR,
+    Actor,
+    Role,
+    WorkshopState,
+)
+from yoriai.facilitation.program import ACTIONS
 
-from .helpers import NOW, Workshop
+from .helpers import NOW, Workshop, at_step, refused
 
 
 def refusal(w: Workshop, actor: Actor, command: str, args: dict[str, object]) -> Refusal:
@@ -65,3 +72,66 @@ def test_proxy_for_from_a_participant_is_not_allowed() -> None:
     refused = refusal(w, p, "post_note", {PROXY_FOR: proxy["participant_id"], "kind": "wish",
                                           "text": "雪"})
     assert (refused.code, refused.params) == ("not_allowed", {"command": "proxy_for"})
+
+
+def test_gated_commands_are_exactly_the_program_actions() -> None:
+    assert {name for name, spec in COMMANDS.items() if spec.gated} == ACTIONS
+
+
+def test_a_step_refuses_what_it_does_not_open_with_the_step_name() -> None:
+    w = Workshop()
+    p = w.join()
+    note_id = w.post(p)
+    at_step(w, "companions")
+    with pytest.raises(Refusal) as info:
+        decide(w.state, p, "post_note", {"kind": "wish", "text": "x"}, NOW)
+    assert info.value.code == "step_closed"
+    assert info.value.params == {"step": "仲間を増やそう"}
+    w.run(p, "cast_vote", note_id=note_id)  # what the step opens works
+    refused("step_closed", w, p, "volunteer", action_id="a1")
+
+
+def test_the_facilitator_is_never_held_by_a_step() -> None:
+    w = Workshop()
+    proxy = w.run(FACILITATOR, "add_proxy", name="田中", attribute="住民")[0].data["participant_id"]
+    at_step(w, "future")
+    w.run(FACILITATOR, "post_note", proxy_for=proxy, kind="wish", text="代理の付箋")
+    assert [n.text for n in w.state.notes.values()] == ["代理の付箋"]
+
+
+def test_locked_board_refuses_participants_not_facilitators() -> None:
+    w = Workshop()
+    p = w.join()
+    w.run(FACILITATOR, "lock_board", locked=True)
+    refused("board_locked", w, p, "post_note", kind="wish", text="x")
+    assert w.run(FACILITATOR, "lock_board", locked=True) == []
+    w.run(FACILITATOR, "lock_board", locked=False)
+    w.post(p)
+
+
+def test_roles_of_every_command() -> None:
+    """Every command names its roles, and a projector may only join."""
+    for name, spec in COMMANDS.items():
+        assert spec.roles, name
+        if Role.PROJECTOR in spec.roles:
+            assert name == "join"
+    assert COMMANDS["set_step"].roles == {Role.FACILITATOR}
+    assert Role.PARTICIPANT in COMMANDS["volunteer"].roles
+    _ = PROJECTOR
+
+
+def test_commands_on_a_workshop_that_does_not_exist_are_refused() -> None:
+    with pytest.raises(Refusal) as info:
+        decide(WorkshopState(), PROJECTOR, "join", {"name": "a", "attribute": "住民"}, NOW)
+    assert info.value.code == "unknown_workshop"
+
+
+def test_unknown_command_is_refused() -> None:
+    w = Workshop()
+    refused("unknown_command", w, FACILITATOR, "drop_tables")
+
+
+def test_every_command_declares_who_may_send_it() -> None:
+    for spec in COMMANDS.values():
+        assert spec.roles, spec.name
+        assert spec.roles <= set(Role)

@@ -20,12 +20,13 @@ from yoriai.facilitation.model import (
     applies,
     apply,
     event_types,
+    replay,
     role_changed,
 )
 from yoriai.facilitation.touch import Touch
 from yoriai.facilitation.view import touched
 
-from .helpers import Workshop
+from .helpers import NOW, Workshop
 
 DOMAIN = Path(__file__).resolve().parents[2] / "yoriai" / "facilitation"
 SOURCES = {p.name: p.read_text("utf-8") for p in sorted(DOMAIN.glob("*.py"))}
@@ -111,3 +112,19 @@ def test_whose_role_an_event_changes() -> None:
     assert role_changed(note[0]) is None
     assert role_changed(Event(seq=99, type="NoSuchEvent", data={}, at=0.0,
                               actor="facilitator")) is None
+
+
+def test_apply_refuses_an_event_out_of_order() -> None:
+    w = Workshop()
+    stray = Event(seq=5, type="NoteDeleted", data={"note_id": "n1"}, at=NOW, actor="x")
+    with pytest.raises(ValueError):
+        apply(w.state.copy(), stray)
+
+
+def test_events_round_trip_through_json() -> None:
+    w = Workshop()
+    p = w.join()
+    w.post(p)
+    again = [Event.from_json(e.to_json()) for e in w.log]
+    assert again == w.log
+    assert replay(again) == w.state

@@ -9,6 +9,8 @@ import pytest
 
 from yoriai.facilitation.program import ProgramError, default_program, parse_program
 
+from .helpers import Workshop
+
 
 def good() -> dict[str, Any]:
     return default_program().to_dict()
@@ -51,3 +53,11 @@ def test_bad_program_names_the_key(mutate: Any, where: str) -> None:
     with pytest.raises(ProgramError) as info:
         parse_program(json.dumps(raw))
     assert where in str(info.value)
+
+
+def test_the_default_program_has_the_five_steps() -> None:
+    w = Workshop()
+    assert [s.id for s in w.state.program.steps] == [
+        "confirm", "companions", "activity", "practice", "future"]
+    assert w.state.program.step("confirm").label["ja"] == "確かめてみよう"  # type: ignore[union-attr]
+    assert w.state.step == "confirm"

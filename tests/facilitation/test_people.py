@@ -1,6 +1,7 @@
-"""Moderation in the pure domain: the facilitator removes a participant with everything they
-put in (and nothing anyone else did), and deletes any note; a removed person speaks for no
-one, and may join again as someone new. (That every screen's patched view equals a fresh
+"""people.py: joining, people entered by the facilitator (代理入力), つむぎすと, and removal:
+the facilitator removes a participant with everything they put in (and nothing anyone else
+did), and deletes any note; a removed person speaks for no one, and may join again as
+someone new. (That every screen's patched view equals a fresh
 one after a removal: tests/server/test_moderation.py, and tests/server/test_audiences.py's
 property through the hub.)"""
 
@@ -13,9 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from yoriai.facilitation import limits
 from yoriai.facilitation.commands import decide, effective_actor
 from yoriai.facilitation.errors import Refusal
 from yoriai.facilitation.model import (
+    ATTRIBUTES,
     FACILITATOR,
     PROJECTOR,
     Actor,
@@ -29,15 +32,7 @@ from yoriai.facilitation.snapshot import dump as snapshot_dump
 from yoriai.facilitation.snapshot import load as snapshot_load
 from yoriai.facilitation.view import snapshot
 
-from .helpers import NOW, Workshop
-
-
-def refused(expected: str, w: Workshop, actor: Actor, command: str, /, **args: object) -> None:
-    before = w.state.copy()
-    with pytest.raises(Refusal) as info:
-        decide(w.state, actor, command, args, NOW)
-    assert info.value.code == expected, info.value
-    assert w.state == before
+from .helpers import NOW, Workshop, at_step, refused
 
 
 class Room:
@@ -222,28 +217,6 @@ def test_the_facilitator_deletes_any_note() -> None:
     refused("unknown_note", r.w, FACILITATOR, "delete_note", note_id=r.spam[1])
 
 
-def test_a_cofacilitator_hides_but_deletes_only_their_own() -> None:
-    w = Workshop()
-    a, b = w.join("A"), w.join("B")
-    w.run(FACILITATOR, "grant_cofacilitator", participant_id=str(a.participant_id))
-    cofac = effective_actor(w.state, a)
-    theirs, mine = w.post(b), w.post(cofac)
-    refused("not_your_note", w, cofac, "delete_note", note_id=theirs)
-    refused("not_your_note", w, b, "delete_note", note_id=mine)
-    w.run(cofac, "hide_note", note_id=theirs)
-    w.run(cofac, "delete_note", note_id=mine)
-    assert set(w.state.notes) == {theirs}
-
-
-def test_for_a_person_without_a_phone_the_facilitator_deletes_only_theirs() -> None:
-    w = Workshop()
-    a = w.join("A")
-    proxy = w.run(FACILITATOR, "add_proxy", name="紙の人", attribute="住民")[0].data[
-        "participant_id"]
-    theirs = w.post(a)
-    refused("not_your_note", w, FACILITATOR, "delete_note", proxy_for=proxy, note_id=theirs)
-
-
 # --- property: any workshop, anyone removed ----------------------------------------------
 
 PEOPLE = ("p1", "p2", "p3")
@@ -342,3 +315,65 @@ def test_removal_leaves_no_trace_and_leaves_the_rest(
     assert {r for r, rev in before.reviews.items() if rev.author != gone} == set(s.reviews)
     assert (s.step, s.settings, s.made) == (before.step, before.settings, before.made)
     assert (set(s.themes), set(s.actions)) == (set(before.themes), set(before.actions))
+
+
+# --- joining, 代理入力, つむぎすと ------------------------------------------------------
+
+def test_proxy_participants_are_counted_as_such() -> None:
+    w = Workshop()
+    pid = w.run(FACILITATOR, "add_proxy", name="田中", attribute="住民")[0].data["participant_id"]
+    n = w.run(FACILITATOR, "post_note", proxy_for=pid, kind="issue",
+              text="雪かきが大変")[0].data["note_id"]
+    note = w.state.notes[n]
+    assert note.author == pid and note.by_proxy
+    assert w.log[-1].actor == "facilitator"  # who typed it is on record
+    assert w.state.participants[pid].proxy
+    at_step(w, "companions")
+    w.run(FACILITATOR, "cast_vote", proxy_for=pid, note_id=n)
+    assert w.state.votes[pid] == {n: 1}
+    p = w.join()
+    refused("not_a_proxy", w, FACILITATOR, "cast_vote", proxy_for=p.participant_id,
+            note_id=n)
+    refused("not_allowed", w, p, "cast_vote", proxy_for=pid, note_id=n)
+
+
+def test_cofacilitator_powers_granted_and_revoked() -> None:
+    w = Workshop()
+    a, b = w.join("A"), w.join("B")
+    n = w.post(b)
+    refused("not_allowed", w, a, "hide_note", note_id=n)
+    w.run(FACILITATOR, "grant_cofacilitator", participant_id="p1")
+    w.run(a, "hide_note", note_id=n)  # the same actor, authorised against the new state
+    assert snapshot(w.state, a)["me"]["cofacilitator"] is True
+    refused("not_allowed", w, a, "grant_cofacilitator", participant_id="p2")
+    w.run(FACILITATOR, "revoke_cofacilitator", participant_id="p1")
+    refused("not_allowed", w, a, "unhide_note", note_id=n)
+    refused("unknown_participant", w, FACILITATOR, "grant_cofacilitator", participant_id="p9")
+
+
+def test_join_numbers_participants_and_keeps_consent() -> None:
+    w = Workshop()
+    a = w.join("佐藤", "住民", show_name=True)
+    b = w.join("鈴木", "NPO・市民活動団体")
+    assert (a.participant_id, b.participant_id) == ("p1", "p2")
+    assert w.state.participants["p1"].show_name is True
+    assert w.state.participants["p2"].show_name is False  # consent is off unless given
+    assert w.state.participants["p2"].attribute == "NPO・市民活動団体"
+
+
+@pytest.mark.parametrize("attribute", ATTRIBUTES)
+def test_every_attribute_can_join(attribute: str) -> None:
+    w = Workshop()
+    w.join("名前", attribute)
+    assert w.state.participants["p1"].attribute == attribute
+
+
+def test_join_refusals() -> None:
+    w = Workshop()
+    refused("empty_name", w, PROJECTOR, "join", name=" \n", attribute="住民")
+    refused("empty_name", w, PROJECTOR, "join", name=42, attribute="住民")
+    refused("name_too_long", w, PROJECTOR, "join", name="あ" * (limits.NAME_MAX_CHARS + 1),
+            attribute="住民")
+    refused("bad_attribute", w, PROJECTOR, "join", name="佐藤", attribute="宇宙人")
+    p = w.join()
+    refused("not_allowed", w, p, "join", name="佐藤", attribute="住民")
