@@ -100,7 +100,8 @@ def test_delete_own_note() -> None:
 
 
 def test_facilitator_hides_and_unhides() -> None:
-    # (Deleting anyone's note is the facilitator's too: tests/facilitation/test_people.py, with a removal.)
+    # (Deleting anyone's note is the facilitator's too: tests/facilitation/test_people.py,
+    # beside a removal.)
     w = Workshop()
     p = w.join()
     note_id = w.post(p)
