@@ -31,11 +31,14 @@ ICON_W = 24  # the icon's column at a note's left
 VOTES_W = 56  # room for 「共感 12」 at a note's right
 TITLE_FONT = 20
 MAX_COLUMNS = 4
-# PNG pixels per SVG unit: twice the screen size prints sharp at about 150 dpi on A4 width;
-# a festival's board (1,000 notes) is tall, so the scale drops to keep the image under
-# PNG_MAX_PIXELS (about 100 MB of memory while drawing, and what Word still places).
+# PNG pixels per SVG unit: twice the screen size prints sharp at about 150 dpi on A4 width.
+# A festival's board (1,000 notes) is a tall poster: its scale drops to keep the image
+# under PNG_MAX_PIXELS (48 MB of memory while drawing, and under 2 s to draw and encode on
+# the 2-core laptop; bench/exports.py), and above PNG_FAST_PIXELS zlib compresses lightly
+# (level 1: a few % larger, twice as fast as the default 6 on a picture this size).
 PNG_SCALE = 2.0
-PNG_MAX_PIXELS = 32_000_000
+PNG_MAX_PIXELS = 16_000_000
+PNG_FAST_PIXELS = 4_000_000
 
 
 @cache
@@ -189,7 +192,9 @@ def png_scale(picture: Picture) -> float:
 
 def render_png(source: Source) -> bytes:
     picture = board(source.plan)
-    return drawing.png_bytes(picture, png_scale(picture))
+    scale = png_scale(picture)
+    pixels = picture.width * picture.height * scale * scale
+    return drawing.png_bytes(picture, scale, 1 if pixels > PNG_FAST_PIXELS else 6)
 
 
 EXPORTER = Exporter("svg", "ボードの画像（SVG）", "image/svg+xml", "svg", "board", render_svg)
