@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.facilitation.test_invariants import actor_for, command
+from tests.random_commands import actor_for, command
 from tests.sample import load_sample, run_evening
 from yoriai.facilitation.commands import decide
 from yoriai.facilitation.errors import Refusal

@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from tests.board import normalised
-from tests.facilitation.test_invariants import command
+from tests.random_commands import command
 from yoriai.facilitation.errors import Refusal
 from yoriai.facilitation.model import (
     FACILITATOR,

@@ -1,0 +1,79 @@
+"""Random commands from every role, mostly plausible and sometimes not, for the property
+tests of the domain (tests/facilitation) and of the hub (tests/server): a neutral module, so
+that no layer's tests import another layer's test module."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+from yoriai.facilitation.commands import COMMANDS
+from yoriai.facilitation.model import FACILITATOR, PROJECTOR, Actor, Role
+
+STEPS = ["confirm", "companions", "activity", "practice", "future"]
+
+# The arguments each command takes, so that generated commands often get past their checks
+# (a workshop is made once, by the test, not by the generated commands).
+ARGS: dict[str, list[str]] = {name: sorted(spec.takes) for name, spec in COMMANDS.items()
+                              if name != "create_workshop"}
+IDS = {"note_id": "n", "theme_id": "t", "source": "t", "target": "t", "action_id": "a",
+       "review_id": "r", "participant_id": "p", "proxy_for": "p", "id": "n"}
+
+# Mostly good values, some bad: the bad ones must be refused without a trace.
+texts = st.sampled_from(["雪かき", "公園がほしい", "空き家", "<img src=x onerror=alert(1)>",
+                         "\u202eevil", "", "  ", "あ" * 300])
+values: dict[str, st.SearchStrategy[Any]] = {
+    "kind": st.sampled_from(["charm", "issue", "wish", "charm", "bogus", None, "note", "theme"]),
+    "text": texts, "title": texts, "aim": texts, "name": texts, "first_step": texts,
+    "record": texts,
+    "attribute": st.sampled_from(["住民", "企業", "住民", "宇宙人"]),
+    "show_name": st.booleans(),
+    "step": st.sampled_from([*STEPS, "nope"]),
+    "seconds": st.sampled_from([60, 300, 0, -5, 99999]),
+    "vote_budget": st.sampled_from([1, 3, 5, 0, 12]),
+    "multi_vote": st.booleans(), "votes_visible": st.booleans(), "locked": st.booleans(),
+    "private": st.booleans(), "chosen": st.booleans(),
+    "column": st.sampled_from(["keep", "change", "x"]),
+    "status": st.sampled_from(["not_started", "under_way", "done", "paused", "lost"]),
+    "form": st.sampled_from(["citizen_only", "partnership", "city_led", "x"]),
+    "partners": st.lists(st.sampled_from(["町内会", "市", "NPO", ""]), max_size=3),
+    "ideas": st.lists(texts, max_size=3),
+    "due": st.sampled_from(["", "2027-01-10", "x"]),
+    "date": st.sampled_from(["2027-01-10", "bad"]),
+}
+for key, prefix in IDS.items():
+    values[key] = st.one_of(st.integers(1, 4).map(lambda i, p=prefix: f"{p}{i}"), st.none())
+
+
+# Commands that make things come up more often, so later commands have something to use.
+NAMES = sorted(ARGS) + ["post_note", "create_theme", "group_note", "create_action",
+                        "write_proposal", "join_theme", "cast_vote", "volunteer",
+                        "set_step"] * 3
+EVERYONE = ["facilitator", "p1", "p2", "p3", "projector"]
+
+
+def fitting(name: str) -> list[str]:
+    """Senders whose role the command accepts."""
+    roles = COMMANDS[name].roles
+    out = [w for w in EVERYONE if actor_for(w).role in roles]
+    return out or EVERYONE
+
+
+@st.composite
+def command(draw: st.DrawFn) -> tuple[str, str, dict[str, Any]]:
+    name = draw(st.sampled_from(NAMES))
+    # Mostly someone allowed to send it; sometimes anyone, to test the refusals.
+    who = draw(st.sampled_from(fitting(name) if draw(st.integers(0, 5)) else EVERYONE))
+    args = {k: draw(values[k]) for k in ARGS[name]}
+    if who == "facilitator" and draw(st.integers(0, 4)) == 0:
+        args["proxy_for"] = draw(values["proxy_for"])  # 代理入力, sometimes wrongly
+    return name, who, args
+
+
+def actor_for(who: str) -> Actor:
+    if who == "facilitator":
+        return FACILITATOR
+    if who == "projector":
+        return PROJECTOR
+    return Actor(Role.PARTICIPANT, who)
