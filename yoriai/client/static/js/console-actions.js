@@ -5,8 +5,8 @@
 import {t, el, byId} from './page.js';
 import {userText, charCount} from './ui.js';
 import {
-  board, state, send, sendAs, button, errorLine, keyed, busy, draftInput, dropDraft, render,
-  proxyPerson, proxySig, themes, themeTitle, fact, addFact
+  board, state, send, sendAs, button, keyed, busy, draftInput, dropDraft, render, proxyPerson,
+  proxySig, themes, themeTitle, fact, addFact, errors, focusKeeper
 } from './console-core.js';
 import {drawRoleBoard, formLabel} from './console-roles.js';
 import {ids, limit} from './vocab.js';
@@ -28,7 +28,7 @@ const PARTNERS = ids('partners');
 function actionSig(action) {
   const ctx = 'action:' + action.id;
   return JSON.stringify([action, themeTitle(action.theme), state.open[ctx] || '',
-    state.errors[ctx] || '', busy(ctx), proxySig(), state.errors['status:' + action.id] || '',
+    errors.get(ctx), busy(ctx), proxySig(), errors.get('status:' + action.id),
     busy('status:' + action.id)]);
 }
 
@@ -52,7 +52,7 @@ function actionCard(action) {
   }
   if (state.open[ctx] === 'edit') {
     card.appendChild(actionForm(action));
-    card.appendChild(errorLine(ctx));
+    card.appendChild(errors.line(ctx));
     return card;
   }
   const dl = el('dl', {class: 'facts'});
@@ -76,7 +76,7 @@ function actionCard(action) {
           return PARTNERS.indexOf(p) < 0;
         }).join('、'),
         first_step: action.first_step || '', due: action.due || ''};
-      state.focusNext = 'action-title-' + action.id;
+      focusKeeper.ask('action-title-' + action.id);
       render();
     }, {fk: 'action-edit:' + action.id, kind: 'primary'})
   ]);
@@ -96,7 +96,7 @@ function actionCard(action) {
         }, {kind: 'proxy', fk: 'volunteer:' + action.id})
     ]));
   }
-  card.appendChild(errorLine(ctx));
+  card.appendChild(errors.line(ctx));
   // How it stands matters after the evening (the review, a later meeting): folded here.
   const statusKey = 'status:' + action.id;
   const details = el('details', {class: 'status-details'}, [
@@ -105,7 +105,7 @@ function actionCard(action) {
     statusForm(action, 'status-a')
   ]);
   /** @type {HTMLDetailsElement} */ (details).open = !!state.open[statusKey] ||
-    !!state.errors[statusKey];
+    !!errors.get(statusKey);
   details.addEventListener('toggle', function () {
     if (/** @type {HTMLDetailsElement} */ (details).open) {
       state.open[statusKey] = 'open';
@@ -193,7 +193,7 @@ export function statusForm(action, prefix) {
       el('button', {type: 'submit', class: 'button secondary small',
         text: t('console.action.status_save'), 'data-fk': id + '-save'})
     ]),
-    errorLine(ctx)
+    errors.line(ctx)
   ]);
   form.addEventListener('submit', function (ev) {
     ev.preventDefault();
@@ -266,9 +266,9 @@ function actionForm(action) {
         'data-fk': 'action-save:' + action.id}),
       button(t('note.cancel'), function () {
         delete state.open[ctx];
-        delete state.errors[ctx];
+        errors.clear(ctx);
         dropDraft(ctx);
-        state.focusNext = 'action-edit:' + action.id;
+        focusKeeper.ask('action-edit:' + action.id);
         render();
       })
     ])
@@ -292,7 +292,7 @@ function actionForm(action) {
       problem = t('error.too_many', {max: PARTNERS_MAX});
     }
     if (problem) {
-      state.errors[ctx] = problem;
+      errors.set(ctx, problem);
       render();
       return;
     }
@@ -305,7 +305,7 @@ function actionForm(action) {
     send('update_action', args, ctx, {ok: function () {
       delete state.open[ctx];
       dropDraft(ctx);
-      state.focusNext = 'action-edit:' + action.id;
+      focusKeeper.ask('action-edit:' + action.id);
     }});
   });
   return form;
@@ -316,7 +316,7 @@ let newActionSig = '';
 function drawNewAction() {
   const list = themes();
   const sig = JSON.stringify([list.map(function (th) { return [th.id, th.title]; }),
-    state.errors['new-action'] || '', busy('new-action')]);
+    errors.get('new-action'), busy('new-action')]);
   if (sig === newActionSig) {
     return;
   }
@@ -345,13 +345,13 @@ function drawNewAction() {
       el('div', {class: 'row-end'}, [el('button', {type: 'submit', class: 'button primary',
         text: t('console.action.create'), 'data-fk': 'new-action-create'})])
     ]),
-    errorLine('new-action')
+    errors.line('new-action')
   ]);
   form.addEventListener('submit', function (ev) {
     ev.preventDefault();
     const text = String(draft.title || '').trim();
     if (!text) {
-      state.errors['new-action'] = t('error.empty_action');
+      errors.set('new-action', t('error.empty_action'));
       newActionSig = '';
       render();
       return;
@@ -370,7 +370,7 @@ function drawNewAction() {
     });
     dropDraft(key);
     newActionSig = '';
-    state.focusNext = 'new-action-title';
+    focusKeeper.ask('new-action-title');
     render();
   });
   box.appendChild(form);

@@ -9,7 +9,7 @@
 
 import {Connection} from './conn.js';
 import {Board} from './board.js';
-import {t, el} from './page.js';
+import {t, el, byId, Errors, FocusKeeper} from './page.js';
 import {reconcile, userText} from './ui.js';
 import {views} from './vocab.js';
 
@@ -39,18 +39,19 @@ export const state = {
   seenStep: /** @type {(string|null)} */ (null),
   /** 代理入力: the participant (without a phone) the facilitator is entering for. @type {(string|null)} */
   proxy: /** @type {(string|null)} */ (null),
-  /** Error messages by ctx. @type {Object<string, string>} */
-  errors: /** @type {Object<string, string>} */ ({}),
   /** Half-typed forms by key, so that a redraw never loses them. @type {Object<string, any>} */
   drafts: /** @type {Object<string, any>} */ ({}),
   /** Which item is open for editing, or asking to confirm, by key. @type {Object<string, string>} */
   open: /** @type {Object<string, string>} */ ({}),
-  /** The focus key (data-fk) to focus after the next drawing. @type {(string|null)} */
-  focusNext: /** @type {(string|null)} */ (null),
-  /** Controls refused since the last drawing: their errors must be seen somewhere.
-   * @type {Array<string>} */
-  refused: /** @type {Array<string>} */ ([])
 };
+
+/** The errors of the controls, by their ctx, each shown on its line (page.js Errors); one
+ * whose line is not on the screen goes on top of the page, so that no refusal goes unseen. */
+export const errors = new Errors(byId('global-error'));
+
+/** Where the focus goes after a drawing (page.js FocusKeeper): ask(fk) for the control
+ * that should have it once drawn; a control a redraw rebuilt gets the focus back. */
+export const focusKeeper = new FocusKeeper();
 
 const hooks = {render: function () {}};
 /** @type {Object<string, Callbacks>} */
@@ -75,7 +76,7 @@ export function render() {
  * @returns {Command}
  */
 export function send(name, args, ctx, then) {
-  delete state.errors[ctx];
+  errors.clear(ctx);
   const cmd = conn.command(name, args, ctx);
   if (then) {
     callbacks[cmd.id] = then;
@@ -115,13 +116,12 @@ export function answered(cmd, msg, error) {
   const then = callbacks[cmd.id];
   delete callbacks[cmd.id];
   if (error === null) {
-    delete state.errors[cmd.ctx];
+    errors.clear(cmd.ctx);
     if (then && then.ok) {
       then.ok(msg.result || {});
     }
   } else {
-    state.errors[cmd.ctx] = error;
-    state.refused.push(cmd.ctx);
+    errors.set(cmd.ctx, error);
     if (then && then.fail) {
       then.fail(msg);
     }
@@ -152,28 +152,6 @@ export function pendingArg(name, key) {
     }
   });
   return value;
-}
-
-/**
- * The error line of a control (empty, and so not shown, when there is none).
- * @param {string} ctx
- * @returns {HTMLElement}
- */
-export function errorLine(ctx) {
-  return el('p', {class: 'form-error', role: 'alert', 'data-error-for': ctx,
-    text: state.errors[ctx] || ''});
-}
-
-/**
- * Fill a static error line of the template.
- * @param {string} id
- * @param {string} ctx
- */
-export function showError(id, ctx) {
-  const box = document.getElementById(id);
-  if (box) {
-    box.textContent = state.errors[ctx] || '';
-  }
 }
 
 /**

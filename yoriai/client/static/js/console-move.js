@@ -11,7 +11,7 @@
 import {t, el, byId} from './page.js';
 import {userText, kindBadge} from './ui.js';
 import {
-  board, state, send, errorLine, render, themes, shorten, noteOf
+  board, state, send, render, themes, shorten, noteOf, errors, focusKeeper
 } from './console-core.js';
 import {limit} from './vocab.js';
 
@@ -240,7 +240,7 @@ function destinations(noteId) {
 /** @param {string} noteId */
 function openMenu(noteId) {
   state.open.menu = noteId;
-  state.focusNext = 'menu:' + noteId + ':0';
+  focusKeeper.ask('menu:' + noteId + ':0');
   render();
 }
 
@@ -252,7 +252,7 @@ function closeMenu(refocus) {
   }
   delete state.open.menu;
   if (refocus) {
-    state.focusNext = 'move:' + noteId;
+    focusKeeper.ask('move:' + noteId);
   }
   render();
 }
@@ -271,7 +271,7 @@ function moveMenu(noteId) {
       'data-fk': 'menu:' + noteId + ':' + i, dir: 'auto', text: item.label});
     b.addEventListener('click', function () {
       delete state.open.menu;
-      state.focusNext = 'move:' + noteId;
+      focusKeeper.ask('move:' + noteId);
       moveNote(noteId, item.target);
       render();
     });
@@ -313,7 +313,7 @@ function moveMenu(noteId) {
 export function cardSig(note, moving) {
   const menuOpen = state.open.menu === note.id;
   return JSON.stringify([note.id, note.kind, note.text, note.hidden, note.private,
-    board.tallies[note.id] || 0, moving, state.errors['sort:' + note.id] || '', menuOpen,
+    board.tallies[note.id] || 0, moving, errors.get('sort:' + note.id), menuOpen,
     menuOpen ? themes().map(function (th) { return [th.id, th.title]; }) : 0,
     menuOpen ? note.theme : 0]);
 }
@@ -364,7 +364,7 @@ export function sortCard(note, moving) {
   if (menuOpen) {
     card.appendChild(moveMenu(note.id));
   }
-  card.appendChild(errorLine('sort:' + note.id));
+  card.appendChild(errors.line('sort:' + note.id));
   return card;
 }
 

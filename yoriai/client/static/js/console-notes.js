@@ -7,8 +7,8 @@
 import {t, el, byId} from './page.js';
 import {noteCard, userText, kindBadge, charCount} from './ui.js';
 import {
-  board, state, send, sendAs, button, errorLine, keyed, busy, draftInput, dropDraft, render,
-  proxyPerson, proxySig, themeTitle, focusButton, inFocus, pendingArg, allNotes
+  board, state, send, sendAs, button, keyed, busy, draftInput, dropDraft, render, proxyPerson,
+  proxySig, themeTitle, focusButton, inFocus, pendingArg, allNotes, errors, focusKeeper
 } from './console-core.js';
 import {ids, limit} from './vocab.js';
 
@@ -82,8 +82,6 @@ function drawPrivacy() {
   const reveal = /** @type {HTMLButtonElement} */ (byId('reveal-notes'));
   reveal.disabled = !privateMode && hidden === 0;
   byId('privacy-box').classList.toggle('is-on', privateMode);
-  const err = byId('privacy-error');
-  err.textContent = state.errors.privacy || '';
 }
 
 let proxyFormSig = '';
@@ -91,7 +89,7 @@ let proxyFormSig = '';
 function drawProxyNoteForm() {
   const person = proxyPerson();
   const box = byId('proxy-note');
-  const sig = JSON.stringify([proxySig(), state.errors['proxy-note'] || '',
+  const sig = JSON.stringify([proxySig(), errors.get('proxy-note'),
     busy('proxy-note')]);
   if (sig === proxyFormSig) {
     return;
@@ -111,7 +109,7 @@ function drawProxyNoteForm() {
     el('h3', {text: t('console.proxy.note_title', {name: person.name})}),
     kindChoice(key, 'proxy-kind'),
     text.label, text.input,
-    errorLine('proxy-note'),
+    errors.line('proxy-note'),
     el('div', {class: 'actions'}, [
       el('button', {type: 'submit', class: 'button primary', text: t('console.proxy.post'),
         'data-fk': 'proxy-note-post'})
@@ -122,7 +120,7 @@ function drawProxyNoteForm() {
     const draft = state.drafts[key] || {};
     const problem = noteProblem(String(draft.text || ''), String(draft.kind || ''));
     if (problem) {
-      state.errors['proxy-note'] = problem;
+      errors.set('proxy-note', problem);
       proxyFormSig = '';
       render();
       return;
@@ -138,7 +136,7 @@ function drawProxyNoteForm() {
       proxyFormSig = '';
     }});
     state.drafts[key] = {kind: draft.kind, text: ''};
-    state.focusNext = 'proxy-note-text';
+    focusKeeper.ask('proxy-note-text');
     proxyFormSig = '';
     render();
   });
@@ -153,7 +151,7 @@ function drawProxyNoteForm() {
  */
 function noteSig(note) {
   const ctx = 'note:' + note.id;
-  return JSON.stringify([note, board.tallies[note.id] || 0, busy(ctx), state.errors[ctx] || '',
+  return JSON.stringify([note, board.tallies[note.id] || 0, busy(ctx), errors.get(ctx),
     state.open[ctx] || '', note.theme ? themeTitle(note.theme) : '', proxySig(),
     inFocus('note', note.id)]);
 }
@@ -203,7 +201,7 @@ function noteNode(note) {
       button(t('note.edit'), function () {
         state.open[ctx] = 'edit';
         state.drafts[ctx] = {text: note.text, kind: note.kind};
-        state.focusNext = 'edit-' + note.id;
+        focusKeeper.ask('edit-' + note.id);
         render();
       }, {fk: 'edit-open:' + note.id, disabled: waiting}),
       button(t(note.hidden ? 'note.unhide' : 'note.hide'), function () {
@@ -212,9 +210,9 @@ function noteNode(note) {
         disabled: waiting}),
       button(t('console.note.delete'), function () {
         state.open[ctx] = 'delete';
-        delete state.errors[ctx];
+        errors.clear(ctx);
         // The safe answer has the focus: Enter on a reflex keeps the note.
-        state.focusNext = 'note-delete-no:' + note.id;
+        focusKeeper.ask('note-delete-no:' + note.id);
         render();
       }, {fk: 'note-delete:' + note.id, disabled: waiting, small: false,
         label: t('console.note.delete_label', {name: authorName(note)})}),
@@ -226,7 +224,7 @@ function noteNode(note) {
       card.appendChild(voteRow(note, person));
     }
   }
-  card.appendChild(errorLine(ctx));
+  card.appendChild(errors.line(ctx));
   return card;
 }
 
@@ -256,7 +254,7 @@ function deleteConfirm(note) {
       }, {kind: 'danger', fk: 'note-delete-yes:' + note.id, small: false}),
       button(t('note.cancel'), function () {
         delete state.open[ctx];
-        state.focusNext = 'note-delete:' + note.id;
+        focusKeeper.ask('note-delete:' + note.id);
         render();
       }, {fk: 'note-delete-no:' + note.id, small: false})
     ])
@@ -303,8 +301,8 @@ function editForm(note) {
       button(t('note.cancel'), function () {
         delete state.open[ctx];
         dropDraft(ctx);
-        delete state.errors[ctx];
-        state.focusNext = 'edit-open:' + note.id;
+        errors.clear(ctx);
+        focusKeeper.ask('edit-open:' + note.id);
         render();
       }, {fk: 'edit-cancel:' + note.id})
     ])
@@ -314,7 +312,7 @@ function editForm(note) {
     const draft = state.drafts[ctx] || {};
     const problem = noteProblem(String(draft.text || ''), String(draft.kind || ''));
     if (problem) {
-      state.errors[ctx] = problem;
+      errors.set(ctx, problem);
       render();
       return;
     }
@@ -324,7 +322,7 @@ function editForm(note) {
         dropDraft(ctx);
       }
     });
-    state.focusNext = 'edit-open:' + note.id;
+    focusKeeper.ask('edit-open:' + note.id);
   });
   return form;
 }

@@ -9,8 +9,8 @@
 import {t, el, byId} from './page.js';
 import {userText, charCount} from './ui.js';
 import {
-  board, state, send, button, errorLine, keyed, busy, render, proxyPerson, themeTitle,
-  allNotes
+  board, state, send, button, keyed, busy, render, proxyPerson, themeTitle, allNotes, errors,
+  focusKeeper
 } from './console-core.js';
 import {ceilings, choices, limit} from './vocab.js';
 
@@ -82,7 +82,7 @@ function removalQuestion(person) {
  */
 function personSig(person) {
   const ctx = 'person:' + person.id;
-  return JSON.stringify([person, state.proxy === person.id, state.errors[ctx] || '', busy(ctx),
+  return JSON.stringify([person, state.proxy === person.id, errors.get(ctx), busy(ctx),
     state.open[ctx] || '', counts.notes[person.id] || 0, counts.roles[person.id] || 0]);
 }
 
@@ -116,13 +116,13 @@ function removeConfirm(person) {
         delete state.open[ctx];
         send('remove_participant', {participant_id: person.id}, ctx, {ok: function () {
           byId('people-status').textContent = t('console.person.removed', {name: name});
-          state.focusNext = after;
+          focusKeeper.ask(after);
         }});
       }, {kind: 'danger', fk: 'remove-yes:' + person.id, small: false,
         label: t('console.person.remove_label', {name: person.name})}),
       button(t('note.cancel'), function () {
         delete state.open[ctx];
-        state.focusNext = 'remove:' + person.id;
+        focusKeeper.ask('remove:' + person.id);
         render();
       }, {fk: 'remove-no:' + person.id, small: false})
     ])
@@ -153,7 +153,7 @@ function personRow(person) {
   ]);
   if (state.open[ctx] === 'remove') {
     row.appendChild(removeConfirm(person));
-    row.appendChild(errorLine(ctx));
+    row.appendChild(errors.line(ctx));
     return row;
   }
   const tools = el('div', {class: 'actions'});
@@ -161,7 +161,7 @@ function personRow(person) {
     tools.appendChild(button(t(entering ? 'console.proxy.stop' : 'console.proxy.start'),
       function () {
         proxyFor(entering ? null : person.id);
-        state.focusNext = 'enter:' + person.id;
+        focusKeeper.ask('enter:' + person.id);
       }, {kind: entering ? 'secondary' : 'proxy', fk: 'enter:' + person.id, pressed: entering,
         label: t(entering ? 'console.proxy.stop' : 'console.proxy.start_label',
           {name: person.name})}));
@@ -177,15 +177,15 @@ function personRow(person) {
   }
   tools.appendChild(button(t('console.person.remove'), function () {
     state.open[ctx] = 'remove';
-    delete state.errors[ctx];
+    errors.clear(ctx);
     byId('people-status').textContent = '';
     // The safe answer has the focus: Enter on a reflex keeps the person.
-    state.focusNext = 'remove-no:' + person.id;
+    focusKeeper.ask('remove-no:' + person.id);
     render();
   }, {fk: 'remove:' + person.id, disabled: busy(ctx), small: false,
     label: t('console.person.remove_label', {name: person.name})}));
   row.appendChild(tools);
-  row.appendChild(errorLine(ctx));
+  row.appendChild(errors.line(ctx));
   return row;
 }
 
@@ -211,7 +211,7 @@ function drawFocus() {
   const focus = board.workshop.focus || null;
   const sig = JSON.stringify([focus, focus && focus.kind === 'note'
     ? (board.notes.get(focus.id) || {}).text : '', focus && focus.kind === 'theme'
-    ? themeTitle(focus.id) : '', state.errors.focus || '']);
+    ? themeTitle(focus.id) : '', errors.get('focus')]);
   if (sig === focusSig) {
     return;
   }
@@ -232,7 +232,7 @@ function drawFocus() {
       }, {fk: 'focus-clear'})
     ]));
   }
-  box.appendChild(errorLine('focus'));
+  box.appendChild(errors.line('focus'));
 }
 
 let ceilingsSig = '';
@@ -282,7 +282,6 @@ export function drawPeople() {
   });
   byId('proxy-count').textContent = proxies ? t('console.proxy.count', {n: proxies}) : '';
   byId('people-empty').hidden = people.length > 0;
-  byId('add-proxy-error').textContent = state.errors['add-proxy'] || '';
   drawFocus();
 }
 
@@ -307,7 +306,7 @@ export function setupPeople() {
       problem = t('console.proxy.choose_attribute');
     }
     if (problem) {
-      state.errors['add-proxy'] = problem;
+      errors.set('add-proxy', problem);
       render();
       (value ? select : name).focus();
       return;
@@ -333,7 +332,7 @@ export function setupPeople() {
     const was = state.proxy;
     proxyFor(null);
     if (was) {
-      state.focusNext = 'enter:' + was;
+      focusKeeper.ask('enter:' + was);
     }
   });
 }

@@ -4,8 +4,8 @@
 import {t, el, byId} from './page.js';
 import {userText, charCount} from './ui.js';
 import {
-  board, state, send, sendAs, button, errorLine, keyed, busy, draftInput, dropDraft, render,
-  proxyPerson, proxySig, themes, fact, addFact
+  board, state, send, sendAs, button, keyed, busy, draftInput, dropDraft, render, proxyPerson,
+  proxySig, themes, fact, addFact, errors, focusKeeper
 } from './console-core.js';
 import {limit} from './vocab.js';
 
@@ -24,7 +24,7 @@ function proposalSig(theme) {
     return a.theme === theme.id;
   }).length;
   return JSON.stringify([theme, board.collections.proposals.get(theme.id) || null,
-    state.open[ctx] || '', state.errors[ctx] || '', busy(ctx), proxySig(), actions]);
+    state.open[ctx] || '', errors.get(ctx), busy(ctx), proxySig(), actions]);
 }
 
 /**
@@ -63,7 +63,7 @@ function proposalCard(theme) {
 
   if (state.open[ctx] === 'edit') {
     card.appendChild(proposalForm(theme, proposal));
-    card.appendChild(errorLine(ctx));
+    card.appendChild(errors.line(ctx));
     return card;
   }
   if (written) {
@@ -84,7 +84,7 @@ function proposalCard(theme) {
       state.open[ctx] = 'edit';
       state.drafts[ctx] = {aim: proposal ? proposal.aim : '',
         ideas: proposal ? (proposal.ideas || []).join('\n') : ''};
-      state.focusNext = 'aim-' + theme.id;
+      focusKeeper.ask('aim-' + theme.id);
       render();
     }, {fk: 'proposal-edit:' + theme.id, kind: written ? 'secondary' : 'primary'}),
     written ? button(t(chosen ? 'console.proposal.unchoose' : 'console.proposal.choose'),
@@ -111,7 +111,7 @@ function proposalCard(theme) {
       }, {fk: 'unpriority:' + theme.id})
     ]));
   }
-  card.appendChild(errorLine(ctx));
+  card.appendChild(errors.line(ctx));
   return card;
 }
 
@@ -132,9 +132,9 @@ function proposalForm(theme, proposal) {
       el('button', {type: 'submit', class: 'button primary small', text: t('note.save')}),
       button(t('note.cancel'), function () {
         delete state.open[ctx];
-        delete state.errors[ctx];
+        errors.clear(ctx);
         dropDraft(ctx);
-        state.focusNext = 'proposal-edit:' + theme.id;
+        focusKeeper.ask('proposal-edit:' + theme.id);
         render();
       })
     ])
@@ -155,7 +155,7 @@ function proposalForm(theme, proposal) {
       problem = t('error.too_many', {max: IDEAS_MAX});
     }
     if (problem) {
-      state.errors[ctx] = problem;
+      errors.set(ctx, problem);
       render();
       return;
     }
@@ -163,7 +163,7 @@ function proposalForm(theme, proposal) {
       ok: function () {
         delete state.open[ctx];
         dropDraft(ctx);
-        state.focusNext = 'proposal-edit:' + theme.id;
+        focusKeeper.ask('proposal-edit:' + theme.id);
       }
     });
   });

@@ -5,8 +5,8 @@
 import {t, el, byId} from './page.js';
 import {userText, charCount} from './ui.js';
 import {
-  board, state, sendAs, send, button, errorLine, keyed, busy, draftInput, dropDraft, render,
-  proxyPerson, proxySig
+  board, state, sendAs, send, button, keyed, busy, draftInput, dropDraft, render, proxyPerson,
+  proxySig, errors, focusKeeper
 } from './console-core.js';
 import {statusForm} from './console-actions.js';
 import {ids, limit} from './vocab.js';
@@ -36,7 +36,7 @@ const formSigs = {};
 function drawForm(column) {
   const ctx = 'review-new:' + column;
   const person = proxyPerson();
-  const sig = JSON.stringify([proxySig(), state.errors[ctx] || '', busy(ctx)]);
+  const sig = JSON.stringify([proxySig(), errors.get(ctx), busy(ctx)]);
   if (formSigs[column] === sig) {
     return;
   }
@@ -52,14 +52,14 @@ function drawForm(column) {
       el('button', {type: 'submit', class: 'button ' + (person ? 'proxy' : 'primary') + ' small',
         text: t('console.review.post'), 'data-fk': 'review-post-' + column})
     ]),
-    errorLine(ctx)
+    errors.line(ctx)
   ]);
   form.addEventListener('submit', function (ev) {
     ev.preventDefault();
     const value = String(state.drafts[ctx].text || '');
     const bad = problem(value);
     if (bad) {
-      state.errors[ctx] = bad;
+      errors.set(ctx, bad);
       formSigs[column] = '';
       render();
       return;
@@ -73,7 +73,7 @@ function drawForm(column) {
     }});
     dropDraft(ctx);
     formSigs[column] = '';
-    state.focusNext = 'review-text-' + column;
+    focusKeeper.ask('review-text-' + column);
     render();
   });
   box.appendChild(form);
@@ -85,7 +85,7 @@ function drawForm(column) {
  */
 function reviewSig(review) {
   const ctx = 'review:' + review.id;
-  return JSON.stringify([review, state.open[ctx] || '', state.errors[ctx] || '', busy(ctx),
+  return JSON.stringify([review, state.open[ctx] || '', errors.get(ctx), busy(ctx),
     board.workshop.meeting]);
 }
 
@@ -110,8 +110,8 @@ function reviewCard(review) {
         button(t('note.cancel'), function () {
           delete state.open[ctx];
           dropDraft(ctx);
-          delete state.errors[ctx];
-          state.focusNext = 'review-edit-open:' + review.id;
+          errors.clear(ctx);
+          focusKeeper.ask('review-edit-open:' + review.id);
           render();
         })
       ])
@@ -121,14 +121,14 @@ function reviewCard(review) {
       const value = String(state.drafts[ctx].text || '');
       const bad = problem(value);
       if (bad) {
-        state.errors[ctx] = bad;
+        errors.set(ctx, bad);
         render();
         return;
       }
       send('edit_review', {review_id: review.id, text: value}, ctx, {ok: function () {
         delete state.open[ctx];
         dropDraft(ctx);
-        state.focusNext = 'review-edit-open:' + review.id;
+        focusKeeper.ask('review-edit-open:' + review.id);
       }});
     });
     card.appendChild(form);
@@ -144,18 +144,20 @@ function reviewCard(review) {
           }, {kind: 'danger', fk: 'review-delete-yes:' + review.id}),
           button(t('note.cancel'), function () {
             delete state.open[ctx];
-            state.focusNext = 'review-delete:' + review.id;
+            focusKeeper.ask('review-delete:' + review.id);
             render();
           })
         ])
       ]));
-      state.focusNext = state.focusNext || 'review-delete-yes:' + review.id;
+      if (!focusKeeper.asked) {
+      focusKeeper.ask('review-delete-yes:' + review.id);
+    }
     } else {
       card.appendChild(el('div', {class: 'actions'}, [
         button(t('note.edit'), function () {
           state.open[ctx] = 'edit';
           state.drafts[ctx] = {text: review.text};
-          state.focusNext = 'review-edit-' + review.id;
+          focusKeeper.ask('review-edit-' + review.id);
           render();
         }, {fk: 'review-edit-open:' + review.id}),
         button(t('console.review.delete'), function () {
@@ -165,7 +167,7 @@ function reviewCard(review) {
       ]));
     }
   }
-  card.appendChild(errorLine(ctx));
+  card.appendChild(errors.line(ctx));
   return card;
 }
 
@@ -176,7 +178,7 @@ function reviewCard(review) {
 function doSig(action) {
   const ctx = 'status:' + action.id;
   return JSON.stringify([action.id, action.title, action.status, action.record,
-    state.errors[ctx] || '', busy(ctx)]);
+    errors.get(ctx), busy(ctx)]);
 }
 
 /**

@@ -4,7 +4,7 @@
 
 import {t, el, byId, timerState} from './page.js';
 import {
-  board, state, send, button, showError, render, busy, draftInput, dropDraft, errorLine
+  board, state, send, button, render, busy, draftInput, dropDraft, errors, focusKeeper
 } from './console-core.js';
 import {limit, steps, step as stepOf, viewOf} from './vocab.js';
 
@@ -68,7 +68,6 @@ function drawStepper() {
   const nextStep = list[index + 1];
   next.textContent = nextStep ? t('console.step.next_to', {step: nextStep.program_label})
     : t('console.step.next');
-  showError('steer-error', 'steer');
   const words = stepOf(current);
   byId('step-now-label').textContent = words && index >= 0
     ? t('console.step.of', {n: index + 1, total: list.length, step: words.label}) : '';
@@ -122,7 +121,6 @@ function drawLock() {
   b.textContent = t(locked ? 'console.lock.unlock' : 'console.lock.lock');
   b.setAttribute('aria-pressed', locked ? 'true' : 'false');
   b.className = 'button ' + (locked ? 'primary' : 'secondary');
-  showError('lock-error', 'lock');
 }
 
 let meetingsSig = '';
@@ -131,7 +129,7 @@ function drawMeetings() {
   const meetings = Array.isArray(board.workshop.meetings) ? board.workshop.meetings : [];
   const current = board.workshop.meeting;
   const confirming = state.open.meeting === 'confirm';
-  const sig = JSON.stringify([meetings, current, confirming, state.errors.meeting || '',
+  const sig = JSON.stringify([meetings, current, confirming, errors.get('meeting'),
     busy('meeting')]);
   if (sig === meetingsSig) {
     return;
@@ -163,18 +161,20 @@ function drawMeetings() {
       }, {kind: 'primary', fk: 'meeting-yes'}),
       button(t('console.cancel'), function () {
         delete state.open.meeting;
-        state.focusNext = 'meeting-start';
+        focusKeeper.ask('meeting-start');
         render();
       }, {fk: 'meeting-no'})
     ]));
-    state.focusNext = state.focusNext || 'meeting-yes';
+    if (!focusKeeper.asked) {
+      focusKeeper.ask('meeting-yes');
+    }
   } else {
     box.appendChild(date.label);
     box.appendChild(date.input);
     box.appendChild(el('div', {class: 'actions'}, [
       button(t('console.meeting.start', {n: next}), function () {
         if (!state.drafts.meeting.date) {
-          state.errors.meeting = t('error.bad_date');
+          errors.set('meeting', t('error.bad_date'));
           render();
           return;
         }
@@ -183,7 +183,7 @@ function drawMeetings() {
       }, {fk: 'meeting-start', disabled: busy('meeting')})
     ]));
   }
-  box.appendChild(errorLine('meeting'));
+  box.appendChild(errors.line('meeting'));
 }
 
 /** @returns {string} today's date as YYYY-MM-DD, on this laptop's calendar */
@@ -204,7 +204,6 @@ export function drawSteer() {
   drawStepper();
   tickTimer();
   drawTimerButtons();
-  showError('timer-error', 'timer');
   drawLock();
   drawMeetings();
 }
@@ -233,7 +232,7 @@ export function setupSteer() {
     ev.preventDefault();
     const n = Number(minutes.value);
     if (!(n > 0) || n > MINUTES_MAX) {
-      state.errors.timer = t('console.timer.bad_minutes', {max: MINUTES_MAX});
+      errors.set('timer', t('console.timer.bad_minutes', {max: MINUTES_MAX}));
       render();
       minutes.focus();
       return;

@@ -5,9 +5,9 @@
 import {t, el, byId} from './page.js';
 import {userText, idNumber} from './ui.js';
 import {
-  board, state, send, sendAs, button, errorLine, keyed, busy, draftInput, dropDraft, render,
-  proxyPerson, proxySig, themes, focusButton, inFocus, personName, pendingArg, typingIn,
-  allNotes
+  board, state, send, sendAs, button, keyed, busy, draftInput, dropDraft, render, proxyPerson,
+  proxySig, themes, focusButton, inFocus, personName, pendingArg, typingIn, allNotes, errors,
+  focusKeeper
 } from './console-core.js';
 import {
   cardSig, sortCard, pendingMoves, pendingNewThemes, dragging, setupMoving, UNSORTED
@@ -28,7 +28,7 @@ function headSig(theme, notes) {
   let votes = 0;
   notes.forEach(function (n) { votes += board.tallies[n.id] || 0; });
   return JSON.stringify([theme, notes.length, votes, state.open[ctx] || '',
-    state.errors[ctx] || '', busy(ctx), proxySig(), inFocus('theme', theme.id),
+    errors.get(ctx), busy(ctx), proxySig(), inFocus('theme', theme.id),
     state.open[ctx] === 'merge' ? themes().map(function (th) { return [th.id, th.title]; }) : 0,
     (theme.members || []).map(personName)]);
 }
@@ -71,7 +71,7 @@ function themeHead(theme, notes) {
         }, {kind: 'danger', fk: 'delete-yes:' + theme.id}),
         button(t('note.cancel'), function () {
           delete state.open[ctx];
-          state.focusNext = 'delete:' + theme.id;
+          focusKeeper.ask('delete:' + theme.id);
           render();
         }, {fk: 'delete-no:' + theme.id})
       ])
@@ -81,8 +81,8 @@ function themeHead(theme, notes) {
     const opener = function (what) {
       return function () {
         state.open[ctx] = what;
-        delete state.errors[ctx];
-        state.focusNext = what + '-first:' + theme.id;
+        errors.clear(ctx);
+        focusKeeper.ask(what + '-first:' + theme.id);
         render();
       };
     };
@@ -109,7 +109,7 @@ function themeHead(theme, notes) {
         }, {kind: 'proxy', fk: 'join:' + theme.id})
     ]));
   }
-  head.appendChild(errorLine(ctx));
+  head.appendChild(errors.line(ctx));
   return head;
 }
 
@@ -128,7 +128,7 @@ function renameForm(theme) {
       button(t('note.cancel'), function () {
         delete state.open[ctx];
         dropDraft(ctx);
-        state.focusNext = 'rename:' + theme.id;
+        focusKeeper.ask('rename:' + theme.id);
         render();
       })
     ])
@@ -137,7 +137,7 @@ function renameForm(theme) {
     if (/** @type {KeyboardEvent} */ (ev).key === 'Escape') {
       delete state.open[ctx];
       dropDraft(ctx);
-      state.focusNext = 'rename:' + theme.id;
+      focusKeeper.ask('rename:' + theme.id);
       render();
     }
   });
@@ -145,7 +145,7 @@ function renameForm(theme) {
     ev.preventDefault();
     const value = String(state.drafts[ctx].title || '').trim();
     if (!value) {
-      state.errors[ctx] = t('error.empty_theme');
+      errors.set(ctx, t('error.empty_theme'));
       render();
       return;
     }
@@ -153,7 +153,7 @@ function renameForm(theme) {
       delete state.open[ctx];
       dropDraft(ctx);
     }});
-    state.focusNext = 'rename:' + theme.id;
+    focusKeeper.ask('rename:' + theme.id);
   });
   return form;
 }
@@ -179,7 +179,7 @@ function mergeForm(theme) {
         text: t('console.theme.merge_do')}),
       button(t('note.cancel'), function () {
         delete state.open[ctx];
-        state.focusNext = 'merge:' + theme.id;
+        focusKeeper.ask('merge:' + theme.id);
         render();
       })
     ])
@@ -190,7 +190,7 @@ function mergeForm(theme) {
       return;
     }
     delete state.open[ctx];
-    state.focusNext = 'merge:' + select.value;
+    focusKeeper.ask('merge:' + select.value);
     send('merge_themes', {source: theme.id, target: select.value}, ctx);
   });
   return form;
@@ -208,7 +208,6 @@ function drawVoteSettings() {
     String(value('vote_budget') || limit('DEFAULT_VOTE_BUDGET'));
   /** @type {HTMLInputElement} */ (byId('multi-vote')).checked = !!value('multi_vote');
   /** @type {HTMLInputElement} */ (byId('votes-visible')).checked = !!value('votes_visible');
-  byId('votes-error').textContent = state.errors.votes || '';
 }
 
 /**
@@ -225,7 +224,6 @@ function fillCards(list, notes, moving) {
 /** Draw the themes workspace. */
 export function drawThemes() {
   drawVoteSettings();
-  byId('new-theme-error').textContent = state.errors['new-theme'] || '';
   if (dragging()) {
     return; // not under a moving finger; drawn at the drop
   }
@@ -298,7 +296,7 @@ export function setupThemes() {
     ev.preventDefault();
     const value = title.value.trim();
     if (!value) {
-      state.errors['new-theme'] = t('error.empty_theme');
+      errors.set('new-theme', t('error.empty_theme'));
       render();
       title.focus();
       return;

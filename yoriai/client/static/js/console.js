@@ -6,8 +6,12 @@
 // The workspace follows the step when the facilitator moves the room on; any workspace is
 // still one click (or arrow key) away, since the facilitator may do anything at any step.
 
-import {loadWords, t, setupTextSize, showStatus, setAlert, renderer, errorText} from './ui.js';
-import {conn, board, state, setRender, answered, openView} from './console-core.js';
+import {
+  loadWords, t, byId, setupTextSize, showStatus, setAlert, renderer, errorText
+} from './page.js';
+import {
+  conn, board, state, setRender, answered, openView, errors, focusKeeper
+} from './console-core.js';
 import {views, viewOf} from './vocab.js';
 import {drawSteer, setupSteer} from './console-steer.js';
 import {drawNotes, setupNotes} from './console-notes.js';
@@ -21,11 +25,6 @@ import {drawPeople, setupPeople} from './console-people.js';
 
 loadWords();
 setupTextSize();
-
-/** @param {string} id @returns {HTMLElement} */
-function byId(id) {
-  return /** @type {HTMLElement} */ (document.getElementById(id));
-}
 
 const globalError = byId('global-error');
 const render = renderer(draw);
@@ -93,7 +92,7 @@ function setupTabs() {
     if (next >= 0) {
       ev.preventDefault();
       state.view = VIEWS[next];
-      state.focusNext = 'tab-' + VIEWS[next];
+      focusKeeper.ask('tab-' + VIEWS[next]);
       render();
     }
   });
@@ -104,85 +103,6 @@ function setupTabs() {
   });
 }
 
-// --- keeping the focus where the hands are --------------------------------------------
-
-/** @returns {(string|null)} the focus key of the focused control */
-function focusedKey() {
-  const active = document.activeElement;
-  return active && active !== document.body ? active.getAttribute('data-fk') : null;
-}
-
-// A control asked to get the focus (state.focusNext) may only be drawn when the server
-// answers; it is looked for at each drawing for this long.
-const FOCUS_WAIT_MS = 3000;
-let focusAskedAt = 0;
-let focusAskedFor = '';
-/** Whether restoreFocus itself is moving the focus (that is no move of the person's). */
-let restoring = false;
-
-// Where the person puts the focus wins over a focus the page asked for before: a request
-// left by the form just sent must not pull the hands back to it when the next drawing
-// comes while they already type in another box (their words would land in the wrong one).
-document.addEventListener('focusin', function () {
-  if (!restoring) {
-    state.focusNext = null;
-    focusAskedFor = '';
-  }
-});
-
-/**
- * @param {string} key
- * @returns {(HTMLElement|null)} the control with this focus key
- */
-function byFocusKey(key) {
-  return /** @type {(HTMLElement|null)} */ (document.querySelector(
-    '[data-fk="' + key.replace(/["\\]/g, '\\$&') + '"]'));
-}
-
-/**
- * After a redraw, focus what was asked for (state.focusNext), or the control that had the
- * focus if the redraw rebuilt it: a keyboard user keeps their place when a card changes.
- * @param {(string|null)} before
- */
-function restoreFocus(before) {
-  const asked = state.focusNext;
-  state.focusNext = null;
-  const active = document.activeElement;
-  const lost = !active || active === document.body || !active.isConnected;
-  let target = asked ? byFocusKey(asked) : null;
-  if (asked && !target) {
-    // Not drawn yet (it comes with the answer): keep asking for a little while.
-    if (focusAskedFor !== asked) {
-      focusAskedFor = asked;
-      focusAskedAt = Date.now();
-    }
-    if (Date.now() - focusAskedAt < FOCUS_WAIT_MS) {
-      state.focusNext = asked;
-    }
-  } else {
-    focusAskedFor = '';
-  }
-  if (!target) {
-    if (!lost || !before) {
-      return; // the hands are elsewhere now
-    }
-    target = byFocusKey(before);
-  }
-  if (target && target !== active) {
-    restoring = true;
-    try {
-      target.focus();
-    } finally {
-      restoring = false;
-    }
-    if (target instanceof HTMLTextAreaElement || (target instanceof HTMLInputElement &&
-        target.type === 'text')) {
-      // Go on typing where the words end.
-      target.setSelectionRange(target.value.length, target.value.length);
-    }
-  }
-}
-
 function draw() {
   if (conn.state === 'closed_unknown') {
     setAlert(globalError, t('error.unknown_workshop'));
@@ -190,7 +110,7 @@ function draw() {
   if (board.workshop.title) {
     byId('workshop-title').textContent = board.workshop.title;
   }
-  const before = focusedKey();
+  const before = focusKeeper.mark();
   drawSteer();
   drawTabs();
   drawPeople();
@@ -199,28 +119,8 @@ function draw() {
   drawProposals();
   drawActions();
   drawReview();
-  restoreFocus(before);
-  placeErrors();
-}
-
-/**
- * An error whose control is not on the screen (another workspace is open, or the item
- * is gone) is shown on top of the page instead, so that no refusal goes unseen.
- */
-function placeErrors() {
-  const refused = state.refused;
-  state.refused = [];
-  refused.forEach(function (ctx) {
-    const message = state.errors[ctx];
-    if (!message) {
-      return;
-    }
-    const box = /** @type {(HTMLElement|null)} */ (document.querySelector(
-      '[data-error-for="' + ctx.replace(/["\\]/g, '\\$&') + '"]'));
-    if (!box || box.offsetParent === null) {
-      setAlert(globalError, message);
-    }
-  });
+  focusKeeper.restore(before);
+  errors.place();
 }
 
 setupSteer();
