@@ -32,7 +32,7 @@ LANG_COOKIE_SECS = 60 * 60 * 24 * 365
 
 # The downloads the console offers, in the order an editor wants them; a test keeps this
 # equal to the exporters' registry (which is not imported here: it loads reportlab).
-EXPORT_FORMATS = ("html", "pdf", "docx", "md", "csv", "svg", "json")
+EXPORT_FORMATS = ("html", "pdf", "docx", "md", "csv", "svg", "png", "json")
 
 # Each page carries its words in the HTML (no extra request on a slow phone): only its own,
 # not the other pages' namespaces, so the phone's first visit stays light.
