@@ -2,7 +2,9 @@
 // backoff, heartbeat watchdog, and the queue of commands kept until acknowledged.
 //
 // This module only moves messages. Every message received goes to the handler given to
-// start() (board.js's dispatch), which calls back welcomed() and settle().
+// start() (board.js's dispatch), which calls back welcomed() and settle(). A batch frame
+// ({"type": "batch", "items": [...]}, several messages that waited together) is unpacked
+// here: the handler sees its items one by one, in order, as if each had come alone.
 
 const BACKOFF_FIRST_MS = 1000;
 const BACKOFF_MAX_MS = 30000;
@@ -12,10 +14,22 @@ const WATCHDOG_TICK_MS = 5000;
 // After the page comes back from sleep, a ping must be answered this fast.
 const PROBE_MS = 5000;
 const SLOW_DOWN_RETRY_MS = 1500;
-// The server closes with these; 4004 means the workshop does not exist.
+// The server closes with these. 4004: the workshop does not exist; 4503: its record is
+// damaged (it needs `yoriai check --repair` and a restart); 4002: the person opened the
+// page once too often elsewhere and this, their oldest, was closed — reconnecting would
+// close another of their pages, which would reconnect in turn. On all three the page
+// says so and stops; a reload starts it again.
 const CLOSE_UNKNOWN_WORKSHOP = 4004;
+const CLOSE_WORKSHOP_DAMAGED = 4503;
+const CLOSE_OPENED_ELSEWHERE = 4002;
 const CLOSE_TOO_SLOW = 4001;
 const CLOSE_SERVER_ERROR = 1011;
+/** The state each stopping close code leaves the connection in (final).
+ * @type {Object<number, string>} */
+const STOPPED_BY = {};
+STOPPED_BY[CLOSE_UNKNOWN_WORKSHOP] = 'closed_unknown';
+STOPPED_BY[CLOSE_WORKSHOP_DAMAGED] = 'closed_damaged';
+STOPPED_BY[CLOSE_OPENED_ELSEWHERE] = 'closed_elsewhere';
 
 /**
  * @typedef {{id: string, name: string, args: Object<string, any>, ctx: string}} Command
@@ -100,7 +114,8 @@ export class Connection {
     this.everOnline = false;
     /** The token, when it is not kept in localStorage (console). @type {(string|null)} */
     this.memoryToken = null;
-    /** connecting | online | reconnecting | offline | closed_unknown */
+    /** connecting | online | reconnecting | offline, or for good: closed_unknown |
+     * closed_damaged | closed_elsewhere */
     this.state = 'connecting';
     /** @type {function(Object<string, any>): void} */
     this.handler = function () {};
@@ -198,8 +213,19 @@ export class Connection {
       } catch (e) {
         return;
       }
-      if (msg && typeof msg.type === 'string') {
+      if (!msg || typeof msg.type !== 'string') {
+        return;
+      }
+      if (msg.type !== 'batch') {
         self.handler(msg);
+        return;
+      }
+      const items = Array.isArray(msg.items) ? msg.items : [];
+      for (let i = 0; i < items.length && self.ws === ws; i++) {
+        const item = items[i];
+        if (item && typeof item.type === 'string' && item.type !== 'batch') {
+          self.handler(item);
+        }
       }
     };
     ws.onclose = function (ev) {
@@ -238,9 +264,10 @@ export class Connection {
   /** @param {number} code the close code */
   closed(code) {
     this.welcomed_ = false;
-    if (code === CLOSE_UNKNOWN_WORKSHOP) {
+    const final = STOPPED_BY[code];
+    if (final) {
       this.stop();
-      this.setState('closed_unknown');
+      this.setState(final);
       return;
     }
     if (code === CLOSE_TOO_SLOW || code === CLOSE_SERVER_ERROR) {
@@ -308,7 +335,8 @@ export class Connection {
     this.probeTimer = window.setTimeout(function () { self.abandon(); }, PROBE_MS);
   }
 
-  /** Stop for good (the workshop does not exist). */
+  /** Stop for good (the workshop does not exist or is damaged, or the page is open
+   * elsewhere). */
   stop() {
     this.stopped = true;
     window.clearTimeout(this.retryTimer);
@@ -519,8 +547,8 @@ export class Connection {
 
   /** @param {string} state */
   setState(state) {
-    if (this.state === 'closed_unknown') {
-      return;
+    if (this.state.indexOf('closed_') === 0) {
+      return; // final: only a reload starts the page again
     }
     this.state = state;
     this.changed();
