@@ -7,7 +7,8 @@ The workshop is built the way the server builds one: every change is a command c
 ``facilitation.commands.decide`` and applied with ``apply`` (300 people, a tenth of them
 entered by the facilitator, notes, 共感, themes, proposals and their priority, actions
 with 担い手 and leads, statuses and review). Then each format is rendered ``--repeat``
-times and the best and median times are printed, with the size of the file.
+times and the best and median times are printed, with the size of the file and whether the
+median is under the 2 s target (``TARGET_S``).
 
 ``facilitation.limits.ACTIONS_MAX`` bounds ``--actions``; a larger request is refused
 by the domain as it would be in the room.
@@ -42,6 +43,9 @@ from yoriai.facilitation.model import (
 )
 
 KINDS = ("charm", "issue", "wish")
+# The target for every format at 1,000 notes: a download the facilitator waits for at the
+# end of the evening, on the 2-core laptop that also serves the room.
+TARGET_S = 2.0
 WORDS = ("空き家", "雪寄せ", "通学路", "公園", "祭り", "防災", "サロン", "畑", "バス停", "会報")
 
 
@@ -147,7 +151,7 @@ def main() -> None:
           f"themes, {len(s.actions)} actions, {s.seq} events (built through the domain's "
           f"commands in {built:.2f} s)\n")
     source = Source(s, datetime.datetime(2026, 11, 21, 9, 0).astimezone(), tuple(b.log))
-    print(f"{'format':<6} {'best ms':>9} {'median ms':>10} {'size':>10}")
+    print(f"{'format':<6} {'best ms':>9} {'median ms':>10} {'size':>10}  under {TARGET_S:.0f} s")
     total = 0.0
     for fmt, exporter in EXPORTERS.items():
         times, size = [], 0
@@ -157,8 +161,9 @@ def main() -> None:
             size = len(exporter.render(fresh))
             times.append(time.perf_counter() - t)
         total += min(times)
+        ok = "yes" if statistics.median(times) < TARGET_S else "NO"
         print(f"{fmt:<6} {min(times) * 1000:>9.1f} {statistics.median(times) * 1000:>10.1f} "
-              f"{size / 1024:>8.0f} KB")
+              f"{size / 1024:>8.0f} KB  {ok}")
     print(f"{'all':<6} {total * 1000:>9.1f}")
 
 
