@@ -59,6 +59,19 @@ def test_export_every_format(laptop: Path, evening: Evening, tmp_path: Path, fmt
         assert data
 
 
+def test_export_csv_in_english(laptop: Path, tmp_path: Path) -> None:
+    target = tmp_path / "records.csv"
+    for lang in ("en", "ja"):
+        result = yoriai("export", "sample1", "--format", "csv", "--lang", lang, "-o",
+                        str(target), "--data", str(laptop))
+        assert result.returncode == 0, result.stderr
+        rows = csv_records(target.read_bytes(), lang)
+        assert rows[0]["type"] == {"en": "workshop", "ja": "ワークショップ"}[lang]
+    refused = yoriai("export", "sample1", "--lang", "fr", "--data", str(laptop))
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "argument --lang: invalid choice: 'fr'" in refused.stderr
+
+
 def test_unknown_workshop(laptop: Path) -> None:
     err = one_line_error(yoriai("export", "zzzzzz", "--data", str(laptop)))
     assert "no workshop 'zzzzzz'" in err

@@ -251,7 +251,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if replayed.damage is not None:
         raise CliError(f"the record of workshop {code} is damaged ({replayed.damage}); "
                        f"run yoriai check --repair --data {path} first")
-    source = Source(replayed.state, now_here(), events)
+    source = Source(replayed.state, now_here(), events, lang=args.lang)
     data = fmt.render(source)
     out = Path(args.output).expanduser() if args.output else Path.cwd() / fmt.filename(code)
     try:
@@ -372,8 +372,11 @@ def parser() -> argparse.ArgumentParser:
                             "to a file")
     export.add_argument("code", help="the workshop's code")
     export.add_argument("--format", "-f", default="pdf", metavar="FMT",
-                        help="html, pdf, docx, md, csv, svg or json (the archive for "
+                        help="html, pdf, docx, md, csv, svg, png or json (the archive for "
                              "`yoriai import`); default: %(default)s")
+    export.add_argument("--lang", choices=("ja", "en"), default="ja",
+                        help="the language of the CSV's column names and labels "
+                             "(default: %(default)s)")
     export.add_argument("-o", "--output", metavar="FILE",
                         help="where to write (default: <code>-plan.<ext> in this folder)")
     export.add_argument("--data", default=default_data)
