@@ -201,7 +201,7 @@ def inserted(doc: dict[str, Any], index: int, type_: str, data: dict[str, Any],
     return renumbered(doc)
 
 
-def changed(index: int, **data: Any) -> Callable[[dict[str, Any]], Any]:
+def changed(index: int, **data: Any) -> Callable[[dict[str, Any]], dict[str, Any]]:
     def change(doc: dict[str, Any]) -> dict[str, Any]:
         doc["events"][index]["data"].update(data)
         return renumbered(doc)

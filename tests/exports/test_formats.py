@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import json
 import subprocess
-import time
+import zipfile
 from collections import Counter
 from pathlib import Path
 
@@ -52,11 +52,18 @@ def test_renderers_are_pure(evening: Evening, outputs: dict[str, bytes], fmt: st
 
 
 def test_pdf_and_docx_do_not_read_the_clock(evening: Evening, outputs: dict[str, bytes]) -> None:
-    """reportlab and python-docx stamp the time into their files (zip times have a
-    resolution of two seconds); the exporters stamp ``generated_at`` instead."""
-    time.sleep(2.1)
-    for fmt in ("pdf", "docx"):
-        assert render(fmt, evening.source) == outputs[fmt], fmt
+    """reportlab and python-docx stamp the time into their files; the exporters stamp
+    ``generated_at`` instead — read back from the files, not waited for."""
+    reader = pypdf.PdfReader(io.BytesIO(outputs["pdf"]))
+    assert reader.metadata is not None
+    for key in ("/CreationDate", "/ModDate"):
+        assert str(reader.metadata[key]).startswith("D:20261121093000"), key
+    with zipfile.ZipFile(io.BytesIO(outputs["docx"])) as z:
+        assert {i.date_time for i in z.infolist()} == {(2026, 11, 21, 9, 30, 0)}
+    props = docx_document(outputs["docx"]).core_properties
+    stamp = GENERATED_AT.replace(tzinfo=None)
+    assert props.created and props.modified
+    assert props.created.replace(tzinfo=None) == props.modified.replace(tzinfo=None) == stamp
 
 
 def test_html_newsletter_page(evening: Evening, outputs: dict[str, bytes]) -> None:
@@ -237,9 +244,9 @@ def test_csv_columns_say_one_thing_each_in_the_export_s_language(
     assert workshop["who"] == workshop["due"] == ""
     english = render("csv", Source(evening.state, GENERATED_AT, lang="en"))
     rows = csv_records(english, "en")
-    head = english.decode("utf-8-sig").split("\r\n")[0]
-    assert head.startswith("Record type,ID,Theme ID,Theme,Kind,Text,")
-    assert "First step" in head and "Partners" in head
+    first = english.decode("utf-8-sig").split("\r\n")[0]
+    assert first.startswith("Record type,ID,Theme ID,Theme,Kind,Text,")
+    assert "First step" in first and "Partners" in first
     assert Counter(r["type"] for r in rows)["note"] == 120
     assert {r["kind"] for r in rows if r["type"] == "note"} == {"Charm", "Issue", "Wish"}
     assert [r["text"] for r in rows] == [r["text"] for r in csv_records(outputs["csv"])]
