@@ -15,7 +15,6 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from yoriai.facilitation.errors import Refusal
-from yoriai.facilitation.model import CENTERS
 from yoriai.facilitation.program import Program
 
 from . import qr
@@ -158,7 +157,7 @@ class Pages:
             return redirect
         self.require_facilitator(request)
         workshops = await self.ctx.store.workshops()
-        return self.render(request, "home.html", workshops=workshops, centers=CENTERS,
+        return self.render(request, "home.html", workshops=workshops,
                            error=request.query_params.get("error"))
 
     async def create(self, request: Request) -> Response:

@@ -9,7 +9,7 @@ import {
   proxySig, themes, themeTitle, fact, addFact, errors, focusKeeper
 } from './console-core.js';
 import {drawRoleBoard, formLabel} from './console-roles.js';
-import {ids, limit} from './vocab.js';
+import {ids, label, limit} from './vocab.js';
 
 /** @typedef {import('./console-core.js').Item} Item */
 
@@ -42,7 +42,7 @@ function actionCard(action) {
   const card = el('article', {class: 'action-card', 'data-action-id': action.id});
   card.appendChild(el('div', {class: 'card-head'}, [
     userText('h3', String(action.title), 'card-title'),
-    el('span', {class: 'badge status-' + action.status, text: t('status.' + action.status)})
+    el('span', {class: 'badge status-' + action.status, text: label('statuses', action.status)})
   ]));
   if (action.theme) {
     card.appendChild(el('p', {class: 'card-meta'}, [
@@ -101,7 +101,7 @@ function actionCard(action) {
   const statusKey = 'status:' + action.id;
   const details = el('details', {class: 'status-details'}, [
     el('summary', {text: t('console.action.status_summary',
-      {status: t('status.' + action.status)})}),
+      {status: label('statuses', action.status)})}),
     statusForm(action, 'status-a')
   ]);
   /** @type {HTMLDetailsElement} */ (details).open = !!state.open[statusKey] ||
@@ -174,7 +174,7 @@ export function statusForm(action, prefix) {
   const id = prefix + '-' + action.id;
   const select = /** @type {HTMLSelectElement} */ (el('select', {id: id, 'data-fk': id}));
   STATUSES.forEach(function (s) {
-    select.appendChild(el('option', {value: s, text: t('status.' + s)}));
+    select.appendChild(el('option', {value: s, text: label('statuses', s)}));
   });
   select.value = draft.status;
   select.addEventListener('change', function () {
