@@ -7,7 +7,7 @@ import regex
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from yoriai.exports.linebreak import break_lines, clip, width_em, wrap
+from yoriai.exports.linebreak import HANG_EM, break_lines, clip, width_em, wrap
 
 # Written out here from JIS X 4051's classes, independently of the module's sets.
 SMALL_KANA = "ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
@@ -97,9 +97,19 @@ def test_a_cut_text_ends_in_an_ellipsis_on_its_last_allowed_line(value: str, em:
     assert len(lines) == min(len(full), most)
     if len(full) > most:
         assert lines[-1].endswith("…") and len(graphemes(lines[-1])) >= 2
-        assert lines[:-1] == full[:most - 1]
-    else:
-        assert lines == full
+    for drawn, broken in zip(lines, full, strict=False):
+        if drawn != broken:  # cut: a prefix of the line, then …
+            assert drawn.endswith("…") and broken.startswith(drawn[:-1].rstrip())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*CLOSING, *SMALL_KANA, "ー", "a"]), min_size=1,
+                max_size=80).map("".join), widths, st.integers(min_value=1, max_value=4))
+@example("。" * 140, 5.0, 4)  # a stranger's note of nothing but 。
+@example("https://example.com/" + "a" * 120, 8.0, 4)
+def test_a_drawn_line_never_leaves_its_box(value: str, em: float, most: int) -> None:
+    for line in wrap(value, em, most):
+        assert sum(width_em(g) for g in graphemes(line)) <= em + HANG_EM, (value, em, line)
 
 
 def test_examples_a_reader_would_check() -> None:

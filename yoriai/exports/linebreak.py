@@ -11,7 +11,9 @@ picture drawn here has to do it itself, or a 会報 prints 「ワークショッ
   sequence) nor, when there is another choice, inside a Latin word or a number.
 
 When no break keeps the rules within the width, the line runs a little long (the
-characters hang into the margin, 「ぶら下げ」) rather than break them.
+characters hang into the margin, 「ぶら下げ」) rather than break them. A run that cannot be
+broken at all (「。。。。」 or one long URL) is cut where a picture draws it, with …
+(:func:`wrap`), so that it never runs out of its box.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ NO_START = frozenset(
 # Never at the end of a line (行末禁則): opening brackets.
 NO_END = frozenset("（(［[｛{〔〈《「『【〘〖〝‘“｟«")
 ELLIPSIS = "…"
+# How far past the width a drawn line may hang (ぶら下げ) before it is cut, in ems.
+HANG_EM = 1.5
 GRAPHEME = regex.compile(r"\X")
 
 Measure = Callable[[str], float]
@@ -123,5 +127,19 @@ def clip(lines: list[str], em: float, max_lines: int,
     return kept
 
 
+def cut(line: str, em: float, measure: Measure = width_em) -> str:
+    """``line`` as it may be drawn: as it is when it hangs at most HANG_EM past ``em``,
+    else cut to ``em`` with … (an unbreakable run must not leave its box)."""
+    gs = GRAPHEME.findall(line)
+    if sum(map(measure, gs)) <= em + HANG_EM:
+        return line
+    while len(gs) > 2 and sum(map(measure, gs)) + measure(ELLIPSIS) > em:
+        gs.pop()
+    return "".join(gs).rstrip() + ELLIPSIS
+
+
 def wrap(value: str, em: float, max_lines: int, measure: Measure = width_em) -> list[str]:
-    return clip(break_lines(value, em, measure), em, max_lines, measure)
+    """The lines a picture draws: broken by the rules, at most ``max_lines``, none
+    running out of its box."""
+    return [cut(line, em, measure)
+            for line in clip(break_lines(value, em, measure), em, max_lines, measure)]
