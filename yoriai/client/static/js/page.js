@@ -1,7 +1,7 @@
 // What every page (phone, console, projector) does the same way: words from the catalogue,
-// element lookup and building, the larger-text switch, the connection line, the step's
-// heading, the shared timer's state, text length as a person counts it, errors shown next
-// to the control that caused them, and keeping the focus in place across redraws.
+// element lookup and building, the larger-text switch, the connection line, the shared
+// timer's state, text length as a person counts it, errors shown next to the control that
+// caused them, and keeping the focus in place across redraws.
 //
 // The phone loads this (with conn.js and board.js) on its first visit, so it stays small
 // and holds nothing a page needs only later: note cards and lists are in ui.js.
@@ -306,59 +306,6 @@ export function limitChars(box, max) {
     }
   });
   box.addEventListener('compositionend', cut);
-}
-
-// --- steps ---------------------------------------------------------------------------------
-
-/**
- * The program's step with this id, or {}.
- * @param {Object<string, any>} workshop the board's workshop header
- * @param {string} stepId
- * @returns {Object<string, any>}
- */
-export function programStepOf(workshop, stepId) {
-  const program = workshop.program;
-  const steps = program && Array.isArray(program.steps) ? program.steps : [];
-  return steps.filter(function (/** @type {Object<string, any>} */ s) {
-    return s.id === stepId;
-  })[0] || {};
-}
-
-/**
- * The title and prompt of a step: the catalogue's words when it has them, else the ones
- * the workshop's program brings.
- * @param {string} step the step id
- * @param {({label: string, prompt: string}|null)} fromProgram
- * @returns {{title: string, prompt: string}}
- */
-export function stepWords(step, fromProgram) {
-  return {
-    title: has('step.' + step) ? t('step.' + step) : (fromProgram ? fromProgram.label : ''),
-    prompt: has('step.' + step + '.prompt') ? t('step.' + step + '.prompt')
-      : (fromProgram ? fromProgram.prompt : '')
-  };
-}
-
-/**
- * Everything the heading of a step says.
- * @param {import('./board.js').Board} board
- * @param {string} lang
- * @param {string} stepId
- * @returns {{id: string, title: string, prompt: string, subtitle: string, number: number,
- *   total: number}} number is 1-based, 0 when the step is not in the program
- */
-export function stepHead(board, lang, stepId) {
-  const program = board.workshop.program;
-  const steps = program && Array.isArray(program.steps) ? program.steps : [];
-  const step = programStepOf(board.workshop, stepId);
-  const text = stepWords(stepId, stepId === board.workshop.step ? board.programStep(lang)
-    : null);
-  const subtitle = step.subtitle;
-  return {
-    id: stepId, title: text.title, prompt: text.prompt,
-    subtitle: subtitle ? String(subtitle[lang] || subtitle.ja || '') : '',
-    number: steps.indexOf(step) + 1, total: steps.length
-  };
 }
 
 // --- the shared timer -----------------------------------------------------------------------

@@ -26,20 +26,14 @@ export function votesLeft() {
 }
 
 /**
- * Whether a note may be given 共感: the server says so with each note it sends a
- * participant (``votable``).
- * @param {Note} note
- * @returns {boolean}
+ * The notes one may give 共感 to, oldest first (cards stay put). The server says which
+ * with each note it sends (``votable``): no rule of its own here.
+ * @returns {Array<Note>}
  */
-function votable(note) {
-  return typeof note.votable === 'boolean' ? note.votable : !note.hidden;
-}
-
-/** @returns {Array<Note>} the notes one may give 共感 to, oldest first (cards stay put) */
 export function voteNotes() {
-  return Array.from(phone.board.notes.values()).filter(votable).sort(function (a, b) {
-    return idNumber(a.id) - idNumber(b.id);
-  });
+  return Array.from(phone.board.notes.values()).filter(function (n) {
+    return !!n.votable;
+  }).sort(function (a, b) { return idNumber(a.id) - idNumber(b.id); });
 }
 
 /** @returns {Array<Item>} the themes, in the order they were made */

@@ -20,12 +20,13 @@ import {Connection} from './conn.js';
 import {Board} from './board.js';
 import {
   loadWords, t, errorText, el, icon, byId, setupTextSize, showStatus, setAlert, renderer,
-  limitChars, programStepOf, stepHead, timerState, Errors, FocusKeeper
+  limitChars, timerState, Errors, FocusKeeper
 } from './page.js';
 
 /**
  * @typedef {import('./conn.js').Command} Command
  * @typedef {import('./phone-kit.js').StepView} StepView
+ * @typedef {typeof import('./vocab.js')} Vocab
  */
 
 /** The module of each view a step may show (server/vocab.py views); "quiet", for a step
@@ -74,6 +75,11 @@ const loading = {};
 /** The shared part of the step views (phone-kit.js), once loaded.
  * @type {(null|{countPending: function(): void, tabs: Object<string, string>})} */
 let kit = null;
+/** The server's vocabulary (vocab.js: the steps with their words and views), once loaded.
+ * @type {(Vocab|null)} */
+let vocab = null;
+/** The kit and the vocabulary on their way. @type {(Promise<void>|null)} */
+let shared = null;
 /** The step the page showed last (to notice the facilitator moving on). @type {(string|null)} */
 let shownStep = null;
 let flashTimer = 0;
@@ -97,12 +103,7 @@ function load(view) {
     return;
   }
   loading[view] = true;
-  import('./phone-kit.js').then(function (k) {
-    if (!kit) {
-      k.init({conn: conn, board: board, errors: errors, focus: focus, render: render,
-        lang: lang, stepError: stepError});
-      kit = k;
-    }
+  loadShared().then(function () {
     return import(path);
   }).then(function (/** @type {StepView} */ m) {
     loaded[view] = m;
@@ -111,6 +112,26 @@ function load(view) {
   }, function () {
     loading[view] = false;
   });
+}
+
+/**
+ * Load what every step view needs: the kit and the vocabulary.
+ * @returns {Promise<void>}
+ */
+function loadShared() {
+  if (!shared) {
+    shared = Promise.all([import('./phone-kit.js'), import('./vocab.js')]).then(function (m) {
+      m[0].init({conn: conn, board: board, errors: errors, focus: focus, render: render,
+        lang: lang, stepError: stepError});
+      kit = m[0];
+      vocab = m[1];
+      render();
+    }, function (/** @type {*} */ e) {
+      shared = null; // tried again at the next drawing
+      throw e;
+    });
+  }
+  return shared;
 }
 
 /** Load every step view, so that the next step shows at once even on a slow network. */
@@ -234,17 +255,15 @@ function currentStep() {
 }
 
 /**
- * The view of the room's step on a phone: the program's (each step names its view), or
- * "quiet" when the step opens nothing to participants. Before the first snapshot, the
- * one the page was served with.
+ * The view of a step on a phone: the one the program gives it (server/vocab.py), or
+ * "quiet" when the step opens nothing to participants.
+ * @param {Vocab} words
+ * @param {string} stepId
  * @returns {string}
  */
-function currentView() {
-  const step = programStepOf(board.workshop, currentStep());
-  if (!step.id) {
-    return body.getAttribute('data-view') || 'quiet';
-  }
-  return Array.isArray(step.opens) && step.opens.length ? String(step.view) : 'quiet';
+function viewOf(words, stepId) {
+  const step = words.step(stepId);
+  return step && step.opens.length ? step.view : 'quiet';
 }
 
 /** @returns {string} which part of the page to show: join | board | missing */
@@ -261,16 +280,22 @@ function mode() {
   return 'join';
 }
 
-/** @param {string} step */
-function drawStepHead(step) {
-  const head = stepHead(board, lang, step);
-  byId('step-title').textContent = head.title;
-  byId('step-prompt').textContent = head.prompt;
-  byId('step-count').textContent = head.number > 0
-    ? t('step.of', {n: head.number, total: head.total}) : '';
+/**
+ * The step's heading: its number, title, subtitle and prompt, as the server words them.
+ * @param {Vocab} words
+ * @param {string} step
+ */
+function drawStepHead(words, step) {
+  const head = words.step(step);
+  const title = head ? head.label : '';
+  const number = words.stepNumber(step);
+  byId('step-title').textContent = title;
+  byId('step-prompt').textContent = head ? head.prompt : '';
+  byId('step-count').textContent = number > 0
+    ? t('step.of', {n: number, total: words.steps().length}) : '';
   const subtitle = byId('step-subtitle');
-  subtitle.textContent = head.subtitle;
-  subtitle.hidden = !head.subtitle;
+  subtitle.textContent = head ? head.subtitle : '';
+  subtitle.hidden = !subtitle.textContent;
   if (shownStep !== null && shownStep !== step) {
     // The facilitator moved the room on: start the new step at its prompt, and say so.
     if (kit) {
@@ -284,7 +309,7 @@ function drawStepHead(step) {
         v.stepChanged();
       }
     });
-    byId('step-announce').textContent = t('step.changed', {step: head.title});
+    byId('step-announce').textContent = t('step.changed', {step: title});
     window.scrollTo(0, 0);
     promptBox.classList.add('is-new');
     window.clearTimeout(flashTimer);
@@ -315,12 +340,18 @@ function draw() {
 
 function drawBoard() {
   byId('welcome').textContent = board.me ? t('join.welcome', {name: board.me.name}) : '';
-  const step = currentStep();
-  drawStepHead(step);
-  const view = currentView();
-  load(view);
-  loadAll();
   byId('locked-notice').hidden = !board.workshop.locked;
+  const words = vocab;
+  if (!words) {
+    loadShared();
+  }
+  const step = currentStep();
+  const view = words ? viewOf(words, step) : '';
+  if (words) {
+    drawStepHead(words, step);
+    load(view);
+    loadAll();
+  }
   const module = loaded[view];
   const ready = view === 'quiet' || !!module;
   Array.prototype.forEach.call(boardSection.querySelectorAll('.step-view[data-view]'),

@@ -9,7 +9,7 @@
 import {el, icon, t, textLength} from './page.js';
 
 export {
-  loadWords, t, has, stepWords, errorText, el, icon, setupTextSize, showStatus, setAlert,
+  loadWords, t, has, errorText, el, icon, setupTextSize, showStatus, setAlert,
   renderer
 } from './page.js';
 
