@@ -1,7 +1,7 @@
 // Pages without a live board (the workshop list, error pages): the larger-text switch,
 // and times written in the reader's own format.
 
-import {loadWords, setupTextSize} from './ui.js';
+import {loadWords, setupTextSize} from './page.js';
 
 loadWords();
 setupTextSize();
