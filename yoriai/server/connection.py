@@ -5,13 +5,23 @@ outbox and is dropped with a close code that tells it to reconnect and resync, w
 everyone else's events keep flowing. Its TCP connection is aborted, not closed politely:
 a polite close would wait behind the unread data for ever, holding the socket's buffers.
 
-**Batches.** The sender wakes once for whatever has queued since it last sent, not once per
-message: one message goes out as it is; several go out as one frame,
-``{"type":"batch","items":[…]}``, the already-encoded messages joined in order (a message
-is encoded once per audience by the hub, never again per phone). In a busy room (a hundred
-people posting to 500 phones) each phone then gets a few frames a second instead of
-hundreds, and a phone's ack goes out in the next frame with everything before it, instead
-of waiting behind each of those messages in turn.
+**Batches.** What is queued for a phone goes out together, not message by message: one
+message as it is; several as one frame, ``{"type":"batch","items":[…]}``, the
+already-encoded messages joined in order (a message is encoded once per audience by the
+hub, never again per phone). In a busy room (a hundred people posting to 500 phones) each
+phone then gets a few frames a second instead of hundreds, and a phone's ack goes out in
+the frame of its own event instead of behind each of the others' messages in turn.
+
+**Writing without a task per phone.** ``deliver`` only queues. Once per turn of the event
+loop, after everything that ran in that turn has been queued (a whole group commit's events,
+say), one callback (:class:`Flusher`) writes each phone's queue as one frame straight to its
+transport, the way a bare relay writes to its peers in a loop: no task wakes up per phone
+and per message. The frame's bytes are built once when many phones are sent the same
+string (the server's frames are not masked). A phone whose transport does not take more
+(its kernel buffer is full: asleep, or on a bad line) is left to its own sender task, which
+waits for it to drain; it falls behind alone, and is dropped when its queue overflows.
+Under a server that does not offer the direct write (``TRANSPORT_EXTENSION``), every frame
+goes through the sender task.
 """
 
 from __future__ import annotations
@@ -20,11 +30,13 @@ import asyncio
 import contextlib
 import json
 import logging
+import weakref
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+from websockets.frames import Frame, Opcode
 
 from yoriai.facilitation.model import PROJECTOR, Actor
 from yoriai.server import limits
@@ -43,8 +55,9 @@ CLOSE_TRY_AGAIN_LATER = 1013  # too many sockets that are not yet anyone's
 CLOSE_TOO_SLOW = 4001  # outbox overflowed: reconnect and resync
 
 # The ASGI extension through which our uvicorn protocol (runner.py) lets the app abort a
-# connection's transport (``{"abort": callable}``); absent under other servers, where a
-# dropped phone is only closed.
+# connection's transport (``"abort"``) and write a serialized frame to it at once when it
+# takes it (``"write_frame"``, returns False otherwise); absent under other servers, where a
+# dropped phone is only closed and every frame goes through the sender task.
 TRANSPORT_EXTENSION = "yoriai.transport"
 
 # How a batch frame begins and ends around its items (docs/protocol.md, §6).
@@ -60,6 +73,46 @@ def batch_frame(items: list[str]) -> str:
     return BATCH_HEAD + ",".join(items) + BATCH_TAIL
 
 
+def text_frame(text: str) -> bytes:
+    """``text`` as a WebSocket text frame from the server (unmasked, no extensions)."""
+    return Frame(Opcode.TEXT, text.encode()).serialize(mask=False)
+
+
+class Flusher:
+    """The one callback per turn of an event loop that writes every connection's queue."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.due: dict[Connection, None] = {}
+        self.scheduled = False
+
+    def add(self, conn: Connection) -> None:
+        self.due[conn] = None
+        if not self.scheduled:
+            self.scheduled = True
+            self.loop.call_soon(self.run)
+
+    def run(self) -> None:
+        self.scheduled = False
+        due, self.due = self.due, {}
+        # The same message sent to many phones is one str: its frame is built once here.
+        frames: dict[str, bytes] = {}
+        for conn in due:
+            conn.flush(frames)
+
+
+_FLUSHERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Flusher] = (
+    weakref.WeakKeyDictionary())
+
+
+def flusher() -> Flusher:
+    loop = asyncio.get_running_loop()
+    found = _FLUSHERS.get(loop)
+    if found is None:
+        found = _FLUSHERS[loop] = Flusher(loop)
+    return found
+
+
 class Connection:
     def __init__(self, websocket: WebSocket, now: float) -> None:
         self.ws = websocket
@@ -69,6 +122,12 @@ class Connection:
         # Encoded messages not sent yet, in order; the sender takes them all at once.
         self._outbox: deque[str] = deque()
         self._wake = asyncio.Event()
+        self._flusher = flusher()
+        self._flush_due = False  # in the flusher's list for this turn
+        self._sending = False  # the sender task is writing (waiting for the buffer to drain)
+        extensions = websocket.scope.get("extensions") or {}
+        write = (extensions.get(TRANSPORT_EXTENSION) or {}).get("write_frame")
+        self._write_frame: Callable[[bytes], bool] | None = write if callable(write) else None
         self._closing: tuple[int, str] | None = None
         # Set by ``drop``: send what is queued, then the close frame.
         self._ending = False
@@ -91,7 +150,32 @@ class Connection:
             self.abort(CLOSE_TOO_SLOW, "too slow; reconnect to resync")
             return
         self._outbox.append(text)
-        self._wake.set()
+        if not self._sending and not self._flush_due:
+            self._flush_due = True
+            self._flusher.add(self)
+
+    def flush(self, frames: dict[str, bytes]) -> None:
+        """Write what is queued, as frames of at most BATCH_MAX_CHARS, straight to the
+        transport while it takes them; what it does not take is the sender task's."""
+        self._flush_due = False
+        if self._sending or self._closing is not None:
+            return  # the sender task is on it (draining a slow phone, or closing)
+        write = self._write_frame
+        if write is None or self.ws.application_state != WebSocketState.CONNECTED:
+            self._wake.set()
+            return
+        outbox = self._outbox
+        while outbox:
+            text, count = self._next_frame()
+            data = frames.get(text)
+            if data is None:
+                data = text_frame(text)
+                if len(text) < limits.BATCH_MAX_CHARS:
+                    frames[text] = data
+            if not write(data):
+                self._wake.set()  # the buffer is full: the sender waits for it to drain
+                return
+            self._take(count)
 
     @property
     def waiting(self) -> int:
@@ -145,7 +229,13 @@ class Connection:
                     self._wake.clear()
                     await self._wake.wait()
                     continue
-                await self.ws.send_text(self._next_frame())
+                self._sending = True
+                try:
+                    text, count = self._next_frame()
+                    self._take(count)
+                    await self.ws.send_text(text)
+                finally:
+                    self._sending = False
             code, reason = self._closing or (CLOSE_GOING_AWAY, "")
             if self.ws.application_state == WebSocketState.CONNECTED:
                 # The peer may have closed first.
@@ -156,16 +246,23 @@ class Connection:
         finally:
             self.over.set()
 
-    def _next_frame(self) -> str:
-        """Everything queued, in order, as one frame of at most BATCH_MAX_CHARS (a longer
-        message goes alone); what does not fit waits for the next frame."""
-        outbox = self._outbox
-        items = [outbox.popleft()]
-        size = len(items[0])
-        while outbox and size + len(outbox[0]) < limits.BATCH_MAX_CHARS:
-            size += len(outbox[0]) + 1
-            items.append(outbox.popleft())
-        return batch_frame(items)
+    def _next_frame(self) -> tuple[str, int]:
+        """The messages queued first, in order, as one frame of at most BATCH_MAX_CHARS
+        (a longer message goes alone), and how many they are. They stay queued until
+        ``_take``: a frame the transport refuses is built again later, with whatever has
+        been queued meanwhile."""
+        items: list[str] = []
+        size = -1
+        for text in self._outbox:
+            if items and size + 1 + len(text) >= limits.BATCH_MAX_CHARS:
+                break
+            items.append(text)
+            size += 1 + len(text)
+        return batch_frame(items), len(items)
+
+    def _take(self, count: int) -> None:
+        for _ in range(count):
+            self._outbox.popleft()
 
     async def finish(self) -> None:
         """Stop the sender (the socket is gone or going)."""

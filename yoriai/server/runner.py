@@ -10,9 +10,11 @@ and the two small guards uvicorn does not have.
   read (uvicorn parses a whole TCP read at once: a script can pack thousands of frames in
   one) is closed with 1008 and what it sent is dropped; the app may abort a connection's
   transport (a phone that stopped reading is cut off, not closed politely behind data it
-  will never read); every socket the app is done with is aborted if it is still open
-  ``DROP_GRACE_SECS`` later; and a stopping server closes sockets with 1001 (going away),
-  the code the protocol documents, where uvicorn would send 1012.
+  will never read); the app may write a ready-made frame at once when the transport takes
+  it (the fan-out writes every phone's frame in one loop, see connection.py); every socket
+  the app is done with is aborted if it is still open ``DROP_GRACE_SECS`` later; and a
+  stopping server closes sockets with 1001 (going away), the code the protocol documents,
+  where uvicorn would send 1012.
 
 Both subclass uvicorn's own protocols and touch only what they add.
 """
@@ -29,6 +31,7 @@ import uvicorn
 from starlette.applications import Starlette
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.protocol import State
 
 from yoriai.server import limits
 
@@ -107,7 +110,8 @@ class GuardedWebSocketProtocol(WebSocketsSansIOProtocol):
         super().handle_connect(event)
         scope = getattr(self, "scope", None)
         if scope is not None:  # accepted: the app's task has not started yet
-            scope["extensions"][TRANSPORT_EXTENSION] = {"abort": self.abort}
+            scope["extensions"][TRANSPORT_EXTENSION] = {"abort": self.abort,
+                                                        "write_frame": self.write_frame}
 
     def send_receive_event_to_app(self) -> None:
         if not self.close_sent and self.queue.qsize() >= limits.WS_UNREAD_MESSAGES_MAX:
@@ -126,6 +130,17 @@ class GuardedWebSocketProtocol(WebSocketsSansIOProtocol):
         # Read nothing more (a flood is not worth parsing); the close frame goes out, and a
         # peer that does not read it either is aborted once the app is done (run_asgi).
         self.transport.close()
+
+    def write_frame(self, frame: bytes) -> bool:
+        """Write one serialized frame now if the connection takes it: open, nothing sent
+        to close it, no extension that would change the frame's bytes, and its transport
+        not paused by a full buffer. False otherwise, and nothing is written: the app then
+        sends it the ASGI way, which waits for the buffer to drain (connection.py)."""
+        if (not self.writable.is_set() or self.close_sent or self.transport.is_closing()
+                or self.conn.state is not State.OPEN or self.conn.extensions):
+            return False
+        self.transport.write(frame)
+        return True
 
     def abort(self) -> None:
         """Drop the TCP connection now, unsent data and all."""
