@@ -35,10 +35,6 @@ ROOT = Path(__file__).resolve().parents[2]
 JS = sorted((ROOT / "yoriai" / "client" / "static" / "js").glob("*.js"))
 TEMPLATES = sorted((ROOT / "yoriai" / "client" / "templates").glob("*.html"))
 
-# The phone's scripts, which another engineer is still splitting and taking the literals out
-# of (issue 10): excepted (an expected failure, so the count shows) only until that lands.
-KNOWN_EXCEPTIONS = re.compile(r"phone(-\w+)?\.js")
-
 LIMIT_NAME = re.compile(r"(?:^|_)(?:MAX|MIN|LIMIT|BUDGET|CEILING)(?:_|$)")
 LIMIT_KEYS = {"max", "min", "maxlength", "minlength", "maxLength", "minLength"}
 COMPARE = {"<", "<=", ">", ">=", "===", "!==", "==", "!="}
@@ -140,8 +136,6 @@ def template_limit_literals(text: str) -> list[str]:
 @pytest.mark.parametrize("path", JS, ids=lambda p: p.name)
 def test_no_limit_is_a_number_in_a_script(path: Path) -> None:
     found = limit_literals(path.read_text("utf-8"))
-    if found and KNOWN_EXCEPTIONS.fullmatch(path.name):
-        pytest.xfail(f"{path.name}: its owner is still taking out {found}")
     assert not found, f"{path.name}: ask vocab.js limit() for these: {found}"
 
 
