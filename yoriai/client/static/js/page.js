@@ -421,6 +421,36 @@ export class Errors {
 
 // --- keeping the focus where the hands are ---------------------------------------------------
 
+/** Whether an input method is composing a word (a Japanese phrase being converted). */
+let composing = false;
+/** Called when a composition ends (what waited for the word to be finished).
+ * @type {Array<function(): void>} */
+const afterComposing = [];
+document.addEventListener('compositionstart', function () { composing = true; });
+document.addEventListener('compositionend', function () {
+  composing = false;
+  afterComposing.forEach(function (fn) { fn(); });
+});
+
+/**
+ * Whether the person is composing text inside ``node``: then the node is kept as it is
+ * until they finish (replacing it would lose the word being converted).
+ * @param {Element} node
+ * @returns {boolean}
+ */
+export function typingIn(node) {
+  return composing && !!document.activeElement && node.contains(document.activeElement);
+}
+
+/**
+ * Run ``fn`` each time a composition ends (a page redraws what it held back).
+ * @param {function(): void} fn
+ */
+export function onComposed(fn) {
+  afterComposing.push(fn);
+}
+
+
 /**
  * @typedef {{key: string, fk: string}} FocusTarget
  *   the control with data-fk ``fk``, inside the item with data-key ``key`` ('' anywhere)

@@ -8,7 +8,7 @@
 // on that control's error line (page.js Errors), or under the step's prompt when that line
 // is not on the screen.
 
-import {t, el, icon, characters} from './page.js';
+import {t, el, icon, characters, typingIn} from './page.js';
 import {userText} from './ui.js';
 
 /**
@@ -216,14 +216,15 @@ export function themeHead(title, tag) {
 
 /**
  * Build a card only when what it shows changed: ``sig`` is a string of everything it
- * shows (kept on the node as data-sig).
+ * shows (kept on the node as data-sig). A card the person is composing a word in is kept
+ * until the word is finished (phone.js draws again then).
  * @param {(HTMLElement|undefined)} before
  * @param {string} sig
  * @param {function(): HTMLElement} build
  * @returns {HTMLElement}
  */
 export function cached(before, sig, build) {
-  if (before && before.getAttribute('data-sig') === sig) {
+  if (before && (before.getAttribute('data-sig') === sig || typingIn(before))) {
     return before;
   }
   const node = build();

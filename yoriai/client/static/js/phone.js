@@ -20,7 +20,7 @@ import {Connection} from './conn.js';
 import {Board} from './board.js';
 import {
   loadWords, t, errorText, el, icon, byId, setupTextSize, showStatus, setAlert, renderer,
-  limitChars, timerState, Errors, FocusKeeper
+  limitChars, timerState, onComposed, Errors, FocusKeeper
 } from './page.js';
 
 /**
@@ -85,6 +85,7 @@ let shownStep = null;
 let flashTimer = 0;
 
 board.listen(render);
+onComposed(render); // a card held back while a word was being converted
 conn.onStatus = function (/** @type {string} */ state, /** @type {number} */ pending) {
   showStatus(state, pending);
   render();
