@@ -301,34 +301,6 @@ export class Board {
     return mine !== null && mine.indexOf(note.id) >= 0;
   }
 
-  /**
-   * The prompt of the current step: the catalogue's words if it has them, else the
-   * program's (a centre's own program brings its own prompts).
-   * @param {string} lang
-   * @returns {({id: string, label: string, prompt: string}|null)}
-   */
-  programStep(lang) {
-    const program = this.workshop.program;
-    if (!program || !Array.isArray(program.steps)) {
-      return null;
-    }
-    const id = this.workshop.step;
-    const step = program.steps.filter(function (/** @type {Message} */ s) {
-      return s.id === id;
-    })[0];
-    if (!step) {
-      return null;
-    }
-    /** @param {*} text @returns {string} */
-    function pick(text) {
-      if (typeof text === 'string') {
-        return text;
-      }
-      return text ? String(text[lang] || text.ja || '') : '';
-    }
-    return {id: id, label: pick(step.label), prompt: pick(step.prompt)};
-  }
-
   /** @returns {Array<Note>} the notes, newest first */
   newestFirst() {
     return Array.from(this.notes.values()).reverse();

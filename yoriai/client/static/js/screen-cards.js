@@ -3,8 +3,8 @@
 // a count of members, a grid of cards shaped to the screen). Built with createElement and
 // textContent only; every piece of user text sits in its own dir="auto" element.
 
-import {el, t} from './page.js';
-import {userText, icon, idNumber} from './ui.js';
+import {el, t, icon} from './page.js';
+import {userText, idNumber} from './ui.js';
 import {label} from './vocab.js';
 
 /**

@@ -8,7 +8,7 @@
 // many of its first items as fit and one line saying how many more there are (「ほか 12枚」):
 // nothing is ever cut in half or silently lost below the edge.
 
-import {t} from './ui.js';
+import {t} from './page.js';
 
 /**
  * Whether a box shows all of its content.

@@ -2,8 +2,8 @@
 // 協働のかたち, partners, first step and date across) and the review (広げたい / 見直したい)
 // beside where each action stands. Sizes are screen-fit.js's (see screen-themes.js).
 
-import {el, t} from './page.js';
-import {userText, icon} from './ui.js';
+import {el, t, icon} from './page.js';
+import {userText} from './ui.js';
 import {items} from './screen-cards.js';
 import {ids, label} from './vocab.js';
 

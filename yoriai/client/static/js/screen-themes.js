@@ -3,8 +3,8 @@
 // here: each builder marks what must fit ("fit-box") and what may be shortened ("fit-list"
 // of "fit-item"), and screen-fit.js picks the size.
 
-import {el, t} from './page.js';
-import {userText, icon} from './ui.js';
+import {el, t, icon} from './page.js';
+import {userText} from './ui.js';
 import {
   boardNotes, items, tally, votesShown, shapedGrid, members, bar, miniNote, byVotes
 } from './screen-cards.js';
