@@ -9,7 +9,7 @@
 
 import {Connection} from './conn.js';
 import {Board} from './board.js';
-import {t, el, byId, Errors, FocusKeeper} from './page.js';
+import {t, el, byId, Errors, FocusKeeper, typingIn, onComposed} from './page.js';
 import {reconcile, userText} from './ui.js';
 import {views} from './vocab.js';
 
@@ -209,23 +209,9 @@ export function dropDraft(key) {
   delete state.drafts[key];
 }
 
-/** Whether a Japanese input method is composing a word (no redraw may cut it off). */
-let composing = false;
-document.addEventListener('compositionstart', function () { composing = true; });
-document.addEventListener('compositionend', function () {
-  composing = false;
-  render(); // what waited for the word to be finished
-});
-
-/**
- * Whether the person is in the middle of composing text inside ``node``: then the node is
- * kept as it is until they finish (replacing it would lose the word being converted).
- * @param {HTMLElement} node
- * @returns {boolean}
- */
-export function typingIn(node) {
-  return composing && !!document.activeElement && node.contains(document.activeElement);
-}
+// A node the person is composing a word in (a Japanese input method) is kept as it is
+// (page.js typingIn); what waited for the word is drawn when it is finished.
+onComposed(function () { render(); });
 
 /**
  * Put items into a container, rebuilding an item's node only when its signature changed.

@@ -2,12 +2,11 @@
 // title, counts and tools (rename, merge, show on the projector, join for the person being
 // entered for) — with the notes sorted into them. Moving a note is console-move.js's.
 
-import {t, el, byId} from './page.js';
+import {t, el, byId, typingIn} from './page.js';
 import {userText, idNumber} from './ui.js';
 import {
   board, state, send, sendAs, button, keyed, busy, draftInput, dropDraft, render, proxyPerson,
-  proxySig, themes, focusButton, inFocus, personName, pendingArg, typingIn, allNotes, errors,
-  focusKeeper
+  proxySig, themes, focusButton, inFocus, personName, pendingArg, allNotes, errors, focusKeeper
 } from './console-core.js';
 import {
   cardSig, sortCard, pendingMoves, pendingNewThemes, dragging, setupMoving, UNSORTED
