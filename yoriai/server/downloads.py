@@ -69,7 +69,7 @@ class Downloads:
         """``/w/{code}/handout``: an A4 sheet to print and put on the tables — the big QR
         code, the address to type, and three lines for someone who has never scanned one."""
         room = await self.pages.room(request)
-        state = room.shown
-        return self.pages.render(request, "handout.html", workshop=state,
-                                 venue=venue_of(state.center),
+        workshop = self.pages.workshop(request, room)  # a view of the durable state
+        return self.pages.render(request, "handout.html", workshop=workshop,
+                                 venue=venue_of(workshop.center),
                                  join_url=self.ctx.join_url(room.code))
