@@ -498,6 +498,34 @@ def test_a_person_without_a_phone_is_entered_for(live: LiveServer, pages: Pages)
     assert pages.problems == []
 
 
+def test_entering_for_someone_offers_kyokan_only_where_the_server_allows_it(
+        live: LiveServer, pages: Pages) -> None:
+    """A hidden note may not be given 共感 (the server says so in the note's ``votable``):
+    while entering for someone, its button goes, and comes back when the note is shown."""
+    code = live.new_workshop()
+    console = open_console(pages, live, code)
+    phone = pages.open(PHONE, "phone")
+    join(phone, live, code, "佐藤 花子")
+    post(phone, "課題", "公園のベンチが壊れている")
+    register = console.locator("#add-proxy-form")
+    register.get_by_label("お名前").fill("田中 一郎")
+    register.get_by_label("あなたの立場").select_option("住民")
+    register.get_by_role("button", name="登録して入力をはじめる").click()
+    expect(console.locator("#proxy-banner")).to_be_visible(timeout=LIVE)
+    card = console.locator("#console-notes .note", has_text="公園のベンチが壊れている")
+    cast = card.get_by_role("button", name="共感を入れる")
+    expect(cast).to_be_visible(timeout=LIVE)
+
+    card.get_by_role("button", name="非表示にする").click()
+    expect(card).to_contain_text("非表示中", timeout=LIVE)
+    expect(cast).to_have_count(0)
+    card.get_by_role("button", name="表示に戻す").click()
+    expect(cast).to_be_visible(timeout=LIVE)
+    cast.click()
+    expect(card.locator(".tally")).to_have_text("共感 1", timeout=LIVE)
+    assert pages.problems == []
+
+
 # --- proposals, actions, the role board ------------------------------------------------------
 
 def test_a_chosen_proposal_becomes_an_action_a_phone_volunteers_for(

@@ -273,10 +273,13 @@ export function voteRow(note, person) {
   const row = el('div', {class: 'actions proxy-actions'}, [
     el('span', {class: 'proxy-who', text: t('console.proxy.for', {name: person.name})})
   ]);
-  // What this person has given already, as their own phone would show it.
-  row.appendChild(button(t('console.vote.cast'), function () {
-    sendAs('cast_vote', {note_id: note.id}, ctx);
-  }, {kind: 'proxy', fk: 'vote:' + note.id}));
+  // What this person has given already, as their own phone would show it; 共感 is offered
+  // where the server says it may be given (note.votable: not on a hidden note).
+  if (note.votable !== false) {
+    row.appendChild(button(t('console.vote.cast'), function () {
+      sendAs('cast_vote', {note_id: note.id}, ctx);
+    }, {kind: 'proxy', fk: 'vote:' + note.id}));
+  }
   if (given > 0) {
     row.appendChild(button(t('console.vote.retract'), function () {
       sendAs('retract_vote', {note_id: note.id}, ctx);
