@@ -160,6 +160,17 @@ def test_an_unknown_view_is_refused_by_name() -> None:
         program_from_dict(raw)
 
 
+def test_every_view_has_its_board_on_the_pages_that_show_it() -> None:
+    """The projector finds a view's board by data-view and the console a workspace by its
+    id: a view the program may name but a page cannot show would break that page."""
+    templates = ROOT / "yoriai" / "client" / "templates"
+    screen = (templates / "screen.html").read_text("utf-8")
+    console = (templates / "console.html").read_text("utf-8")
+    for view in VIEWS:
+        assert screen.count(f'data-view="{view}"') == 1, view
+        assert console.count(f'id="view-{view}"') == 1, view
+
+
 # --- templates get a view of the durable state -------------------------------------------
 
 
