@@ -1,17 +1,11 @@
 // Note cards and lists: the building blocks of the boards that show notes and other
 // items, used once a page has something to show (the phone loads this with its step
-// views, not on its first visit). The helpers every page needs from its first paint are in
-// page.js, which this module re-exports for pages that still import them from here.
+// views, not on its first visit). What every page needs from its first paint is in page.js.
 //
 // Every piece of user text goes through textContent (never innerHTML) inside an element
 // with dir="auto", so markup cannot be injected and a bidi override cannot spill out.
 
 import {el, icon, t, textLength} from './page.js';
-
-export {
-  loadWords, t, has, errorText, el, icon, setupTextSize, showStatus, setAlert,
-  renderer
-} from './page.js';
 
 /**
  * A note as the server sends it (facilitation/view.py note_view); the author's fields only
