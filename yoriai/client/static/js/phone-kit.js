@@ -125,6 +125,80 @@ export function refuse(ctx, message) {
   phone.render();
 }
 
+// --- what this phone made, on its way ----------------------------------------------------------
+
+/**
+ * What this phone creates (a note, a review) reaches the board as the server's event
+ * before the command's ack comes: for that moment it is both on the board and in the queue.
+ * Arrivals tells which queued commands have their item on the board already, so that each
+ * is drawn once: a command is paired with the oldest item of mine, matching it, that was
+ * not mine when it was sent (the event carries no command id).
+ */
+export class Arrivals {
+  /**
+   * @param {string} name the command that creates one (post_note, post_review)
+   * @param {function(): Array<Item>} mine my items on the board, oldest first
+   * @param {function(Item, Command): boolean} matches whether an item may be a command's
+   */
+  constructor(name, mine, matches) {
+    this.name = name;
+    this.mine = mine;
+    this.matches = matches;
+    /** My items' ids when each command was sent, by command id.
+     * @type {Object<string, Object<string, boolean>>} */
+    this.before = {};
+  }
+
+  /** @returns {Object<string, boolean>} the ids of my items now */
+  ids() {
+    /** @type {Object<string, boolean>} */
+    const ids = {};
+    this.mine().forEach(function (item) { ids[String(item.id)] = true; });
+    return ids;
+  }
+
+  /** @param {Command} cmd a command of this kind, just sent */
+  sent(cmd) {
+    this.before[cmd.id] = this.ids();
+  }
+
+  /**
+   * @param {Array<Command>} queue the commands waiting for their answer
+   * @returns {Object<string, boolean>} the ids of those whose item is on the board
+   */
+  arrived(queue) {
+    const self = this;
+    /** @type {Object<string, boolean>} */
+    const waiting = {};
+    queue.forEach(function (c) { waiting[c.id] = true; });
+    Object.keys(this.before).forEach(function (id) {
+      if (!waiting[id]) {
+        delete self.before[id]; // answered
+      }
+    });
+    /** @type {Object<string, boolean>} */
+    const arrived = {};
+    /** @type {Object<string, boolean>} */
+    const claimed = {};
+    const mine = this.mine();
+    queue.forEach(function (cmd) {
+      if (cmd.name !== self.name) {
+        return;
+      }
+      // A command kept from before a reload: what is mine now was there before it.
+      const known = self.before[cmd.id] || (self.before[cmd.id] = self.ids());
+      const item = mine.filter(function (i) {
+        return !known[i.id] && !claimed[i.id] && self.matches(i, cmd);
+      })[0];
+      if (item) {
+        claimed[item.id] = true;
+        arrived[cmd.id] = true;
+      }
+    });
+    return arrived;
+  }
+}
+
 // --- the pieces of a card ---------------------------------------------------------------------
 
 /**

@@ -3,12 +3,13 @@
 // A note sent is shown at once, marked 「未送信」, until the server has it; then it is the
 // server's note. The server's event and the command's ack are separate messages, so for a
 // moment the note is both in the board and in the queue: the queued one is shown only
-// while no note of this participant has arrived for it (see arrivedNotes).
+// while no note of this participant has arrived for it (phone-kit.js Arrivals).
 
 import {t, el, icon, byId} from './page.js';
 import {noteCard, reconcile} from './ui.js';
 import {
-  phone, isLocked, button, lockable, checkedValue, checkValue, showLeft, cached
+  phone, isLocked, button, lockable, checkedValue, checkValue, showLeft, cached,
+  Arrivals
 } from './phone-kit.js';
 import {ids, limit} from './vocab.js';
 
@@ -35,24 +36,15 @@ const othersCount = byId('others-count');
 let editing = null;
 /** The card asking "remove this note?". @type {(string|null)} */
 let confirming = null;
-/** My notes' ids when each post_note was sent, by command id: a note of mine that was not
- * among them is that command's, once it arrives. @type {Object<string, Object<string, boolean>>} */
-const mineWhenSent = {};
+/** The notes this phone posted that are on the board before their ack. */
+const posted = new Arrivals('post_note', function () {
+  return phone.board.newestFirst().filter(function (n) {
+    return phone.board.isMine(n);
+  }).reverse();
+}, function (note, cmd) { return note.kind === cmd.args.kind; });
 
 function updateCount() {
   showLeft(noteText, noteCount, limit('NOTE_MAX_CHARS'));
-}
-
-/** @returns {Object<string, boolean>} the ids of my notes now */
-function mineIds() {
-  /** @type {Object<string, boolean>} */
-  const ids = {};
-  phone.board.newestFirst().forEach(function (n) {
-    if (phone.board.isMine(n)) {
-      ids[n.id] = true;
-    }
-  });
-  return ids;
 }
 
 noteForm.addEventListener('submit', function (ev) {
@@ -72,7 +64,7 @@ noteForm.addEventListener('submit', function (ev) {
   }
   phone.errors.clear('note');
   const cmd = phone.conn.command('post_note', {kind: kind, text: text}, 'note');
-  mineWhenSent[cmd.id] = mineIds();
+  posted.sent(cmd);
   noteText.value = '';
   updateCount();
   phone.render();
@@ -80,38 +72,6 @@ noteForm.addEventListener('submit', function (ev) {
 
 noteText.addEventListener('input', updateCount);
 updateCount();
-
-/**
- * The command ids of the post_notes whose note has already arrived (the event came, the
- * ack not yet): each is paired with the oldest note of mine of its kind that was not mine
- * when it was sent.
- * @param {Array<Command>} queue
- * @returns {Object<string, boolean>}
- */
-function arrivedNotes(queue) {
-  /** @type {Object<string, boolean>} */
-  const arrived = {};
-  /** @type {Object<string, boolean>} */
-  const claimed = {};
-  const oldestFirst = phone.board.newestFirst().filter(function (n) {
-    return phone.board.isMine(n);
-  }).reverse();
-  queue.forEach(function (cmd) {
-    if (cmd.name !== 'post_note') {
-      return;
-    }
-    // A command kept from before a reload: what is mine now was there before it.
-    const known = mineWhenSent[cmd.id] || (mineWhenSent[cmd.id] = mineIds());
-    const note = oldestFirst.filter(function (n) {
-      return !known[n.id] && !claimed[n.id] && n.kind === cmd.args.kind;
-    })[0];
-    if (note) {
-      claimed[note.id] = true;
-      arrived[cmd.id] = true;
-    }
-  });
-  return arrived;
-}
 
 /** @returns {Array<MineItem>} my notes as they will be once what waits is sent */
 function mineItems() {
@@ -129,12 +89,7 @@ function mineItems() {
       deletes[cmd.args.note_id] = true;
     }
   });
-  const arrived = arrivedNotes(queue);
-  Object.keys(mineWhenSent).forEach(function (id) {
-    if (!queue.some(function (c) { return c.id === id; })) {
-      delete mineWhenSent[id]; // answered
-    }
-  });
+  const arrived = posted.arrived(queue);
   queue.slice().reverse().forEach(function (cmd) {
     if (cmd.name === 'post_note' && !arrived[cmd.id]) {
       out.push({key: cmd.id, cmdId: cmd.id, unsent: true, deleting: false, note: {

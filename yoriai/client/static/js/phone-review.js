@@ -3,13 +3,13 @@
 //
 // Like a note, a review sent shows at once as 「未送信」 and becomes the server's when its
 // event arrives, before the ack: the queued one is hidden as soon as a review of mine that
-// was not mine when it was sent has arrived (see arrivedReviews).
+// was not mine when it was sent has arrived (phone-kit.js Arrivals).
 
 import {t, el, icon, byId} from './page.js';
 import {userText, reconcile} from './ui.js';
 import {
   phone, pend, isLocked, me, meHas, items, send, refuse, button, lockable, sendButton,
-  sendingLine, cached, checkedValue, checkValue, showLeft, tabOf, showTab, setupTabs,
+  sendingLine, cached, checkedValue, checkValue, showLeft, tabOf, showTab, setupTabs, Arrivals
 } from './phone-kit.js';
 import {ids, label, limit} from './vocab.js';
 
@@ -28,23 +28,18 @@ const reviewSubmit = /** @type {HTMLButtonElement} */ (byId('review-submit'));
 let reviewEdit = null;
 /** The review asking "delete this?". @type {(string|null)} */
 let reviewConfirm = null;
-/** My reviews' ids when each post_review was sent, by command id.
- * @type {Object<string, Object<string, boolean>>} */
-const mineWhenSent = {};
+/** The reviews this phone posted that are on the board before their ack. */
+const posted = new Arrivals('post_review', function () {
+  return Array.from(items('reviews').values()).filter(function (r) {
+    return meHas('reviews', r.id);
+  });
+}, function (review, cmd) { return review.column === cmd.args.column; });
 
 setupTabs('future');
 
 function updateCount() {
   // A review is as long as a note may be (facilitation/plan.py review_text).
   showLeft(reviewText, reviewCount, limit('NOTE_MAX_CHARS'));
-}
-
-/** @returns {Object<string, boolean>} the ids of my reviews now */
-function mineIds() {
-  /** @type {Object<string, boolean>} */
-  const ids = {};
-  (me().reviews || []).forEach(function (/** @type {string} */ id) { ids[id] = true; });
-  return ids;
 }
 
 reviewText.addEventListener('input', updateCount);
@@ -66,52 +61,18 @@ reviewForm.addEventListener('submit', function (ev) {
   phone.errors.clear('review');
   phone.stepError.textContent = '';
   const cmd = phone.conn.command('post_review', {column: column, text: text}, 'review');
-  mineWhenSent[cmd.id] = mineIds();
+  posted.sent(cmd);
   reviewText.value = '';
   updateCount();
   phone.render();
 });
-
-/**
- * The post_reviews whose review has already arrived (the event came, the ack not yet).
- * @param {Array<Command>} queue
- * @returns {Object<string, boolean>}
- */
-function arrivedReviews(queue) {
-  /** @type {Object<string, boolean>} */
-  const arrived = {};
-  /** @type {Object<string, boolean>} */
-  const claimed = {};
-  const mine = Array.from(items('reviews').values()).filter(function (r) {
-    return meHas('reviews', r.id);
-  });
-  queue.forEach(function (cmd) {
-    if (cmd.name !== 'post_review') {
-      return;
-    }
-    const known = mineWhenSent[cmd.id] || (mineWhenSent[cmd.id] = mineIds());
-    const review = mine.filter(function (r) {
-      return !known[r.id] && !claimed[r.id] && r.column === cmd.args.column;
-    })[0];
-    if (review) {
-      claimed[review.id] = true;
-      arrived[cmd.id] = true;
-    }
-  });
-  return arrived;
-}
 
 /** @returns {Array<ReviewItem>} everyone's reviews, newest first, and mine on their way */
 function reviewItems() {
   /** @type {Array<ReviewItem>} */
   const out = [];
   const queue = phone.conn.pending();
-  const arrived = arrivedReviews(queue);
-  Object.keys(mineWhenSent).forEach(function (id) {
-    if (!queue.some(function (c) { return c.id === id; })) {
-      delete mineWhenSent[id]; // answered
-    }
-  });
+  const arrived = posted.arrived(queue);
   queue.slice().reverse().forEach(function (c) {
     if (c.name === 'post_review' && !arrived[c.id]) {
       out.push({key: c.id, mine: true, unsent: true,
