@@ -256,6 +256,19 @@ export function sendingLine() {
 }
 
 /**
+ * The buttons under an inline edit form: save (the form's submit) and cancel.
+ * @param {function(): void} onCancel
+ * @returns {HTMLElement}
+ */
+export function saveOrCancel(onCancel) {
+  return el('div', {class: 'actions'}, [
+    lockable(el('button', {type: 'submit', class: 'button primary', 'data-fk': 'save',
+      text: t('note.save')})),
+    button(t('note.cancel'), 'secondary', onCancel, 'cancel')
+  ]);
+}
+
+/**
  * A mark with an icon and words (never colour alone).
  * @param {string} iconName
  * @param {string} text

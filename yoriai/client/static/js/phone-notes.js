@@ -9,7 +9,7 @@ import {t, el, icon, byId} from './page.js';
 import {noteCard, reconcile} from './ui.js';
 import {
   phone, isLocked, button, lockable, checkedValue, checkValue, showLeft, cached,
-  Arrivals
+  saveOrCancel, Arrivals
 } from './phone-kit.js';
 import {ids, limit} from './vocab.js';
 
@@ -215,16 +215,12 @@ function editForm(item) {
   form.appendChild(kinds);
   form.appendChild(el('label', {for: areaId, class: 'field-label', text: t('note.text')}));
   form.appendChild(area);
-  form.appendChild(el('div', {class: 'actions'}, [
-    lockable(el('button', {type: 'submit', class: 'button primary', 'data-fk': 'save',
-      text: t('note.save')})),
-    button(t('note.cancel'), 'secondary', function () {
-      editing = null;
-      phone.errors.clear(ctx);
-      phone.focus.ask('edit', item.key);
-      phone.render();
-    }, 'cancel')
-  ]));
+  form.appendChild(saveOrCancel(function () {
+    editing = null;
+    phone.errors.clear(ctx);
+    phone.focus.ask('edit', item.key);
+    phone.render();
+  }));
   form.addEventListener('submit', function (ev) {
     ev.preventDefault();
     const text = area.value;

@@ -8,8 +8,9 @@
 import {t, el, icon, byId} from './page.js';
 import {userText, reconcile} from './ui.js';
 import {
-  phone, pend, isLocked, me, meHas, items, send, refuse, button, lockable, sendButton,
-  sendingLine, cached, checkedValue, checkValue, showLeft, tabOf, showTab, setupTabs, Arrivals
+  phone, pend, isLocked, meHas, items, send, refuse, button, sendButton,
+  sendingLine, cached, checkedValue, checkValue, showLeft, tabOf, showTab, setupTabs,
+  saveOrCancel, Arrivals
 } from './phone-kit.js';
 import {ids, label, limit} from './vocab.js';
 
@@ -102,16 +103,12 @@ function editForm(item, edit) {
   area.value = edit.text;
   area.addEventListener('input', function () { edit.text = area.value; });
   form.appendChild(area);
-  form.appendChild(el('div', {class: 'actions'}, [
-    lockable(el('button', {type: 'submit', class: 'button primary', 'data-fk': 'save',
-      text: t('note.save')})),
-    button(t('note.cancel'), 'secondary', function () {
-      reviewEdit = null;
-      phone.errors.clear(ctx);
-      phone.focus.ask('edit', item.key);
-      phone.render();
-    }, 'cancel')
-  ]));
+  form.appendChild(saveOrCancel(function () {
+    reviewEdit = null;
+    phone.errors.clear(ctx);
+    phone.focus.ask('edit', item.key);
+    phone.render();
+  }));
   form.addEventListener('submit', function (ev) {
     ev.preventDefault();
     if (!area.value.trim()) {
