@@ -18,7 +18,7 @@ from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Locator, Page, WebSocketRoute, expect
+from playwright.sync_api import Locator, Page, Route, WebSocketRoute, expect
 
 from tests.browser.conftest import PHONE, SCREENSHOTS, Pages
 from tests.browser.drive import quiet, until
@@ -616,3 +616,32 @@ def test_a_word_being_converted_is_not_cut_off_by_a_redraw(
     expect(aim).to_have_value("町")
     expect(aim).to_be_focused()
     assert pages.problems == []
+
+
+def test_a_step_view_that_could_not_be_fetched_is_fetched_again(
+        live: LiveServer, pages: Pages, room: Callable[[str], Room]) -> None:
+    """The phone fetches its step views once someone has joined. If the Wi-Fi drops just
+    then, the page raises no error of its own and fetches them again at its next drawing
+    (here: a note from someone else arrives)."""
+    code = live.new_workshop()
+    r = room(code)
+    phone = pages.open(PHONE, "phone")
+    refused: list[str] = []
+
+    def once(route: Route) -> None:
+        if refused:
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.abort("internetdisconnected")
+
+    phone.route(re.compile(r"/vocab\.js$"), once)
+    join(phone, live, code)
+    until(phone, lambda: bool(refused), "the step views' first fetch failed")
+    neighbour = r.participant("鈴木")
+    r.cmd("post_note", neighbour, kind="charm", text="駅前の桜並木がきれい")
+    expect(phone.locator("#note-form")).to_be_visible(timeout=LIVE)
+    expect(phone.locator("#others-list .note-text")).to_have_text(["駅前の桜並木がきれい"])
+    expect(head(phone)).to_have_text("確かめてみよう")
+    # The failed fetch itself is logged by the browser; nothing else went wrong.
+    assert [p for p in pages.problems if "Failed to load resource" not in p] == []

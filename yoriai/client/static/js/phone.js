@@ -344,7 +344,9 @@ function drawBoard() {
   byId('locked-notice').hidden = !board.workshop.locked;
   const words = vocab;
   if (!words) {
-    loadShared();
+    loadShared().catch(function () {
+      // Not fetched (the Wi-Fi dropped): tried again at the next drawing.
+    });
   }
   const step = currentStep();
   const view = words ? viewOf(words, step) : '';
