@@ -166,11 +166,13 @@ class Connection:
             return
         outbox = self._outbox
         while outbox:
-            text, count = self._next_frame()
-            data = frames.get(text)
+            # One message (the usual case in a calm room) is the same str for every phone
+            # of its audience: its frame is kept for them. A batch is this phone's alone.
+            text, count = (outbox[0], 1) if len(outbox) == 1 else self._next_frame()
+            data = frames.get(text) if count == 1 else None
             if data is None:
                 data = text_frame(text)
-                if len(text) < limits.BATCH_MAX_CHARS:
+                if count == 1:
                     frames[text] = data
             if not write(data):
                 self._wake.set()  # the buffer is full: the sender waits for it to drain
