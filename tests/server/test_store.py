@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from yoriai.facilitation.model import Event
+from yoriai.facilitation.model import PROJECTOR, Event
 from yoriai.server import store as store_module
 from yoriai.server.hub import Hub
 from yoriai.server.store import (
@@ -247,3 +247,43 @@ async def test_a_database_held_by_another_process_fails_the_batch_at_once(
             assert seqs(s.path, code) == [1, 2]
     finally:
         await s.close()
+
+
+async def test_a_command_is_one_transaction_in_one_call(tmp_path: Path) -> None:
+    """Issue 12: a command's events, its command record and the workshop's summary row are
+    written by one call into the writer thread, in one BEGIN IMMEDIATE … COMMIT (one
+    fsync); commands that arrive together share it. Read from SQLite's own trace of the
+    writer's connection (a store without the other tests' trigger, which the trace would
+    show too)."""
+    store = EventStore(tmp_path / "one.sqlite3")
+    await store.open()
+    try:
+        await one_transaction_per_batch(store)
+    finally:
+        await store.close()
+
+
+async def one_transaction_per_batch(store: EventStore) -> None:
+    hub = Hub(store, time.time)
+    code = await hub.create_workshop("W", "西部", code="tttttt")
+    room = await hub.room(code)
+    assert room is not None
+    statements: list[str] = []
+    await store.in_writer(lambda db: db.set_trace_callback(statements.append))
+    ack = await hub.submit(room, PROJECTOR, "c-" + "1" * 32, "join",
+                           {"name": "一人目", "attribute": "住民"})
+    await store.in_writer(lambda db: db.set_trace_callback(None))
+    kinds = [s.split()[0] + (" " + s.split()[2] if s.startswith("INSERT") else "")
+             for s in statements]
+    assert kinds == ["BEGIN", "INSERT events", "INSERT commands", "INSERT workshops", "COMMIT"]
+    assert ack.seq == room.state.seq == 2
+    # Twenty commands sent at once: far fewer transactions than commands.
+    statements.clear()
+    await store.in_writer(lambda db: db.set_trace_callback(statements.append))
+    await asyncio.gather(*(hub.submit(room, PROJECTOR, f"c-{i:032d}", "join",
+                                      {"name": f"人{i}", "attribute": "住民"})
+                           for i in range(20)))
+    await store.in_writer(lambda db: db.set_trace_callback(None))
+    commits = statements.count("COMMIT")
+    assert statements.count("BEGIN IMMEDIATE") == commits and 1 <= commits < 20
+    assert room.state.seq == 22
