@@ -33,6 +33,7 @@ values: dict[str, st.SearchStrategy[Any]] = {
     "seconds": st.sampled_from([60, 300, 0, -5, 99999]),
     "vote_budget": st.sampled_from([1, 3, 5, 0, 12]),
     "multi_vote": st.booleans(), "votes_visible": st.booleans(), "locked": st.booleans(),
+    "shown": st.sampled_from([True, False, "yes"]),
     "private": st.booleans(), "chosen": st.booleans(),
     "column": st.sampled_from(["keep", "change", "x"]),
     "status": st.sampled_from(["not_started", "under_way", "done", "paused", "lost"]),

@@ -11,6 +11,8 @@ from yoriai.facilitation.errors import Refusal
 from yoriai.facilitation.model import (
     FACILITATOR,
     PROJECTOR,
+    Actor,
+    Role,
     WorkshopState,
 )
 from yoriai.facilitation.view import snapshot
@@ -69,6 +71,26 @@ def test_focus_on_a_note_or_theme() -> None:
     refused("bad_value", w, FACILITATOR, "set_focus", kind="person", id="p1")
     w.run(FACILITATOR, "set_focus", kind=None)
     assert w.state.focus is None
+
+
+def test_join_view_is_shown_and_taken_away_by_moderators() -> None:
+    w = Workshop()
+    assert snapshot(w.state, PROJECTOR)["workshop"]["join_view"] is False
+    events = w.run(FACILITATOR, "show_join_view", shown=True)
+    assert [(e.type, e.data) for e in events] == [("JoinViewShown", {"shown": True})]
+    assert w.state.join_view is True
+    assert snapshot(w.state, PROJECTOR)["workshop"]["join_view"] is True
+    assert w.run(FACILITATOR, "show_join_view", shown=True) == []  # already shown
+    p = w.join()
+    refused("not_allowed", w, p, "show_join_view", shown=False)
+    refused("not_allowed", w, PROJECTOR, "show_join_view", shown=False)
+    refused("bad_value", w, FACILITATOR, "show_join_view", shown="no")
+    refused("bad_value", w, FACILITATOR, "show_join_view")
+    w.run(FACILITATOR, "grant_cofacilitator", participant_id=p.participant_id)
+    helper = Actor(Role.COFACILITATOR, p.participant_id)
+    w.run(helper, "show_join_view", shown=False)  # a つむぎすと may take it away
+    assert w.state.join_view is False
+    assert snapshot(w.state, PROJECTOR)["workshop"]["join_view"] is False
 
 
 def test_private_notes_until_revealed() -> None:

@@ -243,6 +243,7 @@ class WorkshopState:
     settings: Settings = field(default_factory=Settings)
     locked: bool = False
     focus: dict[str, str] | None = None  # {"kind": "note"|"theme", "id": …} on the projector
+    join_view: bool = False  # 「参加受付」: the projector shows the large join QR code
     timer: Timer = field(default_factory=Timer)
     cofacilitators: list[str] = field(default_factory=list)
     meetings: list[Meeting] = field(default_factory=list)

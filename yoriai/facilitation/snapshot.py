@@ -65,6 +65,8 @@ def load(raw: Any) -> WorkshopState:
             created_at=s["created_at"], program=program_from_dict(s["program"]),
             step=s["step"], seq=s["seq"], settings=Settings(**s["settings"]),
             locked=s["locked"], focus=s["focus"], timer=Timer(**s["timer"]),
+            # A snapshot from before the join view had none shown (and is still good).
+            join_view=bool(s.get("join_view", False)),
             cofacilitators=list(s["cofacilitators"]),
             meetings=[Meeting(**m) for m in s["meetings"]],
             participants={k: Participant(**v) for k, v in s["participants"].items()},

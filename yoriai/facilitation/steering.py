@@ -1,5 +1,6 @@
 """The facilitator's wheel: the workshop itself, its steps, the timer, the lock, the
-projector's focus, private notes and their reveal, and meetings across months."""
+projector's focus and its join view, private notes and their reveal, and meetings across
+months."""
 
 from __future__ import annotations
 
@@ -91,6 +92,14 @@ def set_focus(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> li
     return [("FocusSet", {"kind": kind, "id": item})]
 
 
+@command("show_join_view", MODERATORS, takes=("shown",))
+def show_join_view(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
+    """「参加受付」: the projector shows the join view (a large QR code, the address, the
+    Wi-Fi) over the board while people arrive, or (shown false) the board again."""
+    shown = flag(args, "shown")
+    return [] if shown == state.join_view else [("JoinViewShown", {"shown": shown})]
+
+
 @command("start_timer", MODERATORS, takes=("seconds",))
 def start_timer(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     """Start a countdown of ``seconds``, or resume a paused one (no ``seconds``)."""
@@ -176,6 +185,11 @@ def _focus(state: WorkshopState, e: Event) -> None:
 @applies("FocusCleared", made_by="set_focus", args=lambda s, d: {"kind": None}, touches=HEADER)
 def _unfocus(state: WorkshopState, e: Event) -> None:
     state.focus = None
+
+
+@applies("JoinViewShown", made_by="show_join_view", touches=HEADER)
+def _join_view(state: WorkshopState, e: Event) -> None:
+    state.join_view = bool(e.data["shown"])
 
 
 def _started_by(state: WorkshopState, d: dict[str, Any]) -> dict[str, Any]:

@@ -156,7 +156,7 @@ def workshop_view(state: WorkshopState) -> dict[str, Any]:
         "program": state.program.to_dict(), "step": state.step,
         "settings": {"vote_budget": s.vote_budget, "multi_vote": s.multi_vote,
                      "votes_visible": s.votes_visible, "private_notes": s.private_notes},
-        "locked": state.locked, "focus": state.focus,
+        "locked": state.locked, "focus": state.focus, "join_view": state.join_view,
         "timer": {"seconds": state.timer.seconds, "ends_at": state.timer.ends_at},
         "meeting": state.meeting,
         "meetings": [{"number": m.number, "date": m.date} for m in state.meetings],
