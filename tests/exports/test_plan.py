@@ -39,7 +39,7 @@ def test_plan_holds_the_themes_proposals_and_actions_of_the_evening(evening: Eve
         assert list(a.partners) == raw["partners"]
         assert (a.first_step, a.due) == (raw["first_step"], raw["due"])
         assert a.team.count == len(raw["volunteers"])
-    assert {FORM_LABELS[f] for f in Form} == {"市民主体", "市民主導", "市民／行政（対等）",
+    assert {FORM_LABELS[f] for f in Form} == {"未定", "市民主体", "市民主導", "市民／行政（対等）",
                                               "行政主導", "行政主体"}
     assert {STATUS_LABELS[s] for s in Status} == {"未着手", "実施中", "完了", "休止"}
 

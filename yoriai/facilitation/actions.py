@@ -64,6 +64,9 @@ def create_action(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -
     if theme_id is not None:
         theme_id = ref(args, "theme_id", state.themes, "unknown_theme")
     fields = action_fields(args, None)
+    # Recorded even when not given: an ActionCreated without "form" is from a log written
+    # before 未定 existed, and means 市民主導, the default then (see _action).
+    fields.setdefault("form", Form.UNDECIDED.value)
     return [("ActionCreated", {"action_id": state.next_id("a"), "theme_id": theme_id, **fields})]
 
 
@@ -132,6 +135,9 @@ def set_action_status(state: WorkshopState, actor: Actor,
 # --- appliers ----------------------------------------------------------------------------
 
 ACTION = touches(actions="action_id")
+# What an action made without a form was before 未定 existed: events from before keep
+# meaning what they meant (create_action now always records the form).
+LEGACY_DEFAULT_FORM = Form.CITIZEN_LED
 VOLUNTEERING = touches(actions="action_id", me="participant_id")
 
 
@@ -141,6 +147,8 @@ def _action(state: WorkshopState, e: Event) -> None:
     d = e.data
     action = Action(id=d["action_id"], title=d["title"], theme=d.get("theme_id"),
                     meeting=state.meeting)
+    if "form" not in d:
+        action.form = LEGACY_DEFAULT_FORM
     _set_fields(action, d)
     state.actions[action.id] = action
 

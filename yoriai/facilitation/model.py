@@ -68,8 +68,10 @@ class NoteKind(StrEnum):
 
 
 class Form(StrEnum):
-    """協働のかたち: who carries an action, from citizens alone to the city alone."""
+    """協働のかたち: who carries an action, from citizens alone to the city alone; an
+    action nobody has chosen one for yet is 未定 (undecided), never silently 市民主導."""
 
+    UNDECIDED = "undecided"  # 未定
     CITIZEN_ONLY = "citizen_only"  # 市民主体
     CITIZEN_LED = "citizen_led"  # 市民主導
     PARTNERSHIP = "partnership"  # 市民／行政
@@ -182,7 +184,7 @@ class Action:
     id: str
     title: str
     theme: str | None = None
-    form: Form = Form.CITIZEN_LED
+    form: Form = Form.UNDECIDED
     partners: list[str] = field(default_factory=list)
     first_step: str = ""
     due: str = ""
