@@ -192,6 +192,15 @@ function trim(view) {
       job.cap -= 1;
       hold(job);
     }
+    // A box with no room even for the counting line (a small card on a full board, whose
+    // head already says how many it holds) loses the line rather than show it cut in half.
+    if (job.cap === 0 && !boxFits(job.box)) {
+      job.mores.forEach(function (more) {
+        if (more.parentNode) {
+          more.parentNode.removeChild(more);
+        }
+      });
+    }
   });
 }
 

@@ -1,7 +1,8 @@
-// The projector: read-only, read from the back of a room. Always the workshop's title, the
-// step and its prompt, the shared timer, the join QR code and the count of people; below
-// them the board of the current step (notes by kind; themes and 共感; proposals; the role
-// board; the review), and a note or theme large over it when the facilitator focuses one.
+// The projector: read-only, read from the back of a room. Always the step and its prompt,
+// the shared timer, a join QR code and the count of people; below them the board of the
+// current step (notes by kind; themes and 共感; proposals; the role board; the review), and
+// a note or theme large over it when the facilitator focuses one. While people arrive (the
+// console's 「参加受付」, or nobody has joined yet) the join view fills the screen.
 
 import {Connection} from './conn.js';
 import {Board} from './board.js';
@@ -14,6 +15,7 @@ import {boardNotes} from './screen-cards.js';
 import {companionsView, activityView} from './screen-themes.js';
 import {practiceView, futureView} from './screen-plan.js';
 import {focusCard} from './screen-focus.js';
+import {drawJoin, setupTools} from './screen-join.js';
 import {ids, views, viewOf, step as stepOf, stepNumber, steps} from './vocab.js';
 
 /**
@@ -294,6 +296,7 @@ function draw() {
     setAlert(byId('global-error'), t('error.unknown_workshop'));
   }
   drawHeader();
+  drawJoin(board, body.getAttribute('data-code') || '');
   tick();
   const view = viewOf(currentStep());
   const size = [window.innerWidth, window.innerHeight];
@@ -352,6 +355,7 @@ function tick() {
 }
 
 window.addEventListener('resize', render);
+setupTools();
 window.setInterval(tick, TICK_MS);
 showStatus(conn.state, 0);
 conn.start(board.dispatch, board.resumeInfo);
