@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-KINDS = ("notes", "themes", "proposals", "actions", "reviews", "participants")
+KINDS = ("notes", "themes", "proposals", "actions", "reviews", "participants", "photos")
 
 
 def key_of(kind: str, view: dict[str, Any]) -> str:

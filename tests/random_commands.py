@@ -42,6 +42,9 @@ values: dict[str, st.SearchStrategy[Any]] = {
     "ideas": st.lists(texts, max_size=3),
     "due": st.sampled_from(["", "2027-01-10", "x"]),
     "date": st.sampled_from(["2027-01-10", "bad"]),
+    # Photos: a few hashes so that caption/choose/remove find one, and a bad one.
+    "hash": st.sampled_from(["a" * 64, "b" * 64, "c" * 64, "A" * 64, "x", None]),
+    "caption": texts,
 }
 for key, prefix in IDS.items():
     values[key] = st.one_of(st.integers(1, 4).map(lambda i, p=prefix: f"{p}{i}"), st.none())

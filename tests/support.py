@@ -42,13 +42,15 @@ def free_port() -> int:
 class LiveServer:
     """The real app under the real uvicorn, in its own thread and event loop."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, **settings: Any) -> None:
         self.data_dir = data_dir
         # Bound now, on a port the system chooses, and handed to uvicorn as it is: choosing a
         # free port and binding it later would race every other process on the machine.
         self.sock = listening_socket("127.0.0.1", 0)
         self.port = int(self.sock.getsockname()[1])
-        self.app = create_app(Settings(data_dir=data_dir, host="127.0.0.1", port=self.port))
+        # ``settings``: more of the server's Settings (say ``wifi``, as `--wifi` gives it).
+        self.app = create_app(Settings(data_dir=data_dir, host="127.0.0.1", port=self.port,
+                                       **settings))
         self.ctx: AppContext = self.app.state.ctx
         self.server = uvicorn_server(self.app, log_level="error")
         self.thread = threading.Thread(target=self._run, daemon=True)

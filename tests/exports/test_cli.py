@@ -28,10 +28,12 @@ def one_line_error(result: object) -> str:
     return stderr
 
 
-def test_export_without_o_writes_a_named_file_here(laptop: Path, tmp_path: Path) -> None:
+def test_export_without_o_writes_a_named_file_here(laptop: Path, evening: Evening,
+                                                   tmp_path: Path) -> None:
     result = yoriai("export", "sample1", "--data", str(laptop), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    out = tmp_path / "sample1-plan.pdf"
+    w = evening.data["workshop"]
+    out = tmp_path / f"{w['date']}-{w['title']}-計画.pdf"  # the date and title people know
     assert result.stdout.strip() == str(out)
     assert out.read_bytes().startswith(b"%PDF-")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -36,8 +37,14 @@ def test_facilitator_downloads_each_format(server: LiveServer, evening: Evening,
     assert response.status_code == 200
     e = EXPORTERS[fmt]
     assert response.headers["content-type"].split(";")[0] == e.media_type.split(";")[0]
+    # Named by date and title (RFC 6266 filename*), with the code in the ASCII fallback.
+    kind = {"svg": "付箋", "png": "付箋", "json": "アーカイブ"}.get(fmt, "計画")
+    ascii_kind = {"svg": "board", "png": "board", "json": "archive"}.get(fmt, "plan")
+    date, title = evening.data["workshop"]["date"], evening.data["workshop"]["title"]
+    name = quote(f"{date}-{title}-{kind}.{e.extension}")
     assert response.headers["content-disposition"] == (
-        f'attachment; filename="sample1-{e.stem}.{e.extension}"')
+        f'attachment; filename="{date}-sample1-{ascii_kind}.{e.extension}"; '
+        f"filename*=UTF-8''{name}")
     assert response.headers["cache-control"] == "no-store"
     if fmt == "json":
         restored = read_archive(response.content)

@@ -27,8 +27,10 @@ def yoriai(*args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
 
 
 class ServerProcess:
-    def __init__(self, data_dir: Path, port: int | None = None) -> None:
+    def __init__(self, data_dir: Path, port: int | None = None,
+                 extra_args: tuple[str, ...] = ()) -> None:
         self.data_dir = data_dir
+        self.extra_args = extra_args  # more `yoriai serve` options (say --wifi NAME)
         self.chosen_port = port is None  # ours to change if someone else takes it
         self.port = port or free_port()
         self.proc: subprocess.Popen[str] | None = None
@@ -52,7 +54,8 @@ class ServerProcess:
         with self.out.open("w") as out, self.err.open("w") as err:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "yoriai", "serve", "--host", "127.0.0.1",
-                 "--port", str(self.port), "--data", str(self.data_dir), "--no-browser"],
+                 "--port", str(self.port), "--data", str(self.data_dir), "--no-browser",
+                 *self.extra_args],
                 stdout=out, stderr=err, text=True, cwd=Path(__file__).parents[2],
                 env={**os.environ, "PYTHONUNBUFFERED": "1"})
         deadline = time.monotonic() + HANG
@@ -77,7 +80,10 @@ class ServerProcess:
         if not key.exists():
             return False
         cookies = {"yoriai_key": key.read_text().strip()}
-        return httpx.get(f"{self.base}/", cookies=cookies, timeout=POLL).status_code == 200
+        # The bare address answers everyone (a box for the join code); only the server
+        # holding this key shows it the new-workshop form.
+        reply = httpx.get(f"{self.base}/", cookies=cookies, timeout=POLL)
+        return reply.status_code == 200 and 'action="/workshops"' in reply.text
 
     @property
     def base(self) -> str:

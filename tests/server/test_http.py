@@ -144,7 +144,10 @@ def test_unknown_host_names_are_refused(live: LiveServer) -> None:
 
 def test_facilitator_pages_need_the_key(live: LiveServer) -> None:
     code = live.new_workshop()
-    assert httpx.get(f"{live.base}/").status_code == 403
+    # The bare address shows a stranger a box for the join code, and no workshop.
+    home = httpx.get(f"{live.base}/")
+    assert home.status_code == 200 and 'action="/join"' in home.text
+    assert 'action="/workshops"' not in home.text and code not in home.text
     assert httpx.get(f"{live.base}/w/{code}/facilitate").status_code == 403
     assert httpx.get(f"{live.base}/w/{code}/facilitate?key=wrong",
                      follow_redirects=True).status_code == 403

@@ -10,22 +10,33 @@ every event, so the workshop comes back exactly — the same code, the same stat
      "workshop": {"code", "title", "center", "date", "meetings", "seq", "events",
                   "exported_at"},
      "events": [Event.to_json(), …],
-     "checksum": {"algorithm": "sha256", "value": <hex of the canonical events>}}
+     "photos": [{"hash": <sha256 hex of the bytes>, "data": <base64 of the JPEG>}, …],
+     "checksum": {"algorithm": "sha256", "value": <hex of the canonical events (+ photos)>}}
 
 The canonical form of the events is their JSON with sorted keys, no spaces and UTF-8 text;
 a file whose events do not hash to its checksum has been damaged (or edited) and is
-refused. :func:`read_archive` is the importer's pure half: it checks everything it can
+refused.
+
+Photos of the evening (version 2): the files the workshop's photos name, each with its
+hash, so that ``yoriai import`` puts them back in the data folder. The checksum then covers
+them too (the canonical events, a line feed, the canonical photo list). Each photo's bytes
+must hash to its name and be a JPEG the workshop holds, or the whole file is refused and
+nothing is written. An archive without photos is version 1, as before, so an older Yoriai
+still reads it. :func:`read_archive` is the importer's pure half: it checks everything it can
 without a database — the file, the checksum, and every event against the rules of the live
 commands (``facilitation/verify.py``) — and returns the events to write.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
+import io
 import json
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from yoriai.facilitation.errors import Refusal
@@ -36,7 +47,9 @@ from yoriai.facilitation.verify import Rejected, verified_replay
 from .source import Exporter, Source
 
 FORMAT = "yoriai-archive"
-VERSION = 1
+VERSION = 2  # the newest this Yoriai writes and reads
+# An archive without photos is still written as version 1, readable by an older Yoriai.
+PLAIN_VERSION = 1
 
 
 class ArchiveError(ValueError):
@@ -54,30 +67,49 @@ def canonical(events: Sequence[Event]) -> bytes:
                       separators=(",", ":"), allow_nan=False).encode("utf-8")
 
 
-def checksum(events: Sequence[Event]) -> str:
-    return hashlib.sha256(canonical(events)).hexdigest()
+def canonical_photos(photos: Sequence[Mapping[str, str]]) -> bytes:
+    return json.dumps(list(photos), ensure_ascii=True, sort_keys=True,
+                      separators=(",", ":")).encode("ascii")
 
 
-def archive(state: WorkshopState, events: Sequence[Event], exported_at: str) -> dict[str, Any]:
+def checksum(events: Sequence[Event], photos: Sequence[Mapping[str, str]] = ()) -> str:
+    digest = hashlib.sha256(canonical(events))
+    if photos:
+        digest.update(b"\n" + canonical_photos(photos))
+    return digest.hexdigest()
+
+
+def photo_entries(state: WorkshopState, photos: Mapping[str, bytes]) -> list[dict[str, str]]:
+    """The workshop's photos whose bytes were given, in the order they were added."""
+    return [{"hash": h, "data": base64.b64encode(photos[h]).decode("ascii")}
+            for h in state.photos if h in photos]
+
+
+def archive(state: WorkshopState, events: Sequence[Event], exported_at: str,
+            photos: Mapping[str, bytes] | None = None) -> dict[str, Any]:
     if [e.seq for e in events] != list(range(1, len(events) + 1)) or len(events) != state.seq:
         raise ValueError("the archive needs the workshop's whole event log, in order")
-    return {
+    entries = photo_entries(state, photos or {})
+    doc: dict[str, Any] = {
         "format": FORMAT,
-        "version": VERSION,
+        "version": VERSION if entries else PLAIN_VERSION,
         "workshop": {
             "code": state.code, "title": state.title, "center": state.center,
             "date": state.date, "meetings": [m.date for m in state.meetings],
             "seq": state.seq, "events": len(events), "exported_at": exported_at,
         },
         "events": [e.to_json() for e in events],
-        "checksum": {"algorithm": "sha256", "value": checksum(events)},
     }
+    if entries:
+        doc["photos"] = entries
+    doc["checksum"] = {"algorithm": "sha256", "value": checksum(events, entries)}
+    return doc
 
 
 def render_archive(source: Source) -> bytes:
     if source.events is None:
         raise ValueError("the archive is made from the event log: pass the events")
-    doc = archive(source.state, source.events, source.generated_at.isoformat())
+    doc = archive(source.state, source.events, source.generated_at.isoformat(), source.photos)
     return (json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False) + "\n").encode("utf-8")
 
 
@@ -87,6 +119,8 @@ class Archive:
     title: str
     events: list[Event]
     state: WorkshopState  # the replayed workshop
+    # The photos' bytes by hash, each checked against its hash (empty when none).
+    photos: Mapping[str, bytes] = field(default_factory=dict)
 
 
 def need(doc: dict[str, Any], key: str, kind: type) -> Any:
@@ -176,19 +210,27 @@ def read_archive(raw: bytes) -> Archive:
     summed = need(doc, "checksum", dict)
     if summed.get("algorithm") != "sha256" or not isinstance(summed.get("value"), str):
         raise ArchiveError("the archive is damaged: its checksum is missing")
+    raw_photos = doc.get("photos", [])
+    if not isinstance(raw_photos, list) or not all(
+            isinstance(p, dict) and set(p) == {"hash", "data"}
+            and isinstance(p["hash"], str) and isinstance(p["data"], str) for p in raw_photos):
+        raise ArchiveError("the archive is damaged: its photos are malformed")
     if len(raw_events) != count:
         raise ArchiveError(f"the archive is truncated: it holds {len(raw_events)} of its "
                            f"{count} events")
     events = [event_of(r) for r in raw_events]
     try:
-        summed_now = checksum(events)
+        summed_now = checksum(events, raw_photos)
     except UnicodeEncodeError:
         raise ArchiveError("the archive is damaged: it holds text that is not Unicode "
                            "(a lone surrogate)") from None
     except (ValueError, RecursionError):
         raise ArchiveError("the archive is damaged: an event is malformed") from None
     if summed_now != summed["value"]:
-        raise ArchiveError("the archive is damaged: its events do not match its checksum")
+        raise ArchiveError("the archive is damaged: its events do not match its checksum"
+                           if not raw_photos else
+                           "the archive is damaged: its events and photos do not match its "
+                           "checksum")
     if not events or events[0].type != "WorkshopCreated" or events[0].data.get("code") != code:
         raise ArchiveError("the archive is damaged: it does not start by creating its workshop")
     try:
@@ -199,7 +241,49 @@ def read_archive(raw: bytes) -> Archive:
     if state.seq != seq or state.code != code:
         raise ArchiveError("the archive is damaged: its events do not make the workshop it "
                            "describes")
-    return Archive(code=code, title=state.title, events=events, state=state)
+    return Archive(code=code, title=state.title, events=events, state=state,
+                   photos=read_photos(raw_photos, state))
+
+
+def read_photos(raw_photos: list[dict[str, str]], state: WorkshopState) -> dict[str, bytes]:
+    """Each photo's bytes, checked: base64, hashing to its name, a photo the workshop holds
+    (named by a ``PhotoAdded`` still in force), once, and a JPEG Pillow reads whole — what
+    the upload would have stored. Any other is refused with the whole archive."""
+    out: dict[str, bytes] = {}
+    for entry in raw_photos:
+        name = entry["hash"][:64]
+        try:
+            data = base64.b64decode(entry["data"], validate=True)
+        except (binascii.Error, ValueError):
+            raise ArchiveError(f"the archive is damaged: photo {name} is not base64") from None
+        if hashlib.sha256(data).hexdigest() != entry["hash"]:
+            raise ArchiveError(f"the archive is damaged: photo {name}'s bytes do not match "
+                               f"its hash")
+        if entry["hash"] not in state.photos or entry["hash"] in out:
+            raise ArchiveError(f"the archive is damaged: photo {name} is not one of the "
+                               f"workshop's photos")
+        if not is_jpeg(data):
+            raise ArchiveError(f"the archive is damaged: photo {name} is not a JPEG")
+        out[entry["hash"]] = data
+    return out
+
+
+def is_jpeg(data: bytes) -> bool:
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format != "JPEG" or max(image.size) > PHOTO_SIDE_MAX_PX:
+                return False
+            image.load()
+    except Exception:
+        return False
+    return True
+
+
+# An upload stores at most 2,000 px on the longest side (server/limits.py); an archive's
+# photo is allowed a little more, but never a decompression bomb.
+PHOTO_SIDE_MAX_PX = 4000
 
 
 EXPORTER = Exporter("json", "アーカイブ（JSON・別のパソコンへ移す）", "application/json", "json",

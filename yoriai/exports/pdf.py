@@ -35,6 +35,7 @@ from yoriai import package_path
 
 from . import drawing, text
 from .chart import participation_chart
+from .photos import pdf_section
 from .plan import Plan, ReviewLine, ThemePlan
 from .source import Exporter, Source
 
@@ -242,7 +243,8 @@ def render_pdf(source: Source) -> bytes:
         canvas.drawRightString(A4[0] - MARGIN, 9 * mm, f"{canvas.getPageNumber()}")
         canvas.restoreState()
 
-    doc.build(story(plan), onFirstPage=page, onLaterPages=page)
+    doc.build(story(plan) + pdf_section(source, WIDTH, styles()), onFirstPage=page,
+              onLaterPages=page)
     return buf.getvalue()
 
 

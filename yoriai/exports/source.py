@@ -9,7 +9,7 @@ file extension a download or ``yoriai export`` needs.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -24,6 +24,9 @@ class Source:
     generated_at: datetime.datetime
     # The whole event log, first to last: only the archive needs it.
     events: Sequence[Event] | None = field(default=None, compare=False)
+    # The photos' bytes by hash (``state.photos`` names them), read from the data folder by
+    # whoever makes the Source (the server, the CLI): the renderers read no file.
+    photos: Mapping[str, bytes] = field(default_factory=dict, compare=False)
     # The export's language for the words a format takes from the catalogue (the CSV's
     # column names and labels): "ja" or "en". The plan's pages are Japanese for now.
     lang: str = "ja"

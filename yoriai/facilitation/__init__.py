@@ -10,6 +10,7 @@ from . import (  # noqa: F401  (registration)
     actions,
     notes,
     people,
+    photos,
     proposals,
     reviews,
     steering,

@@ -205,6 +205,18 @@ class Review:
 
 
 @dataclass
+class Photo:
+    """A photo of the evening (the sheets at a table, the room): its file is kept in the
+    data folder under its SHA-256 (``server/photos.py``), never in the log; the log keeps
+    this — the hash, a caption, and whether it goes into the plan."""
+
+    hash: str
+    caption: str = ""
+    chosen: bool = False
+    meeting: int = 1
+
+
+@dataclass
 class Timer:
     """A countdown kept in server time: clients show ``ends_at - server_now``."""
 
@@ -256,6 +268,7 @@ class WorkshopState:
     proposals: dict[str, Proposal] = field(default_factory=dict)  # by theme id
     actions: dict[str, Action] = field(default_factory=dict)
     reviews: dict[str, Review] = field(default_factory=dict)
+    photos: dict[str, Photo] = field(default_factory=dict)  # by hash, in the order added
     # Ids are numbered from the state, never random, so that replay reproduces them.
     made: dict[str, int] = field(default_factory=dict)
 

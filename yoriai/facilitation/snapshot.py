@@ -18,6 +18,7 @@ from .model import (
     Note,
     NoteKind,
     Participant,
+    Photo,
     Proposal,
     Review,
     ReviewColumn,
@@ -78,6 +79,8 @@ def load(raw: Any) -> WorkshopState:
                      for k, v in s["actions"].items()},
             reviews={k: Review(**{**v, "column": ReviewColumn(v["column"])})
                      for k, v in s["reviews"].items()},
+            # A snapshot from before photos had none.
+            photos={k: Photo(**v) for k, v in s.get("photos", {}).items()},
             made=dict(s["made"]),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:

@@ -44,12 +44,15 @@ import copy
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
-from .model import EVENTS, Action, Event, Note, Proposal, Review, Theme, WorkshopState
+from .model import EVENTS, Action, Event, Note, Photo, Proposal, Review, Theme, WorkshopState
 from .touch import ALL
 from .touch import Touch as Touch  # re-exported: the hub keeps each event's touch
 from .visibility import Viewer, can_see_note, can_see_tallies, can_vote_on, is_public
 
-KINDS = ("notes", "themes", "proposals", "actions", "reviews", "participants")
+KINDS = ("notes", "themes", "proposals", "actions", "reviews", "participants", "photos")
+# Kinds only the facilitator and つむぎすと see: the people (with their roles), and the
+# photos of the evening (which a participant's phone has no use for).
+STAFF_KINDS = frozenset({"participants", "photos"})
 
 
 def touched(event: Event, before: WorkshopState) -> Touch:
@@ -131,6 +134,11 @@ def action_view(state: WorkshopState, a: Action) -> dict[str, Any]:
             "lead": a.lead}
 
 
+def photo_view(p: Photo) -> dict[str, Any]:
+    # ``id`` is the hash: the client keys every kind by ``id``.
+    return {"id": p.hash, "caption": p.caption, "chosen": p.chosen, "meeting": p.meeting}
+
+
 def review_view(r: Review) -> dict[str, Any]:
     return {"id": r.id, "column": r.column.value, "text": r.text, "meeting": r.meeting}
 
@@ -205,6 +213,9 @@ def entity(state: WorkshopState, kind: str, item: str, viewer: Viewer) -> dict[s
         if not viewer.privileged or item not in state.participants:
             return None
         return participant_view(state, item)
+    if kind == "photos":
+        photo = state.photos.get(item)
+        return photo_view(photo) if photo is not None and viewer.privileged else None
     raise ValueError(kind)
 
 
@@ -213,7 +224,7 @@ def had(state: WorkshopState, touch: Touch, kind: str, item: str, viewer: Viewer
     if kind == "notes":
         prior = touch.prior_notes.get(item)
         return prior is not None and can_see_note(state, prior, viewer)
-    if kind == "participants" and not viewer.privileged:
+    if kind in STAFF_KINDS and not viewer.privileged:
         return False
     return item in touch.existed.get(kind, ())
 
@@ -221,7 +232,8 @@ def had(state: WorkshopState, touch: Touch, kind: str, item: str, viewer: Viewer
 def _table(state: WorkshopState, kind: str) -> Iterable[str]:
     tables: dict[str, Iterable[str]] = {
         "notes": state.notes, "themes": state.themes, "proposals": state.proposals,
-        "actions": state.actions, "reviews": state.reviews, "participants": state.participants}
+        "actions": state.actions, "reviews": state.reviews, "participants": state.participants,
+        "photos": state.photos}
     return tables[kind]
 
 
@@ -256,7 +268,7 @@ def wire_event(event: Event, state: WorkshopState, viewer: Viewer,
     upsert: dict[str, list[dict[str, Any]]] = {}
     remove: dict[str, list[str]] = {}
     for kind, ids in touch.ids.items():
-        if kind == "participants" and not viewer.privileged:
+        if kind in STAFF_KINDS and not viewer.privileged:
             continue
         if ids == ALL:
             # Everything of this kind: send the whole current view; the client replaces.

@@ -23,6 +23,7 @@ from .connection import CLOSE_GOING_AWAY
 from .context import AppContext, Settings
 from .downloads import Downloads
 from .pages import Pages
+from .photos import Photos
 from .problems import HttpProblem
 from .security import SecurityMiddleware
 
@@ -35,6 +36,7 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> St
                       autoescape=select_autoescape(default=True, default_for_string=True))
     pages = Pages(ctx, Jinja2Templates(env=env), static_version())
     downloads = Downloads(ctx, pages)
+    photos = Photos(ctx, pages)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -58,6 +60,8 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> St
         Route("/w/{code}/qr.svg", pages.qr_svg),
         Route("/w/{code}/export/{fmt}", downloads.export),
         Route("/w/{code}/handout", downloads.handout),
+        Route("/w/{code}/photos", photos.upload, methods=["POST"]),
+        Route("/w/{code}/photos/{name}", photos.serve),
         WebSocketRoute("/ws", ws.endpoint),
     ]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import datetime
 import errno
 import os
@@ -231,6 +232,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from yoriai.exports.registry import UnknownFormat, exporter
     from yoriai.exports.source import Source
 
+    from .photos import photos_for
+
     try:
         fmt = exporter(args.format)
     except UnknownFormat as exc:
@@ -252,6 +255,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise CliError(f"the record of workshop {code} is damaged ({replayed.damage}); "
                        f"run yoriai check --repair --data {path} first")
     source = Source(replayed.state, now_here(), events, lang=args.lang)
+    source = dataclasses.replace(source, photos=photos_for(path, replayed.state, fmt.format))
     data = fmt.render(source)
     out = Path(args.output).expanduser() if args.output else Path.cwd() / fmt.filename(code)
     try:
@@ -276,6 +280,8 @@ def one_line(text: str) -> str:
 def cmd_import(args: argparse.Namespace) -> int:
     from yoriai.exports.archive import ArchiveError, read_archive
 
+    from .photos import discard_photo, restore_photos
+
     source = Path(args.file).expanduser()
     try:
         raw = source.read_bytes()
@@ -294,8 +300,16 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise CliError(f"{source}: the archive cannot be read ({type(exc).__name__}); "
                        f"nothing was imported") from None
     path = data_dir(args.data)
-    asyncio.run(with_hub(path, lambda hub: hub.store.import_workshop(archive.code,
-                                                                      archive.events)))
+    # The photos first (each already checked against its hash), taken away again if the
+    # events cannot be written: an import is all there, or none of it is.
+    created = restore_photos(path, archive.photos)
+    try:
+        asyncio.run(with_hub(path, lambda hub: hub.store.import_workshop(archive.code,
+                                                                          archive.events)))
+    except BaseException:
+        for photo in created:
+            discard_photo(path, photo)
+        raise
     print(f"Imported 「{archive.title}」 ({len(archive.events)} events). Open it at:")
     print(f"/w/{archive.code}/facilitate")
     print(archive.code)

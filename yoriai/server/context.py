@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from yoriai.facilitation.model import Wifi
+
 from .auth import Secrets
 from .floodgate import Floodgate
 from .hub import Hub
@@ -26,6 +28,9 @@ class Settings:
     port: int = 8000
     # Extra host names the server answers to (a DNS name a centre has set up).
     extra_hosts: tuple[str, ...] = ()
+    # The Wi-Fi phones should join, for every workshop that has not set its own
+    # (``yoriai serve --wifi NAME --wifi-password PASS``, checked by venue.checked_wifi).
+    wifi: Wifi | None = None
 
 
 def host_only(netloc: str) -> str:
@@ -60,8 +65,10 @@ class AppContext:
     def build(cls, settings: Settings, clock: Callable[[], float] = time.time) -> AppContext:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         store = EventStore(settings.data_dir / DB_FILE)
+        hub = Hub(store, clock)
+        hub.default_wifi = settings.wifi
         return cls(settings=settings, secrets=Secrets(settings.data_dir), store=store,
-                   hub=Hub(store, clock), clock=clock, lan=lan_addresses())
+                   hub=hub, clock=clock, lan=lan_addresses())
 
     @property
     def public_host(self) -> str:

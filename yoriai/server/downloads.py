@@ -9,6 +9,7 @@ up to what is durable, so that importing it reproduces exactly what the laptop h
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
 from starlette.concurrency import run_in_threadpool
@@ -21,6 +22,7 @@ from yoriai.exports.source import Source
 from .check import replay_until_damage
 from .context import AppContext
 from .pages import Pages
+from .photos import photos_for
 from .problems import NotFound, WorkshopDamaged
 
 
@@ -58,6 +60,9 @@ class Downloads:
         else:
             # Only what is durable: the room's state may hold events still being written.
             source = Source(room.shown.copy(), self.now())
+        # The photos' files are read here, not by the exporters (which read no file).
+        source = dataclasses.replace(source, photos=await run_in_threadpool(
+            photos_for, self.ctx.settings.data_dir, source.state, fmt.format))
         data = await run_in_threadpool(fmt.render, source)
         name = fmt.filename(room.code)
         return Response(data, media_type=fmt.media_type, headers={

@@ -38,6 +38,7 @@ from yoriai.facilitation.model import (
     FACILITATOR,
     Actor,
     Event,
+    Wifi,
     WorkshopState,
     apply,
     replay,
@@ -395,6 +396,9 @@ class Hub:
         self.damaged: dict[str, WorkshopDamaged] = {}
         self._loading: dict[str, asyncio.Future[Room | None]] = {}
         self._background: set[asyncio.Task[None]] = set()
+        # The server's Wi-Fi (``yoriai serve --wifi``), given to every state it loads: the
+        # header view shows it where a workshop has not set its own (facilitation/venue.py).
+        self.default_wifi: Wifi | None = None
 
     async def room(self, code: str) -> Room | None:
         """The loaded workshop ``code``, loading it from the store on first use (a
@@ -417,6 +421,7 @@ class Hub:
             if not state.exists:
                 fut.set_result(None)
                 return None
+            state.default_wifi = self.default_wifi
             room = Room(code=code, state=state, schedule=asyncio.get_running_loop().call_later)
             self._fill(room, latest)
             self.rooms[code] = room
@@ -677,6 +682,7 @@ class Hub:
     def _restore(self, room: Room, state: WorkshopState, latest: Latest) -> None:
         now = self.clock()
         published = room.durable_seq
+        state.default_wifi = self.default_wifi
         room.state = state
         self._fill(room, latest)
         # Committed events not broadcast yet (none in practice: their commands resume

@@ -122,6 +122,26 @@ HTTP_REQUEST_TIMEOUT_SECS = 10.0
 # sockets open forever, so without a bound the laptop would never stop.
 GRACEFUL_SHUTDOWN_SECS = 2
 
+# --- photos of the evening (server/photos.py) ---------------------------------------------
+
+# An upload's body: a phone camera's JPEG is 2-8 MB, a 48-megapixel one up to ~12 MB; 15 MB
+# takes every photo a phone or a compact camera makes, and bounds what one request may make
+# the laptop hold in memory. Counted while the body arrives, never after reading it all.
+PHOTO_UPLOAD_MAX_BYTES = 15 * 1024 * 1024
+# Past the limit the rest of the body is read and thrown away (so that the browser gets the
+# answer instead of a broken connection), up to this much; then the connection is cut.
+PHOTO_DRAIN_MAX_BYTES = 2 * PHOTO_UPLOAD_MAX_BYTES
+# Decoded pixels, checked from the header before anything is decoded: a 48-megapixel phone
+# photo fits; a small file claiming more (a decompression bomb) would need over 200 MB of
+# memory to decode and is refused unread. Below Pillow's own warning (89 Mpx).
+PHOTO_PIXELS_MAX = 50_000_000
+# The stored photo's longest side: 2000 px prints a full A4 width at ~250 dpi, and keeps a
+# photo around 0.5-1 MB, so forty of them travel in an archive.
+PHOTO_LONG_SIDE_PX = 2000
+# JPEG quality of the stored photo: 85 shows no artefacts in print at a third of the size
+# of 95.
+PHOTO_JPEG_QUALITY = 85
+
 # --- the room in memory -------------------------------------------------------------------
 
 # A laptop serves one centre's workshops over years: a thousand is far beyond that, and

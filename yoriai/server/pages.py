@@ -7,8 +7,10 @@ WebSocket. A template is given a view of the workshop (``pageview.py``), never i
 
 from __future__ import annotations
 
+import datetime
+import unicodedata
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -16,13 +18,15 @@ from starlette.templating import Jinja2Templates
 
 from yoriai.facilitation.errors import Refusal
 from yoriai.facilitation.program import Program
+from yoriai.facilitation.steering import is_workshop_code
+from yoriai.facilitation.venue import effective_wifi, wifi_uri
 
 from . import qr
 from .context import AppContext
 from .hub import Room
 from .i18n import LANGUAGES, catalogue, error_text, pick_language, translate
 from .pageview import WorkshopPage, workshop_page
-from .problems import Forbidden, HttpProblem, UnknownWorkshop
+from .problems import Forbidden, HttpProblem, NotFound, UnknownWorkshop
 from .vocab import vocabulary
 
 COOKIE = "yoriai_key"
@@ -47,7 +51,25 @@ def words_for(template: str, words: dict[str, str]) -> dict[str, str]:
             if not k.startswith(PAGE_NAMESPACES) or (own is not None and k.startswith(own))}
 
 
-# The home page's form has two short fields; anything bigger is not from it.
+# What the code box keeps of what was typed, to show it back in a "not found" message: a
+# code is at most 16 characters; more is not a code, and is not echoed whole.
+CODE_ECHO_MAX_CHARS = 20
+
+
+def code_candidates(raw: str) -> list[str]:
+    """The workshop codes ``raw`` may mean, most likely first: as typed, then NFKC-folded
+    (a phone's keyboard in Japanese mode types full-width ＡＢＣ１２３) and in either case
+    (the server makes lower-case codes; a code given by hand or imported may be upper-case).
+    Codes stay ASCII (``is_workshop_code``): only the edge is lenient."""
+    folded = unicodedata.normalize("NFKC", raw).strip()
+    out: list[str] = []
+    for code in (raw, folded, folded.lower(), folded.upper()):
+        if code not in out and is_workshop_code(code):
+            out.append(code)
+    return out
+
+
+# The home page's form has three short fields; anything bigger is not from it.
 FORM_MAX_BYTES = 4096
 
 
@@ -124,14 +146,35 @@ class Pages:
         if not self.is_facilitator(request):
             raise Forbidden()
 
+    async def find_room(self, typed: str) -> Room | None:
+        """The workshop a typed code names, in any case and full-width (see
+        :func:`code_candidates`), or None. Raises ``WorkshopDamaged`` (from the hub) when
+        its stored log does not load."""
+        for code in code_candidates(typed):
+            room = await self.ctx.hub.room(code)
+            if room is not None:
+                return room
+        return None
+
     async def room(self, request: Request) -> Room:
         """The workshop named in the path. Raises :class:`UnknownWorkshop`, or
         ``WorkshopDamaged`` (from the hub) when its stored log does not load."""
-        code = request.path_params["code"]
-        room = await self.ctx.hub.room(code) if code.isalnum() and len(code) <= 16 else None
+        room = await self.find_room(request.path_params["code"])
         if room is None:
             raise UnknownWorkshop()
         return room
+
+    @staticmethod
+    def canonical(request: Request, room: Room) -> Response | None:
+        """A page asked for by a code typed in another case or full-width goes to the
+        workshop's own address, so that the page, its socket and its links agree."""
+        if request.path_params["code"] == room.code:
+            return None
+        rest = request.url.path.split("/", 3)[3:]  # "", "w", the code, the rest
+        target = f"/w/{quote(room.code)}" + "".join(f"/{part}" for part in rest)
+        if request.url.query:
+            target += f"?{request.url.query}"
+        return RedirectResponse(target, status_code=307)
 
     def problem(self, request: Request, exc: HttpProblem) -> Response:
         """The one rendering of every HTTP error (see ``problems.py``), in the page's
@@ -152,26 +195,51 @@ class Pages:
 
     # --- pages -------------------------------------------------------------------------
 
+    def today(self) -> str:
+        """The laptop's date: what the new-workshop form starts with."""
+        return datetime.datetime.fromtimestamp(self.ctx.clock()).astimezone().date().isoformat()
+
     async def home(self, request: Request) -> Response:
+        """The facilitator's list of workshops and new-workshop form; for anyone else (a
+        resident who typed the bare address) a box for the join code."""
         if (redirect := self.key_redirect(request)) is not None:
             return redirect
-        self.require_facilitator(request)
+        if not self.is_facilitator(request):
+            return self.render(request, "home.html", facilitator=False)
         workshops = await self.ctx.store.workshops()
-        return self.render(request, "home.html", workshops=workshops,
-                           error=request.query_params.get("error"))
+        return self.render(request, "home.html", facilitator=True, workshops=workshops,
+                           error=request.query_params.get("error"), today=self.today())
+
+    async def join(self, request: Request) -> Response:
+        """``/join?code=…``: the home page's code box. A code that names a workshop goes to
+        its join page; anything else comes back to the box with a message saying so (a
+        person typing a code should never land on a bare 404)."""
+        typed = request.query_params.get("code", "")
+        room = await self.find_room(typed) if typed.strip() else None
+        if room is not None:
+            return RedirectResponse(f"/w/{quote(room.code)}", status_code=303)
+        lang = self.language(request)
+        shown = typed.strip()[:CODE_ECHO_MAX_CHARS]
+        message = (translate("home.code_not_found", lang, code=shown) if shown
+                   else translate("home.code_empty", lang))
+        return self.render(request, "home.html", 404 if shown else 200, facilitator=False,
+                           code_error=message, typed=shown)
 
     async def create(self, request: Request) -> Response:
         self.require_facilitator(request)
         form = await small_form(request)
         title, center = form.get("title"), form.get("center")
         try:
-            code = await self.ctx.hub.create_workshop(str(title or ""), str(center or ""))
+            code = await self.ctx.hub.create_workshop(str(title or ""), str(center or ""),
+                                                      date=str(form.get("date") or ""))
         except Refusal as exc:
             return RedirectResponse(f"/?{urlencode({'error': exc.code})}", status_code=303)
         return RedirectResponse(f"/w/{code}/facilitate", status_code=303)
 
     async def participant(self, request: Request) -> Response:
         room = await self.room(request)
+        if (moved := self.canonical(request, room)) is not None:
+            return moved
         # ?preview=1: the facilitator sees what a phone shows now, without joining.
         return self.render(request, "participant.html", program=room.shown.program,
                            workshop=self.workshop(request, room),
@@ -179,6 +247,8 @@ class Pages:
 
     async def screen(self, request: Request) -> Response:
         room = await self.room(request)
+        if (moved := self.canonical(request, room)) is not None:
+            return moved
         return self.render(request, "screen.html", program=room.shown.program,
                            workshop=self.workshop(request, room),
                            join_url=self.ctx.join_url(room.code))
@@ -188,6 +258,8 @@ class Pages:
             return redirect
         self.require_facilitator(request)
         room = await self.room(request)
+        if (moved := self.canonical(request, room)) is not None:
+            return moved
         response = self.render(request, "console.html", program=room.shown.program,
                                workshop=self.workshop(request, room),
                                export_formats=EXPORT_FORMATS,
@@ -202,6 +274,17 @@ class Pages:
         room = await self.room(request)
         return Response(qr.svg(self.ctx.join_url(room.code)), media_type="image/svg+xml",
                         headers={"cache-control": "no-cache"})
+
+    async def wifi_svg(self, request: Request) -> Response:
+        """The Wi-Fi QR code (a phone's camera offers to join the network): only when a
+        password is set; without one there is nothing a QR code would save typing."""
+        room = await self.room(request)
+        wifi = effective_wifi(room.shown)
+        if wifi is None or not wifi.password:
+            raise NotFound("no_wifi_qr")
+        # no-store: it carries the password, and changes when the facilitator changes it.
+        return Response(qr.svg(wifi_uri(wifi)), media_type="image/svg+xml",
+                        headers={"cache-control": "no-store"})
 
     async def healthz(self, request: Request) -> Response:
         return JSONResponse({"ok": True, "workshops_loaded": len(self.ctx.hub.rooms)})

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from yoriai.facilitation.model import WorkshopState
 from yoriai.facilitation.program import VIEWS
+from yoriai.facilitation.venue import effective_wifi
 
 from .vocab import step_words
 
@@ -35,6 +36,10 @@ class WorkshopPage:
     step_label: str
     step_subtitle: str
     step_prompt: str
+    # The Wi-Fi the room should join (the workshop's, else the server's; "" for none), and
+    # whether its QR code is served (/w/<code>/wifi.svg): never its password.
+    wifi_name: str = ""
+    wifi_qr: bool = False
 
 
 def workshop_page(state: WorkshopState, lang: str) -> WorkshopPage:
@@ -42,10 +47,12 @@ def workshop_page(state: WorkshopState, lang: str) -> WorkshopPage:
     program = state.program
     step = program.step(state.step)
     words = step_words(step, lang) if step is not None else {}
+    wifi = effective_wifi(state)
     return WorkshopPage(
         code=state.code, title=state.title, center=state.center, date=state.date,
         step=state.step, view=step.view if step is not None else VIEWS[0],
         locked=state.locked, participant_count=len(state.participants),
         step_number=program.index(state.step) + 1, step_count=len(program.steps),
         step_label=words.get("program_label", ""), step_subtitle=words.get("subtitle", ""),
-        step_prompt=words.get("program_prompt", ""))
+        step_prompt=words.get("program_prompt", ""),
+        wifi_name=wifi.name if wifi else "", wifi_qr=bool(wifi and wifi.password))

@@ -1,0 +1,315 @@
+"""Photos of the evening over HTTP: the console's upload, and the photos it shows back.
+
+``POST /w/{code}/photos`` takes one image as the request's body (``?caption=`` optional).
+Who sends it is checked before a byte of the body is read: the facilitator (the console's
+key cookie) or a つむぎすと (co-facilitator: their participant token in the
+``X-Yoriai-Token`` header); a participant, or no one, is refused. The body is counted while
+it arrives (``PHOTO_UPLOAD_MAX_BYTES``), then Pillow checks it is really an image (the
+header's size against ``PHOTO_PIXELS_MAX`` before decoding, ``verify``, then a full
+decode), turns it upright by its EXIF orientation, shrinks it to ``PHOTO_LONG_SIDE_PX``
+and writes a fresh JPEG with no metadata at all: no GPS position, no camera owner, no
+thumbnail, leaves the laptop in an export or an archive.
+
+The file is kept in the data folder under the SHA-256 of those bytes
+(``<data>/photos/<sha256>.jpg``, one copy for every workshop that has it), never in the
+event log; then the upload sends ``add_photo`` ``{hash, caption}`` through the hub like
+any command, so it is authorised per message, acked and broadcast to the console. The
+command is decided once *before* the file is written (a refusal stores nothing) and again
+by the hub; should the second be refused (a race with another upload), a file this upload
+created and nothing holds is taken away again.
+
+``GET /w/{code}/photos/{hash}.jpg`` serves a photo of the workshop to the console only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import tempfile
+import uuid
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, ImageOps
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from yoriai.facilitation.commands import decide, effective_actor
+from yoriai.facilitation.errors import Refusal
+from yoriai.facilitation.model import FACILITATOR, Actor, Role, WorkshopState
+from yoriai.facilitation.photos import is_photo_hash
+
+from . import limits
+from .context import AppContext
+from .hub import ServerFault
+from .pages import Pages
+from .problems import Forbidden, HttpProblem, NotFound
+
+PHOTOS_DIR = "photos"
+# The header a つむぎすと's page sends its participant token in (the console's facilitator
+# sends the key cookie instead).
+TOKEN_HEADER = "x-yoriai-token"
+# What a phone or a camera makes; Pillow reads each. (iPhones send HEIC as JPEG through a
+# file input.) MPO is the JPEG some cameras write with a second image inside.
+FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP", "GIF"})
+
+
+class PhotoProblem(HttpProblem):
+    """An upload refused, with its status and the catalogue's ``error.<code>``."""
+
+    title_key = "error.photo_refused_title"
+
+    def __init__(self, status: int, code: str, **params: Any) -> None:
+        super().__init__(code, **params)
+        self.status = status
+
+
+def too_large() -> PhotoProblem:
+    return PhotoProblem(413, "photo_too_large",
+                        max_mb=limits.PHOTO_UPLOAD_MAX_BYTES // (1024 * 1024))
+
+
+def too_many_pixels() -> PhotoProblem:
+    return PhotoProblem(413, "photo_too_many_pixels",
+                        max_mp=limits.PHOTO_PIXELS_MAX // 1_000_000)
+
+
+def not_an_image() -> PhotoProblem:
+    return PhotoProblem(415, "not_an_image")
+
+
+def refused(exc: Refusal) -> PhotoProblem:
+    """A command's refusal as an HTTP answer: who may not (403), a full workshop (409),
+    anything else the request got wrong (422)."""
+    status = {"not_allowed": 403, "join_first": 403, "too_many_photos": 409}.get(exc.code, 422)
+    return PhotoProblem(status, exc.code, **exc.params)
+
+
+# --- the image ---------------------------------------------------------------------------
+
+def prepare(raw: bytes) -> bytes:
+    """The photo as it is kept: upright, at most ``PHOTO_LONG_SIDE_PX`` on its longest
+    side, a JPEG with no metadata. Raises :class:`PhotoProblem` for anything that is not an
+    image Pillow reads whole."""
+    try:
+        with Image.open(io.BytesIO(raw)) as probe:
+            if probe.format not in FORMATS:
+                raise not_an_image()
+            width, height = probe.size
+            if width * height > limits.PHOTO_PIXELS_MAX:
+                raise too_many_pixels()  # decided from the header: nothing decoded
+            probe.verify()  # the file's structure (chunks and their checksums)
+        with Image.open(io.BytesIO(raw)) as image:
+            if image.format == "JPEG":
+                # Let the JPEG decoder scale down by 1/2, 1/4 or 1/8 as it decodes: a
+                # 48-megapixel photo decodes in a fraction of the time and memory.
+                image.draft("RGB", (limits.PHOTO_LONG_SIDE_PX, limits.PHOTO_LONG_SIDE_PX))
+            image.load()  # every pixel: a truncated file fails here
+            return _clean_jpeg(image)
+    except PhotoProblem:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise too_many_pixels() from None
+    except Exception:  # Pillow says "not an image" in many ways (OSError, SyntaxError …)
+        raise not_an_image() from None
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    try:
+        return ImageOps.exif_transpose(image)
+    except Exception:  # a damaged EXIF block: the photo itself is fine, keep it as it is
+        return image
+
+
+def _clean_jpeg(image: Image.Image) -> bytes:
+    upright = _upright(image)
+    if upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info:
+        # A transparent PNG or GIF: on white paper, as it would print.
+        rgba = upright.convert("RGBA")
+        rgb = Image.new("RGB", rgba.size, "white")
+        rgb.paste(rgba, mask=rgba.getchannel("A"))
+    else:
+        rgb = upright.convert("RGB")
+    rgb.thumbnail((limits.PHOTO_LONG_SIDE_PX, limits.PHOTO_LONG_SIDE_PX),
+                  Image.Resampling.LANCZOS, reducing_gap=3.0)
+    # A new image from the pixels alone: nothing of the original's info (EXIF, XMP, ICC,
+    # comments, the camera's own thumbnail) can follow it into the file.
+    fresh = Image.frombytes("RGB", rgb.size, rgb.tobytes())
+    out = io.BytesIO()
+    fresh.save(out, "JPEG", quality=limits.PHOTO_JPEG_QUALITY)
+    return out.getvalue()
+
+
+# --- the data folder ---------------------------------------------------------------------
+
+def photo_path(data_dir: Path, photo: str) -> Path:
+    if not is_photo_hash(photo):
+        raise ValueError("not a photo's hash")
+    return data_dir / PHOTOS_DIR / f"{photo}.jpg"
+
+
+def store_photo(data_dir: Path, data: bytes) -> tuple[str, bool]:
+    """Keep ``data`` under its hash; returns the hash and whether this call created the
+    file (False: the same photo was already there). Written to a temporary file and renamed,
+    so a file under a hash always holds those bytes whole."""
+    photo = hashlib.sha256(data).hexdigest()
+    path = photo_path(data_dir, photo)
+    if path.is_file():
+        return photo, False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return photo, True
+
+
+def discard_photo(data_dir: Path, photo: str) -> None:
+    with contextlib.suppress(OSError):
+        photo_path(data_dir, photo).unlink()
+
+
+def read_photos(data_dir: Path, hashes: Iterable[str]) -> dict[str, bytes]:
+    """The bytes of each photo in ``hashes`` that the data folder holds (a photo whose file
+    is gone is left out: the exports show the others)."""
+    out: dict[str, bytes] = {}
+    for photo in hashes:
+        with contextlib.suppress(OSError, ValueError):
+            out[photo] = photo_path(data_dir, photo).read_bytes()
+    return out
+
+
+# --- the routes --------------------------------------------------------------------------
+
+async def read_body(request: Request, max_bytes: int, drain_bytes: int) -> bytes | None:
+    """The body, counted as it arrives: None once it passes ``max_bytes`` (what is past it
+    is read and dropped up to ``drain_bytes``, so that the client reads our answer rather
+    than a reset connection). A declared length over the limit is refused unread."""
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > drain_bytes):
+        return None
+    body = bytearray()
+    seen = 0
+    async for chunk in request.stream():
+        seen += len(chunk)
+        if seen > drain_bytes:
+            return None
+        if seen <= max_bytes:
+            body += chunk
+    return bytes(body) if seen <= max_bytes else None
+
+
+class Photos:
+    def __init__(self, ctx: AppContext, pages: Pages) -> None:
+        self.ctx, self.pages = ctx, pages
+
+    @property
+    def data_dir(self) -> Path:
+        return self.ctx.settings.data_dir
+
+    def sender(self, request: Request, code: str) -> Actor:
+        """The facilitator (key cookie) or the participant a token names; else 403."""
+        if self.pages.is_facilitator(request):
+            return FACILITATOR
+        token = request.headers.get(TOKEN_HEADER)
+        pid = self.ctx.secrets.participant_of(code, token) if token else None
+        if pid is None:
+            raise Forbidden()
+        return Actor(Role.PARTICIPANT, pid)
+
+    async def upload(self, request: Request) -> Response:
+        """``POST /w/{code}/photos``: one photo as the body; answers the photo's hash."""
+        room = await self.pages.room(request)
+        actor = self.sender(request, room.code)
+        # Authorised before the body is read: a participant's upload is never looked at.
+        if not effective_actor(room.state, actor).privileged:
+            raise PhotoProblem(403, "not_allowed", command="add_photo")
+        caption = request.query_params.get("caption", "")
+        try:
+            # The count and the caption, decided before the photo is read (any hash will
+            # do: a photo the workshop has already is not a new one, and is checked below).
+            decide(room.state, actor, "add_photo", {"hash": "0" * 64, "caption": caption},
+                   self.ctx.clock())
+        except Refusal as exc:
+            raise refused(exc) from None
+        raw = await read_body(request, limits.PHOTO_UPLOAD_MAX_BYTES,
+                              limits.PHOTO_DRAIN_MAX_BYTES)
+        if raw is None:
+            raise too_large()
+        data = await run_in_threadpool(prepare, raw)
+        photo = hashlib.sha256(data).hexdigest()
+        args = {"hash": photo, "caption": caption}
+        try:
+            decide(room.state, actor, "add_photo", args, self.ctx.clock())
+        except Refusal as exc:
+            raise refused(exc) from None
+        _, created = await run_in_threadpool(store_photo, self.data_dir, data)
+        try:
+            ack = await self.ctx.hub.submit(room, actor, f"photo-{uuid.uuid4().hex}",
+                                            "add_photo", args)
+        except (Refusal, ServerFault) as exc:
+            if created and photo not in room.state.photos:
+                discard_photo(self.data_dir, photo)
+            if isinstance(exc, Refusal):
+                raise refused(exc) from None
+            raise
+        with Image.open(io.BytesIO(data)) as stored:
+            width, height = stored.size
+        return JSONResponse({"hash": photo, "seq": ack.seq, "width": width, "height": height,
+                             "bytes": len(data)}, headers={"cache-control": "no-store"})
+
+    async def serve(self, request: Request) -> Response:
+        """``GET /w/{code}/photos/{hash}.jpg``: a photo of this workshop, for the console."""
+        self.pages.require_facilitator(request)
+        room = await self.pages.room(request)
+        name = request.path_params["name"]
+        photo = name.removesuffix(".jpg")
+        if not name.endswith(".jpg") or photo not in room.state.photos:
+            raise NotFound("unknown_photo")
+        found = await run_in_threadpool(read_photos, self.data_dir, [photo])
+        if photo not in found:
+            raise NotFound("unknown_photo")
+        # The address names the bytes (their hash): they never change.
+        return Response(found[photo], media_type="image/jpeg",
+                        headers={"cache-control": "private, max-age=31536000, immutable"})
+
+
+def photos_for(data_dir: Path, state: WorkshopState, fmt: str) -> dict[str, bytes]:
+    """The photo files an export of ``fmt`` needs: every photo of the workshop for the
+    archive (it carries them to another laptop), the chosen ones for the pages."""
+    if fmt == "json":
+        return read_photos(data_dir, state.photos)
+    if fmt not in PHOTO_FORMATS:
+        return {}
+    return read_photos(data_dir, [h for h, p in state.photos.items() if p.chosen])
+
+
+# The formats that print photos (exports/photos.py).
+PHOTO_FORMATS = frozenset({"html", "pdf", "docx"})
+
+
+def restore_photos(data_dir: Path, photos: Mapping[str, bytes]) -> list[str]:
+    """Put an imported archive's photos (checked against their hashes) into the data
+    folder; returns those this call created, to take away again if the import fails."""
+    created: list[str] = []
+    try:
+        for data in photos.values():
+            photo, new = store_photo(data_dir, data)
+            if new:
+                created.append(photo)
+    except BaseException:
+        for photo in created:
+            discard_photo(data_dir, photo)
+        raise
+    return created
