@@ -21,6 +21,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import SCREENSHOTS, Pages
 from tests.browser.drive import STEPS, Facilitator, demo, quiet, run_hub
+from tests.browser.test_screen import LAYOUT
 from tests.support import LiveServer
 from yoriai.server.hub import Hub
 
@@ -127,6 +128,7 @@ def test_every_step_of_the_demo_is_read_from_the_back_at_1024x768(
         size, what = smallest(page)
         sizes[step] = size
         assert size >= MIN_PX, f"{step}: text of {size}px: {what}"
+        assert page.evaluate(LAYOUT) == []  # nothing cut in half or spilling, at 1024×768 too
         if step == "practice":
             assert page.evaluate(SPILLS) == []
             assert wide.evaluate(SPILLS) == []
