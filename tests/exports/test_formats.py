@@ -16,6 +16,7 @@ from PIL import Image
 
 from yoriai.exports import text
 from yoriai.exports.archive import checksum
+from yoriai.exports.dates import date_text
 from yoriai.exports.registry import EXPORTERS, UnknownFormat, exporter, render
 from yoriai.exports.source import Source
 
@@ -74,7 +75,10 @@ def test_html_newsletter_page(evening: Evening, outputs: dict[str, bytes]) -> No
     h2 = [h for tag, h in page.headings if tag == "h2"]
     assert [h.split(" ")[0] for h in h2[:4]] == ["PLAN", "DO", "CHECK", "ACT"]
     assert text.RECORD in h2
-    assert "西部市民サービスセンター" in page.text and data["workshop"]["date"] in page.text
+    # The date as people write it (「2026年11月20日（金）」), not as the log keeps it.
+    assert "西部市民サービスセンター" in page.text
+    assert date_text(data["workshop"]["date"]) in page.text
+    assert data["workshop"]["date"] not in page.text
     assert "@page" in body and "size: A4" in body and page.styles == 1
     assert page.external == []  # nothing to fetch: no fonts, images, scripts or links
     assert "<script" not in body

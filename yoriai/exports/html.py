@@ -11,7 +11,6 @@ from html import escape
 
 from . import drawing, text
 from .chart import participation_chart
-from .photos import html_section
 from .plan import Plan, ReviewLine
 from .source import Exporter, Source
 
@@ -28,7 +27,20 @@ body { font-family: FONTS; font-size: 10pt; line-height: 1.55; color: #1f1f1f;
 header { border-bottom: 2.5pt solid #2f6f4f; padding-bottom: 3mm; margin-bottom: 4mm; }
 .kicker { color: #2f6f4f; font-weight: bold; letter-spacing: .08em; margin: 0; font-size: 9pt; }
 h1 { font-size: 19pt; line-height: 1.3; margin: 1mm 0 1.5mm; word-break: auto-phrase; }
-.meta { margin: 0; color: #444; }
+.meta { margin: 0; color: #333; font-size: 10.5pt; }
+/* The opening: the lead paragraph a reader takes in first, and beside it the box with the
+   next meeting and the contact line, which a newsletter's readers look for. */
+.opening { display: flex; gap: 4mm; align-items: flex-start; margin: 0 0 4mm;
+  break-inside: avoid; }
+.lead { flex: 1 1 auto; margin: 0; font-size: 11pt; line-height: 1.75; }
+.next { flex: 0 0 52mm; border: 1.2pt solid #2f6f4f; border-radius: 2mm; padding: 2mm 3mm;
+  font-size: 9.5pt; }
+.next p { margin: 0; }
+.next .box-title { font-weight: bold; color: #fff; background: #2f6f4f; margin: -2mm -3mm 1.5mm;
+  padding: .8mm 3mm; border-radius: 1.5mm 1.5mm 0 0; letter-spacing: .2em; }
+.next .when { font-weight: bold; font-size: 10.5pt; }
+.next .contact { margin-top: 1.5mm; padding-top: 1.5mm; border-top: .6pt solid #9cbfa9;
+  font-size: 8.5pt; }
 h2 { font-size: 13pt; margin: 6mm 0 2mm; padding: 1mm 0 1mm 2.5mm;
   border-left: 5pt solid #2f6f4f; background: #eef5f0; break-after: avoid; }
 h2 .sub { font-size: 9pt; font-weight: normal; color: #444; margin-left: 2mm; }
@@ -147,6 +159,22 @@ def themes_section(plan: Plan) -> list[str]:
     return out
 
 
+def opening(plan: Plan) -> str:
+    """The lead paragraph, and the 次回 box with the contact line when there is either."""
+    out = [f'<section class="opening"><p class="lead">{e(plan.lead)}</p>']
+    nxt, contact = text.next_lines(plan), text.contact_line(plan)
+    if nxt or contact:
+        out.append('<aside class="next">')
+        if nxt:
+            out.append(f'<p class="box-title">{e(text.NEXT)}</p><p class="when">{e(nxt[0])}</p>')
+            out += [f"<p>{e(line)}</p>" for line in nxt[1:]]
+        if contact:
+            out.append(f'<p class="contact">{e(contact)}</p>')
+        out.append("</aside>")
+    out.append("</section>")
+    return "".join(out)
+
+
 def render_html(source: Source) -> bytes:
     plan = source.plan
     title = plan.title or "ワークショップ"
@@ -158,6 +186,7 @@ def render_html(source: Source) -> bytes:
         f"<style>{CSS}</style></head><body>",
         f'<header><p class="kicker">{e(text.KICKER)}</p><h1>{e(title)}</h1>',
         f'<p class="meta">{e(text.meta_line(plan))}</p></header>',
+        opening(plan),
         '<ul class="summary">',
     ]
     out += [f'<li><span class="n">{e(v)}</span><span class="k">{e(k)}</span></li>'
@@ -198,7 +227,6 @@ def render_html(source: Source) -> bytes:
                          total_last=True, cls="participation"))
     out.append(f'</div><p class="counts closing">{e(text.CONTRIBUTED)}</p></section>')
 
-    out.append(html_section(source))  # 当日の様子: the chosen photos, if any
     out.append(f"<footer><p>{e(text.PRIVACY)}</p><p>{e(text.generated_line(plan))}</p>"
                "</footer></body></html>\n")
     return "".join(out).encode("utf-8")

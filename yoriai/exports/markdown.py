@@ -61,10 +61,26 @@ def themes(plan: Plan) -> list[str]:
     return out
 
 
+def opening(plan: Plan) -> list[str]:
+    """The lead paragraph, then the 次回 box and the contact line as a quote."""
+    out = [md(plan.lead), ""]
+    box = []
+    nxt = text.next_lines(plan)
+    if nxt:
+        box.append(f"> **{text.NEXT}**　{md('　'.join(nxt))}")
+    if text.contact_line(plan):
+        box.append(f"> {md(text.contact_line(plan))}")
+    if box:
+        # Two spaces end a line inside the quote without ending the quote.
+        out += [*(line + "  " for line in box[:-1]), box[-1], ""]
+    return out
+
+
 def render_markdown(source: Source) -> bytes:
     plan = source.plan
     out = [f"# {md(plan.title or 'ワークショップ')}", "", f"{text.KICKER}  ",
            f"{md(text.meta_line(plan))}", ""]
+    out += opening(plan)
     out += [" ／ ".join(f"{k} **{v}**" for k, v in text.summary_items(plan)), ""]
     out += [section(text.PLAN), ""]
     out += themes(plan)

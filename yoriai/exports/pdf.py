@@ -35,7 +35,6 @@ from yoriai import package_path
 
 from . import drawing, text
 from .chart import participation_chart
-from .photos import pdf_section
 from .plan import Plan, ReviewLine, ThemePlan
 from .source import Exporter, Source
 
@@ -71,7 +70,13 @@ def styles() -> dict[str, ParagraphStyle]:
     return {
         "kicker": style("kicker", 9, colour=GREEN),
         "title": style("title", 19, leading=25, spaceAfter=1 * mm),
-        "meta": style("meta", 10, colour=GREY),
+        "meta": style("meta", 10.5, colour=colors.HexColor("#333333")),
+        "lead": style("lead", 11, leading=19),
+        "box_title": style("box_title", 10, leading=14, colour=colors.white, backColor=GREEN,
+                           borderPadding=(0.6 * mm, 2 * mm), spaceAfter=1.8 * mm),
+        "box_when": style("box_when", 10.5, leading=15),
+        "box": style("box", 9.5, leading=14),
+        "contact": style("contact", 8.5, leading=12, spaceBefore=1.5 * mm),
         "h2": style("h2", 13, leading=18, backColor=PALE, borderPadding=(1.2 * mm, 2 * mm),
                     leftIndent=2 * mm, spaceBefore=5 * mm, spaceAfter=2.5 * mm,
                     borderColor=GREEN),
@@ -136,6 +141,37 @@ def summary(plan: Plan) -> Table:
     return table
 
 
+# The 次回 box's width beside the lead paragraph.
+BOX_WIDTH = 55 * mm
+
+
+def opening(plan: Plan) -> Flowable:
+    """The lead paragraph, and beside it the 次回 box with the contact line (when there is
+    either), as the HTML page lays them out."""
+    lead = para(plan.lead, "lead")
+    nxt, contact = text.next_lines(plan), text.contact_line(plan)
+    if not (nxt or contact):
+        return lead
+    box: list[Flowable] = []
+    if nxt:
+        box += [para(text.NEXT, "box_title"), para(nxt[0], "box_when")]
+        box += [para(line, "box") for line in nxt[1:]]
+    if contact:
+        box.append(para(contact, "contact"))
+    table = Table([[lead, box]], colWidths=[WIDTH - BOX_WIDTH, BOX_WIDTH], hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (0, 0), 0),
+        ("RIGHTPADDING", (0, 0), (0, 0), 4 * mm),
+        ("BOX", (1, 0), (1, 0), 1, GREEN),
+        ("LEFTPADDING", (1, 0), (1, 0), 2.5 * mm),
+        ("RIGHTPADDING", (1, 0), (1, 0), 2.5 * mm),
+        ("TOPPADDING", (1, 0), (1, 0), 2.5 * mm),
+        ("BOTTOMPADDING", (1, 0), (1, 0), 2.5 * mm),
+    ]))
+    return table
+
+
 def theme_card(t: ThemePlan) -> list[Flowable]:
     out: list[Flowable] = [para(t.title, "theme"), para(text.theme_counts(t), "small")]
     for n in t.top_notes:
@@ -187,7 +223,8 @@ def reviews(section: tuple[str, str, str], items: tuple[ReviewLine, ...]) -> lis
 def story(plan: Plan) -> list[Flowable]:
     out: list[Flowable] = [
         para(text.KICKER, "kicker"), para(plan.title or "ワークショップ", "title"),
-        para(text.meta_line(plan), "meta"), Spacer(1, 3 * mm), summary(plan),
+        para(text.meta_line(plan), "meta"), Spacer(1, 3 * mm), opening(plan),
+        Spacer(1, 4 * mm), summary(plan),
         heading(text.PLAN), *themes(plan), para(text.ROLES, "h3"),
     ]
     if plan.actions:
@@ -244,7 +281,6 @@ def render_pdf(source: Source) -> bytes:
         canvas.restoreState()
 
     doc.build(story(plan) + pdf_section(source, WIDTH, styles()), onFirstPage=page,
-              onLaterPages=page)
     return buf.getvalue()
 
 

@@ -18,9 +18,9 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
+from yoriai.facilitation import newsletter
 from yoriai.facilitation.model import (
     ATTRIBUTES,
-    CENTERS,
     RESIDENT,
     Form,
     Note,
@@ -30,8 +30,10 @@ from yoriai.facilitation.model import (
     Status,
     WorkshopState,
 )
+from yoriai.facilitation.newsletter import next_meeting_text, venue
 
 from .catalogue import word
+from .dates import when_text
 
 # The screens' words for the domain's enums, from the app's catalogue (one source).
 FORM_LABELS: dict[Form, str] = {f: word(f"form.{f.value}") for f in Form}
@@ -209,10 +211,24 @@ class Plan:
     keep: tuple[ReviewLine, ...]  # CHECK 「広げたい」
     change: tuple[ReviewLine, ...]  # ACT 「見直したい」
     participation: Participation
+    # The newsletter page: the lead paragraph (the facilitator's, else made from the
+    # facts), the meeting's hours, the 次回 box and the contact line.
+    lead: str = ""
+    lead_edited: bool = False
+    start: str = ""
+    end: str = ""
+    next_when: str = ""  # 「2026年12月18日（金）19:00〜」, "" for no next meeting
+    next_place: str = ""
+    contact: str = ""
 
     @property
     def venue(self) -> str:
         return venue_of(self.center)
+
+    @property
+    def when(self) -> str:
+        """「2026年11月20日（金）19:00〜21:00」: the meeting's date and hours."""
+        return when_text(self.date, self.start, self.end, "ja")
 
     @property
     def generated_on(self) -> str:
@@ -234,7 +250,7 @@ class Plan:
 
 def venue_of(center: str) -> str:
     """「西部市民サービスセンター」 for one of Akita's seven centres, else as typed."""
-    return f"{center}市民サービスセンター" if center in CENTERS else center
+    return venue(center)
 
 
 def published(note: Note) -> bool:
@@ -253,8 +269,10 @@ def display_name(person: Participant | None) -> str:
     return person.name if person.show_name else ANONYMOUS
 
 
-def build_plan(state: WorkshopState, generated_at: datetime.datetime) -> Plan:
-    """The plan of ``state`` as of ``generated_at`` (given: exports read no clock)."""
+def build_plan(state: WorkshopState, generated_at: datetime.datetime, *,
+               contact: str = "") -> Plan:
+    """The plan of ``state`` as of ``generated_at`` (given: exports read no clock), with
+    the laptop's ``contact`` line."""
     lines = {
         n.id: NoteLine(n.id, n.kind, n.text, state.tally(n.id), n.theme, n.by_proxy)
         for n in state.notes.values() if published(n)
@@ -289,6 +307,7 @@ def build_plan(state: WorkshopState, generated_at: datetime.datetime) -> Plan:
 
     reviews = [ReviewLine(r.id, r.column, r.text) for r in state.reviews.values()]
     meetings = tuple(m.date for m in state.meetings) or ((state.date,) if state.date else ())
+    next_when, next_place = next_meeting_text(state.newsletter, state.center)
     return Plan(
         code=state.code, title=state.title, center=state.center,
         date=meetings[-1] if meetings else state.date, meetings=meetings,
@@ -296,7 +315,10 @@ def build_plan(state: WorkshopState, generated_at: datetime.datetime) -> Plan:
         withheld_notes=len(state.notes) - len(lines), actions=tuple(actions),
         keep=tuple(r for r in reviews if r.column is ReviewColumn.KEEP),
         change=tuple(r for r in reviews if r.column is ReviewColumn.CHANGE),
-        participation=participation(state))
+        participation=participation(state),
+        lead=newsletter.lead(state), lead_edited=bool(state.newsletter.lead),
+        start=state.newsletter.start, end=state.newsletter.end,
+        next_when=next_when, next_place=next_place, contact=contact)
 
 
 def participation(state: WorkshopState) -> Participation:

@@ -30,10 +30,13 @@ class Source:
     # The export's language for the words a format takes from the catalogue (the CSV's
     # column names and labels): "ja" or "en". The plan's pages are Japanese for now.
     lang: str = "ja"
+    # The contact line under the 次回 box (「問い合わせ：西部市民サービスセンター 018-…」):
+    # the laptop's, set once per data folder (``yoriai contact``), not the workshop's.
+    contact: str = ""
 
     @cached_property
     def plan(self) -> Plan:
-        return build_plan(self.state, self.generated_at)
+        return build_plan(self.state, self.generated_at, contact=self.contact)
 
 
 Renderer = Callable[[Source], bytes]

@@ -8,9 +8,15 @@ from __future__ import annotations
 from yoriai.facilitation.model import NoteKind
 
 from .catalogue import word
+from .dates import date_text
 from .plan import NOTHING, ActionPlan, Plan, ProposalPlan, ThemePlan
 
-KICKER = "住民主体のまちづくり — PDCAプラン"
+# The page's small label: the headline is the workshop's own title, in residents' words;
+# 「PDCA」 is the coordinators' word and stays up here, small.
+KICKER = "まちづくりの記録 — PDCAプラン"
+# The 次回 box and the contact line under it.
+NEXT = "次回"
+CONTACT = "問い合わせ"
 UNTITLED = "ワークショップ"
 NOTE = word("console.tab.notes")  # 付箋
 THEME = word("screen.theme_label")  # テーマ
@@ -55,11 +61,23 @@ def unsorted_line(plan: Plan) -> str:
 
 
 def meta_line(plan: Plan) -> str:
-    """「西部市民サービスセンター　2026-11-20」 (and the meetings, when more than one)."""
-    parts = [p for p in (plan.venue, plan.date) if p]
+    """「2026年11月20日（金）19:00〜21:00　西部市民サービスセンター」 (and the meetings,
+    when more than one): dates as people write them (``dates.py``)."""
+    parts = [p for p in (plan.when, plan.venue) if p]
     if len(plan.meetings) > 1:
-        parts.append(f"第{len(plan.meetings)}回（初回 {plan.meetings[0]}）")
+        parts.append(f"第{len(plan.meetings)}回（初回 {date_text(plan.meetings[0])}）")
     return "　".join(parts) or NOTHING
+
+
+def next_lines(plan: Plan) -> list[str]:
+    """The 次回 box's lines: 「12月18日（金）19:00〜」 and the place; none without a next
+    meeting."""
+    return [p for p in (plan.next_when, plan.next_place) if p] if plan.next_when else []
+
+
+def contact_line(plan: Plan) -> str:
+    """「問い合わせ：西部市民サービスセンター 018-…」, or "" when the laptop has none."""
+    return f"{CONTACT}：{plan.contact}" if plan.contact else ""
 
 
 def generated_line(plan: Plan) -> str:

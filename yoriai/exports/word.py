@@ -24,7 +24,6 @@ from docx.text.paragraph import Paragraph
 
 from . import drawing, text
 from .chart import participation_chart
-from .photos import docx_section
 from .plan import Plan, ReviewLine
 from .source import Exporter, Source
 
@@ -168,6 +167,35 @@ def themes(doc: DocxDocument, plan: Plan) -> None:
         small(doc, text.unsorted_line(plan))
 
 
+def opening(doc: DocxDocument, plan: Plan) -> None:
+    """The lead paragraph, then the 次回 box and the contact line in a framed cell (a
+    table the editor can move or restyle in Word)."""
+    lead = doc.add_paragraph()
+    lead.add_run(x(plan.lead)).font.size = Pt(11)
+    nxt, contact = text.next_lines(plan), text.contact_line(plan)
+    if not (nxt or contact):
+        return
+    box: Table = doc.add_table(rows=1, cols=1)
+    box.style = doc.styles["Table Grid"]
+    box.alignment = WD_TABLE_ALIGNMENT.LEFT
+    cell = box.rows[0].cells[0]
+    cell.width = Mm(90)
+    first = cell.paragraphs[0]
+    if nxt:
+        title = first.add_run(f"{text.NEXT}　")
+        title.bold, title.font.color.rgb = True, GREEN
+        when = first.add_run(x(nxt[0]))
+        when.bold = True
+        for line in nxt[1:]:
+            first.add_run().add_break()
+            first.add_run(x(line))
+    if contact:
+        p = cell.add_paragraph() if nxt else first
+        run = p.add_run(x(contact))
+        run.font.size = Pt(9)
+    doc.add_paragraph()
+
+
 def stable_zip(blob: bytes, when: datetime.datetime) -> bytes:
     """The same zip with every entry dated ``when`` (zip dates start in 1980)."""
     stamp = max(when.replace(tzinfo=None), datetime.datetime(1980, 1, 1)).timetuple()[:6]
@@ -191,6 +219,7 @@ def render_docx(source: Source) -> bytes:
     run.font.color.rgb, run.font.size, run.bold = GREEN, Pt(9), True
     doc.add_heading(x(plan.title or "ワークショップ"), level=0)
     doc.add_paragraph(x(text.meta_line(plan)))
+    opening(doc, plan)
     doc.add_paragraph("　".join(f"{k} {v}" for k, v in text.summary_items(plan)))
 
     doc.add_heading(f"{text.PLAN[1]} — {text.PLAN[2]}", level=1)
@@ -227,7 +256,6 @@ def render_docx(source: Source) -> bytes:
     small(doc, text.CONTRIBUTED)
     small(doc, text.PRIVACY)
     small(doc, text.generated_line(plan))
-    docx_section(doc, source)  # 当日の様子: the chosen photos, if any
     buf = io.BytesIO()
     doc.save(buf)
     return stable_zip(buf.getvalue(), plan.generated_at)

@@ -72,6 +72,19 @@ PHOTOS_MAX = 40
 # A caption is one line under a photo in the newsletter: 「3班の模造紙」「会場の様子」.
 PHOTO_CAPTION_MAX_CHARS = 80
 
+# --- the newsletter page (newsletter.py) ----------------------------------------------------
+
+# The lead paragraph opens the 会報's page: when, where, who and what was decided in a few
+# sentences. 400 characters is about eight lines of an A4 column; more is an article,
+# which the editor writes in Word, not on the console.
+LEAD_MAX_CHARS = 400
+# The next meeting's place: a centre's full name and a room (「西部市民サービスセンター
+# 2階 和室」) with room to spare.
+PLACE_MAX_CHARS = 40
+# The contact line under the 次回 box (``yoriai contact``): a centre's name and telephone
+# number, or an e-mail address, on one line.
+CONTACT_MAX_CHARS = 80
+
 # A countdown is for one activity of an evening: two hours is more than any.
 TIMER_MAX_SECS = 2 * 60 * 60
 TIMER_EXTEND_SECS = 60

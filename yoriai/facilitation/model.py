@@ -245,6 +245,20 @@ class Settings:
 
 
 @dataclass
+class Newsletter:
+    """The newsletter page's own facts for the current meeting (``newsletter.py``): the
+    facilitator's lead paragraph ("" = the one made from the facts), the meeting's start
+    and end (``HH:MM``, "" = not given), and the next meeting (「次回」, "" date = none)."""
+
+    lead: str = ""
+    start: str = ""
+    end: str = ""
+    next_date: str = ""
+    next_time: str = ""
+    next_place: str = ""
+
+
+@dataclass
 class WorkshopState:
     code: str = ""
     title: str = ""
@@ -268,6 +282,7 @@ class WorkshopState:
     proposals: dict[str, Proposal] = field(default_factory=dict)  # by theme id
     actions: dict[str, Action] = field(default_factory=dict)
     reviews: dict[str, Review] = field(default_factory=dict)
+    newsletter: Newsletter = field(default_factory=Newsletter)
     photos: dict[str, Photo] = field(default_factory=dict)  # by hash, in the order added
     # Ids are numbered from the state, never random, so that replay reproduces them.
     made: dict[str, int] = field(default_factory=dict)

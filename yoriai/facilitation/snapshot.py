@@ -15,6 +15,7 @@ from .model import (
     Action,
     Form,
     Meeting,
+    Newsletter,
     Note,
     NoteKind,
     Participant,
@@ -81,6 +82,8 @@ def load(raw: Any) -> WorkshopState:
                      for k, v in s["reviews"].items()},
             # A snapshot from before photos had none.
             photos={k: Photo(**v) for k, v in s.get("photos", {}).items()},
+            # A snapshot from before the newsletter page had none of its facts.
+            newsletter=Newsletter(**s.get("newsletter", {})),
             made=dict(s["made"]),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:

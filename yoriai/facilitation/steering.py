@@ -20,7 +20,7 @@ from .commands import (
     whole_number,
 )
 from .errors import Refusal
-from .model import Actor, Event, Meeting, Timer, WorkshopState, applies
+from .model import Actor, Event, Meeting, Newsletter, Timer, WorkshopState, applies
 from .program import ProgramError, default_program, program_from_dict
 from .touch import ALL, touches
 
@@ -240,3 +240,5 @@ def _revealed(state: WorkshopState, e: Event) -> None:
 def _meeting(state: WorkshopState, e: Event) -> None:
     state.meetings.append(Meeting(number=int(e.data["number"]), opened_at=e.at,
                                   date=e.data["date"]))
+    # A new meeting makes a new newsletter page: its own lead, hours and 次回.
+    state.newsletter = Newsletter()

@@ -45,6 +45,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
 from .model import EVENTS, Action, Event, Note, Photo, Proposal, Review, Theme, WorkshopState
+from .newsletter import newsletter_view
 from .touch import ALL
 from .touch import Touch as Touch  # re-exported: the hub keeps each event's touch
 from .visibility import Viewer, can_see_note, can_see_tallies, can_vote_on, is_public
@@ -169,6 +170,8 @@ def workshop_view(state: WorkshopState) -> dict[str, Any]:
         "meeting": state.meeting,
         "meetings": [{"number": m.number, "date": m.date} for m in state.meetings],
         "participant_count": len(state.participants),
+        # The newsletter page's lead (as written by the facilitator), hours and 次回.
+        "newsletter": newsletter_view(state),
     }
 
 

@@ -22,6 +22,7 @@ from .assets import static_endpoint, static_version
 from .connection import CLOSE_GOING_AWAY
 from .context import AppContext, Settings
 from .downloads import Downloads
+from .newsletter import NewsletterRoutes
 from .pages import Pages
 from .photos import Photos
 from .problems import HttpProblem
@@ -36,6 +37,7 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> St
                       autoescape=select_autoescape(default=True, default_for_string=True))
     pages = Pages(ctx, Jinja2Templates(env=env), static_version())
     downloads = Downloads(ctx, pages)
+    newsletter = NewsletterRoutes(ctx, pages)
     photos = Photos(ctx, pages)
 
     @contextlib.asynccontextmanager
@@ -60,6 +62,7 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> St
         Route("/w/{code}/qr.svg", pages.qr_svg),
         Route("/w/{code}/export/{fmt}", downloads.export),
         Route("/w/{code}/handout", downloads.handout),
+        Route("/w/{code}/newsletter", newsletter.lead),
         Route("/w/{code}/photos", photos.upload, methods=["POST"]),
         Route("/w/{code}/photos/{name}", photos.serve),
         WebSocketRoute("/ws", ws.endpoint),

@@ -30,6 +30,7 @@ from yoriai.facilitation.model import Event
 from yoriai.facilitation.program import ProgramError, parse_program
 
 from .check import replay_until_damage
+from .contact import read_contact, write_contact
 from .context import DB_FILE, AppContext, Settings
 from .datalock import DataLock, FolderBusy
 from .hub import Hub
@@ -254,7 +255,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if replayed.damage is not None:
         raise CliError(f"the record of workshop {code} is damaged ({replayed.damage}); "
                        f"run yoriai check --repair --data {path} first")
-    source = Source(replayed.state, now_here(), events, lang=args.lang)
+    source = Source(replayed.state, now_here(), events, lang=args.lang,
+                    contact=read_contact(path))
     source = dataclasses.replace(source, photos=photos_for(path, replayed.state, fmt.format))
     data = fmt.render(source)
     out = Path(args.output).expanduser() if args.output else Path.cwd() / fmt.filename(code)
@@ -275,6 +277,26 @@ def one_line(text: str) -> str:
     text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     return "".join(ch.encode("unicode_escape").decode("ascii")
                    if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text)
+
+
+def cmd_contact(args: argparse.Namespace) -> int:
+    """``yoriai contact [TEXT]``: the contact line every export of this data folder prints
+    under the 次回 box (「問い合わせ：西部市民サービスセンター 018-…」); without TEXT, say
+    what it is; an empty TEXT removes it."""
+    if args.text is None:
+        current = read_contact(Path(args.data).expanduser().resolve())
+        print(one_line(current) if current else "(no contact line: yoriai contact TEXT sets one)")
+        return 0
+    path = data_dir(args.data)
+    try:
+        kept = write_contact(path, args.text)
+    except Refusal as exc:
+        raise CliError(f"contact: {error_text(exc.code, 'en', **exc.params)}") from None
+    except OSError as exc:
+        raise CliError(f"the contact line cannot be written in {path} ({exc.strerror})") from None
+    print(f"Every export now ends its 次回 box with: {one_line(kept)}" if kept
+          else "The contact line is removed.")
+    return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -395,6 +417,13 @@ def parser() -> argparse.ArgumentParser:
                         help="where to write (default: <code>-plan.<ext> in this folder)")
     export.add_argument("--data", default=default_data)
     export.set_defaults(run=cmd_export)
+
+    contact = sub.add_parser("contact", help="the contact line every export prints under "
+                             "the next meeting (once per data folder)")
+    contact.add_argument("text", nargs="?", help="e.g. 「問い合わせ：西部市民サービスセンター "
+                         "018-xxx-xxxx」; \"\" removes it; none: print it")
+    contact.add_argument("--data", default=default_data)
+    contact.set_defaults(run=cmd_contact)
 
     imp = sub.add_parser("import", help="bring a workshop from another laptop's archive "
                          "(yoriai export CODE --format json)")

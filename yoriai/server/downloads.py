@@ -20,6 +20,7 @@ from yoriai.exports.plan import venue_of
 from yoriai.exports.source import Source
 
 from .check import replay_until_damage
+from .contact import read_contact
 from .context import AppContext
 from .pages import Pages
 from .photos import photos_for
@@ -59,7 +60,8 @@ class Downloads:
             source = Source(replayed.state, self.now(), events)
         else:
             # Only what is durable: the room's state may hold events still being written.
-            source = Source(room.shown.copy(), self.now())
+            source = Source(room.shown.copy(), self.now(),
+                            contact=read_contact(self.ctx.settings.data_dir))
         # The photos' files are read here, not by the exporters (which read no file).
         source = dataclasses.replace(source, photos=await run_in_threadpool(
             photos_for, self.ctx.settings.data_dir, source.state, fmt.format))
