@@ -11,6 +11,7 @@ from html import escape
 
 from . import drawing, text
 from .chart import participation_chart
+from .photos import html_section
 from .plan import Plan, ReviewLine
 from .source import Exporter, Source
 
@@ -227,6 +228,7 @@ def render_html(source: Source) -> bytes:
                          total_last=True, cls="participation"))
     out.append(f'</div><p class="counts closing">{e(text.CONTRIBUTED)}</p></section>')
 
+    out.append(html_section(source))  # 当日の様子: the chosen photos, if any
     out.append(f"<footer><p>{e(text.PRIVACY)}</p><p>{e(text.generated_line(plan))}</p>"
                "</footer></body></html>\n")
     return "".join(out).encode("utf-8")

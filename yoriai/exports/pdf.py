@@ -35,6 +35,7 @@ from yoriai import package_path
 
 from . import drawing, text
 from .chart import participation_chart
+from .photos import pdf_section
 from .plan import Plan, ReviewLine, ThemePlan
 from .source import Exporter, Source
 
@@ -281,6 +282,7 @@ def render_pdf(source: Source) -> bytes:
         canvas.restoreState()
 
     doc.build(story(plan) + pdf_section(source, WIDTH, styles()), onFirstPage=page,
+              onLaterPages=page)
     return buf.getvalue()
 
 

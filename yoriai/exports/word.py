@@ -24,6 +24,7 @@ from docx.text.paragraph import Paragraph
 
 from . import drawing, text
 from .chart import participation_chart
+from .photos import docx_section
 from .plan import Plan, ReviewLine
 from .source import Exporter, Source
 
@@ -256,6 +257,7 @@ def render_docx(source: Source) -> bytes:
     small(doc, text.CONTRIBUTED)
     small(doc, text.PRIVACY)
     small(doc, text.generated_line(plan))
+    docx_section(doc, source)  # 当日の様子: the chosen photos, if any
     buf = io.BytesIO()
     doc.save(buf)
     return stable_zip(buf.getvalue(), plan.generated_at)
