@@ -163,11 +163,12 @@ def test_a_participant_takes_part_in_steps_2_to_5(
     expect(phone.locator("#votes-left")).to_have_text("のこり 0票", timeout=LIVE)
     expect(first).not_to_contain_text("みんなの共感")  # tallies are not shown yet
 
-    # The budget is spent: the third says why, on that card, in plain words.
+    # The budget is spent: the third's button is off, and the bar at the bottom of the
+    # screen says why in plain words (issue 11: no button pressable in vain).
     third = card(phone, "vote-list", texts[2])
-    third.get_by_role("button", name="共感する").click()
-    expect(third.get_by_role("alert")).to_have_text(
-        "共感はひとり2票までです。取り消すと、別の付箋に入れられます。")
+    expect(third.get_by_role("button", name="共感する")).to_be_disabled()
+    expect(phone.locator("#votes-out")).to_have_text(
+        "共感を使い切りました（ひとり2票）。取り消すと、別の付箋に入れられます。")
     shoot(phone, "companions-budget")
     first.get_by_role("button", name="取り消す").click()
     expect(phone.locator("#votes-left")).to_have_text("のこり 1票", timeout=LIVE)

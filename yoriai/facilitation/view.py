@@ -170,9 +170,17 @@ def workshop_view(state: WorkshopState) -> dict[str, Any]:
         "meeting": state.meeting,
         "meetings": [{"number": m.number, "date": m.date} for m in state.meetings],
         "participant_count": len(state.participants),
+        "private_count": private_count(state),
         # The newsletter page's lead (as written by the facilitator), hours and 次回.
         "newsletter": newsletter_view(state),
     }
+
+
+def private_count(state: WorkshopState) -> int:
+    """How many notes are written but not revealed yet (private, not hidden): the same for
+    every viewer, so that a phone can say 「公開されるまで見えません（いま12枚）」. A count
+    only: which notes, whose and what they say stay with their authors."""
+    return sum(1 for n in state.notes.values() if n.private and not n.hidden)
 
 
 def me_view(state: WorkshopState, pid: str) -> dict[str, Any]:
@@ -291,8 +299,13 @@ def wire_event(event: Event, state: WorkshopState, viewer: Viewer,
         patch["remove"] = remove
     if touch.workshop:
         patch["workshop"] = workshop_view(state)
-    elif touch.count:
-        patch["workshop"] = {"participant_count": len(state.participants)}
+    else:
+        if touch.count:
+            patch["workshop"] = {"participant_count": len(state.participants)}
+        if any(n.private for n in _touched_notes(state, touch)):
+            # A private note came, went, was hidden or shown: the count changed for all,
+            # including those who get no entry for the note itself.
+            patch.setdefault("workshop", {})["private_count"] = private_count(state)
     if touch.tallies == ALL:
         patch["tallies_replace"] = True
         patch["tallies"] = (visible_tallies(state, viewer) if can_see_tallies(state, viewer)

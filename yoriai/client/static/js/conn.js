@@ -13,6 +13,11 @@ const WATCHDOG_MS = 45000;
 const WATCHDOG_TICK_MS = 5000;
 // After the page comes back from sleep, a ping must be answered this fast.
 const PROBE_MS = 5000;
+// A command sent and not answered this long makes the status line say so and ask the
+// server for a pong: the server answers a command in well under a second on the LAN, so
+// 3 s of silence means a dead line far more often than a slow server, and a person with the
+// Wi-Fi gone should learn it now, not after the 45 s watchdog.
+const ACK_WAIT_MS = 3000;
 const SLOW_DOWN_RETRY_MS = 1500;
 // The server closes with these. 4004: the workshop does not exist; 4503: its record is
 // damaged (it needs `yoriai check --repair` and a restart); 4002: the person opened the
@@ -108,14 +113,16 @@ export class Connection {
     this.retryTimer = 0;
     this.watchdog = 0;
     this.probeTimer = 0;
+    this.ackTimer = 0;
     this.lastHeard = 0;
     this.stopped = false;
     this.freshSnapshot = false;
     this.everOnline = false;
     /** The token, when it is not kept in localStorage (console). @type {(string|null)} */
     this.memoryToken = null;
-    /** connecting | online | reconnecting | offline, or for good: closed_unknown |
-     * closed_damaged | closed_elsewhere */
+    /** connecting | online | checking (a command waits for its answer too long) |
+     * reconnecting | offline, or for good: closed_unknown | closed_damaged |
+     * closed_elsewhere */
     this.state = 'connecting';
     /** @type {function(Object<string, any>): void} */
     this.handler = function () {};
@@ -154,11 +161,16 @@ export class Connection {
         wake();
       }
     });
-    window.addEventListener('online', wake);
-    window.addEventListener('offline', function () {
-      if (!self.welcomed_) {
-        self.setState('offline');
+    window.addEventListener('online', function () {
+      if (self.state === 'offline' && self.welcomed_) {
+        self.setState('checking'); // the radio is back: the socket is tried before "online"
       }
+      wake();
+    });
+    window.addEventListener('offline', function () {
+      // The phone says its network is gone: say so now. The socket may still look open
+      // (nothing tells it the radio is off); it is tried again when the network is back.
+      self.setState('offline');
     });
     this.watchdog = window.setInterval(function () {
       if (self.ws && self.lastHeard && Date.now() - self.lastHeard > WATCHDOG_MS) {
@@ -207,6 +219,10 @@ export class Connection {
       }
       self.lastHeard = Date.now();
       window.clearTimeout(self.probeTimer);
+      if (self.welcomed_ && (self.state === 'checking' || self.state === 'offline') &&
+          navigator.onLine !== false) {
+        self.setState('online'); // the line answers again
+      }
       let msg;
       try {
         msg = JSON.parse(ev.data);
@@ -397,8 +413,29 @@ export class Connection {
       }
       if (self.sendRaw({type: 'cmd', id: cmd.id, name: cmd.name, args: cmd.args})) {
         self.sent[cmd.id] = true;
+        self.watchAck();
       }
     });
+  }
+
+  /** In ACK_WAIT_MS, if a command sent on this socket is still unanswered, say so and
+   * probe the line (no pong in PROBE_MS: the socket is dropped and made again). */
+  watchAck() {
+    if (this.ackTimer) {
+      return;
+    }
+    const self = this;
+    this.ackTimer = window.setTimeout(function () {
+      self.ackTimer = 0;
+      const waiting = self.queue.some(function (c) { return !!self.sent[c.id]; });
+      if (!waiting || !self.welcomed_ || self.stopped) {
+        return;
+      }
+      if (self.state === 'online') {
+        self.setState('checking');
+      }
+      self.probe();
+    }, ACK_WAIT_MS);
   }
 
   /**

@@ -219,7 +219,8 @@ export function setupTextSize() {
 
 /**
  * Show the connection state in words (and the count of commands waiting to be sent).
- * @param {string} state connecting | online | reconnecting | offline | closed_unknown |
+ * @param {string} state connecting | online | checking | reconnecting | offline |
+ *   closed_unknown |
  *   closed_damaged | closed_elsewhere
  * @param {number} pending
  */
@@ -232,6 +233,7 @@ export function showStatus(state, pending) {
   const wordsFor = {
     connecting: 'conn.connecting',
     online: 'conn.online',
+    checking: 'conn.checking',
     reconnecting: 'conn.reconnecting',
     offline: 'conn.offline',
     closed_unknown: 'conn.closed_unknown',
@@ -342,9 +344,14 @@ export function timerState(board) {
  * so that no refusal goes unseen.
  */
 export class Errors {
-  /** @param {(HTMLElement|null)} fallback where a refusal goes when its line is not shown */
-  constructor(fallback) {
+  /**
+   * @param {(HTMLElement|null)} fallback where a refusal goes when its line is not shown
+   * @param {boolean} [inView] a line counts as shown only when it is inside the screen
+   *   (the phone, whose fallback is in a bar fixed to the screen: no refusal off-screen)
+   */
+  constructor(fallback, inView) {
     this.fallback = fallback;
+    this.inView = !!inView;
     /** @type {Object<string, string>} */
     this.byCtx = {};
     /** Refusals since the last drawing. @type {Array<string>} */
@@ -405,7 +412,7 @@ export class Errors {
         if (box.textContent !== text) {
           box.textContent = text;
         }
-        if (text && box.offsetParent !== null) {
+        if (text && box.offsetParent !== null && (!self.inView || onScreen(box))) {
           seen[ctx] = true;
         }
       });
@@ -417,6 +424,16 @@ export class Errors {
       }
     });
   }
+}
+
+/**
+ * @param {HTMLElement} box
+ * @returns {boolean} whether the box is inside the screen (all of it, or as much as fits)
+ */
+function onScreen(box) {
+  const r = box.getBoundingClientRect();
+  const h = window.innerHeight || document.documentElement.clientHeight;
+  return r.top >= 0 && r.bottom <= h;
 }
 
 // --- keeping the focus where the hands are ---------------------------------------------------

@@ -83,6 +83,24 @@ function actionCard(a, before) {
       card.appendChild(themeHead(String(theme.title), 'p'));
     }
     card.appendChild(userText('h3', String(a.title), 'card-title'));
+    // 「やります」 right under the action's name, before its facts: on a small screen it is in
+    // sight without scrolling past them.
+    if (mine) {
+      card.appendChild(mark('check', t('action.in'), 'chosen-mark'));
+      card.appendChild(el('div', {class: 'actions'}, [
+        sendButton(t('action.withdraw'), 'secondary', 'withdraw', busy, function () {
+          send('withdraw', {action_id: a.id}, ctx);
+        })]));
+    } else {
+      const b = sendButton(t('action.volunteer'), 'primary wide-button big', 'volunteer', busy,
+        function () { send('volunteer', {action_id: a.id}, ctx); });
+      b.insertBefore(icon('hand'), b.firstChild);
+      card.appendChild(el('div', {class: 'actions'}, [b]));
+    }
+    if (busy) {
+      card.appendChild(sendingLine());
+    }
+    card.appendChild(phone.errors.line(ctx));
     card.appendChild(facts(a));
     const volunteers = Array.isArray(a.volunteers) ? a.volunteers : [];
     card.appendChild(el('p', {class: 'field-name', text: volunteers.length ?
@@ -103,22 +121,6 @@ function actionCard(a, before) {
     } else {
       card.appendChild(el('p', {class: 'empty', text: t('action.volunteers_none')}));
     }
-    if (mine) {
-      card.appendChild(mark('check', t('action.in'), 'chosen-mark'));
-      card.appendChild(el('div', {class: 'actions'}, [
-        sendButton(t('action.withdraw'), 'secondary', 'withdraw', busy, function () {
-          send('withdraw', {action_id: a.id}, ctx);
-        })]));
-    } else {
-      const b = sendButton(t('action.volunteer'), 'primary wide-button big', 'volunteer', busy,
-        function () { send('volunteer', {action_id: a.id}, ctx); });
-      b.insertBefore(icon('hand'), b.firstChild);
-      card.appendChild(el('div', {class: 'actions'}, [b]));
-    }
-    if (busy) {
-      card.appendChild(sendingLine());
-    }
-    card.appendChild(phone.errors.line(ctx));
     return card;
   });
 }

@@ -30,12 +30,17 @@ const mineEmpty = byId('mine-empty');
 const othersList = byId('others-list');
 const othersEmpty = byId('others-empty');
 const othersCount = byId('others-count');
+const othersPrivate = byId('others-private');
+const noteDone = byId('note-done');
 
 /** The card being edited: its key and the draft so far.
  * @type {({key: string, text: string, kind: string}|null)} */
 let editing = null;
 /** The card asking "remove this note?". @type {(string|null)} */
 let confirming = null;
+/** The note just posted from the form, until its ack says 「貼りました ✓」.
+ * @type {(string|null)} */
+let justPosted = null;
 /** The notes this phone posted that are on the board before their ack. */
 const posted = new Arrivals('post_note', function () {
   return phone.board.newestFirst().filter(function (n) {
@@ -65,12 +70,20 @@ noteForm.addEventListener('submit', function (ev) {
   phone.errors.clear('note');
   const cmd = phone.conn.command('post_note', {kind: kind, text: text}, 'note');
   posted.sent(cmd);
+  justPosted = cmd.id;
+  noteDone.textContent = '';
   noteText.value = '';
+  // The kind is chosen again for the next note: a 課題 must not go up as the 魅力 before.
+  checkValue(noteForm, 'kind', '');
   updateCount();
   phone.render();
 });
 
-noteText.addEventListener('input', updateCount);
+noteText.addEventListener('input', function () {
+  noteDone.textContent = ''; // the next note is being written
+  updateCount();
+});
+noteForm.addEventListener('change', function () { noteDone.textContent = ''; });
 updateCount();
 
 /** @returns {Array<MineItem>} my notes as they will be once what waits is sent */
@@ -279,8 +292,40 @@ export function draw() {
     return !phone.board.isMine(n);
   });
   reconcile(othersList, others, function (n) { return n.id; }, otherCard);
-  othersEmpty.hidden = others.length > 0;
+  // While notes are private the others' are written but not shown: say how many.
+  const waiting = privateOthers();
+  othersPrivate.textContent = t('board.private', {n: waiting});
+  othersPrivate.hidden = waiting <= 0;
+  othersEmpty.hidden = others.length > 0 || waiting > 0;
   othersCount.textContent = t('board.count', {n: others.length});
+}
+
+/** @returns {number} the others' notes that are written but not shown until revealed */
+function privateOthers() {
+  const all = Number(phone.board.workshop.private_count) || 0;
+  let mine = 0;
+  phone.board.notes.forEach(function (n) {
+    if (n.private && !n.hidden && phone.board.isMine(n)) {
+      mine += 1;
+    }
+  });
+  return Math.max(0, all - mine);
+}
+
+/**
+ * The server has the note from the form: say so where the eyes are, by 貼る.
+ * @param {Command} cmd
+ */
+export function acked(cmd) {
+  if (cmd.name === 'post_note' && cmd.id === justPosted) {
+    justPosted = null;
+    noteDone.textContent = t('note.posted');
+  }
+}
+
+/** The room moved on: the last 「貼りました」 is old news. */
+export function stepChanged() {
+  noteDone.textContent = '';
 }
 
 /**
@@ -289,6 +334,9 @@ export function draw() {
  * @param {Command} cmd
  */
 export function refused(cmd) {
+  if (cmd.id === justPosted) {
+    justPosted = null;
+  }
   if (cmd.ctx === 'note' && !noteText.value && typeof cmd.args.text === 'string') {
     noteText.value = cmd.args.text;
     checkValue(noteForm, 'kind', String(cmd.args.kind));

@@ -212,17 +212,7 @@ function proposalCard(p, before) {
     }
     card.appendChild(el('p', {class: 'field-name', text: t('proposal.aim')}));
     card.appendChild(userText('p', String(p.aim), 'aim-text'));
-    if (Array.isArray(p.ideas) && p.ideas.length) {
-      card.appendChild(el('p', {class: 'field-name', text: t('proposal.ideas')}));
-      const list = el('ul', {class: 'ideas-list'});
-      p.ideas.forEach(function (/** @type {string} */ idea) {
-        list.appendChild(userText('li', idea));
-      });
-      card.appendChild(list);
-    }
-    if (typeof p.priority_count === 'number') {
-      card.appendChild(mark('vote', t('priority.count', {n: p.priority_count}), 'tally'));
-    }
+    // The button right under the aim it is for, before the ideas: in sight on a small screen.
     if (given) {
       card.appendChild(mark('check', t('priority.given'), 'chosen-mark'));
       card.appendChild(el('div', {class: 'actions'}, [
@@ -243,6 +233,17 @@ function proposalCard(p, before) {
       card.appendChild(sendingLine());
     }
     card.appendChild(phone.errors.line(ctx));
+    if (Array.isArray(p.ideas) && p.ideas.length) {
+      card.appendChild(el('p', {class: 'field-name', text: t('proposal.ideas')}));
+      const list = el('ul', {class: 'ideas-list'});
+      p.ideas.forEach(function (/** @type {string} */ idea) {
+        list.appendChild(userText('li', idea));
+      });
+      card.appendChild(list);
+    }
+    if (typeof p.priority_count === 'number') {
+      card.appendChild(mark('vote', t('priority.count', {n: p.priority_count}), 'tally'));
+    }
     return card;
   });
 }

@@ -24,6 +24,10 @@ const reviewForm = /** @type {HTMLFormElement} */ (byId('review-form'));
 const reviewText = /** @type {HTMLTextAreaElement} */ (byId('review-text'));
 const reviewCount = byId('review-count');
 const reviewSubmit = /** @type {HTMLButtonElement} */ (byId('review-submit'));
+const reviewDone = byId('review-done');
+/** The review just sent from the form, until its ack says 「送りました ✓」.
+ * @type {(string|null)} */
+let justPosted = null;
 
 /** The review being fixed. @type {({id: string, text: string}|null)} */
 let reviewEdit = null;
@@ -43,7 +47,11 @@ function updateCount() {
   showLeft(reviewText, reviewCount, limit('NOTE_MAX_CHARS'));
 }
 
-reviewText.addEventListener('input', updateCount);
+reviewText.addEventListener('input', function () {
+  reviewDone.textContent = '';
+  updateCount();
+});
+reviewForm.addEventListener('change', function () { reviewDone.textContent = ''; });
 updateCount();
 
 reviewForm.addEventListener('submit', function (ev) {
@@ -63,7 +71,10 @@ reviewForm.addEventListener('submit', function (ev) {
   phone.stepError.textContent = '';
   const cmd = phone.conn.command('post_review', {column: column, text: text}, 'review');
   posted.sent(cmd);
+  justPosted = cmd.id;
+  reviewDone.textContent = '';
   reviewText.value = '';
+  checkValue(reviewForm, 'column', ''); // chosen again for the next one
   updateCount();
   phone.render();
 });
@@ -272,6 +283,9 @@ export function draw() {
  * @param {Command} cmd
  */
 export function refused(cmd) {
+  if (cmd.id === justPosted) {
+    justPosted = null;
+  }
   if (cmd.ctx === 'review' && !reviewText.value && typeof cmd.args.text === 'string') {
     reviewText.value = cmd.args.text;
     checkValue(reviewForm, 'column', String(cmd.args.column));
@@ -285,4 +299,16 @@ export function refused(cmd) {
 export function stepChanged() {
   reviewEdit = null;
   reviewConfirm = null;
+  reviewDone.textContent = '';
+}
+
+/**
+ * The server has the review from the form: say so by 送る.
+ * @param {Command} cmd
+ */
+export function acked(cmd) {
+  if (cmd.name === 'post_review' && cmd.id === justPosted) {
+    justPosted = null;
+    reviewDone.textContent = t('review.posted');
+  }
 }

@@ -56,17 +56,16 @@ function voteCard(note, before) {
   const busy = !!pend[ctx];
   const focused = isFocus('note', note.id);
   const mine = phone.board.isMine(note);
+  // None left: 共感する is off (and the bar at the bottom says why), not pressable in vain.
+  const out = votesLeft() <= 0;
   const sig = JSON.stringify([note, given, multi, visible ? tally : null, mine,
-    focused, isLocked(), busy, phone.errors.get(ctx)]);
+    focused, isLocked(), busy, out, phone.errors.get(ctx)]);
   return cached(before, sig, function () {
     const card = noteCard(note, mine ? [t('note.mine')] : []);
     card.classList.add('vote-card');
     card.classList.toggle('is-chosen', given > 0);
     if (focused) {
       markFocus(card);
-    }
-    if (visible) {
-      card.appendChild(mark('vote', t('vote.tally', {n: tally}), 'tally'));
     }
     if (given > 0) {
       card.appendChild(mark('check', multi ? t('vote.given_n', {n: given}) : t('vote.given'),
@@ -82,10 +81,10 @@ function voteCard(note, before) {
     }
     const buttons = [];
     if (given === 0) {
-      buttons.push(sendButton(t('vote.cast'), 'primary wide-button', 'cast', busy, cast));
+      buttons.push(sendButton(t('vote.cast'), 'primary wide-button', 'cast', busy || out, cast));
     } else {
       if (multi) {
-        buttons.push(sendButton(t('vote.more'), 'primary', 'cast', busy, cast));
+        buttons.push(sendButton(t('vote.more'), 'primary', 'cast', busy || out, cast));
       }
       buttons.push(sendButton(t('vote.retract'), 'secondary', 'retract', busy, function () {
         send('retract_vote', {note_id: note.id}, ctx);
@@ -94,6 +93,9 @@ function voteCard(note, before) {
     card.appendChild(el('div', {class: 'actions'}, buttons));
     if (busy) {
       card.appendChild(sendingLine());
+    }
+    if (visible) { // after the button, which stays right under the note's words
+      card.appendChild(mark('vote', t('vote.tally', {n: tally}), 'tally'));
     }
     card.appendChild(phone.errors.line(ctx));
     return card;
@@ -120,6 +122,24 @@ export function themeCard(theme, before) {
     card.appendChild(themeHead(theme.title, 'h3'));
     card.appendChild(el('p', {class: 'members',
       text: t('theme.members', {n: theme.member_count || 0})}));
+    // The button comes right after the theme's name: on a small screen it is in sight
+    // without scrolling past the theme's notes.
+    if (joined) {
+      card.appendChild(mark('check', t('theme.joined'), 'chosen-mark'));
+      card.appendChild(el('div', {class: 'actions'}, [
+        sendButton(t('theme.leave'), 'secondary', 'leave', busy, function () {
+          send('leave_theme', {theme_id: theme.id}, ctx);
+        })]));
+    } else {
+      card.appendChild(el('div', {class: 'actions'}, [
+        sendButton(t('theme.join'), 'primary wide-button', 'join', busy, function () {
+          send('join_theme', {theme_id: theme.id}, ctx);
+        })]));
+    }
+    if (busy) {
+      card.appendChild(sendingLine());
+    }
+    card.appendChild(phone.errors.line(ctx));
     if (notes.length) {
       const list = el('ul', {class: 'theme-notes'});
       notes.slice(0, THEME_NOTES_SHOWN).forEach(function (n) {
@@ -137,22 +157,6 @@ export function themeCard(theme, before) {
     if (focused) {
       markFocus(card);
     }
-    if (joined) {
-      card.appendChild(mark('check', t('theme.joined'), 'chosen-mark'));
-      card.appendChild(el('div', {class: 'actions'}, [
-        sendButton(t('theme.leave'), 'secondary', 'leave', busy, function () {
-          send('leave_theme', {theme_id: theme.id}, ctx);
-        })]));
-    } else {
-      card.appendChild(el('div', {class: 'actions'}, [
-        sendButton(t('theme.join'), 'primary wide-button', 'join', busy, function () {
-          send('join_theme', {theme_id: theme.id}, ctx);
-        })]));
-    }
-    if (busy) {
-      card.appendChild(sendingLine());
-    }
-    card.appendChild(phone.errors.line(ctx));
     return card;
   });
 }
@@ -173,6 +177,9 @@ export function draw() {
     const notes = voteNotes();
     reconcile(byId('vote-list'), notes, function (n) { return n.id; }, voteCard);
     byId('votes-empty').hidden = notes.length > 0;
+    const out = byId('votes-out');
+    out.textContent = t('vote.out', {budget: budget});
+    out.hidden = !(notes.length > 0 && budget > 0 && votesLeft() <= 0);
   } else {
     reconcile(byId('theme-list'), themes, function (th) { return th.id; }, themeCard);
     byId('themes-empty').hidden = themes.length > 0;

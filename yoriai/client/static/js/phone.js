@@ -13,8 +13,11 @@
 // crowded Wi-Fi fetches only what the join form needs.
 //
 // One clear thing to do per screen: where a step has two, a pair of big switches chooses
-// which one is shown. Every refusal is shown in words next to what caused it, or under the
-// step's prompt when that is no longer on the screen.
+// which one is shown. The step's main control is on the first screen of a 320×568 phone
+// (issue 11): the step's prompt is folded to one line with 「もっと読む」, and a form's send
+// button rides at the bottom of the screen (app.css). Every refusal is shown in words next
+// to what caused it, or in the bar fixed at the bottom of the screen when that is not on
+// the screen; the lock and 「共感を使い切りました」 are in that bar too.
 
 import {Connection} from './conn.js';
 import {Board} from './board.js';
@@ -63,9 +66,12 @@ const nameBox = /** @type {HTMLInputElement} */ (joinForm.elements.namedItem('na
 const globalError = byId('global-error');
 const stepError = byId('step-error');
 const promptBox = byId('prompt');
+const moreButton = /** @type {HTMLButtonElement} */ (byId('more-button'));
+const phoneBar = byId('phone-bar');
 
 const render = renderer(draw);
-const errors = new Errors(stepError);
+// A refusal whose own line is scrolled off the screen goes to the bottom bar as well.
+const errors = new Errors(stepError, true);
 const focus = new FocusKeeper();
 
 /** The step views loaded so far, by view. @type {Object<string, StepView>} */
@@ -83,9 +89,19 @@ let shared = null;
 /** The step the page showed last (to notice the facilitator moving on). @type {(string|null)} */
 let shownStep = null;
 let flashTimer = 0;
+/** Whether the step's prompt is read in full (「もっと読む」 pressed); a new step folds it. */
+let promptOpen = false;
+/** What the page showed at its last drawing (join | board | missing). @type {string} */
+let shownMode = '';
 
 board.listen(render);
 onComposed(render); // a card held back while a word was being converted
+window.addEventListener('resize', render); // the prompt may fit on its line, or no longer
+
+moreButton.addEventListener('click', function () {
+  promptOpen = !promptOpen;
+  render();
+});
 conn.onStatus = function (/** @type {string} */ state, /** @type {number} */ pending) {
   showStatus(state, pending);
   render();
@@ -311,6 +327,7 @@ function drawStepHead(words, step) {
       }
     });
     byId('step-announce').textContent = t('step.changed', {step: title});
+    promptOpen = false;
     window.scrollTo(0, 0);
     promptBox.classList.add('is-new');
     window.clearTimeout(flashTimer);
@@ -319,12 +336,30 @@ function drawStepHead(words, step) {
     }, NEW_STEP_FLASH_MS);
   }
   shownStep = step;
+  drawFold();
+}
+
+/**
+ * The prompt folded to one line, with 「もっと読む」 when it does not fit there (or has a
+ * subtitle to show); open, all of it, with 「たたむ」.
+ */
+function drawFold() {
+  const promptText = byId('step-prompt');
+  const subtitle = byId('step-subtitle');
+  promptBox.classList.add('is-folded');
+  const cut = promptText.scrollWidth > promptText.clientWidth + 1 || !subtitle.hidden;
+  promptBox.classList.toggle('is-folded', !promptOpen);
+  moreButton.hidden = !cut && !promptOpen;
+  moreButton.textContent = t(promptOpen ? 'phone.less' : 'phone.more');
+  moreButton.setAttribute('aria-expanded', promptOpen ? 'true' : 'false');
 }
 
 function draw() {
   const before = focus.mark();
   const now = mode();
   joinSection.hidden = now !== 'join';
+  byId('welcome').textContent = now === 'board' && board.me
+    ? t('join.welcome', {name: board.me.name}) : '';
   boardSection.hidden = now !== 'board';
   const joining = conn.pending().some(function (c) { return c.name === 'join'; });
   joinButton.disabled = joining;
@@ -337,11 +372,21 @@ function draw() {
   }
   errors.place();
   focus.restore(before);
+  // The forms' send bars and the page's end stay clear of the bar fixed at the bottom.
+  const barHeight = now === 'board' ? phoneBar.offsetHeight : 0;
+  document.documentElement.style.setProperty('--phone-bar-h', barHeight + 'px');
+  body.classList.toggle('is-joined', now === 'board');
+  if (now === 'board' && shownMode === 'join' && !preview) {
+    // Just joined: show the step from its top, not the middle of the form that was here.
+    window.scrollTo(0, 0);
+    promptBox.focus({preventScroll: true});
+  }
+  shownMode = now;
 }
 
 function drawBoard() {
-  byId('welcome').textContent = board.me ? t('join.welcome', {name: board.me.name}) : '';
   byId('locked-notice').hidden = !board.workshop.locked;
+  byId('votes-out').hidden = true; // the 共感 view says so while it is on the screen
   const words = vocab;
   if (!words) {
     loadShared().catch(function () {
