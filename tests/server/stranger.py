@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
-from tests.support import Client, LiveServer, unpack
+from tests.support import HANG, Client, LiveServer, unpack
 
 
 def loopback_alias_or_skip(address: str) -> str:
@@ -39,7 +39,7 @@ class StrangerClient(Client):
             hello["token"] = self.token
         synced = self.waiter(lambda m: m["type"] in ("snapshot", "synced"))
         await self.send(hello)
-        await asyncio.wait_for(synced, 5)
+        await asyncio.wait_for(synced, HANG)
         return self
 
 
@@ -54,7 +54,7 @@ async def answers(ws: ClientConnection, count: int) -> list[dict[str, Any]]:
     board's traffic (welcome, snapshot, events, heartbeats)."""
     got: list[dict[str, Any]] = []
     while len(got) < count:
-        for msg in unpack(await asyncio.wait_for(ws.recv(), 10)):
+        for msg in unpack(await asyncio.wait_for(ws.recv(), HANG)):
             if msg["type"] in ("ack", "error", "pong"):
                 got.append(msg)
     return got
