@@ -71,8 +71,21 @@ const render = renderer(draw);
 board.listen(render);
 conn.onStatus = function (/** @type {string} */ state, /** @type {number} */ pending) {
   showStatus(state, pending);
+  showLost(state);
   render();
 };
+
+/**
+ * The projector has no status pill (no app chrome), so a lost connection says so in one
+ * line over the board: a board that silently stopped following the room misleads it.
+ * @param {string} state the connection's state (conn.js)
+ */
+function showLost(state) {
+  const lost = state === 'reconnecting' || state === 'offline' || state.indexOf('closed_') === 0;
+  const line = byId('screen-offline');
+  line.hidden = !lost;
+  line.textContent = lost ? t('conn.' + state) : '';
+}
 board.onError = function (/** @type {?Command} */ cmd,
   /** @type {Object<string, any>} */ err) {
   if (err.code === 'unknown_workshop') {
