@@ -16,5 +16,6 @@ from . import (  # noqa: F401  (registration)
     reviews,
     steering,
     themes,
+    venue,
     votes,
 )

@@ -24,6 +24,13 @@ CENTER_MAX_CHARS = 30
 CODE_MIN_CHARS = 4
 CODE_MAX_CHARS = 16
 
+# The Wi-Fi phones should join (handout, projector, join page): an SSID is at most 32 bytes
+# (IEEE 802.11), about ten Japanese characters; a WPA passphrase is 8 to 63 printable ASCII
+# characters (802.11i). Anything else could never name or open a real network.
+WIFI_NAME_MAX_BYTES = 32
+WIFI_PASSWORD_MIN_CHARS = 8
+WIFI_PASSWORD_MAX_CHARS = 63
+
 # --- the five-step flow -------------------------------------------------------------------
 
 # 共感 votes per person: the guideline's practice of a few votes each makes people choose;

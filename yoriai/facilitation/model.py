@@ -236,6 +236,15 @@ class Meeting:
     date: str
 
 
+@dataclass(frozen=True)
+class Wifi:
+    """The Wi-Fi phones should join (``venue.py``). The password is kept for the Wi-Fi QR
+    code only: no view, patch or page shows it."""
+
+    name: str
+    password: str = ""
+
+
 @dataclass
 class Settings:
     vote_budget: int = 3
@@ -272,6 +281,10 @@ class WorkshopState:
     locked: bool = False
     focus: dict[str, str] | None = None  # {"kind": "note"|"theme", "id": …} on the projector
     join_view: bool = False  # 「参加受付」: the projector shows the large join QR code
+    wifi: Wifi | None = None  # the workshop's own Wi-Fi (set_wifi), else the server's
+    # The server's default Wi-Fi (``yoriai serve --wifi``): not an event but the server's
+    # setting, given to the state it loads; not compared (the log alone is the workshop).
+    default_wifi: Wifi | None = field(default=None, compare=False, repr=False)
     timer: Timer = field(default_factory=Timer)
     cofacilitators: list[str] = field(default_factory=list)
     meetings: list[Meeting] = field(default_factory=list)

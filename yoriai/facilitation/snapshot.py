@@ -27,6 +27,7 @@ from .model import (
     Status,
     Theme,
     Timer,
+    Wifi,
     WorkshopState,
 )
 from .program import program_from_dict
@@ -52,7 +53,9 @@ def _plain(value: Any) -> Any:
 
 
 def dump(state: WorkshopState) -> dict[str, Any]:
-    body = {f.name: _plain(getattr(state, f.name)) for f in fields(state) if f.name != "program"}
+    # The server's default Wi-Fi is its setting, not the workshop's: never kept with it.
+    body = {f.name: _plain(getattr(state, f.name)) for f in fields(state)
+            if f.name not in ("program", "default_wifi")}
     body["program"] = state.program.to_dict()
     return {"version": SNAPSHOT_VERSION, "state": body}
 
@@ -69,6 +72,8 @@ def load(raw: Any) -> WorkshopState:
             locked=s["locked"], focus=s["focus"], timer=Timer(**s["timer"]),
             # A snapshot from before the join view had none shown (and is still good).
             join_view=bool(s.get("join_view", False)),
+            # A snapshot from before set_wifi had no Wi-Fi of its own.
+            wifi=Wifi(**s["wifi"]) if s.get("wifi") else None,
             cofacilitators=list(s["cofacilitators"]),
             meetings=[Meeting(**m) for m in s["meetings"]],
             participants={k: Participant(**v) for k, v in s["participants"].items()},

@@ -158,6 +158,14 @@ def participant_view(state: WorkshopState, pid: str) -> dict[str, Any]:
     return view
 
 
+def wifi_view(state: WorkshopState) -> dict[str, Any] | None:
+    """The Wi-Fi phones should join: the workshop's own (``set_wifi``), else the server's
+    default; ``qr`` says a Wi-Fi QR code is served. Never the password: this header goes
+    to every phone and the projector."""
+    wifi = state.wifi or state.default_wifi
+    return None if wifi is None else {"name": wifi.name, "qr": bool(wifi.password)}
+
+
 def workshop_view(state: WorkshopState) -> dict[str, Any]:
     s = state.settings
     return {
@@ -166,6 +174,7 @@ def workshop_view(state: WorkshopState) -> dict[str, Any]:
         "settings": {"vote_budget": s.vote_budget, "multi_vote": s.multi_vote,
                      "votes_visible": s.votes_visible, "private_notes": s.private_notes},
         "locked": state.locked, "focus": state.focus, "join_view": state.join_view,
+        "wifi": wifi_view(state),
         "timer": {"seconds": state.timer.seconds, "ends_at": state.timer.ends_at},
         "meeting": state.meeting,
         "meetings": [{"number": m.number, "date": m.date} for m in state.meetings],

@@ -26,13 +26,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from yoriai.facilitation.errors import Refusal
-from yoriai.facilitation.model import Event
+from yoriai.facilitation.model import Event, Wifi
 from yoriai.facilitation.program import ProgramError, parse_program
+from yoriai.facilitation.venue import checked_wifi
 
 from .check import replay_until_damage
 from .contact import read_contact, write_contact
 from .context import DB_FILE, AppContext, Settings
 from .datalock import DataLock, FolderBusy
+from .filenames import download_name
 from .hub import Hub
 from .i18n import error_text
 from .runner import listening_socket
@@ -90,11 +92,22 @@ def allow_many_sockets() -> None:
             resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
 
 
+def wifi_setting(name: str | None, password: str | None) -> Wifi | None:
+    """``--wifi NAME [--wifi-password PASS]``, checked by the rule ``set_wifi`` uses."""
+    if password and not name:
+        raise CliError("--wifi-password needs --wifi NAME (the network it opens)")
+    try:
+        return checked_wifi(name or "", password or "")
+    except Refusal as exc:
+        raise CliError(f"--wifi: {error_text(exc.code, 'en', **exc.params)}") from None
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .app import create_app
     from .runner import uvicorn_server
 
-    settings = Settings(data_dir=data_dir(args.data), host=args.host, port=args.port)
+    settings = Settings(data_dir=data_dir(args.data), host=args.host, port=args.port,
+                        wifi=wifi_setting(args.wifi, args.wifi_password))
     try:
         # Held until this process ends: one server per data folder.
         lock = DataLock(settings.data_dir).acquire()
@@ -133,6 +146,12 @@ def print_banner(ctx: AppContext, args: argparse.Namespace) -> None:
         print()
     else:
         print("  ! No network found: connect this laptop to the room's Wi-Fi.\n")
+    wifi = ctx.settings.wifi
+    if wifi is not None:
+        qr_note = " (its QR code is on the handout and the projector)" if wifi.password else ""
+        print(f"  Phones should join the Wi-Fi 「{one_line(wifi.name)}」{qr_note}.\n")
+    else:
+        print("  Tip: --wifi NAME tells the room which Wi-Fi to join.\n")
     workshops = asyncio.run(_latest(ctx))
     if workshops:
         code, title = workshops
@@ -259,7 +278,9 @@ def cmd_export(args: argparse.Namespace) -> int:
                     contact=read_contact(path))
     source = dataclasses.replace(source, photos=photos_for(path, replayed.state, fmt.format))
     data = fmt.render(source)
-    out = Path(args.output).expanduser() if args.output else Path.cwd() / fmt.filename(code)
+    default_name = download_name(replayed.state, fmt.format, fmt.extension,
+                                 source.generated_at.date())
+    out = Path(args.output).expanduser() if args.output else Path.cwd() / default_name
     try:
         out.write_bytes(data)
     except OSError as exc:
@@ -386,6 +407,12 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all)")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--data", default=default_data, help="data folder (default: %(default)s)")
+    serve.add_argument("--wifi", metavar="NAME",
+                       help="the Wi-Fi phones should join, said on the handout, the projector "
+                            "and the join page (a workshop may set its own on the console)")
+    serve.add_argument("--wifi-password", metavar="PASS",
+                       help="its password: the handout and the projector then show a Wi-Fi "
+                            "QR code that joins it (the password itself is never shown)")
     serve.add_argument("--no-browser", action="store_true",
                        help="do not open the facilitator page in a browser")
     serve.set_defaults(run=cmd_serve)
@@ -414,7 +441,8 @@ def parser() -> argparse.ArgumentParser:
                         help="the language of the CSV's column names and labels "
                              "(default: %(default)s)")
     export.add_argument("-o", "--output", metavar="FILE",
-                        help="where to write (default: <code>-plan.<ext> in this folder)")
+                        help="where to write (default: YYYY-MM-DD-<title>-計画.<ext> in this "
+                             "folder; -付箋 for svg/png, -アーカイブ for json)")
     export.add_argument("--data", default=default_data)
     export.set_defaults(run=cmd_export)
 

@@ -22,6 +22,7 @@ from yoriai.exports.source import Source
 from .check import replay_until_damage
 from .contact import read_contact
 from .context import AppContext
+from .filenames import ascii_name, content_disposition, download_name
 from .pages import Pages
 from .photos import photos_for
 from .problems import NotFound, WorkshopDamaged
@@ -66,16 +67,21 @@ class Downloads:
         source = dataclasses.replace(source, photos=await run_in_threadpool(
             photos_for, self.ctx.settings.data_dir, source.state, fmt.format))
         data = await run_in_threadpool(fmt.render, source)
-        name = fmt.filename(room.code)
+        today = source.generated_at.date()
+        name = download_name(source.state, fmt.format, fmt.extension, today)
+        fallback = ascii_name(source.state, fmt.format, fmt.extension, today)
         return Response(data, media_type=fmt.media_type, headers={
-            "content-disposition": f'attachment; filename="{name}"',
+            "content-disposition": content_disposition(name, fallback),
             "cache-control": "no-store",
         })
 
     async def handout(self, request: Request) -> Response:
-        """``/w/{code}/handout``: an A4 sheet to print and put on the tables — the big QR
-        code, the address to type, and three lines for someone who has never scanned one."""
+        """``/w/{code}/handout``: an A4 sheet to print and put on the tables — the Wi-Fi to
+        join first (with its QR code when it has a password), the big QR code, the address
+        to type, and the steps for someone who has never scanned one."""
         room = await self.pages.room(request)
+        if (moved := self.pages.canonical(request, room)) is not None:
+            return moved
         workshop = self.pages.workshop(request, room)  # a view of the durable state
         return self.pages.render(request, "handout.html", workshop=workshop,
                                  venue=venue_of(workshop.center),
