@@ -19,7 +19,19 @@ from tests.support import LiveServer
 # whose examples are slow to generate (``too_slow``): both are timings, and both fail on a
 # 2-core machine running browsers beside the suite. Every property test here is about what
 # happens, not how fast; a test may still set its own settings on top of these.
-settings.register_profile("yoriai", deadline=None,
+#
+# Derandomised too: each test draws its examples from a seed made from its own code, so
+# every `make test` on every machine tries the same examples, and a failure fails again
+# when run again (random examples made a fresh clone's run one of many different ones: a
+# rare bad example failed one run in N and passed the next). No example database either
+# (derandomize implies it): nothing left in .hypothesis/ by an earlier run changes what
+# runs. Hypothesis's own "ci" profile is the same, but loading ours replaced it, in CI too.
+# A failure prints its reproduce_failure blob.
+settings.register_profile("yoriai", deadline=None, derandomize=True, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+# To look for new bugs (new random examples every run, failures kept in .hypothesis/ and
+# tried first the next time): pytest --hypothesis-profile=yoriai-explore tests/facilitation
+settings.register_profile("yoriai-explore", settings.get_profile("default"), deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("yoriai")
 
