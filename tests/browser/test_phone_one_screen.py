@@ -376,3 +376,35 @@ def test_nothing_scrolls_sideways_at_200_percent(
         no_sideways(phone, step)
         picture(phone, f"zoom-{step}")
     assert pages.problems == []
+
+
+def test_a_refusal_whose_card_is_gone_is_shown_in_the_bar(
+        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator]
+        ) -> None:
+    """A 共感 on its way when the facilitator hides that note: the server refuses it, the
+    card is no longer there, and the refusal is in the bar at the bottom of the screen."""
+    code = live.new_workshop()
+    fac = steer(live, code)
+    neighbour = fac.participant(live, "鈴木")
+    ids = [fac.send(neighbour, "post_note", kind="wish", text=f"公園にベンチを {i}")["note_id"]
+           for i in range(8)]
+    fac.cmd("set_step", step="companions")
+    phone = pages.open(SMALL, "phone")
+    relay = HeldCommands()
+    phone.route_web_socket(re.compile(r"/ws$"), relay.route)
+    join(phone, live, code)
+    last = phone.locator("#vote-list > li", has_text="公園にベンチを 7")
+    last.scroll_into_view_if_needed()
+    relay.hold = True
+    last.get_by_role("button", name="共感する").click()
+    until(phone, lambda: len(relay.held) >= 1, "the 共感 reached the slow Wi-Fi")
+    fac.cmd("hide_note", note_id=ids[7])
+    expect(last).to_have_count(0, timeout=LIVE)
+    phone.evaluate("window.scrollTo(0, 0)")
+    relay.release()
+    error = phone.locator("#step-error")
+    expect(error).not_to_be_empty(timeout=LIVE)
+    quiet(phone)
+    in_screen(error)
+    picture(phone, "companions-refused")
+    assert pages.problems == []
