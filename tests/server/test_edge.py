@@ -34,7 +34,7 @@ async def hello(ws: ClientConnection, code: str, **extra: Any) -> list[dict[str,
     await ws.send(json.dumps({"type": "hello", "workshop": code, **extra}))
     got = []
     while not any(m["type"] == "snapshot" for m in got):
-        got.extend(unpack(await asyncio.wait_for(ws.recv(), 5)))
+        got.extend(unpack(await asyncio.wait_for(ws.recv(), HANG)))
     return got
 
 
@@ -61,7 +61,7 @@ async def test_a_command_id_must_be_plain_ascii(phone: tuple[LiveServer, Client]
     error = c.waiter(lambda m: m["type"] == "error")
     await c.send('{"type": "cmd", "id": ' + raw_id + ', "name": "post_note", '
                  '"args": {"kind": "wish", "text": "番号がおかしい"}}')
-    reply = await asyncio.wait_for(error, 5)
+    reply = await asyncio.wait_for(error, HANG)
     assert reply["code"] == "bad_command_id" and reply["id"] is None  # never echoed
     assert reply["message"] and not reply["message"].startswith("error.")
     assert event_count(live) == before
@@ -94,7 +94,7 @@ async def test_message_too_large_carries_the_id_it_could_read(
     _, c = phone
     error = c.waiter(lambda m: m["type"] == "error")
     await c.send(text % ("あ" * limits.MESSAGE_MAX_BYTES))
-    reply = await asyncio.wait_for(error, 5)
+    reply = await asyncio.wait_for(error, HANG)
     assert reply["code"] == "message_too_large" and reply["id"] == expected_id
     assert reply["params"] == {"max": limits.MESSAGE_MAX_BYTES}
 
@@ -103,7 +103,7 @@ async def test_bad_json_carries_the_id_it_could_read(phone: tuple[LiveServer, Cl
     _, c = phone
     error = c.waiter(lambda m: m["type"] == "error")
     await c.send('{"type": "cmd", "id": "c-cut-off", "name": "post_note", "args": {"te')
-    reply = await asyncio.wait_for(error, 5)
+    reply = await asyncio.wait_for(error, HANG)
     assert (reply["code"], reply["id"]) == ("bad_json", "c-cut-off")
 
 
@@ -115,7 +115,7 @@ async def test_a_non_object_has_no_id_but_an_object_without_type_keeps_its_id(
     await c.send('["c-in-a-list"]')
     await c.send('{"id": "c-typeless"}')
     for fut in errors:
-        assert (await asyncio.wait_for(fut, 5))["code"] == "bad_message"
+        assert (await asyncio.wait_for(fut, HANG))["code"] == "bad_message"
 
 
 # --- the hello ----------------------------------------------------------------------------
@@ -141,9 +141,9 @@ async def test_a_key_or_token_that_is_not_ascii_is_just_wrong(
 
 async def refused(ws: ClientConnection) -> dict[str, Any]:
     """The error a refused socket gets at once, and its close code."""
-    msg = json.loads(await asyncio.wait_for(ws.recv(), 5))
+    msg = json.loads(await asyncio.wait_for(ws.recv(), HANG))
     with pytest.raises(ConnectionClosed) as closed:
-        await asyncio.wait_for(ws.recv(), 5)
+        await asyncio.wait_for(ws.recv(), HANG)
     assert closed.value.rcvd is not None
     return {**msg, "close": closed.value.rcvd.code}
 
@@ -222,15 +222,15 @@ def test_a_stopping_server_closes_every_socket_with_1001(tmp_path: Path) -> None
     try:
         with sync_connect(proc.ws_url) as ws:
             ws.send(json.dumps({"type": "hello", "workshop": code}))
-            while not any(m["type"] == "snapshot" for m in unpack(ws.recv(timeout=5))):
+            while not any(m["type"] == "snapshot" for m in unpack(ws.recv(timeout=HANG))):
                 pass
             assert proc.proc is not None
             proc.proc.send_signal(signal.SIGTERM)
             with pytest.raises(ConnectionClosed) as closed:
                 while True:
-                    ws.recv(timeout=20)
+                    ws.recv(timeout=HANG)
             assert closed.value.rcvd is not None and closed.value.rcvd.code == 1001
-        proc.proc.wait(timeout=20)  # it stops (uvicorn re-raises SIGTERM once done)
+        proc.proc.wait(timeout=HANG)  # it stops (uvicorn re-raises SIGTERM once done)
         assert "Traceback" not in proc.err.read_text()
     finally:
         proc.stop()

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
-from tests.support import LiveServer, unpack
+from tests.support import HANG, LiveServer, unpack
 from yoriai.facilitation.commands import COMMANDS
 from yoriai.server import limits
 
@@ -78,7 +78,7 @@ class Phone:
 
     def until(self, match: Any) -> dict[str, Any]:
         while True:
-            for msg in unpack(self.ws.recv(timeout=5)):
+            for msg in unpack(self.ws.recv(timeout=HANG)):
                 if match(msg):
                     return msg
 
@@ -142,6 +142,6 @@ def test_out_of_order_hello_and_resume_values(server: LiveServer,
                   {"type": "hello", "workshop": code * 50}):
         with connect(server.ws_url) as ws:
             ws.send(json.dumps(hello))
-            first = unpack(ws.recv(timeout=5))[0]
+            first = unpack(ws.recv(timeout=HANG))[0]
             assert first["type"] in ("welcome", "error"), first
     assert good.cmd("post_note", kind="charm", text="順番違いにも負けない")["type"] == "ack"

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from tests.exports.helpers import squash, text_of
-from tests.support import Client, LiveServer
+from tests.support import HANG, Client, LiveServer
 from yoriai.exports.archive import read_archive
 from yoriai.exports.registry import EXPORTERS
 from yoriai.server.context import DB_FILE
@@ -108,7 +108,7 @@ async def test_a_bot_is_removed_and_every_screen_drops_what_it_posted(
 
     # Each of the bot's sockets is told, in words, and goes on as the public board.
     for notice, sock in zip(notices, (r.bot, r.bot2), strict=True):
-        msg = await asyncio.wait_for(notice, 5)
+        msg = await asyncio.wait_for(notice, HANG)
         assert msg["id"] is None and msg["message"] == JA["error.removed"]
         await sock.wait_for(lambda b: b.role == "projector" and b.participant_id is None)
         await sock.wait_for(lambda b: b.me is None and not any(n in b.notes for n in r.spam))

@@ -18,7 +18,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from tests.support import Client, LiveServer, unpack
+from tests.support import HANG, Client, LiveServer, unpack
 from yoriai.server.context import DB_FILE
 
 SURROGATES = ["\ud800", "\udfff", "佐藤\udc00さん", "\ud83d"]  # the last: half an emoji
@@ -40,7 +40,7 @@ def raw_cmd(name: str, args: dict[str, Any], command_id: str) -> str:
 async def reply_to(client: Client, text: str, command_id: str) -> dict[str, Any]:
     reply = client.waiter(lambda m: m["type"] in ("ack", "error") and m.get("id") == command_id)
     await client.send(text)
-    return await asyncio.wait_for(reply, 10)
+    return await asyncio.wait_for(reply, HANG)
 
 
 async def still_connected(*clients: Client) -> None:
@@ -48,7 +48,7 @@ async def still_connected(*clients: Client) -> None:
         assert c.ws is not None
         pong = c.waiter(lambda m: m["type"] == "pong")
         await c.send({"type": "ping"})
-        await asyncio.wait_for(pong, 10)
+        await asyncio.wait_for(pong, HANG)
 
 
 async def test_a_surrogate_join_beside_a_real_one_hurts_no_one(live: LiveServer) -> None:
@@ -203,7 +203,7 @@ async def test_surrogates_in_the_hello_are_turned_away_readably(
                                   "last_seq": 1}))
         seen: list[dict[str, Any]] = []
         while not any(m["type"] in ("snapshot", "synced") for m in seen):
-            seen.extend(unpack(await asyncio.wait_for(ws.recv(), 10)))
+            seen.extend(unpack(await asyncio.wait_for(ws.recv(), HANG)))
         errors = [m["code"] for m in seen if m["type"] == "error"]
         assert errors == ([expected] if expected else [])
         assert all(not m.get("message", "x").startswith("error.") for m in seen)
