@@ -278,3 +278,40 @@ def test_a_lost_connection_is_said_on_the_projector(live: LiveServer, pages: Pag
     size = line.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     assert size >= MIN_PX
     assert [p for p in pages.problems if "WebSocket" not in p and "ERR_" not in p] == []
+
+
+# The role board's rows as shown now: where its window starts, the ids shown, its
+# 「ほか n件」 line. Read at once (the list may turn at any moment).
+ROWS = """() => {
+  const body = document.querySelector('.role-table tbody');
+  const rows = Array.from(body.querySelectorAll('.role-row'));
+  const more = body.querySelector('.fit-more');
+  return [parseInt(body.getAttribute('data-start') || '0', 10),
+          rows.filter(r => !r.hidden).map(r => r.getAttribute('data-action-id')),
+          rows.map(r => r.getAttribute('data-action-id')), more ? more.textContent : null];
+}"""
+
+
+def test_a_shortened_role_board_shows_every_row_in_turn(
+        live: LiveServer, pages: Pages,
+        steer: Callable[[LiveServer, str], Facilitator]) -> None:
+    code = demo(live)
+    fac = steer(live, code)
+    page = projector(pages, live, code, XGA, "rotate")
+    go(fac, page, "practice")
+    start, shown, every, more = page.evaluate(ROWS)
+    assert len(every) == 10 and 0 < len(shown) < 10, shown  # 20 px text: not all fit at once
+    assert start == 0 and shown == every[:len(shown)]
+    assert more == f"ほか {10 - len(shown)}件"
+    seen = set(shown)
+    while seen != set(every):
+        # Wait for the next turn (a state: the window's start moves), then check it.
+        page.wait_for_function(
+            "s => document.querySelector('.role-table tbody').getAttribute('data-start') !== s",
+            arg=str(start), timeout=60_000)
+        start, shown, _, more = page.evaluate(ROWS)
+        assert shown and shown == every[start:start + len(shown)], (start, shown)
+        assert more == f"ほか {10 - len(shown)}件"
+        assert page.evaluate(LAYOUT) == []  # the new rows fit whole too
+        seen.update(shown)
+    assert pages.problems == []

@@ -6,9 +6,15 @@
 // with which every box fits. A box may say from which size on it would rather be shortened
 // than make everything smaller (data-trim-at="3"). A list that still overflows shows as
 // many of its first items as fit and one line saying how many more there are (「ほか 12枚」):
-// nothing is ever cut in half or silently lost below the edge.
+// nothing is ever cut in half or silently lost below the edge. A list marked data-rotate
+// (the notes of each kind, the role board's rows, the review) then shows its next items in
+// turn (turn(), every ROTATE_SECS), so that over a minute or two every item has been seen.
 
 import {t} from './page.js';
+
+// How long one window of a rotating list stays: long enough to read five or six items
+// aloud, short enough that the last ones come round within a minute or two.
+export const ROTATE_SECS = 12;
 
 /**
  * Whether a box shows all of its content.
@@ -68,6 +74,8 @@ function untrim(view) {
       node.hidden = false;
       node.removeAttribute('data-trimmed');
     });
+  Array.prototype.forEach.call(view.querySelectorAll('[data-start]'),
+    function (/** @type {HTMLElement} */ node) { node.setAttribute('data-start', '0'); });
   Array.prototype.forEach.call(view.querySelectorAll('.fit-more'),
     function (/** @type {HTMLElement} */ node) {
       if (node.parentNode) {
@@ -113,6 +121,7 @@ function itemsOf(list) {
  * @param {number} keep
  */
 function showFirst(list, items, more, keep) {
+  list.setAttribute('data-start', '0');
   items.forEach(function (item, i) {
     const hide = i >= keep;
     item.hidden = hide;
@@ -266,4 +275,60 @@ export function fit(root, view, levels, prepare, hint) {
   tryLevel(level);
   trim(view);
   return level;
+}
+
+/**
+ * The fit-box that holds a list (the list itself, when it is one).
+ * @param {HTMLElement} list
+ * @param {HTMLElement} view
+ * @returns {HTMLElement}
+ */
+function boxOf(list, view) {
+  const box = list.classList.contains('fit-box') ? list
+    : /** @type {?HTMLElement} */ (list.parentElement && list.parentElement.closest('.fit-box'));
+  return box || view;
+}
+
+/**
+ * Show the next items of every rotating list of ``view`` that fit() shortened: those after
+ * the last one shown (from the first again after the end), as many as fit whole, with the
+ * line counting the others. The first shown is kept in data-start (tests read it).
+ * @param {HTMLElement} view
+ * @returns {boolean} whether anything turned
+ */
+export function turn(view) {
+  let turned = false;
+  Array.prototype.forEach.call(view.querySelectorAll('.fit-list[data-rotate]'),
+    function (/** @type {HTMLElement} */ list) {
+      const more = /** @type {?HTMLElement} */ (Array.prototype.find.call(list.children,
+        function (/** @type {Element} */ c) { return c.classList.contains('fit-more'); }));
+      const items = itemsOf(list);
+      if (!more || !items.length) {
+        return; // everything shows (or there is no room even for the line): nothing to turn
+      }
+      let last = -1;
+      items.forEach(function (item, i) { if (!item.hidden) { last = i; } });
+      const start = last + 1 >= items.length ? 0 : last + 1;
+      const box = boxOf(list, view);
+      const target = more.firstElementChild || more;
+      items.forEach(function (item) { item.hidden = true; item.setAttribute('data-trimmed', ''); });
+      let shown = 0;
+      for (let i = start; i < items.length; i++) {
+        items[i].hidden = false;
+        items[i].removeAttribute('data-trimmed');
+        target.textContent = t(list.getAttribute('data-more') || 'screen.more',
+          {n: items.length - shown - 1});
+        if (shown > 0 && !boxFits(box)) {
+          items[i].hidden = true;
+          items[i].setAttribute('data-trimmed', '');
+          break;
+        }
+        shown += 1;
+      }
+      target.textContent = t(list.getAttribute('data-more') || 'screen.more',
+        {n: items.length - shown});
+      list.setAttribute('data-start', String(start));
+      turned = true;
+    });
+  return turned;
 }

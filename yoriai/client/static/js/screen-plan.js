@@ -166,7 +166,8 @@ export function practiceView(view, board, lang) {
     el('th', {scope: 'col', class: 'col-first', text: t('screen.col_first_step')}),
     el('th', {scope: 'col', class: 'col-due', text: t('screen.col_due')})
   ]);
-  const body = el('tbody', {class: 'fit-list', 'data-more': 'screen.more_items'});
+  const body = el('tbody', {class: 'fit-list', 'data-more': 'screen.more_items',
+    'data-rotate': ''});
   actions.forEach(function (a) {
     const theme = themes.get(a.theme);
     const partners = el('ul', {class: 'partner-list'});
@@ -213,7 +214,7 @@ export function futureView(view, board) {
   ids('review_columns').forEach(function (column) {
     const own = reviews.filter(function (r) { return r.column === column; });
     const list = el('ul', {id: 'reviews-' + column, class: 'review-list fit-list',
-      'data-more': 'screen.more_items'});
+      'data-more': 'screen.more_items', 'data-rotate': ''});
     own.forEach(function (r) {
       list.appendChild(el('li', {class: 'review fit-item', 'data-review-id': r.id},
         [userText('p', r.text, 'review-text')]));
@@ -240,7 +241,7 @@ export function futureView(view, board) {
     }
   });
   const list = el('ul', {id: 'status-list', class: 'status-list fit-list',
-    'data-more': 'screen.more_items'});
+    'data-more': 'screen.more_items', 'data-rotate': ''});
   actions.forEach(function (a) {
     list.appendChild(el('li', {class: 'status-item fit-item', 'data-action-id': a.id}, [
       userText('span', a.title, 'status-title'), statusBadge(a.status)]));

@@ -10,7 +10,7 @@ import {
   loadWords, t, byId, showStatus, setAlert, renderer, timerState
 } from './page.js';
 import {noteCard, reconcile} from './ui.js';
-import {fit} from './screen-fit.js';
+import {fit, turn, ROTATE_SECS} from './screen-fit.js';
 import {boardNotes} from './screen-cards.js';
 import {companionsView, activityView} from './screen-themes.js';
 import {practiceView, futureView} from './screen-plan.js';
@@ -369,6 +369,12 @@ function tick() {
 
 window.addEventListener('resize', render);
 setupTools();
+// A shortened list shows its next items in turn, while the board is what the room sees.
+window.setInterval(function () {
+  if (byId('join-view').hidden && focusLayer.hidden) {
+    turn(boardOf(viewOf(currentStep())));
+  }
+}, ROTATE_SECS * 1000);
 window.setInterval(tick, TICK_MS);
 showStatus(conn.state, 0);
 conn.start(board.dispatch, board.resumeInfo);
