@@ -222,8 +222,10 @@ class Pages:
         shown = typed.strip()[:CODE_ECHO_MAX_CHARS]
         message = (translate("home.code_not_found", lang, code=shown) if shown
                    else translate("home.code_empty", lang))
-        return self.render(request, "home.html", 404 if shown else 200, facilitator=False,
-                           code_error=message, typed=shown)
+        # 200: the answer to a form, read as a page (a 404 would show as a broken page in
+        # some browsers and as an error in every console).
+        return self.render(request, "home.html", facilitator=False, code_error=message,
+                           typed=shown)
 
     async def create(self, request: Request) -> Response:
         self.require_facilitator(request)

@@ -73,6 +73,7 @@ function setup(box) {
         password.value = '';  // sent once; never kept on the page
         draw();
       },
+      fail: draw,  // the button is usable again; the refusal is on the error line
     });
     draw();
   });
