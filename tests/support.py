@@ -14,6 +14,7 @@ import uuid
 from pathlib import Path
 from typing import Any, ClassVar
 
+import httpx
 from websockets.asyncio.client import ClientConnection, connect
 
 from tests.board import ClientView
@@ -37,6 +38,19 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def answers_as_ours(base: str, data_dir: Path) -> bool:
+    """Whether the server answering at ``base`` is the one serving ``data_dir`` (with its
+    facilitator key), not another that took a port chosen with :func:`free_port` first
+    (another suite's server answers /healthz and every public page just the same). Only the
+    server that holds the key takes it from ``/?key=`` and sets it as its cookie."""
+    key_file = data_dir / "facilitator.key"
+    if not key_file.exists():
+        return False
+    answer = httpx.get(f"{base}/", params={"key": key_file.read_text().strip()},
+                       follow_redirects=False, timeout=HANG)
+    return answer.status_code == 303 and "yoriai_key" in answer.cookies
 
 
 class LiveServer:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.support import free_port
+from tests.support import answers_as_ours, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -67,7 +67,7 @@ def test_the_wheel_holds_one_package_and_serves_from_where_it_is_installed(
                 [sys.executable, "-m", "yoriai", "serve", "--host", "127.0.0.1", "--port",
                  str(port), "--data", str(data), "--no-browser"],
                 stdout=out, stderr=err, cwd=elsewhere, env=env)
-        if answers(proc, f"http://127.0.0.1:{port}", tmp_path / "err"):
+        if answers(proc, f"http://127.0.0.1:{port}", tmp_path / "err", data):
             break
     else:
         raise AssertionError("every port tried was taken: " + (tmp_path / "err").read_text())
@@ -87,9 +87,11 @@ def test_the_wheel_holds_one_package_and_serves_from_where_it_is_installed(
 PORT_TRIES = 5
 
 
-def answers(proc: subprocess.Popen[bytes], base: str, err: Path) -> bool:
+def answers(proc: subprocess.Popen[bytes], base: str, err: Path, data: Path) -> bool:
     """Wait until the started server answers; False when it exited because its port was
-    taken in the meantime (any other exit is a failure of the installed copy)."""
+    taken in the meantime (any other exit is a failure of the installed copy). What answers
+    must be this server, the one with ``data``'s facilitator key: the process that took
+    the port may be another server (another suite's), which answers /healthz too."""
     deadline = time.monotonic() + 30
     while True:
         if proc.poll() is not None:
@@ -97,7 +99,8 @@ def answers(proc: subprocess.Popen[bytes], base: str, err: Path) -> bool:
                 return False
             raise AssertionError(err.read_text())
         try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+            if (httpx.get(f"{base}/healthz", timeout=1).status_code == 200
+                    and answers_as_ours(base, data)):
                 return True
         except httpx.TransportError:
             pass
