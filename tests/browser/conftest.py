@@ -22,7 +22,7 @@ from playwright.sync_api import (
 )
 
 from tests.browser.drive import Facilitator
-from tests.support import LiveServer
+from tests.support import HANG, LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run",
@@ -36,10 +36,14 @@ PHONE = {"viewport": {"width": 375, "height": 667}, "is_mobile": True, "has_touc
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 PROJECTOR = {"viewport": {"width": 1600, "height": 900}}
 
-# Every expect() waits for its state this long before calling it a hang (Playwright's own
-# default is 5 s): a hang guard, the same as the tests' LIVE for what crosses to another
-# screen, never a timing target. A page drawn by a busy 2-core machine can take seconds.
-expect.set_options(timeout=10_000)
+# How long a browser test waits for a page to show a state (something crossing to another
+# screen, a page drawn) before calling it a hang: the suite's hang guard (HANG, 30 s), in
+# Playwright's milliseconds. Never a timing target, and a passing test never waits this
+# long; but a page drawn by a busy 2-core machine (two other browsers, another suite) has
+# taken over the 10 s this used to be. Every expect() waits this long unless told
+# otherwise (Playwright's own default is 5 s); test files import it for their own waits.
+LIVE = int(HANG * 1000)
+expect.set_options(timeout=LIVE)
 
 
 # Per module, not per session: while the sync Playwright API is open, its event loop counts

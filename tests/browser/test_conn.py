@@ -21,8 +21,8 @@ from playwright.sync_api import Page, WebSocketRoute, expect
 from websockets.sync.client import ClientConnection, connect
 
 from tests.browser.conftest import PHONE, Pages
-from tests.browser.test_notes_browser import BACKED_OFF, LIVE, join
-from tests.support import LiveServer, unpack
+from tests.browser.test_notes_browser import BACKED_OFF, join
+from tests.support import HANG, LiveServer, unpack
 from yoriai.server import limits
 
 pytestmark = pytest.mark.browser
@@ -80,7 +80,7 @@ def sync_socket(live: LiveServer, code: str, token: str, stack: ExitStack) -> Cl
     """Another of the person's sockets, from Python, once the server has taken it in."""
     ws = stack.enter_context(connect(live.ws_url, compression=None))
     ws.send(json.dumps({"type": "hello", "workshop": code, "token": token}))
-    while not any(m["type"] == "snapshot" for m in unpack(ws.recv(timeout=LIVE / 1000))):
+    while not any(m["type"] == "snapshot" for m in unpack(ws.recv(timeout=HANG))):
         pass
     return ws
 
@@ -151,7 +151,7 @@ def test_a_batch_is_applied_item_by_item_in_order(live: LiveServer, pages: Pages
                                    "args": args}))
             while not any(m["type"] in ("ack", "error") and m.get("id") == f"c-{i:032d}"
                           for m in replies):
-                replies += unpack(other.recv(timeout=LIVE / 1000))
+                replies += unpack(other.recv(timeout=HANG))
     assert [m["type"] for m in replies if m["type"] in ("ack", "error")] == ["ack"] * 4
     hold["refuse"] = False
 
