@@ -202,8 +202,10 @@ function trim(view) {
       hold(job);
     }
     // A box with no room even for the counting line (a small card on a full board, whose
-    // head already says how many it holds) loses the line rather than show it cut in half.
-    if (job.cap === 0 && !boxFits(job.box)) {
+    // head already says how many it holds) loses the line rather than show it cut in half;
+    // so does one that shows none of its items and says their number in its head
+    // (data-counted: 「付箋 12枚」 over 「ほか 12枚」 says it twice).
+    if (job.cap === 0 && (job.box.hasAttribute('data-counted') || !boxFits(job.box))) {
       job.mores.forEach(function (more) {
         if (more.parentNode) {
           more.parentNode.removeChild(more);

@@ -45,7 +45,7 @@ export function companionsView(view, board) {
     const list = el('ul', {class: 'mini-notes fit-list', 'data-more': 'screen.more'});
     own.forEach(function (n) { list.appendChild(miniNote(n)); });
     cards.push(el('article', {class: 'theme-card fit-box', 'data-trim-at': '6',
-      'data-theme-id': theme.id}, [
+      'data-counted': '', 'data-theme-id': theme.id}, [
       el('header', {class: 'card-head'}, [
         userText('h3', theme.title, 'card-title'),
         el('p', {class: 'card-meta'}, [members(theme.member_count || 0),
@@ -71,7 +71,7 @@ export function companionsView(view, board) {
   themes.forEach(function (th) { known[th.id] = true; });
   const loose = byVotes(board, notes.filter(function (n) { return !n.theme || !known[n.theme]; }));
   const aside = el('aside', {class: 'unsorted panel-box fit-box', 'data-trim-at': '6',
-    'aria-labelledby': 'unsorted-head'}, [
+    'data-counted': '', 'aria-labelledby': 'unsorted-head'}, [
     el('h3', {id: 'unsorted-head', class: 'panel-head'}, [
       el('span', {text: t('screen.unsorted')}),
       el('span', {class: 'count', text: t('board.count', {n: loose.length})})
