@@ -251,6 +251,13 @@ def test_after_posting_it_says_so_and_the_kind_is_chosen_again(
     in_screen(done)
     expect(form.locator("input[name=kind]:checked")).to_have_count(0)
     picture(phone, "confirm-posted")
+    # The box, once it has the focus, is clear of the bar that carries 貼る.
+    phone.evaluate("window.scrollTo(0, 0)")
+    phone.get_by_text("付箋の内容", exact=True).click()
+    expect(form.get_by_label("付箋の内容")).to_be_focused()
+    quiet(phone)
+    text_box = in_screen(form.get_by_label("付箋の内容"))
+    assert text_box["y"] + text_box["height"] <= box(phone.locator("#note-form .form-bar"))["y"]
     # The next one needs its kind: it does not go up as the 魅力 before.
     form.get_by_label("付箋の内容").fill("冬の除雪が追いつかない")
     expect(done).to_be_empty()

@@ -98,6 +98,15 @@ board.listen(render);
 onComposed(render); // a card held back while a word was being converted
 window.addEventListener('resize', render); // the prompt may fit on its line, or no longer
 
+// A text box given the focus is brought clear of the send bar riding at the bottom of the
+// screen (its scroll-margin in app.css): the browser scrolls it only when it is hidden.
+document.addEventListener('focusin', function (ev) {
+  const box = /** @type {HTMLElement} */ (ev.target);
+  if (box && (box.tagName === 'TEXTAREA' || box.tagName === 'INPUT') && box.closest('.form')) {
+    box.scrollIntoView({block: 'nearest'});
+  }
+});
+
 moreButton.addEventListener('click', function () {
   promptOpen = !promptOpen;
   render();
