@@ -74,6 +74,7 @@ def test_a_code_that_names_nothing_gets_the_box_again_with_a_readable_message(
         # An address with a code that names nothing is a readable page too.
         missing = http.get(f"/w/{quote('ＮＯＳＵＣＨ')}")
         assert missing.status_code == 404 and "見つかりません" in missing.text
+        assert 'action="/join"' in missing.text  # with the box to type it again
 
 
 def test_the_facilitator_still_sees_the_list_and_a_date_field_starting_today(
