@@ -237,8 +237,10 @@ def test_refusals_the_lock_and_used_up_votes_are_on_the_screen(
 
 
 def test_after_posting_it_says_so_and_the_kind_is_chosen_again(
-        live: LiveServer, pages: Pages) -> None:
+        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator]
+        ) -> None:
     code = live.new_workshop()
+    fac = steer(live, code)
     phone = pages.open(SMALL, "phone")
     join(phone, live, code)
     form = phone.locator("#note-form")
@@ -269,6 +271,20 @@ def test_after_posting_it_says_so_and_the_kind_is_chosen_again(
     expect(done).to_have_text("貼りました ✓", timeout=LIVE)
     mine = phone.locator("#mine-list .note", has_text="冬の除雪が追いつかない")
     expect(mine).to_contain_text("課題")
+
+    # The review at step 5 the same way: 「送りました ✓」 by 送る, the column chosen again.
+    fac.cmd("set_step", step="future")
+    shows_step(phone, "future")
+    expect(done).to_be_empty()  # the room moved on: old news
+    review = phone.locator("#review-form")
+    review.get_by_text("広げたい", exact=True).click()
+    review.get_by_label("振り返りの内容").fill("当番表で声をかけやすくなった")
+    review.get_by_role("button", name="送る").click()
+    sent = phone.locator("#review-done")
+    expect(sent).to_have_text("送りました ✓", timeout=LIVE)
+    quiet(phone)
+    in_screen(sent)
+    expect(review.locator("input[name=column]:checked")).to_have_count(0)
     assert pages.problems == []
 
 

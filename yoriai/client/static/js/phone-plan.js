@@ -195,7 +195,8 @@ function proposalCard(p, before) {
   return cached(before, sig, function () {
     const card = el('li', {class: 'card proposal-card'});
     card.classList.toggle('is-chosen', given);
-    card.appendChild(themeHead(title, 'h3'));
+    const head = themeHead(title, 'h3');
+    card.appendChild(head);
     if (focused) {
       markFocus(card);
     }
@@ -208,7 +209,7 @@ function proposalCard(p, before) {
       tags.appendChild(el('span', {class: 'tag', text: t('theme.joined')}));
     }
     if (tags.firstChild) {
-      card.appendChild(tags);
+      head.appendChild(tags); // on the theme's line where it fits: the aim comes sooner
     }
     card.appendChild(el('p', {class: 'field-name', text: t('proposal.aim')}));
     card.appendChild(userText('p', String(p.aim), 'aim-text'));
