@@ -23,7 +23,7 @@ from tests.browser.conftest import Pages
 from tests.browser.drive import Facilitator, demo, quiet, run_hub
 from tests.support import LiveServer
 from yoriai.facilitation.evening import sample_evening
-from yoriai.facilitation.model import PROJECTOR, Actor, Role
+from yoriai.facilitation.model import PROJECTOR, Actor, Form, Role
 from yoriai.server.hub import Hub
 
 pytestmark = pytest.mark.browser
@@ -38,6 +38,8 @@ MIN_FONT_SHARE = 16 / 1080
 Shot = Callable[[Page, str], Path]
 
 SAMPLE = sample_evening()
+FORM_WORDS = {"undecided": "未定", "citizen_only": "市民主体", "citizen_led": "市民主導",
+              "partnership": "市民／行政", "city_led": "行政主導", "city_only": "行政主体"}
 NAMES = {p["id"]: p["name"] for p in SAMPLE["participants"]}
 
 # Thirty more notes of the lengths people write, on top of the sample's 120.
@@ -354,9 +356,10 @@ def test_every_step_of_an_evening_on_the_projector(
     expect(rows).to_have_count(10)
     expect(page.locator(".role-table thead")).to_contain_text("担い手")
     # The legend (for screen readers: the scale shows the chosen form's word) names every
-    # form, 未定 first (issue 11: an action nobody chose a form for is 未定).
+    # form in the domain's order, 未定 among them (issue 11: an action nobody chose a form
+    # for is 未定).
     expect(page.locator(".form-legend")).to_have_text(
-        "未定市民主体市民主導市民／行政行政主導行政主体")
+        "".join(FORM_WORDS[f.value] for f in Form))
     by_title = {a["title"]: a for a in actions}
     for sample in SAMPLE["actions"]:
         action = by_title[sample["title"]]
@@ -369,7 +372,7 @@ def test_every_step_of_an_evening_on_the_projector(
         marked = row.locator(".form-step.is-marked")
         expect(marked).to_have_count(1)
         expect(marked).to_have_attribute("data-form", sample["form"])
-        expect(row.locator(".form-step")).to_have_count(6)
+        expect(row.locator(".form-step")).to_have_count(len(Form))
         expect(row.locator(".partner")).to_have_text(sample["partners"])
         expect(row.locator(".first-step")).to_have_text(sample["first_step"])
         year, month, day = sample["due"].split("-")
@@ -379,11 +382,11 @@ def test_every_step_of_an_evening_on_the_projector(
     school = page.locator(".role-row", has_text="通学路の安全点検")
     expect(school.locator(".form-step.is-marked")).to_have_text("●市民主体")
     # Which form is marked is plain from position and words, not colour alone: the marked
-    # box is the second of six (after 未定), the same place as 市民主体 in the legend.
+    # box is in the same place as 市民主体 in the legend.
     steps = school.locator(".form-step")
-    expect(steps).to_have_count(6)
-    assert [steps.nth(i).get_attribute("aria-current") for i in range(6)] == \
-        [None, "true", None, None, None, None]
+    expect(steps).to_have_count(len(Form))
+    assert [steps.nth(i).get_attribute("aria-current") for i in range(len(Form))] == \
+        ["true" if f is Form.CITIZEN_ONLY else None for f in Form]
     for p in (page, small):
         check_fits(p)
     screenshot(page, "screen-practice")
