@@ -22,6 +22,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import SCREENSHOTS, Pages
 from tests.browser.drive import STEPS, Facilitator, demo, quiet, run_hub
+from tests.browser.test_accessibility import assert_accessible
 from tests.browser.test_screen import LAYOUT
 from tests.support import LiveServer
 from yoriai.facilitation.commands import COMMANDS
@@ -131,6 +132,7 @@ def test_every_step_of_the_demo_is_read_from_the_back_at_1024x768(
         sizes[step] = size
         assert size >= MIN_PX, f"{step}: text of {size}px: {what}"
         assert page.evaluate(LAYOUT) == []  # nothing cut in half or spilling, at 1024×768 too
+        assert_accessible(page, f"projector at {step}, 1024x768")
         if step == "practice":
             assert page.evaluate(SPILLS) == []
             assert wide.evaluate(SPILLS) == []
@@ -191,6 +193,7 @@ def test_the_join_view_while_nobody_has_joined_and_by_the_console(
     for p in (page, hd, wide):  # nobody yet: the join view by itself
         check_join_view(p, live, code)
         expect(p.locator("#join-count")).to_have_text("参加者 0人")
+    assert_accessible(page, "the join view")
     shoot(page, "join-view-1024")
     shoot(wide, "join-view-1920")
 
