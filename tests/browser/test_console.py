@@ -191,7 +191,11 @@ def test_steering_reaches_the_phones_and_the_timer_runs(
     expect(console.locator("#timer-state")).to_contain_text("カウントダウン中", timeout=LIVE)
     expect(console.get_by_role("button", name="一時停止")).to_be_visible()
 
-    # Minutes the server would refuse are explained next to the timer.
+    # Minutes the server would refuse are explained next to the timer (paused, the bar
+    # offers a new time; running, it offers 一時停止 and +1分).
+    expect(console.get_by_label("分", exact=True)).to_be_hidden()
+    console.get_by_role("button", name="一時停止").click()
+    expect(console.locator("#timer-state")).to_have_text("一時停止中", timeout=LIVE)
     console.get_by_label("分", exact=True).fill("0")
     console.get_by_role("button", name="スタート").click()
     expect(console.locator("#timer-error")).to_have_text("1から120までの分数を入れてください。")
@@ -427,8 +431,10 @@ def test_a_person_without_a_phone_is_entered_for(live: LiveServer, pages: Pages)
     console = open_console(pages, live, code)
     phone = pages.open(PHONE, "phone")
     join(phone, live, code, "佐藤 花子")
-    expect(console.locator("#proxy-note")).to_contain_text("スマートフォンのない人の付箋は")
+    expect(console.locator("#proxy-note")).to_be_empty()
 
+    # 代理入力 opens its panel under its button: the search, and registering someone new.
+    console.get_by_role("button", name="代理入力", exact=True).click()
     register = console.locator("#add-proxy-form")
     register.get_by_role("button", name="登録して入力をはじめる").click()
     expect(register.locator("[role=alert]")).to_have_text("お名前を入れてください。")
@@ -494,7 +500,7 @@ def test_a_person_without_a_phone_is_entered_for(live: LiveServer, pages: Pages)
     expect(snow.get_by_role("button", name="この輪から抜ける")).to_have_count(0)
     tab(console, "付箋")
     expect(card.get_by_role("button", name="共感を入れる")).to_have_count(0)
-    expect(console.locator("#proxy-note")).to_contain_text("スマートフォンのない人の付箋は")
+    expect(console.locator("#proxy-note")).to_be_empty()
     assert pages.problems == []
 
 
@@ -507,6 +513,7 @@ def test_entering_for_someone_offers_kyokan_only_where_the_server_allows_it(
     phone = pages.open(PHONE, "phone")
     join(phone, live, code, "佐藤 花子")
     post(phone, "課題", "公園のベンチが壊れている")
+    console.get_by_role("button", name="代理入力", exact=True).click()
     register = console.locator("#add-proxy-form")
     register.get_by_label("お名前").fill("田中 一郎")
     register.get_by_label("あなたの立場").select_option("住民")
@@ -576,10 +583,12 @@ def test_a_chosen_proposal_becomes_an_action_a_phone_volunteers_for(
         "aria-selected", "true", timeout=LIVE)
     action = console.locator("#actions .action-card", has_text="雪かき")
     expect(action).to_contain_text("テーマ：雪かき")
+    # Nobody has chosen its 協働のかたち yet: 未定, not 市民主導.
+    expect(action.locator(".form-chip")).to_have_text("未定")
     action.get_by_role("button", name="内容を決める・直す").click()
     forms = action.locator(".form-choice .form-name")
-    expect(forms).to_have_text(["市民主体", "市民主導", re.compile("市民／行政"), "行政主導",
-                                "行政主体"])
+    expect(forms).to_have_text(["市民主体", "市民主導", re.compile("市民／行政"),
+                                "行政主導", "行政主体", "未定"])
     action.get_by_label("取り組みの名前").fill("雪かき当番")
     action.get_by_text("市民主導", exact=True).click()
     action.get_by_label("町内会", exact=True).check()

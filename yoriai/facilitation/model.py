@@ -71,12 +71,12 @@ class Form(StrEnum):
     """協働のかたち: who carries an action, from citizens alone to the city alone; an
     action nobody has chosen one for yet is 未定 (undecided), never silently 市民主導."""
 
-    UNDECIDED = "undecided"  # 未定
     CITIZEN_ONLY = "citizen_only"  # 市民主体
     CITIZEN_LED = "citizen_led"  # 市民主導
     PARTNERSHIP = "partnership"  # 市民／行政
     CITY_LED = "city_led"  # 行政主導
     CITY_ONLY = "city_only"  # 行政主体
+    UNDECIDED = "undecided"  # 未定: last, after the scale (the role board's last column)
 
 
 class Status(StrEnum):

@@ -1,15 +1,19 @@
-// Sorting notes into themes (step 2): a note as a card to sort, and three ways to move it,
-// all sending the same command:
-// - drag it with a mouse (the whole card) or a finger or pen (its 「移動」 grip), built on
-//   Pointer Events, since HTML5 drag and drop does not work with touch;
-// - press its 「移動」 button (Enter or Space, or a click) for a menu of destinations,
-//   walked with the arrow keys (the WAI-ARIA menu button pattern);
+// Sorting notes into themes (step 2): a note as a compact chip to sort, and the ways to
+// move notes, all sending the same commands:
+// - select chips (a click toggles one, a Shift-click takes the ones between too; the arrow
+//   keys walk the chips and Space selects), then press a theme in the column that stays in
+//   view, or 「→ テーマ」 for a menu of destinations: every selected note goes at once;
+// - drag a chip with a mouse (the whole chip) or a finger or pen (its grip), built on
+//   Pointer Events, since HTML5 drag and drop does not work with touch; a selected chip
+//   takes the whole selection with it;
+// - press a chip's grip (Enter or Space, or a click) for a menu of destinations for that
+//   note alone, walked with the arrow keys (the WAI-ARIA menu button pattern);
 // - drop it on 「新しいテーマ」 to make a theme of it.
-// While a drag is under way the board is not redrawn (the card under the finger must not
+// While a drag is under way the board is not redrawn (the chip under the finger must not
 // move); what arrived meanwhile is drawn at the drop.
 
-import {t, el, byId} from './page.js';
-import {userText, kindBadge} from './ui.js';
+import {t, el, byId, icon} from './page.js';
+import {userText} from './ui.js';
 import {
   board, state, send, render, themes, shorten, noteOf, errors, focusKeeper
 } from './console-core.js';
@@ -36,6 +40,32 @@ export const UNSORTED = '';
 let drag = null;
 /** A drag just ended: the click that follows it is not a click. */
 let swallowClick = false;
+
+/** The selected notes, in the order they were selected. @type {Set<string>} */
+const selection = new Set();
+/** The chip a Shift-click selects from (the last one clicked). @type {(string|null)} */
+let anchor = null;
+/** The chip of each list that Tab lands on (one tab stop per list). @type {Object<string, string>} */
+const rover = {};
+const SELECTION_MENU = '*selection*';
+
+/** @returns {Array<string>} the selected notes that still exist */
+export function selected() {
+  return Array.from(selection).filter(function (id) { return !!noteOf(id); });
+}
+
+/**
+ * @param {string} noteId
+ * @returns {boolean}
+ */
+export function isSelected(noteId) {
+  return selection.has(noteId);
+}
+
+function clearSelection() {
+  selection.clear();
+  anchor = null;
+}
 
 // --- moving a note -------------------------------------------------------------------
 
@@ -68,16 +98,51 @@ export function pendingNewThemes() {
 }
 
 /**
+ * Move several notes at once: into a theme, back to the unsorted notes, or into a new
+ * theme made with the first of them (the others follow once it exists).
+ * @param {Array<string>} noteIds
+ * @param {string} target a theme id, UNSORTED or NEW_THEME
+ */
+export function moveMany(noteIds, target) {
+  const ids = noteIds.filter(function (id) { return !!noteOf(id); });
+  noteIds.forEach(function (id) { selection.delete(id); });
+  anchor = null;
+  if (!ids.length) {
+    render();
+    return;
+  }
+  if (target === NEW_THEME && ids.length > 1) {
+    const first = noteOf(ids[0]);
+    const box = /** @type {HTMLInputElement} */ (byId('new-theme-title'));
+    const title = box.value.trim() ||
+      shorten(String(first ? first.text : ''), limit('THEME_TITLE_MAX_CHARS'));
+    box.value = '';
+    send('create_theme', {title: title, note_id: ids[0]}, 'sort', {ok: function (result) {
+      if (result.theme_id) {
+        ids.slice(1).forEach(function (id) {
+          send('group_note', {note_id: id, theme_id: result.theme_id}, 'sort');
+        });
+      }
+    }});
+    return;
+  }
+  ids.forEach(function (id) { moveNote(id, target, ids.length > 1 ? 'sort' : null); });
+  render();
+}
+
+/**
  * Move a note into a theme, back to the unsorted notes, or into a new theme.
  * @param {string} noteId
  * @param {string} target a theme id, UNSORTED or NEW_THEME
+ * @param {(string|null)} [shared] the control whose error line says what went wrong
+ *   (the selection's, for a group), else the note's own
  */
-function moveNote(noteId, target) {
+function moveNote(noteId, target, shared) {
   const note = noteOf(noteId);
   if (!note) {
     return;
   }
-  const ctx = 'sort:' + noteId;
+  const ctx = shared || 'sort:' + noteId;
   if (target === NEW_THEME) {
     // The name typed in the new-theme box if there is one, else the note's own words
     // (renamed later with 「名前を変える」).
@@ -185,7 +250,13 @@ function onPointerUp(ev) {
     swallowClick = true;
     window.setTimeout(function () { swallowClick = false; }, 0);
     if (zone) {
-      moveNote(d.noteId, zone.getAttribute('data-drop') || UNSORTED);
+      const where = zone.getAttribute('data-drop') || UNSORTED;
+      if (selection.has(d.noteId) && selection.size > 1) {
+        moveMany(selected(), where);
+      } else {
+        selection.delete(d.noteId);
+        moveNote(d.noteId, where);
+      }
     }
     render();
   }
@@ -237,6 +308,20 @@ function destinations(noteId) {
   return list;
 }
 
+/** @returns {Array<{label: string, target: string}>} where the selection may go */
+function selectionDestinations() {
+  /** @type {Array<{label: string, target: string}>} */
+  const list = themes().map(function (theme) {
+    return {label: t('console.move.to', {title: theme.title}), target: theme.id};
+  });
+  const ids = selected();
+  if (ids.some(function (id) { const n = noteOf(id); return !!(n && n.theme); })) {
+    list.push({label: t('console.move.unsorted'), target: UNSORTED});
+  }
+  list.push({label: t('console.move.new'), target: NEW_THEME});
+  return list;
+}
+
 /** @param {string} noteId */
 function openMenu(noteId) {
   state.open.menu = noteId;
@@ -252,7 +337,7 @@ function closeMenu(refocus) {
   }
   delete state.open.menu;
   if (refocus) {
-    focusKeeper.ask('move:' + noteId);
+    focusKeeper.ask(noteId === SELECTION_MENU ? 'move-selected' : 'move:' + noteId);
   }
   render();
 }
@@ -262,16 +347,23 @@ function closeMenu(refocus) {
  * @returns {HTMLElement}
  */
 function moveMenu(noteId) {
-  const menu = el('ul', {class: 'move-menu', role: 'menu', id: 'menu-' + noteId,
-    'aria-label': t('console.move.where')});
-  const items = destinations(noteId);
+  const many = noteId === SELECTION_MENU;
+  const menu = el('ul', {class: 'move-menu', role: 'menu',
+    id: many ? 'menu-selection' : 'menu-' + noteId, 'aria-label': t('console.move.where')});
+  const items = many ? selectionDestinations() : destinations(noteId);
   items.forEach(function (item, i) {
     const b = el('button', {type: 'button', role: 'menuitem', tabindex: '-1',
       class: 'move-item' + (item.target === NEW_THEME ? ' is-new' : ''),
       'data-fk': 'menu:' + noteId + ':' + i, dir: 'auto', text: item.label});
     b.addEventListener('click', function () {
       delete state.open.menu;
+      if (many) {
+        focusKeeper.ask('move-selected');
+        moveMany(selected(), item.target);
+        return;
+      }
       focusKeeper.ask('move:' + noteId);
+      selection.delete(noteId);
       moveNote(noteId, item.target);
       render();
     });
@@ -315,38 +407,48 @@ export function cardSig(note, moving) {
   return JSON.stringify([note.id, note.kind, note.text, note.hidden, note.private,
     board.tallies[note.id] || 0, moving, errors.get('sort:' + note.id), menuOpen,
     menuOpen ? themes().map(function (th) { return [th.id, th.title]; }) : 0,
-    menuOpen ? note.theme : 0]);
+    menuOpen ? note.theme : 0, selection.has(note.id)]);
 }
 
 /**
- * A note as a card to sort.
+ * A note as a compact chip to sort: one line (the whole text in its tooltip), pressed to
+ * select it, with a grip to drag it by finger or to open its own menu of destinations.
  * @param {Item} note
  * @param {boolean} moving
  * @returns {HTMLElement}
  */
 export function sortCard(note, moving) {
   const menuOpen = state.open.menu === note.id;
-  const card = el('li', {class: 'sort-card note kind-' + note.kind +
-    (note.hidden ? ' is-hidden' : '') + (moving ? ' is-moving' : ''),
-  'data-note-id': note.id});
-  const head = el('div', {class: 'note-head'}, [kindBadge(note.kind)]);
+  const chosen = selection.has(note.id);
+  const text = String(note.text);
+  const card = el('li', {class: 'sort-card chip note kind-' + note.kind +
+    (note.hidden ? ' is-hidden' : '') + (moving ? ' is-moving' : '') +
+    (chosen ? ' is-selected' : ''), 'data-note-id': note.id, title: text});
+  const pick = el('button', {type: 'button', class: 'chip-select', 'data-fk': 'chip:' + note.id,
+    'aria-pressed': chosen ? 'true' : 'false', tabindex: '-1'}, [
+    el('span', {class: 'chip-check', 'aria-hidden': 'true', text: chosen ? '✓' : ''}),
+    el('span', {class: 'chip-kind kind-badge kind-' + note.kind}, [icon(note.kind),
+      el('span', {class: 'visually-hidden', text: t('kind.' + note.kind)})]),
+    userText('span', text, 'note-text')
+  ]);
   const tally = board.tallies[note.id] || 0;
   if (tally) {
-    head.appendChild(el('span', {class: 'tally', text: t('console.tally', {n: tally})}));
+    pick.appendChild(el('span', {class: 'tally', text: t('console.tally', {n: tally})}));
   }
   if (note.hidden) {
-    head.appendChild(el('span', {class: 'note-tag', text: t('note.hidden')}));
+    pick.appendChild(el('span', {class: 'note-tag', text: t('note.hidden')}));
   }
   if (moving) {
-    head.appendChild(el('span', {class: 'note-tag', text: t('console.move.moving')}));
+    pick.appendChild(el('span', {class: 'note-tag', text: t('console.move.moving')}));
   }
+  card.appendChild(pick);
   const move = el('button', {type: 'button', class: 'drag-handle',
     'aria-haspopup': 'menu', 'aria-expanded': menuOpen ? 'true' : 'false',
     'aria-controls': menuOpen ? 'menu-' + note.id : null, 'data-fk': 'move:' + note.id,
-    'aria-label': t('console.move.label', {text: shorten(String(note.text), LABEL_CHARS)}),
+    'aria-label': t('console.move.label', {text: shorten(text, LABEL_CHARS)}),
     title: t('console.move.title')}, [
     el('span', {class: 'grip', 'aria-hidden': 'true', text: '⠿'}),
-    el('span', {text: t('console.move.button')})
+    el('span', {class: 'visually-hidden', text: t('console.move.button')})
   ]);
   move.addEventListener('click', function () {
     if (swallowClick) {
@@ -358,14 +460,100 @@ export function sortCard(note, moving) {
       openMenu(note.id);
     }
   });
-  head.appendChild(move);
-  card.appendChild(head);
-  card.appendChild(userText('p', String(note.text), 'note-text'));
+  card.appendChild(move);
   if (menuOpen) {
     card.appendChild(moveMenu(note.id));
   }
   card.appendChild(errors.line('sort:' + note.id));
   return card;
+}
+
+/**
+ * Select a chip, or (Shift) every chip of its list from the last one clicked to it.
+ * @param {HTMLElement} chip
+ * @param {boolean} range
+ */
+function pickChip(chip, range) {
+  const id = chip.getAttribute('data-note-id') || '';
+  const list = chip.parentElement;
+  if (range && anchor && list) {
+    const ids = Array.from(list.querySelectorAll(':scope > .sort-card'), function (c) {
+      return c.getAttribute('data-note-id') || '';
+    });
+    const from = ids.indexOf(anchor);
+    const to = ids.indexOf(id);
+    if (from >= 0 && to >= 0) {
+      ids.slice(Math.min(from, to), Math.max(from, to) + 1).forEach(function (n) {
+        selection.add(n);
+      });
+      anchor = id;
+      render();
+      return;
+    }
+  }
+  if (selection.has(id)) {
+    selection.delete(id);
+  } else {
+    selection.add(id);
+  }
+  anchor = id;
+  render();
+}
+
+/**
+ * One tab stop per list of chips (the one last used, else the first): the arrow keys walk
+ * the rest. Called after each drawing of a list.
+ * @param {HTMLElement} list
+ * @param {string} key the list's name
+ */
+export function roveChips(list, key) {
+  const picks = list.querySelectorAll(':scope > .sort-card > .chip-select');
+  let found = false;
+  Array.prototype.forEach.call(picks, function (/** @type {HTMLElement} */ b) {
+    const here = b.getAttribute('data-fk') === 'chip:' + rover[key];
+    b.setAttribute('tabindex', here ? '0' : '-1');
+    found = found || here;
+  });
+  if (!found && picks.length) {
+    picks[0].setAttribute('tabindex', '0');
+  }
+}
+
+/** The selection's bar: how many are selected, 「→ テーマ」 with its menu, and clearing. */
+export function drawSelection() {
+  const ids = selected();
+  byId('selection-count').textContent = ids.length
+    ? t('console.sort.selected', {n: ids.length}) : t('console.sort.none_selected');
+  const open = state.open.menu === SELECTION_MENU;
+  const moveButton = byId('move-selected');
+  /** @type {HTMLButtonElement} */ (moveButton).disabled = ids.length === 0;
+  moveButton.setAttribute('aria-expanded', open && ids.length ? 'true' : 'false');
+  /** @type {HTMLButtonElement} */ (byId('select-clear')).disabled = ids.length === 0;
+  byId('sort-board').classList.toggle('has-selection', ids.length > 0);
+  const slot = byId('move-selected-menu-slot');
+  const sig = JSON.stringify([open && ids.length > 0,
+    themes().map(function (th) { return [th.id, th.title]; }), ids]);
+  if (slot.getAttribute('data-sig') !== sig) {
+    slot.setAttribute('data-sig', sig);
+    slot.textContent = '';
+    if (open && ids.length) {
+      slot.appendChild(moveMenu(SELECTION_MENU));
+    }
+  }
+}
+
+/**
+ * Put the selection into a theme (a press on a theme of the column that stays in view).
+ * @param {string} themeId
+ * @returns {boolean} whether there was a selection to put
+ */
+export function moveSelectionTo(themeId) {
+  const ids = selected();
+  if (!ids.length) {
+    return false;
+  }
+  moveMany(ids, themeId);
+  return true;
 }
 
 /** @returns {boolean} whether a card is being dragged (the board waits for the drop) */
@@ -388,9 +576,67 @@ export function setupMoving() {
   // A click outside an open menu closes it.
   document.addEventListener('click', function (ev) {
     const target = /** @type {HTMLElement} */ (ev.target);
-    if (state.open.menu && !target.closest('.move-menu, .drag-handle')) {
+    if (state.open.menu && !target.closest('.move-menu, .drag-handle, #move-selected')) {
       closeMenu(false);
     }
+  });
+  area.addEventListener('click', function (ev) {
+    const target = /** @type {HTMLElement} */ (ev.target);
+    const pick = /** @type {(HTMLElement|null)} */ (target.closest('.chip-select'));
+    if (!pick || swallowClick) {
+      return;
+    }
+    const chip = /** @type {HTMLElement} */ (pick.parentElement);
+    const list = chip.parentElement;
+    if (list) {
+      rover[list.id || list.getAttribute('data-list') || ''] =
+        chip.getAttribute('data-note-id') || '';
+    }
+    focusKeeper.ask(pick.getAttribute('data-fk') || '');
+    pickChip(chip, /** @type {MouseEvent} */ (ev).shiftKey);
+  });
+  // The arrow keys walk the chips of a list (Space, a button's own key, selects).
+  area.addEventListener('keydown', function (ev) {
+    const target = /** @type {HTMLElement} */ (ev.target);
+    if (!target.classList.contains('chip-select')) {
+      return;
+    }
+    const step = {ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1,
+      Home: -Infinity, End: Infinity}[ev.key];
+    if (step === undefined) {
+      return;
+    }
+    const chip = /** @type {HTMLElement} */ (target.parentElement);
+    const list = /** @type {HTMLElement} */ (chip.parentElement);
+    const picks = Array.prototype.slice.call(
+      list.querySelectorAll(':scope > .sort-card > .chip-select'));
+    const at = picks.indexOf(target);
+    const next = picks[Math.max(0, Math.min(picks.length - 1,
+      step === Infinity ? picks.length - 1 : step === -Infinity ? 0 : at + step))];
+    ev.preventDefault();
+    if (next && next !== target) {
+      target.setAttribute('tabindex', '-1');
+      next.setAttribute('tabindex', '0');
+      rover[list.id || list.getAttribute('data-list') || ''] =
+        (next.getAttribute('data-fk') || '').slice('chip:'.length);
+      next.focus();
+    }
+  });
+  byId('move-selected').addEventListener('click', function () {
+    if (state.open.menu === SELECTION_MENU) {
+      closeMenu(true);
+      return;
+    }
+    state.open.menu = SELECTION_MENU;
+    focusKeeper.ask('menu:' + SELECTION_MENU + ':0');
+    render();
+  });
+  byId('select-clear').addEventListener('click', function () {
+    clearSelection();
+    if (state.open.menu === SELECTION_MENU) {
+      delete state.open.menu;
+    }
+    render();
   });
 
 }

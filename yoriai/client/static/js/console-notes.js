@@ -97,9 +97,8 @@ function drawProxyNoteForm() {
   proxyFormSig = sig;
   box.textContent = '';
   if (!person) {
-    box.className = 'proxy-hint';
-    box.appendChild(el('p', {class: 'hint', text: t('console.proxy.note_hint')}));
-    return;
+    box.className = '';
+    return; // the 代理入力 button above it says how to start
   }
   box.className = 'proxy-form panel-inset';
   const key = 'proxy-note';

@@ -27,6 +27,57 @@ export function proxyFor(pid) {
   render();
 }
 
+// --- 代理入力: the button opens its panel right under it -----------------------------------
+
+/** What is typed in the search over the registered people. */
+let proxyQuery = '';
+
+/**
+ * A name as it is compared in the search: width, case and spaces do not matter (a name
+ * typed 「たなか」 or 「田中　一郎」 finds 「田中 一郎」 either way it was registered).
+ * @param {string} text
+ * @returns {string}
+ */
+function searchable(text) {
+  return text.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
+}
+
+let proxyToolSig = '';
+
+/** The 代理入力 button, its panel (search over the registered people, registering a new
+ * one) and, while entering for someone, the note form — all in one place. */
+function drawProxyTool() {
+  const open = state.open.proxyPanel === 'open';
+  const people = Array.from(board.participants.values()).filter(function (p) {
+    return p.proxy;
+  });
+  const sig = JSON.stringify([open, proxyQuery, state.proxy,
+    people.map(function (p) { return [p.id, p.name, p.attribute]; })]);
+  if (sig === proxyToolSig) {
+    return;
+  }
+  proxyToolSig = sig;
+  byId('proxy-panel').hidden = !open;
+  byId('proxy-open').setAttribute('aria-expanded', open ? 'true' : 'false');
+  const query = searchable(proxyQuery);
+  const found = people.filter(function (p) {
+    return !query || searchable(String(p.name)).indexOf(query) >= 0;
+  });
+  const list = byId('proxy-matches');
+  list.textContent = '';
+  found.forEach(function (p) {
+    list.appendChild(el('li', {}, [button(t('console.proxy.pick',
+      {name: p.name, attribute: p.attribute}), function () {
+      delete state.open.proxyPanel;
+      focusKeeper.ask('proxy-note-text');
+      proxyFor(p.id);
+    }, {kind: state.proxy === p.id ? 'secondary' : 'proxy', fk: 'pick:' + p.id,
+      pressed: state.proxy === p.id, label: t('console.proxy.pick_label', {name: p.name})})]));
+  });
+  byId('proxy-matches-empty').textContent = found.length ? ''
+    : t(people.length ? 'console.proxy.matches_none' : 'console.proxy.none_yet');
+}
+
 /**
  * What each person has put in, counted once per drawing (not once per row): their notes
  * and the actions they took on, for the removal's confirmation.
@@ -269,6 +320,7 @@ function drawCeilings() {
 /** Draw the people panel. */
 export function drawPeople() {
   drawBanner();
+  drawProxyTool();
   drawCeilings();
   countThings();
   const people = Array.from(board.participants.values());
@@ -314,9 +366,11 @@ export function setupPeople() {
     const attribute = select.value;
     send('add_proxy', {name: value, attribute: attribute, show_name: show.checked},
       'add-proxy', {ok: function (result) {
-        // Registered to be entered for: start at once.
+        // Registered to be entered for: start at once, the note form where the panel was.
         if (result.participant_id) {
           state.proxy = result.participant_id;
+          delete state.open.proxyPanel;
+          focusKeeper.ask('proxy-note-text');
         }
       }, fail: function () {
         if (!name.value) {
@@ -327,6 +381,27 @@ export function setupPeople() {
     name.value = '';
     show.checked = false;
     select.value = '';
+  });
+  byId('proxy-open').addEventListener('click', function () {
+    if (state.open.proxyPanel === 'open') {
+      delete state.open.proxyPanel;
+    } else {
+      state.open.proxyPanel = 'open';
+      focusKeeper.ask('proxy-search');
+    }
+    render();
+  });
+  const search = /** @type {HTMLInputElement} */ (byId('proxy-search'));
+  search.addEventListener('input', function () {
+    proxyQuery = search.value;
+    render();
+  });
+  search.addEventListener('keydown', function (ev) {
+    if (ev.key === 'Escape') {
+      delete state.open.proxyPanel;
+      focusKeeper.ask('proxy-open');
+      render();
+    }
   });
   byId('proxy-end').addEventListener('click', function () {
     const was = state.proxy;

@@ -1,10 +1,13 @@
-// Steering the room: the steps of the program as a stepper (前へ・次へ, or straight to any
-// step), the current step's prompt, the shared countdown, the lock on the board, and the
-// meetings of a plan that runs over months (次の回をはじめる).
+// Steering the room, from one slim bar that stays at the top of the console: the steps of
+// the program as a stepper (前へ・次へ, or straight to any step), the shared countdown, the
+// lock on the board and 「参加受付」 (the projector's join view); the current step's prompt
+// on one line beside the workspace tabs (pressed, it shows all of it); and the meetings of
+// a plan that runs over months (次の回をはじめる).
 
 import {t, el, byId, timerState} from './page.js';
 import {
-  board, state, send, button, render, busy, draftInput, dropDraft, errors, focusKeeper
+  board, state, send, button, render, busy, draftInput, dropDraft, errors, focusKeeper,
+  pendingArg
 } from './console-core.js';
 import {limit, steps, step as stepOf, viewOf} from './vocab.js';
 
@@ -66,8 +69,14 @@ function drawStepper() {
   prev.disabled = index <= 0;
   next.disabled = index < 0 || index >= list.length - 1;
   const nextStep = list[index + 1];
-  next.textContent = nextStep ? t('console.step.next_to', {step: nextStep.program_label})
+  prev.setAttribute('aria-label', t('console.step.prev'));
+  prev.title = t('console.step.prev');
+  // Short on the bar; the whole of it for a screen reader and as the tooltip.
+  next.textContent = t('console.step.next');
+  const nextWords = nextStep ? t('console.step.next_to', {step: nextStep.program_label})
     : t('console.step.next');
+  next.setAttribute('aria-label', nextWords);
+  next.title = nextWords;
   const words = stepOf(current);
   byId('step-now-label').textContent = words && index >= 0
     ? t('console.step.of', {n: index + 1, total: list.length, step: words.label}) : '';
@@ -120,7 +129,22 @@ function drawLock() {
   const b = byId('lock-toggle');
   b.textContent = t(locked ? 'console.lock.unlock' : 'console.lock.lock');
   b.setAttribute('aria-pressed', locked ? 'true' : 'false');
-  b.className = 'button ' + (locked ? 'primary' : 'secondary');
+  b.className = 'button small ' + (locked ? 'danger' : 'secondary');
+  byId('console-bar').classList.toggle('is-locked', locked);
+}
+
+/** @returns {boolean} whether the projector shows the join view, as it is about to */
+function joinViewShown() {
+  const asked = pendingArg('show_join_view', 'shown');
+  return asked === undefined ? !!board.workshop.join_view : !!asked;
+}
+
+function drawJoinView() {
+  const shown = joinViewShown();
+  const b = byId('join-view');
+  b.setAttribute('aria-pressed', shown ? 'true' : 'false');
+  b.classList.toggle('primary', shown);
+  b.classList.toggle('secondary', !shown);
 }
 
 let meetingsSig = '';
@@ -205,6 +229,7 @@ export function drawSteer() {
   tickTimer();
   drawTimerButtons();
   drawLock();
+  drawJoinView();
   drawMeetings();
 }
 
@@ -250,6 +275,37 @@ export function setupSteer() {
   });
   byId('lock-toggle').addEventListener('click', function () {
     send('lock_board', {locked: !board.workshop.locked}, 'lock');
+  });
+  byId('join-view').addEventListener('click', function () {
+    send('show_join_view', {shown: !joinViewShown()}, 'join-view');
+  });
+  // The prompt is one line beside the tabs; pressed, it shows all of it (and folds back).
+  const line = byId('step-line');
+  line.addEventListener('click', function () {
+    const open = line.getAttribute('aria-expanded') !== 'true';
+    line.setAttribute('aria-expanded', open ? 'true' : 'false');
+  });
+  // What stays in view under the bar (the themes to sort into) starts where the bar ends,
+  // however tall it is (a narrow window wraps it; 代理入力's banner is part of it).
+  const bar = byId('console-bar');
+  const measure = function () {
+    document.documentElement.style.setProperty('--bar-bottom',
+      Math.ceil(bar.getBoundingClientRect().height) + 6 + 'px');
+  };
+  new ResizeObserver(measure).observe(bar);
+  measure();
+  // The menu (other screens, downloads, settings) folds away when the work goes on.
+  const menu = /** @type {HTMLDetailsElement} */ (byId('console-menu'));
+  document.addEventListener('click', function (ev) {
+    if (menu.open && !menu.contains(/** @type {Node} */ (ev.target))) {
+      menu.open = false;
+    }
+  });
+  menu.addEventListener('keydown', function (ev) {
+    if (ev.key === 'Escape' && menu.open) {
+      menu.open = false;
+      /** @type {HTMLElement} */ (menu.querySelector('summary')).focus();
+    }
   });
   window.setInterval(tickTimer, TICK_MS);
 }

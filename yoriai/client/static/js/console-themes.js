@@ -1,6 +1,7 @@
 // Step 2 workspace (仲間を増やそう): 共感 settings, and the themes (輪) — each with its
 // title, counts and tools (rename, merge, show on the projector, join for the person being
-// entered for) — with the notes sorted into them. Moving a note is console-move.js's.
+// entered for) — with the notes sorted into them; beside them, a column that stays in view
+// with every theme as a target for the selected notes. Moving notes is console-move.js's.
 
 import {t, el, byId, typingIn} from './page.js';
 import {userText, idNumber} from './ui.js';
@@ -9,7 +10,8 @@ import {
   proxySig, themes, focusButton, inFocus, personName, pendingArg, allNotes, errors, focusKeeper
 } from './console-core.js';
 import {
-  cardSig, sortCard, pendingMoves, pendingNewThemes, dragging, setupMoving, UNSORTED
+  cardSig, sortCard, pendingMoves, pendingNewThemes, dragging, setupMoving, UNSORTED,
+  drawSelection, moveSelectionTo, roveChips, selected
 } from './console-move.js';
 import {limit} from './vocab.js';
 
@@ -251,6 +253,7 @@ export function drawThemes() {
   });
   const unsorted = byTheme[UNSORTED] || [];
   fillCards(byId('unsorted-list'), unsorted, moving);
+  roveChips(byId('unsorted-list'), 'unsorted-list');
   byId('unsorted-count').textContent = t('board.count', {n: unsorted.length});
   byId('unsorted-empty').hidden = unsorted.length > 0;
 
@@ -261,7 +264,8 @@ export function drawThemes() {
       return el('section', {class: 'sort-col theme-col', 'data-drop': th.id,
         'aria-label': th.title}, [
         el('div', {class: 'theme-head-slot'}),
-        el('ul', {class: 'notes sort-notes'}),
+        el('ul', {class: 'notes sort-notes chips', 'data-list': 'theme:' + th.id,
+          'aria-label': th.title}),
         el('p', {class: 'drop-hint', text: t('console.theme.drop_here')})
       ]);
     });
@@ -281,10 +285,49 @@ export function drawThemes() {
       slot.setAttribute('data-sig', sig);
     }
     section.classList.toggle('is-focused', inFocus('theme', theme.id));
-    fillCards(/** @type {HTMLElement} */ (section.querySelector('.sort-notes')), notes, moving);
+    const chips = /** @type {HTMLElement} */ (section.querySelector('.sort-notes'));
+    chips.setAttribute('aria-label', theme.title);
+    fillCards(chips, notes, moving);
+    roveChips(chips, 'theme:' + theme.id);
     /** @type {HTMLElement} */ (section.querySelector('.drop-hint')).hidden = notes.length > 0;
   });
   byId('themes-empty').hidden = list.length > 0;
+  drawTargets(list, byTheme);
+  drawSelection();
+}
+
+/**
+ * The column that stays in view: every theme as one button, a target for the selected
+ * notes (a press puts them in) and for a dragged chip; without a selection, a press shows
+ * the theme's own column.
+ * @param {Array<Item>} list the themes
+ * @param {Object<string, Array<Item>>} byTheme their notes
+ */
+function drawTargets(list, byTheme) {
+  const some = selected().length > 0;
+  keyed(byId('theme-targets'), list, function (th) { return th.id; },
+    function (th) {
+      return JSON.stringify([th.title, (byTheme[th.id] || []).length, some]);
+    },
+    function (th) {
+      const count = (byTheme[th.id] || []).length;
+      const b = el('button', {type: 'button', class: 'theme-target', 'data-drop': th.id,
+        'data-fk': 'target:' + th.id,
+        'aria-label': some ? t('console.sort.target_label', {title: th.title}) : null}, [
+        el('span', {class: 'target-arrow', 'aria-hidden': 'true', text: some ? '→' : ''}),
+        userText('span', String(th.title), 'target-title'),
+        el('span', {class: 'target-count', text: t('board.count', {n: count})})
+      ]);
+      b.addEventListener('click', function () {
+        if (!moveSelectionTo(th.id)) {
+          const col = byId('theme-cols').querySelector('[data-key="' + th.id + '"]');
+          if (col) {
+            col.scrollIntoView({block: 'start', behavior: 'smooth'});
+          }
+        }
+      });
+      return el('li', {}, [b]);
+    });
 }
 
 /** Wire the template's fixed controls once. */

@@ -123,6 +123,14 @@ function draw() {
   errors.place();
 }
 
+// The workshop's title goes into the app's top bar, beside the connection's state: the
+// console's own bar keeps its room for the steps, the timer and the lock.
+const title = byId('workshop-title');
+const connStatus = byId('conn-status');
+if (connStatus.parentElement) {
+  connStatus.parentElement.insertBefore(title, connStatus.nextSibling);
+}
+
 setupSteer();
 setupTabs();
 setupNotes();
