@@ -7,13 +7,14 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 import uvicorn.protocols.websockets.websockets_sansio_impl as uvicorn_websockets
 import websockets.asyncio.connection as websockets_asyncio
 import websockets.sync.connection as websockets_sync
 from hypothesis import HealthCheck, settings
 
-from tests.support import LiveServer
+from tests.support import HANG, LiveServer
 
 # Hypothesis by default fails an example that takes over 200 ms (``deadline``) and a test
 # whose examples are slow to generate (``too_slow``): both are timings, and both fail on a
@@ -43,6 +44,18 @@ settings.load_profile("yoriai")
 # goes_on failed so). Their ping payloads come from a generator of their own instead.
 for _library in (uvicorn_websockets, websockets_asyncio, websockets_sync):
     _library.random = random.Random()  # type: ignore[attr-defined]
+
+# httpx gives up on a request after 5 s unless told otherwise, and most requests in the
+# tests (pages, exports, uploads) do not say: an export or a page rendered by a server that
+# shares 2 cores with two browsers and another suite can take longer, and the test then
+# failed with a ReadTimeout though the server was right. Every request a test makes now
+# waits up to the suite's hang guard unless it says otherwise (httpx reads these defaults
+# when called; new test files get it without knowing).
+for _call in (httpx.request, httpx.get, httpx.post, httpx.put, httpx.patch, httpx.delete,
+              httpx.head, httpx.options, httpx.stream.__wrapped__,  # type: ignore[attr-defined]
+              httpx.Client.__init__, httpx.AsyncClient.__init__):
+    assert _call.__kwdefaults__ is not None and "timeout" in _call.__kwdefaults__, _call
+    _call.__kwdefaults__["timeout"] = httpx.Timeout(HANG)
 
 
 @pytest.fixture
