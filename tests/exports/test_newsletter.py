@@ -27,7 +27,15 @@ from yoriai.facilitation.newsletter import generated_lead
 from yoriai.facilitation.verify import verified_replay
 
 from .conftest import Evening
-from .helpers import GENERATED_AT, Workshop, docx_document, pdf_text, read_html, squash
+from .helpers import (
+    GENERATED_AT,
+    Workshop,
+    docx_document,
+    pdf_fonts,
+    pdf_text,
+    read_html,
+    squash,
+)
 
 PAGES = ("html", "pdf", "docx", "md")
 CONTACT = "西部市民サービスセンター 018-823-0000"
@@ -197,6 +205,14 @@ def test_the_html_page_headline_is_the_title_and_pdca_is_a_label(pages: dict[str
     assert parts["lead"] == generated_lead(small_evening().state)
     assert parts["when"] == "2026年12月18日（金）19:00〜"
     assert parts["contact"] == f"問い合わせ：{CONTACT}"
+
+
+def test_the_pdf_with_the_box_embeds_its_only_font(pages: dict[str, bytes],
+                                                   tmp_path: Path) -> None:
+    path = tmp_path / "page.pdf"
+    path.write_bytes(pages["pdf"])
+    fonts = pdf_fonts(path)
+    assert fonts and all(f["emb"] == "yes" for f in fonts), fonts
 
 
 def test_the_pdf_and_word_show_pdca_only_in_the_small_label(pages: dict[str, bytes],

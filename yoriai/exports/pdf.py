@@ -33,7 +33,7 @@ from reportlab.platypus import (
 
 from yoriai import package_path
 
-from . import drawing, text
+from . import drawing, linebreak, text
 from .chart import participation_chart
 from .photos import pdf_section
 from .plan import Plan, ReviewLine, ThemePlan
@@ -146,13 +146,31 @@ def summary(plan: Plan) -> Table:
 BOX_WIDTH = 55 * mm
 
 
+# The gap between the lead paragraph and the 次回 box.
+BOX_GAP = 4 * mm
+
+
+def kinsoku_para(value: str, kind: str, width: float) -> Paragraph:
+    """A paragraph broken into lines by the kinsoku rules (``linebreak.py``): reportlab's
+    own CJK wrapping keeps 、。 off the start of a line but lets an opening 「（ end one, and
+    the lead is the first thing a reader reads."""
+    st = styles()[kind]
+
+    def measure(grapheme: str) -> float:
+        return float(pdfmetrics.stringWidth(grapheme, st.fontName, st.fontSize)) / st.fontSize
+
+    # A hair narrower than the column, so that reportlab never breaks a line again.
+    lines = linebreak.break_lines(text.xml_safe(value), (width - 1) / st.fontSize, measure)
+    return Paragraph("<br/>".join(escape(line) for line in lines), st)
+
+
 def opening(plan: Plan) -> Flowable:
     """The lead paragraph, and beside it the 次回 box with the contact line (when there is
     either), as the HTML page lays them out."""
-    lead = para(plan.lead, "lead")
     nxt, contact = text.next_lines(plan), text.contact_line(plan)
     if not (nxt or contact):
-        return lead
+        return kinsoku_para(plan.lead, "lead", WIDTH)
+    lead = kinsoku_para(plan.lead, "lead", WIDTH - BOX_WIDTH - BOX_GAP)
     box: list[Flowable] = []
     if nxt:
         box += [para(text.NEXT, "box_title"), para(nxt[0], "box_when")]
@@ -161,9 +179,10 @@ def opening(plan: Plan) -> Flowable:
         box.append(para(contact, "contact"))
     table = Table([[lead, box]], colWidths=[WIDTH - BOX_WIDTH, BOX_WIDTH], hAlign="LEFT")
     table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), font(), 8.5),  # else reportlab names Helvetica
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (0, 0), 0),
-        ("RIGHTPADDING", (0, 0), (0, 0), 4 * mm),
+        ("RIGHTPADDING", (0, 0), (0, 0), BOX_GAP),
         ("BOX", (1, 0), (1, 0), 1, GREEN),
         ("LEFTPADDING", (1, 0), (1, 0), 2.5 * mm),
         ("RIGHTPADDING", (1, 0), (1, 0), 2.5 * mm),
@@ -239,8 +258,20 @@ def story(plan: Plan) -> list[Flowable]:
                         [w * mm for w in (60, 18, 106)]))
     else:
         out.append(para(text.EMPTY_ACTIONS, "small"))
-    out += reviews(text.CHECK, plan.keep)
-    out += reviews(text.ACT, plan.change)
+    # CHECK and ACT side by side, as on the HTML page: two short lists, and the 参画の記録
+    # after them then still fits on the page rather than leave it nearly empty.
+    half = WIDTH / 2
+    review = Table([[reviews(text.CHECK, plan.keep), reviews(text.ACT, plan.change)]],
+                   colWidths=[half, half], hAlign="LEFT")
+    review.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), font(), 8.5),  # else reportlab names Helvetica
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (0, 0), 3 * mm),
+        ("LEFTPADDING", (1, 0), (1, 0), 3 * mm),
+        ("RIGHTPADDING", (1, 0), (1, 0), 0),
+    ]))
+    out.append(review)
     record: list[Flowable] = [Paragraph(escape(text.RECORD), styles()["h2"])]
     record += [para(s) for s in text.record_sentences(plan)]
     chart = participation_chart(plan.participation)

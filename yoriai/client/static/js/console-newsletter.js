@@ -66,7 +66,7 @@ function button(text, fk, kind) {
   return /** @type {HTMLButtonElement} */ (el('button', {
     type: kind === 'submit' ? 'submit' : 'button',
     class: kind === 'submit' ? 'button primary small' : 'button secondary small',
-    'data-fk': fk, text: text}));
+    id: fk, 'data-fk': fk, text: text}));
 }
 
 /**
@@ -201,33 +201,49 @@ function setup(box) {
       });
   }
 
+  /**
+   * Send a command from one of the forms; the form is drawn again when the answer comes
+   * (a refusal changes nothing on the board, so nothing else would enable its button).
+   * @param {string} name
+   * @param {Object<string, any>} args
+   * @param {string} ctx
+   * @param {function(): void} [then]
+   */
+  function submit(name, args, ctx, then) {
+    send(name, args, ctx, {
+      ok: function () {
+        if (then) {
+          then();
+        }
+        draw();
+      },
+      fail: draw,
+    });
+    draw();
+  }
+
   leadForm.addEventListener('submit', function (event) {
     event.preventDefault();
     // The paragraph from the record, sent unchanged, stays the generated one (it keeps
     // following the record); anything else is the facilitator's.
     const text = lead.value.trim() === generated.trim() && !stored().lead ? '' : lead.value;
-    send('write_lead', {text: text}, 'news-lead');
-    draw();
+    submit('write_lead', {text: text}, 'news-lead');
   });
   reset.addEventListener('click', function () {
     lead.value = generated;
-    send('write_lead', {text: ''}, 'news-lead', {ok: function () { asked = 0; draw(); }});
-    draw();
+    submit('write_lead', {text: ''}, 'news-lead', function () { asked = 0; });
   });
   hoursForm.addEventListener('submit', function (event) {
     event.preventDefault();
-    send('set_schedule', {start: start.value, end: end.value}, 'news-hours');
-    draw();
+    submit('set_schedule', {start: start.value, end: end.value}, 'news-hours');
   });
   nextForm.addEventListener('submit', function (event) {
     event.preventDefault();
-    send('set_next_meeting',
+    submit('set_next_meeting',
       {date: nextDate.value, time: nextTime.value, place: nextPlace.value}, 'news-next');
-    draw();
   });
   clearNext.addEventListener('click', function () {
-    send('set_next_meeting', {date: '', time: '', place: ''}, 'news-next');
-    draw();
+    submit('set_next_meeting', {date: '', time: '', place: ''}, 'news-next');
   });
   board.listen(draw);
   draw();
