@@ -10,7 +10,9 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn.protocols.websockets.websockets_sansio_impl as uvicorn_websockets
+import websockets.asyncio.client as websockets_client
 import websockets.asyncio.connection as websockets_asyncio
+import websockets.sync.client as websockets_sync_client
 import websockets.sync.connection as websockets_sync
 from hypothesis import HealthCheck, settings
 
@@ -47,15 +49,19 @@ for _library in (uvicorn_websockets, websockets_asyncio, websockets_sync):
 
 # httpx gives up on a request after 5 s unless told otherwise, and most requests in the
 # tests (pages, exports, uploads) do not say: an export or a page rendered by a server that
-# shares 2 cores with two browsers and another suite can take longer, and the test then
-# failed with a ReadTimeout though the server was right. Every request a test makes now
-# waits up to the suite's hang guard unless it says otherwise (httpx reads these defaults
-# when called; new test files get it without knowing).
+# shares 2 cores with two browsers and another suite can take longer (a PNG export took
+# 2 s at load 10), and the test fails with a ReadTimeout though the server is right.
+# Every request a test makes now waits up to the suite's hang guard unless it says
+# otherwise (httpx reads these defaults when called; new test files get it unasked).
 for _call in (httpx.request, httpx.get, httpx.post, httpx.put, httpx.patch, httpx.delete,
               httpx.head, httpx.options, httpx.stream.__wrapped__,  # type: ignore[attr-defined]
               httpx.Client.__init__, httpx.AsyncClient.__init__):
     assert _call.__kwdefaults__ is not None and "timeout" in _call.__kwdefaults__, _call
     _call.__kwdefaults__["timeout"] = httpx.Timeout(HANG)
+# The same for a WebSocket's opening handshake (websockets waits 10 s for it by default).
+for _connect in (websockets_client.connect.__init__, websockets_sync_client.connect):
+    assert _connect.__kwdefaults__ is not None and "open_timeout" in _connect.__kwdefaults__
+    _connect.__kwdefaults__["open_timeout"] = HANG
 
 
 @pytest.fixture
