@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/exports.py                 # 1,000 notes, 100 actions
     .venv/bin/python bench/exports.py --notes 3000 --actions 50 --repeat 5
+    .venv/bin/python bench/exports.py --photos 0      # without the 20 photos of the evening
 
 The workshop is built the way the server builds one: every change is a command checked by
 ``facilitation.commands.decide`` and applied with ``apply`` (300 people, a tenth of them
@@ -9,6 +10,11 @@ entered by the facilitator, notes, 共感, themes, proposals and their priority,
 with 担い手 and leads, statuses and review). Then each format is rendered ``--repeat``
 times and the best and median times are printed, with the size of the file and whether the
 median is under the 2 s target (``TARGET_S``).
+
+The workshop also holds ``--photos`` photos of the evening (default 20, every one chosen for
+the plan: the most the pages print), each made as the upload makes it: a 12-megapixel
+camera-like picture through ``server.photos.prepare`` (upright, 2000 px, JPEG, no EXIF),
+which is timed too.
 
 ``facilitation.limits.ACTIONS_MAX`` bounds ``--actions``; a larger request is refused
 by the domain as it would be in the room.
@@ -134,6 +140,43 @@ def build(notes: int, actions: int, people: int, themes: int) -> Builder:
     return b
 
 
+def camera_photo(n: int) -> bytes:
+    """A 4000 x 3000 JPEG with a phone photo's detail (gradients and sensor noise), different
+    for every ``n``: what a phone uploads."""
+    import io
+
+    from PIL import Image
+
+    size = (4000, 3000)
+    gradient = Image.linear_gradient("L").resize(size).rotate(n * 17 % 360)
+    noise = Image.effect_noise(size, 40 + n % 20)
+    picture = Image.merge("RGB", (gradient, noise, Image.blend(gradient, noise, 0.5)))
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=92)
+    return out.getvalue()
+
+
+def add_photos(b: Builder, count: int) -> tuple[dict[str, bytes], list[float]]:
+    """``count`` photos uploaded, captioned and chosen, as the console does it; returns the
+    stored files by hash and the seconds each upload's processing took."""
+    import hashlib
+
+    from yoriai.server.photos import prepare
+
+    files: dict[str, bytes] = {}
+    took: list[float] = []
+    for n in range(count):
+        raw = camera_photo(n)
+        t = time.perf_counter()
+        data = prepare(raw)
+        took.append(time.perf_counter() - t)
+        photo = hashlib.sha256(data).hexdigest()
+        files[photo] = data
+        b.run(FACILITATOR, "add_photo", {"hash": photo, "caption": f"{n + 1}班の模造紙"})
+        b.run(FACILITATOR, "choose_photo", {"hash": photo, "chosen": True})
+    return files, took
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--notes", type=int, default=1000)
@@ -141,22 +184,33 @@ def main() -> None:
     p.add_argument("--people", type=int, default=300)
     p.add_argument("--themes", type=int, default=20)
     p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--photos", type=int, default=20)
     args = p.parse_args()
 
     t = time.perf_counter()
     b = build(args.notes, args.actions, args.people, args.themes)
     built = time.perf_counter() - t
+    photos, took = add_photos(b, args.photos)
     s = b.state
     print(f"workshop: {len(s.participants)} people, {len(s.notes)} notes, {len(s.themes)} "
           f"themes, {len(s.actions)} actions, {s.seq} events (built through the domain's "
-          f"commands in {built:.2f} s)\n")
-    source = Source(s, datetime.datetime(2026, 11, 21, 9, 0).astimezone(), tuple(b.log))
+          f"commands in {built:.2f} s)")
+    if photos:
+        sizes = [len(d) for d in photos.values()]
+        print(f"photos: {len(photos)} chosen, {sum(sizes) / 2**20:.1f} MB stored "
+              f"({min(sizes) // 1024}-{max(sizes) // 1024} KB each); an upload's processing "
+              f"(12 Mpx -> 2000 px, no EXIF) median {statistics.median(took) * 1000:.0f} ms, "
+              f"max {max(took) * 1000:.0f} ms")
+    print()
+    source = Source(s, datetime.datetime(2026, 11, 21, 9, 0).astimezone(), tuple(b.log),
+                    photos=photos)
     print(f"{'format':<6} {'best ms':>9} {'median ms':>10} {'size':>10}  under {TARGET_S:.0f} s")
     total = 0.0
     for fmt, exporter in EXPORTERS.items():
         times, size = [], 0
         for _ in range(args.repeat):
-            fresh = Source(source.state, source.generated_at, source.events)  # plan not cached
+            fresh = Source(source.state, source.generated_at, source.events,
+                           photos=source.photos)  # plan not cached
             t = time.perf_counter()
             size = len(exporter.render(fresh))
             times.append(time.perf_counter() - t)
