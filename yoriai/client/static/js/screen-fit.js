@@ -177,8 +177,11 @@ function visibleCount(box, items, room) {
 function trim(view) {
   const jobs = boxesOf(view).filter(function (box) { return !boxFits(box); })
     .map(function (box) {
+      // A list that is a box of its own (each kind's column of notes) is shortened by its
+      // own job, to its own length: holding it to its neighbours' would leave it half empty.
       const lists = /** @type {Array<HTMLElement>} */ (box.classList.contains('fit-list')
-        ? [box] : Array.prototype.slice.call(box.querySelectorAll('.fit-list')));
+        ? [box] : Array.prototype.filter.call(box.querySelectorAll('.fit-list'),
+          function (/** @type {Element} */ l) { return !l.classList.contains('fit-box'); }));
       const all = lists.map(itemsOf);
       const room = lists.length
         ? 1.6 * (parseFloat(window.getComputedStyle(lists[0]).fontSize) || 16) : 0;
@@ -200,6 +203,19 @@ function trim(view) {
     while (job.cap > 0 && !boxFits(job.box)) {
       job.cap -= 1;
       hold(job);
+    }
+    // The guess from where the items lay is short in a list of several columns (each
+    // column's foot kept room for the counting line, which needs it only once): grow it
+    // while it still fits.
+    const most = job.all.reduce(function (m, items) { return Math.max(m, items.length); }, 0);
+    while (job.cap > 0 && job.cap < most - 1 && boxFits(job.box)) {
+      job.cap += 1;
+      hold(job);
+      if (!boxFits(job.box)) {
+        job.cap -= 1;
+        hold(job);
+        break;
+      }
     }
     // A box with no room even for the counting line (a small card on a full board, whose
     // head already says how many it holds) loses the line rather than show it cut in half;
