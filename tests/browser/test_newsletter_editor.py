@@ -128,3 +128,28 @@ def test_the_console_edits_the_lead_and_the_export_prints_it(
 
 def live_date(fac: Facilitator) -> str:
     return str(fac.client.board.workshop["date"])
+
+
+def test_the_console_asks_for_the_lead_only_while_the_editor_is_shown(
+        live: LiveServer, pages: Pages,
+        steer: Callable[[LiveServer, str], Facilitator]) -> None:
+    code = live.new_workshop()
+    fac = steer(live, code)
+    phone = fac.participant(live, "佐藤")
+    console = pages.open({"viewport": {"width": 1366, "height": 900}}, "console")
+    asked: list[str] = []
+    console.on("request", lambda request: asked.append(request.url)
+               if request.url.endswith(f"/w/{code}/newsletter") else None)
+    console.goto(f"{live.base}/w/{code}/facilitate?key={live.key}")
+    shows_step(console, "confirm")
+    # A room busy at step 1: every note changes the board; the editor is not on screen.
+    for n in range(5):
+        fac.send(phone, "post_note", kind="wish", text=f"思い{n}")
+    expect(console.locator("#view-notes")).to_contain_text("思い4")
+    assert asked == []
+    fac.cmd("set_step", step="future")
+    shows_step(console, "future")
+    expect(console.locator("#console-newsletter")).to_have_attribute("data-generated", "ready")
+    assert len(asked) >= 1
+    expect(console.locator("#news-lead")).to_have_value(re.compile(r"付箋5枚"))
+    assert pages.problems == []

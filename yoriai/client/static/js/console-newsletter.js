@@ -118,7 +118,7 @@ function setup(box) {
     el('div', {class: 'news-row'}, [
       labelled(t('console.newsletter.start'), start), labelled(t('console.newsletter.end'), end)]),
     el('p', {class: 'form-error', role: 'alert', 'data-error-for': 'news-hours'}),
-    saveHours,
+    el('p', {class: 'news-buttons'}, [saveHours]),
   ]);
 
   // --- 次回 ---
@@ -174,7 +174,9 @@ function setup(box) {
     saveHours.disabled = busy('news-hours');
     saveNext.disabled = busy('news-next');
     clearNext.disabled = !n.next || busy('news-next');
-    if (board.seq !== asked && timer === null) {
+    // Asked for only while the editor is on the screen: on the other steps a busy room
+    // would otherwise have the console ask all evening for a paragraph nobody reads.
+    if (board.seq !== asked && timer === null && box.offsetParent !== null) {
       timer = window.setTimeout(ask, asked === 0 ? 0 : REFRESH_MS);
     }
   }
@@ -246,6 +248,12 @@ function setup(box) {
     submit('set_next_meeting', {date: '', time: '', place: ''}, 'news-next');
   });
   board.listen(draw);
+  // Step 5's workspace shown (or scrolled to): draw, and so ask, at once.
+  new IntersectionObserver(function (entries) {
+    if (entries.some(function (entry) { return entry.isIntersecting; })) {
+      draw();
+    }
+  }).observe(box);
   draw();
 }
 
