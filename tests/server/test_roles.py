@@ -114,6 +114,14 @@ async def test_every_event_reaches_each_role_as_it_may_see_it(live: LiveServer) 
     await ok(fac, "pause_timer")
     await ok(fac, "lock_board", locked=True)
     await ok(fac, "lock_board", locked=False)
+    # Photos of the evening (their files come by HTTP, tests/server/test_photos.py): only
+    # the facilitators are told of them.
+    photo, spare = "ab" * 32, "cd" * 32
+    await ok(fac, "add_photo", hash=photo, caption="会場")
+    await ok(cofac, "caption_photo", hash=photo, caption="会場の写真キャプション")
+    await ok(fac, "choose_photo", hash=photo, chosen=True)
+    await ok(cofac, "add_photo", hash=spare, caption="")
+    await ok(fac, "remove_photo", hash=spare)
 
     await ok(fac, "set_step", step="activity")
     await ok(part, "write_proposal", theme_id=t1, aim="桜の下でお茶会", ideas=["ござを借りる"])
@@ -152,6 +160,7 @@ async def test_every_event_reaches_each_role_as_it_may_see_it(live: LiveServer) 
         assert not leaks, leaks[:2]
         assert SECRET_PRIVATE not in stream and SECRET_HIDDEN not in stream
         assert private not in client.board.notes and hidden not in client.board.notes
+        assert photo not in stream and "会場の写真キャプション" not in stream
     # Votes stayed hidden from the room (each voter saw only their own, in `me`).
     for client in (part, other, screen):
         assert not any(m.get("data", {}).get("tallies") for m in client.received
