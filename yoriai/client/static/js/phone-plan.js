@@ -211,9 +211,8 @@ function proposalCard(p, before) {
     if (tags.firstChild) {
       head.appendChild(tags); // on the theme's line where it fits: the aim comes sooner
     }
-    card.appendChild(el('p', {class: 'field-name', text: t('proposal.aim')}));
-    card.appendChild(userText('p', String(p.aim), 'aim-text'));
-    // The button right under the aim it is for, before the ideas: in sight on a small screen.
+    // The button right under the theme's name, as on the action cards (phone-actions.js),
+    // then the aim and the ideas: on a 320×568 phone the first card's button is in sight.
     if (given) {
       card.appendChild(mark('check', t('priority.given'), 'chosen-mark'));
       card.appendChild(el('div', {class: 'actions'}, [
@@ -234,6 +233,10 @@ function proposalCard(p, before) {
       card.appendChild(sendingLine());
     }
     card.appendChild(phone.errors.line(ctx));
+    // The aim with its name in front, on the same lines.
+    card.appendChild(el('p', {class: 'aim-line'}, [
+      el('span', {class: 'aim-label', text: t('proposal.aim')}),
+      userText('span', String(p.aim), 'aim-text')]));
     if (Array.isArray(p.ideas) && p.ideas.length) {
       card.appendChild(el('p', {class: 'field-name', text: t('proposal.ideas')}));
       const list = el('ul', {class: 'ideas-list'});
