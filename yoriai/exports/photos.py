@@ -104,34 +104,40 @@ def html_section(source: Source) -> str:
 def pdf_section(source: Source, width: float, styles: dict[str, Any]) -> list[Flowable]:
     """The section as reportlab flowables, ``width`` the text's width, ``styles`` the PDF's
     paragraph styles (``h2`` for the heading, ``small`` for the captions)."""
+    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, Table, TableStyle
+    from reportlab.platypus import KeepTogether, Paragraph, Table, TableStyle
 
     chosen = pictures(source)
     if not chosen:
         return []
     column = (width - 4 * mm) / 2
+    caption_style = ParagraphStyle("photo-caption", parent=styles["small"], alignment=1)
     cells: list[list[Any]] = []
     for p in chosen:
         w, h = p.fit(column, MAX_HEIGHT_MM * mm)
         cell: list[Any] = [pdf_photo(p, w, h)]
         if p.caption:
-            cell.append(Paragraph(escape(xml_safe(p.caption)), styles["small"]))
+            cell.append(Paragraph(escape(xml_safe(p.caption)), caption_style))
         cells.append(cell)
     if len(cells) % 2:
         cells.append([])
-    table = Table([cells[i:i + 2] for i in range(0, len(cells), 2)],
-                  colWidths=[column + 2 * mm] * 2, hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 1 * mm),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 1 * mm),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5 * mm),
-    ]))
+    rows = []
+    for i in range(0, len(cells), 2):
+        # A table per row of two: a page breaks between rows, never inside a photo.
+        row = Table([cells[i:i + 2]], colWidths=[column + 2 * mm] * 2, hAlign="LEFT")
+        row.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 1 * mm),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 1 * mm),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5 * mm),
+        ]))
+        rows.append(row)
     heading = Paragraph(f'{escape(TITLE)}<font size="9" color="#444444">　{escape(SUBTITLE)}'
                         "</font>", styles["h2"])
-    return [heading, table]
+    # The heading stays with the first photos, never alone at the foot of a page.
+    return [KeepTogether([heading, rows[0]]), *rows[1:]]
 
 
 def pdf_photo(picture: Picture, width: float, height: float) -> Flowable:
