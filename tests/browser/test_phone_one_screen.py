@@ -429,3 +429,34 @@ def test_a_refusal_whose_card_is_gone_is_shown_in_the_bar(
     in_screen(error)
     picture(phone, "companions-refused")
     assert pages.problems == []
+
+
+def test_priority_used_up_turns_the_buttons_off_and_says_why(
+        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator]
+        ) -> None:
+    code = live.new_workshop()
+    fac = steer(live, code)
+    neighbour = fac.participant(live, "鈴木")
+    fac.cmd("set_step", step="activity")
+    for title in ("空き家を集いの場に", "雪かきの助け合い"):
+        theme = fac.cmd("create_theme", title=title)["theme_id"]
+        fac.send(neighbour, "join_theme", theme_id=theme)
+        fac.send(neighbour, "write_proposal", theme_id=theme, aim=f"{title}をはじめる",
+                 ideas=["相談する"])
+    fac.cmd("set_vote_settings", vote_budget=1)
+    phone = pages.open(SMALL, "phone")
+    join(phone, live, code)
+    buttons = phone.locator("#proposal-list").get_by_role("button", name="優先したい")
+    expect(buttons).to_have_count(2)
+    buttons.first.click()
+    expect(phone.locator("#priority-left")).to_have_text("のこり 0票", timeout=LIVE)
+    expect(buttons).to_have_count(1)
+    expect(buttons.first).to_be_disabled()
+    out = phone.locator("#votes-out")
+    expect(out).to_have_text("「優先したい」はひとり1票までです。取り消すと、別の案に入れられます。")
+    quiet(phone)
+    in_screen(out)
+    phone.locator("#proposal-list").get_by_role("button", name="取り消す").click()
+    expect(out).to_be_hidden(timeout=LIVE)
+    expect(buttons.first).to_be_enabled()
+    assert pages.problems == []

@@ -190,7 +190,9 @@ function proposalCard(p, before) {
   const joined = meHas('themes', p.theme);
   const busy = !!pend[ctx];
   const focused = isFocus('theme', p.theme);
-  const sig = JSON.stringify([p, title, given, joined, focused, isLocked(), busy,
+  // None left: 優先したい is off, and the bar at the bottom says why (as for 共感).
+  const out = priorityLeft() <= 0;
+  const sig = JSON.stringify([p, title, given, joined, focused, isLocked(), busy, out,
     phone.errors.get(ctx)]);
   return cached(before, sig, function () {
     const card = el('li', {class: 'card proposal-card'});
@@ -221,7 +223,7 @@ function proposalCard(p, before) {
         })]));
     } else {
       card.appendChild(el('div', {class: 'actions'}, [
-        sendButton(t('priority.cast'), 'primary wide-button', 'cast', busy, function () {
+        sendButton(t('priority.cast'), 'primary wide-button', 'cast', busy || out, function () {
           if (priorityLeft() <= 0) {
             refuse(ctx, t('priority.none_left', {budget: settings().vote_budget || 0}));
             return;
@@ -284,6 +286,10 @@ export function draw() {
     reconcile(byId('proposal-list'), written, function (p) { return String(p.theme); },
       proposalCard);
     byId('proposals-empty').hidden = written.length > 0;
+    const budget = settings().vote_budget || 0;
+    const out = byId('votes-out');
+    out.textContent = t('priority.none_left', {budget: budget});
+    out.hidden = !(written.length > 0 && budget > 0 && priorityLeft() <= 0);
   }
 }
 
