@@ -9,6 +9,7 @@ import asyncio
 import io
 import socket
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -333,3 +334,28 @@ def test_photos_are_served_to_the_console_only(live: LiveServer,
     other = live.new_workshop("別の会")
     # A photo of one workshop is not served under another's address.
     assert facilitator.get(f"/w/{other}/photos/{photo}.jpg").status_code == 404
+
+
+def test_two_uploads_racing_for_the_last_place_leave_exactly_photos_max(
+        live: LiveServer, facilitator: httpx.Client) -> None:
+    """Both pass the check before their bodies are read; the hub decides them one after
+    the other, and the loser's file is taken away again."""
+    code = live.new_workshop()
+    for n in range(domain_limits.PHOTOS_MAX - 1):
+        assert upload(facilitator, code, small_jpeg(n)).status_code == 200
+    before = log_seq(live, code)
+    bodies = [camera_jpeg(1600 + 16 * k, 1200, 1) for k in range(2)]
+    with ThreadPoolExecutor(2) as pool:
+        replies = list(pool.map(lambda body: upload(facilitator, code, body), bodies))
+    assert sorted(r.status_code for r in replies) == [200, 409]
+    assert len(stored(live)) == domain_limits.PHOTOS_MAX
+    assert log_seq(live, code) == before + 1
+    winner = next(r for r in replies if r.status_code == 200).json()["hash"]
+    assert f"{winner}.jpg" in stored(live)
+
+
+def test_an_upload_to_a_workshop_that_does_not_exist_is_refused(
+        live: LiveServer, facilitator: httpx.Client) -> None:
+    reply = upload(facilitator, "nosuch", small_jpeg(1))
+    assert reply.status_code == 404 and reply.json()["error"]["code"] == "unknown_workshop"
+    assert stored(live) == set()
