@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Locator, Page, WebSocketRoute, expect
 
-from tests.browser.conftest import Pages
+from tests.browser.conftest import LIVE, Pages
 from tests.browser.drive import STEPS, Facilitator, demo, quiet, shows_step, until
 from tests.support import LiveServer
 
@@ -38,7 +38,6 @@ ZOOMED = {"viewport": {"width": 160, "height": 284}, "is_mobile": True, "has_tou
           "device_scale_factor": 2}
 HEIGHT = 568
 PICTURES = Path("/tmp/phone11")
-LIVE = 10_000  # ms: a hang guard for what crosses to another screen, not a timing target
 
 
 def main_control(page: Page, step: str) -> Locator:
