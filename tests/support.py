@@ -228,6 +228,7 @@ class Client:
         self.board = Board()
         self.received: list[dict[str, Any]] = []
         self.ws: ClientConnection | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None  # the loop its socket lives on
         self._waiters: list[tuple[Any, asyncio.Future[dict[str, Any]]]] = []
         self._reader: asyncio.Task[None] | None = None
         self.frames = 0  # WebSocket frames received (a batch is one)
@@ -238,6 +239,7 @@ class Client:
         self.ws = await connect(self.server.ws_url, additional_headers=headers,
                                 compression=None, max_size=2**22)
         self._reader = asyncio.create_task(self._read())
+        self.loop = asyncio.get_running_loop()
         Client.opened.append(self)
         hello: dict[str, Any] = {"type": "hello", "workshop": self.code}
         if self.token:

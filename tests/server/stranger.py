@@ -33,6 +33,7 @@ class StrangerClient(Client):
     async def connect(self, resume: bool = False) -> StrangerClient:
         self.ws = await raw_socket(self.server, self.address)
         self._reader = asyncio.create_task(self._read())
+        self.loop = asyncio.get_running_loop()
         Client.opened.append(self)
         hello: dict[str, Any] = {"type": "hello", "workshop": self.code}
         if self.token:
