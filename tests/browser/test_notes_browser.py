@@ -65,7 +65,7 @@ def test_a_note_reaches_the_projector_and_the_console_hides_it(
     screen.goto(f"{live.base}/w/{code}/screen")
     expect(screen.locator("#conn-status")).to_contain_text("接続中")
     expect(screen.locator("img.qr")).to_have_attribute("src", f"/w/{code}/qr.svg")
-    expect(screen.locator(".join-url")).to_have_text(f"http://127.0.0.1:{live.port}/w/{code}")
+    expect(screen.locator("#join-address")).to_have_text(f"http://127.0.0.1:{live.port}/w/{code}")
     expect(screen.locator("#participant-count")).to_have_text("参加者 0人")
 
     phone = pages.open(PHONE, "phone")
