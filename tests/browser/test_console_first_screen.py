@@ -137,6 +137,17 @@ def test_thirty_unsorted_chips_are_in_view_at_once(live: LiveServer, pages: Page
     seen = sum(1 for i in range(chips.count()) if in_view(box(chips.nth(i))))
     print("unsorted chips fully in view at 1366x768:", seen, "of", chips.count())
     assert seen >= CHIPS_IN_VIEW_MIN
+    # Down among the themes' own columns, the themes to drop on are still in view.
+    targets = console.locator("#theme-targets .theme-target")
+    expect(targets).to_have_count(8)
+    console.mouse.wheel(0, 1200)
+    console.wait_for_function("() => window.scrollY > 1000")
+    board_box = box(console.locator("#sort-board"))
+    assert board_box["y"] + board_box["height"] > HEIGHT  # still on the sorting board
+    quiet(console)
+    for i in range(targets.count()):
+        assert in_view(box(targets.nth(i))), i
+    assert in_view(box(console.locator("#console-bar")))
     assert pages.problems == []
 
 
