@@ -168,6 +168,11 @@ def themes(doc: DocxDocument, plan: Plan) -> None:
         small(doc, text.unsorted_line(plan))
 
 
+# The 次回 box's width: its longest line (「2026年12月18日（金）19:00〜」 and a centre's
+# name) on one line.
+BOX_MM = 100
+
+
 def opening(doc: DocxDocument, plan: Plan) -> None:
     """The lead paragraph, then the 次回 box and the contact line in a framed cell (a
     table the editor can move or restyle in Word)."""
@@ -179,8 +184,10 @@ def opening(doc: DocxDocument, plan: Plan) -> None:
     box: Table = doc.add_table(rows=1, cols=1)
     box.style = doc.styles["Table Grid"]
     box.alignment = WD_TABLE_ALIGNMENT.LEFT
+    box.autofit = False  # a box of its own width beside the text, not the page's
+    box.columns[0].width = Mm(BOX_MM)
     cell = box.rows[0].cells[0]
-    cell.width = Mm(90)
+    cell.width = Mm(BOX_MM)
     first = cell.paragraphs[0]
     if nxt:
         title = first.add_run(f"{text.NEXT}　")
