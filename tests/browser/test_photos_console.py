@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PIL import Image
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Pages
@@ -76,3 +77,32 @@ def test_the_picker_uploads_a_photo_and_its_thumbnail_appears(
     assert photo_hash not in room.state.photos
     # The only console errors are the browser's own line for the refused upload (415).
     assert [p for p in pages.problems if "415" not in p] == []
+
+
+def test_a_large_photo_is_shrunk_in_the_browser_before_it_is_sent(
+        live: LiveServer, pages: Pages, tmp_path: Path) -> None:
+    """A phone's many-megabyte photo crosses the Wi-Fi shrunk (and turned upright by the
+    browser); what the server keeps is the same kind of photo either way."""
+    code = live.new_workshop()
+    console = open_photos(pages, live, code)
+    noise = Image.merge("RGB", [Image.effect_noise((4000, 3000), 60 + k) for k in range(3)])
+    exif = Image.Exif()
+    exif[0x0112] = 6  # turn it a quarter clockwise to show it
+    path = tmp_path / "big.jpg"
+    noise.save(path, "JPEG", quality=95, exif=exif)
+    size = path.stat().st_size
+    assert size > 3 * 1024 * 1024
+    # What the page hands to fetch (Playwright does not show a Blob body's bytes).
+    console.evaluate("""() => { const send = window.fetch; window.sentSizes = [];
+      window.fetch = function (url, init) {
+        if (init && init.body instanceof Blob) { window.sentSizes.push(init.body.size); }
+        return send.apply(this, arguments); }; }""")
+
+    console.locator("#photo-input").set_input_files(str(path))
+    expect(console.locator("#photo-list .photo-item")).to_have_count(1)
+    sent = console.evaluate("() => window.sentSizes")
+    assert len(sent) == 1 and 0 < sent[0] < size / 2
+    photo = console.locator("#photo-list .photo-item").get_attribute("data-hash")
+    stored = Image.open(live.data_dir / "photos" / f"{photo}.jpg")
+    assert stored.size == (1500, 2000)  # upright, at most 2000 px
+    assert len(stored.getexif()) == 0
