@@ -271,6 +271,12 @@ def test_chips_are_selected_with_the_keyboard_and_a_dragged_selection_moves_toge
     snow_col = console.locator(f"#theme-cols [data-key='{snow}']")
     expect(snow_col.locator(".sort-card")).to_have_count(2, timeout=LIVE)
     expect(console.locator("#selection-count")).to_have_text("付箋を押すと選べます")
+    # The keyboard goes on from where it was: the next note left to sort.
+    expect(chip(console, ids[2])).to_be_focused()
+    keys.press("Space")
+    expect(console.locator("#selection-count")).to_have_text("1枚を選んでいます")
+    keys.press("Escape")  # lets go of the selection
+    expect(console.locator("#selection-count")).to_have_text("付箋を押すと選べます")
 
     # A click and a Shift-click select the three between; dragging one moves all three.
     chip(console, ids[2]).click()

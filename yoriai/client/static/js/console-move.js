@@ -358,8 +358,9 @@ function moveMenu(noteId) {
     b.addEventListener('click', function () {
       delete state.open.menu;
       if (many) {
-        focusKeeper.ask('move-selected');
-        moveMany(selected(), item.target);
+        const ids = selected();
+        focusKeeper.ask(chipAfter(ids));
+        moveMany(ids, item.target);
         return;
       }
       focusKeeper.ask('move:' + noteId);
@@ -501,6 +502,32 @@ function pickChip(chip, range) {
 }
 
 /**
+ * Where the keyboard goes once the selection has moved away: the first chip left after the
+ * first of them in its list (or before it), so that sorting goes on from where it was.
+ * @param {Array<string>} ids the notes about to move
+ * @returns {string} a focus key
+ */
+function chipAfter(ids) {
+  const first = document.querySelector('#sort-board .sort-card[data-note-id="' + ids[0] + '"]');
+  const list = first ? first.parentElement : null;
+  if (!list) {
+    return 'move-selected';
+  }
+  const all = Array.from(list.querySelectorAll(':scope > .sort-card'), function (c) {
+    return c.getAttribute('data-note-id') || '';
+  });
+  const at = all.indexOf(ids[0]);
+  const left = all.filter(function (id) { return ids.indexOf(id) < 0; });
+  const next = left.filter(function (id) { return all.indexOf(id) > at; })[0] ||
+    left[left.length - 1];
+  if (!next) {
+    return 'move-selected';
+  }
+  rover[list.id || list.getAttribute('data-list') || ''] = next;
+  return 'chip:' + next;
+}
+
+/**
  * One tab stop per list of chips (the one last used, else the first): the arrow keys walk
  * the rest. Called after each drawing of a list.
  * @param {HTMLElement} list
@@ -598,6 +625,11 @@ export function setupMoving() {
   // The arrow keys walk the chips of a list (Space, a button's own key, selects).
   area.addEventListener('keydown', function (ev) {
     const target = /** @type {HTMLElement} */ (ev.target);
+    if (ev.key === 'Escape' && !state.open.menu && !drag && selection.size) {
+      clearSelection(); // Escape lets go of the selection
+      render();
+      return;
+    }
     if (!target.classList.contains('chip-select')) {
       return;
     }
