@@ -93,10 +93,25 @@ let flashTimer = 0;
 let promptOpen = false;
 /** What the page showed at its last drawing (join | board | missing). @type {string} */
 let shownMode = '';
+/** What the fold was measured for (the prompt's words, the width, the text size): it is
+ * measured again only when one changes, not at every drawing (a measure forces a layout). */
+let foldKey = '';
+/** Whether the prompt, folded, does not fit on its line. */
+let foldCut = false;
 
 board.listen(render);
 onComposed(render); // a card held back while a word was being converted
 window.addEventListener('resize', render); // the prompt may fit on its line, or no longer
+
+/** The forms' send bars and the page's end stay clear of the bar fixed at the bottom. */
+function barHeight() {
+  document.documentElement.style.setProperty('--phone-bar-h', phoneBar.offsetHeight + 'px');
+}
+const barWatch = typeof window.ResizeObserver === 'function'
+  ? new window.ResizeObserver(barHeight) : null;
+if (barWatch) {
+  barWatch.observe(phoneBar);
+}
 
 // A text box given the focus is brought clear of the send bar riding at the bottom of the
 // screen (its scroll-margin in app.css): the browser scrolls it only when it is hidden.
@@ -355,8 +370,14 @@ function drawStepHead(words, step) {
 function drawFold() {
   const promptText = byId('step-prompt');
   const subtitle = byId('step-subtitle');
-  promptBox.classList.add('is-folded');
-  const cut = promptText.scrollWidth > promptText.clientWidth + 1 || !subtitle.hidden;
+  const key = [promptText.textContent, subtitle.textContent, window.innerWidth,
+    document.documentElement.className, boardSection.hidden].join('\n');
+  if (key !== foldKey) {
+    promptBox.classList.add('is-folded');
+    foldCut = promptText.scrollWidth > promptText.clientWidth + 1;
+    foldKey = key;
+  }
+  const cut = foldCut || !subtitle.hidden;
   promptBox.classList.toggle('is-folded', !promptOpen);
   moreButton.hidden = !cut && !promptOpen;
   moreButton.textContent = t(promptOpen ? 'phone.less' : 'phone.more');
@@ -381,9 +402,9 @@ function draw() {
   }
   errors.place();
   focus.restore(before);
-  // The forms' send bars and the page's end stay clear of the bar fixed at the bottom.
-  const barHeight = now === 'board' ? phoneBar.offsetHeight : 0;
-  document.documentElement.style.setProperty('--phone-bar-h', barHeight + 'px');
+  if (!barWatch) {
+    barHeight(); // no ResizeObserver (an old browser): measured at each drawing
+  }
   body.classList.toggle('is-joined', now === 'board');
   if (now === 'board' && shownMode === 'join' && !preview) {
     // Just joined: show the step from its top, not the middle of the form that was here.
