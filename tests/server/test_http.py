@@ -3,14 +3,16 @@ that nothing it sends points outside the laptop."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import socket
+import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.support import LiveServer
+from tests.support import HANG, LiveServer
 from yoriai.server import limits
 
 from .serverproc import ServerProcess, yoriai
@@ -103,22 +105,47 @@ def test_a_request_that_never_finishes_its_headers_is_closed(
     """Slowloris: half a request line and a header, then nothing."""
     monkeypatch.setattr(limits, "HTTP_REQUEST_TIMEOUT_SECS", 0.5)
     with socket.create_connection(("127.0.0.1", live.port)) as raw:
-        raw.settimeout(30)  # a hang guard: the server must close it long before
-        raw.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
-        assert raw.recv(1024) == b""  # closed by the server, with no answer
+        raw.settimeout(HANG)  # a hang guard: the server must close it long before
+        # Closed by the server with no answer (reset, if it was closed before this was sent:
+        # a test thread stalled past the deadline).
+        with contextlib.suppress(ConnectionResetError, BrokenPipeError):
+            raw.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            assert raw.recv(1024) == b""
     # A keep-alive connection that dribbles its second request is closed the same way.
-    with socket.create_connection(("127.0.0.1", live.port)) as raw:
-        raw.settimeout(30)
-        raw.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-        first = b""
-        while b'"ok":true' not in first:
-            first += raw.recv(4096)
+    raw = keep_alive_answered(live)
+    with raw:
         raw.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
         rest = raw.recv(4096)
         while rest:
             rest = raw.recv(4096)  # nothing but the close
-    # A whole request still gets its answer.
+    # A whole request still gets its answer (within the usual deadline: with 0.5 s, a
+    # client stalled that long before sending is rightly cut off too).
+    monkeypatch.undo()
     assert httpx.get(f"{live.base}/healthz").status_code == 200
+
+
+def keep_alive_answered(live: LiveServer) -> socket.socket:
+    """A connection whose first request was answered. The deadline runs from the moment
+    the server takes the connection: a test thread stalled past it between connecting
+    and sending (a loaded machine) is cut off before its request, rightly, and the
+    connection is closed with no answer (reading it then got b"" forever: the test hung).
+    Then another connection is tried, up to the hang guard."""
+    deadline = time.monotonic() + HANG
+    while True:
+        raw = socket.create_connection(("127.0.0.1", live.port))
+        raw.settimeout(HANG)  # a hang guard: the server must close it long before
+        answer = b""
+        with contextlib.suppress(ConnectionResetError, BrokenPipeError):
+            raw.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            while b'"ok":true' not in answer:
+                chunk = raw.recv(4096)
+                if not chunk:
+                    break
+                answer += chunk
+        if b'"ok":true' in answer:
+            return raw
+        raw.close()
+        assert time.monotonic() < deadline, "no connection had its first request answered"
 
 
 def test_nothing_points_outside_the_laptop(live: LiveServer) -> None:
