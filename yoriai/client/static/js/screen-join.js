@@ -13,13 +13,13 @@ import {byId, t} from './page.js';
 
 /**
  * Whether the join view is up: asked for, or nobody has joined yet. Before the first
- * snapshot nothing is known, and the board (drawn from the page) stays.
+ * snapshot it stays as the page came (shown when the server counted nobody).
  * @param {Board} board
  * @returns {boolean}
  */
 export function joinShown(board) {
   if (!board.workshop || !board.workshop.code) {
-    return false;
+    return !byId('join-view').hidden;
   }
   return board.workshop.join_view === true || board.participantCount === 0;
 }
