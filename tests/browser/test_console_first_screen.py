@@ -43,7 +43,8 @@ def open_console(pages: Pages, live: LiveServer, code: str) -> Page:
 def box(locator: Locator) -> dict[str, float]:
     found = locator.bounding_box()
     assert found is not None, f"{locator} is not drawn"
-    return found
+    return {"x": found["x"], "y": found["y"], "width": found["width"],
+            "height": found["height"]}
 
 
 def in_view(b: dict[str, float]) -> bool:
