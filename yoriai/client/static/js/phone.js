@@ -101,7 +101,10 @@ let foldCut = false;
 
 board.listen(render);
 onComposed(render); // a card held back while a word was being converted
-window.addEventListener('resize', render); // the prompt may fit on its line, or no longer
+window.addEventListener('resize', function () {
+  foldKey = ''; // the prompt may fit on its line now, or no longer
+  render();
+});
 
 /** The forms' send bars and the page's end stay clear of the bar fixed at the bottom. */
 function barHeight() {
@@ -370,7 +373,8 @@ function drawStepHead(words, step) {
 function drawFold() {
   const promptText = byId('step-prompt');
   const subtitle = byId('step-subtitle');
-  const key = [promptText.textContent, subtitle.textContent, window.innerWidth,
+  // (Not window.innerWidth here: reading it forces a layout; a resize clears foldKey.)
+  const key = [promptText.textContent, subtitle.textContent,
     document.documentElement.className, boardSection.hidden].join('\n');
   if (key !== foldKey) {
     promptBox.classList.add('is-folded');
@@ -380,7 +384,10 @@ function drawFold() {
   const cut = foldCut || !subtitle.hidden;
   promptBox.classList.toggle('is-folded', !promptOpen);
   moreButton.hidden = !cut && !promptOpen;
-  moreButton.textContent = t(promptOpen ? 'phone.less' : 'phone.more');
+  const words = t(promptOpen ? 'phone.less' : 'phone.more');
+  if (moreButton.textContent !== words) {
+    moreButton.textContent = words;
+  }
   moreButton.setAttribute('aria-expanded', promptOpen ? 'true' : 'false');
 }
 
