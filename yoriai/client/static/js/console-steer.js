@@ -48,7 +48,7 @@ function drawStepper() {
       const here = s.id === current;
       const b = el('button', {type: 'button', class: 'step-button' + (here ? ' is-current' : '') +
         (i < index ? ' is-done' : ''), 'aria-current': here ? 'step' : null,
-      'data-fk': 'step:' + s.id}, [
+      'data-fk': 'step:' + s.id, title: s.program_label + (s.subtitle ? ' — ' + s.subtitle : '')}, [
         el('span', {class: 'step-num', text: String(i + 1)}),
         el('span', {class: 'step-words'}, [
           el('span', {class: 'step-label', text: s.program_label}),
