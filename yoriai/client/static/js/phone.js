@@ -395,8 +395,10 @@ function draw() {
   const before = focus.mark();
   const now = mode();
   joinSection.hidden = now !== 'join';
-  byId('welcome').textContent = now === 'board' && board.me
-    ? t('join.welcome', {name: board.me.name}) : '';
+  const welcome = now === 'board' && board.me ? t('join.welcome', {name: board.me.name}) : '';
+  if (byId('welcome').textContent !== welcome) {
+    byId('welcome').textContent = welcome;
+  }
   boardSection.hidden = now !== 'board';
   const joining = conn.pending().some(function (c) { return c.name === 'join'; });
   joinButton.disabled = joining;
