@@ -138,6 +138,18 @@ def test_every_step_of_the_demo_is_read_from_the_back_at_1024x768(
             assert wide.evaluate(SPILLS) == []
         shoot(page, f"readable-{step}-1024")
         shoot(wide, f"readable-{step}-1920")
+        if step == "companions":  # a theme put large over the board (the console's 注目)
+            theme = fac.items("themes")[0]
+            fac.cmd("set_focus", kind="theme", id=theme["id"])
+            expect(page.locator(".focus-card .focus-title")).to_have_text(theme["title"],
+                                                                          timeout=LIVE)
+            quiet(page)
+            size, what = smallest(page)
+            assert size >= MIN_PX, f"focus: text of {size}px: {what}"
+            assert page.evaluate(LAYOUT) == []
+            shoot(page, "readable-focus-1024")
+            fac.cmd("set_focus", kind=None)
+            expect(page.locator("#focus")).to_be_hidden(timeout=LIVE)
     print("smallest text per step at 1024x768:", sizes)
     assert pages.problems == []
 
@@ -225,6 +237,7 @@ def test_the_projector_has_no_chrome_but_a_full_screen_button(
     settled(page)
     no_chrome(page)
     button = page.locator("#fullscreen")
+    page.mouse.move(500, 400)  # the tools go after a few seconds; a moving mouse brings them
     expect(button).to_be_visible()
     expect(button).to_have_text("全画面にする")
     expect(page.locator(".f11-hint")).to_contain_text("F11")
@@ -234,6 +247,7 @@ def test_the_projector_has_no_chrome_but_a_full_screen_button(
     page.wait_for_function("() => !!document.fullscreenElement")
     expect(page.locator("#screen-tools")).to_be_hidden()  # in full screen it has done its job
     page.evaluate("() => document.exitFullscreen()")
+    page.mouse.move(400, 300)
     expect(page.locator("#screen-tools")).to_be_visible()
     assert pages.problems == []
 

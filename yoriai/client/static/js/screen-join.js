@@ -3,7 +3,7 @@
 // address (never broken inside host:port), the Wi-Fi to join first, and the head count,
 // live. It shows while the facilitator has 「参加受付」 on (workshop.join_view) and, by itself,
 // while nobody has joined yet. The tools are a full-screen button and the F11 hint, which
-// fade out (screen.css) and come back when the mouse moves: a projector has no app chrome.
+// go after a few seconds and come back when the mouse moves: a projector has no app chrome.
 
 import {byId, t} from './page.js';
 
