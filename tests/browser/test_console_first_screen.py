@@ -149,6 +149,18 @@ def test_thirty_unsorted_chips_are_in_view_at_once(live: LiveServer, pages: Page
     for i in range(targets.count()):
         assert in_view(box(targets.nth(i))), i
     assert in_view(box(console.locator("#console-bar")))
+
+    # All 35 at once: a click, a Shift-click, and one press on a theme.
+    console.mouse.wheel(0, -5000)
+    console.wait_for_function("() => window.scrollY === 0")
+    chips.first.locator(".chip-select").click()
+    chips.last.locator(".chip-select").click(modifiers=["Shift"])
+    expect(console.locator("#selection-count")).to_have_text("35枚を選んでいます")
+    first = targets.first
+    before = int(re.sub(r"\D", "", first.locator(".target-count").inner_text()))
+    first.click()
+    expect(chips).to_have_count(0, timeout=LIVE)
+    expect(first.locator(".target-count")).to_have_text(f"付箋 {before + 35}枚", timeout=LIVE)
     assert pages.problems == []
 
 
