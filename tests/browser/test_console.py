@@ -15,14 +15,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import PHONE, SCREENSHOTS, Pages
+from tests.browser.conftest import LIVE, PHONE, SCREENSHOTS, Pages
 from tests.browser.drive import quiet
 from tests.support import LiveServer
 
 pytestmark = pytest.mark.browser
 
-# A hang guard for "it reaches the other screen", not a timing target (bench/ measures it).
-LIVE = 10_000  # ms
 CONSOLE = {"viewport": {"width": 1366, "height": 900}}
 TOUCH_CONSOLE = {"viewport": {"width": 1366, "height": 900}, "has_touch": True}
 Shot = Callable[[Page, str], Path]

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import Pages
+from tests.browser.conftest import LIVE, Pages
 from tests.browser.drive import CONSOLE_VIEW, STEPS, Facilitator, demo, quiet, shows_step
 from tests.support import LiveServer
 
@@ -28,7 +28,6 @@ WORK_TOP_MAX = 200  # px: the issue's "work area starts within the first 200 px"
 CHIPS_IN_VIEW_MIN = 30
 CLICKS_MAX = 150
 SHOTS = Path("/tmp/console11")
-LIVE = 10_000  # ms, a hang guard for what crosses to the server and back
 Steer = Callable[[LiveServer, str], Facilitator]
 
 
