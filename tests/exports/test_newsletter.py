@@ -137,7 +137,9 @@ def test_the_lead_tells_when_where_who_and_what_was_decided() -> None:
 def test_the_demo_evenings_lead_matches_its_state(evening: Evening) -> None:
     state = evening.state
     lead = generated_lead(state)
-    assert lead.startswith(date_text(evening.data["workshop"]["date"], year=False) + "、")
+    meeting = evening.data["workshop"]
+    assert (meeting["start"], meeting["end"]) == ("19:00", "21:00")
+    assert lead.startswith(date_text(meeting["date"], year=False) + "19:00〜21:00、")
     assert "西部市民サービスセンターに" in lead
     counts = Counter(p["attribute"] for p in evening.data["participants"])
     assert f"{len(evening.data['participants'])}人（" in lead

@@ -122,6 +122,13 @@ def script(data: dict[str, Any]) -> Script:
     for r in data["review"]:
         yield Command(FACILITATOR, "post_review", {"column": r["column"], "text": r["text"]})
 
+    # Before exporting, the facilitator gives the evening's hours for the newsletter page
+    # (its date line and lead paragraph: 「19:00〜21:00」).
+    hours = data["workshop"]
+    if hours.get("start"):
+        yield Command(FACILITATOR, "set_schedule",
+                      {"start": hours["start"], "end": hours.get("end", "")})
+
 
 def priority_givers(data: dict[str, Any], budget: int) -> list[tuple[str, str]]:
     """The file gives only each proposal's count of priority votes; spread them over the
