@@ -93,8 +93,9 @@ let flashTimer = 0;
 let promptOpen = false;
 /** What the page showed at its last drawing (join | board | missing). @type {string} */
 let shownMode = '';
-/** What the fold was measured for (the prompt's words, the width, the text size): it is
- * measured again only when one changes, not at every drawing (a measure forces a layout). */
+/** What the fold was measured for (the prompt's words, the text size; a resize clears it):
+ * it is measured again only when one changes, not at every drawing (a measure forces a
+ * layout). */
 let foldKey = '';
 /** Whether the prompt, folded, does not fit on its line. */
 let foldCut = false;
