@@ -25,6 +25,7 @@ from tests.browser.drive import STEPS, Facilitator, demo, quiet, run_hub
 from tests.browser.test_accessibility import assert_accessible
 from tests.browser.test_screen import LAYOUT
 from tests.support import LiveServer
+from yoriai.facilitation import limits
 from yoriai.facilitation.commands import COMMANDS
 from yoriai.server.hub import Hub
 
@@ -154,9 +155,10 @@ def test_every_step_of_the_demo_is_read_from_the_back_at_1024x768(
     assert pages.problems == []
 
 
-def empty_workshop(live: LiveServer) -> str:
+def empty_workshop(live: LiveServer,
+                   title: str = "西部地域 みらいのまちづくりワークショップ") -> str:
     async def make(hub: Hub) -> str:
-        return await hub.create_workshop("西部地域 みらいのまちづくりワークショップ", "西部")
+        return await hub.create_workshop(title, "西部")
 
     return run_hub(live, make)
 
@@ -263,9 +265,12 @@ def test_the_join_view_names_the_wifi_and_shows_its_qr_code(
         steer: Callable[[LiveServer, str], Facilitator]) -> None:
     if "set_wifi" not in COMMANDS:  # issue 11 item 3 builds it; test what exists
         pytest.skip("no set_wifi command in this build")
-    code = empty_workshop(live)
+    # The longest title and the longest Wi-Fi name (32 bytes) still leave it all on screen.
+    title = "西部地域みらいのまちづくりワークショップ第三回" * 3
+    code = empty_workshop(live, title[:limits.TITLE_MAX_CHARS])
     fac = steer(live, code)
     page = projector(pages, live, code, XGA, "join-wifi")
+    hd = projector(pages, live, code, HD, "join-wifi-hd")
     expect(page.locator("#join-view")).to_be_visible(timeout=LIVE)
     expect(page.locator("#join-wifi")).to_be_hidden()  # no Wi-Fi given: nothing said
     set_wifi(fac, "Yoriai-Guest", "")
@@ -279,6 +284,12 @@ def test_the_join_view_names_the_wifi_and_shows_its_qr_code(
         "() => document.getElementById('join-wifi-qr').naturalWidth > 0")  # it loaded
     check_join_view(page, live, code)
     shoot(page, "join-view-wifi-1024")
+    longest = "W" * limits.WIFI_NAME_MAX_BYTES
+    set_wifi(fac, longest, "hanami2026")
+    for p in (page, hd):
+        expect(p.locator("#join-wifi-name")).to_contain_text(longest, timeout=LIVE)
+        check_join_view(p, live, code)
+    shoot(hd, "join-view-wifi-1280")
     assert "hanami2026" not in page.content()  # the password is in the picture only
     assert pages.problems == []
 
