@@ -145,6 +145,10 @@ async def test_every_event_reaches_each_role_as_it_may_see_it(live: LiveServer) 
     review = (await ok(part, "post_review", column="keep", text="よかった"))["review_id"]
     await ok(part, "edit_review", review_id=review, text="とてもよかった")
     await ok(part, "delete_review", review_id=review)
+    # The newsletter page: its facts are the page's public text, in every audience's header.
+    await ok(fac, "set_schedule", start="19:00", end="21:00")
+    await ok(fac, "write_lead", text="桜の下でお茶会を開くことを決めました。")
+    await ok(fac, "set_next_meeting", date="2027-05-01", time="19:00", place="")
     await ok(fac, "revoke_cofacilitator", participant_id=cofac.board.participant_id)
     await ok(fac, "remove_participant", participant_id=bot.board.participant_id)
     await ok(fac, "open_meeting", date="2027-05-01")
@@ -152,6 +156,8 @@ async def test_every_event_reaches_each_role_as_it_may_see_it(live: LiveServer) 
     everyone = [fac, cofac, part, other, screen]
     for client in everyone:
         await client.wait_for(lambda b: b.workshop.get("meeting") == 2)
+        assert "桜の下でお茶会を開くことを決めました。" in json.dumps(client.received,
+                                                          ensure_ascii=False)
 
     # Nothing secret reached those who may not see it: not live, not in a snapshot.
     for client in (other, screen):
