@@ -136,7 +136,9 @@ def test_the_console_asks_for_the_lead_only_while_the_editor_is_shown(
     code = live.new_workshop()
     fac = steer(live, code)
     phone = fac.participant(live, "佐藤")
-    console = pages.open({"viewport": {"width": 1366, "height": 900}}, "console")
+    # A short window: at step 5 the editor is below the fold, under the review's columns,
+    # and must still ask as soon as step 5 is shown.
+    console = pages.open({"viewport": {"width": 1366, "height": 500}}, "console")
     asked: list[str] = []
     console.on("request", lambda request: asked.append(request.url)
                if request.url.endswith(f"/w/{code}/newsletter") else None)
@@ -149,7 +151,10 @@ def test_the_console_asks_for_the_lead_only_while_the_editor_is_shown(
     assert asked == []
     fac.cmd("set_step", step="future")
     shows_step(console, "future")
-    expect(console.locator("#console-newsletter")).to_have_attribute("data-generated", "ready")
+    editor = console.locator("#console-newsletter")
+    assert not editor.evaluate(
+        "box => box.getBoundingClientRect().top < window.innerHeight")  # below the fold
+    expect(editor).to_have_attribute("data-generated", "ready")
     assert len(asked) >= 1
     expect(console.locator("#news-lead")).to_have_value(re.compile(r"付箋5枚"))
     assert pages.problems == []

@@ -248,11 +248,15 @@ function setup(box) {
     submit('set_next_meeting', {date: '', time: '', place: ''}, 'news-next');
   });
   board.listen(draw);
-  // Step 5's workspace shown (or scrolled to): draw, and so ask, at once.
-  new IntersectionObserver(function (entries) {
-    if (entries.some(function (entry) { return entry.isIntersecting; })) {
+  // Step 5's workspace shown: the editor gets a size (hidden, it has none), so it draws,
+  // and asks, at once, even below the fold of a long review.
+  let shown = false;
+  new ResizeObserver(function () {
+    const now = box.offsetParent !== null;
+    if (now && !shown) {
       draw();
     }
+    shown = now;
   }).observe(box);
   draw();
 }
