@@ -18,6 +18,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import DESKTOP, PHONE, Pages
 from tests.browser.drive import Facilitator
+from tests.browser.test_accessibility import assert_accessible
 from tests.support import LiveServer
 from yoriai.facilitation.model import Wifi
 
@@ -156,3 +157,20 @@ def test_the_bare_address_takes_a_full_width_code_to_the_workshop(live: LiveServ
     phone.wait_for_url(re.compile(rf"/w/{code}$"))
     expect(phone.locator("#join-name")).to_be_visible()
     assert pages.problems == []
+
+
+def test_the_code_box_and_the_wifi_handout_pass_axe(venue: LiveServer, pages: Pages) -> None:
+    """axe-core finds nothing serious on the bare address's code box (with a refusal shown),
+    the handout with its Wi-Fi step and QR code, and a join page naming the Wi-Fi."""
+    code = venue.new_workshop("冬の寄り合い")
+    phone = pages.open(PHONE, "phone")
+    phone.goto(f"{venue.base}/join?code=nosuch")
+    expect(phone.locator("#join-code-error")).to_contain_text("見つかりません")
+    assert_accessible(phone, "code box")
+    phone.goto(f"{venue.base}/w/{code}")
+    expect(phone.locator("#wifi-help")).to_be_visible()
+    assert_accessible(phone, "join page with the Wi-Fi")
+    sheet = pages.open(DESKTOP, "handout")
+    sheet.goto(f"{venue.base}/w/{code}/handout")
+    loaded(sheet, "img.wifi-qr")
+    assert_accessible(sheet, "handout with the Wi-Fi")
