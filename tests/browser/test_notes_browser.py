@@ -45,9 +45,12 @@ def post(page: Page, kind: str, text: str) -> None:
 
 
 def sent(page: Page, count: int) -> None:
-    """Wait until every note the page wrote is acknowledged and it has ``count`` of its own."""
+    """Wait until the page has ``count`` notes of its own and every one is acknowledged.
+    In that order: the page draws a note just written on its next frame, so right after
+    the click there may be no card yet, and "none unsent" held before the card was drawn
+    (then drawn unsent, it passed the count too, and the note was still on its way)."""
+    expect(page.locator("#mine-list .note")).to_have_count(count, timeout=LIVE)
     expect(page.locator("#mine-list .is-unsent")).to_have_count(0, timeout=LIVE)
-    expect(page.locator("#mine-list .note")).to_have_count(count)
 
 
 def open_console(pages: Pages, live: LiveServer, code: str) -> Page:
