@@ -137,9 +137,14 @@ def test_the_console_field_changes_the_wifi_for_the_evening(venue: LiveServer,
 def test_the_bare_address_takes_a_full_width_code_to_the_workshop(live: LiveServer,
                                                                  pages: Pages) -> None:
     code = live.new_workshop("冬の寄り合い")
-    phone = pages.open(PHONE, "phone")
+    # The smallest phone we design for: the box and its button fit across it.
+    phone = pages.open({**PHONE, "viewport": {"width": 320, "height": 568}}, "phone")
     phone.goto(f"{live.base}/")
     expect(phone.get_by_role("heading", name="参加コードを入れる")).to_be_visible()
+    assert phone.evaluate("document.scrollingElement.scrollWidth") <= 320
+    for selector in ("#join-code", "form[action='/join'] button[type=submit]"):
+        box = phone.locator(selector).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 320
     # A wrong code: a readable message, and the box to try again.
     phone.fill("#join-code", "ｚｚｚｚ９９")
     phone.locator("form[action='/join'] button[type=submit]").click()
