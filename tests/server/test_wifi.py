@@ -252,3 +252,34 @@ def test_yoriai_serve_refuses_a_wifi_no_phone_could_join(tmp_path: Path, args: t
     assert result.returncode == 2
     assert result.stderr.startswith("yoriai: error: ") and words in result.stderr
     assert "Traceback" not in result.stderr
+
+
+async def test_the_servers_wifi_stays_after_a_failed_write_puts_the_room_back(
+        tmp_path: Path) -> None:
+    """A write that fails (a trigger aborts it, at the SQLite boundary) makes the hub load
+    the room back from its log: the state it loads is given the server's Wi-Fi again, so
+    the room and what it shows still agree, and phones keep seeing the default."""
+    import sqlite3
+
+    from yoriai.server.context import DB_FILE
+
+    live = LiveServer(tmp_path / "data", wifi=DEFAULT).start()
+    try:
+        code = live.new_workshop()
+        facilitator = await Client(live, code, key=live.key).connect()
+        with sqlite3.connect(live.data_dir / DB_FILE) as db:  # beside the running server
+            db.execute("CREATE TRIGGER fail_marked BEFORE INSERT ON events WHEN NEW.data "
+                       "LIKE '%unwritable%' BEGIN SELECT RAISE(ABORT, 'injected'); END")
+        failed = await facilitator.cmd("set_wifi", name="unwritable", password="")
+        assert failed["type"] == "error" and failed["code"] == "server_error"
+        # The next command waits for the room to be put back, then goes through.
+        ok = await facilitator.cmd("set_wifi", name="hall", password="password1")
+        assert ok["type"] == "ack" and ok["seq"] == 2
+        room = live.ctx.hub.rooms[code]
+        assert room.state.default_wifi == DEFAULT and room.shown.default_wifi == DEFAULT
+        assert (await facilitator.cmd("set_wifi", name="", password=""))["type"] == "ack"
+        phone = await Client(live, code).connect()
+        assert wifi_of(phone) == {"name": "centre-guest", "qr": True}
+        assert "unwritable" not in frames_text(phone)
+    finally:
+        live.stop()
