@@ -103,6 +103,6 @@ def test_a_large_photo_is_shrunk_in_the_browser_before_it_is_sent(
     sent = console.evaluate("() => window.sentSizes")
     assert len(sent) == 1 and 0 < sent[0] < size / 2
     photo = console.locator("#photo-list .photo-item").get_attribute("data-hash")
-    stored = Image.open(live.data_dir / "photos" / f"{photo}.jpg")
-    assert stored.size == (1500, 2000)  # upright, at most 2000 px
-    assert len(stored.getexif()) == 0
+    with Image.open(live.data_dir / "photos" / f"{photo}.jpg") as stored:
+        assert stored.size == (1500, 2000)  # upright, at most 2000 px
+        assert len(stored.getexif()) == 0
