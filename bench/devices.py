@@ -203,17 +203,30 @@ def summary(samples: list[float], target: float) -> str:
 
 
 def top_functions(profile: dict[str, Any], most: int = 8) -> list[str]:
-    """Self-time per JavaScript function from a DevTools CPU profile."""
-    nodes = profile["nodes"]
+    """Self-time per JavaScript function from a DevTools CPU profile, with the two calls
+    that led to it (``boxFits < trim < refit``: which redraw paid for a layout)."""
+    nodes = {node["id"]: node for node in profile["nodes"]}
+    parent = {child: node["id"] for node in profile["nodes"]
+              for child in node.get("children", ())}
     interval = ((profile["endTime"] - profile["startTime"]) / max(1, len(profile["samples"])))
-    hits: Counter[str] = Counter()
-    for node in nodes:
+
+    def name(node: dict[str, Any]) -> str:
         frame = node["callFrame"]
         where = Path(frame["url"]).name if frame["url"] else ""
-        name = f"{frame['functionName'] or '(anonymous)'} {where}:{frame['lineNumber'] + 1}"
-        if where or frame["functionName"] in ("(garbage collector)", "(program)"):
-            hits[name] += node.get("hitCount", 0)
-    return [f"{count * interval / 1000:8.1f} ms  {name}" for name, count in hits.most_common(most)]
+        return f"{frame['functionName'] or '(anonymous)'} {where}:{frame['lineNumber'] + 1}"
+
+    hits: Counter[str] = Counter()
+    for node in nodes.values():
+        frame = node["callFrame"]
+        if not (frame["url"] or frame["functionName"] in ("(garbage collector)", "(program)")):
+            continue
+        chain, up = [name(node)], parent.get(node["id"])
+        while up is not None and len(chain) < 3 and nodes[up]["callFrame"]["url"]:
+            chain.append(name(nodes[up]).split(" ")[0])
+            up = parent.get(up)
+        hits[" < ".join(chain)] += node.get("hitCount", 0)
+    return [f"{count * interval / 1000:8.1f} ms  {where}"
+            for where, count in hits.most_common(most)]
 
 
 def measure(page: Page, rate_factor: int, start_storm: Any, profile: bool) -> tuple[
@@ -239,6 +252,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=10.0, help="votes per second in all")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--only", choices=("phone", "projector"))
+    parser.add_argument("--shots", type=Path, help="save each page as it ended, as PNG here")
     args = parser.parse_args()
 
     data = Path(tempfile.mkdtemp(prefix="yoriai-devices-"))
@@ -292,6 +306,9 @@ def main() -> None:
                 print(f"{name} ({factor}x CPU throttling): {summary(samples, target)}")
                 for line in functions:
                     print("   ", line)
+                if args.shots:
+                    args.shots.mkdir(parents=True, exist_ok=True)
+                    page.screenshot(path=str(args.shots / f"{name}.png"))
                 context.close()
             browser.close()
     finally:

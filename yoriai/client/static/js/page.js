@@ -88,6 +88,19 @@ export function byId(id) {
 }
 
 /**
+ * Set an element's text only when it changes: writing the same words again still replaces
+ * the text node, and the browser then lays the page out again (on the projector, at every
+ * vote: bench/devices.py).
+ * @param {HTMLElement} node
+ * @param {string} text
+ */
+export function setText(node, text) {
+  if (node.textContent !== text) {
+    node.textContent = text;
+  }
+}
+
+/**
  * Create an element. Text is always set with textContent.
  * @param {string} tag
  * @param {Object<string, (string|boolean|number|null|undefined)>|null} [attrs]

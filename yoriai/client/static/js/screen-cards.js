@@ -127,12 +127,31 @@ export function members(n) {
  * @returns {HTMLElement}
  */
 export function bar(value, max, words) {
-  const fill = el('span', {class: 'bar-fill'});
-  fill.style.width = (max > 0 ? Math.max(2, Math.round(100 * value / max)) : 0) + '%';
-  return el('span', {class: 'bar'}, [
-    el('span', {class: 'bar-track', 'aria-hidden': 'true'}, [fill]),
-    el('span', {class: 'bar-number', text: words})
+  const node = el('span', {class: 'bar'}, [
+    el('span', {class: 'bar-track', 'aria-hidden': 'true'}, [el('span', {class: 'bar-fill'})]),
+    el('span', {class: 'bar-number'})
   ]);
+  setBar(node, value, max, words);
+  return node;
+}
+
+/**
+ * Give a bar made by ``bar`` a new value, in place.
+ * @param {Element} node the bar
+ * @param {number} value
+ * @param {number} max
+ * @param {string} words
+ */
+export function setBar(node, value, max, words) {
+  const fill = /** @type {HTMLElement} */ (node.querySelector('.bar-fill'));
+  const width = (max > 0 ? Math.max(2, Math.round(100 * value / max)) : 0) + '%';
+  if (fill.style.width !== width) {
+    fill.style.width = width;
+  }
+  const number = /** @type {HTMLElement} */ (node.querySelector('.bar-number'));
+  if (number.textContent !== words) {
+    number.textContent = words;
+  }
 }
 
 /**

@@ -232,6 +232,16 @@ function trim(view) {
 }
 
 /**
+ * Shorten one box's lists again at the board's present size, after its content was
+ * rebuilt (the 共感 chart at a vote): the rest of the board is neither measured nor moved.
+ * @param {HTMLElement} box
+ */
+export function refit(box) {
+  untrim(box);
+  trim(box);
+}
+
+/**
  * Choose the largest size with which ``view`` fits, trimming lists past the smallest.
  * @param {HTMLElement} root the element that carries the "fit-<n>" class
  * @param {HTMLElement} view the element whose boxes must fit

@@ -5,7 +5,7 @@
 // while nobody has joined yet. The tools are a full-screen button and the F11 hint, which
 // go after a few seconds and come back when the mouse moves: a projector has no app chrome.
 
-import {byId, t} from './page.js';
+import {byId, setText, t} from './page.js';
 
 /**
  * @typedef {import('./board.js').Board} Board
@@ -35,15 +35,15 @@ export function drawJoin(board, code) {
   const shown = joinShown(board);
   view.hidden = !shown;
   document.body.classList.toggle('is-joining', shown);
-  byId('join-count').textContent = t('screen.participants', {n: board.participantCount});
+  setText(byId('join-count'), t('screen.participants', {n: board.participantCount}));
   if (board.workshop.title) {
-    byId('join-title').textContent = board.workshop.title;
+    setText(byId('join-title'), board.workshop.title);
   }
   /** @type {?{name: string, qr: boolean}} */
   const wifi = board.workshop.wifi && typeof board.workshop.wifi.name === 'string'
     ? board.workshop.wifi : null;
   byId('join-wifi').hidden = !wifi;
-  byId('join-wifi-name').textContent = wifi ? t('screen.wifi', {name: wifi.name}) : '';
+  setText(byId('join-wifi-name'), wifi ? t('screen.wifi', {name: wifi.name}) : '');
   const qr = /** @type {HTMLImageElement} */ (byId('join-wifi-qr'));
   const want = wifi && wifi.qr ? '/w/' + encodeURIComponent(code) + '/wifi.svg?n=' +
     encodeURIComponent(wifi.name) : '';

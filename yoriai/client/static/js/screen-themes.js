@@ -6,7 +6,7 @@
 import {el, t, icon} from './page.js';
 import {userText} from './ui.js';
 import {
-  boardNotes, items, tally, votesShown, shapedGrid, members, bar, miniNote, byVotes
+  boardNotes, items, tally, votesShown, shapedGrid, members, bar, setBar, miniNote, byVotes
 } from './screen-cards.js';
 import {label} from './vocab.js';
 
@@ -141,14 +141,58 @@ export function packColumns(wall, cards, weights, count) {
 }
 
 /**
+ * Draw the 共感 chart again in its place (a vote changed a count, nothing else).
+ * @param {HTMLElement} view the board of step 2
+ * @param {Board} board
+ * @returns {(HTMLElement|null)} the new chart to size, or null when there is none to size
+ *   (no chart on this board, or the same rows with new numbers)
+ */
+export function redrawVotes(view, board) {
+  const old = view.querySelector('#votes-panel');
+  if (!old) {
+    return null;
+  }
+  const ranked = rankedVotes(board, boardNotes(board));
+  const rows = old.querySelectorAll('.vote-row');
+  const same = rows.length === ranked.length && ranked.every(function (note, i) {
+    return rows[i].getAttribute('data-note-id') === note.id;
+  });
+  if (same) {
+    // The same notes in the same order: only bars and numbers move, in place, and the
+    // chart keeps its size and the rows it showed.
+    const max = ranked.length ? tally(board, ranked[0].id) : 0;
+    ranked.forEach(function (note, i) {
+      const n = tally(board, note.id);
+      rows[i].setAttribute('data-votes', String(n));
+      setBar(/** @type {Element} */ (rows[i].querySelector('.bar')), n, max,
+        t('screen.votes_n', {n: n}));
+    });
+    return null;
+  }
+  const panel = votesPanel(board, boardNotes(board));
+  view.replaceChild(panel, old);
+  return panel;
+}
+
+/**
+ * The notes the 共感 chart ranks: those with votes, the most first, at most TOP_VOTES.
+ * @param {Board} board
+ * @param {Array<Note>} notes
+ * @returns {Array<Note>}
+ */
+function rankedVotes(board, notes) {
+  return byVotes(board, notes.filter(function (n) { return tally(board, n.id) > 0; }))
+    .slice(0, TOP_VOTES);
+}
+
+/**
  * The 共感 chart: the notes with the most votes, a bar each, the count written.
  * @param {Board} board
  * @param {Array<Note>} notes
  * @returns {HTMLElement}
  */
 function votesPanel(board, notes) {
-  const ranked = byVotes(board, notes.filter(function (n) { return tally(board, n.id) > 0; }))
-    .slice(0, TOP_VOTES);
+  const ranked = rankedVotes(board, notes);
   const max = ranked.length ? tally(board, ranked[0].id) : 0;
   const list = el('ol', {id: 'vote-list', class: 'vote-list fit-list', 'data-more': 'screen.more'});
   ranked.forEach(function (note, i) {

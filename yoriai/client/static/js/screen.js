@@ -7,12 +7,12 @@
 import {Connection} from './conn.js';
 import {Board} from './board.js';
 import {
-  loadWords, t, byId, showStatus, setAlert, renderer, timerState
+  loadWords, t, byId, setText, showStatus, setAlert, renderer, timerState
 } from './page.js';
 import {noteCard, reconcile} from './ui.js';
-import {fit, turn, ROTATE_SECS} from './screen-fit.js';
-import {boardNotes} from './screen-cards.js';
-import {companionsView, activityView} from './screen-themes.js';
+import {fit, refit, turn, ROTATE_SECS} from './screen-fit.js';
+import {boardNotes, votesShown} from './screen-cards.js';
+import {companionsView, activityView, redrawVotes} from './screen-themes.js';
 import {practiceView, futureView} from './screen-plan.js';
 import {focusCard} from './screen-focus.js';
 import {drawJoin, setupTools} from './screen-join.js';
@@ -32,6 +32,11 @@ const FOCUS_LEVELS = 5;
 // The timer is redrawn this often, so that it turns within a fraction of a second of the
 // true second (and so of every other screen in the room).
 const TICK_MS = 200;
+// A vote redraws the 共感 chart at once, alone; the notes inside the themes take their new
+// order (most 共感 first) at most this often. Rebuilding and sizing the whole board at every
+// vote cost an old laptop ~400 ms per vote while 30 phones voted (bench/devices.py), and a
+// board that jumps at every vote cannot be read from the back of the room anyway.
+const RESORT_MS = 4000;
 
 loadWords();
 
@@ -64,6 +69,10 @@ const focusLayer = byId('focus');
 /** What the board and the focus card were last drawn from (to redraw only on change). */
 let drawnBoard = '';
 let drawnFocus = '';
+/** The 共感 counts the step-2 board was last drawn with. */
+let drawnTallies = '';
+/** The full redraw that puts the notes in their new order after votes. */
+let resortTimer = 0;
 /** The size each step's board had when last drawn. @type {Object<string, number>} */
 const lastLevel = {};
 
@@ -116,18 +125,18 @@ function currentStep() {
 
 function drawHeader() {
   if (board.workshop.title) {
-    byId('workshop-title').textContent = board.workshop.title;
+    setText(byId('workshop-title'), board.workshop.title);
   }
   // The projector shows the program's own words for the step (vocab.js).
   const step = stepOf(currentStep());
   const n = stepNumber(currentStep());
-  byId('step-title').textContent = step ? step.program_label : '';
-  byId('step-prompt').textContent = step ? step.program_prompt : '';
+  setText(byId('step-title'), step ? step.program_label : '');
+  setText(byId('step-prompt'), step ? step.program_prompt : '');
   const number = byId('step-number');
   number.hidden = n === 0;
-  number.textContent = n === 0 ? '' : t('screen.step_n', {n: n, total: steps().length});
-  byId('step-subtitle').textContent = step ? step.subtitle : '';
-  byId('participant-count').textContent = t('screen.participants', {n: board.participantCount});
+  setText(number, n === 0 ? '' : t('screen.step_n', {n: n, total: steps().length}));
+  setText(byId('step-subtitle'), step ? step.subtitle : '');
+  setText(byId('participant-count'), t('screen.participants', {n: board.participantCount}));
   byId('locked-notice').hidden = !board.workshop.locked;
 }
 
@@ -247,7 +256,7 @@ function boardData(view) {
     case 'notes':
       return [boardNotes(board)];
     case 'themes':
-      return [boardNotes(board), all('themes'), board.tallies];
+      return [boardNotes(board), all('themes'), votesShown(board)]; // counts: drawVotes
     case 'proposals':
       return [all('proposals'), all('themes')];
     case 'actions':
@@ -293,6 +302,25 @@ function drawBoard(view) {
   root.setAttribute('data-fit', String(level));
 }
 
+/**
+ * Only the counts changed: the 共感 chart is drawn again in its place and sized at the
+ * board's present size; the whole board follows within RESORT_MS (one redraw for a burst).
+ * @param {string} view
+ */
+function drawVotes(view) {
+  const panel = redrawVotes(boardOf(view), board);
+  if (panel) {
+    refit(panel);
+  }
+  if (!resortTimer) {
+    resortTimer = window.setTimeout(function () {
+      resortTimer = 0;
+      drawnBoard = '';
+      render();
+    }, RESORT_MS);
+  }
+}
+
 function drawFocus() {
   const cardNode = focusCard(board);
   focusLayer.textContent = '';
@@ -316,10 +344,17 @@ function draw() {
   const header = [board.workshop.title, currentStep(), board.workshop.locked,
     byId('step-prompt').textContent, board.participantCount, byId('timer').hidden];
   const boardSig = JSON.stringify([view, size, header, boardData(view)]);
+  const tallies = view === 'themes' ? JSON.stringify(board.tallies) : '';
   if (boardSig !== drawnBoard) {
     drawnBoard = boardSig;
+    drawnTallies = tallies;
+    window.clearTimeout(resortTimer);
+    resortTimer = 0;
     drawBoard(view);
     drawnFocus = '';
+  } else if (tallies !== drawnTallies) {
+    drawnTallies = tallies;
+    drawVotes(view);
   }
   const focusSig = JSON.stringify([boardSig, board.workshop.focus, board.tallies]);
   if (focusSig !== drawnFocus) {
