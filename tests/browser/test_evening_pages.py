@@ -9,7 +9,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import PHONE, SCREENSHOTS, Pages
+from tests.browser.conftest import LIVE, PHONE, SCREENSHOTS, Pages
 from tests.browser.drive import quiet
 from tests.browser.test_console import (
     CONSOLE,
@@ -25,7 +25,6 @@ from tests.browser.test_console import (
 from tests.support import LiveServer
 
 # A hang guard for "it reaches the other screen", not a timing target (bench/ measures it).
-LIVE = 10_000  # ms
 PROJECTOR_HD = {"viewport": {"width": 1920, "height": 1080}}
 
 

@@ -20,14 +20,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import Locator, Page, Route, WebSocketRoute, expect
 
-from tests.browser.conftest import PHONE, SCREENSHOTS, Pages
+from tests.browser.conftest import LIVE, PHONE, SCREENSHOTS, Pages
 from tests.browser.drive import quiet, until
 from tests.support import HANG, Client, LiveServer
 
 pytestmark = pytest.mark.browser
 
 # A hang guard for "it reaches the other screen", not a timing target (bench/ measures it).
-LIVE = 10_000  # ms
 SIZES = {"375": (375, 667), "320": (320, 568)}
 
 

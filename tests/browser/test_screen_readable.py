@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import SCREENSHOTS, Pages
+from tests.browser.conftest import LIVE, SCREENSHOTS, Pages
 from tests.browser.drive import STEPS, Facilitator, demo, quiet, run_hub
 from tests.browser.test_accessibility import assert_accessible
 from tests.browser.test_screen import LAYOUT
@@ -31,7 +31,6 @@ from yoriai.server.hub import Hub
 
 pytestmark = pytest.mark.browser
 
-LIVE = 10_000  # ms: a hang guard for "it reaches the other screen", not a timing target
 XGA = {"viewport": {"width": 1024, "height": 768}}  # the centre's projector
 HD = {"viewport": {"width": 1280, "height": 720}}
 FULL_HD = {"viewport": {"width": 1920, "height": 1080}}
