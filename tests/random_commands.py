@@ -42,12 +42,12 @@ values: dict[str, st.SearchStrategy[Any]] = {
     "ideas": st.lists(texts, max_size=3),
     "due": st.sampled_from(["", "2027-01-10", "x"]),
     "date": st.sampled_from(["2027-01-10", "bad"]),
-    "password": st.sampled_from(["", "yoriai-2026", "short", "x" * 64, " spaced-pass"]),
     # The newsletter page: hours (good, out of range, malformed) and the next meeting's place.
     "start": st.sampled_from(["19:00", "9:30", "", "25:00", "7pm"]),
     "end": st.sampled_from(["21:00", "", "18:00", "24:00"]),
     "time": st.sampled_from(["19:00", "", "x"]),
     "place": texts,
+    "password": st.sampled_from(["", "yoriai-2026", "short", "x" * 64, " spaced-pass"]),
     # Photos: a few hashes so that caption/choose/remove find one, and a bad one.
     "hash": st.sampled_from(["a" * 64, "b" * 64, "c" * 64, "A" * 64, "x", None]),
     "caption": texts,

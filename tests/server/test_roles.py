@@ -60,6 +60,7 @@ async def test_powers_follow_the_grant_per_message(live: LiveServer) -> None:
 
 SECRET_PRIVATE = "まだ秘密の思い"
 SECRET_HIDDEN = "非表示にされた付箋"
+WIFI_PASSWORD = "wifi-secret-9"  # only the log, the archive and the Wi-Fi QR code hold it
 
 
 async def test_every_event_reaches_each_role_as_it_may_see_it(live: LiveServer) -> None:
@@ -125,6 +126,8 @@ async def test_every_event_reaches_each_role_as_it_may_see_it(live: LiveServer) 
     await ok(cofac, "add_photo", hash=spare, caption="")
     await ok(fac, "remove_photo", hash=spare)
 
+    await ok(fac, "set_wifi", name="公民館ゲスト", password=WIFI_PASSWORD)
+
     await ok(fac, "set_step", step="activity")
     await ok(part, "write_proposal", theme_id=t1, aim="桜の下でお茶会", ideas=["ござを借りる"])
     await ok(other, "cast_priority", theme_id=t1)
@@ -169,6 +172,7 @@ async def test_every_event_reaches_each_role_as_it_may_see_it(live: LiveServer) 
         assert SECRET_PRIVATE not in stream and SECRET_HIDDEN not in stream
         assert private not in client.board.notes and hidden not in client.board.notes
         assert photo not in stream and "会場の写真キャプション" not in stream
+        assert "公民館ゲスト" in stream and WIFI_PASSWORD not in stream
     # Votes stayed hidden from the room (each voter saw only their own, in `me`).
     for client in (part, other, screen):
         assert not any(m.get("data", {}).get("tallies") for m in client.received
@@ -185,6 +189,8 @@ async def test_every_event_reaches_each_role_as_it_may_see_it(live: LiveServer) 
     for text in [json.dumps(other.received, ensure_ascii=False),
                  json.dumps(screen.received, ensure_ascii=False), *pages]:
         assert SECRET_PRIVATE not in text and SECRET_HIDDEN not in text
+    for text in [*(json.dumps(x.received, ensure_ascii=False) for x in everyone), *pages[:2]]:
+        assert WIFI_PASSWORD not in text  # in no view of anyone's, nor on a page
     for client in (fac, cofac):
         assert SECRET_HIDDEN in json.dumps(client.received, ensure_ascii=False)
     assert SECRET_PRIVATE in json.dumps(part.received, ensure_ascii=False)  # the author's own

@@ -71,14 +71,6 @@ CEILINGS = {"participants": PARTICIPANTS_MAX, "notes": NOTES_MAX, "themes": THEM
             "actions": ACTIONS_MAX, "reviews": REVIEWS_MAX}
 NEAR_CEILING_SHARE = 0.9
 
-# Photos of the evening (the sheets at each table, the room): a newsletter page holds a
-# handful, and an evening of 10-15 tables photographed once or twice each, plus the room,
-# is about 30; 40 leaves room without letting the data folder and the archive (which
-# carries every photo, ~0.5-1 MB each after resizing) grow past ~40 MB per workshop.
-PHOTOS_MAX = 40
-# A caption is one line under a photo in the newsletter: 「3班の模造紙」「会場の様子」.
-PHOTO_CAPTION_MAX_CHARS = 80
-
 # --- the newsletter page (newsletter.py) ----------------------------------------------------
 
 # The lead paragraph opens the 会報's page: when, where, who and what was decided in a few
@@ -91,6 +83,14 @@ PLACE_MAX_CHARS = 40
 # The contact line under the 次回 box (``yoriai contact``): a centre's name and telephone
 # number, or an e-mail address, on one line.
 CONTACT_MAX_CHARS = 80
+
+# Photos of the evening (the sheets at each table, the room): a newsletter page holds a
+# handful, and an evening of 10-15 tables photographed once or twice each, plus the room,
+# is about 30; 40 leaves room without letting the data folder and the archive (which
+# carries every photo, ~0.5-1 MB each after resizing) grow past ~40 MB per workshop.
+PHOTOS_MAX = 40
+# A caption is one line under a photo in the newsletter: 「3班の模造紙」「会場の様子」.
+PHOTO_CAPTION_MAX_CHARS = 80
 
 # A countdown is for one activity of an evening: two hours is more than any.
 TIMER_MAX_SECS = 2 * 60 * 60

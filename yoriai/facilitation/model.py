@@ -295,8 +295,8 @@ class WorkshopState:
     proposals: dict[str, Proposal] = field(default_factory=dict)  # by theme id
     actions: dict[str, Action] = field(default_factory=dict)
     reviews: dict[str, Review] = field(default_factory=dict)
-    newsletter: Newsletter = field(default_factory=Newsletter)
     photos: dict[str, Photo] = field(default_factory=dict)  # by hash, in the order added
+    newsletter: Newsletter = field(default_factory=Newsletter)
     # Ids are numbered from the state, never random, so that replay reproduces them.
     made: dict[str, int] = field(default_factory=dict)
 
