@@ -47,7 +47,7 @@ clean:
 # The pictures in README.md and docs/guide*.md, taken by the browser tests of the real
 # pages (Chromium needs a Japanese font to draw them: Debian's fonts-noto-cjk).
 DOC_PICTURES := phone-join-375 phone-confirm-375 phone-companions-375 phone-practice-375 \
-	screen-confirm screen-companions screen-activity screen-practice screen-future \
+	screen-join screen-confirm screen-companions screen-activity screen-practice screen-future \
 	console-companions console-practice
 screenshots: $(STAMP)
 	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || \

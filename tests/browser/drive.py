@@ -112,7 +112,7 @@ class Facilitator:
     def run(self, coro: Coroutine[Any, Any, Any]) -> Any:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(HANG)
 
-    def cmd(self, name: str, **args: Any) -> dict[str, Any]:
+    def cmd(self, name: str, /, **args: Any) -> dict[str, Any]:
         reply = self.run(self.client.cmd(name, **args))
         assert reply["type"] == "ack", reply
         return dict(reply.get("result") or {})
@@ -132,7 +132,7 @@ class Facilitator:
         self.run(phone.join(name=name))
         return phone
 
-    def send(self, phone: Client, name: str, **args: Any) -> dict[str, Any]:
+    def send(self, phone: Client, name: str, /, **args: Any) -> dict[str, Any]:
         reply = self.run(phone.cmd(name, **args))
         assert reply["type"] == "ack", reply
         return dict(reply.get("result") or {})

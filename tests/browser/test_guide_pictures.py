@@ -45,6 +45,14 @@ def test_pictures_of_every_page_at_every_step(
     console.goto(f"{live.base}/w/{code}/facilitate?key={live.key}")
     screen = pages.open(PROJECTOR_HD, "projector")
     screen.goto(f"{live.base}/w/{code}/screen")
+    # The join view, as the console's 「参加受付」 puts it up, with the centre's Wi-Fi.
+    fac.cmd("set_wifi", name="Seibu-Center-Guest", password="yoriai-2026")
+    fac.cmd("show_join_view", shown=True)
+    expect(screen.locator("#join-view")).to_be_visible()
+    expect(screen.locator("#join-wifi-name")).to_contain_text("Seibu-Center-Guest")
+    picture(screen, "screen-join")
+    fac.cmd("show_join_view", shown=False)
+    expect(screen.locator("#join-view")).to_be_hidden()
     fac.cmd("set_vote_settings", votes_visible=True)
     fac.cmd("start_timer", seconds=600)
     for step_id in STEPS:

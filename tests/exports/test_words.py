@@ -84,3 +84,10 @@ def test_no_published_format_uses_the_old_words(outputs: dict[str, bytes], fmt: 
     if fmt in ("html", "pdf", "docx", "md"):
         assert "はじめの一歩" in words and "いつまでに" in words and "役割分担表" in words
     assert "付箋" in words
+
+
+def test_no_screen_uses_the_old_words() -> None:
+    """The projector's role board said 期日 where the console and the plan say いつまでに."""
+    for key, words in JA.items():
+        for old, new in OLD_WORDS.items():
+            assert old not in words, (key, old, new)
