@@ -85,15 +85,23 @@ def picture(page: Page, name: str) -> None:
     page.screenshot(path=str(PICTURES / f"{name}.png"))
 
 
-def test_each_steps_main_control_is_on_the_first_screen(
-        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator]
-        ) -> None:
+def demo_at_step_one(live: LiveServer, pages: Pages,
+                     steer: Callable[[LiveServer, str], Facilitator],
+                     device: dict[str, Any], name: str) -> tuple[str, Facilitator, Page]:
+    """The demo evening back at step 1, and a phone on its join page."""
     code = demo(live)
     fac = steer(live, code)
     fac.cmd("set_step", step="confirm")
-    phone = pages.open(SMALL, "phone")
+    phone = pages.open(device, name)
     phone.goto(f"{live.base}/w/{code}")
     quiet(phone)
+    return code, fac, phone
+
+
+def test_each_steps_main_control_is_on_the_first_screen(
+        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator]
+        ) -> None:
+    code, fac, phone = demo_at_step_one(live, pages, steer, SMALL, "phone")
     found: dict[str, Any] = {}
     join_box = box(phone.get_by_role("button", name="参加する"))
     found["join"] = join_box["y"]
@@ -380,12 +388,7 @@ def no_sideways(page: Page, where: str) -> None:
 def test_nothing_scrolls_sideways_at_200_percent(
         live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator]
         ) -> None:
-    code = demo(live)
-    fac = steer(live, code)
-    fac.cmd("set_step", step="confirm")
-    phone = pages.open(ZOOMED, "zoomed")
-    phone.goto(f"{live.base}/w/{code}")
-    quiet(phone)
+    code, fac, phone = demo_at_step_one(live, pages, steer, ZOOMED, "zoomed")
     no_sideways(phone, "join")
     picture(phone, "zoom-join")
     join(phone, live, code)
