@@ -11,6 +11,7 @@ import contextlib
 import json
 import socket
 import sqlite3
+import time
 import uuid
 from typing import Any
 
@@ -189,6 +190,33 @@ async def test_the_rate_is_per_person_not_per_socket(
     other = await Client(live, code).connect()
     await other.join("べつの人")
     assert (await other.cmd("post_note", kind="wish", text="わたしは平気"))["type"] == "ack"
+
+
+async def test_a_wall_clock_set_back_does_not_stop_the_rate(
+        live: LiveServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The laptop's clock is set back an hour while phones post (it synced when it joined
+    the centre's Wi-Fi): buckets go on refilling, on the monotonic clock. On the wall clock
+    no token came back until the hour had passed, and every phone was told to slow down."""
+    monkeypatch.setattr(limits, "RATE_BURST", 2.0)
+    monkeypatch.setattr(limits, "RATE_PER_SEC", 5.0)  # a token every 0.2 s
+    code = live.new_workshop()
+    phone = await Client(live, code).connect()
+    await phone.join("時計の戻った人")
+    # Post until told to slow down (however fast the machine answers, 100 posts one after
+    # the other are more than 2 and a token every 0.2 s).
+    for i in range(100):
+        reply = await phone.cmd("post_note", kind="wish", text=f"{i}")
+        if reply["type"] == "error":
+            break
+    assert reply.get("code") == "slow_down", reply
+    monkeypatch.setattr(live.ctx, "clock", lambda: time.time() - 3600)
+    # The server waits for the next token before it reads on; a few tries are plenty.
+    for i in range(20):
+        reply = await phone.cmd("post_note", kind="wish", text=f"あとで{i}")
+        if reply["type"] == "ack":
+            break
+        assert reply["code"] == "slow_down", reply
+    assert reply["type"] == "ack", "no token came back after the clock was set back"
 
 
 async def test_sockets_that_have_not_joined_share_their_address(

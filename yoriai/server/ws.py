@@ -18,6 +18,7 @@ import json
 import logging
 import math
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -230,7 +231,10 @@ async def serve_commands(ctx: AppContext, room: Room, conn: Connection, ticket: 
         if message["type"] == "websocket.disconnect":
             raise WebSocketDisconnect(message.get("code", CLOSE_NORMAL))
         text = message.get("text")
-        now = ctx.clock()
+        # Rates are counted on the monotonic clock, never the wall clock: a laptop whose clock
+        # is set back (it syncs when it joins the centre's Wi-Fi) would otherwise refill no
+        # bucket until the wall clock caught up, and every phone would be told to slow down.
+        now = time.monotonic()
         # The person's bucket (their role may have changed since the last frame).
         bucket = gate.bucket(ticket, room.code, conn.actor, now)
         if not bucket.take(now):
