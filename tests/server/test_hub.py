@@ -204,3 +204,30 @@ async def test_a_command_is_acked_in_the_frame_of_its_own_event(live: LiveServer
     assert poster.frame_of[event] == poster.frame_of[at]
     for w in watchers:
         await w.wait_for(lambda b: ack["result"]["note_id"] in b.notes)
+
+
+async def test_a_rooms_heartbeats_are_spread_over_the_round(
+        live: LiveServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every phone hears a heartbeat each round, but not all at the same moment: a round's
+    beats go out a slot at a time, so a note posted just then does not wait behind one
+    message per phone. Eight phones in four slots: each beat reaches two of them."""
+    monkeypatch.setattr(limits, "HEARTBEAT_SECS", 0.4)
+    monkeypatch.setattr(limits, "HEARTBEAT_SLOTS", 4)
+    code = live.new_workshop()
+    phones = [await Client(live, code).connect() for _ in range(8)]
+
+    def beats(phone: Client) -> list[float]:
+        return [m["now"] for m in phone.received if m["type"] == "heartbeat"]
+
+    for phone in phones:  # the task may still sleep its first (unpatched) second
+        await phone.wait_for(lambda _board, p=phone: len(beats(p)) >= 3)
+    # A beat's moment (its `now`) is shared by the phones of one slot only.
+    sharing: dict[float, int] = {}
+    for phone in phones:
+        for now in beats(phone):
+            sharing[now] = sharing.get(now, 0) + 1
+    assert max(sharing.values()) <= 2, sharing
+    # ... and every phone's beats are a round apart, not bunched (no beat twice a round).
+    for phone in phones:
+        mine = beats(phone)
+        assert len(set(mine)) == len(mine)

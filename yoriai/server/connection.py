@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
 import logging
 import weakref
@@ -113,12 +114,19 @@ def flusher() -> Flusher:
     return found
 
 
+# Heartbeat slots, handed out to connections in turn.
+_BEAT_SLOTS = itertools.count()
+
+
 class Connection:
     def __init__(self, websocket: WebSocket, now: float) -> None:
         self.ws = websocket
         self.actor: Actor = PROJECTOR
         self.sent_seq = 0
         self.lang = "ja"  # the hello's, once it has come
+        # When in the heartbeat's round this phone is beaten (hub._heartbeat): phones in
+        # turn, so that a room's heartbeats are spread over the round, not sent at once.
+        self.beat_slot = next(_BEAT_SLOTS)
         # Encoded messages not sent yet, in order; the sender takes them all at once.
         self._outbox: deque[str] = deque()
         self._wake = asyncio.Event()

@@ -531,14 +531,18 @@ class Hub:
 
     async def _heartbeat(self) -> None:
         """One timer for every socket: tells each phone the link is alive, how far the
-        workshop has got, and the server's clock (timers are shown against it)."""
+        workshop has got, and the server's clock (timers are shown against it). Each phone
+        has a slot (``beat_slot``); one slot is beaten at a time (HEARTBEAT_SLOTS)."""
+        slot = 0
         while True:
-            await asyncio.sleep(limits.HEARTBEAT_SECS)
+            await asyncio.sleep(limits.HEARTBEAT_SECS / limits.HEARTBEAT_SLOTS)
+            slot = (slot + 1) % limits.HEARTBEAT_SLOTS
             now = self.clock()
             for room in list(self.rooms.values()):
                 beat = {"type": "heartbeat", "seq": room.durable_seq, "now": now}
                 for sub in list(room.subscribers):
-                    sub.deliver(beat)
+                    if getattr(sub, "beat_slot", 0) % limits.HEARTBEAT_SLOTS == slot:
+                        sub.deliver(beat)
 
     async def submit(self, room: Room, actor: Actor, command_id: str, name: str,
                      args: Mapping[str, Any], origin: Subscriber | None = None,

@@ -51,6 +51,12 @@ DROP_GRACE_SECS = 5.0
 # heartbeat every 20 s keeps the path open and lets the phone notice a dead link within
 # HEARTBEAT_SECS * 2 without waiting for TCP.
 HEARTBEAT_SECS = 20.0
+# The phones of a room are not all sent their heartbeat at the same moment: that was a
+# burst of one message per phone every 20 s (500 at once in a big room), and the notes
+# posted just then waited behind it. Each phone has one of this many slots, and one slot
+# is beaten every HEARTBEAT_SECS / HEARTBEAT_SLOTS (1 s): every phone still hears one
+# heartbeat every HEARTBEAT_SECS, the room a twentieth of them at a time.
+HEARTBEAT_SLOTS = 20
 
 # The first message must arrive quickly: a socket that never says hello only holds a slot.
 HELLO_TIMEOUT_SECS = 10.0
