@@ -21,6 +21,7 @@ from yoriai.exports import text
 from yoriai.exports.catalogue import word
 from yoriai.exports.registry import render
 from yoriai.exports.source import Source
+from yoriai.exports.word import render_docx
 
 from .conftest import Evening
 from .helpers import GENERATED_AT, Workshop, pdf_text, squash
@@ -196,3 +197,24 @@ def test_html_prints_without_a_page_of_footer(outputs: dict[str, bytes], evening
     assert_record_table_on_one_page(pages)
     last = squash("".join(w.text for w in pages[-1].words))
     assert squash(text.PRIVACY) in last  # the footer is on the last page of the plan
+
+
+def test_photos_in_the_word_file_are_on_its_pages(tmp_path: Path) -> None:
+    """The chosen photos of the evening are placed where LibreOffice draws them: the PDF it
+    makes of the Word file holds each of them as an image, with their captions as text; an
+    unchosen photo is not there."""
+    if SOFFICE is None:
+        pytest.skip("LibreOffice (soffice) is not installed: apt-get install "
+                    "libreoffice-writer-nogui (.ci/run does)")
+    from .test_photos import BLUE, RED, source, workshop
+
+    w, files = workshop({RED: "3班の模造紙", BLUE: "会場の様子"})
+    pdf = convert_with_libreoffice(render_docx(source(w, files)), tmp_path)
+    listed = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True,
+                            check=True, timeout=60).stdout.splitlines()[2:]
+    sizes = sorted((int(line.split()[3]), int(line.split()[4])) for line in listed
+                   if line.strip())
+    assert (240, 320) in sizes and (320, 240) in sizes, sizes  # the two photos, as they are
+    assert len(sizes) == 2, sizes  # the third was not chosen (and nobody joined: no chart)
+    content = squash(pdf_text(pdf))
+    assert squash("3班の模造紙") in content and squash("会場の様子") in content
