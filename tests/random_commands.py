@@ -52,8 +52,12 @@ values: dict[str, st.SearchStrategy[Any]] = {
     "hash": st.sampled_from(["a" * 64, "b" * 64, "c" * 64, "A" * 64, "x", None]),
     "caption": texts,
 }
+def _ids(prefix: str) -> st.SearchStrategy[str | None]:
+    return st.one_of(st.integers(1, 4).map(lambda i: f"{prefix}{i}"), st.none())
+
+
 for key, prefix in IDS.items():
-    values[key] = st.one_of(st.integers(1, 4).map(lambda i, p=prefix: f"{p}{i}"), st.none())
+    values[key] = _ids(prefix)
 
 
 # Commands that make things come up more often, so later commands have something to use.

@@ -11,6 +11,7 @@ import re
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
@@ -29,7 +30,7 @@ Shot = Callable[[Page, str], Path]
 # --- helpers ------------------------------------------------------------------------------
 
 def open_console(pages: Pages, live: LiveServer, code: str,
-                 device: dict[str, object] | None = None) -> Page:
+                 device: dict[str, Any] | None = None) -> Page:
     console = pages.open(device or CONSOLE, "console")
     console.goto(f"{live.base}/w/{code}/facilitate?key={live.key}")
     expect(console.locator("#conn-status")).to_contain_text("接続中")

@@ -48,8 +48,9 @@ def post(page: Page, kind: str, text: str) -> None:
 
 
 def focused(page: Page) -> str | None:
-    return page.evaluate("() => document.activeElement && "
-                         "document.activeElement.getAttribute('data-fk')")
+    key = page.evaluate("() => document.activeElement && "
+                        "document.activeElement.getAttribute('data-fk')")
+    return None if key is None else str(key)
 
 
 def test_the_facilitator_removes_a_bot_and_the_projector_drops_its_notes(

@@ -328,12 +328,13 @@ def test_every_step_of_an_evening_on_the_projector(
     assert 0 < len(chosen) < len(proposals)
     expect(page.locator(".proposal-card.is-chosen")).to_have_count(len(chosen))
     expect(page.locator(".chosen-badge")).to_have_count(len(chosen))
-    for p in proposals:
-        card = page.locator(f".proposal-card[data-theme-id='{p['theme']}']")
-        expect(card.locator(".card-title")).to_have_text(titles[p["theme"]])
-        expect(card.locator(".aim")).to_have_text(p["aim"])
-        expect(card.locator(".priority .bar-number")).to_have_text(f"{p['priority_count']}票")
-        if p["chosen"]:
+    for prop in proposals:
+        card = page.locator(f".proposal-card[data-theme-id='{prop['theme']}']")
+        expect(card.locator(".card-title")).to_have_text(titles[prop["theme"]])
+        expect(card.locator(".aim")).to_have_text(prop["aim"])
+        expect(card.locator(".priority .bar-number")).to_have_text(
+            f"{prop['priority_count']}票")
+        if prop["chosen"]:
             expect(card.locator(".chosen-badge")).to_have_text("選ばれた案")
     counts = [int(re.sub(r"\D", "", s)) for s in
               page.locator(".priority .bar-number").all_text_contents()]

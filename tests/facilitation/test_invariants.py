@@ -47,9 +47,9 @@ def check_invariants(state: WorkshopState) -> None:
             seen.add(note)
         assert set(theme.members) <= set(state.participants)
         assert len(theme.members) == len(set(theme.members))
-    for note in state.notes.values():
-        assert note.theme is None or note.id in state.themes[note.theme].notes
-        assert note.author in state.participants
+    for each in state.notes.values():
+        assert each.theme is None or each.id in state.themes[each.theme].notes
+        assert each.author in state.participants
     for theme_id, proposal in state.proposals.items():
         assert theme_id in state.themes
         assert len(proposal.priority) == len(set(proposal.priority))

@@ -243,7 +243,7 @@ def busy_evening(draw: st.DrawFn) -> list[tuple[str, str, dict[str, Any]]]:
         who = draw(st.sampled_from(PEOPLE))
         n = f"n{draw(st.integers(1, 6))}"
         t, a = f"t{draw(st.integers(1, 2))}", f"a{draw(st.integers(1, 2))}"
-        steps.append(draw(st.sampled_from([
+        choices: list[tuple[str, str, dict[str, Any]]] = [
             (who, "post_note", {"kind": "wish", "text": f"{who}の付箋"}),
             (who, "cast_vote", {"note_id": n}),
             (who, "join_theme", {"theme_id": t}),
@@ -258,7 +258,8 @@ def busy_evening(draw: st.DrawFn) -> list[tuple[str, str, dict[str, Any]]]:
             ("facilitator", "set_focus", {"kind": "note", "id": n}),
             ("facilitator", "grant_cofacilitator", {"participant_id": who}),
             ("facilitator", "set_vote_settings", {"multi_vote": True, "vote_budget": 5}),
-        ])))
+        ]
+        steps.append(draw(st.sampled_from(choices)))
     return steps
 
 

@@ -118,11 +118,12 @@ def test_a_countdown_resumed_with_less_than_half_a_second_left() -> None:
     start_timer could have asked for. The check knows it was a resume."""
     state = WorkshopState()
     log: list[Event] = []
-    for actor, name, args, at in [
+    steps: list[tuple[Actor, str, dict[str, Any], float]] = [
             (FACILITATOR, "create_workshop", {"code": "tmr1", "title": "時計"}, 100.0),
             (FACILITATOR, "start_timer", {"seconds": 60}, 100.0),
             (FACILITATOR, "pause_timer", {}, 159.7),
-            (FACILITATOR, "start_timer", {}, 170.0)]:
+            (FACILITATOR, "start_timer", {}, 170.0)]
+    for actor, name, args, at in steps:
         for e in decide(state, actor, name, args, at):
             apply(state, e)
             log.append(e)

@@ -18,7 +18,8 @@ from .helpers import NOW, Workshop
 UNUSED = "n999"
 
 
-def outcome(state: WorkshopState, actor: Actor, name: str, args: dict[str, Any]) -> object:
+def outcome(state: WorkshopState, actor: Actor, name: str,
+            args: dict[str, Any]) -> tuple[str, Any, Any] | tuple[str, Any]:
     # Only the arguments the command takes: any other would be refused before the note is
     # even looked at, and the comparison would prove nothing.
     args = {k: v for k, v in args.items() if k in COMMANDS[name].takes or k == PROXY_FOR}

@@ -137,8 +137,8 @@ async def test_the_console_sees_the_photo_arrive_and_participants_do_not(
     photo = reply.json()["hash"]
     await console.wait_for(lambda b: photo in b.items("photos"))
     assert console.board.items("photos")[photo]["caption"] == "会場"
-    reply = await console.cmd("choose_photo", hash=photo, chosen=True)
-    assert reply["type"] == "ack"
+    chose = await console.cmd("choose_photo", hash=photo, chosen=True)
+    assert chose["type"] == "ack"
     await console.wait_for(lambda b: b.items("photos")[photo]["chosen"] is True)
     # A participant is told nothing of photos, and may not touch them.
     assert phone.board.items("photos") == {}

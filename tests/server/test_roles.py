@@ -212,8 +212,8 @@ async def test_every_event_reaches_each_role_as_it_may_see_it(live: LiveServer) 
     }
     for role, client in c.items():
         live_view, fresh_view = client.board.view.as_state(), fresh[role].board.view.as_state()
-        diff = {k: (live_view[k], fresh_view[k]) for k in live_view
-                if live_view[k] != fresh_view[k]}
+        diff: dict[str, Any] = {k: (live_view[k], fresh_view[k]) for k in live_view
+                                if live_view[k] != fresh_view[k]}
         if "me" in diff:
             a, b = diff["me"]
             diff["me"] = {k: (a[k], b[k]) for k in a if a[k] != b[k]}
