@@ -18,28 +18,18 @@ import {
   board, state, send, render, themes, shorten, noteOf, errors, focusKeeper
 } from './console-core.js';
 import {limit} from './vocab.js';
+import {dragging, justDropped, pressing, setupDragging} from './console-drag.js';
+
+export {dragging};
 
 /** @typedef {import('./console-core.js').Item} Item */
 
-// A press that moves less than this is a click, not a drag.
-const DRAG_THRESHOLD_PX = 6;
-// Near the window's top or bottom edge a drag scrolls the page, this much per move.
-const EDGE_PX = 70;
-const EDGE_STEP_PX = 24;
 // How many characters of a note the move button's label for a screen reader repeats.
 const LABEL_CHARS = 30;
 const NEW_THEME = 'new';
 /** Where a note that is in no theme is (the unsorted notes). */
 export const UNSORTED = '';
 
-/**
- * @typedef {{noteId: string, pointerId: number, x: number, y: number, dx: number, dy: number,
- *   source: HTMLElement, ghost: (HTMLElement|null), over: (HTMLElement|null)}} Drag
- */
-/** @type {(Drag|null)} */
-let drag = null;
-/** A drag just ended: the click that follows it is not a click. */
-let swallowClick = false;
 
 /** The selected notes, in the order they were selected. @type {Set<string>} */
 const selection = new Set();
@@ -159,129 +149,18 @@ function moveNote(noteId, target, shared) {
   send('group_note', {note_id: noteId, theme_id: themeId}, ctx);
 }
 
-// --- pointer dragging --------------------------------------------------------------------
-
-/** @param {PointerEvent} ev */
-function onPointerDown(ev) {
-  const target = /** @type {HTMLElement} */ (ev.target);
-  const card = /** @type {(HTMLElement|null)} */ (target.closest('.sort-card'));
-  if (!card || ev.button !== 0 || drag) {
-    return;
-  }
-  if (target.closest('[role="menu"], input, textarea, select')) {
-    return;
-  }
-  // A finger on a card scrolls the page; only the grip drags.
-  if (ev.pointerType !== 'mouse' && !target.closest('.drag-handle')) {
-    return;
-  }
-  const box = card.getBoundingClientRect();
-  drag = {noteId: card.getAttribute('data-note-id') || '', pointerId: ev.pointerId,
-    x: ev.clientX, y: ev.clientY, dx: ev.clientX - box.left, dy: ev.clientY - box.top,
-    source: card, ghost: null, over: null};
-}
-
-/** @param {PointerEvent} ev */
-function onPointerMove(ev) {
-  if (!drag || ev.pointerId !== drag.pointerId) {
-    return;
-  }
-  if (!drag.ghost) {
-    if (Math.abs(ev.clientX - drag.x) + Math.abs(ev.clientY - drag.y) < DRAG_THRESHOLD_PX) {
-      return;
-    }
-    startDrag();
-  }
-  ev.preventDefault();
-  const ghost = /** @type {HTMLElement} */ (drag.ghost);
-  ghost.style.transform = 'translate(' + (ev.clientX - drag.dx) + 'px, ' +
-    (ev.clientY - drag.dy) + 'px)';
-  const under = document.elementFromPoint(ev.clientX, ev.clientY);
-  const zone = under ? /** @type {(HTMLElement|null)} */ (under.closest('[data-drop]')) : null;
-  if (zone !== drag.over) {
-    if (drag.over) {
-      drag.over.classList.remove('drop-over');
-    }
-    if (zone) {
-      zone.classList.add('drop-over');
-    }
-    drag.over = zone;
-  }
-  if (ev.clientY < EDGE_PX) {
-    window.scrollBy(0, -EDGE_STEP_PX);
-  } else if (ev.clientY > window.innerHeight - EDGE_PX) {
-    window.scrollBy(0, EDGE_STEP_PX);
-  }
-}
-
-function startDrag() {
-  const d = /** @type {Drag} */ (drag);
-  const ghost = /** @type {HTMLElement} */ (d.source.cloneNode(true));
-  ghost.classList.add('drag-ghost');
-  ghost.removeAttribute('data-key');
-  ghost.setAttribute('aria-hidden', 'true');
-  // A picture of the card, not a second card: no ids, no focus keys, no open menu.
-  Array.prototype.forEach.call(ghost.querySelectorAll('[id], [data-fk], .move-menu'),
-    function (/** @type {HTMLElement} */ node) {
-      if (node.classList.contains('move-menu')) {
-        node.remove();
-        return;
-      }
-      node.removeAttribute('id');
-      node.removeAttribute('data-fk');
-    });
-  ghost.style.width = d.source.getBoundingClientRect().width + 'px';
-  document.body.appendChild(ghost);
-  d.ghost = ghost;
-  d.source.classList.add('is-dragging');
-  document.body.classList.add('dragging');
-  closeMenu(false);
-}
-
-/** @param {PointerEvent} ev */
-function onPointerUp(ev) {
-  if (!drag || ev.pointerId !== drag.pointerId) {
-    return;
-  }
-  const d = drag;
-  const zone = d.over;
-  endDrag();
-  if (d.ghost) {
-    swallowClick = true;
-    window.setTimeout(function () { swallowClick = false; }, 0);
-    if (zone) {
-      const where = zone.getAttribute('data-drop') || UNSORTED;
-      if (selection.has(d.noteId) && selection.size > 1) {
-        moveMany(selected(), where);
-      } else {
-        selection.delete(d.noteId);
-        moveNote(d.noteId, where);
-      }
-    }
-    render();
-  }
-}
-
-function endDrag() {
-  if (!drag) {
-    return;
-  }
-  if (drag.ghost && drag.ghost.parentNode) {
-    drag.ghost.parentNode.removeChild(drag.ghost);
-  }
-  if (drag.over) {
-    drag.over.classList.remove('drop-over');
-  }
-  drag.source.classList.remove('is-dragging');
-  document.body.classList.remove('dragging');
-  drag = null;
-}
-
-function cancelDrag() {
-  const started = !!(drag && drag.ghost);
-  endDrag();
-  if (started) {
-    render();
+/**
+ * A chip dropped on a theme, the unsorted notes or 「新しいテーマ」: a selected chip takes
+ * the whole selection with it.
+ * @param {string} noteId
+ * @param {string} where the zone's data-drop (a theme id, UNSORTED or NEW_THEME)
+ */
+function dropNote(noteId, where) {
+  if (selection.has(noteId) && selection.size > 1) {
+    moveMany(selected(), where);
+  } else {
+    selection.delete(noteId);
+    moveNote(noteId, where);
   }
 }
 
@@ -452,7 +331,7 @@ export function sortCard(note, moving) {
     el('span', {class: 'visually-hidden', text: t('console.move.button')})
   ]);
   move.addEventListener('click', function () {
-    if (swallowClick) {
+    if (justDropped()) {
       return;
     }
     if (state.open.menu === note.id) {
@@ -583,23 +462,10 @@ export function moveSelectionTo(themeId) {
   return true;
 }
 
-/** @returns {boolean} whether a card is being dragged (the board waits for the drop) */
-export function dragging() {
-  return !!(drag && drag.ghost);
-}
-
 /** Wire the pointer, the Escape key and clicks outside an open menu, once. */
 export function setupMoving() {
   const area = byId('sort-board');
-  area.addEventListener('pointerdown', onPointerDown);
-  document.addEventListener('pointermove', onPointerMove, {passive: false});
-  document.addEventListener('pointerup', onPointerUp);
-  document.addEventListener('pointercancel', cancelDrag);
-  document.addEventListener('keydown', function (ev) {
-    if (ev.key === 'Escape' && drag) {
-      cancelDrag();
-    }
-  });
+  setupDragging(area, dropNote, function () { closeMenu(false); });
   // A click outside an open menu closes it.
   document.addEventListener('click', function (ev) {
     const target = /** @type {HTMLElement} */ (ev.target);
@@ -610,7 +476,7 @@ export function setupMoving() {
   area.addEventListener('click', function (ev) {
     const target = /** @type {HTMLElement} */ (ev.target);
     const pick = /** @type {(HTMLElement|null)} */ (target.closest('.chip-select'));
-    if (!pick || swallowClick) {
+    if (!pick || justDropped()) {
       return;
     }
     const chip = /** @type {HTMLElement} */ (pick.parentElement);
@@ -625,7 +491,7 @@ export function setupMoving() {
   // The arrow keys walk the chips of a list (Space, a button's own key, selects).
   area.addEventListener('keydown', function (ev) {
     const target = /** @type {HTMLElement} */ (ev.target);
-    if (ev.key === 'Escape' && !state.open.menu && !drag && selection.size) {
+    if (ev.key === 'Escape' && !state.open.menu && !pressing() && selection.size) {
       clearSelection(); // Escape lets go of the selection
       render();
       return;
