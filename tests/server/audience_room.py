@@ -26,6 +26,7 @@ class Phone:
         self.actor = actor
         self.sent_seq = 0
         self.lang = "ja"
+        self.beat_slot = 0
         self.texts: list[str] = []
         self.board = Board()
         self.dropped: tuple[int, str] | None = None

@@ -95,6 +95,7 @@ class Subscriber(Protocol):
     actor: Actor
     sent_seq: int
     lang: str  # of the hello: for what the hub itself tells the phone
+    beat_slot: int  # when in the heartbeat's round it is beaten (HEARTBEAT_SLOTS)
 
     def deliver(self, message: dict[str, Any]) -> None: ...
 
@@ -541,7 +542,7 @@ class Hub:
             for room in list(self.rooms.values()):
                 beat = {"type": "heartbeat", "seq": room.durable_seq, "now": now}
                 for sub in list(room.subscribers):
-                    if getattr(sub, "beat_slot", 0) % limits.HEARTBEAT_SLOTS == slot:
+                    if sub.beat_slot % limits.HEARTBEAT_SLOTS == slot:
                         sub.deliver(beat)
 
     async def submit(self, room: Room, actor: Actor, command_id: str, name: str,
