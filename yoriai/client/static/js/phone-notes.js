@@ -12,6 +12,7 @@ import {
   saveOrCancel, Arrivals
 } from './phone-kit.js';
 import {ids, limit} from './vocab.js';
+import {arranged, rowNode, itemTable} from './phone-tables.js';
 
 /**
  * @typedef {import('./ui.js').Note} Note
@@ -291,13 +292,19 @@ export function draw() {
   const others = phone.board.newestFirst().filter(function (n) {
     return !phone.board.isMine(n);
   });
-  reconcile(othersList, others, function (n) { return n.id; }, otherCard);
+  // Seated at a table: that table's notes first, other tables' only when allowed and asked.
+  const rows = arranged('notes', others, function (n) { return n.id; }, itemTable,
+    'table.notes', 'table.room_notes');
+  reconcile(othersList, rows, function (row) { return row.key; }, function (row, before) {
+    return row.item ? otherCard(row.item, before) : rowNode(row, before);
+  });
+  const shown = rows.filter(function (row) { return !!row.item; }).length;
   // While notes are private the others' are written but not shown: say how many.
   const waiting = privateOthers();
   othersPrivate.textContent = t('board.private', {n: waiting});
   othersPrivate.hidden = waiting <= 0;
-  othersEmpty.hidden = others.length > 0 || waiting > 0;
-  othersCount.textContent = t('board.count', {n: others.length});
+  othersEmpty.hidden = rows.length > 0 || waiting > 0;
+  othersCount.textContent = t('board.count', {n: shown});
 }
 
 /** @returns {number} the others' notes that are written but not shown until revealed */

@@ -11,6 +11,7 @@ import {
 } from './phone-kit.js';
 import {limit} from './vocab.js';
 import {themeCard, themeList} from './phone-themes.js';
+import {arranged, rowNode, itemTable, myTableId, tableTag} from './phone-tables.js';
 
 /**
  * @typedef {import('./phone-kit.js').Item} Item
@@ -24,6 +25,8 @@ import {themeCard, themeList} from './phone-themes.js';
 const saved = {};
 /** Proposals being written, by theme id. @type {Object<string, Draft>} */
 const drafts = {};
+/** The forms of my themes' proposals, in this view. */
+const ownForms = proposalEditor('');
 
 setupTabs('activity');
 
@@ -33,7 +36,11 @@ function priorityLeft() {
   return left - pendingCount('cast_priority') + pendingCount('retract_priority');
 }
 
-/** @returns {Array<Item>} the proposals that have been written, in the themes' order */
+/**
+ * @returns {Array<Item>} the proposals that have been written, in the themes' order; seated
+ * at a table, its proposals first, then the room's, then the other tables' in their number
+ * order (every table's proposal is in the room's priority vote)
+ */
 function writtenProposals() {
   const proposals = items('proposals');
   /** @type {Array<Item>} */
@@ -44,7 +51,22 @@ function writtenProposals() {
       out.push(p);
     }
   });
-  return out;
+  const mine = myTableId();
+  if (!mine) {
+    return out;
+  }
+  const order = Array.from(items('tables').keys());
+  /** @param {Item} p @returns {number} */
+  function rank(p) {
+    const table = itemTable(items('themes').get(p.theme) || {});
+    if (table === mine) {
+      return -2;
+    }
+    return table ? order.indexOf(table) : -1;
+  }
+  return out.map(function (p, i) { return {p: p, i: i, r: rank(p)}; }).sort(function (a, b) {
+    return a.r - b.r || a.i - b.i; // a stable sort by hand: old phones' sort may not be
+  }).map(function (x) { return x.p; });
 }
 
 /**
@@ -79,13 +101,26 @@ function draftFor(themeId) {
 }
 
 /**
- * The form in which a theme's members write its proposal.
+ * The form in which a theme's members write its proposal (here, and in a table host's
+ * tools: phone-host.js, whose forms are keyed apart by ``prefix``, their drafts shared).
+ * @param {string} prefix '' here; another for each other place the forms are drawn
+ * @returns {function(Item, (HTMLElement|undefined)): HTMLElement}
+ */
+export function proposalEditor(prefix) {
+  return function (theme, before) {
+    return proposalForm(prefix, theme, before);
+  };
+}
+
+/**
+ * @param {string} prefix
  * @param {Item} theme
  * @param {(HTMLElement|undefined)} before
  * @returns {HTMLElement}
  */
-function proposalForm(theme, before) {
+function proposalForm(prefix, theme, before) {
   const id = theme.id;
+  const key = prefix + id; // its data-key in its list: where the focus comes back to
   const ctx = 'proposal:' + id;
   const d = draftFor(id);
   const base = serverVersion(id);
@@ -116,7 +151,7 @@ function proposalForm(theme, before) {
         phone.render();
       }
     }
-    const aimId = 'aim-' + id;
+    const aimId = prefix + 'aim-' + id;
     form.appendChild(el('label', {for: aimId, class: 'field-label', text: t('proposal.aim')}));
     const aim = /** @type {HTMLTextAreaElement} */ (el('textarea', {id: aimId, rows: '3',
       dir: 'auto', class: 'user-text', 'data-fk': 'aim'}));
@@ -129,7 +164,7 @@ function proposalForm(theme, before) {
     const ideas = el('fieldset', {class: 'ideas'}, [
       el('legend', {class: 'field-label', text: t('proposal.ideas')})]);
     d.ideas.forEach(function (text, i) {
-      const boxId = 'idea-' + id + '-' + i;
+      const boxId = prefix + 'idea-' + id + '-' + i;
       ideas.appendChild(el('label', {for: boxId, class: 'idea-label',
         text: t('proposal.idea_n', {n: i + 1})}));
       const box = /** @type {HTMLInputElement} */ (el('input', {type: 'text', id: boxId,
@@ -143,7 +178,7 @@ function proposalForm(theme, before) {
     });
     const add = button(t('proposal.add_idea'), 'secondary add-idea', function () {
       d.ideas.push('');
-      phone.focus.ask('idea-' + (d.ideas.length - 1), id);
+      phone.focus.ask('idea-' + (d.ideas.length - 1), key);
       phone.render();
     }, 'add');
     add.insertBefore(icon('plus'), add.firstChild);
@@ -160,7 +195,7 @@ function proposalForm(theme, before) {
     form.addEventListener('submit', function (ev) {
       ev.preventDefault();
       if (!d.aim.trim()) {
-        phone.focus.ask('aim', id);
+        phone.focus.ask('aim', key);
         refuse(ctx, t('error.empty_aim'));
         return;
       }
@@ -192,8 +227,9 @@ function proposalCard(p, before) {
   const focused = isFocus('theme', p.theme);
   // None left: 優先したい is off, and the bar at the bottom says why (as for 共感).
   const out = priorityLeft() <= 0;
+  const from = tableTag(theme ? itemTable(theme) : null); // another table's: 「2班」
   const sig = JSON.stringify([p, title, given, joined, focused, isLocked(), busy, out,
-    phone.errors.get(ctx)]);
+    phone.errors.get(ctx), from]);
   return cached(before, sig, function () {
     const card = el('li', {class: 'card proposal-card'});
     card.classList.toggle('is-chosen', given);
@@ -209,6 +245,9 @@ function proposalCard(p, before) {
     }
     if (joined) {
       tags.appendChild(el('span', {class: 'tag', text: t('theme.joined')}));
+    }
+    if (from) {
+      tags.appendChild(el('span', {class: 'tag tag-table', text: from}));
     }
     if (tags.firstChild) {
       head.appendChild(tags); // on the theme's line where it fits: the aim comes sooner
@@ -275,9 +314,13 @@ export function draw() {
     const mine = all.filter(function (th) { return meHas('themes', th.id); });
     byId('write-join').hidden = mine.length > 0;
     byId('join-empty').hidden = mine.length > 0 || all.length > 0;
-    reconcile(byId('join-list'), mine.length ? [] : all, function (th) { return th.id; },
-      themeCard);
-    reconcile(byId('proposal-forms'), mine, function (th) { return th.id; }, proposalForm);
+    const rows = arranged('join', mine.length ? [] : all, function (th) { return String(th.id); },
+      itemTable, 'table.themes', 'table.room_themes');
+    reconcile(byId('join-list'), rows, function (row) { return row.key; },
+      function (row, before) {
+        return row.item ? themeCard(row.item, before, row.other) : rowNode(row, before);
+      });
+    reconcile(byId('proposal-forms'), mine, function (th) { return th.id; }, ownForms);
   } else {
     byId('priority-left').textContent = t('priority.left', {n: Math.max(0, priorityLeft())});
     byId('priority-hint').textContent = t('priority.hint',

@@ -8,6 +8,7 @@ import {
   phone, pend, isLocked, settings, me, meHas, items, pendingCount, isFocus, send, refuse,
   sendButton, sendingLine, mark, markFocus, themeHead, cached, tabOf, showTab, setupTabs
 } from './phone-kit.js';
+import {arranged, rowNode, itemTable, myTableId} from './phone-tables.js';
 
 /**
  * @typedef {import('./ui.js').Note} Note
@@ -34,6 +35,33 @@ export function voteNotes() {
   return Array.from(phone.board.notes.values()).filter(function (n) {
     return !!n.votable;
   }).sort(function (a, b) { return idNumber(a.id) - idNumber(b.id); });
+}
+
+/**
+ * The notes of the 共感 list: those one may give 共感 to and, seated at a table, the rest of
+ * the board as well, to be read (共感 per table: the room's notes; the other tables', when
+ * the facilitator lets phones look at them).
+ * @returns {Array<Note>}
+ */
+function voteListNotes() {
+  const mine = myTableId();
+  return Array.from(phone.board.notes.values()).filter(function (n) {
+    return !!n.votable || (!!mine && itemTable(n) !== mine && !n.hidden);
+  }).sort(function (a, b) { return idNumber(a.id) - idNumber(b.id); });
+}
+
+/**
+ * A note of another table that this person may not give 共感 to: shown to be read.
+ * @param {Note} note
+ * @param {(HTMLElement|undefined)} before
+ * @returns {HTMLElement}
+ */
+function readCard(note, before) {
+  return cached(before, JSON.stringify(['read', note]), function () {
+    const card = noteCard(note);
+    card.classList.add('is-read-only');
+    return card;
+  });
 }
 
 /** @returns {Array<Item>} the themes, in the order they were made */
@@ -103,19 +131,22 @@ function voteCard(note, before) {
 }
 
 /**
- * A theme with its notes, to join or leave.
+ * A theme with its notes, to join or leave; another table's, only to be read.
  * @param {Item} theme
  * @param {(HTMLElement|undefined)} before
+ * @param {boolean} [readOnly] another table's theme (no button)
  * @returns {HTMLElement}
  */
-export function themeCard(theme, before) {
+export function themeCard(theme, before, readOnly) {
   const ctx = 'theme:' + theme.id;
   const joined = meHas('themes', theme.id);
   const busy = !!pend[ctx];
   const focused = isFocus('theme', theme.id);
-  const notes = voteNotes().filter(function (n) { return n.theme === theme.id; });
+  const notes = Array.from(phone.board.notes.values()).filter(function (n) {
+    return n.theme === theme.id && !n.hidden;
+  }).sort(function (a, b) { return idNumber(a.id) - idNumber(b.id); });
   const sig = JSON.stringify([theme, notes, joined, focused, isLocked(), busy,
-    phone.errors.get(ctx)]);
+    phone.errors.get(ctx), !!readOnly]);
   return cached(before, sig, function () {
     const card = el('li', {class: 'card theme-card'});
     card.classList.toggle('is-chosen', joined);
@@ -124,7 +155,12 @@ export function themeCard(theme, before) {
       text: t('theme.members', {n: theme.member_count || 0})}));
     // The button comes right after the theme's name: on a small screen it is in sight
     // without scrolling past the theme's notes.
-    if (joined) {
+    if (readOnly) {
+      card.classList.add('is-read-only');
+      if (joined) {
+        card.appendChild(mark('check', t('theme.joined'), 'chosen-mark'));
+      }
+    } else if (joined) {
       card.appendChild(mark('check', t('theme.joined'), 'chosen-mark'));
       card.appendChild(el('div', {class: 'actions'}, [
         sendButton(t('theme.leave'), 'secondary', 'leave', busy, function () {
@@ -172,16 +208,33 @@ export function draw() {
   if (tab === 'votes') {
     const budget = settings().vote_budget || 0;
     byId('votes-left').textContent = t('vote.left', {n: Math.max(0, votesLeft())});
-    byId('votes-hint').textContent = t(settings().multi_vote ? 'vote.hint_multi' : 'vote.hint',
-      {budget: budget});
+    // 共感 per table: the budget is for the notes of the table one sits at now (the server
+    // counts me.votes_left so).
+    const perTable = settings().vote_scope === 'table' && !!myTableId();
+    byId('votes-hint').textContent = t((perTable ? 'table.' : '') +
+      (settings().multi_vote ? 'vote.hint_multi' : 'vote.hint'), {budget: budget});
     const notes = voteNotes();
-    reconcile(byId('vote-list'), notes, function (n) { return n.id; }, voteCard);
-    byId('votes-empty').hidden = notes.length > 0;
+    // Seated at a table: its notes first; the other tables' when allowed and opened.
+    const rows = arranged('votes', voteListNotes(), function (n) { return n.id; }, itemTable,
+      'table.notes', 'table.room_notes');
+    reconcile(byId('vote-list'), rows, function (row) { return row.key; },
+      function (row, before) {
+        if (!row.item) {
+          return rowNode(row, before);
+        }
+        return row.item.votable ? voteCard(row.item, before) : readCard(row.item, before);
+      });
+    byId('votes-empty').hidden = rows.length > 0;
     const out = byId('votes-out');
     out.textContent = t('vote.out', {budget: budget});
     out.hidden = !(notes.length > 0 && budget > 0 && votesLeft() <= 0);
   } else {
-    reconcile(byId('theme-list'), themes, function (th) { return th.id; }, themeCard);
-    byId('themes-empty').hidden = themes.length > 0;
+    const rows = arranged('themes', themes, function (th) { return String(th.id); }, itemTable,
+      'table.themes', 'table.room_themes');
+    reconcile(byId('theme-list'), rows, function (row) { return row.key; },
+      function (row, before) {
+        return row.item ? themeCard(row.item, before, row.other) : rowNode(row, before);
+      });
+    byId('themes-empty').hidden = rows.length > 0;
   }
 }

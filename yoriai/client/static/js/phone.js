@@ -18,6 +18,10 @@
 // button rides at the bottom of the screen (app.css). Every refusal is shown in words next
 // to what caused it, or in the bar fixed at the bottom of the screen when that is not on
 // the screen; the lock and 「共感を使い切りました」 are in that bar too.
+//
+// Tables (班): seated at one, the phone shows 「3班」 big in the title line and lists its
+// table's things first (phone-tables.js); a table host switches between the step and
+// 「テーブルの進行」 (phone-host.js, loaded only on a host's phone).
 
 import {Connection} from './conn.js';
 import {Board} from './board.js';
@@ -30,6 +34,9 @@ import {
  * @typedef {import('./conn.js').Command} Command
  * @typedef {import('./phone-kit.js').StepView} StepView
  * @typedef {typeof import('./vocab.js')} Vocab
+ * @typedef {typeof import('./phone-tables.js')} Tables
+ * @typedef {{draw: function(string): void, acked: function(Command): void,
+ *   refused: function(Command): void, stepChanged: function(): void}} HostTools
  */
 
 /** The module of each view a step may show (server/vocab.py views); "quiet", for a step
@@ -38,6 +45,10 @@ const MODULES = {
   notes: './phone-notes.js', themes: './phone-themes.js', proposals: './phone-plan.js',
   actions: './phone-actions.js', review: './phone-review.js'
 };
+/** Views a phone shows as another: 全体共有 (the projector shows one table at a time) is,
+ * on a phone, the proposals and their 「優先したい」 (every table's proposal joins the room's
+ * priority vote). */
+const SAME_AS = {sharing: 'proposals'};
 /** How long the step's prompt is highlighted after the room moved on, in ms. */
 const NEW_STEP_FLASH_MS = 3000;
 const TIMER_TICK_MS = 1000;
@@ -84,6 +95,14 @@ let kit = null;
 /** The server's vocabulary (vocab.js: the steps with their words and views), once loaded.
  * @type {(Vocab|null)} */
 let vocab = null;
+/** Tables on the phone (phone-tables.js), loaded with the kit. @type {(Tables|null)} */
+let tables = null;
+/** A table host's tools (phone-host.js), loaded once this person hosts a table.
+ * @type {(HostTools|null)} */
+let host = null;
+let hostLoading = false;
+/** Whether the host has 「テーブルの進行」 on the screen rather than the step. */
+let hostOpen = false;
 /** The kit and the vocabulary on their way. @type {(Promise<void>|null)} */
 let shared = null;
 /** The step the page showed last (to notice the facilitator moving on). @type {(string|null)} */
@@ -165,11 +184,13 @@ function load(view) {
  */
 function loadShared() {
   if (!shared) {
-    shared = Promise.all([import('./phone-kit.js'), import('./vocab.js')]).then(function (m) {
+    shared = Promise.all([import('./phone-kit.js'), import('./vocab.js'),
+      import('./phone-tables.js')]).then(function (m) {
       m[0].init({conn: conn, board: board, errors: errors, focus: focus, render: render,
         lang: lang, stepError: stepError});
       kit = m[0];
       vocab = m[1];
+      tables = m[2];
       render();
     }, function (/** @type {*} */ e) {
       shared = null; // tried again at the next drawing
@@ -184,10 +205,42 @@ function loadAll() {
   Object.keys(MODULES).forEach(load);
 }
 
-/** @returns {Array<StepView>} */
-function loadedViews() {
-  return Object.keys(loaded).map(function (v) { return loaded[v]; });
+/** Load the table host's tools (once the kit is there), unless loaded or on their way. */
+function loadHost() {
+  if (host || hostLoading || !kit) {
+    return;
+  }
+  hostLoading = true;
+  import('./phone-host.js').then(function (/** @type {HostTools} */ m) {
+    host = m;
+    hostLoading = false;
+    render();
+  }, function () {
+    hostLoading = false; // tried again at the next drawing
+  });
 }
+
+/** @returns {Array<StepView>} the step views loaded, and the host's tools */
+function loadedViews() {
+  const views = Object.keys(loaded).map(function (v) { return loaded[v]; });
+  if (host) {
+    // Told of answers and step changes as the step views are (drawn apart: drawTables).
+    views.push({draw: function () {}, acked: host.acked, refused: host.refused,
+      stepChanged: host.stepChanged});
+  }
+  return views;
+}
+
+// A table host's switch: the step, as everyone has it, or 「テーブルの進行」.
+byId('host-switch').addEventListener('click', function (ev) {
+  const target = /** @type {HTMLElement} */ (ev.target);
+  const b = target.closest ? target.closest('[data-host]') : null;
+  if (b) {
+    hostOpen = b.getAttribute('data-host') === 'host';
+    window.scrollTo(0, 0);
+    render();
+  }
+});
 
 // --- answers to what this page sent ---------------------------------------------------
 
@@ -265,6 +318,13 @@ if (connBox && connBox.parentNode) {
   connBox.parentNode.insertBefore(statusRow, connBox);
   statusRow.appendChild(connBox);
 }
+// The table's number goes into the top bar's first row, beside the tools: on a phone that
+// row has room to spare (the brand is hidden there), so 「3班」 costs the step no height.
+const tableBadge = byId('table-badge');
+const toolsBox = document.querySelector('.topbar-tools');
+if (toolsBox && toolsBox.parentNode) {
+  toolsBox.parentNode.insertBefore(tableBadge, toolsBox);
+}
 const timerWords = el('span', {class: 'timer-words'});
 const timerBox = el('p', {id: 'timer', class: 'timer', role: 'timer', hidden: true},
   [icon('timer'), timerWords]);
@@ -308,7 +368,12 @@ function currentStep() {
  */
 function viewOf(words, stepId) {
   const step = words.step(stepId);
-  return step && step.opens.length ? step.view : 'quiet';
+  if (!step || !step.opens.length) {
+    return 'quiet';
+  }
+  const view = /** @type {Object<string, string>} */ (SAME_AS)[step.view] || step.view;
+  // A view this phone does not know (a newer server): wait quietly, never a blank board.
+  return (/** @type {Object<string, string>} */ (MODULES))[view] ? view : 'quiet';
 }
 
 /** @returns {string} which part of the page to show: join | board | missing */
@@ -316,7 +381,8 @@ function mode() {
   if (conn.state === 'closed_unknown') {
     return 'missing';
   }
-  if (board.role === 'participant' || board.role === 'cofacilitator' || preview) {
+  if (board.role === 'participant' || board.role === 'cofacilitator' ||
+      board.role === 'table_host' || preview) {
     return 'board';
   }
   if (board.role === null && conn.token()) {
@@ -442,14 +508,49 @@ function drawBoard() {
   }
   const module = loaded[view];
   const ready = view === 'quiet' || !!module;
+  const hosting = drawTables();
   Array.prototype.forEach.call(boardSection.querySelectorAll('.step-view[data-view]'),
     function (/** @type {HTMLElement} */ box) {
-      box.hidden = !ready || box.getAttribute('data-view') !== view;
+      box.hidden = hosting || !ready || box.getAttribute('data-view') !== view;
     });
-  if (module && kit) {
+  if (kit) {
     kit.countPending();
+  }
+  if (hosting && host) {
+    host.draw(step);
+  } else if (module && kit) {
     module.draw();
   }
+}
+
+/**
+ * The table line (「3班」) and, for a table host, the switch to 「テーブルの進行」.
+ * @returns {boolean} whether the host's tools take the screen instead of the step
+ */
+function drawTables() {
+  const hostSwitch = byId('host-switch');
+  const hostBox = byId('host');
+  if (!tables) {
+    tableBadge.hidden = byId('table-name').hidden = true;
+    hostSwitch.hidden = hostBox.hidden = true;
+    return false;
+  }
+  tables.drawBadge();
+  const hosts = !!tables.hostOf() && !preview;
+  if (hosts) {
+    loadHost();
+  } else {
+    hostOpen = false; // no longer a host: the step again
+  }
+  hostSwitch.hidden = !hosts;
+  Array.prototype.forEach.call(hostSwitch.querySelectorAll('[data-host]'),
+    function (/** @type {HTMLElement} */ b) {
+      const on = (b.getAttribute('data-host') === 'host') === hostOpen;
+      b.setAttribute('aria-pressed', on ? 'true' : 'false');
+    });
+  const hosting = hosts && hostOpen && !!host;
+  hostBox.hidden = !hosting;
+  return hosting;
 }
 
 showStatus(conn.state, conn.pending().length);
