@@ -294,6 +294,11 @@ def test_hosts_stay_and_the_others_move_on() -> None:
     assert all(second[p] != first[p] for p in people[4:])  # nobody else stays put
 
 
+def test_reshuffle_at_one_table_seats_everyone_there_however_many() -> None:
+    people = [f"p{i}" for i in range(1200)]  # deeper than Python's recursion limit
+    assert set(reshuffle([dict.fromkeys(people, "k1")], {}, people, ["k1"]).values()) == {"k1"}
+
+
 def test_reshuffle_seats_hosts_not_listed_among_people_and_refuses_nonsense() -> None:
     seating = reshuffle([], {"k2": "h"}, ["a", "b", "c"], ["k1", "k2"])
     assert seating["h"] == "k2" and sorted(seating) == ["a", "b", "c", "h"]

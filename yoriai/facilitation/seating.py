@@ -291,7 +291,7 @@ def reshuffle(rounds: Sequence[Mapping[str, str]], hosts: Mapping[str, str],
                     place(b, ta)
                     improved = True
                     break
-    if n_tables ** len(movers) <= EXACT_MAX_WAYS:
+    if n_tables > 1 and n_tables ** len(movers) <= EXACT_MAX_WAYS:  # 1 table: one way
         _improve_exactly(movers, where, size, conflict, small, extra, place, leave)
     return {everyone[i]: tables[where[i]] for i in range(n)}
 
