@@ -33,7 +33,7 @@ export const board = new Board(conn);
  * The page's own state; nothing here is shared with other devices.
  */
 export const state = {
-  /** The open workspace: one of the views a step shows (vocab.js views()). */
+  /** The open workspace: one of the views a step shows (vocab.js views()), or the tables'. */
   view: views()[0],
   /** The step last seen, so that the workspace follows when the step changes. @type {(string|null)} */
   seenStep: /** @type {(string|null)} */ (null),
@@ -334,12 +334,20 @@ export function heading(tag, text, count) {
   return el(tag, {}, [text, count ? el('span', {class: 'count', text: ' ' + count}) : null]);
 }
 
+/** The console's own workspace of the tables (班), beside the views a step shows. */
+export const TABLES_VIEW = 'tables';
+
+/** @returns {Array<string>} the workspaces, in the order of their tabs */
+export function workspaces() {
+  return views().concat([TABLES_VIEW]);
+}
+
 /**
  * Open another workspace.
  * @param {string} view
  */
 export function openView(view) {
-  if (views().indexOf(view) >= 0) {
+  if (workspaces().indexOf(view) >= 0) {
     state.view = view;
     render();
   }

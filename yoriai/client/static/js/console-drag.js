@@ -1,8 +1,10 @@
-// Dragging a note's chip with a pointer (step 2): a mouse drags the whole chip, a finger or
-// a pen only its grip (a finger elsewhere on a chip scrolls the page). Built on Pointer
-// Events, since HTML5 drag and drop does not work with touch. A picture of the chip follows
-// the pointer, the drop zone under it ([data-drop]) is marked, and near the window's top or
-// bottom the page scrolls. What a drop does is console-move.js's (setupDragging's onDrop).
+// Dragging a chip with a pointer — a note's chip into a theme (step 2), a person's chip to
+// another table (the テーブル panel): a mouse drags the whole chip, a finger or a pen only
+// its grip (a finger elsewhere on a chip scrolls the page). Built on Pointer Events, since
+// HTML5 drag and drop does not work with touch. A picture of the chip follows the pointer,
+// the drop zone under it is marked, and near the window's top or bottom the page scrolls.
+// Each area says what its chips and its drop zones are, and what a drop does (console-move.js
+// for notes, console-tables.js for people), so that this module knows neither.
 
 import {render} from './console-core.js';
 
@@ -13,22 +15,31 @@ const EDGE_PX = 70;
 const EDGE_STEP_PX = 24;
 
 /**
- * @typedef {{noteId: string, pointerId: number, x: number, y: number, dx: number, dy: number,
- *   source: HTMLElement, ghost: (HTMLElement|null), over: (HTMLElement|null)}} Drag
+ * One area where chips are dragged.
+ * @typedef {{chip: string, idAttr: string, zoneAttr: string,
+ *   onDrop: function(string, string): void, onStart: function(): void}} Area
+ *   chip: a selector for a draggable chip; idAttr: the chip's attribute naming what it
+ *   carries; zoneAttr: the attribute that makes an element a drop zone (its value is what
+ *   the drop is given); onDrop(id, zone value); onStart: a drag begins (an open menu closes)
+ */
+/**
+ * @typedef {{area: Area, itemId: string, pointerId: number, x: number, y: number, dx: number,
+ *   dy: number, source: HTMLElement, ghost: (HTMLElement|null), over: (HTMLElement|null)}} Drag
  */
 /** @type {(Drag|null)} */
 let drag = null;
 /** A drag just ended: the click that follows it is not a click. */
 let swallowClick = false;
-/** What a drop does: the note dropped, and the drop zone's data-drop. @type {function(string, string): void} */
-let dropped = function () {};
-/** Called when a drag starts (an open menu closes). @type {function(): void} */
-let started = function () {};
+/** Whether the document's own listeners are in place (once, whatever the areas). */
+let wired = false;
 
-/** @param {PointerEvent} ev */
-function onPointerDown(ev) {
+/**
+ * @param {Area} area
+ * @param {PointerEvent} ev
+ */
+function onPointerDown(area, ev) {
   const target = /** @type {HTMLElement} */ (ev.target);
-  const card = /** @type {(HTMLElement|null)} */ (target.closest('.sort-card'));
+  const card = /** @type {(HTMLElement|null)} */ (target.closest(area.chip));
   if (!card || ev.button !== 0 || drag) {
     return;
   }
@@ -40,7 +51,7 @@ function onPointerDown(ev) {
     return;
   }
   const box = card.getBoundingClientRect();
-  drag = {noteId: card.getAttribute('data-note-id') || '', pointerId: ev.pointerId,
+  drag = {area: area, itemId: card.getAttribute(area.idAttr) || '', pointerId: ev.pointerId,
     x: ev.clientX, y: ev.clientY, dx: ev.clientX - box.left, dy: ev.clientY - box.top,
     source: card, ghost: null, over: null};
 }
@@ -61,7 +72,8 @@ function onPointerMove(ev) {
   ghost.style.transform = 'translate(' + (ev.clientX - drag.dx) + 'px, ' +
     (ev.clientY - drag.dy) + 'px)';
   const under = document.elementFromPoint(ev.clientX, ev.clientY);
-  const zone = under ? /** @type {(HTMLElement|null)} */ (under.closest('[data-drop]')) : null;
+  const zone = under
+    ? /** @type {(HTMLElement|null)} */ (under.closest('[' + drag.area.zoneAttr + ']')) : null;
   if (zone !== drag.over) {
     if (drag.over) {
       drag.over.classList.remove('drop-over');
@@ -99,7 +111,7 @@ function startDrag() {
   d.ghost = ghost;
   d.source.classList.add('is-dragging');
   document.body.classList.add('dragging');
-  started();
+  d.area.onStart();
 }
 
 /** @param {PointerEvent} ev */
@@ -114,7 +126,7 @@ function onPointerUp(ev) {
     swallowClick = true;
     window.setTimeout(function () { swallowClick = false; }, 0);
     if (zone) {
-      dropped(d.noteId, zone.getAttribute('data-drop') || '');
+      d.area.onDrop(d.itemId, zone.getAttribute(d.area.zoneAttr) || '');
     }
     render();
   }
@@ -159,15 +171,23 @@ export function justDropped() {
 }
 
 /**
- * Wire the pointer and the Escape key, once.
- * @param {HTMLElement} area where chips are pressed
- * @param {function(string, string): void} onDrop a note dropped on a zone's data-drop
+ * Wire an area's pointer, and (once) the document's moves, releases and Escape key.
+ * @param {HTMLElement} where where the area's chips are pressed
+ * @param {function(string, string): void} onDrop an item dropped on a zone (the zone's value)
  * @param {function(): void} onStart a drag begins
+ * @param {{chip?: string, idAttr?: string, zoneAttr?: string}} [kind] the area's chips and
+ *   zones (by default a note's chip, data-note-id, data-drop)
  */
-export function setupDragging(area, onDrop, onStart) {
-  dropped = onDrop;
-  started = onStart;
-  area.addEventListener('pointerdown', onPointerDown);
+export function setupDragging(where, onDrop, onStart, kind) {
+  const k = kind || {};
+  /** @type {Area} */
+  const area = {chip: k.chip || '.sort-card', idAttr: k.idAttr || 'data-note-id',
+    zoneAttr: k.zoneAttr || 'data-drop', onDrop: onDrop, onStart: onStart};
+  where.addEventListener('pointerdown', function (ev) { onPointerDown(area, ev); });
+  if (wired) {
+    return;
+  }
+  wired = true;
   document.addEventListener('pointermove', onPointerMove, {passive: false});
   document.addEventListener('pointerup', onPointerUp);
   document.addEventListener('pointercancel', cancelDrag);

@@ -19,6 +19,7 @@ import {
 } from './console-core.js';
 import {limit} from './vocab.js';
 import {dragging, justDropped, pressing, setupDragging} from './console-drag.js';
+import {boardTable, tableLabel} from './console-tables.js';
 
 export {dragging};
 
@@ -287,7 +288,8 @@ export function cardSig(note, moving) {
   return JSON.stringify([note.id, note.kind, note.text, note.hidden, note.private,
     board.tallies[note.id] || 0, moving, errors.get('sort:' + note.id), menuOpen,
     menuOpen ? themes().map(function (th) { return [th.id, th.title]; }) : 0,
-    menuOpen ? note.theme : 0, selection.has(note.id)]);
+    menuOpen ? note.theme : 0, selection.has(note.id),
+    boardTable() ? '' : tableLabel(note.table)]);
 }
 
 /**
@@ -314,6 +316,10 @@ export function sortCard(note, moving) {
   const tally = board.tallies[note.id] || 0;
   if (tally) {
     pick.appendChild(el('span', {class: 'tally', text: t('console.tally', {n: tally})}));
+  }
+  const table = boardTable() ? '' : tableLabel(note.table);
+  if (table) {
+    pick.appendChild(el('span', {class: 'chip-table', text: table})); // every table together
   }
   if (note.hidden) {
     pick.appendChild(el('span', {class: 'note-tag', text: t('note.hidden')}));

@@ -11,6 +11,7 @@ import {
   proxySig, themeTitle, focusButton, inFocus, pendingArg, allNotes, errors, focusKeeper
 } from './console-core.js';
 import {ids, limit} from './vocab.js';
+import {onBoard, drawTableFilter, boardTable, tableLabel} from './console-tables.js';
 
 /** @typedef {import('./console-core.js').Item} Item */
 
@@ -152,7 +153,7 @@ function noteSig(note) {
   const ctx = 'note:' + note.id;
   return JSON.stringify([note, board.tallies[note.id] || 0, busy(ctx), errors.get(ctx),
     state.open[ctx] || '', note.theme ? themeTitle(note.theme) : '', proxySig(),
-    inFocus('note', note.id)]);
+    inFocus('note', note.id), boardTable() ? '' : tableLabel(note.table)]);
 }
 
 /**
@@ -164,6 +165,9 @@ function noteNode(note) {
   const ctx = 'note:' + note.id;
   const waiting = busy(ctx);
   const labels = [];
+  if (!boardTable() && note.table) {
+    labels.push(tableLabel(note.table)); // every table's notes together: which one's
+  }
   if (note.hidden) {
     labels.push(t('note.hidden'));
   }
@@ -333,7 +337,8 @@ function editForm(note) {
 export function drawNotes() {
   drawPrivacy();
   drawProxyNoteForm();
-  const notes = board.newestFirst();
+  drawTableFilter(byId('notes-table-filter'), 'notes');
+  const notes = board.newestFirst().filter(onBoard);
   keyed(byId('console-notes'), notes, function (n) { return n.id; }, noteSig, noteNode);
   byId('notes-count').textContent = t('board.count', {n: notes.length});
   byId('notes-empty').hidden = notes.length > 0;

@@ -13,6 +13,7 @@ import {
   focusKeeper
 } from './console-core.js';
 import {ceilings, choices, limit} from './vocab.js';
+import {tableLabel} from './console-tables.js';
 
 /** @typedef {import('./console-core.js').Item} Item */
 
@@ -262,7 +263,8 @@ function drawFocus() {
   const focus = board.workshop.focus || null;
   const sig = JSON.stringify([focus, focus && focus.kind === 'note'
     ? (board.notes.get(focus.id) || {}).text : '', focus && focus.kind === 'theme'
-    ? themeTitle(focus.id) : '', errors.get('focus')]);
+    ? themeTitle(focus.id) : '', focus && focus.kind === 'table'
+    ? tableLabel(focus.id, true) : '', errors.get('focus')]);
   if (sig === focusSig) {
     return;
   }
@@ -273,9 +275,10 @@ function drawFocus() {
     box.appendChild(el('p', {class: 'empty', text: t('console.focus.none')}));
   } else {
     const what = focus.kind === 'note' ? String((board.notes.get(focus.id) || {}).text || '')
-      : themeTitle(focus.id);
-    box.appendChild(el('p', {class: 'focus-kind',
-      text: t(focus.kind === 'note' ? 'console.focus.note' : 'console.focus.theme')}));
+      : focus.kind === 'table' ? tableLabel(focus.id, true) : themeTitle(focus.id);
+    box.appendChild(el('p', {class: 'focus-kind', text: t(focus.kind === 'note'
+      ? 'console.focus.note' : focus.kind === 'table' ? 'console.focus.table'
+        : 'console.focus.theme')}));
     box.appendChild(userText('p', what, 'focus-text'));
     box.appendChild(el('div', {class: 'actions'}, [
       button(t('console.focus.clear'), function () {

@@ -14,6 +14,7 @@ import {
   drawSelection, moveSelectionTo, roveChips, selected
 } from './console-move.js';
 import {limit} from './vocab.js';
+import {onBoard, drawTableFilter} from './console-tables.js';
 
 /** @typedef {import('./console-core.js').Item} Item */
 
@@ -225,6 +226,7 @@ function fillCards(list, notes, moving) {
 /** Draw the themes workspace. */
 export function drawThemes() {
   drawVoteSettings();
+  drawTableFilter(byId('themes-table-filter'), 'themes');
   if (dragging()) {
     return; // not under a moving finger; drawn at the drop
   }
@@ -232,7 +234,8 @@ export function drawThemes() {
   const making = pendingNewThemes();
   /** @type {Object<string, Array<Item>>} */
   const byTheme = {};
-  const all = allNotes().sort(function (a, b) {
+  // One table's board when one is open (console-tables.js), else every note.
+  const all = allNotes().filter(onBoard).sort(function (a, b) {
     return idNumber(a.id) - idNumber(b.id);
   });
   /** @type {Object<string, boolean>} */
@@ -258,7 +261,10 @@ export function drawThemes() {
   byId('unsorted-empty').hidden = unsorted.length > 0;
 
   const cols = byId('theme-cols');
-  const list = themes();
+  // The open table's themes, and any other theme one of its notes was put in.
+  const list = themes().filter(function (th) {
+    return onBoard(th) || (byTheme[th.id] || []).length > 0;
+  });
   keyed(cols, list, function (th) { return th.id; }, function (th) { return th.id; },
     function (th) {
       return el('section', {class: 'sort-col theme-col', 'data-drop': th.id,

@@ -10,9 +10,9 @@ import {
   loadWords, t, byId, setupTextSize, showStatus, setAlert, renderer, errorText
 } from './page.js';
 import {
-  conn, board, state, setRender, answered, openView, errors, focusKeeper
+  conn, board, state, setRender, answered, openView, errors, focusKeeper, workspaces
 } from './console-core.js';
-import {views, viewOf} from './vocab.js';
+import {viewOf} from './vocab.js';
 import {drawSteer, setupSteer} from './console-steer.js';
 import {drawNotes, setupNotes} from './console-notes.js';
 import {drawThemes, setupThemes} from './console-themes.js';
@@ -20,6 +20,8 @@ import {drawProposals} from './console-proposals.js';
 import {drawActions} from './console-actions.js';
 import {drawReview} from './console-review.js';
 import {drawPeople, setupPeople} from './console-people.js';
+import {drawTables, setupTables} from './console-tables.js';
+import {drawSharing, setupSharing} from './console-sharing.js';
 
 /** @typedef {import('./conn.js').Command} Command */
 
@@ -54,8 +56,8 @@ board.onError = function (/** @type {?Command} */ cmd,
 
 // --- the workspaces as tabs --------------------------------------------------------------
 
-/** The workspaces, one per view a step may show, in the order of the tabs. */
-const VIEWS = views();
+/** The workspaces, one per view a step may show and the tables', in the order of the tabs. */
+const VIEWS = workspaces();
 
 function drawTabs() {
   const stepView = viewOf(board.workshop.step);
@@ -119,6 +121,8 @@ function draw() {
   drawProposals();
   drawActions();
   drawReview();
+  drawTables();
+  drawSharing();
   focusKeeper.restore(before);
   errors.place();
 }
@@ -136,6 +140,8 @@ setupTabs();
 setupNotes();
 setupThemes();
 setupPeople();
+setupTables();
+setupSharing();
 showStatus(conn.state, 0);
 draw();
 conn.start(board.dispatch, board.resumeInfo);

@@ -1,0 +1,695 @@
+// The テーブル (班) panel of the facilitator's console: making the tables (how many, or how
+// many per table; mixed by 立場, from the 輪, or by hand) with one command; each table as a
+// column with its number, its name, its people (立場, who has no phone, who hosts it) and
+// its board's counts; moving a person to another table by dragging their chip (a mouse the
+// whole chip, a finger its grip) or with the keyboard (select people, then press a table in
+// the bar above the columns); making someone a table's 進行役; a new round (席替え) after a
+// confirmation that says the hosts stay; the tables' settings (others visible, 共感 per
+// table or room-wide). Also what the boards of the other workspaces need to show one table
+// (tableFilter, onBoard). 全体共有's controls are console-sharing.js's.
+//
+// The server decides everything (who sits where, the deal, the round): this module sends
+// the commands and draws what comes back, with a move on its way drawn where it is going.
+
+import {t, el, byId, typingIn} from './page.js';
+import {userText} from './ui.js';
+import {
+  board, state, send, button, keyed, busy, render, allNotes, themes, errors, focusKeeper,
+  focusButton, inFocus, pendingArg, openView
+} from './console-core.js';
+import {setupDragging, dragging} from './console-drag.js';
+import {label} from './vocab.js';
+
+/** @typedef {import('./console-core.js').Item} Item */
+
+/** Where a person sits nowhere (the unseated column's drop zone). */
+const UNSEATED = '';
+
+// --- the tables as the server sends them ---------------------------------------------------
+
+/** @returns {Array<Item>} the tables, in their number order */
+export function tableList() {
+  return Array.from(board.kind('tables').values()).sort(function (a, b) {
+    return Number(a.number) - Number(b.number);
+  });
+}
+
+/**
+ * 「2班」, or 「2班 駅前」 with its name.
+ * @param {(string|null|undefined)} tableId
+ * @param {boolean} [withName]
+ * @returns {string}
+ */
+export function tableLabel(tableId, withName) {
+  const table = tableId ? board.kind('tables').get(tableId) : null;
+  if (!table) {
+    return '';
+  }
+  const number = t('console.tables.number', {n: table.number});
+  return withName && table.name ? number + ' ' + table.name : number;
+}
+
+/**
+ * Who sits where, as the server last said, with the moves not yet acknowledged put where
+ * they are going (a dropped chip stays where it was dropped while the line is slow).
+ * @returns {{at: Object<string, string>, moving: Object<string, boolean>}} person → table id
+ *   (UNSEATED for nowhere), and who is on the way
+ */
+function seating() {
+  /** @type {Object<string, string>} */
+  const at = {};
+  /** @type {Object<string, boolean>} */
+  const moving = {};
+  tableList().forEach(function (table) {
+    (table.seats || []).forEach(function (/** @type {Item} */ seat) {
+      at[seat.id] = table.id;
+    });
+  });
+  board.conn.pending().forEach(function (cmd) {
+    if (cmd.name === 'seat' && typeof cmd.args.participant_id === 'string') {
+      at[cmd.args.participant_id] = cmd.args.table_id || UNSEATED;
+      moving[cmd.args.participant_id] = true;
+    }
+  });
+  return {at: at, moving: moving};
+}
+
+// --- one table's board in the other workspaces ---------------------------------------------
+
+/** The table whose board the notes and themes workspaces show ('' = every table). */
+let shown = '';
+
+/** @returns {string} the table shown in the notes and themes workspaces, '' for all */
+export function boardTable() {
+  if (shown && !board.kind('tables').has(shown)) {
+    shown = ''; // the tables were made again
+  }
+  return shown;
+}
+
+/**
+ * Whether a note or a theme is on the board being shown (every one when all tables are).
+ * @param {Item} item a note or a theme (its "table")
+ * @returns {boolean}
+ */
+export function onBoard(item) {
+  const table = boardTable();
+  return !table || item.table === table;
+}
+
+/**
+ * Open one table's board (or every table's, with '') in a workspace.
+ * @param {string} tableId
+ * @param {string} [view] the workspace to open with it
+ */
+export function showTable(tableId, view) {
+  shown = tableId;
+  if (view) {
+    openView(view);
+  }
+  render();
+}
+
+/**
+ * The row of buttons above a workspace's board: 「すべてのテーブル」 or one table, and
+ * showing the open table on the projector. Nothing while there are no tables.
+ * @param {HTMLElement} box
+ * @param {string} where the workspace (its buttons' focus keys)
+ */
+export function drawTableFilter(box, where) {
+  const list = tableList();
+  const open = boardTable();
+  const sig = JSON.stringify([open, list.map(function (tb) {
+    return [tb.id, tb.number, tb.name];
+  }), inFocus('table', open), errors.get('filter:' + where)]);
+  if (box.getAttribute('data-sig') === sig) {
+    return;
+  }
+  box.setAttribute('data-sig', sig);
+  box.textContent = '';
+  box.hidden = list.length === 0;
+  if (!list.length) {
+    return;
+  }
+  const group = el('div', {class: 'table-filter-buttons', role: 'group',
+    'aria-label': t('console.tables.filter')});
+  /**
+   * @param {string} id
+   * @param {string} text
+   * @param {string} [name]
+   */
+  const choice = function (id, text, name) {
+    group.appendChild(button(text, function () {
+      focusKeeper.ask('filter:' + where + ':' + id);
+      showTable(id);
+    }, {fk: 'filter:' + where + ':' + id, pressed: open === id,
+      label: name ? text + ' ' + name : undefined}));
+  };
+  choice('', t('console.tables.all'));
+  list.forEach(function (tb) {
+    choice(tb.id, t('console.tables.number', {n: tb.number}), tb.name);
+  });
+  box.appendChild(group);
+  if (open) {
+    box.appendChild(focusButton('table', open, 'filter:' + where));
+  }
+  box.appendChild(errors.line('filter:' + where));
+}
+
+// --- making the tables -------------------------------------------------------------------
+
+/** @returns {{how: string, n: string, by: string}} the form as it is filled */
+function makeDraft() {
+  return state.drafts['make-tables'] || (state.drafts['make-tables'] =
+    {how: 'count', n: '', by: 'mixed'});
+}
+
+/** Check the make form and send make_tables. */
+function makeTables() {
+  const draft = makeDraft();
+  const n = Number(draft.n);
+  if (!(n >= 1) || Math.floor(n) !== n) {
+    errors.set('make-tables', t(draft.how === 'count' ? 'console.tables.bad_count'
+      : 'console.tables.bad_per_table'));
+    focusKeeper.ask('make-n');
+    render();
+    return;
+  }
+  /** @type {Object<string, any>} */
+  const args = {by: draft.by};
+  args[draft.how === 'count' ? 'count' : 'per_table'] = n;
+  state.open.makeTables = '';
+  send('make_tables', args, 'make-tables', {ok: function () {
+    byId('tables-status').textContent = t('console.tables.made');
+  }});
+}
+
+let makeSig = '';
+
+/** The form that makes the tables (folded away under 「作り直す」 once there are some). */
+function drawMake() {
+  const box = byId('make-tables');
+  const have = tableList().length > 0;
+  const open = !have || state.open.makeTables === 'open';
+  const draft = makeDraft();
+  const sig = JSON.stringify([have, open, errors.get('make-tables'), busy('make-tables')]);
+  if (sig === makeSig || typingIn(box)) {
+    return;
+  }
+  makeSig = sig;
+  box.textContent = '';
+  if (!open) {
+    box.appendChild(button(t('console.tables.remake'), function () {
+      state.open.makeTables = 'open';
+      focusKeeper.ask('make-n');
+      render();
+    }, {fk: 'make-open', label: t('console.tables.remake_label')}));
+    return;
+  }
+  const form = el('form', {class: 'make-form', novalidate: true,
+    'aria-labelledby': 'make-title'});
+  form.appendChild(el('h3', {id: 'make-title', class: 'tool-title',
+    text: t(have ? 'console.tables.remake_title' : 'console.tables.make_title')}));
+  const how = el('fieldset', {class: 'make-how'}, [
+    el('legend', {class: 'visually-hidden', text: t('console.tables.how')})
+  ]);
+  ['count', 'per_table'].forEach(function (value) {
+    const id = 'make-how-' + value;
+    const input = /** @type {HTMLInputElement} */ (el('input', {type: 'radio', name: 'make-how',
+      id: id, value: value, 'data-fk': id, class: 'radio-input'}));
+    input.checked = draft.how === value;
+    input.addEventListener('change', function () {
+      draft.how = value;
+      focusKeeper.ask('make-n');
+    });
+    how.appendChild(el('span', {class: 'radio'}, [input,
+      el('label', {for: id, text: t('console.tables.how_' + value)})]));
+  });
+  const number = /** @type {HTMLInputElement} */ (el('input', {type: 'number', id: 'make-n',
+    'data-fk': 'make-n', min: 1, step: 1, inputmode: 'numeric', class: 'make-n',
+    'aria-describedby': 'make-n-hint'}));
+  number.value = draft.n;
+  number.addEventListener('input', function () { draft.n = number.value; });
+  how.appendChild(el('label', {class: 'visually-hidden', for: 'make-n',
+    text: t('console.tables.n_label')}));
+  how.appendChild(number);
+  how.appendChild(el('span', {id: 'make-n-hint', class: 'hint inline-hint',
+    text: t('console.tables.n_hint')}));
+  form.appendChild(how);
+  const by = el('fieldset', {class: 'make-by'}, [
+    el('legend', {class: 'field-label', text: t('console.tables.by')})
+  ]);
+  ['mixed', 'themes', 'hand'].forEach(function (value) {
+    const id = 'make-by-' + value;
+    const input = /** @type {HTMLInputElement} */ (el('input', {type: 'radio', name: 'make-by',
+      id: id, value: value, 'data-fk': id, class: 'radio-input',
+      'aria-describedby': id + '-hint'}));
+    input.checked = draft.by === value;
+    input.addEventListener('change', function () { draft.by = value; });
+    by.appendChild(el('span', {class: 'radio'}, [input,
+      el('label', {for: id, text: t('console.tables.by_' + value)}),
+      el('span', {id: id + '-hint', class: 'visually-hidden',
+        text: t('console.tables.by_' + value + '_hint')})]));
+  });
+  form.appendChild(by);
+  const actions = el('div', {class: 'actions'}, [
+    el('button', {type: 'submit', class: 'button primary small', 'data-fk': 'make-go',
+      text: t(have ? 'console.tables.remake_do' : 'console.tables.make_do'),
+      disabled: busy('make-tables')})
+  ]);
+  if (have) {
+    actions.appendChild(button(t('note.cancel'), function () {
+      delete state.open.makeTables;
+      errors.clear('make-tables');
+      focusKeeper.ask('make-open');
+      render();
+    }, {fk: 'make-cancel'}));
+  }
+  form.appendChild(actions);
+  form.appendChild(errors.line('make-tables'));
+  form.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    makeTables();
+  });
+  box.appendChild(form);
+}
+
+// --- settings and rounds -------------------------------------------------------------------
+
+function drawSettings() {
+  const s = board.workshop.settings || {};
+  /** @param {string} key @returns {*} the setting, as it is about to be */
+  const value = function (key) {
+    const asked = pendingArg('set_table_settings', key);
+    return asked === undefined ? s[key] : asked;
+  };
+  /** @type {HTMLInputElement} */ (byId('others-visible')).checked = !!value('others_visible');
+  const scope = value('vote_scope') === 'table' ? 'table' : 'room';
+  /** @type {HTMLInputElement} */ (byId('vote-scope-table')).checked = scope === 'table';
+  /** @type {HTMLInputElement} */ (byId('vote-scope-room')).checked = scope === 'room';
+}
+
+let roundSig = '';
+
+function drawRound() {
+  const have = tableList().length > 0;
+  const round = Number(board.workshop.round) || 0;
+  const asking = state.open.round === 'confirm';
+  const sig = JSON.stringify([have, round, asking, busy('round'), errors.get('round')]);
+  if (sig === roundSig) {
+    return;
+  }
+  roundSig = sig;
+  const box = byId('tables-round');
+  box.textContent = '';
+  box.hidden = !have;
+  if (!have) {
+    return;
+  }
+  box.appendChild(el('p', {class: 'round-now', text: t('console.tables.round', {n: round})}));
+  if (asking) {
+    box.appendChild(el('div', {class: 'confirm', role: 'group',
+      'aria-labelledby': 'round-question'}, [
+      el('p', {id: 'round-question', class: 'confirm-question',
+        text: t('console.tables.round_confirm')}),
+      el('p', {class: 'hint', text: t('console.tables.round_hint')}),
+      el('div', {class: 'actions'}, [
+        button(t('console.tables.round_yes'), function () {
+          delete state.open.round;
+          focusKeeper.ask('round-start');
+          send('start_round', {}, 'round', {ok: function () {
+            byId('tables-status').textContent = t('console.tables.round_started',
+              {n: Number(board.workshop.round) || round + 1});
+          }});
+        }, {kind: 'primary', fk: 'round-yes'}),
+        button(t('note.cancel'), function () {
+          delete state.open.round;
+          focusKeeper.ask('round-start');
+          render();
+        }, {fk: 'round-no'})
+      ])
+    ]));
+  } else {
+    box.appendChild(button(t('console.tables.round_start'), function () {
+      state.open.round = 'confirm';
+      errors.clear('round');
+      // The safe answer has the focus: Enter on a reflex changes no seats.
+      focusKeeper.ask('round-no');
+      render();
+    }, {fk: 'round-start', disabled: busy('round')}));
+  }
+  box.appendChild(errors.line('round'));
+}
+
+// --- people: selecting, moving, hosting ----------------------------------------------------
+
+/** The people selected to move, in the order they were selected. @type {Set<string>} */
+const chosen = new Set();
+
+/** @returns {Array<string>} the selected people who are still in the room */
+function chosenNow() {
+  return Array.from(chosen).filter(function (pid) { return board.participants.has(pid); });
+}
+
+/**
+ * Move people to a table (UNSEATED: to no table).
+ * @param {Array<string>} pids
+ * @param {string} tableId
+ */
+function seatMany(pids, tableId) {
+  const now = seating().at;
+  pids.forEach(function (pid) {
+    chosen.delete(pid);
+    if ((now[pid] || UNSEATED) !== tableId) {
+      send('seat', {participant_id: pid, table_id: tableId || null}, 'seat');
+    }
+  });
+  render();
+}
+
+/**
+ * A chip dropped on a table (or on the unseated column): a selected chip takes the whole
+ * selection with it.
+ * @param {string} pid
+ * @param {string} tableId
+ */
+function dropPerson(pid, tableId) {
+  if (chosen.has(pid) && chosen.size > 1) {
+    seatMany(chosenNow(), tableId);
+  } else {
+    seatMany([pid], tableId);
+  }
+}
+
+/**
+ * @param {Item} person a participant (or a seat of a table)
+ * @param {(Item|null)} table the table they sit at, or null
+ * @param {boolean} moving
+ * @returns {string}
+ */
+function chipSig(person, table, moving) {
+  const ctx = 'host:' + person.id;
+  return JSON.stringify([person.id, person.name, person.attribute, person.proxy,
+    table ? [table.id, table.host, table.number] : null, moving, chosen.has(person.id),
+    busy(ctx), errors.get(ctx)]);
+}
+
+/**
+ * A person's chip: pressed to select them; dragged (a finger by its grip) to another
+ * table; with 「進行役にする」 when they sit at a table.
+ * @param {Item} person
+ * @param {(Item|null)} table the table they sit at, or null
+ * @param {boolean} moving
+ * @returns {HTMLElement}
+ */
+function personChip(person, table, moving) {
+  const ctx = 'host:' + person.id;
+  const picked = chosen.has(person.id);
+  const hosting = !!table && table.host === person.id;
+  const name = String(person.name);
+  const chip = el('li', {class: 'seat-chip' + (picked ? ' is-selected' : '') +
+    (moving ? ' is-moving' : '') + (hosting ? ' is-host' : ''), 'data-person-id': person.id});
+  const pick = el('button', {type: 'button', class: 'seat-select', 'data-fk': 'seat:' + person.id,
+    'aria-pressed': picked ? 'true' : 'false'}, [
+    el('span', {class: 'chip-check', 'aria-hidden': 'true', text: picked ? '✓' : ''}),
+    userText('span', name, 'seat-name'),
+    el('span', {class: 'seat-attribute', text: label('attributes', String(person.attribute))}),
+    person.proxy ? el('span', {class: 'tag tag-proxy', title: t('console.tables.no_phone_hint'),
+      text: t('console.tables.no_phone')}) : null,
+    hosting ? el('span', {class: 'tag tag-host', text: t('console.tables.host')}) : null,
+    moving ? el('span', {class: 'note-tag', text: t('console.move.moving')}) : null
+  ]);
+  pick.addEventListener('click', function () {
+    if (chosen.has(person.id)) {
+      chosen.delete(person.id);
+    } else {
+      chosen.add(person.id);
+    }
+    focusKeeper.ask('seat:' + person.id);
+    render();
+  });
+  chip.appendChild(el('span', {class: 'drag-handle seat-grip', 'aria-hidden': 'true',
+    title: t('console.tables.grip')}, [el('span', {class: 'grip', text: '⠿'})]));
+  chip.appendChild(pick);
+  if (table && !person.proxy) {
+    chip.appendChild(button(t(hosting ? 'console.tables.unhost' : 'console.tables.make_host'),
+      function () {
+        send('set_table_host', {table_id: table.id,
+          participant_id: hosting ? null : person.id}, ctx);
+      }, {fk: 'host:' + person.id, disabled: busy(ctx), kind: hosting ? 'secondary' : 'primary',
+        label: t(hosting ? 'console.tables.unhost_label' : 'console.tables.make_host_label',
+          {name: name, table: tableLabel(table.id)})}));
+  }
+  chip.appendChild(errors.line(ctx));
+  return chip;
+}
+
+let seatBarSig = '';
+
+/** The bar above the columns: how many are selected, and the tables to put them at. */
+function drawSeatBar() {
+  const pids = chosenNow();
+  const list = tableList();
+  const sig = JSON.stringify([pids, list.map(function (tb) {
+    return [tb.id, tb.number, tb.name];
+  }), errors.get('seat')]);
+  if (sig === seatBarSig) {
+    return;
+  }
+  seatBarSig = sig;
+  const bar = byId('seat-bar');
+  bar.hidden = list.length === 0;
+  byId('seat-count').textContent = pids.length
+    ? t('console.tables.selected', {n: pids.length}) : t('console.tables.none_selected');
+  const targets = byId('seat-targets');
+  targets.textContent = '';
+  if (pids.length) {
+    list.forEach(function (tb) {
+      const text = t('console.tables.to', {table: tableLabel(tb.id)});
+      targets.appendChild(button(text, function () {
+        focusKeeper.ask('seat:' + pids[0]);
+        seatMany(pids, tb.id);
+      }, {fk: 'seat-to:' + tb.id, kind: 'primary',
+        label: t('console.tables.to_label', {n: pids.length, table: tableLabel(tb.id, true)})}));
+    });
+    targets.appendChild(button(t('console.tables.to_none'), function () {
+      focusKeeper.ask('seat:' + pids[0]);
+      seatMany(pids, UNSEATED);
+    }, {fk: 'seat-to:none'}));
+    targets.appendChild(button(t('console.sort.clear'), function () {
+      chosen.clear();
+      render();
+    }, {fk: 'seat-clear'}));
+  }
+}
+
+/**
+ * @param {Item} table
+ * @param {number} people how many sit there
+ * @returns {string}
+ */
+function headSig(table, people) {
+  const ctx = 'table:' + table.id;
+  let notes = 0;
+  allNotes().forEach(function (n) { notes += n.table === table.id ? 1 : 0; });
+  const made = themes().filter(function (th) { return th.table === table.id; }).length;
+  return JSON.stringify([table.id, table.number, table.name, table.theme, table.host, people,
+    notes, made, errors.get(ctx), busy(ctx), inFocus('table', table.id),
+    table.host ? (board.participants.get(table.host) || {}).name : '']);
+}
+
+/**
+ * The head of a table's column: its number, its name (typed in place, saved on Enter or
+ * when the box is left), who hosts it, its board's counts and its buttons.
+ * @param {Item} table
+ * @param {number} people
+ * @returns {HTMLElement}
+ */
+function tableHead(table, people) {
+  const ctx = 'table:' + table.id;
+  const number = t('console.tables.number', {n: table.number});
+  const head = el('div', {class: 'table-head'});
+  const id = 'table-name-' + table.id;
+  const input = /** @type {HTMLInputElement} */ (el('input', {type: 'text', id: id,
+    'data-fk': id, class: 'user-text table-name', dir: 'auto',
+    placeholder: t('console.tables.name_placeholder')}));
+  input.value = String(table.name || '');
+  const save = function () {
+    const value = input.value.trim();
+    if (value === String(table.name || '')) {
+      return;
+    }
+    // Too long a name is refused by the server, its words shown under the box.
+    send('name_table', {table_id: table.id, name: value}, ctx);
+  };
+  input.addEventListener('change', save);
+  // A head not redrawn while its name was being typed is drawn once the box is left.
+  input.addEventListener('blur', function () { render(); });
+  input.addEventListener('keydown', function (ev) {
+    if (ev.key === 'Enter') {
+      ev.preventDefault();
+      save();
+    } else if (ev.key === 'Escape') {
+      input.value = String(table.name || '');
+    }
+  });
+  head.appendChild(el('div', {class: 'table-line'}, [
+    el('h3', {class: 'table-number', id: 'table-title-' + table.id}, [
+      number, el('span', {class: 'count', text: ' ' + t('console.tables.people', {n: people})})
+    ]),
+    el('label', {class: 'visually-hidden', for: id,
+      text: t('console.tables.name_label', {table: number})}),
+    input
+  ]));
+  if (table.theme) {
+    const theme = board.collections.themes.get(table.theme);
+    if (theme) {
+      head.appendChild(el('p', {class: 'table-theme'}, [
+        el('span', {text: t('console.tables.from_theme')}), userText('span', String(theme.title))
+      ]));
+    }
+  }
+  let notes = 0;
+  allNotes().forEach(function (n) { notes += n.table === table.id ? 1 : 0; });
+  const made = themes().filter(function (th) { return th.table === table.id; }).length;
+  if (table.host) {
+    const host = board.participants.get(table.host);
+    head.appendChild(el('p', {class: 'table-host'}, [
+      el('span', {class: 'tag tag-host', text: t('console.tables.host')}),
+      ' ', userText('span', host ? String(host.name) : '')
+    ]));
+  }
+  head.appendChild(el('div', {class: 'table-line'}, [
+    el('p', {class: 'table-counts'}, [
+      el('span', {text: t('board.count', {n: notes})}),
+      el('span', {text: t('console.tables.themes', {n: made})})
+    ]),
+    el('div', {class: 'actions table-tools'}, [
+      button(t('console.tables.open_board'), function () {
+        showTable(table.id, 'themes');
+      }, {fk: 'open-board:' + table.id,
+        label: t('console.tables.open_board_label', {table: number})}),
+      focusButton('table', table.id, ctx)
+    ])
+  ]));
+  head.appendChild(errors.line(ctx));
+  return head;
+}
+
+/**
+ * Draw one column (a table, or the unseated people).
+ * @param {HTMLElement} section
+ * @param {(Item|null)} table
+ * @param {Array<Item>} people who sits there, in seat order
+ * @param {Object<string, boolean>} moving
+ */
+function fillColumn(section, table, people, moving) {
+  if (table) {
+    const slot = /** @type {HTMLElement} */ (section.querySelector('.table-head-slot'));
+    const sig = headSig(table, people.length);
+    if (slot.getAttribute('data-sig') !== sig && !typingIn(slot)) {
+      const active = document.activeElement;
+      const typing = !!active && slot.contains(active) && active.tagName === 'INPUT';
+      if (!typing) {
+        slot.textContent = '';
+        slot.appendChild(tableHead(table, people.length));
+        slot.setAttribute('data-sig', sig);
+      }
+    }
+    section.classList.toggle('is-focused', inFocus('table', table.id));
+  }
+  const list = /** @type {HTMLElement} */ (section.querySelector('.seat-list'));
+  keyed(list, people, function (p) { return p.id; },
+    function (p) { return chipSig(p, table, !!moving[p.id]); },
+    function (p) { return personChip(p, table, !!moving[p.id]); });
+  /** @type {HTMLElement} */ (section.querySelector('.drop-hint')).hidden = people.length > 0;
+}
+
+/**
+ * An empty column: a table's, or the unseated people's.
+ * @param {(Item|null)} table
+ * @returns {HTMLElement}
+ */
+function column(table) {
+  const titleId = table ? 'table-title-' + table.id : 'unseated-title';
+  return el('section', {class: 'table-col' + (table ? '' : ' unseated-col'),
+    'data-seat-drop': table ? table.id : UNSEATED, 'aria-labelledby': titleId}, [
+    table ? el('div', {class: 'table-head-slot'})
+      : el('h3', {id: titleId, class: 'table-number', text: t('console.tables.unseated')}),
+    el('ul', {class: 'seat-list', 'aria-labelledby': titleId}),
+    el('p', {class: 'drop-hint', text: t(table ? 'console.tables.drop_here'
+      : 'console.tables.unseated_empty')})
+  ]);
+}
+
+/** Draw the tables workspace. */
+export function drawTables() {
+  drawMake();
+  drawSettings();
+  drawRound();
+  drawSeatBar();
+  const list = tableList();
+  byId('tables-empty').hidden = list.length > 0;
+  byId('tables-settings').hidden = list.length === 0;
+  if (dragging()) {
+    return; // not under a moving finger; drawn at the drop
+  }
+  const where = seating();
+  /** @type {Object<string, Array<Item>>} */
+  const byTable = {};
+  board.participants.forEach(function (p) {
+    const at = where.at[p.id] || UNSEATED;
+    (byTable[at] || (byTable[at] = [])).push(p);
+  });
+  // Within a table, the server's seat order (the host first if it says so).
+  list.forEach(function (table) {
+    const order = (table.seats || []).map(function (/** @type {Item} */ s) { return s.id; });
+    (byTable[table.id] || []).sort(function (a, b) {
+      const ia = order.indexOf(a.id);
+      const ib = order.indexOf(b.id);
+      return (ia < 0 ? order.length : ia) - (ib < 0 ? order.length : ib);
+    });
+  });
+  const cols = byId('table-cols');
+  /** @type {Array<{key: string, table: (Item|null)}>} */
+  const all = [];
+  if (list.length) {
+    all.push({key: '*unseated*', table: null});
+    list.forEach(function (tb) { all.push({key: String(tb.id), table: tb}); });
+  }
+  keyed(cols, all, function (c) { return c.key; }, function (c) { return c.key; },
+    function (c) { return column(c.table); });
+  all.forEach(function (c) {
+    const section = /** @type {(HTMLElement|null)} */ (cols.querySelector(
+      ':scope > [data-key="' + c.key + '"]'));
+    if (section) {
+      fillColumn(section, c.table, byTable[c.table ? c.table.id : UNSEATED] || [], where.moving);
+    }
+  });
+}
+
+/** Wire the template's fixed controls once. */
+export function setupTables() {
+  setupDragging(byId('table-cols'), dropPerson, function () {}, {chip: '.seat-chip',
+    idAttr: 'data-person-id', zoneAttr: 'data-seat-drop'});
+  const others = /** @type {HTMLInputElement} */ (byId('others-visible'));
+  others.addEventListener('change', function () {
+    send('set_table_settings', {others_visible: others.checked}, 'table-settings');
+  });
+  ['room', 'table'].forEach(function (scope) {
+    const radio = /** @type {HTMLInputElement} */ (byId('vote-scope-' + scope));
+    radio.addEventListener('change', function () {
+      if (radio.checked) {
+        send('set_table_settings', {vote_scope: scope}, 'table-settings');
+      }
+    });
+  });
+  // Escape lets go of the people selected.
+  byId('view-tables').addEventListener('keydown', function (ev) {
+    const target = /** @type {HTMLElement} */ (ev.target);
+    if (ev.key === 'Escape' && chosen.size && !target.closest('input')) {
+      chosen.clear();
+      render();
+    }
+  });
+}
