@@ -16,7 +16,8 @@
  */
 
 /** Kinds of things on the board that a snapshot or a patch may carry as lists. */
-const KINDS = ['notes', 'participants', 'themes', 'proposals', 'actions', 'reviews', 'photos'];
+const KINDS = ['notes', 'participants', 'themes', 'proposals', 'actions', 'reviews', 'photos',
+  'tables'];
 
 /**
  * The key of one item of a kind (proposals are keyed by their theme).

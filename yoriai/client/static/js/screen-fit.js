@@ -132,8 +132,22 @@ function showFirst(list, items, more, keep) {
     }
   });
   const rest = items.length - keep;
+  // A list may say how many it never lists (data-extra: those at a table who did not agree
+  // to show their name) in a line of its own (.fit-extra, 「ほか 2名」); once the list is
+  // shortened, its counting line counts them too, and that line goes.
+  const extra = parseInt(list.getAttribute('data-extra') || '', 10) || 0;
+  Array.prototype.forEach.call(list.children, function (/** @type {HTMLElement} */ c) {
+    if (c.classList.contains('fit-extra')) {
+      c.hidden = rest > 0;
+      if (rest > 0) {
+        c.setAttribute('data-trimmed', '');
+      } else {
+        c.removeAttribute('data-trimmed');
+      }
+    }
+  });
   if (rest > 0) {
-    const words = t(list.getAttribute('data-more') || 'screen.more', {n: rest});
+    const words = t(list.getAttribute('data-more') || 'screen.more', {n: rest + extra});
     const target = more.firstElementChild || more;
     target.textContent = words;
     if (more.parentNode !== list) {
@@ -205,10 +219,11 @@ function trim(view) {
       hold(job);
     }
     // The guess from where the items lay is short in a list of several columns (each
-    // column's foot kept room for the counting line, which needs it only once): grow it
-    // while it still fits.
+    // column's foot kept room for the counting line, which needs it only once), and in a
+    // list that flows along lines (the names at a table: the line follows the last name on
+    // its line): grow it while it still fits.
     const most = job.all.reduce(function (m, items) { return Math.max(m, items.length); }, 0);
-    while (job.cap > 0 && job.cap < most - 1 && boxFits(job.box)) {
+    while (job.cap < most - 1 && boxFits(job.box)) {
       job.cap += 1;
       hold(job);
       if (!boxFits(job.box)) {

@@ -1,21 +1,32 @@
-// The focus card: one note or theme large over the projector's board, when the
+// The focus card: one note, theme or table large over the projector's board, when the
 // facilitator shows it (the console's 「大きく表示」). Its size is screen-fit.js's.
 
 import {el, t} from './page.js';
 import {userText, kindBadge} from './ui.js';
 import {boardNotes, tally, members, miniNote, byVotes} from './screen-cards.js';
+import {tableSheet} from './screen-tables.js';
 
 /** @typedef {import('./board.js').Board} Board */
 
 /**
- * One note or theme, large over the board; null when there is nothing (left) to show.
+ * One note, theme or table, large over the board; null when there is nothing (left) to show.
  * @param {Board} board
+ * @param {boolean} sharing whether the board is 全体共有, which shows the focused table itself
  * @returns {(HTMLElement|null)}
  */
-export function focusCard(board) {
+export function focusCard(board, sharing) {
   const focus = board.workshop.focus;
   if (!focus || !focus.id) {
     return null;
+  }
+  if (focus.kind === 'table') {
+    const table = board.collections.tables ? board.collections.tables.get(String(focus.id)) : null;
+    if (!table || sharing) {
+      return null;
+    }
+    const sheet = tableSheet(board, /** @type {any} */ (table), null);
+    sheet.classList.add('focus-card', 'focus-table');
+    return sheet;
   }
   const themes = board.collections.themes || new Map();
   if (focus.kind === 'note') {

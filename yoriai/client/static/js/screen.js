@@ -1,8 +1,11 @@
 // The projector: read-only, read from the back of a room. Always the step and its prompt,
 // the shared timer, a join QR code and the count of people; below them the board of the
 // current step (notes by kind; themes and 共感; proposals; the role board; the review), and
-// a note or theme large over it when the facilitator focuses one. While people arrive (the
-// console's 「参加受付」, or nobody has joined yet) the join view fills the screen.
+// a note, theme or table large over it when the facilitator focuses one. While people arrive
+// (the console's 「参加受付」, or nobody has joined yet) the join view fills the screen.
+// When the room works at tables (班), steps 1-3 show the tables as a grid instead, the
+// seating when tables are made or a round starts, and a 全体共有 step one table at a time
+// (screen-tables.js).
 
 import {Connection} from './conn.js';
 import {Board} from './board.js';
@@ -16,7 +19,10 @@ import {companionsView, activityView, redrawVotes} from './screen-themes.js';
 import {practiceView, futureView} from './screen-plan.js';
 import {focusCard} from './screen-focus.js';
 import {drawJoin, setupTools} from './screen-join.js';
-import {ids, views, viewOf, step as stepOf, stepNumber, steps} from './vocab.js';
+import {
+  GRID_VIEWS, tablesGrid, seatingView, sharingView, roundAtWork, tablesOf
+} from './screen-tables.js';
+import {ids, viewOf, step as stepOf, stepNumber, steps} from './vocab.js';
 
 /**
  * @typedef {import('./ui.js').Note} Note
@@ -24,7 +30,10 @@ import {ids, views, viewOf, step as stepOf, stepNumber, steps} from './vocab.js'
  */
 
 const KINDS = ids('note_kinds');
-const VIEWS = views();
+// Every board the template has: one per step view (vocab.js views()), and the tables grid
+// (data-view="tables"), which no step names but steps 1-3 show while there are tables.
+const BOARDS = Array.from(document.querySelectorAll('#board [data-view]'),
+  function (node) { return node.getAttribute('data-view') || ''; });
 // Sizes of the board, largest first (screen.css: .fit-1 … .fit-7); the board takes the
 // largest with which everything fits.
 const LEVELS = 7;
@@ -75,6 +84,12 @@ let drawnTallies = '';
 let resortTimer = 0;
 /** The size each step's board had when last drawn. @type {Object<string, number>} */
 const lastLevel = {};
+/** The board drawn last (a step's view, or "tables"). */
+let drawnMode = '';
+/** The tables' seating this projector last saw made (the round and the tables), and the
+ * facilitator's steering (step, focus, timer) at that moment: the seating shows until the
+ * steering changes or something is written at a table. */
+let seating = {key: '', steer: ''};
 
 const render = renderer(draw);
 board.listen(render);
@@ -243,16 +258,56 @@ function setColumns(cols) {
 }
 
 /**
+ * Which board shows for a step's view: the tables grid for steps 1-3 while there are tables,
+ * the proposals for a 全体共有 step without tables, else the view's own.
+ * @param {string} view
+ * @returns {string}
+ */
+function modeOf(view) {
+  const tables = board.collections.tables ? board.collections.tables.size > 0 : false;
+  if (view === 'sharing') {
+    return tables ? 'sharing' : 'proposals';
+  }
+  if (tables && GRID_VIEWS.indexOf(view) >= 0) {
+    return 'tables';
+  }
+  return BOARDS.indexOf(view) >= 0 ? view : 'notes';
+}
+
+/**
+ * Whether the tables grid shows the seating: from the moment these tables were made or this
+ * round began, until the facilitator moves on (another step, a focus, the timer started) or
+ * the room starts writing at the tables. A projector opened later shows it too while
+ * nothing has been written this round.
+ * @returns {boolean}
+ */
+function showSeating() {
+  const key = JSON.stringify([board.workshop.round || 0,
+    tablesOf(board).map(function (tb) { return tb.id; })]);
+  const steer = JSON.stringify([currentStep(), board.workshop.focus || null,
+    board.workshop.timer || null]);
+  if (seating.key !== key) {
+    seating = {key: key, steer: steer};
+  }
+  return seating.steer === steer && !roundAtWork(board);
+}
+
+/**
  * What the board of ``view`` is drawn from.
  * @param {string} view
+ * @param {string} mode the board it shows (modeOf)
  * @returns {Array<any>}
  */
-function boardData(view) {
+function boardData(view, mode) {
   /** @param {string} kind @returns {Array<any>} */
   function all(kind) {
     return Array.from((board.collections[kind] || new Map()).values());
   }
-  switch (view) {
+  if (mode === 'tables' || mode === 'sharing') {
+    return [all('tables'), boardNotes(board), all('themes'), all('proposals'),
+      mode === 'tables' ? showSeating() : [board.workshop.focus, board.tallies]];
+  }
+  switch (mode) {
     case 'notes':
       return [boardNotes(board)];
     case 'themes':
@@ -268,37 +323,42 @@ function boardData(view) {
 
 /**
  * Build the board of the current step (emptying the others) and size it to the screen.
- * @param {string} view
+ * @param {string} view the step's view
+ * @param {string} mode the board it shows (modeOf)
  */
-function drawBoard(view) {
-  VIEWS.forEach(function (name) {
+function drawBoard(view, mode) {
+  BOARDS.forEach(function (name) {
     const node = boardOf(name);
-    node.hidden = name !== view;
-    if (name !== view && name !== 'notes') {
+    node.hidden = name !== mode;
+    if (name !== mode && name !== 'notes') {
       node.textContent = '';
     }
   });
-  if (view !== 'notes') {
+  if (mode !== 'notes') {
     KINDS.forEach(function (kind) { byId('col-' + kind).textContent = ''; });
   }
-  VIEWS.forEach(function (name) { root.classList.toggle(layoutOf(name), name === view); });
-  const node = boardOf(view);
+  BOARDS.forEach(function (name) { root.classList.toggle(layoutOf(name), name === mode); });
+  const node = boardOf(mode);
   /** @type {((function(number): void)|undefined)} */
   let prepare = undefined;
-  if (view === 'notes') {
+  if (mode === 'tables') {
+    prepare = showSeating() ? seatingView(node, board) : tablesGrid(node, board, view);
+  } else if (mode === 'sharing') {
+    sharingView(node, board);
+  } else if (mode === 'notes') {
     drawConfirm();
     prepare = shareColumns;
-  } else if (view === 'themes') {
+  } else if (mode === 'themes') {
     prepare = companionsView(node, board);
-  } else if (view === 'proposals') {
+  } else if (mode === 'proposals') {
     prepare = activityView(node, board);
-  } else if (view === 'actions') {
+  } else if (mode === 'actions') {
     practiceView(node, board, lang);
   } else {
     futureView(node, board);
   }
-  const level = fit(root, node, LEVELS, prepare, lastLevel[view]);
-  lastLevel[view] = level;
+  const level = fit(root, node, LEVELS, prepare, lastLevel[mode]);
+  lastLevel[mode] = level;
   root.setAttribute('data-fit', String(level));
 }
 
@@ -322,7 +382,7 @@ function drawVotes(view) {
 }
 
 function drawFocus() {
-  const cardNode = focusCard(board);
+  const cardNode = focusCard(board, drawnMode === 'sharing');
   focusLayer.textContent = '';
   focusLayer.hidden = !cardNode;
   root.classList.toggle('has-focus', !!cardNode);
@@ -340,21 +400,23 @@ function draw() {
   drawJoin(board, body.getAttribute('data-code') || '');
   tick();
   const view = viewOf(currentStep());
+  const mode = modeOf(view);
   const size = [window.innerWidth, window.innerHeight];
   const header = [board.workshop.title, currentStep(), board.workshop.locked,
     byId('step-prompt').textContent, board.participantCount, byId('timer').hidden];
-  const boardSig = JSON.stringify([view, size, header, boardData(view)]);
-  const tallies = view === 'themes' ? JSON.stringify(board.tallies) : '';
+  const boardSig = JSON.stringify([view, mode, size, header, boardData(view, mode)]);
+  const tallies = mode === 'themes' ? JSON.stringify(board.tallies) : '';
   if (boardSig !== drawnBoard) {
     drawnBoard = boardSig;
     drawnTallies = tallies;
+    drawnMode = mode;
     window.clearTimeout(resortTimer);
     resortTimer = 0;
-    drawBoard(view);
+    drawBoard(view, mode);
     drawnFocus = '';
   } else if (tallies !== drawnTallies) {
     drawnTallies = tallies;
-    drawVotes(view);
+    drawVotes(mode);
   }
   const focusSig = JSON.stringify([boardSig, board.workshop.focus, board.tallies]);
   if (focusSig !== drawnFocus) {
@@ -406,8 +468,8 @@ window.addEventListener('resize', render);
 setupTools();
 // A shortened list shows its next items in turn, while the board is what the room sees.
 window.setInterval(function () {
-  if (byId('join-view').hidden && focusLayer.hidden) {
-    turn(boardOf(viewOf(currentStep())));
+  if (byId('join-view').hidden && focusLayer.hidden && drawnMode) {
+    turn(boardOf(drawnMode));
   }
 }, ROTATE_SECS * 1000);
 window.setInterval(tick, TICK_MS);

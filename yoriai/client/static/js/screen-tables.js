@@ -1,0 +1,499 @@
+// The projector's boards when the room works at tables (班, issue 14): a grid of the tables
+// (each its big number, its name, who sits there and what it has written), and the seating
+// (who sits where) from the moment tables are made or a round starts until the room gets
+// to work. Sizes are not decided here: each cell marks what must fit ("fit-box") and what
+// may be shortened ("fit-list"), and screen-fit.js picks the size, shortening a list with
+// 「ほか n枚」 rather than letting text go under the floor.
+
+import {el, t, icon} from './page.js';
+import {userText} from './ui.js';
+import {boardNotes, items, tally, miniNote, byVotes} from './screen-cards.js';
+import {ids, label} from './vocab.js';
+
+/**
+ * @typedef {import('./board.js').Board} Board
+ * @typedef {import('./ui.js').Note} Note
+ * @typedef {{id: string, number: number, name: string, theme: (string|null),
+ *   seat_count: number, names: Array<string>, others: number, host_name: string}} Table
+ *   the public table view (facilitation/view.py)
+ */
+
+// The boards a table grid replaces: those whose things belong to tables. The role board and
+// the review (steps 4 and 5) are the room's, whatever table their makers sat at.
+export const GRID_VIEWS = ['notes', 'themes', 'proposals'];
+
+// The shape a cell would like (width over height): about square while tables write notes
+// (a column of notes reads down), wider for the seating (names flow along a line).
+const CELL_ASPECT = 1.05;
+const SEAT_ASPECT = 1.2;
+
+/**
+ * The tables, in number order.
+ * @param {Board} board
+ * @returns {Array<Table>}
+ */
+export function tablesOf(board) {
+  return /** @type {Array<Table>} */ (items(board, 'tables')).slice().sort(function (a, b) {
+    return (a.number || 0) - (b.number || 0);
+  });
+}
+
+/**
+ * The themes of a table (those made at it).
+ * @param {Board} board
+ * @param {string} id
+ * @returns {Array<Object<string, any>>}
+ */
+export function themesAt(board, id) {
+  return items(board, 'themes').filter(function (th) { return th.table === id; });
+}
+
+/**
+ * A table's proposals: those of its own themes, and that of the theme the table was made
+ * from (a room-wide theme whose 輪 became this table).
+ * @param {Board} board
+ * @param {Table} table
+ * @returns {Array<Object<string, any>>}
+ */
+export function proposalsAt(board, table) {
+  const themes = board.collections.themes || new Map();
+  return items(board, 'proposals').filter(function (p) {
+    const theme = themes.get(p.theme);
+    return theme ? theme.table === table.id || (p.theme === table.theme && !theme.table) : false;
+  });
+}
+
+/**
+ * The notes written at a table, oldest first.
+ * @param {Board} board
+ * @param {string} id
+ * @returns {Array<Note>}
+ */
+export function notesAt(board, id) {
+  return boardNotes(board).filter(function (n) { return placeOf(n).table === id; });
+}
+
+/**
+ * The title of the theme a table was made from, or ''.
+ * @param {Board} board
+ * @param {Table} table
+ * @returns {string}
+ */
+function originTitle(board, table) {
+  const theme = table.theme ? (board.collections.themes || new Map()).get(table.theme) : null;
+  return theme ? String(theme.title || '') : '';
+}
+
+/**
+ * Whether anything has been written at a table since the round began: a note of this round,
+ * or (in the first round, which began when the tables were made) a theme of a table.
+ * @param {Board} board
+ * @returns {boolean}
+ */
+export function roundAtWork(board) {
+  const round = board.workshop.round || 0;
+  return boardNotes(board).some(function (n) {
+    return !!placeOf(n).table && placeOf(n).round === round;
+  }) ||
+    (round <= 1 && items(board, 'themes').some(function (th) { return !!th.table; }));
+}
+
+/**
+ * The table a note was written at (null: before there were tables), and its round.
+ * @param {Note} note
+ * @returns {{table: (string|null), round: number}}
+ */
+function placeOf(note) {
+  const n = /** @type {Object<string, any>} */ (note);
+  return {table: n.table || null, round: typeof n.round === 'number' ? n.round : 0};
+}
+
+// --- pieces -----------------------------------------------------------------------------
+
+/**
+ * 「3班」 large, with the table's name (and the theme it came from) beside it.
+ * @param {Board} board
+ * @param {Table} table
+ * @param {string} cls the class of the header
+ * @returns {HTMLElement}
+ */
+export function tableHead(board, table, cls) {
+  const origin = originTitle(board, table);
+  return el('header', {class: cls}, [
+    el('span', {class: 'table-number', text: t('screen.table_n', {n: table.number})}),
+    el('div', {class: 'table-names'}, [
+      table.name ? userText('h3', table.name, 'table-name') : null,
+      origin ? el('p', {class: 'table-origin'}, [
+        el('span', {class: 'table-origin-label', text: t('screen.theme_label')}),
+        userText('span', origin, 'table-origin-title')]) : null
+    ]),
+    el('span', {class: 'table-seats'}, [icon('person'),
+      el('span', {text: t('screen.members', {n: table.seat_count || 0})})])
+  ]);
+}
+
+/**
+ * Who sits at a table: the host first (marked), then the others who agreed to show their
+ * name, in seat order, and 「ほか n名」 for those who did not (with those the list has no
+ * room for, when screen-fit.js shortens it).
+ * @param {Table} table
+ * @param {string} cls a class to add
+ * @returns {HTMLElement}
+ */
+export function peopleList(table, cls) {
+  const names = (table.names || []).slice();
+  const host = table.host_name || '';
+  const list = el('ul', {class: 'table-people fit-list ' + cls, 'data-more': 'screen.more_people',
+    'data-extra': String(table.others || 0), 'aria-label': t('screen.seated')});
+  if (host) {
+    const at = names.indexOf(host);
+    if (at >= 0) {
+      names.splice(at, 1);
+    }
+    list.appendChild(el('li', {class: 'seat-person is-host fit-item'}, [
+      el('span', {class: 'host-badge', text: t('screen.table_host')}),
+      userText('span', host, 'seat-name')]));
+  }
+  names.forEach(function (name) {
+    list.appendChild(el('li', {class: 'seat-person fit-item'}, [userText('span', name, 'seat-name')]));
+  });
+  if (table.others > 0) {
+    list.appendChild(el('li', {class: 'seat-others fit-extra',
+      text: t('screen.more_people', {n: table.others})}));
+  }
+  if (!list.children.length) {
+    list.appendChild(el('li', {class: 'seat-none', text: t('screen.nobody_seated')}));
+  }
+  return list;
+}
+
+/**
+ * How many notes of each kind: an icon, the kind's word and the number (never colour alone).
+ * @param {Array<Note>} notes
+ * @returns {HTMLElement}
+ */
+export function kindCounts(notes) {
+  return el('p', {class: 'kind-counts'}, ids('note_kinds').map(function (kind) {
+    const n = notes.filter(function (note) { return note.kind === kind; }).length;
+    return el('span', {class: 'kind-count kind-' + kind, 'data-kind': kind}, [icon(kind),
+      el('span', {class: 'visually-hidden', text: label('note_kinds', kind)}),
+      el('span', {class: 'kind-n', text: String(n)})]);
+  }));
+}
+
+/**
+ * A theme as one line: its title and how many notes it holds.
+ * @param {Board} board
+ * @param {Object<string, any>} theme
+ * @returns {HTMLElement}
+ */
+export function themeLine(board, theme) {
+  const n = boardNotes(board).filter(function (note) { return note.theme === theme.id; }).length;
+  return el('li', {class: 'theme-line fit-item', 'data-theme-id': theme.id}, [
+    userText('span', theme.title || '', 'theme-line-title'),
+    el('span', {class: 'count', text: t('board.count', {n: n})})]);
+}
+
+/**
+ * A proposal as a line: its theme's title and its aim.
+ * @param {Board} board
+ * @param {Object<string, any>} p
+ * @returns {HTMLElement}
+ */
+function proposalLine(board, p) {
+  const theme = (board.collections.themes || new Map()).get(p.theme);
+  return el('li', {class: 'proposal-line fit-item' + (p.chosen ? ' is-chosen' : ''),
+    'data-theme-id': p.theme}, [
+    userText('span', theme ? theme.title : '', 'proposal-line-title'),
+    p.aim ? userText('span', p.aim, 'proposal-line-aim') : null,
+    typeof p.priority_count === 'number'
+      ? el('span', {class: 'count', text: t('screen.votes_n', {n: p.priority_count})}) : null]);
+}
+
+// --- the grid -----------------------------------------------------------------------------
+
+/**
+ * What one cell shows of its table at a step: the newest notes (notes), its themes
+ * (themes), its proposals (proposals); a cell of the room (table null) shows what no table
+ * holds.
+ * @param {Board} board
+ * @param {string} view
+ * @param {(Table|null)} table
+ * @returns {{body: HTMLElement, counts: (HTMLElement|null), size: number}}
+ */
+function cellBody(board, view, table) {
+  const id = table ? table.id : null;
+  const notes = boardNotes(board).filter(function (n) { return placeOf(n).table === id; });
+  if (view === 'themes') {
+    const origins = tablesOf(board).map(function (tb) { return tb.theme; });
+    const themes = items(board, 'themes').filter(function (th) {
+      return (th.table || null) === id && (id !== null || origins.indexOf(th.id) < 0);
+    });
+    const list = el('ul', {class: 'theme-lines fit-list', 'data-more': 'screen.more_items'});
+    themes.forEach(function (th) { list.appendChild(themeLine(board, th)); });
+    return {body: list, counts: kindCounts(notes), size: themes.length + notes.length};
+  }
+  if (view === 'proposals') {
+    const proposals = table ? proposalsAt(board, table) : items(board, 'proposals').filter(
+      function (p) {
+        const theme = (board.collections.themes || new Map()).get(p.theme);
+        return !!theme && !theme.table && !tablesOf(board).some(function (tb) {
+          return tb.theme === p.theme;
+        });
+      });
+    const list = el('ul', {class: 'proposal-lines fit-list', 'data-more': 'screen.more_items'});
+    proposals.forEach(function (p) { list.appendChild(proposalLine(board, p)); });
+    return {body: list, counts: null, size: proposals.length};
+  }
+  const list = el('ul', {class: 'mini-notes cell-notes fit-list', 'data-more': 'screen.more'});
+  notes.slice().reverse().forEach(function (n) { list.appendChild(miniNote(n)); });
+  return {body: list, counts: kindCounts(notes), size: notes.length};
+}
+
+/**
+ * One table's cell in the grid.
+ * @param {Board} board
+ * @param {string} view
+ * @param {Table} table
+ * @returns {HTMLElement}
+ */
+function tableCell(board, view, table) {
+  const body = cellBody(board, view, table);
+  return el('article', {class: 'table-cell', 'data-table-id': table.id,
+    'data-number': String(table.number)}, [
+    tableHead(board, table, 'cell-head'),
+    el('div', {class: 'cell-people fit-box', 'data-trim-at': '1'}, [peopleList(table, '')]),
+    body.counts,
+    el('div', {class: 'cell-body fit-box', 'data-trim-at': '3'}, [body.body])
+  ]);
+}
+
+/**
+ * The cell of what belongs to no table (notes and themes from before the tables, room-wide
+ * proposals), when there is any.
+ * @param {Board} board
+ * @param {string} view
+ * @returns {(HTMLElement|null)}
+ */
+function roomCell(board, view) {
+  const body = cellBody(board, view, null);
+  if (!body.size) {
+    return null;
+  }
+  return el('article', {class: 'table-cell room-cell', 'data-table-id': ''}, [
+    el('header', {class: 'cell-head'}, [
+      el('span', {class: 'table-number room-number', text: t('screen.room_wide')})]),
+    body.counts,
+    el('div', {class: 'cell-body fit-box', 'data-trim-at': '3'}, [body.body])
+  ]);
+}
+
+/**
+ * Lay ``cells`` out as the grid whose cells come closest to ``aspect``, at every size the
+ * board tries (the area's size changes with the head's).
+ * @param {HTMLElement} area
+ * @param {HTMLElement} grid
+ * @param {number} aspect
+ * @returns {function(number): void}
+ */
+function shapeCells(area, grid, aspect) {
+  return function () {
+    const n = grid.children.length;
+    const rect = area.getBoundingClientRect();
+    let best = {cols: 1, score: Infinity};
+    for (let cols = 1; cols <= n; cols++) {
+      const rows = Math.ceil(n / cols);
+      if (cols > 1 && Math.ceil(n / (cols - 1)) === rows) {
+        continue; // the same rows, with an empty column more
+      }
+      const ratio = (Math.max(rect.width, 1) / cols) / (Math.max(rect.height, 1) / rows);
+      const score = Math.abs(Math.log(ratio / aspect)) + 0.1 * (cols * rows - n) / cols;
+      if (score < best.score) {
+        best = {cols: cols, score: score};
+      }
+    }
+    grid.style.setProperty('--cols', String(best.cols));
+    grid.style.setProperty('--rows', String(Math.max(1, Math.ceil(n / best.cols))));
+  };
+}
+
+/**
+ * The grid of tables for a step's board (notes, themes or proposals).
+ * @param {HTMLElement} view the board element
+ * @param {Board} board
+ * @param {string} step the view of the step
+ * @returns {function(number): void} shapes the grid at each size tried
+ */
+export function tablesGrid(view, board, step) {
+  view.textContent = '';
+  view.setAttribute('data-mode', 'grid');
+  view.setAttribute('data-step-view', step);
+  const grid = el('div', {class: 'table-grid'});
+  tablesOf(board).forEach(function (table) { grid.appendChild(tableCell(board, step, table)); });
+  const room = roomCell(board, step);
+  if (room) {
+    grid.appendChild(room);
+  }
+  view.appendChild(grid);
+  return shapeCells(view, grid, CELL_ASPECT);
+}
+
+/**
+ * The seating: every table with who sits there, large, for people finding their seat.
+ * @param {HTMLElement} view
+ * @param {Board} board
+ * @returns {function(number): void}
+ */
+export function seatingView(view, board) {
+  view.textContent = '';
+  view.setAttribute('data-mode', 'seating');
+  view.removeAttribute('data-step-view');
+  const round = board.workshop.round || 1;
+  view.appendChild(el('h2', {class: 'seating-title'}, [
+    el('span', {class: 'seating-round',
+      text: round > 1 ? t('screen.seating_round', {n: round}) : t('screen.seating_title')}),
+    el('span', {class: 'seating-hint', text: t('screen.seating_hint')})]));
+  const grid = el('div', {class: 'table-grid seating-grid'});
+  tablesOf(board).forEach(function (table) {
+    grid.appendChild(el('article', {class: 'table-cell seat-cell', 'data-table-id': table.id,
+      'data-number': String(table.number)}, [
+      tableHead(board, table, 'cell-head'),
+      el('div', {class: 'cell-people fit-box', 'data-trim-at': '4'}, [peopleList(table, 'seat-people')])
+    ]));
+  });
+  view.appendChild(grid);
+  return shapeCells(grid, grid, SEAT_ASPECT);
+}
+
+// --- one table large (focus, 全体共有) ---------------------------------------------------
+
+/**
+ * A panel of the large table: a head and a list that may be shortened.
+ * @param {string} cls
+ * @param {string} head
+ * @param {string} trimAt the size from which it is shortened rather than the sheet shrunk
+ * @param {HTMLElement} list
+ * @returns {HTMLElement}
+ */
+function panel(cls, head, trimAt, list) {
+  return el('section', {class: 'sheet-panel panel-box fit-box ' + cls, 'data-trim-at': trimAt,
+    'data-counted': ''}, [el('h3', {class: 'panel-head', text: head}), list]);
+}
+
+/**
+ * One table large: its number, name and people, its proposals, its themes and its notes by
+ * kind. While sharing (全体共有) the proposals lead and 「全体共有 2/5」 says where the room is.
+ * @param {Board} board
+ * @param {Table} table
+ * @param {(null|{n: number, total: number})} sharing
+ * @returns {HTMLElement}
+ */
+export function tableSheet(board, table, sharing) {
+  const notes = notesAt(board, table.id);
+  const themes = themesAt(board, table.id);
+  const proposals = proposalsAt(board, table);
+  const head = tableHead(board, table, 'sheet-head');
+  if (sharing) {
+    head.insertBefore(el('span', {class: 'sharing-tag',
+      text: t('screen.sharing_n', {n: sharing.n, total: sharing.total})}), head.firstChild);
+  }
+  const parts = [];
+  if (proposals.length || sharing) {
+    // Each proposal whole but its ideas, which screen-fit.js may shorten (「ほか n件」):
+    // the aim is what the table shares with the room.
+    const box = el('section', {class: 'sheet-panel panel-box fit-box panel-proposals',
+      'data-trim-at': '3'}, [el('h3', {class: 'panel-head', text: t('screen.table_proposal')})]);
+    proposals.forEach(function (p) {
+      const theme = (board.collections.themes || new Map()).get(p.theme);
+      const ideas = el('ul', {class: 'ideas fit-list', 'data-more': 'screen.more_items',
+        'aria-label': t('screen.ideas')});
+      (p.ideas || []).forEach(function (/** @type {string} */ idea) {
+        ideas.appendChild(el('li', {class: 'idea fit-item'}, [userText('span', idea, 'idea-text')]));
+      });
+      box.appendChild(el('div', {class: 'sheet-proposal' + (p.chosen ? ' is-chosen' : ''),
+        'data-theme-id': p.theme}, [
+        userText('h4', theme ? theme.title : '', 'card-title'),
+        p.aim ? userText('p', p.aim, 'aim') : null,
+        ideas]));
+    });
+    if (!proposals.length) {
+      box.appendChild(el('p', {class: 'sheet-none', text: t('screen.proposals_empty')}));
+    }
+    parts.push(box);
+  }
+  if (themes.length) {
+    const list = el('ul', {class: 'theme-lines fit-list', 'data-more': 'screen.more_items'});
+    themes.forEach(function (th) { list.appendChild(themeLine(board, th)); });
+    parts.push(panel('panel-themes', t('screen.themes'), sharing ? '1' : '3', list));
+  }
+  /** @type {HTMLElement} */
+  let notesPanel;
+  if (sharing) {
+    // While sharing, the notes are the background of the proposals: how many of each kind,
+    // and those with the most 共感, shortened first.
+    const list = el('ul', {class: 'mini-notes fit-list', 'data-more': 'screen.more'});
+    byVotes(board, notes).forEach(function (n) { list.appendChild(miniNote(n)); });
+    notesPanel = el('section', {class: 'sheet-panel panel-box fit-box panel-notes',
+      'data-trim-at': '1', 'data-counted': ''}, [kindCounts(notes), list]);
+  } else {
+    const kinds = el('div', {class: 'sheet-kinds'});
+    ids('note_kinds').forEach(function (kind) {
+      const ofKind = byVotes(board, notes.filter(function (n) { return n.kind === kind; }));
+      const list = el('ul', {class: 'mini-notes fit-list', 'data-more': 'screen.more'});
+      ofKind.forEach(function (n) { list.appendChild(miniNote(n)); });
+      kinds.appendChild(el('section', {class: 'sheet-kind fit-box kind-' + kind,
+        'data-trim-at': '2', 'data-counted': ''}, [
+        el('h4', {class: 'sheet-kind-head kind-' + kind}, [icon(kind),
+          el('span', {text: label('note_kinds', kind)}),
+          el('span', {class: 'count', text: t('board.count', {n: ofKind.length})})]),
+        list]));
+    });
+    notesPanel = el('section', {class: 'sheet-panel panel-box panel-notes'}, [kinds]);
+  }
+  if (sharing) {
+    parts.push(notesPanel);
+  } else {
+    parts.unshift(notesPanel);
+  }
+  const tallied = notes.some(function (n) { return tally(board, n.id) > 0; });
+  return el('article', {class: 'table-sheet' + (sharing ? ' is-sharing' : '') +
+    (tallied ? ' with-votes' : ''), 'data-table-id': table.id,
+    'data-number': String(table.number)}, [
+    head,
+    el('div', {class: 'sheet-people fit-box', 'data-trim-at': '1'}, [peopleList(table, '')]),
+    el('div', {class: 'sheet-body parts-' + parts.length}, parts)
+  ]);
+}
+
+/**
+ * Which table the room shares now: the focused one, else the first; and its place.
+ * @param {Board} board
+ * @returns {(null|{table: Table, n: number, total: number})}
+ */
+export function sharedTable(board) {
+  const tables = tablesOf(board);
+  if (!tables.length) {
+    return null;
+  }
+  const focus = board.workshop.focus;
+  let at = 0;
+  if (focus && focus.kind === 'table') {
+    at = Math.max(0, tables.map(function (tb) { return tb.id; }).indexOf(String(focus.id)));
+  }
+  return {table: tables[at], n: at + 1, total: tables.length};
+}
+
+/**
+ * The 全体共有 board: one table at a time, large.
+ * @param {HTMLElement} view
+ * @param {Board} board
+ */
+export function sharingView(view, board) {
+  view.textContent = '';
+  const shared = sharedTable(board);
+  if (!shared) {
+    return;
+  }
+  view.setAttribute('data-table-id', shared.table.id);
+  view.appendChild(tableSheet(board, shared.table, {n: shared.n, total: shared.total}));
+}
