@@ -13,7 +13,7 @@
 // this table's, say) is shown on the card that sent it, or in the bar at the bottom of the
 // screen when that card is not on the screen.
 
-import {t, el, byId, limitChars} from './page.js';
+import {t, el, icon, byId, limitChars} from './page.js';
 import {noteCard, reconcile, idNumber, userText} from './ui.js';
 import {
   phone, pend, isLocked, items, send, refuse, button, sendButton, sendingLine,
@@ -144,7 +144,7 @@ function sortCard(note, before) {
     });
     pick.className = body.className + ' note-pick';
     pick.appendChild(el('p', {class: 'note-theme'}, [
-      el('span', {class: 'theme-word', text: t('theme.label')}),
+      el('span', {class: 'theme-word', text: t('host.theme')}),
       theme ? userText('span', String(theme.title), 'theme-title')
         : el('span', {class: 'theme-none', text: t('host.no_theme')})]));
     pick.addEventListener('click', function () {
@@ -152,6 +152,11 @@ function sortCard(note, before) {
       naming = false;
       newTitle = '';
       phone.errors.clear(ctx);
+      if (chosen) {
+        // The choices open under the note: the focus goes to the first, in sight.
+        const first = tableThemes().filter(function (th) { return th.id !== note.theme; })[0];
+        phone.focus.ask(first ? 'into-' + first.id : 'new', note.id);
+      }
       phone.render();
     });
     /** @type {HTMLButtonElement} */ (pick).disabled = busy;
@@ -184,6 +189,7 @@ function chooser(note, themes, ctx) {
       done();
       send('group_note', {note_id: note.id, theme_id: th.id}, ctx);
     });
+    b.appendChild(icon('theme'));
     b.appendChild(userText('span', String(th.title), 'theme-target-title'));
     if (here) {
       b.appendChild(el('span', {class: 'theme-here', text: t('host.here')}));
@@ -223,6 +229,7 @@ function chooser(note, themes, ctx) {
       phone.focus.ask('title', note.id);
       phone.render();
     }, 'new');
+    add.insertBefore(icon('plus'), add.firstChild);
     box.appendChild(add);
   }
   const actions = [];
