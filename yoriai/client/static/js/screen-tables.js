@@ -26,6 +26,11 @@ export const GRID_VIEWS = ['notes', 'themes', 'proposals'];
 // (a column of notes reads down), wider for the seating (names flow along a line).
 const CELL_ASPECT = 1.05;
 const SEAT_ASPECT = 1.2;
+// The smallest cell that is still read from the back, in characters of floor-sized text:
+// about eleven wide (a name and 「ほか 3名」 on a line) and five and a half lines high (the
+// number, a line of names, the counts and a note). At 1024×768 that is 4 × 5 tables.
+const CELL_MIN_CHARS = 11;
+const CELL_MIN_LINES = 5.5;
 
 /**
  * The tables, in number order.
@@ -289,25 +294,50 @@ function roomCell(board, view) {
 }
 
 /**
- * Lay ``cells`` out as the grid whose cells come closest to ``aspect``, at every size the
- * board tries (the area's size changes with the head's).
+ * Lay the cells of ``grid`` out as the grid whose cells come closest to ``aspect``, at every
+ * size the board tries (the area's size changes with the head's). A cell is never smaller
+ * than CELL_MIN_CHARS × CELL_MIN_LINES of floor-sized text: when there are more tables than
+ * cells of that size, the grid shows as many as fit but one, and a last cell says how many
+ * more there are (「ほか 12班」); turnTables() shows the next ones in turn.
  * @param {HTMLElement} area
  * @param {HTMLElement} grid
  * @param {number} aspect
  * @returns {function(number): void}
  */
 function shapeCells(area, grid, aspect) {
+  const cells = /** @type {Array<HTMLElement>} */ (Array.prototype.slice.call(grid.children));
+  const probe = el('span', {class: 'floor-probe', 'aria-hidden': 'true'});
+  const more = el('p', {class: 'table-cell tables-more'});
+  grid.appendChild(probe);
   return function () {
-    const n = grid.children.length;
     const rect = area.getBoundingClientRect();
+    const floor = probe.getBoundingClientRect().width || 20;
+    const fitCols = Math.max(1, Math.floor(rect.width / (CELL_MIN_CHARS * floor)));
+    const fitRows = Math.max(1, Math.floor(rect.height / (CELL_MIN_LINES * floor)));
+    const room = fitCols * fitRows;
+    const shown = cells.length <= room ? cells.length : room - 1;
+    const start = shown < cells.length ? parseInt(grid.getAttribute('data-start') || '0', 10) || 0 : 0;
+    grid.setAttribute('data-start', String(start));
+    grid.setAttribute('data-shown', String(shown));
+    cells.forEach(function (cell, i) {
+      cell.hidden = (i - start + cells.length) % cells.length >= shown;
+    });
+    if (shown < cells.length) {
+      more.textContent = t('screen.more_tables', {n: cells.length - shown});
+      grid.appendChild(more);
+    } else if (more.parentNode) {
+      more.parentNode.removeChild(more);
+    }
+    const n = shown + (shown < cells.length ? 1 : 0);
     let best = {cols: 1, score: Infinity};
-    for (let cols = 1; cols <= n; cols++) {
+    for (let cols = 1; cols <= Math.min(n, fitCols); cols++) {
       const rows = Math.ceil(n / cols);
       if (cols > 1 && Math.ceil(n / (cols - 1)) === rows) {
         continue; // the same rows, with an empty column more
       }
       const ratio = (Math.max(rect.width, 1) / cols) / (Math.max(rect.height, 1) / rows);
-      const score = Math.abs(Math.log(ratio / aspect)) + 0.1 * (cols * rows - n) / cols;
+      const score = Math.abs(Math.log(ratio / aspect)) + 0.1 * (cols * rows - n) / cols +
+        (rows > fitRows ? 100 : 0);
       if (score < best.score) {
         best = {cols: cols, score: score};
       }
@@ -318,6 +348,43 @@ function shapeCells(area, grid, aspect) {
 }
 
 /**
+ * Where the grid drawn last was in its turns (a redraw at every new note would otherwise
+ * show the first tables again and again).
+ * @param {HTMLElement} view
+ * @returns {string}
+ */
+function keptStart(view) {
+  const before = view.querySelector('.table-grid');
+  return (before && before.getAttribute('data-start')) || '0';
+}
+
+/**
+ * Show the next tables of a grid that has more than fit (from the first again after the
+ * last); the caller sizes their lists again.
+ * @param {HTMLElement} view
+ * @returns {boolean} whether anything turned
+ */
+export function turnTables(view) {
+  const grid = /** @type {?HTMLElement} */ (view.querySelector('.table-grid'));
+  if (!grid) {
+    return false;
+  }
+  const cells = /** @type {Array<HTMLElement>} */ (Array.prototype.filter.call(grid.children,
+    function (/** @type {Element} */ c) { return c.hasAttribute('data-table-id'); }));
+  const shown = parseInt(grid.getAttribute('data-shown') || '0', 10);
+  if (!shown || shown >= cells.length) {
+    return false;
+  }
+  const start = ((parseInt(grid.getAttribute('data-start') || '0', 10) || 0) + shown) %
+    cells.length;
+  grid.setAttribute('data-start', String(start));
+  cells.forEach(function (cell, i) {
+    cell.hidden = (i - start + cells.length) % cells.length >= shown;
+  });
+  return true;
+}
+
+/**
  * The grid of tables for a step's board (notes, themes or proposals).
  * @param {HTMLElement} view the board element
  * @param {Board} board
@@ -325,10 +392,11 @@ function shapeCells(area, grid, aspect) {
  * @returns {function(number): void} shapes the grid at each size tried
  */
 export function tablesGrid(view, board, step) {
+  const start = keptStart(view);
   view.textContent = '';
   view.setAttribute('data-mode', 'grid');
   view.setAttribute('data-step-view', step);
-  const grid = el('div', {class: 'table-grid'});
+  const grid = el('div', {class: 'table-grid', 'data-start': start});
   tablesOf(board).forEach(function (table) { grid.appendChild(tableCell(board, step, table)); });
   const room = roomCell(board, step);
   if (room) {
@@ -345,6 +413,7 @@ export function tablesGrid(view, board, step) {
  * @returns {function(number): void}
  */
 export function seatingView(view, board) {
+  const start = keptStart(view);
   view.textContent = '';
   view.setAttribute('data-mode', 'seating');
   view.removeAttribute('data-step-view');
@@ -353,7 +422,7 @@ export function seatingView(view, board) {
     el('span', {class: 'seating-round',
       text: round > 1 ? t('screen.seating_round', {n: round}) : t('screen.seating_title')}),
     el('span', {class: 'seating-hint', text: t('screen.seating_hint')})]));
-  const grid = el('div', {class: 'table-grid seating-grid'});
+  const grid = el('div', {class: 'table-grid seating-grid', 'data-start': start});
   tablesOf(board).forEach(function (table) {
     grid.appendChild(el('article', {class: 'table-cell seat-cell', 'data-table-id': table.id,
       'data-number': String(table.number)}, [

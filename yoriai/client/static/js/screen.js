@@ -20,7 +20,7 @@ import {practiceView, futureView} from './screen-plan.js';
 import {focusCard} from './screen-focus.js';
 import {drawJoin, setupTools} from './screen-join.js';
 import {
-  GRID_VIEWS, tablesGrid, seatingView, sharingView, roundAtWork, tablesOf
+  GRID_VIEWS, tablesGrid, seatingView, sharingView, roundAtWork, tablesOf, turnTables
 } from './screen-tables.js';
 import {ids, viewOf, step as stepOf, stepNumber, steps} from './vocab.js';
 
@@ -469,7 +469,12 @@ setupTools();
 // A shortened list shows its next items in turn, while the board is what the room sees.
 window.setInterval(function () {
   if (byId('join-view').hidden && focusLayer.hidden && drawnMode) {
-    turn(boardOf(drawnMode));
+    const node = boardOf(drawnMode);
+    if (drawnMode === 'tables' && turnTables(node)) {
+      refit(node); // the tables now shown have their lists shortened at the board's size
+    } else {
+      turn(node);
+    }
   }
 }, ROTATE_SECS * 1000);
 window.setInterval(tick, TICK_MS);
