@@ -89,6 +89,26 @@ export function pendingNewThemes() {
 }
 
 /**
+ * A new theme's arguments: made from a note, it is that note's table's (or the table whose
+ * board is open); an empty one, the open table's, else the room's.
+ * @param {string} title
+ * @param {Item} [note] the note it is made with
+ * @returns {Object<string, any>}
+ */
+export function themeArgs(title, note) {
+  /** @type {Object<string, any>} */
+  const args = {title: title};
+  if (note) {
+    args.note_id = note.id;
+  }
+  const table = boardTable() || (note && note.table) || null;
+  if (table) {
+    args.table_id = table;
+  }
+  return args;
+}
+
+/**
  * Move several notes at once: into a theme, back to the unsorted notes, or into a new
  * theme made with the first of them (the others follow once it exists).
  * @param {Array<string>} noteIds
@@ -108,7 +128,7 @@ export function moveMany(noteIds, target) {
     const title = box.value.trim() ||
       shorten(String(first ? first.text : ''), limit('THEME_TITLE_MAX_CHARS'));
     box.value = '';
-    send('create_theme', {title: title, note_id: ids[0]}, 'sort', {ok: function (result) {
+    send('create_theme', themeArgs(title, first), 'sort', {ok: function (result) {
       if (result.theme_id) {
         ids.slice(1).forEach(function (id) {
           send('group_note', {note_id: id, theme_id: result.theme_id}, 'sort');
@@ -140,7 +160,7 @@ function moveNote(noteId, target, shared) {
     const box = /** @type {HTMLInputElement} */ (byId('new-theme-title'));
     const title = box.value.trim() || shorten(String(note.text), limit('THEME_TITLE_MAX_CHARS'));
     box.value = '';
-    send('create_theme', {title: title, note_id: noteId}, ctx);
+    send('create_theme', themeArgs(title, note), ctx);
     return;
   }
   const themeId = target === UNSORTED ? null : target;

@@ -135,6 +135,7 @@ function removalQuestion(person) {
 function personSig(person) {
   const ctx = 'person:' + person.id;
   return JSON.stringify([person, state.proxy === person.id, errors.get(ctx), busy(ctx),
+    tableLabel(person.table),
     state.open[ctx] || '', counts.notes[person.id] || 0, counts.roles[person.id] || 0]);
 }
 
@@ -194,6 +195,10 @@ function personRow(person) {
   }
   if (person.cofacilitator) {
     tags.appendChild(el('span', {class: 'tag tag-cofac', text: t('console.person.cofac')}));
+  }
+  const table = tableLabel(person.table);
+  if (table) {
+    tags.appendChild(el('span', {class: 'tag tag-table', text: table})); // where they sit
   }
   const entering = state.proxy === person.id;
   const row = el('li', {class: 'person' + (entering ? ' is-entering' : '')}, [

@@ -6,7 +6,10 @@
 // ticked. The same box is in the テーブル workspace and in a step's 全体共有 workspace.
 
 import {t, el, byId, timerState} from './page.js';
-import {board, state, send, button, render, errors, focusKeeper} from './console-core.js';
+import {
+  board, state, send, button, render, errors, focusKeeper, themes, allNotes
+} from './console-core.js';
+import {userText} from './ui.js';
 import {tableList, tableLabel} from './console-tables.js';
 import {limit} from './vocab.js';
 
@@ -153,7 +156,17 @@ function build() {
       show(at + 1);
     }, {fk: 'share-next', kind: 'primary', disabled: at + 1 >= list.length})
   ]));
-  box.appendChild(el('div', {class: 'sharing-row'}, [timerForm]));
+  // Any table straight away (a table asked to speak out of turn).
+  const jump = el('div', {class: 'sharing-jump', role: 'group',
+    'aria-label': t('console.sharing.jump')});
+  list.forEach(function (tb, i) {
+    jump.appendChild(button(t('console.tables.number', {n: tb.number}), function () {
+      focusKeeper.ask('share-to:' + tb.id);
+      show(i);
+    }, {fk: 'share-to:' + tb.id, pressed: i === at,
+      label: t('console.sharing.show', {table: tableLabel(tb.id, true)})}));
+  });
+  box.appendChild(el('div', {class: 'sharing-row'}, [jump, timerForm]));
   // What the tick does, said where it is switched on (for a screen reader: its description).
   /** @type {HTMLElement} */ (timerForm).appendChild(el('span', {id: 'share-auto-hint',
     class: 'hint' + (plan.auto ? '' : ' visually-hidden'),
@@ -171,6 +184,9 @@ export function drawSharing() {
     slot.appendChild(box);
   }
   box.hidden = list.length === 0;
+  if (state.view === SHARING_VIEW) {
+    drawShownTable();
+  }
   const emptyNote = byId('sharing-empty');
   if (emptyNote) {
     emptyNote.hidden = list.length > 0;
@@ -182,6 +198,61 @@ export function drawSharing() {
     sig = next;
     build();
   }
+}
+
+let tableSig = '';
+
+/** In the 全体共有 workspace, what the table on the projector has to share: who sits
+ * there, its themes with their notes, and each theme's 計画案 (the facilitator reads along). */
+function drawShownTable() {
+  const holder = byId('sharing-table');
+  const list = tableList();
+  const table = list[current()] || null;
+  const mine = table ? themes().filter(function (th) { return th.table === table.id; }) : [];
+  /** @type {Object<string, number>} */
+  const counts = {};
+  let notes = 0;
+  allNotes().forEach(function (n) {
+    if (table && n.table === table.id) {
+      notes += 1;
+    }
+    if (n.theme) {
+      counts[n.theme] = (counts[n.theme] || 0) + 1;
+    }
+  });
+  const sig = JSON.stringify([table, notes, mine, mine.map(function (th) {
+    return [counts[th.id] || 0, board.collections.proposals.get(th.id) || null];
+  })]);
+  if (sig === tableSig) {
+    return;
+  }
+  tableSig = sig;
+  holder.textContent = '';
+  if (!table) {
+    return;
+  }
+  holder.appendChild(el('h3', {class: 'shown-title', text: tableLabel(table.id, true)}));
+  const people = (table.seats || []).map(function (/** @type {Object<string, any>} */ p) {
+    return String(p.name);
+  });
+  holder.appendChild(el('p', {class: 'shown-counts', text: t('console.sharing.counts',
+    {people: people.length, notes: notes, themes: mine.length})}));
+  if (people.length) {
+    holder.appendChild(userText('p', people.join('、'), 'shown-people'));
+  }
+  const ul = el('ul', {class: 'shown-themes'});
+  mine.forEach(function (th) {
+    const proposal = board.collections.proposals.get(th.id);
+    ul.appendChild(el('li', {}, [
+      userText('strong', String(th.title)),
+      el('span', {class: 'count', text: ' ' + t('board.count', {n: counts[th.id] || 0})}),
+      proposal && proposal.aim ? el('p', {class: 'shown-aim'}, [
+        el('span', {text: t('console.sharing.aim')}), userText('span', String(proposal.aim))
+      ]) : null
+    ]));
+  });
+  holder.appendChild(mine.length ? ul
+    : el('p', {class: 'empty', text: t('console.sharing.no_themes')}));
 }
 
 /** Start the tick that moves on when a table's time is up. */

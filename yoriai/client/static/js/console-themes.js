@@ -11,7 +11,7 @@ import {
 } from './console-core.js';
 import {
   cardSig, sortCard, pendingMoves, pendingNewThemes, dragging, setupMoving, UNSORTED,
-  drawSelection, moveSelectionTo, roveChips, selected
+  drawSelection, moveSelectionTo, roveChips, selected, themeArgs
 } from './console-move.js';
 import {limit} from './vocab.js';
 import {onBoard, drawTableFilter} from './console-tables.js';
@@ -349,7 +349,7 @@ export function setupThemes() {
       title.focus();
       return;
     }
-    send('create_theme', {title: value}, 'new-theme', {fail: function () {
+    send('create_theme', themeArgs(value), 'new-theme', {fail: function () {
       if (!title.value) {
         title.value = value;
       }
