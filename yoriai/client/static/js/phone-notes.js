@@ -310,13 +310,14 @@ export function draw() {
 /** @returns {number} the others' notes that are written but not shown until revealed */
 function privateOthers() {
   const all = Number(phone.board.workshop.private_count) || 0;
-  let mine = 0;
+  // Those this phone has are shown: my own, and a table host's table's (with their authors).
+  let shown = 0;
   phone.board.notes.forEach(function (n) {
-    if (n.private && !n.hidden && phone.board.isMine(n)) {
-      mine += 1;
+    if (n.private && !n.hidden) {
+      shown += 1;
     }
   });
-  return Math.max(0, all - mine);
+  return Math.max(0, all - shown);
 }
 
 /**

@@ -24,6 +24,16 @@ import {phone, me, items, settings} from './phone-kit.js';
 /** The lists whose other tables the reader opened, by view (notes, votes, themes, join). */
 const opened = /** @type {Object<string, boolean>} */ ({});
 
+/** The smallest the table's number is drawn when its words do not fit beside the tools
+ * (「Table 12」 in English, with 文字を大きく): bold, white on black, a quarter above the
+ * phone's ordinary text; below that it wraps rather than being cut (what is cut could
+ * read as another table: 「Table 1」 for 12). */
+const BADGE_MIN_PX = 20;
+/** What the number's size was fitted for (its words, the text size; a resize clears it):
+ * measured again only when one changes (a measure forces a layout). */
+let fitKey = '';
+window.addEventListener('resize', function () { fitKey = ''; });
+
 /** @returns {(string|null)} the id of the table this person sits at now */
 export function myTableId() {
   const id = me().table;
@@ -78,14 +88,46 @@ export function drawBadge() {
   if (table) {
     setText(byId('table-number'), tableWords(table));
     setText(name, String(table.name || ''));
+    fit(byId('table-badge'));
   }
 }
 
 /**
- * A list in the order a seated person reads it: their table's items (under 「3班の付箋」),
- * the room's (under 「全体の付箋」), then, when the facilitator allows it, the switch
- * 「ほかのテーブルを見る」 and, once it is open, each other table's items under its name.
- * Without a seat: the items as they are, nothing added.
+ * Shrink the number's words to the room the top bar leaves them (down to BADGE_MIN_PX),
+ * so that no table's number is shown cut; wrapped, if even that is too wide.
+ * @param {HTMLElement} badge
+ */
+function fit(badge) {
+  const key = [badge.textContent, document.documentElement.className].join('|');
+  if (key === fitKey) {
+    return;
+  }
+  fitKey = key;
+  badge.style.fontSize = '';
+  badge.classList.remove('is-wrapped');
+  const room = badge.clientWidth;
+  const need = badge.scrollWidth;
+  if (need <= room + 1) {
+    return;
+  }
+  const style = window.getComputedStyle(badge);
+  const size = parseFloat(style.fontSize) || BADGE_MIN_PX;
+  const pad = (parseFloat(style.paddingLeft) || 0) + (parseFloat(style.paddingRight) || 0);
+  // The words scale with the size; the padding does not.
+  const fitted = Math.floor(size * Math.max(0, room - pad) / Math.max(1, need - pad));
+  badge.style.fontSize = Math.max(BADGE_MIN_PX, fitted) + 'px';
+  if (fitted < BADGE_MIN_PX) {
+    badge.classList.add('is-wrapped');
+  }
+}
+
+/**
+ * A list in the order a seated person reads it: their table's items, the room's (under
+ * 「全体の付箋」), then, when the facilitator allows it, the switch 「ほかのテーブルを見る」
+ * and, once it is open, each other table's items under its name (「1班の付箋」). The first
+ * group has no heading of its own: the list starts where it did, and the step's first
+ * button stays on the first screen (the 「3班」 at the top says whose it is). Without a
+ * seat: the items as they are, nothing added.
  * @template T
  * @param {string} view which list (its switch is remembered apart from the others')
  * @param {Array<T>} list in the order to show within a group
@@ -128,7 +170,9 @@ export function arranged(view, list, keyOf, tableOfItem, words, roomWords) {
     if (!group.length) {
       return;
     }
-    rows.push({key: 'head:' + key, head: head, count: group.length});
+    if (rows.length) {
+      rows.push({key: 'head:' + key, head: head, count: group.length});
+    }
     group.forEach(function (item) {
       rows.push({key: keyOf(item), item: item, other: other});
     });

@@ -145,6 +145,12 @@ document.addEventListener('focusin', function (ev) {
   }
 });
 
+// 文字を大きく changes what fits where (the prompt's fold, the table's number): draw again.
+const textSizeButton = document.getElementById('text-size');
+if (textSizeButton) {
+  textSizeButton.addEventListener('click', function () { render(); });
+}
+
 moreButton.addEventListener('click', function () {
   promptOpen = !promptOpen;
   render();
