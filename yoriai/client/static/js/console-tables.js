@@ -361,7 +361,13 @@ function seatMany(pids, tableId) {
   pids.forEach(function (pid) {
     chosen.delete(pid);
     if ((now[pid] || UNSEATED) !== tableId) {
-      send('seat', {participant_id: pid, table_id: tableId || null}, 'seat');
+      const name = String((board.participants.get(pid) || {}).name || '');
+      send('seat', {participant_id: pid, table_id: tableId || null}, 'seat', {ok: function () {
+        // Said where a screen reader hears it: the chip itself went to another column.
+        byId('tables-status').textContent = tableId
+          ? t('console.tables.seated', {name: name, table: tableLabel(tableId, true)})
+          : t('console.tables.unseated_now', {name: name});
+      }});
     }
   });
   render();
@@ -435,7 +441,10 @@ function personChip(person, table, moving) {
     chip.appendChild(button(t(hosting ? 'console.tables.unhost' : 'console.tables.make_host'),
       function () {
         send('set_table_host', {table_id: table.id,
-          participant_id: hosting ? null : person.id}, ctx);
+          participant_id: hosting ? null : person.id}, ctx, {ok: function () {
+          byId('tables-status').textContent = t(hosting ? 'console.tables.host_cleared'
+            : 'console.tables.host_set', {name: name, table: tableLabel(table.id, true)});
+        }});
       }, {fk: 'host:' + person.id, disabled: busy(ctx), kind: hosting ? 'secondary' : 'primary',
         label: t(hosting ? 'console.tables.unhost_label' : 'console.tables.make_host_label',
           {name: name, table: tableLabel(table.id)})}));
