@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-KINDS = ("notes", "themes", "proposals", "actions", "reviews", "participants", "photos")
+KINDS = ("notes", "themes", "proposals", "actions", "reviews", "participants", "photos",
+         "tables")
 
 
 def key_of(kind: str, view: dict[str, Any]) -> str:

@@ -18,7 +18,7 @@ STEPS = ["confirm", "companions", "activity", "practice", "future"]
 ARGS: dict[str, list[str]] = {name: sorted(spec.takes) for name, spec in COMMANDS.items()
                               if name != "create_workshop"}
 IDS = {"note_id": "n", "theme_id": "t", "source": "t", "target": "t", "action_id": "a",
-       "review_id": "r", "participant_id": "p", "proxy_for": "p", "id": "n"}
+       "review_id": "r", "participant_id": "p", "proxy_for": "p", "id": "n", "table_id": "k"}
 
 # Mostly good values, some bad: the bad ones must be refused without a trace.
 texts = st.sampled_from(["雪かき", "公園がほしい", "空き家", "<img src=x onerror=alert(1)>",
@@ -51,6 +51,12 @@ values: dict[str, st.SearchStrategy[Any]] = {
     # Photos: a few hashes so that caption/choose/remove find one, and a bad one.
     "hash": st.sampled_from(["a" * 64, "b" * 64, "c" * 64, "A" * 64, "x", None]),
     "caption": texts,
+    # Tables (班): how they are made (sometimes wrongly), and their settings.
+    "by": st.sampled_from(["mixed", "mixed", "hand", "themes", "round", None]),
+    "count": st.sampled_from([2, 3, 2, None, 0, 99]),
+    "per_table": st.sampled_from([None, None, None, 2, 1]),
+    "others_visible": st.booleans(),
+    "vote_scope": st.sampled_from(["room", "table", "table", "world"]),
 }
 def _ids(prefix: str) -> st.SearchStrategy[str | None]:
     return st.one_of(st.integers(1, 4).map(lambda i: f"{prefix}{i}"), st.none())
@@ -63,7 +69,9 @@ for key, prefix in IDS.items():
 # Commands that make things come up more often, so later commands have something to use.
 NAMES = sorted(ARGS) + ["post_note", "create_theme", "group_note", "create_action",
                         "write_proposal", "join_theme", "cast_vote", "volunteer",
-                        "set_step"] * 3
+                        "set_step"] * 3 + [
+                            "make_tables", "seat", "set_table_host", "start_round",
+                            "set_table_settings"] * 2
 EVERYONE = ["facilitator", "p1", "p2", "p3", "projector"]
 
 

@@ -127,7 +127,7 @@ def test_a_viewers_lens_gets_the_viewers_own_patch() -> None:
         replay([event], state)
         personal = personal_to(state, touch)
         for viewer in viewers:
-            seen_as = lens(viewer, personal)
+            seen_as = lens(state, viewer, personal)
             lenses.add(seen_as)
             assert wire_event(event, state, seen_as, touch) == wire_event(
                 event, state, viewer, touch), (event.type, viewer)

@@ -15,6 +15,7 @@ from . import (  # noqa: F401  (registration)
     proposals,
     reviews,
     steering,
+    tables,
     themes,
     venue,
     votes,

@@ -21,16 +21,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import Refusal
-from .model import EVENTS, Actor, Event, Role, WorkshopState
+from .model import EVENTS, Actor, Event, Role, WorkshopState, place_of
 from .text import BAD_TEXT, TextRule, checked_text
 
 Draft = tuple[str, dict[str, Any]]
 Handler = Callable[[WorkshopState, Actor, Mapping[str, Any]], list[Draft]]
+# The tables a command touches, from its arguments (None: something of the whole room).
+TablesOf = Callable[[WorkshopState, Mapping[str, Any]], set[str | None]]
 
 ALL_ROLES = frozenset(Role)
-PEOPLE = frozenset({Role.PARTICIPANT, Role.COFACILITATOR, Role.FACILITATOR})
-PARTICIPANTS = frozenset({Role.PARTICIPANT, Role.COFACILITATOR})
+PEOPLE = frozenset({Role.PARTICIPANT, Role.TABLE_HOST, Role.COFACILITATOR, Role.FACILITATOR})
+# A table host is a participant too: posts, votes, joins themes like anyone.
+PARTICIPANTS = frozenset({Role.PARTICIPANT, Role.TABLE_HOST, Role.COFACILITATOR})
 MODERATORS = frozenset({Role.COFACILITATOR, Role.FACILITATOR})
+# The moderators' tools a table host has too, for their own table only (``tables=``).
+HOSTS = MODERATORS | {Role.TABLE_HOST}
 FACILITATOR_ONLY = frozenset({Role.FACILITATOR})
 
 
@@ -49,31 +54,60 @@ class CommandSpec:
     # The arguments it reads (besides PROXY_FOR): any other is refused, not ignored, so a
     # misspelt or retired argument (``on_behalf_of``) is an error its sender sees.
     takes: frozenset[str] = frozenset()
+    # The tables it touches (declared by the commands a table host may send as host): a
+    # host may send it only when every one is their own table.
+    tables: TablesOf | None = None
 
 
 COMMANDS: dict[str, CommandSpec] = {}
 
 
 def command(name: str, roles: frozenset[Role], *, gated: bool = False,
-            takes: tuple[str, ...] = ()) -> Callable[[Handler], Handler]:
+            takes: tuple[str, ...] = (),
+            tables: TablesOf | None = None) -> Callable[[Handler], Handler]:
     def register(fn: Handler) -> Handler:
-        COMMANDS[name] = CommandSpec(name, roles, fn, gated, frozenset(takes))
+        if Role.TABLE_HOST in roles and Role.PARTICIPANT not in roles and tables is None:
+            raise ValueError(f"{name}: a host's command must say which tables it touches")
+        COMMANDS[name] = CommandSpec(name, roles, fn, gated, frozenset(takes), tables)
         return fn
 
     return register
 
 
 def effective_actor(state: WorkshopState, actor: Actor) -> Actor:
-    """The actor as the *current* state sees it: a participant made つむぎすと since they
-    connected acts as one; one whose powers were revoked does not; one the facilitator
-    removed is no one any more and sees the public board. Authorised per message."""
+    """The actor as the *current* state sees it: a participant made つむぎすと (or a table's
+    host) since they connected acts as one; one whose powers were revoked does not; one the
+    facilitator removed is no one any more and sees the public board. Authorised per
+    message: つむぎすと > table host > participant."""
     pid = actor.participant_id
-    if actor.role in (Role.PARTICIPANT, Role.COFACILITATOR) and pid is not None:
+    if actor.role in SOMEONE and pid is not None:
         if pid not in state.participants:
             return Actor(Role.PROJECTOR)
-        role = Role.COFACILITATOR if pid in state.cofacilitators else Role.PARTICIPANT
-        return Actor(role, pid)
+        if pid in state.cofacilitators:
+            return Actor(Role.COFACILITATOR, pid)
+        if place_of(state, pid).host:
+            return Actor(Role.TABLE_HOST, pid)
+        return Actor(Role.PARTICIPANT, pid)
     return actor
+
+
+# The roles a joined person may have (which one is decided per message, from the state).
+SOMEONE = frozenset({Role.PARTICIPANT, Role.TABLE_HOST, Role.COFACILITATOR})
+
+
+def as_host(state: WorkshopState, spec: CommandSpec, actor: Actor,
+            args: Mapping[str, Any]) -> Actor:
+    """A table host's command: sent as host (a moderator's tool, for their own table only)
+    when the command declares its tables and every one is the host's; else as the
+    participant they also are; else refused — ``not_your_table`` when it was a host's
+    tool aimed at another table or at the whole room."""
+    if spec.tables is not None and Role.TABLE_HOST in spec.roles:
+        own = place_of(state, actor.participant_id).table
+        if own is not None and spec.tables(state, args) <= {own}:
+            return actor
+        if Role.PARTICIPANT not in spec.roles:
+            raise Refusal("not_your_table")
+    return Actor(Role.PARTICIPANT, actor.participant_id)
 
 
 def decide(state: WorkshopState, actor: Actor, name: str, args: Mapping[str, Any],
@@ -97,9 +131,13 @@ def decide(state: WorkshopState, actor: Actor, name: str, args: Mapping[str, Any
     person = args.get(PROXY_FOR)
     if person is not None:
         actor = proxy_for(state, actor, person)
+    elif actor.role is Role.TABLE_HOST:
+        actor = as_host(state, spec, actor, args)
     if actor.role not in spec.roles:
         raise Refusal("not_allowed", command=name)
-    if spec.gated and not actor.privileged and not actor.proxy:
+    # Moderators, 代理入力 and a host at their own table are not held by the step.
+    if (spec.gated and not actor.privileged and not actor.proxy
+            and actor.role is not Role.TABLE_HOST):
         if state.locked:
             raise Refusal("board_locked")
         step = state.program.step(state.step)
@@ -131,12 +169,15 @@ def storable(data: Mapping[str, Any]) -> None:
 
 
 def proxy_for(state: WorkshopState, actor: Actor, pid: object) -> Actor:
-    """代理入力: a facilitator (or つむぎすと) acting for a participant without a phone."""
-    if not actor.privileged:
+    """代理入力: a facilitator (or つむぎすと) acting for a participant without a phone; or a
+    table host, for a proxy seated at the host's own table."""
+    if not actor.privileged and actor.role is not Role.TABLE_HOST:
         raise Refusal("not_allowed", command=PROXY_FOR)
     person = state.participants.get(pid) if isinstance(pid, str) else None
     if person is None or not person.proxy:
         raise Refusal("not_a_proxy")
+    if not actor.privileged and person.table != place_of(state, actor.participant_id).table:
+        raise Refusal("not_your_table")
     return Actor(Role.PARTICIPANT, person.id, proxy=True)
 
 

@@ -92,6 +92,23 @@ PHOTOS_MAX = 40
 # A caption is one line under a photo in the newsletter: 「3班の模造紙」「会場の様子」.
 PHOTO_CAPTION_MAX_CHARS = 80
 
+# --- tables (班, tables.py) -------------------------------------------------------------------
+
+# A hall of 200 at tables of 6-8 is about 30 tables; a festival of 1,000 does not sit at
+# tables of one board. 40 leaves room, and keeps the projector's grid and every phone's
+# snapshot (every table's view) small.
+TABLES_MAX = 40
+# People per table when the facilitator gives that rather than a count: a table is at least
+# a pair (fewer is no table), and beyond 12 a table splits into two conversations anyway.
+PER_TABLE_MIN = 2
+PER_TABLE_MAX = 12
+# A table's name sits beside its big number on the projector's grid and on each phone
+# (「3班 子育て」): a short word or two.
+TABLE_NAME_MAX_CHARS = 20
+# World-café rounds: an evening runs 2-4; each round's seating is kept (who met whom), so a
+# cap keeps that history, and the reshuffle over it, small.
+ROUNDS_MAX = 10
+
 # A countdown is for one activity of an evening: two hours is more than any.
 TIMER_MAX_SECS = 2 * 60 * 60
 TIMER_EXTEND_SECS = 60

@@ -17,7 +17,7 @@ import copy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from .program import Program, default_program
 from .touch import TouchRule
@@ -27,6 +27,10 @@ class Role(StrEnum):
     FACILITATOR = "facilitator"
     COFACILITATOR = "cofacilitator"  # つむぎすと: a participant given the facilitator's tools
     PARTICIPANT = "participant"
+    # テーブル進行役: a participant the facilitator made host of one table; sorts that table's
+    # notes into themes, enters for the proxies seated there, writes its proposal — for
+    # their own table only (``commands.decide``). Not privileged: never another table.
+    TABLE_HOST = "table_host"
     # The projector, and a phone that has opened the page but not joined yet: the public board.
     PROJECTOR = "projector"
 
@@ -55,6 +59,29 @@ class Actor:
     @property
     def privileged(self) -> bool:
         return self.role in PRIVILEGED
+
+    def place(self, state: WorkshopState) -> Place:
+        """Where the person this actor speaks for sits now, read from ``state`` (never kept
+        on the actor: a connection's actor outlives a move between tables)."""
+        return place_of(state, self.participant_id)
+
+
+class Place(NamedTuple):
+    """A viewer's table, and whether they host it: what the table rules read of a viewer."""
+
+    table: str | None
+    host: bool
+
+
+NOWHERE = Place(None, False)
+
+
+def place_of(state: WorkshopState, pid: str | None) -> Place:
+    person = state.participants.get(pid) if pid is not None else None
+    if person is None or person.table is None:
+        return NOWHERE
+    table = state.tables.get(person.table)
+    return Place(person.table, table is not None and table.host == pid)
 
 
 FACILITATOR = Actor(Role.FACILITATOR)
@@ -139,6 +166,7 @@ class Participant:
     proxy: bool  # entered by the facilitator for someone without a phone
     joined_at: float
     meeting: int = 1
+    table: str | None = None  # the table they sit at now (a host sits at their table)
 
 
 @dataclass
@@ -155,6 +183,10 @@ class Note:
     theme: str | None = None
     meeting: int = 1
     by_proxy: bool = False
+    # Where it was written (the author's seat then) and in which round: notes stay with
+    # the table where they were written, whoever moves afterwards.
+    table: str | None = None
+    round: int = 0
 
 
 @dataclass
@@ -165,6 +197,19 @@ class Theme:
     title: str
     notes: list[str] = field(default_factory=list)
     members: list[str] = field(default_factory=list)
+    table: str | None = None  # the table whose theme it is; None: the room's
+
+
+@dataclass
+class Table:
+    """A table (班) of the room: its number is what people see (「3班」), its id what
+    commands name. ``theme`` is the theme it was made from (tables made by themes)."""
+
+    id: str
+    number: int
+    name: str = ""
+    host: str | None = None  # participant id of the table host (テーブル進行役)
+    theme: str | None = None
 
 
 @dataclass
@@ -251,6 +296,11 @@ class Settings:
     multi_vote: bool = False  # may a participant put more than one vote on a note
     votes_visible: bool = False  # tallies shown live to everyone
     private_notes: bool = False  # notes stay private to their author until revealed
+    others_visible: bool = False  # phones may look at other tables' boards (read-only)
+    vote_scope: str = "room"  # "table": 共感 only to one's own table's notes, budget per table
+
+
+VOTE_SCOPES = ("room", "table")
 
 
 @dataclass
@@ -279,7 +329,7 @@ class WorkshopState:
     seq: int = 0
     settings: Settings = field(default_factory=Settings)
     locked: bool = False
-    focus: dict[str, str] | None = None  # {"kind": "note"|"theme", "id": …} on the projector
+    focus: dict[str, str] | None = None  # {"kind": "note"|"theme"|"table", "id": …}
     join_view: bool = False  # 「参加受付」: the projector shows the large join QR code
     wifi: Wifi | None = None  # the workshop's own Wi-Fi (set_wifi), else the server's
     # The server's default Wi-Fi (``yoriai serve --wifi``): not an event but the server's
@@ -297,6 +347,12 @@ class WorkshopState:
     reviews: dict[str, Review] = field(default_factory=dict)
     photos: dict[str, Photo] = field(default_factory=dict)  # by hash, in the order added
     newsletter: Newsletter = field(default_factory=Newsletter)
+    # Tables (班), in number order; the round (0: no tables, 1 once made, +1 per world-café
+    # round); and each round's seating (round r at index r-1: pid → table id, as it stood
+    # last in that round): who met whom is worked out from these, never stored.
+    tables: dict[str, Table] = field(default_factory=dict)
+    round: int = 0
+    seatings: list[dict[str, str]] = field(default_factory=list)
     # Ids are numbered from the state, never random, so that replay reproduces them.
     made: dict[str, int] = field(default_factory=dict)
 
@@ -316,6 +372,16 @@ class WorkshopState:
 
     def votes_used(self, participant_id: str) -> int:
         return sum(self.votes.get(participant_id, {}).values())
+
+    def votes_counted(self, participant_id: str) -> int:
+        """The votes that count against the budget: all of them, or with vote_scope
+        "table" those on notes of the table the person sits at now (budget per table)."""
+        if self.settings.vote_scope != "table":
+            return self.votes_used(participant_id)
+        person = self.participants.get(participant_id)
+        table = person.table if person is not None else None
+        return sum(n for nid, n in self.votes.get(participant_id, {}).items()
+                   if (note := self.notes.get(nid)) is not None and note.table == table)
 
     def tally(self, note_id: str) -> int:
         return sum(v.get(note_id, 0) for v in self.votes.values())

@@ -48,10 +48,14 @@ def post_note(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> li
     kind, text = note_kind(args), note_text(args)
     if len(state.notes) >= limits.NOTES_MAX:
         raise Refusal("too_many", what="notes", max=limits.NOTES_MAX)
-    return [("NotePosted", {"note_id": state.next_id("n"), "author": author,
-                            "kind": kind.value, "text": text, "step": state.step,
-                            "private": state.settings.private_notes,
-                            "by_proxy": actor.proxy})]
+    data: dict[str, Any] = {
+        "note_id": state.next_id("n"), "author": author, "kind": kind.value, "text": text,
+        "step": state.step, "private": state.settings.private_notes, "by_proxy": actor.proxy}
+    if state.round > 0:
+        # Once there are tables a note stays with the table (and round) it was written at:
+        # the author's seat now (代理入力: the proxied person's).
+        data.update(table=state.participants[author].table, round=state.round)
+    return [("NotePosted", data)]
 
 
 @command("edit_note", PEOPLE, gated=True, takes=("note_id", "text", "kind"))
@@ -91,6 +95,7 @@ def _posted(state: WorkshopState, e: Event) -> None:
         id=d["note_id"], author=d["author"], kind=NoteKind(d["kind"]), text=d["text"],
         step=d["step"], posted_at=e.at, private=bool(d.get("private", False)),
         meeting=state.meeting, by_proxy=bool(d.get("by_proxy", False)),
+        table=d.get("table"), round=int(d.get("round", 0)),
     )
 
 

@@ -12,6 +12,7 @@ from .commands import FACILITATOR_ONLY, MODERATORS, Draft, clean_text, command, 
 from .errors import Refusal
 from .model import ATTRIBUTES, Actor, Event, Participant, Role, WorkshopState, applies
 from .notes import forget_note
+from .tables import latecomer_table, seat_person
 from .touch import Touch, touches
 
 
@@ -23,14 +24,21 @@ def profile(state: WorkshopState, args: Mapping[str, Any], proxy: bool) -> Draft
         raise Refusal("bad_attribute")
     if len(state.participants) >= limits.PARTICIPANTS_MAX:
         raise Refusal("too_many", what="participants", max=limits.PARTICIPANTS_MAX)
-    return ("ParticipantJoined", {
+    data: dict[str, Any] = {
         "participant_id": state.next_id("p"),
         "name": name,
         "attribute": attribute,
         # Consent to be named in published plans: off unless the person ticks it.
         "show_name": args.get("show_name") is True,
         "proxy": proxy,
-    })
+    }
+    # While tables exist a newcomer is seated at once (tables.latecomer_table). It is part
+    # of the join itself, not a second event: an imported archive is checked event by event
+    # against the command that made each, and the seat is what join decides.
+    table = latecomer_table(state, str(attribute))
+    if table is not None:
+        data["table_id"] = table
+    return ("ParticipantJoined", data)
 
 
 @command("join", frozenset({Role.PROJECTOR}), takes=("name", "attribute", "show_name"))
@@ -98,9 +106,18 @@ def removal(state: WorkshopState, pid: str) -> dict[str, Any]:
     }
 
 
+_JOINED = touches(count=True, participants="participant_id", me="participant_id")
+
+
+def _joined_touches(d: dict[str, Any], before: WorkshopState) -> Touch:
+    touch = _JOINED(d, before)
+    if d.get("table_id") is not None:
+        touch.add("tables", d["table_id"])  # its seat count (and names) change
+    return touch
+
+
 @applies("ParticipantJoined", made_by=lambda d: "add_proxy" if d.get("proxy") is True else "join",
-         result="participant_id", creates="p",
-         touches=touches(count=True, participants="participant_id", me="participant_id"))
+         result="participant_id", creates="p", touches=_joined_touches)
 def _joined(state: WorkshopState, e: Event) -> None:
     d = e.data
     state.participants[d["participant_id"]] = Participant(
@@ -108,6 +125,8 @@ def _joined(state: WorkshopState, e: Event) -> None:
         show_name=bool(d["show_name"]), proxy=bool(d["proxy"]), joined_at=e.at,
         meeting=state.meeting,
     )
+    if d.get("table_id") is not None:
+        seat_person(state, d["participant_id"], d["table_id"])
 
 
 @applies("CofacilitatorGranted", made_by="grant_cofacilitator", changes_role="participant_id",
@@ -132,6 +151,9 @@ def _removal_touches(d: dict[str, Any], before: WorkshopState) -> Touch:
     touch.add("participants", d["participant_id"], *d["refunded"])
     touch.tallies = {*d["notes"], *d["voted"]}
     touch.me = set(d["refunded"])  # 共感 given to the removed notes comes back
+    table = before.participants[d["participant_id"]].table
+    if table is not None:
+        touch.add("tables", table)  # a seat (and perhaps the host) is empty
     return touch
 
 
@@ -163,4 +185,9 @@ def _removed(state: WorkshopState, e: Event) -> None:
         del state.reviews[review_id]
     if pid in state.cofacilitators:
         state.cofacilitators.remove(pid)
+    for table in state.tables.values():
+        if table.host == pid:
+            table.host = None
+    for seating in state.seatings:
+        seating.pop(pid, None)
     del state.participants[pid]

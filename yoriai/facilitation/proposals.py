@@ -10,7 +10,7 @@ from typing import Any
 from . import limits
 from .commands import MODERATORS, PARTICIPANTS, PEOPLE, Draft, clean_text, command, flag, me, ref
 from .errors import Refusal
-from .model import Actor, Event, Proposal, WorkshopState, applies
+from .model import Actor, Event, Proposal, Role, WorkshopState, applies
 from .touch import touches
 
 
@@ -27,11 +27,22 @@ def ideas_arg(args: Mapping[str, Any]) -> list[str]:
     return ideas
 
 
-@command("write_proposal", PEOPLE, gated=True, takes=("theme_id", "aim", "ideas"))
+def _theme_table(state: WorkshopState, args: Mapping[str, Any]) -> set[str | None]:
+    theme = args.get("theme_id")
+    if not isinstance(theme, str) or theme not in state.themes:
+        return set()
+    return {state.themes[theme].table}
+
+
+@command("write_proposal", PEOPLE, gated=True, takes=("theme_id", "aim", "ideas"),
+         tables=_theme_table)
 def write_proposal(state: WorkshopState, actor: Actor,
                    args: Mapping[str, Any]) -> list[Draft]:
+    """The theme's members write its proposal, and the facilitator, つむぎすと and (for a
+    theme of their table, at any step) the table's host."""
     theme_id = ref(args, "theme_id", state.themes, "unknown_theme")
-    if not actor.privileged and actor.participant_id not in state.themes[theme_id].members:
+    if (not actor.privileged and actor.role is not Role.TABLE_HOST
+            and actor.participant_id not in state.themes[theme_id].members):
         raise Refusal("not_a_member")  # the theme's own members write its proposal
     aim = clean_text(args, "aim", limits.PROPOSAL_AIM_MAX_CHARS, empty_code="empty_aim",
                      long_code="aim_too_long", multiline=True)

@@ -25,6 +25,7 @@ from .model import (
     ReviewColumn,
     Settings,
     Status,
+    Table,
     Theme,
     Timer,
     Wifi,
@@ -89,6 +90,10 @@ def load(raw: Any) -> WorkshopState:
             photos={k: Photo(**v) for k, v in s.get("photos", {}).items()},
             # A snapshot from before the newsletter page had none of its facts.
             newsletter=Newsletter(**s.get("newsletter", {})),
+            # A snapshot from before tables had none (nor a round or seatings).
+            tables={k: Table(**v) for k, v in s.get("tables", {}).items()},
+            round=int(s.get("round", 0)),
+            seatings=[dict(seating) for seating in s.get("seatings", [])],
             made=dict(s["made"]),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:

@@ -77,7 +77,7 @@ def lock_board(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> l
 
 @command("set_focus", MODERATORS, takes=("kind", "id"))
 def set_focus(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
-    """Put one note or theme large on the projector, or (kind null) clear it."""
+    """Put one note, theme or table large on the projector, or (kind null) clear it."""
     kind = args.get("kind")
     if kind is None:
         return [("FocusCleared", {})] if state.focus is not None else []
@@ -87,6 +87,8 @@ def set_focus(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> li
             raise Refusal("not_allowed", command="set_focus")
     elif kind == "theme":
         item = ref(args, "id", state.themes, "unknown_theme")
+    elif kind == "table":
+        item = ref(args, "id", state.tables, "unknown_table")
     else:
         raise Refusal("bad_value", field="kind")
     return [("FocusSet", {"kind": kind, "id": item})]

@@ -7,10 +7,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import limits
-from .commands import MODERATORS, PARTICIPANTS, Draft, clean_text, command, me, ref
+from .commands import HOSTS, PARTICIPANTS, Draft, clean_text, command, me, ref
 from .errors import Refusal
-from .model import Actor, Event, Proposal, Theme, WorkshopState, applies
+from .model import Actor, Event, Proposal, Role, Theme, WorkshopState, applies, place_of
+from .notes import seen_note
 from .touch import ALL, touches
+from .visibility import is_public
 
 MEMBERSHIP = touches(themes="theme_id", me="participant_id")
 
@@ -20,21 +22,65 @@ def theme_title(args: Mapping[str, Any]) -> str:
                       long_code="theme_too_long")
 
 
-@command("create_theme", MODERATORS, takes=("title", "note_id"))
+# --- the tables each command touches (a table host's tools stop at their own table) -------
+
+def _of_note(state: WorkshopState, note_id: object) -> set[str | None]:
+    """The table of a note, and of the theme it sits in. Only a public note says: a note a
+    host may not see is refused as unknown by the command itself, so that a refusal never
+    tells a hidden or private note's table (nor that it exists)."""
+    note = state.notes.get(note_id) if isinstance(note_id, str) else None
+    if note is None or not is_public(note):
+        return set()
+    return {note.table} | _of_theme(state, note.theme)
+
+
+def _of_theme(state: WorkshopState, theme_id: object) -> set[str | None]:
+    theme = state.themes.get(theme_id) if isinstance(theme_id, str) else None
+    return set() if theme is None else {theme.table}
+
+
+def _creating(state: WorkshopState, args: Mapping[str, Any]) -> set[str | None]:
+    table = args.get("table_id")
+    return _of_note(state, args.get("note_id")) | ({table} if isinstance(table, str) else set())
+
+
+def _grouping(state: WorkshopState, args: Mapping[str, Any]) -> set[str | None]:
+    return _of_note(state, args.get("note_id")) | _of_theme(state, args.get("theme_id"))
+
+
+def _merging(state: WorkshopState, args: Mapping[str, Any]) -> set[str | None]:
+    return _of_theme(state, args.get("source")) | _of_theme(state, args.get("target"))
+
+
+def _theme(state: WorkshopState, args: Mapping[str, Any]) -> set[str | None]:
+    return _of_theme(state, args.get("theme_id"))
+
+
+@command("create_theme", HOSTS, takes=("title", "note_id", "table_id"), tables=_creating)
 def create_theme(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
+    """A new theme: the room's, or a table's (``table_id``; a table host's theme is always
+    their own table's)."""
     title = theme_title(args)
+    table = args.get("table_id")
+    if table is not None:
+        table = ref(args, "table_id", state.tables, "unknown_table")
+    if actor.role is Role.TABLE_HOST:
+        table = place_of(state, actor.participant_id).table
     if len(state.themes) >= limits.THEMES_MAX:
         raise Refusal("too_many", what="themes", max=limits.THEMES_MAX)
     theme_id = state.next_id("t")
-    drafts: list[Draft] = [("ThemeCreated", {"theme_id": theme_id, "title": title})]
+    data: dict[str, Any] = {"theme_id": theme_id, "title": title}
+    if table is not None:
+        data["table"] = table
+    drafts: list[Draft] = [("ThemeCreated", data)]
     # A theme is usually made by dropping a note on the empty area: take it along.
     if args.get("note_id") is not None:
-        note_id = ref(args, "note_id", state.notes, "unknown_note")
+        note_id = seen_note(state, actor, args)
         drafts.append(("NoteGrouped", {"note_id": note_id, "theme_id": theme_id}))
     return drafts
 
 
-@command("rename_theme", MODERATORS, takes=("theme_id", "title"))
+@command("rename_theme", HOSTS, takes=("theme_id", "title"), tables=_theme)
 def rename_theme(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     theme_id = ref(args, "theme_id", state.themes, "unknown_theme")
     title = theme_title(args)
@@ -43,10 +89,10 @@ def rename_theme(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) ->
     return [("ThemeRenamed", {"theme_id": theme_id, "title": title})]
 
 
-@command("group_note", MODERATORS, takes=("note_id", "theme_id"))
+@command("group_note", HOSTS, takes=("note_id", "theme_id"), tables=_grouping)
 def group_note(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     """Move a note into a theme, or (``theme_id`` null) back to the unsorted notes."""
-    note_id = ref(args, "note_id", state.notes, "unknown_note")
+    note_id = seen_note(state, actor, args)
     theme_id = args.get("theme_id")
     if theme_id is not None:
         theme_id = ref(args, "theme_id", state.themes, "unknown_theme")
@@ -55,7 +101,7 @@ def group_note(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> l
     return [("NoteGrouped", {"note_id": note_id, "theme_id": theme_id})]
 
 
-@command("merge_themes", MODERATORS, takes=("source", "target"))
+@command("merge_themes", HOSTS, takes=("source", "target"), tables=_merging)
 def merge_themes(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     """Two themes that say the same: the first goes into the second, notes, members,
     proposal, priority and actions included."""
@@ -66,7 +112,7 @@ def merge_themes(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) ->
     return [("ThemesMerged", {"source": source, "target": target})]
 
 
-@command("delete_theme", MODERATORS, takes=("theme_id",))
+@command("delete_theme", HOSTS, takes=("theme_id",), tables=_theme)
 def delete_theme(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     theme_id = ref(args, "theme_id", state.themes, "unknown_theme")
     proposal = state.proposals.get(theme_id)
@@ -94,10 +140,12 @@ def leave_theme(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> 
     return [("ThemeLeft", {"theme_id": theme_id, "participant_id": pid})]
 
 
-@applies("ThemeCreated", made_by="create_theme", args=lambda s, d: {"title": d.get("title")},
+@applies("ThemeCreated", made_by="create_theme",
+         args=lambda s, d: {"title": d.get("title"), "table_id": d.get("table")},
          result="theme_id", creates="t", touches=touches(themes="theme_id"))
 def _created(state: WorkshopState, e: Event) -> None:
-    state.themes[e.data["theme_id"]] = Theme(id=e.data["theme_id"], title=e.data["title"])
+    state.themes[e.data["theme_id"]] = Theme(id=e.data["theme_id"], title=e.data["title"],
+                                             table=e.data.get("table"))
 
 
 @applies("ThemeRenamed", made_by="rename_theme", touches=touches(themes="theme_id"))

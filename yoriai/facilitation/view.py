@@ -44,13 +44,28 @@ import copy
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
-from .model import EVENTS, Action, Event, Note, Photo, Proposal, Review, Theme, WorkshopState
+from .model import (
+    EVENTS,
+    NOWHERE,
+    Action,
+    Event,
+    Note,
+    Photo,
+    Place,
+    Proposal,
+    Review,
+    Table,
+    Theme,
+    WorkshopState,
+    place_of,
+)
 from .newsletter import newsletter_view
 from .touch import ALL
 from .touch import Touch as Touch  # re-exported: the hub keeps each event's touch
 from .visibility import Viewer, can_see_note, can_see_tallies, can_vote_on, is_public
 
-KINDS = ("notes", "themes", "proposals", "actions", "reviews", "participants", "photos")
+KINDS = ("notes", "themes", "proposals", "actions", "reviews", "participants", "photos",
+         "tables")
 # Kinds only the facilitator and つむぎすと see: the people (with their roles), and the
 # photos of the evening (which a participant's phone has no use for).
 STAFF_KINDS = frozenset({"participants", "photos"})
@@ -97,6 +112,7 @@ def note_view(state: WorkshopState, note: Note, viewer: Viewer) -> dict[str, Any
         "theme": note.theme, "hidden": note.hidden, "private": note.private,
         "edited": note.edited, "meeting": note.meeting,
         "votable": can_vote_on(state, note, viewer),
+        "table": note.table, "round": note.round,
     }
     if viewer.privileged:
         author = state.participants.get(note.author)
@@ -107,7 +123,7 @@ def note_view(state: WorkshopState, note: Note, viewer: Viewer) -> dict[str, Any
 
 def theme_view(state: WorkshopState, theme: Theme, privileged: bool) -> dict[str, Any]:
     view: dict[str, Any] = {"id": theme.id, "title": theme.title,
-                            "member_count": len(theme.members)}
+                            "member_count": len(theme.members), "table": theme.table}
     if privileged:
         view["members"] = list(theme.members)
     return view
@@ -135,6 +151,23 @@ def action_view(state: WorkshopState, a: Action) -> dict[str, Any]:
             "lead": a.lead}
 
 
+def table_view(state: WorkshopState, table: Table, viewer: Viewer) -> dict[str, Any]:
+    """A table as the room sees it: names only of those who agreed to be named (the rest
+    counted as 「ほか n名」). Staff, and the table's own host, also get its seats."""
+    seated = [p for p in state.participants.values() if p.table == table.id]
+    host = state.participants.get(table.host) if table.host is not None else None
+    view: dict[str, Any] = {
+        "id": table.id, "number": table.number, "name": table.name, "theme": table.theme,
+        "seat_count": len(seated), "names": [p.name for p in seated if p.show_name],
+        "others": sum(1 for p in seated if not p.show_name),
+        "host_name": host.name if host is not None and host.show_name else ""}
+    if viewer.privileged or viewer.place(state) == Place(table.id, True):
+        view["seats"] = [{"id": p.id, "name": p.name, "attribute": p.attribute,
+                          "proxy": p.proxy} for p in seated]
+        view["host"] = table.host
+    return view
+
+
 def photo_view(p: Photo) -> dict[str, Any]:
     # ``id`` is the hash: the client keys every kind by ``id``.
     return {"id": p.hash, "caption": p.caption, "chosen": p.chosen, "meeting": p.meeting}
@@ -149,7 +182,7 @@ def participant_view(state: WorkshopState, pid: str) -> dict[str, Any]:
     view: dict[str, Any] = {
         "id": p.id, "name": p.name, "attribute": p.attribute, "proxy": p.proxy,
         "show_name": p.show_name, "cofacilitator": pid in state.cofacilitators,
-        "votes_used": state.votes_used(pid)}
+        "votes_used": state.votes_used(pid), "table": p.table}
     if p.proxy:
         # The facilitator votes for people without a phone: the console shows what they
         # gave already, as a phone shows its owner in `me`.
@@ -172,7 +205,9 @@ def workshop_view(state: WorkshopState) -> dict[str, Any]:
         "code": state.code, "title": state.title, "center": state.center, "date": state.date,
         "program": state.program.to_dict(), "step": state.step,
         "settings": {"vote_budget": s.vote_budget, "multi_vote": s.multi_vote,
-                     "votes_visible": s.votes_visible, "private_notes": s.private_notes},
+                     "votes_visible": s.votes_visible, "private_notes": s.private_notes,
+                     "others_visible": s.others_visible, "vote_scope": s.vote_scope},
+        "round": state.round,
         "locked": state.locked, "focus": state.focus, "join_view": state.join_view,
         "wifi": wifi_view(state),
         "timer": {"seconds": state.timer.seconds, "ends_at": state.timer.ends_at},
@@ -196,16 +231,19 @@ def me_view(state: WorkshopState, pid: str) -> dict[str, Any]:
     p = state.participants[pid]
     budget = state.settings.vote_budget
     votes = dict(state.votes.get(pid, {}))
+    place = place_of(state, pid)
     return {
         "id": p.id, "name": p.name, "attribute": p.attribute, "proxy": p.proxy,
         "show_name": p.show_name, "cofacilitator": pid in state.cofacilitators,
         "notes": [n.id for n in state.notes.values() if n.author == pid],
         "reviews": [r.id for r in state.reviews.values() if r.author == pid],
-        "votes": votes, "votes_left": budget - sum(votes.values()),
+        # With 共感 per table, what is left at the table the person sits at now.
+        "votes": votes, "votes_left": budget - state.votes_counted(pid),
         "priority": [t for t, pr in state.proposals.items() if pid in pr.priority],
         "priority_left": budget - state.priority_used(pid),
         "themes": [t.id for t in state.themes.values() if pid in t.members],
         "actions": [a.id for a in state.actions.values() if pid in a.volunteers],
+        "table": p.table, "host_of": place.table if place.host else None,
     }
 
 
@@ -236,6 +274,9 @@ def entity(state: WorkshopState, kind: str, item: str, viewer: Viewer) -> dict[s
     if kind == "photos":
         photo = state.photos.get(item)
         return photo_view(photo) if photo is not None and viewer.privileged else None
+    if kind == "tables":
+        table = state.tables.get(item)
+        return table_view(state, table, viewer) if table is not None else None
     raise ValueError(kind)
 
 
@@ -253,7 +294,7 @@ def _table(state: WorkshopState, kind: str) -> Iterable[str]:
     tables: dict[str, Iterable[str]] = {
         "notes": state.notes, "themes": state.themes, "proposals": state.proposals,
         "actions": state.actions, "reviews": state.reviews, "participants": state.participants,
-        "photos": state.photos}
+        "photos": state.photos, "tables": state.tables}
     return tables[kind]
 
 
@@ -346,6 +387,11 @@ class Lens(NamedTuple):
 
     privileged: bool
     participant_id: str | None
+    table: str | None = None
+    host: bool = False
+
+    def place(self, state: WorkshopState) -> Place:
+        return Place(self.table, self.host)
 
 
 PUBLIC = Lens(False, None)
@@ -376,11 +422,21 @@ def personal_to(state: WorkshopState, touch: Touch) -> frozenset[str] | None:
     return frozenset(people)
 
 
-def lens(viewer: Viewer, personal: frozenset[str] | None) -> Lens:
+def lens(state: WorkshopState, viewer: Viewer, personal: frozenset[str] | None) -> Lens:
     """The audience of ``viewer`` for an event whose patch is ``personal`` to these
-    participants. ``personal_to`` runs once per event; this is a set lookup per phone,
-    the broadcast loop's cost per phone."""
+    participants, judged on ``state`` (the state right after the event). ``personal_to``
+    runs once per event; this is a few lookups per phone, the broadcast loop's cost per
+    phone.
+
+    The viewer's place (table, host) is kept only where a patch reads it: a host's (their
+    table's private notes and seats), and anyone's table while 共感 is per table (each
+    note's ``votable``). Otherwise phones at different tables see the same patch."""
     pid = viewer.participant_id
+    place = viewer.place(state) if state.tables else NOWHERE
+    if not place.host and state.settings.vote_scope != "table":
+        place = NOWHERE
     if pid is not None and (personal is None or pid in personal):
-        return Lens(viewer.privileged, pid)
-    return STAFF if viewer.privileged else PUBLIC
+        return Lens(viewer.privileged, pid, *place)
+    if place == NOWHERE:
+        return STAFF if viewer.privileged else PUBLIC
+    return Lens(viewer.privileged, None, *place)

@@ -21,14 +21,17 @@ VOTE = touches(tallies="note_id", me="participant_id", participants="participant
 def cast_vote(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     pid = me(state, actor)
     note_id = ref(args, "note_id", state.notes, "unknown_note")
-    if not can_see_note(state, state.notes[note_id], actor):
+    note = state.notes[note_id]
+    if not can_see_note(state, note, actor):
         raise Refusal("unknown_note")
-    if not can_vote_on(state, state.notes[note_id], actor):
+    if state.settings.vote_scope == "table" and note.table != actor.place(state).table:
+        raise Refusal("not_your_table")  # 共感 per table: only to one's own table's notes
+    if not can_vote_on(state, note, actor):
         raise Refusal("not_allowed", command="cast_vote")  # seen, but hidden: not on the board
     mine = state.votes.get(pid, {})
     if mine.get(note_id, 0) >= 1 and not state.settings.multi_vote:
         raise Refusal("already_voted")
-    if state.votes_used(pid) >= state.settings.vote_budget:
+    if state.votes_counted(pid) >= state.settings.vote_budget:
         raise Refusal("no_votes_left", budget=state.settings.vote_budget)
     return [("VoteCast", {"participant_id": pid, "note_id": note_id})]
 
@@ -51,7 +54,7 @@ def set_vote_settings(state: WorkshopState, actor: Actor,
               if "vote_budget" in args else s.vote_budget)
     multi = flag(args, "multi_vote") if "multi_vote" in args else s.multi_vote
     visible = flag(args, "votes_visible") if "votes_visible" in args else s.votes_visible
-    used = max((sum(v.values()) for v in state.votes.values()), default=0)
+    used = max((most_counted(state, p) for p in state.votes), default=0)
     used_priority = max((state.priority_used(p) for p in state.participants), default=0)
     if budget < max(used, used_priority):
         raise Refusal("budget_below_used", used=max(used, used_priority))
@@ -61,6 +64,19 @@ def set_vote_settings(state: WorkshopState, actor: Actor,
         return []
     return [("VoteSettingsChanged", {"vote_budget": budget, "multi_vote": multi,
                                      "votes_visible": visible})]
+
+
+def most_counted(state: WorkshopState, pid: str) -> int:
+    """The most of ``pid``'s votes that count against one budget: all of them, or with
+    共感 per table, those on the notes of any one table."""
+    if state.settings.vote_scope != "table":
+        return state.votes_used(pid)
+    per_table: dict[str | None, int] = {}
+    for nid, n in state.votes.get(pid, {}).items():
+        note = state.notes.get(nid)
+        if note is not None:
+            per_table[note.table] = per_table.get(note.table, 0) + n
+    return max(per_table.values(), default=0)
 
 
 @applies("VoteCast", made_by="cast_vote", proxy_for="participant_id", touches=VOTE)

@@ -333,7 +333,7 @@ class Room:
                 sub.sent_seq = e.seq
                 if restart is not None and sub.actor.participant_id == restart:
                     continue
-                key = lens(sub.actor, personal)
+                key = lens(self.shown, sub.actor, personal)
                 got = encoded.get(key)
                 if got is None:
                     msg = wire_event(e, self.shown, key, touch)
