@@ -218,9 +218,9 @@ function proposalLine(board, p) {
 // --- the grid -----------------------------------------------------------------------------
 
 /**
- * What one cell shows of its table at a step: the newest notes (notes), its themes
- * (themes), its proposals (proposals); a cell of the room (table null) shows what no table
- * holds.
+ * What one cell shows of its table at a step: the newest notes (notes), its themes and the
+ * notes in none (themes), its proposals (proposals); a cell of the room (table null) shows
+ * what no table holds.
  * @param {Board} board
  * @param {string} view
  * @param {(Table|null)} table
@@ -234,8 +234,13 @@ function cellBody(board, view, table) {
     const themes = items(board, 'themes').filter(function (th) {
       return (th.table || null) === id && (id !== null || origins.indexOf(th.id) < 0);
     });
-    const list = el('ul', {class: 'theme-lines fit-list', 'data-more': 'screen.more_items'});
+    // Its themes, then the notes not yet in any (newest first): what the table still sorts.
+    const list = el('ul', {class: 'theme-lines cell-notes fit-list',
+      'data-more': 'screen.more_items'});
     themes.forEach(function (th) { list.appendChild(themeLine(board, th)); });
+    const known = (board.collections.themes || new Map());
+    notes.filter(function (n) { return !n.theme || !known.has(n.theme); }).reverse()
+      .forEach(function (n) { list.appendChild(miniNote(n)); });
     return {body: list, counts: kindCounts(notes), size: themes.length + notes.length};
   }
   if (view === 'proposals') {
