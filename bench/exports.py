@@ -3,6 +3,7 @@
     .venv/bin/python bench/exports.py                 # 1,000 notes, 100 actions
     .venv/bin/python bench/exports.py --notes 3000 --actions 50 --repeat 5
     .venv/bin/python bench/exports.py --photos 0      # without the 20 photos of the evening
+    .venv/bin/python bench/exports.py --tables 25 --rounds 3   # seated at tables (班)
 
 The workshop is built the way the server builds one: every change is a command checked by
 ``facilitation.commands.decide`` and applied with ``apply`` (300 people, a tenth of them
@@ -74,7 +75,8 @@ class Builder:
         return self.run(who, name, args)
 
 
-def build(notes: int, actions: int, people: int, themes: int) -> Builder:
+def build(notes: int, actions: int, people: int, themes: int, tables: int = 0,
+          rounds: int = 1) -> Builder:
     b = Builder()
     b.run(FACILITATOR, "create_workshop", {"code": "bench1", "title": "秋田まちづくり大集会",
                                            "center": "中央", "date": "2026-11-20"})
@@ -88,17 +90,38 @@ def build(notes: int, actions: int, people: int, themes: int) -> Builder:
         else:
             pid = b.run(PROJECTOR, "join", profile)["participant_id"]
             crowd.append(Actor(Role.PARTICIPANT, pid))
+    if tables:
+        # Tables dealt by 立場, a host at each (the first with a phone), named every other.
+        b.run(FACILITATOR, "make_tables", {"count": tables, "by": "mixed"})
+        for desk in b.state.tables.values():
+            seated = [a for a in crowd if not a.proxy
+                      and b.state.participants[str(a.participant_id)].table == desk.id]
+            if seated:
+                b.run(FACILITATOR, "set_table_host", {
+                    "table_id": desk.id, "participant_id": seated[0].participant_id})
+            if desk.number % 2:
+                b.run(FACILITATOR, "name_table", {
+                    "table_id": desk.id, "name": f"{WORDS[desk.number % len(WORDS)]}班"})
     note_ids = []
     for i in range(notes):
+        if tables and rounds > 1 and i and i % (notes // rounds or 1) == 0 \
+                and b.state.round < rounds:
+            b.run(FACILITATOR, "start_round", {})  # a world-café round: people move on
         text = f"{WORDS[i % len(WORDS)]}について、みんなで考えたいこと その{i}"
         note_ids.append(b.by(crowd[i % people], "post_note",
                              {"kind": KINDS[i % 3], "text": text})["note_id"])
     b.run(FACILITATOR, "set_step", {"step": "companions"})
-    theme_ids = [b.run(FACILITATOR, "create_theme", {"title": f"{WORDS[t % len(WORDS)]}の輪 {t}"}
-                       )["theme_id"] for t in range(themes)]
+    table_ids = list(b.state.tables)
+    theme_ids = [b.run(FACILITATOR, "create_theme", {
+        "title": f"{WORDS[t % len(WORDS)]}の輪 {t}",
+        **({"table_id": table_ids[t % len(table_ids)]} if table_ids else {})})["theme_id"]
+        for t in range(themes)]
     grouped = note_ids[: notes * 4 // 5]  # a fifth stays unsorted
     for i, n in enumerate(grouped):
-        b.run(FACILITATOR, "group_note", {"note_id": n, "theme_id": theme_ids[i % themes]})
+        # With tables a note goes to a theme of the table it was written at.
+        table = b.state.notes[n].table
+        mine = [t for t in theme_ids if b.state.themes[t].table == table] or theme_ids
+        b.run(FACILITATOR, "group_note", {"note_id": n, "theme_id": mine[i % len(mine)]})
     for i, who in enumerate(crowd):
         b.by(who, "join_theme", {"theme_id": theme_ids[i % themes]})
         for k in range(3):
@@ -185,16 +208,20 @@ def main() -> None:
     p.add_argument("--themes", type=int, default=20)
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--photos", type=int, default=20)
+    p.add_argument("--tables", type=int, default=0,
+                   help="seat the room at this many tables (班), dealt by 立場, with hosts")
+    p.add_argument("--rounds", type=int, default=1,
+                   help="with --tables: world-café rounds the notes are written over")
     args = p.parse_args()
 
     t = time.perf_counter()
-    b = build(args.notes, args.actions, args.people, args.themes)
+    b = build(args.notes, args.actions, args.people, args.themes, args.tables, args.rounds)
     built = time.perf_counter() - t
     photos, took = add_photos(b, args.photos)
     s = b.state
     print(f"workshop: {len(s.participants)} people, {len(s.notes)} notes, {len(s.themes)} "
-          f"themes, {len(s.actions)} actions, {s.seq} events (built through the domain's "
-          f"commands in {built:.2f} s)")
+          f"themes, {len(s.actions)} actions, {len(s.tables)} tables, {max(s.round, 1)} "
+          f"round(s), {s.seq} events (built through the domain's commands in {built:.2f} s)")
     if photos:
         sizes = [len(d) for d in photos.values()]
         print(f"photos: {len(photos)} chosen, {sum(sizes) / 2**20:.1f} MB stored "

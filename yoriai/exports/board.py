@@ -7,6 +7,9 @@ Fit for a black-and-white 会報: the kinds wear the app's own colours (read fro
 stylesheet, the one source) *and* the app's icons — a star for 魅力, a warning triangle
 for 課題, a heart for 思い — so they differ on a grey page, where their pale fills do not.
 Lines are broken by the Japanese rules (:mod:`~exports.linebreak`).
+
+With tables (班) the board is the room seen from above: each table a column under its
+name and counts, holding the themes it made and its notes in no theme.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from yoriai.facilitation.model import NoteKind
 
 from . import drawing, linebreak, text
 from .drawing import Group, Picture, Rect, Text
-from .plan import NoteLine, Plan
+from .plan import NoteLine, Plan, ThemePlan
 from .source import Exporter, Source
 
 APP_CSS = package_path("yoriai.client", "static", "css", "app.css")
@@ -95,7 +98,7 @@ def stack_height(notes: list[NoteLine], width: float) -> float:
     return sum(note_height(n, width) + 8 for n in notes)
 
 
-def draw_block(picture: Picture, x: float, y: float, width: float, height: float,
+def draw_block(picture: Picture | Group, x: float, y: float, width: float, height: float,
                title: str, counts: str, stacks: list[list[NoteLine]], cls: str) -> None:
     """A theme's frame, its title and counts, and its notes in one or more stacks."""
     g = Group(cls)
@@ -141,8 +144,104 @@ def legend(picture: Picture, y: float) -> None:
         x += 90
 
 
+def theme_rows(parent: Picture | Group, themes: tuple[ThemePlan, ...], columns: int,
+               y: float) -> float:
+    """The themes' blocks, ``columns`` to a row; returns the y under them."""
+    for start in range(0, len(themes), columns):
+        row = themes[start:start + columns]
+        row_h = max(head_height(title_lines(t.title, COLUMN_W))
+                    + stack_height(list(t.notes), COLUMN_W - 20) + 8 for t in row)
+        for i, t in enumerate(row):
+            draw_block(parent, MARGIN + i * (COLUMN_W + GAP), y, COLUMN_W, row_h, t.title,
+                       text.theme_counts(t), [list(t.notes)], "theme")
+        y += row_h + GAP
+    return y
+
+
+def unsorted_block(parent: Picture | Group, notes: tuple[NoteLine, ...], columns: int,
+                   width: float, y: float) -> float:
+    """Notes in no theme span the whole width, in as many stacks as there are columns."""
+    stacks = balanced(notes, columns)
+    full = width - 2 * MARGIN
+    block_h = head_height(title_lines(text.UNSORTED, full)) + max(
+        stack_height(s, COLUMN_W - 20) for s in stacks) + 8
+    draw_block(parent, MARGIN, y, full, block_h, text.UNSORTED,
+               text.notes_count(len(notes)), stacks, "theme unsorted")
+    return y + block_h + GAP
+
+
+# With tables the board is the room seen from above: each table a column, its band (its
+# name large, white on the app's green, its counts under it) over its themes.
+BAND_FONT, COUNTS_FONT, COUNTS_LINE = 22, 14, 19
+BAND = "#2f6f4f"
+
+
+def band(parent: Group, label: str, counts: str, x: float, y: float) -> float:
+    """A table's name and counts over its column; returns the y under it."""
+    inner = COLUMN_W - 28
+    name = linebreak.wrap(label, inner / BAND_FONT, 2)
+    lines = linebreak.wrap(counts, inner / COUNTS_FONT, 3) if counts else []
+    h = 16 + len(name) * (BAND_FONT + 6) + len(lines) * COUNTS_LINE + 6
+    parent.add(Rect(x, y, COLUMN_W, h, fill=BAND, radius=6),
+               Text(x + 14, y + 10 + BAND_FONT, tuple(name), BAND_FONT, "#ffffff",
+                    BAND_FONT + 6, bold=True, cls="table-name"))
+    if lines:
+        parent.add(Text(x + 14, y + 14 + len(name) * (BAND_FONT + 6) + COUNTS_FONT - 2,
+                        tuple(lines), COUNTS_FONT, "#ffffff", COUNTS_LINE, cls="table-counts"))
+    return y + h + 12
+
+
+def table_column(label: str, counts: str, themes: tuple[ThemePlan, ...],
+                 unsorted: tuple[NoteLine, ...], x: float, y: float) -> tuple[Group, float]:
+    """One table as a column, the way its sheet (模造紙) lay on the table: its band, its
+    themes one under the other, then its notes in no theme; returns it and its bottom."""
+    g = Group("table", label)
+    top = band(g, label, counts, x, y)
+    if not themes and not unsorted:
+        g.add(Text(x + 14, top + 14, (text.NO_NOTES,), 15, "#555555", cls="empty"))
+        top += 24 + GAP
+    blocks = [(t.title, text.theme_counts(t), t.notes, "theme") for t in themes]
+    if unsorted:
+        blocks.append((text.UNSORTED, text.notes_count(len(unsorted)), unsorted,
+                       "theme unsorted"))
+    for title, line, notes, cls in blocks:
+        h = head_height(title_lines(title, COLUMN_W)) + stack_height(list(notes),
+                                                                     COLUMN_W - 20) + 8
+        draw_block(g, x, top, COLUMN_W, h, title, line, [list(notes)], cls)
+        top += h + GAP
+    return g, top
+
+
+def tables_board(picture: Picture, plan: Plan, columns: int, y: float) -> float:
+    """With tables: the tables side by side, ``columns`` to a row, each a column of its
+    themes; then the room's own themes (those of no table) as one more column."""
+    groups = [(text.table_label(t), text.table_heading_line(t), t.themes, t.unsorted)
+              for t in plan.tables]
+    if plan.room_themes or plan.room_unsorted:
+        groups.append((text.ROOM_THEMES, "", plan.room_themes, plan.room_unsorted))
+    for start in range(0, len(groups), columns):
+        bottom = y
+        for i, (label, counts, themes, unsorted) in enumerate(groups[start:start + columns]):
+            g, end = table_column(label, counts, themes, unsorted,
+                                  MARGIN + i * (COLUMN_W + GAP), y)
+            picture.add(g)
+            bottom = max(bottom, end)
+        y = bottom + GAP
+    return y
+
+
+def columns_of(plan: Plan) -> int:
+    """As many columns as the widest row of themes needs (at most MAX_COLUMNS); notes in no
+    theme alone take four. With tables, a column per table (and one for the room's own
+    themes), at most MAX_COLUMNS to a row."""
+    if plan.tables:
+        room = bool(plan.room_themes or plan.room_unsorted)
+        return min(MAX_COLUMNS, len(plan.tables) + room)
+    return max(1, min(MAX_COLUMNS, len(plan.themes) or (1 if not plan.unsorted else 4)))
+
+
 def board(plan: Plan) -> Picture:
-    columns = max(1, min(MAX_COLUMNS, len(plan.themes) or (1 if not plan.unsorted else 4)))
+    columns = columns_of(plan)
     width = 2 * MARGIN + columns * COLUMN_W + (columns - 1) * GAP
     title = plan.title or text.UNTITLED
     picture = Picture(width, 0, title)
@@ -156,26 +255,15 @@ def board(plan: Plan) -> Picture:
     legend(picture, y)
     y += 24
 
-    if not plan.themes and not plan.unsorted:
+    if not plan.tables and not plan.themes and not plan.unsorted:
         picture.add(Text(MARGIN, y + 30, (text.NO_NOTES,), 18, "#555555", cls="empty"))
         y += 60
-    for start in range(0, len(plan.themes), columns):
-        row = plan.themes[start:start + columns]
-        row_h = max(head_height(title_lines(t.title, COLUMN_W))
-                    + stack_height(list(t.notes), COLUMN_W - 20) + 8 for t in row)
-        for i, t in enumerate(row):
-            draw_block(picture, MARGIN + i * (COLUMN_W + GAP), y, COLUMN_W, row_h, t.title,
-                       text.theme_counts(t), [list(t.notes)], "theme")
-        y += row_h + GAP
-    if plan.unsorted:
-        # Notes in no theme span the whole width, in as many stacks as there are columns.
-        stacks = balanced(plan.unsorted, columns)
-        full = width - 2 * MARGIN
-        block_h = head_height(title_lines(text.UNSORTED, full)) + max(
-            stack_height(s, COLUMN_W - 20) for s in stacks) + 8
-        draw_block(picture, MARGIN, y, full, block_h, text.UNSORTED,
-                   text.notes_count(len(plan.unsorted)), stacks, "theme unsorted")
-        y += block_h + GAP
+    if plan.tables:
+        y = tables_board(picture, plan, columns, y)
+    else:
+        y = theme_rows(picture, plan.themes, columns, y)
+        if plan.unsorted:
+            y = unsorted_block(picture, plan.unsorted, columns, width, y)
     picture.height = round(y + MARGIN)
     picture.items[0] = Rect(0, 0, width, picture.height, fill="#ffffff")
     return picture

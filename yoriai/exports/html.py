@@ -12,7 +12,7 @@ from html import escape
 from . import drawing, text
 from .chart import participation_chart
 from .photos import html_section
-from .plan import Plan, ReviewLine
+from .plan import Plan, ReviewLine, ThemePlan
 from .source import Exporter, Source
 
 FONTS = ('"IPAexGothic", "Noto Sans CJK JP", "Hiragino Kaku Gothic ProN", "Yu Gothic", '
@@ -91,6 +91,23 @@ footer { margin-top: 6mm; padding-top: 2mm; border-top: .6pt solid #999; font-si
 .record-body, table.participation, .review section { break-inside: avoid; }
 footer, .record .closing { break-before: avoid; break-inside: avoid; }
 """.replace("FONTS", FONTS)
+# Only a page with tables carries these rules: a page without them stays as it was.
+TABLES_CSS = """
+/* Tables (班): the newsletter's boxes, one per table, two across, each whole on its page;
+   PLAN's themes under each table's name. */
+.talks { display: grid; grid-template-columns: 1fr 1fr; gap: 3mm; }
+.table-talk { border: 1.2pt solid #2f6f4f; border-radius: 2mm; padding: 2mm 3mm;
+  break-inside: avoid; line-break: strict; }
+.table-talk h3 { margin: 0 0 1mm; font-size: 12pt; color: #2f6f4f; }
+.table-talk dl { margin: 0; display: grid; grid-template-columns: 4.2em 1fr; gap: .5mm 2mm; }
+.table-talk dt { font-weight: bold; font-size: 9pt; white-space: nowrap; }
+.table-talk dd { margin: 0; }
+.table-group { margin: 0 0 3mm; }
+table.participation-tables td:nth-child(2) { word-break: keep-all; }
+.table-group h4 { font-size: 11pt; margin: 3mm 0 .5mm; padding-bottom: .5mm;
+  border-bottom: 1pt solid #9cbfa9; break-after: avoid; }
+.table-group > p.counts:first-of-type { break-after: avoid; }
+"""
 
 
 def e(value: str) -> str:
@@ -130,13 +147,9 @@ def review_list(items: tuple[ReviewLine, ...]) -> str:
     return "<ul>" + "".join(f"<li>{lines(r.text)}</li>" for r in items) + "</ul>"
 
 
-def themes_section(plan: Plan) -> list[str]:
-    out = [f"<h3>{e(text.THEMES)}</h3>"]
-    if not plan.themes:
-        out.append(f'<p class="empty">{e(text.EMPTY_THEMES)}</p>')
-        return out
-    out.append('<div class="themes">')
-    for t in plan.themes:
+def theme_cards(themes: tuple[ThemePlan, ...]) -> list[str]:
+    out = ['<div class="themes">']
+    for t in themes:
         out.append(f'<section class="theme"><h3>{e(t.title)}</h3>')
         out.append(f'<p class="counts">{e(text.theme_counts(t))}</p>')
         if t.top_notes:
@@ -155,9 +168,62 @@ def themes_section(plan: Plan) -> list[str]:
             out.append("</div>")
         out.append("</section>")
     out.append("</div>")
+    return out
+
+
+def themes_section(plan: Plan) -> list[str]:
+    out = [f"<h3>{e(text.THEMES)}</h3>"]
+    if plan.tables:
+        return out + tables_themes(plan)
+    if not plan.themes:
+        out.append(f'<p class="empty">{e(text.EMPTY_THEMES)}</p>')
+        return out
+    out += theme_cards(plan.themes)
     if plan.unsorted:
         out.append(f'<p class="counts">{e(text.unsorted_line(plan))}</p>')
     return out
+
+
+def tables_themes(plan: Plan) -> list[str]:
+    """PLAN's themes by the table that made them: each table's name, counts and cards,
+    then the room's own themes (those of no table)."""
+    out = []
+    for t in plan.tables:
+        out.append(f'<section class="table-group"><h4>{e(text.table_label(t))}</h4>'
+                   f'<p class="counts">{e(text.table_heading_line(t))}</p>')
+        out += (theme_cards(t.themes) if t.themes
+                else [f'<p class="empty">{e(text.EMPTY_THEMES)}</p>'])
+        if t.unsorted:
+            out.append(f'<p class="counts">{e(text.UNSORTED)} {len(t.unsorted)}枚</p>')
+        out.append("</section>")
+    if plan.room_themes or plan.room_unsorted:
+        out.append(f'<section class="table-group room"><h4>{e(text.ROOM_THEMES)}</h4>')
+        out += theme_cards(plan.room_themes) if plan.room_themes else []
+        if plan.room_unsorted:
+            out.append(f'<p class="counts">{e(text.UNSORTED)} {len(plan.room_unsorted)}枚'
+                       "</p>")
+        out.append("</section>")
+    return out
+
+
+def tables_talk(plan: Plan) -> list[str]:
+    """The newsletter's 「テーブルごとの話し合い」: one box per table — its number and
+    name, who took part (by 立場), its themes and its proposal's aim — to print as it is."""
+    out = [f'<section class="talk"><h2>{e(text.TABLES_TALK)}</h2><div class="talks">']
+    for t in plan.tables:
+        out.append(f'<section class="table-talk"><h3>{e(text.table_label(t))}</h3><dl>')
+        out += [f"<dt>{e(k)}</dt><dd>{lines(v)}</dd>" for k, v in text.talk_lines(t)]
+        out.append("</dl></section>")
+    out.append("</div></section>")
+    return out
+
+
+def table_record(plan: Plan) -> list[str]:
+    """参画の記録 by table: counts by 立場, never names."""
+    rounds = text.rounds_sentence(plan)
+    return [f"<h3>{e(text.TABLE_RECORD)}</h3>", f"<p>{e(rounds)}</p>" if rounds else "",
+            table(text.TABLE_RECORD_COLUMNS, text.table_record_rows(plan), numeric_from=2,
+                  cls="participation-tables")]
 
 
 def opening(plan: Plan) -> str:
@@ -184,7 +250,7 @@ def render_html(source: Source) -> bytes:
         '<html lang="ja"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{e(title)} — PDCAプラン</title>",
-        f"<style>{CSS}</style></head><body>",
+        f"<style>{CSS}{TABLES_CSS if plan.tables else ''}</style></head><body>",
         f'<header><p class="kicker">{e(text.KICKER)}</p><h1>{e(title)}</h1>',
         f'<p class="meta">{e(text.meta_line(plan))}</p></header>',
         opening(plan),
@@ -193,6 +259,8 @@ def render_html(source: Source) -> bytes:
     out += [f'<li><span class="n">{e(v)}</span><span class="k">{e(k)}</span></li>'
             for k, v in text.summary_items(plan)]
     out.append("</ul>")
+    if plan.tables:
+        out += tables_talk(plan)
 
     out.append(heading(text.PLAN))
     out += themes_section(plan)
@@ -226,7 +294,10 @@ def render_html(source: Source) -> bytes:
     if plan.participation.participants:
         out.append(table(text.RECORD_COLUMNS, text.record_rows(plan), numeric_from=1,
                          total_last=True, cls="participation"))
-    out.append(f'</div><p class="counts closing">{e(text.CONTRIBUTED)}</p></section>')
+    out.append("</div>")
+    if plan.tables:
+        out += table_record(plan)
+    out.append(f'<p class="counts closing">{e(text.CONTRIBUTED)}</p></section>')
 
     out.append(html_section(source))  # 当日の様子: the chosen photos, if any
     out.append(f"<footer><p>{e(text.PRIVACY)}</p><p>{e(text.generated_line(plan))}</p>"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from . import text
-from .plan import Plan, ReviewLine
+from .plan import Plan, ReviewLine, ThemePlan
 from .source import Exporter, Source
 
 # Characters that would turn a person's words into markup anywhere in a line, and those
@@ -41,12 +41,10 @@ def reviews(items: tuple[ReviewLine, ...]) -> list[str]:
     return [*(f"- {md(r.text)}" for r in items), ""]
 
 
-def themes(plan: Plan) -> list[str]:
-    out = [f"### {text.THEMES}", ""]
-    if not plan.themes:
-        return [*out, text.EMPTY_THEMES, ""]
-    for t in plan.themes:
-        out += [f"#### {md(t.title)}", "", f"*{md(text.theme_counts(t))}*", ""]
+def theme_cards(items: tuple[ThemePlan, ...], level: str = "####") -> list[str]:
+    out: list[str] = []
+    for t in items:
+        out += [f"{level} {md(t.title)}", "", f"*{md(text.theme_counts(t))}*", ""]
         out += [f"- 【{n.kind_label}】{md(n.text)}（共感 {n.votes}）" for n in t.top_notes]
         if t.top_notes:
             out.append("")
@@ -56,8 +54,45 @@ def themes(plan: Plan) -> list[str]:
             out += [f"> 計画案（{chosen}・優先票 {p.priority}）: {md(p.aim)}"]
             out += [f"> - {md(i)}" for i in p.ideas]
             out.append("")
+    return out
+
+
+def themes(plan: Plan) -> list[str]:
+    out = [f"### {text.THEMES}", ""]
+    if plan.tables:
+        return out + tables_themes(plan)
+    if not plan.themes:
+        return [*out, text.EMPTY_THEMES, ""]
+    out += theme_cards(plan.themes)
     if plan.unsorted:
         out += [text.unsorted_line(plan), ""]
+    return out
+
+
+def tables_themes(plan: Plan) -> list[str]:
+    """PLAN's themes under the table that made them, then the room's own."""
+    out: list[str] = []
+    for t in plan.tables:
+        out += [f"#### {md(text.table_label(t))}", "", f"*{md(text.table_heading_line(t))}*",
+                ""]
+        out += theme_cards(t.themes, "#####") if t.themes else [text.EMPTY_THEMES, ""]
+        if t.unsorted:
+            out += [f"{text.UNSORTED} {len(t.unsorted)}枚", ""]
+    if plan.room_themes or plan.room_unsorted:
+        out += [f"#### {text.ROOM_THEMES}", ""]
+        out += theme_cards(plan.room_themes, "#####")
+        if plan.room_unsorted:
+            out += [f"{text.UNSORTED} {len(plan.room_unsorted)}枚", ""]
+    return out
+
+
+def tables_talk(plan: Plan) -> list[str]:
+    """「テーブルごとの話し合い」: per table its name, then a line per fact."""
+    out = [f"## {text.TABLES_TALK}", ""]
+    for t in plan.tables:
+        out += [f"### {md(text.table_label(t))}", ""]
+        out += [f"- **{k}**　{md(v)}" for k, v in text.talk_lines(t)]
+        out.append("")
     return out
 
 
@@ -82,6 +117,8 @@ def render_markdown(source: Source) -> bytes:
            f"{md(text.meta_line(plan))}", ""]
     out += opening(plan)
     out += [" ／ ".join(f"{k} **{v}**" for k, v in text.summary_items(plan)), ""]
+    if plan.tables:
+        out += tables_talk(plan)
     out += [section(text.PLAN), ""]
     out += themes(plan)
     out += [f"### {text.ROLES}", ""]
@@ -96,6 +133,10 @@ def render_markdown(source: Source) -> bytes:
     out += [*(md(s) for s in text.record_sentences(plan)), ""]
     if plan.participation.participants:
         out += table(text.RECORD_COLUMNS, text.record_rows(plan), numeric_from=1)
+    if plan.tables:
+        rounds = text.rounds_sentence(plan)
+        out += [f"### {text.TABLE_RECORD}", "", *([rounds, ""] if rounds else [])]
+        out += table(text.TABLE_RECORD_COLUMNS, text.table_record_rows(plan), numeric_from=2)
     out += [text.CONTRIBUTED, "", "---", "", text.PRIVACY + "  ", md(text.generated_line(plan)),
             ""]
     return "\n".join(out).encode("utf-8")

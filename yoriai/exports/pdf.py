@@ -37,7 +37,7 @@ from yoriai import package_path
 from . import drawing, linebreak, text
 from .chart import participation_chart
 from .photos import pdf_section
-from .plan import Plan, ReviewLine, ThemePlan
+from .plan import NOTHING, Plan, ReviewLine, TablePlan, ThemePlan
 from .source import Exporter, Source
 
 # Binary streams, not ASCII85: reportlab's ASCII85 is pure Python here (no rl_accel) and
@@ -98,6 +98,12 @@ def styles() -> dict[str, ParagraphStyle]:
         "note": style("note", 8.5, leading=12, leftIndent=3 * mm, bulletIndent=0),
         "proposal": style("proposal", 8.5, leading=12, backColor=CREAM,
                           borderPadding=1 * mm, spaceBefore=1 * mm),
+        # Tables (班): a table's name over its themes, and the newsletter's boxes.
+        "table": style("table", 11, leading=15, colour=GREEN, spaceBefore=2.5 * mm,
+                       spaceAfter=0.5 * mm),
+        "talk_title": style("talk_title", 12, leading=16, colour=GREEN,
+                            spaceAfter=1 * mm),
+        "talk": style("talk", 9.5, leading=14, spaceAfter=0.6 * mm),
     }
 
 
@@ -212,11 +218,9 @@ def theme_card(t: ThemePlan) -> list[Flowable]:
     return out
 
 
-def themes(plan: Plan) -> list[Flowable]:
-    out: list[Flowable] = [para(text.THEMES, "h3")]
-    if not plan.themes:
-        return [*out, para(text.EMPTY_THEMES, "small")]
-    cards = [theme_card(t) for t in plan.themes]
+def theme_grid(items: tuple[ThemePlan, ...]) -> Table:
+    """Theme cards two across, in one ruled grid."""
+    cards = [theme_card(t) for t in items]
     if len(cards) % 2:
         cards.append([])
     rows = [cards[i:i + 2] for i in range(0, len(cards), 2)]
@@ -231,10 +235,146 @@ def themes(plan: Plan) -> list[Flowable]:
         ("TOPPADDING", (0, 0), (-1, -1), 2 * mm),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5 * mm),
     ]))
-    out.append(table)
+    return table
+
+
+def themes(plan: Plan) -> list[Flowable]:
+    out: list[Flowable] = [para(text.THEMES, "h3")]
+    if plan.tables:
+        return out + tables_themes(plan)
+    if not plan.themes:
+        return [*out, para(text.EMPTY_THEMES, "small")]
+    out.append(theme_grid(plan.themes))
     if plan.unsorted:
         out.append(para(text.unsorted_line(plan), "small"))
     return out
+
+
+def tables_themes(plan: Plan) -> list[Flowable]:
+    """PLAN's themes under the table that made them, then the room's own."""
+    out: list[Flowable] = []
+    for t in plan.tables:
+        head: list[Flowable] = [para(text.table_label(t), "table"),
+                                para(text.table_heading_line(t), "small")]
+        if not t.themes:
+            out.append(KeepTogether([*head, para(text.EMPTY_THEMES, "small")]))
+        else:
+            # The table's name stays with (at least) its first row of cards.
+            out += [KeepTogether([*head, theme_grid(t.themes[:2])])]
+            if t.themes[2:]:
+                out.append(theme_grid(t.themes[2:]))
+        if t.unsorted:
+            out.append(para(f"{text.UNSORTED} {len(t.unsorted)}枚", "small"))
+    if plan.room_themes or plan.room_unsorted:
+        out.append(para(text.ROOM_THEMES, "table"))
+        if plan.room_themes:
+            out.append(theme_grid(plan.room_themes))
+        if plan.room_unsorted:
+            out.append(para(f"{text.UNSORTED} {len(plan.room_unsorted)}枚", "small"))
+    return out
+
+
+# The gap between two tables' boxes in 「テーブルごとの話し合い」.
+TALK_GAP = 3 * mm
+
+
+def talk_line(label: str, value: str, width: float) -> Paragraph:
+    """「テーマ　通学路の雪、空き家」 broken by the kinsoku rules (``linebreak.py``), its
+    label in the section's green."""
+    st = styles()["talk"]
+
+    def measure(grapheme: str) -> float:
+        return float(pdfmetrics.stringWidth(grapheme, st.fontName, st.fontSize)) / st.fontSize
+
+    lines = linebreak.break_lines(text.xml_safe(f"{label}　{value}"), (width - 1) / st.fontSize,
+                                  measure)
+    body = "<br/>".join(escape(line) for line in lines)
+    mark = escape(label)
+    if body.startswith(mark):
+        body = f'<font color="#2f6f4f">{mark}</font>' + body[len(mark):]
+    return Paragraph(body, st)
+
+
+def talk_box(table: TablePlan, width: float) -> Table:
+    inner = width - 5 * mm
+    cell: list[Flowable] = [para(text.table_label(table), "talk_title")]
+    cell += [talk_line(k, v, inner) for k, v in text.talk_lines(table)]
+    box = Table([[cell]], colWidths=[width], hAlign="LEFT")
+    box.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), font(), 8.5),  # else reportlab names Helvetica
+        ("BOX", (0, 0), (-1, -1), 1, GREEN),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2.5 * mm),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2.5 * mm),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5 * mm),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5 * mm),
+    ]))
+    return box
+
+
+def tables_talk(plan: Plan) -> list[Flowable]:
+    """The newsletter's 「テーブルごとの話し合い」: a framed box per table, two across,
+    each whole on its page."""
+    half = (WIDTH - TALK_GAP) / 2
+    boxes: list[Flowable | str] = [talk_box(t, half) for t in plan.tables]
+    if len(boxes) % 2:
+        boxes.append("")
+    rows = [boxes[i:i + 2] for i in range(0, len(boxes), 2)]
+    grid_ = Table(rows, colWidths=[half + TALK_GAP, half], hAlign="LEFT")
+    grid_.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), font(), 8.5),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), TALK_GAP),
+    ]))
+    title = Paragraph(escape(text.TABLES_TALK), styles()["h2"])
+    return [KeepTogether([title, grid_])] if len(rows) <= 2 else [title, grid_]
+
+
+# The columns of 参画の記録 by table: its name, the 立場, then the numbers.
+TABLE_RECORD_MM = (30, 74, 12, 22, 22, 12, 12)
+
+
+def packed(items: list[str], width: float, kind: str) -> str:
+    """``items`` joined by 、 with a line break only between two of them (「大学・学生 1人」
+    never loses its 人 to the next line), each line at most ``width`` points."""
+    st = styles()[kind]
+    lines: list[str] = []
+    for item in items:
+        joined = f"{lines[-1]}、{item}" if lines else item
+        # Room for the 、 that may follow it too.
+        if lines and pdfmetrics.stringWidth(joined + "、", st.fontName, st.fontSize) <= width:
+            lines[-1] = joined
+        else:
+            if lines:
+                lines[-1] += "、"
+            lines.append(item)
+    return "\n".join(lines) or NOTHING
+
+
+def table_record(plan: Plan) -> list[Flowable]:
+    """参画の記録 by table: counts by 立場, never names; kept whole on its page."""
+    out: list[Flowable] = [para(text.TABLE_RECORD, "h3")]
+    rounds = text.rounds_sentence(plan)
+    if rounds:
+        out.append(para(rounds, "small"))
+    cell = TABLE_RECORD_MM[1] * mm - 3 * mm - 1  # within the cell's padding
+    tallies = [t.tally for t in plan.tables] + ([plan.room] if plan.room is not None else [])
+    rows = [(row[0], packed(text.attributes_items(tally), cell, "cell"), *row[2:])
+            for row, tally in zip(text.table_record_rows(plan), tallies, strict=True)]
+    out += [grid(text.TABLE_RECORD_COLUMNS, rows, [w * mm for w in TABLE_RECORD_MM],
+                 numeric_from=2), Spacer(1, 1 * mm)]
+    return [KeepTogether(out)]
+
+
+def plan_start(plan: Plan) -> list[Flowable]:
+    """PLAN's heading and its themes; with tables the heading stays with the first
+    table's name and cards rather than end a page alone."""
+    body = themes(plan)
+    if not plan.tables:
+        return [heading(text.PLAN), *body]
+    return [KeepTogether([heading(text.PLAN), *body[:2]]), *body[2:]]
 
 
 def reviews(section: tuple[str, str, str], items: tuple[ReviewLine, ...]) -> list[Flowable]:
@@ -250,7 +390,8 @@ def story(plan: Plan) -> list[Flowable]:
         para(text.KICKER, "kicker"), para(plan.title or "ワークショップ", "title"),
         para(text.meta_line(plan), "meta"), Spacer(1, 3 * mm), opening(plan),
         Spacer(1, 4 * mm), summary(plan),
-        heading(text.PLAN), *themes(plan), para(text.ROLES, "h3"),
+        *(tables_talk(plan) if plan.tables else []),
+        *plan_start(plan), para(text.ROLES, "h3"),
     ]
     if plan.actions:
         out.append(grid(text.ROLE_COLUMNS, [text.role_cells(a) for a in plan.actions],
@@ -289,6 +430,8 @@ def story(plan: Plan) -> list[Flowable]:
                    grid(text.RECORD_COLUMNS, text.record_rows(plan),
                         [w * mm for w in (40, 20, 24, 26, 26, 22, 26)], numeric_from=1,
                         total_last=True), Spacer(1, 1 * mm)]
+    if plan.tables:
+        record += table_record(plan)
     record += [para(text.CONTRIBUTED, "small"), Spacer(1, 3 * mm), para(text.PRIVACY, "small")]
     out.append(KeepTogether(record))
     return out

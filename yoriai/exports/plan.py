@@ -10,6 +10,11 @@ The plan follows the seed's PDCA: PLAN (themes, proposals, actions with their �
 協働のかたち), DO (each action's status and record), CHECK (review 「広げたい」), ACT
 (review 「見直したい」), and 参画の記録 — how many took part and how, which the seed weighs
 above the plan's content.
+
+With tables (班) the plan also says which table produced what (:class:`TablePlan`): each
+table's themes and proposals, its notes in no theme, and its people counted by 立場
+(:mod:`~exports.attendance`). Without tables those parts are empty and the plan is the one
+it always was.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from yoriai.facilitation import newsletter
 from yoriai.facilitation.model import (
@@ -32,6 +38,7 @@ from yoriai.facilitation.model import (
 )
 from yoriai.facilitation.newsletter import next_meeting_text, venue
 
+from .attendance import TableTally, tallies
 from .catalogue import word
 from .dates import when_text
 
@@ -76,6 +83,8 @@ class NoteLine:
     votes: int
     theme: str | None
     by_proxy: bool
+    table: str | None = None  # the table it was written at (None: before or outside tables)
+    round: int = 0  # the world-café round it was written in (0: no tables yet)
 
     @property
     def kind_label(self) -> str:
@@ -97,6 +106,7 @@ class ThemePlan:
     notes: tuple[NoteLine, ...]  # every published note of the theme, most 共感 first
     members: int
     proposal: ProposalPlan | None
+    table: str | None = None  # the table whose theme it is (None: the room's)
 
     @property
     def notes_count(self) -> int:
@@ -197,6 +207,25 @@ class Participation:
 
 
 @dataclass(frozen=True)
+class TablePlan:
+    """One table (班) and what it produced: its themes with their proposals, its notes in
+    no theme, and its people counted by 立場 (:mod:`~exports.attendance`)."""
+
+    id: str
+    number: int
+    name: str
+    host: str  # the table host's name if they agreed to be named, else ""
+    origin: str  # the title of the theme the table was made from, else ""
+    themes: tuple[ThemePlan, ...]
+    unsorted: tuple[NoteLine, ...]  # its published notes in no theme
+    tally: TableTally
+
+    @property
+    def proposals(self) -> tuple[tuple[ThemePlan, ProposalPlan], ...]:
+        return tuple((t, t.proposal) for t in self.themes if t.proposal is not None)
+
+
+@dataclass(frozen=True)
 class Plan:
     code: str
     title: str
@@ -220,6 +249,13 @@ class Plan:
     next_when: str = ""  # 「2026年12月18日（金）19:00〜」, "" for no next meeting
     next_place: str = ""
     contact: str = ""
+    # The tables (班), in number order, when the evening had any; ``()`` otherwise, and
+    # then every format prints exactly what it printed before tables existed.
+    tables: tuple[TablePlan, ...] = ()
+    rounds: int = 0  # world-café rounds (1 once tables are made)
+    # The room outside the tables (notes before they were made, people never seated),
+    # counted like a table; None when there is nothing outside them.
+    room: TableTally | None = None
 
     @property
     def venue(self) -> str:
@@ -242,6 +278,18 @@ class Plan:
     def notes(self) -> tuple[NoteLine, ...]:
         """Every published note, themes first."""
         return tuple(n for t in self.themes for n in t.notes) + self.unsorted
+
+    @property
+    def room_themes(self) -> tuple[ThemePlan, ...]:
+        """With tables: the themes of no table (the room's, across tables)."""
+        ids = {t.id for t in self.tables}
+        return tuple(t for t in self.themes if t.table not in ids)
+
+    @property
+    def room_unsorted(self) -> tuple[NoteLine, ...]:
+        """With tables: the published notes in no theme written at no table."""
+        ids = {t.id for t in self.tables}
+        return tuple(n for n in self.unsorted if n.table not in ids)
 
     @property
     def is_empty(self) -> bool:
@@ -274,7 +322,8 @@ def build_plan(state: WorkshopState, generated_at: datetime.datetime, *,
     """The plan of ``state`` as of ``generated_at`` (given: exports read no clock), with
     the laptop's ``contact`` line."""
     lines = {
-        n.id: NoteLine(n.id, n.kind, n.text, state.tally(n.id), n.theme, n.by_proxy)
+        n.id: NoteLine(n.id, n.kind, n.text, state.tally(n.id), n.theme, n.by_proxy,
+                       n.table if n.table in state.tables else None, n.round)
         for n in state.notes.values() if published(n)
     }
 
@@ -289,7 +338,8 @@ def build_plan(state: WorkshopState, generated_at: datetime.datetime, *,
         proposal = (ProposalPlan(p.aim, tuple(p.ideas), len(p.priority), p.chosen)
                     if p is not None and p.aim else None)
         themes.append(ThemePlan(theme.id, theme.title, by_votes(theme.notes),
-                                len(theme.members), proposal))
+                                len(theme.members), proposal,
+                                theme.table if theme.table in state.tables else None))
     unsorted = by_votes([n.id for n in state.notes.values()
                          if n.theme is None or n.theme not in state.themes])
 
@@ -318,7 +368,29 @@ def build_plan(state: WorkshopState, generated_at: datetime.datetime, *,
         participation=participation(state),
         lead=newsletter.lead(state), lead_edited=bool(state.newsletter.lead),
         start=state.newsletter.start, end=state.newsletter.end,
-        next_when=next_when, next_place=next_place, contact=contact)
+        next_when=next_when, next_place=next_place, contact=contact,
+        **tables_of(state, tuple(themes), unsorted))
+
+
+def tables_of(state: WorkshopState, themes: tuple[ThemePlan, ...],
+              unsorted: tuple[NoteLine, ...]) -> dict[str, Any]:
+    """The plan's tables, rounds and room record (nothing for an evening without
+    tables, so that the plan is the one it always was)."""
+    if not state.tables:
+        return {}
+    counted = tallies(state)
+    out = []
+    for table in sorted(state.tables.values(), key=lambda t: t.number):
+        host = state.participants.get(table.host) if table.host else None
+        origin = state.themes.get(table.theme) if table.theme else None
+        out.append(TablePlan(
+            id=table.id, number=table.number, name=table.name,
+            host=host.name if host is not None and host.show_name else "",
+            origin=origin.title if origin is not None else "",
+            themes=tuple(t for t in themes if t.table == table.id),
+            unsorted=tuple(n for n in unsorted if n.table == table.id),
+            tally=counted[table.id]))
+    return {"tables": tuple(out), "rounds": state.round, "room": counted.get(None)}
 
 
 def participation(state: WorkshopState) -> Participation:

@@ -12,6 +12,11 @@ what is nobody's business; the voter's attribute is kept for the 参画の記録
 are named only if they agreed. A cell that starts like a formula (=, +, -, @, their full-width
 forms ＝＋－＠, a tab or a line break) gets a leading apostrophe, so that Excel shows it
 rather than runs it.
+
+With tables (班) the file gains the columns テーブル, テーブル名, ラウンド and テーブル進行役 (which
+table a theme, proposal, note, 共感 or action came from, and a note's round), a row per
+table and a row per person per round saying where they sat (席): a table's 立場 counted in
+Excel from those. An evening without tables has none of them.
 """
 
 from __future__ import annotations
@@ -19,9 +24,11 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+from collections.abc import Callable
 
 from yoriai.facilitation.model import WorkshopState
 
+from .attendance import round_seats, tallies
 from .catalogue import word
 from .plan import ANONYMOUS, published, venue_of
 from .source import Exporter, Source
@@ -52,13 +59,24 @@ COLUMNS: dict[str, str] = {
     "venue": "export.col.venue",
     "date": "export.col.date",
 }
+# With tables (班) only, these columns follow: which table a theme, proposal, note, 共感
+# or action came from (its number and name), the round a note was written in, and on a
+# seat row whether the person hosted the table. An evening without tables has none of
+# them: its file is the one it always was.
+TABLE_COLUMNS: dict[str, str] = {
+    "table": "export.col.table",
+    "table_name": "export.col.table_name",
+    "round": "export.col.round",
+    "host": "export.col.host",
+}
 RECORD_TYPES = ("workshop", "theme", "proposal", "note", "vote", "action", "volunteer",
-                "review")
+                "review", "table", "seat")
 
 
-def headers(lang: str) -> dict[str, str]:
-    """``{column: its name in lang}``."""
-    return {col: word(key, lang) for col, key in COLUMNS.items()}
+def headers(lang: str, *, tables: bool = False) -> dict[str, str]:
+    """``{column: its name in lang}``; ``tables`` adds the table columns."""
+    columns = {**COLUMNS, **TABLE_COLUMNS} if tables else COLUMNS
+    return {col: word(key, lang) for col, key in columns.items()}
 
 
 # What starts a formula in Excel (and LibreOffice). A spreadsheet in Japan also reads the
@@ -94,6 +112,17 @@ def rows(state: WorkshopState, lang: str = "ja") -> list[dict[str, str]]:
         theme = state.themes.get(theme_id) if theme_id else None
         return theme.title if theme else ""
 
+    def at(table_id: str | None) -> dict[str, object]:
+        """The table columns of a record made at ``table_id`` (none without tables)."""
+        if not state.tables:
+            return {}
+        table = state.tables.get(table_id) if table_id else None
+        return {"table": table.number if table else "", "table_name": table.name if table else ""}
+
+    def theme_table(theme_id: str | None) -> str | None:
+        theme = state.themes.get(theme_id) if theme_id else None
+        return theme.table if theme else None
+
     add("workshop", id=state.code, text=state.title, venue=venue_of(state.center),
         date=state.meetings[-1].date if state.meetings else state.date)
     for t in state.themes.values():
@@ -101,16 +130,17 @@ def rows(state: WorkshopState, lang: str = "ja") -> list[dict[str, str]]:
         add("theme", id=t.id, theme_id=t.id, theme=t.title, text=t.title,
             votes=sum(state.tally(n) for n in t.notes if n in state.notes
                       and published(state.notes[n])),
-            members=len(t.members))
+            members=len(t.members), **at(t.table))
         if prop is not None and prop.aim:
             add("proposal", id=t.id, theme_id=t.id, theme=t.title,
                 text="\n".join([prop.aim, *(f"・{i}" for i in prop.ideas)]),
-                priority=len(prop.priority), chosen=yes(prop.chosen))
+                priority=len(prop.priority), chosen=yes(prop.chosen), **at(t.table))
     for n in state.notes.values():
         if published(n):
+            rnd = {"round": n.round or ""} if state.tables else {}
             add("note", id=n.id, theme_id=n.theme or "", theme=theme_title(n.theme),
                 kind=label(f"kind.{n.kind.value}"), text=n.text, votes=state.tally(n.id),
-                by_proxy=yes(n.by_proxy))
+                by_proxy=yes(n.by_proxy), **at(n.table), **rnd)
     for pid, given in state.votes.items():
         person = state.participants.get(pid)
         for note_id, count in given.items():
@@ -119,13 +149,14 @@ def rows(state: WorkshopState, lang: str = "ja") -> list[dict[str, str]]:
                 add("vote", id=note_id, theme_id=note.theme or "",
                     theme=theme_title(note.theme), votes=count,
                     attribute=person.attribute if person else "",
-                    by_proxy=yes(bool(person and person.proxy)))
+                    by_proxy=yes(bool(person and person.proxy)), **at(note.table))
     for a in state.actions.values():
         # Its lead is the volunteer row marked 代表 (a name in one column only).
         add("action", id=a.id, theme_id=a.theme or "", theme=theme_title(a.theme), text=a.title,
             volunteers=len(a.volunteers), form=label(f"form.{a.form.value}"),
             partners="、".join(a.partners), first_step=a.first_step, due=a.due,
-            status=label(f"status.{a.status.value}"), record=a.record)
+            status=label(f"status.{a.status.value}"), record=a.record,
+            **at(theme_table(a.theme)))
         for pid in a.volunteers:
             person = state.participants.get(pid)
             if person is None:
@@ -135,11 +166,35 @@ def rows(state: WorkshopState, lang: str = "ja") -> list[dict[str, str]]:
                 attribute=person.attribute, by_proxy=yes(person.proxy), lead=yes(pid == a.lead))
     for r in state.reviews.values():
         add("review", id=r.id, kind=label(f"review.{r.column.value}"), text=r.text)
+    table_rows(state, lang, add)
     return out
 
 
+def table_rows(state: WorkshopState, lang: str, add_row: Callable[..., None]) -> None:
+    """With tables: a row per table (its name, host, people and 共感), and a row per
+    person per round saying where they sat — 立場 and 代理入力, a name only if they
+    agreed — from which Excel counts any table's people by 立場."""
+    anonymous = ANONYMOUS if lang == "ja" else "participant"
+    counted = tallies(state)
+    for t in sorted(state.tables.values(), key=lambda t: t.number):
+        host = state.participants.get(t.host) if t.host else None
+        tally = counted[t.id]
+        add_row("table", id=t.id, table=t.number, table_name=t.name, text=t.name,
+                members=tally.people, votes=tally.votes,
+                who=(host.name if host.show_name else anonymous) if host else "",
+                attribute=host.attribute if host else "")
+    hosts = {t.host: t.id for t in state.tables.values() if t.host}
+    for number, seats in enumerate(round_seats(state), 1):
+        for pid, table_id in seats.items():
+            person, table = state.participants[pid], state.tables[table_id]
+            add_row("seat", id=pid, table=table.number, table_name=table.name, round=number,
+                    who=person.name if person.show_name else anonymous,
+                    attribute=person.attribute, by_proxy=yes(person.proxy),
+                    host=yes(hosts.get(pid) == table_id))
+
+
 def render_csv(source: Source) -> bytes:
-    names = headers(source.lang)
+    names = headers(source.lang, tables=bool(source.state.tables))
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(names.values())

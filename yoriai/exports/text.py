@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from yoriai.facilitation.model import NoteKind
 
+from .attendance import TableTally
 from .catalogue import word
 from .dates import date_text
-from .plan import NOTHING, ActionPlan, Plan, ProposalPlan, ThemePlan
+from .plan import NOTHING, ActionPlan, Plan, ProposalPlan, TablePlan, ThemePlan
 
 # The page's small label: the headline is the workshop's own title, in residents' words;
 # 「PDCA」 is the coordinators' word and stays up here, small.
@@ -160,3 +161,110 @@ def xml_safe(value: str) -> str:
     XML; a stray one would make the whole file unreadable)."""
     return "".join(ch for ch in value if ch in "\t\n\r" or (
         "\x20" <= ch <= "\ud7ff" or "\ue000" <= ch <= "\ufffd" or ch >= "\U00010000"))
+
+
+# --- tables (班) ------------------------------------------------------------------------------
+# Printed only when the evening had tables; an evening without them prints none of this.
+
+TABLE = word("export.col.table")  # テーブル
+TABLES_TALK = "テーブルごとの話し合い"  # the newsletter's section, one box per table
+TABLE_RECORD = f"{TABLE}ごとの参画"
+ROOM_THEMES = f"全体の{THEMES}"  # themes of no table: the room's, across the tables
+ROOM = f"{TABLE}の外"  # notes before the tables were made, people never seated
+# The 立場 of a table's people beside its name, then the numbers (right-aligned from 2).
+TABLE_RECORD_COLUMNS = (TABLE, "立場の内訳", "参加", "うち代理入力", f"{NOTE}を書いた", NOTE,
+                        "共感")
+TALK_JOINED = "参加"
+TALK_THEMES = THEME
+TALK_PROPOSAL = "計画案"
+TALK_HOST = "進行役"  # the table host (テーブル進行役), short beside the other labels
+TALK_ORIGIN = "はじまり"
+
+
+def table_number(number: int) -> str:
+    """「2班」: the table's number as the room called it."""
+    return word("export.table.number").format(n=number)
+
+
+def table_label(table: TablePlan) -> str:
+    """「2班「さくら」」, or 「2班」 for a table with no name."""
+    return table_number(table.number) + (f"「{table.name}」" if table.name else "")
+
+
+def round_label(number: int) -> str:
+    """「第2ラウンド」."""
+    return word("export.table.round").format(n=number)
+
+
+def attributes_items(tally: TableTally) -> list[str]:
+    """「住民 3人」, 「町内会・自治会 1人」 …: one per 立場 present."""
+    return [f"{a} {n}人" for a, n in tally.attributes]
+
+
+def attributes_text(tally: TableTally) -> str:
+    """「住民 3人、町内会・自治会 1人」 (a 立場 may hold 「・」 itself, so 、 between)."""
+    return "、".join(attributes_items(tally)) or NOTHING
+
+
+def per_round(values: tuple[int, ...], unit: str) -> str:
+    """「第1ラウンド 4人、第2ラウンド 5人」, or "" for a single round."""
+    if len(values) < 2:
+        return ""
+    return "、".join(f"{round_label(r)} {v}{unit}" for r, v in enumerate(values, 1))
+
+
+def joined_text(tally: TableTally) -> str:
+    """「5人（住民 3人、町内会・自治会 1人、大学・学生 1人）」, with each round's count
+    after a world café: 「…。第1ラウンド 4人、第2ラウンド 5人」."""
+    if not tally.people:
+        return NOTHING
+    out = f"{tally.people}人（{attributes_text(tally)}）"
+    if tally.proxies:
+        out += f"、うち代理入力 {tally.proxies}人"
+    rounds = per_round(tally.per_round, "人")
+    return f"{out}。{rounds}" if rounds else out
+
+
+def table_counts(tally: TableTally) -> str:
+    """「付箋 12枚（第1ラウンド 8枚、第2ラウンド 4枚）・共感 9票」."""
+    rounds = per_round(tally.notes_per_round, "枚")
+    return (notes_count(tally.notes) + (f"（{rounds}）" if rounds else "")
+            + f"・共感 {tally.votes}票")
+
+
+def table_heading_line(table: TablePlan) -> str:
+    """The small line under a table's name in PLAN: 「参加 5人・付箋 12枚・共感 9票」."""
+    return f"{TALK_JOINED} {table.tally.people}人・{table_counts(table.tally)}"
+
+
+def talk_lines(table: TablePlan) -> list[tuple[str, str]]:
+    """The newsletter box of one table, as (label, text) lines an editor prints as they
+    are: who took part (by 立場, never names), the themes, each proposal's aim, and the
+    host when they agreed to be named."""
+    out = [(TALK_JOINED, joined_text(table.tally))]
+    if table.host:
+        out.append((TALK_HOST, f"{table.host}さん"))
+    if table.origin:
+        out.append((TALK_ORIGIN, f"「{table.origin}」の輪から"))
+    out.append((TALK_THEMES, "、".join(t.title for t in table.themes) or NOTHING))
+    for _, p in table.proposals:
+        out.append((TALK_PROPOSAL, f"{p.aim}（{'採用' if p.chosen else '検討中'}）"))
+    return out
+
+
+def rounds_sentence(plan: Plan) -> str:
+    """After a world café, how the pages count it (tables stay, people move)."""
+    if plan.rounds < 2:
+        return ""
+    return (f"{plan.rounds}ラウンドで席を替えて話し合いました。{TABLE}ごとの{NOTE}・{THEME}・"
+            f"計画案はラウンドをまたいでまとめ、参加はいずれかのラウンドでその{TABLE}に"
+            "座った人を1回ずつ数えています。")
+
+
+def table_record_rows(plan: Plan) -> list[tuple[str, ...]]:
+    """The 参画の記録 by table: one row per table, then the room outside them."""
+    rows = [(table_label(t), t.tally) for t in plan.tables]
+    if plan.room is not None:
+        rows.append((ROOM, plan.room))
+    return [(label, attributes_text(c), str(c.people), str(c.proxies), str(c.note_authors),
+             str(c.notes), str(c.votes)) for label, c in rows]

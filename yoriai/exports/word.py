@@ -25,7 +25,7 @@ from docx.text.paragraph import Paragraph
 from . import drawing, text
 from .chart import participation_chart
 from .photos import docx_section
-from .plan import Plan, ReviewLine
+from .plan import Plan, ReviewLine, ThemePlan
 from .source import Exporter, Source
 
 LATIN_FONT = "Yu Gothic"
@@ -71,6 +71,12 @@ def setup(doc: DocxDocument, plan: Plan) -> None:
     for name, size in (("Title", 20), ("Heading 1", 14), ("Heading 2", 12), ("Heading 3", 11)):
         doc.styles[name].font.size = Pt(size)
         doc.styles[name].font.color.rgb = GREEN if name != "Title" else None
+    if plan.tables:
+        # A theme under its table is a fourth level (only a plan with tables has one).
+        set_fonts(doc.styles["Heading 4"].element)
+        doc.styles["Heading 4"].font.size = Pt(10.5)
+        doc.styles["Heading 4"].font.italic = False
+        doc.styles["Heading 4"].font.color.rgb = GREEN
     props = doc.core_properties
     stamp = plan.generated_at.replace(tzinfo=None)
     props.title = x(f"{plan.title} — PDCAプラン")
@@ -143,12 +149,9 @@ def reviews(doc: DocxDocument, section: tuple[str, str, str],
         doc.add_paragraph(x(r.text), style="List Bullet")
 
 
-def themes(doc: DocxDocument, plan: Plan) -> None:
-    doc.add_heading(text.THEMES, level=2)
-    if not plan.themes:
-        small(doc, text.EMPTY_THEMES)
-    for t in plan.themes:
-        doc.add_heading(x(t.title), level=3)
+def theme_cards(doc: DocxDocument, items: tuple[ThemePlan, ...], level: int = 3) -> None:
+    for t in items:
+        doc.add_heading(x(t.title), level=level)
         small(doc, text.theme_counts(t))
         for n in t.top_notes:
             p = doc.add_paragraph(style="List Bullet")
@@ -164,8 +167,65 @@ def themes(doc: DocxDocument, plan: Plan) -> None:
             p.add_run(x(prop.aim))
             for idea in prop.ideas:
                 doc.add_paragraph(x(idea), style="List Bullet 2")
+
+
+def themes(doc: DocxDocument, plan: Plan) -> None:
+    doc.add_heading(text.THEMES, level=2)
+    if plan.tables:
+        tables_themes(doc, plan)
+        return
+    if not plan.themes:
+        small(doc, text.EMPTY_THEMES)
+    theme_cards(doc, plan.themes)
     if plan.unsorted:
         small(doc, text.unsorted_line(plan))
+
+
+def tables_themes(doc: DocxDocument, plan: Plan) -> None:
+    """PLAN's themes under the table that made them (a heading each, so the navigation
+    pane lists the tables), then the room's own."""
+    for t in plan.tables:
+        doc.add_heading(x(text.table_label(t)), level=3)
+        small(doc, text.table_heading_line(t))
+        if not t.themes:
+            small(doc, text.EMPTY_THEMES)
+        theme_cards(doc, t.themes, level=4)
+        if t.unsorted:
+            small(doc, f"{text.UNSORTED} {len(t.unsorted)}枚")
+    if plan.room_themes or plan.room_unsorted:
+        doc.add_heading(text.ROOM_THEMES, level=3)
+        theme_cards(doc, plan.room_themes, level=4)
+        if plan.room_unsorted:
+            small(doc, f"{text.UNSORTED} {len(plan.room_unsorted)}枚")
+
+
+def tables_talk(doc: DocxDocument, plan: Plan) -> None:
+    """The newsletter's 「テーブルごとの話し合い」: a heading per table and a line per
+    fact, its label in bold: paragraphs an editor moves into the 会報 as they are."""
+    doc.add_heading(text.TABLES_TALK, level=1)
+    for t in plan.tables:
+        doc.add_heading(x(text.table_label(t)), level=2)
+        for label, value in text.talk_lines(t):
+            p = doc.add_paragraph()
+            p.paragraph_format.space_after = Pt(2)
+            head = p.add_run(f"{label}　")
+            head.bold, head.font.color.rgb = True, GREEN
+            p.add_run(x(value))
+
+
+def table_record(doc: DocxDocument, plan: Plan) -> None:
+    """参画の記録 by table: counts by 立場, never names."""
+    doc.add_heading(text.TABLE_RECORD, level=2)
+    rounds = text.rounds_sentence(plan)
+    if rounds:
+        small(doc, rounds).paragraph_format.keep_with_next = True
+    widths: list[float] = [28, 64, 14, 20, 22, 14, 14]
+    table = grid(doc, text.TABLE_RECORD_COLUMNS, text.table_record_rows(plan), widths,
+                 numeric_from=2, keep_together=True)
+    # The table's own grid too: LibreOffice lays a table out by it, not by its cells.
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Mm(width)
 
 
 # The 次回 box's width: its longest line (「2026年12月18日（金）19:00〜」 and a centre's
@@ -233,6 +293,8 @@ def render_docx(source: Source) -> bytes:
     doc.add_paragraph(x(text.meta_line(plan)))
     opening(doc, plan)
     doc.add_paragraph("　".join(f"{k} {v}" for k, v in text.summary_items(plan)))
+    if plan.tables:
+        tables_talk(doc, plan)
 
     doc.add_heading(f"{text.PLAN[1]} — {text.PLAN[2]}", level=1)
     themes(doc, plan)
@@ -265,6 +327,8 @@ def render_docx(source: Source) -> bytes:
     if plan.participation.participants:
         grid(doc, text.RECORD_COLUMNS, text.record_rows(plan), [40, 18, 24, 26, 28, 20, 24],
              numeric_from=1, keep_together=True)
+    if plan.tables:
+        table_record(doc, plan)
     small(doc, text.CONTRIBUTED)
     small(doc, text.PRIVACY)
     small(doc, text.generated_line(plan))
