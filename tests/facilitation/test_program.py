@@ -7,7 +7,18 @@ from typing import Any
 
 import pytest
 
-from yoriai.facilitation.program import ProgramError, default_program, parse_program
+from yoriai.facilitation import limits
+from yoriai.facilitation.commands import decide
+from yoriai.facilitation.model import FACILITATOR, WorkshopState, replay
+from yoriai.facilitation.program import (
+    BUNDLED,
+    VIEWS,
+    ProgramError,
+    StepTables,
+    bundled_program,
+    default_program,
+    parse_program,
+)
 
 from .helpers import Workshop
 
@@ -61,3 +72,121 @@ def test_the_default_program_has_the_five_steps() -> None:
         "confirm", "companions", "activity", "practice", "future"]
     assert w.state.program.step("confirm").label["ja"] == "確かめてみよう"  # type: ignore[union-attr]
     assert w.state.step == "confirm"
+
+
+# --- tables in a step, the sharing view, the bundled programs ----------------------------
+
+def with_tables(tables: Any, step: int = 0) -> dict[str, Any]:
+    raw = good()
+    raw["steps"][step]["tables"] = tables
+    return raw
+
+
+@pytest.mark.parametrize("tables, expected", [
+    ({"count": 5, "by": "mixed"}, StepTables(by="mixed", count=5)),
+    ({"per_table": 6, "by": "mixed"}, StepTables(by="mixed", per_table=6)),
+    ({"by": "themes"}, StepTables(by="themes")),
+    ({"by": "themes", "count": 3}, StepTables(by="themes", count=3)),
+    ({"count": 4, "by": "hand", "per_table": None}, StepTables(by="hand", count=4)),
+])
+def test_a_step_may_make_tables(tables: dict[str, Any], expected: StepTables) -> None:
+    program = parse_program(json.dumps(with_tables(tables, 1)))
+    assert program.steps[1].tables == expected
+    assert program.steps[0].tables is None
+    assert program.to_dict()["steps"][1]["tables"] == {
+        "by": expected.by, "count": expected.count, "per_table": expected.per_table}
+    assert "tables" not in program.to_dict()["steps"][0]  # as programs were before tables
+    assert parse_program(json.dumps(program.to_dict())) == program  # round trip
+
+
+def test_a_steps_tables_are_the_make_tables_arguments() -> None:
+    assert StepTables(by="mixed", count=5).make_args() == {"by": "mixed", "count": 5}
+    assert StepTables(by="mixed", per_table=6).make_args() == {"by": "mixed", "per_table": 6}
+    assert StepTables(by="themes").make_args() == {"by": "themes"}
+
+
+@pytest.mark.parametrize("tables, where", [
+    ([5], "steps[0].tables: expected an object"),
+    ({"count": 5}, "steps[0].tables.by: expected one of mixed, themes, hand"),
+    ({"count": 5, "by": "random"}, "steps[0].tables.by: expected one of"),
+    ({"count": 5, "by": "mixed", "colour": "red"}, "steps[0].tables: unknown key 'colour'"),
+    ({"by": "mixed"}, "steps[0].tables: give count (how many tables) or per_table"),
+    ({"by": "hand"}, "steps[0].tables: give count"),
+    ({"count": 5, "per_table": 6, "by": "mixed"}, "give count or per_table, not both"),
+    ({"count": 0, "by": "mixed"}, "steps[0].tables.count: expected a whole number from 1 to"),
+    ({"count": "5", "by": "mixed"}, "steps[0].tables.count: expected a whole number"),
+    ({"count": True, "by": "mixed"}, "steps[0].tables.count: expected a whole number"),
+    ({"count": 4.5, "by": "mixed"}, "steps[0].tables.count: expected a whole number"),
+    ({"count": limits.TABLES_MAX + 1, "by": "mixed"}, "steps[0].tables.count"),
+    ({"per_table": limits.PER_TABLE_MIN - 1, "by": "mixed"}, "steps[0].tables.per_table"),
+    ({"per_table": limits.PER_TABLE_MAX + 1, "by": "mixed"}, "steps[0].tables.per_table"),
+])
+def test_bad_tables_in_a_step_are_refused_by_name(tables: Any, where: str) -> None:
+    with pytest.raises(ProgramError) as info:
+        parse_program(json.dumps(with_tables(tables)))
+    assert where in str(info.value)
+
+
+def test_the_largest_tables_a_step_may_ask_for_are_accepted() -> None:
+    for tables in ({"count": limits.TABLES_MAX, "by": "hand"},
+                   {"per_table": limits.PER_TABLE_MAX, "by": "mixed"},
+                   {"per_table": limits.PER_TABLE_MIN, "by": "mixed"}):
+        assert parse_program(json.dumps(with_tables(tables))).steps[0].tables is not None
+
+
+def test_a_step_may_show_the_sharing_view() -> None:
+    raw = good()
+    raw["steps"][2]["view"] = "sharing"
+    assert "sharing" in VIEWS
+    assert parse_program(json.dumps(raw)).steps[2].view == "sharing"
+
+
+def test_a_program_stored_before_tables_reads_and_writes_as_it_was() -> None:
+    raw = good()
+    assert all("tables" not in s for s in raw["steps"])
+    raw["steps"][1]["tables"] = None  # null: the same as absent
+    program = parse_program(json.dumps(raw))
+    assert all(s.tables is None for s in program.steps) and program == default_program()
+    assert program.to_dict() == good()
+
+
+def test_the_bundled_programs_are_the_five_steps_and_the_world_cafe() -> None:
+    assert BUNDLED[0] == "machizukuri" and bundled_program("machizukuri") == default_program()
+    assert "world-cafe" in BUNDLED
+    for name in BUNDLED:
+        program = bundled_program(name)
+        assert program.id == name
+        for step in program.steps:
+            assert all(step.label[lang] and step.prompt[lang] for lang in ("ja", "en"))
+    with pytest.raises(KeyError):
+        bundled_program("../machizukuri")
+
+
+def test_the_world_cafe_makes_mixed_tables_then_shares_back_then_the_five_steps_end() -> None:
+    program = bundled_program("world-cafe")
+    ids = [s.id for s in program.steps]
+    assert ids == ["welcome", "confirm", "companions", "sharing", "activity", "practice",
+                   "future"]
+    made = [(s.id, s.tables) for s in program.steps if s.tables is not None]
+    assert made == [("confirm", StepTables(by="mixed", per_table=6))]
+    assert program.step("sharing").view == "sharing"  # type: ignore[union-attr]
+    assert program.step("sharing").opens == frozenset()  # type: ignore[union-attr]
+    # The steps after sharing back are machizukuri's: the same actions and views.
+    five = default_program()
+    for sid in ("activity", "practice", "future"):
+        mine, theirs = program.step(sid), five.step(sid)
+        assert mine is not None and theirs is not None
+        assert (mine.opens, mine.view, mine.label) == (theirs.opens, theirs.view, theirs.label)
+    # The guideline's words name the steps that follow it (秋田市市民協働指針 4(4)).
+    assert [program.step(s).label["ja"] for s in ("confirm", "companions")] == [  # type: ignore[union-attr]
+        "確かめてみよう", "仲間を増やそう"]
+
+
+def test_a_workshop_made_with_the_world_cafe_program_keeps_it_and_replays_it() -> None:
+    events = decide(WorkshopState(), FACILITATOR, "create_workshop", {
+        "code": "abc234", "title": "ワールドカフェ", "center": "西部",
+        "program": bundled_program("world-cafe").to_dict()}, 1_790_000_000.0)
+    state = replay(events)
+    assert state.step == "welcome" and state.program == bundled_program("world-cafe")
+    assert state.program.step("confirm").tables == StepTables(  # type: ignore[union-attr]
+        by="mixed", per_table=6)

@@ -10,6 +10,8 @@ from pathlib import Path
 import httpx
 
 from tests.support import Client
+from yoriai.facilitation.program import bundled_program
+from yoriai.server.cli import read_events
 
 from .serverproc import ServerProcess, yoriai
 
@@ -111,6 +113,16 @@ def test_new_with_a_bad_program_names_the_key(tmp_path: Path) -> None:
     result = yoriai("new", "振り返りの会", "--program", str(program), "--date", "2027-02-01",
                     "--data", str(tmp_path))
     assert result.returncode == 0, result.stderr
+
+
+def test_new_takes_the_name_of_a_program_that_comes_with_yoriai(tmp_path: Path) -> None:
+    result = yoriai("new", "ワールドカフェの夕べ", "--program", "world-cafe",
+                    "--data", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    events = asyncio.run(read_events(tmp_path, result.stdout.split()[-1]))
+    assert events[0].data["program"] == bundled_program("world-cafe").to_dict()
+    result = yoriai("new", "会", "--program", "world-café", "--data", str(tmp_path))
+    assert result.returncode == 2 and "cannot read the program file world-café" in result.stderr
 
 
 async def test_demo_replays_a_whole_evening_once(tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 from yoriai.facilitation.errors import Refusal
 from yoriai.facilitation.model import Event, Wifi
-from yoriai.facilitation.program import ProgramError, parse_program
+from yoriai.facilitation.program import BUNDLED, ProgramError, bundled_program, parse_program
 from yoriai.facilitation.venue import checked_wifi
 
 from .check import replay_until_damage
@@ -185,8 +185,12 @@ async def with_hub(path: Path, work: Callable[[Hub], Awaitable[T]]) -> T:
 
 
 def read_program(raw: str | None) -> dict[str, Any] | None:
+    """``--program``: a program file, or the name of one that comes with Yoriai (a file of
+    that name in the current folder wins: the centre's own copy)."""
     if raw is None:
         return None
+    if raw in BUNDLED and not Path(raw).exists():
+        return bundled_program(raw).to_dict()
     try:
         text = Path(raw).read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -421,7 +425,8 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("title")
     new.add_argument("--center", default="", help="市民サービスセンター or other venue")
     new.add_argument("--date", default="", help="meeting date YYYY-MM-DD (default: today)")
-    new.add_argument("--program", help="a program file (JSON) instead of the five steps")
+    new.add_argument("--program", help="a program file (JSON) instead of the five steps, or "
+                     f"the name of one that comes with Yoriai ({', '.join(BUNDLED)})")
     new.add_argument("--data", default=default_data)
     new.set_defaults(run=cmd_new)
 
