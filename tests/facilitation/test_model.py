@@ -98,7 +98,7 @@ def test_what_an_event_creates_and_returns_is_what_its_data_holds() -> None:
     assert {t: s.result for t, s in EVENTS.items() if s.result} == {
         "WorkshopCreated": "code", "ParticipantJoined": "participant_id",
         "NotePosted": "note_id", "ThemeCreated": "theme_id", "ActionCreated": "action_id",
-        "ReviewPosted": "review_id"}
+        "ReviewPosted": "review_id", "TablesMade": "seats", "RoundStarted": "seats"}
 
 
 def test_whose_role_an_event_changes() -> None:

@@ -236,7 +236,7 @@ def _made_touches(d: dict[str, Any], before: WorkshopState) -> Touch:
 
 @applies("TablesMade", made_by="make_tables",
          args=lambda s, d: {k: d.get(k) for k in ("count", "per_table", "by")},
-         touches=_made_touches)
+         result="seats", touches=_made_touches)
 def _made(state: WorkshopState, e: Event) -> None:
     d = e.data
     state.tables = {t["table_id"]: Table(id=t["table_id"], number=int(t["number"]),
@@ -312,7 +312,8 @@ def _round_touches(d: dict[str, Any], before: WorkshopState) -> Touch:
     return touch
 
 
-@applies("RoundStarted", made_by="start_round", args=lambda s, d: {}, touches=_round_touches)
+@applies("RoundStarted", made_by="start_round", args=lambda s, d: {}, result="seats",
+         touches=_round_touches)
 def _round(state: WorkshopState, e: Event) -> None:
     seats: dict[str, str] = e.data["seats"]
     for pid, table in seats.items():

@@ -58,12 +58,15 @@ def _theme(state: WorkshopState, args: Mapping[str, Any]) -> set[str | None]:
 
 @command("create_theme", HOSTS, takes=("title", "note_id", "table_id"), tables=_creating)
 def create_theme(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
-    """A new theme: the room's, or a table's (``table_id``; a table host's theme is always
-    their own table's)."""
+    """A new theme: the room's, or a table's (``table_id``; without one, a theme made from
+    a note is the note's table's, and ``table_id`` null makes it the room's). A table
+    host's theme is always their own table's."""
     title = theme_title(args)
     table = args.get("table_id")
     if table is not None:
         table = ref(args, "table_id", state.tables, "unknown_table")
+    elif "table_id" not in args and args.get("note_id") is not None:
+        table = state.notes[seen_note(state, actor, args)].table
     if actor.role is Role.TABLE_HOST:
         table = place_of(state, actor.participant_id).table
     if len(state.themes) >= limits.THEMES_MAX:

@@ -118,6 +118,11 @@ def note_view(state: WorkshopState, note: Note, viewer: Viewer) -> dict[str, Any
         author = state.participants.get(note.author)
         view.update(author=note.author, author_name=author.name if author else "",
                     by_proxy=note.by_proxy)
+    elif note.table is not None and viewer.place(state) == Place(note.table, True):
+        # A table's host sorts its notes and enters for those without a phone: they see
+        # who wrote each note of their own table (and of no other).
+        author = state.participants.get(note.author)
+        view.update(author=note.author, author_name=author.name if author else "")
     return view
 
 
