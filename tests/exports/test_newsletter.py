@@ -238,6 +238,30 @@ def test_without_a_next_meeting_or_contact_there_is_no_box(tmp_path: Path) -> No
     assert html_parts(render(w, "html", CONTACT))["contact"] == f"問い合わせ：{CONTACT}"
 
 
+def test_a_lead_across_the_page_keeps_its_lines_whole(tmp_path: Path) -> None:
+    """Without the 次回 box the lead spans the page: it is broken for the room the page's
+    frame really gives, so reportlab never breaks a line again and leaves its last
+    character alone on the next one (「…NPO・市民活」「活」 was printed)."""
+    from yoriai.exports.linebreak import NO_START
+
+    w = small_evening()
+    lead = ("中央市民サービスセンターに120人（住民18人、町内会・自治会17人、NPO・市民活動団体"
+            "17人、企業17人、大学・学生17人、市職員17人、その他17人）が集まり、12のテーマに"
+            "ついて話し合い、「取り組み0: 空き家を見直す」など30の取り組みを決めました。")
+    w.run(FACILITATOR, "write_lead", {"text": lead})
+    path = tmp_path / "page.pdf"
+    path.write_bytes(render(w, "pdf"))
+    raw = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"],
+                         capture_output=True, check=True, timeout=60).stdout.decode("utf-8")
+    lines = [line.strip() for line in raw.splitlines()]
+    start = next(i for i, line in enumerate(lines) if line.startswith(lead[:10]))
+    got: list[str] = []
+    while squash("".join(got)) != squash(lead):
+        got.append(lines[start + len(got)])
+    assert len(got) >= 3
+    assert all(len(line) >= 2 and line[0] not in NO_START for line in got), got
+
+
 def test_the_next_meeting_without_a_place_is_at_the_centre(tmp_path: Path) -> None:
     w = small_evening()
     w.run(FACILITATOR, "set_next_meeting", {"date": "2027-01-15", "time": "", "place": ""})

@@ -53,6 +53,11 @@ GREY = colors.HexColor("#555555")
 RULE = colors.HexColor("#999999")
 MARGIN = 13 * mm
 WIDTH = A4[0] - 2 * MARGIN
+# The page's frame keeps reportlab's default padding inside the margins (6 pt a side), so a
+# paragraph of the page's width has this much room; a line broken for WIDTH would be broken
+# again by reportlab, leaving its last character alone on a line.
+FRAME_PADDING = 6
+TEXT_WIDTH = WIDTH - 2 * FRAME_PADDING
 
 
 @cache
@@ -180,7 +185,7 @@ def opening(plan: Plan) -> Flowable:
     either), as the HTML page lays them out."""
     nxt, contact = text.next_lines(plan), text.contact_line(plan)
     if not (nxt or contact):
-        return kinsoku_para(plan.lead, "lead", WIDTH)
+        return kinsoku_para(plan.lead, "lead", TEXT_WIDTH)
     lead = kinsoku_para(plan.lead, "lead", WIDTH - BOX_WIDTH - BOX_GAP)
     box: list[Flowable] = []
     if nxt:
@@ -240,8 +245,6 @@ def theme_grid(items: tuple[ThemePlan, ...]) -> Table:
 
 def themes(plan: Plan) -> list[Flowable]:
     out: list[Flowable] = [para(text.THEMES, "h3")]
-    if plan.tables:
-        return out + tables_themes(plan)
     if not plan.themes:
         return [*out, para(text.EMPTY_THEMES, "small")]
     out.append(theme_grid(plan.themes))
@@ -250,27 +253,36 @@ def themes(plan: Plan) -> list[Flowable]:
     return out
 
 
-def tables_themes(plan: Plan) -> list[Flowable]:
-    """PLAN's themes under the table that made them, then the room's own."""
-    out: list[Flowable] = []
+Group = tuple[list[Flowable], list[Flowable]]
+
+
+def table_groups(plan: Plan) -> list[Group]:
+    """PLAN's themes under the table that made them, then the room's own: for each, what
+    stays together on a page (the table's name, counts and first row of cards) and the
+    rest. (Flat lists: a KeepTogether inside another one is measured as too tall and would
+    push the heading to the next page.)"""
+    out: list[Group] = []
     for t in plan.tables:
-        head: list[Flowable] = [para(text.table_label(t), "table"),
+        keep: list[Flowable] = [para(text.table_label(t), "table"),
                                 para(text.table_heading_line(t), "small")]
+        rest: list[Flowable] = []
         if not t.themes:
-            out.append(KeepTogether([*head, para(text.EMPTY_THEMES, "small")]))
+            keep.append(para(text.EMPTY_THEMES, "small"))
         else:
-            # The table's name stays with (at least) its first row of cards.
-            out += [KeepTogether([*head, theme_grid(t.themes[:2])])]
+            keep.append(theme_grid(t.themes[:2]))
             if t.themes[2:]:
-                out.append(theme_grid(t.themes[2:]))
+                rest.append(theme_grid(t.themes[2:]))
         if t.unsorted:
-            out.append(para(f"{text.UNSORTED} {len(t.unsorted)}枚", "small"))
+            rest.append(para(f"{text.UNSORTED} {len(t.unsorted)}枚", "small"))
+        out.append((keep, rest))
     if plan.room_themes or plan.room_unsorted:
-        out.append(para(text.ROOM_THEMES, "table"))
+        keep = [para(text.ROOM_THEMES, "table")]
         if plan.room_themes:
-            out.append(theme_grid(plan.room_themes))
+            keep.append(theme_grid(plan.room_themes[:2]))
+        rest = [theme_grid(plan.room_themes[2:])] if plan.room_themes[2:] else []
         if plan.room_unsorted:
-            out.append(para(f"{text.UNSORTED} {len(plan.room_unsorted)}枚", "small"))
+            rest.append(para(f"{text.UNSORTED} {len(plan.room_unsorted)}枚", "small"))
+        out.append((keep, rest))
     return out
 
 
@@ -311,14 +323,7 @@ def talk_box(table: TablePlan, width: float) -> Table:
     return box
 
 
-def tables_talk(plan: Plan) -> list[Flowable]:
-    """The newsletter's 「テーブルごとの話し合い」: a framed box per table, two across,
-    each whole on its page."""
-    half = (WIDTH - TALK_GAP) / 2
-    boxes: list[Flowable | str] = [talk_box(t, half) for t in plan.tables]
-    if len(boxes) % 2:
-        boxes.append("")
-    rows = [boxes[i:i + 2] for i in range(0, len(boxes), 2)]
+def talk_grid(rows: list[list[Flowable | str]], half: float) -> Table:
     grid_ = Table(rows, colWidths=[half + TALK_GAP, half], hAlign="LEFT")
     grid_.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), font(), 8.5),
@@ -328,8 +333,20 @@ def tables_talk(plan: Plan) -> list[Flowable]:
         ("TOPPADDING", (0, 0), (-1, -1), 0),
         ("BOTTOMPADDING", (0, 0), (-1, -1), TALK_GAP),
     ]))
+    return grid_
+
+
+def tables_talk(plan: Plan) -> list[Flowable]:
+    """The newsletter's 「テーブルごとの話し合い」: a framed box per table, two across,
+    each whole on its page, the section's title with the first two."""
+    half = (WIDTH - TALK_GAP) / 2
+    boxes: list[Flowable | str] = [talk_box(t, half) for t in plan.tables]
+    if len(boxes) % 2:
+        boxes.append("")
+    rows = [boxes[i:i + 2] for i in range(0, len(boxes), 2)]
     title = Paragraph(escape(text.TABLES_TALK), styles()["h2"])
-    return [KeepTogether([title, grid_])] if len(rows) <= 2 else [title, grid_]
+    out: list[Flowable] = [KeepTogether([title, talk_grid(rows[:1], half)])]
+    return out + ([talk_grid(rows[1:], half)] if rows[1:] else [])
 
 
 # The columns of 参画の記録 by table: its name, the 立場, then the numbers.
@@ -371,10 +388,14 @@ def table_record(plan: Plan) -> list[Flowable]:
 def plan_start(plan: Plan) -> list[Flowable]:
     """PLAN's heading and its themes; with tables the heading stays with the first
     table's name and cards rather than end a page alone."""
-    body = themes(plan)
     if not plan.tables:
-        return [heading(text.PLAN), *body]
-    return [KeepTogether([heading(text.PLAN), *body[:2]]), *body[2:]]
+        return [heading(text.PLAN), *themes(plan)]
+    (keep, rest), *others = table_groups(plan)
+    out: list[Flowable] = [KeepTogether([heading(text.PLAN), para(text.THEMES, "h3"), *keep]),
+                           *rest]
+    for more, after in others:
+        out += [KeepTogether(more), *after]
+    return out
 
 
 def reviews(section: tuple[str, str, str], items: tuple[ReviewLine, ...]) -> list[Flowable]:
