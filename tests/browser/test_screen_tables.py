@@ -22,6 +22,7 @@ from tests.browser.conftest import LIVE, SCREENSHOTS, Pages
 from tests.browser.drive import Facilitator, quiet, run_hub
 from tests.browser.test_accessibility import assert_accessible
 from tests.support import Client, LiveServer
+from yoriai.facilitation import limits
 from yoriai.facilitation.model import ATTRIBUTES
 from yoriai.facilitation.program import default_program
 from yoriai.server.hub import Hub
@@ -231,8 +232,11 @@ def test_three_tables_seating_grid_focus_sharing_and_a_new_round(
     page = projector(pages, live, code, XGA, "tables-xga")
     wide = projector(pages, live, code, FULL_HD, "tables-1080")
     send(fac, "set_step", step="confirm")
+    # Two notes before there are tables: the room's, not a table's.
+    write_notes(fac, pids[:2], 1)
     for p in (page, wide):  # no tables: the board of today
         expect(p.locator("#view-confirm")).to_be_visible(timeout=LIVE)
+        expect(p.locator("#view-confirm .note")).to_have_count(2)
         expect(p.locator("#view-tables")).to_be_hidden()
 
     # Tables made: who sits where, until the room gets to work.
@@ -243,6 +247,13 @@ def test_three_tables_seating_grid_focus_sharing_and_a_new_round(
         expect(p.locator("#view-confirm")).to_be_hidden()
     tables = tables_of(fac)
     assert len(tables) == 3
+    # The longest name, with markup in it: shown as it is, beside the number, inside the cell.
+    name = ("<b>駅前</b>みどりと公園の会" + "の" * limits.TABLE_NAME_MAX_CHARS)[
+        :limits.TABLE_NAME_MAX_CHARS]
+    send(fac, "name_table", table_id=tables[0]["id"], name=name)
+    expect(cell(page, tables[0]["id"]).locator(".table-name")).to_have_text(name, timeout=LIVE)
+    expect(page.locator("#view-tables b")).to_have_count(0)
+    tables = tables_of(fac)
     expect(page.locator("#view-tables .seating-round")).to_have_text("席の割り当て")
     sizes = {"seating": readable(page, "seating, 3 tables")}
     readable(wide, "seating at 1920")
@@ -270,7 +281,13 @@ def test_three_tables_seating_grid_focus_sharing_and_a_new_round(
         shows_people(page, table)
     sizes["grid"] = readable(page, "grid, 3 tables")
     readable(wide, "grid at 1920")
-    assert grid_fits(page, "grid") == [t["id"] for t in tables]
+    # The notes from before the tables are the room's: a cell of their own, after the tables.
+    assert grid_fits(page, "grid") == [t["id"] for t in tables] + [""]
+    room = page.locator('#view-tables .room-cell')
+    expect(room.locator(".table-number")).to_have_text("全体")
+    expect(room.locator(".kind-n")).to_have_text(
+        [str(sum(1 for n in notes if not n.get("table") and n["kind"] == kind))
+         for kind in ("charm", "issue", "wish")])
     assert_accessible(page, "the tables grid")
     shoot(page, "tables-grid-3-1024")
     shoot(wide, "tables-grid-3-1920")
@@ -392,4 +409,48 @@ def test_eight_tables_of_forty_people_read_at_1024x768(
     shoot(page, "tables-grid-8-1024")
     shoot(wide, "tables-grid-8-1920")
     print("smallest text at 1024x768, 8 tables:", sizes)
+    assert pages.problems == []
+
+
+# The tables shown now: the first's number, how many, the line counting the others.
+SHOWN = """() => {
+  const grid = document.querySelector('#view-tables .table-grid');
+  const shown = Array.from(grid.querySelectorAll('.table-cell[data-table-id]'))
+    .filter(c => !c.hidden).map(c => c.getAttribute('data-number'));
+  const more = grid.querySelector('.tables-more');
+  return [grid.getAttribute('data-first'), shown, more ? more.textContent : null];
+}"""
+
+
+def test_more_tables_than_a_screen_holds_are_shown_in_turn(
+        live: LiveServer, pages: Pages,
+        steer: Callable[[LiveServer, str], Facilitator]) -> None:
+    code = workshop(live)
+    fac = steer(live, code)
+    seat_people(fac, 48)
+    page = projector(pages, live, code, XGA, "tables24-xga")
+    send(fac, "set_step", step="confirm")
+    send(fac, "make_tables", count=24, by="mixed")
+    expect(page.locator("#view-tables .tables-more")).to_be_visible(timeout=LIVE)
+    quiet(page)
+    start, shown, more = page.evaluate(SHOWN)
+    # Never smaller than a readable cell: as many as fit but one, and 「ほか n つの班」.
+    assert start == "0" and 4 <= len(shown) < 24, shown
+    assert shown == [str(n) for n in range(1, len(shown) + 1)]
+    assert more == f"ほか {24 - len(shown)}つの班"
+    size = readable(page, "24 tables")
+    shoot(page, "tables-seating-24-1024")
+    seen = set(shown)
+    while len(seen) < 24:  # the others come in turn (a state: the first shown moves on)
+        page.wait_for_function(
+            "s => document.querySelector('#view-tables .table-grid').getAttribute("
+            "'data-first') !== s", arg=start, timeout=60_000)
+        start, shown, more = page.evaluate(SHOWN)
+        assert more == f"ほか {24 - len(shown)}つの班"
+        first = int(shown[0])  # a page of tables in their order
+        assert first == int(start) + 1 and shown == [str(n) for n in range(first,
+                                                                             first + len(shown))]
+        readable(page, "24 tables, turned")
+        seen.update(shown)
+    print("smallest text at 1024x768, 24 tables:", size)
     assert pages.problems == []

@@ -303,7 +303,7 @@ function roomCell(board, view) {
  * size the board tries (the area's size changes with the head's). A cell is never smaller
  * than CELL_MIN_CHARS × CELL_MIN_LINES of floor-sized text: when there are more tables than
  * cells of that size, the grid shows as many as fit but one, and a last cell says how many
- * more there are (「ほか 12班」); turnTables() shows the next ones in turn.
+ * more there are (「ほか 5つの班」); turnTables() shows the next page of them in turn.
  * @param {HTMLElement} area
  * @param {HTMLElement} grid
  * @param {number} aspect
@@ -321,14 +321,16 @@ function shapeCells(area, grid, aspect) {
     const fitRows = Math.max(1, Math.floor(rect.height / (CELL_MIN_LINES * floor)));
     const room = fitCols * fitRows;
     const shown = cells.length <= room ? cells.length : room - 1;
-    const start = shown < cells.length ? parseInt(grid.getAttribute('data-start') || '0', 10) || 0 : 0;
-    grid.setAttribute('data-start', String(start));
+    // Shown a page at a time: the first of this page in data-first (not screen-fit.js's
+    // data-start, which every refit sets back to 0).
+    const first = parseInt(grid.getAttribute('data-first') || '0', 10) || 0;
+    const start = shown < cells.length && first < cells.length ? first : 0;
+    grid.setAttribute('data-first', String(start));
     grid.setAttribute('data-shown', String(shown));
-    cells.forEach(function (cell, i) {
-      cell.hidden = (i - start + cells.length) % cells.length >= shown;
-    });
+    cells.forEach(function (cell, i) { cell.hidden = i < start || i >= start + shown; });
     if (shown < cells.length) {
-      more.textContent = t('screen.more_tables', {n: cells.length - shown});
+      more.textContent = t('screen.more_tables',
+        {n: cells.length - Math.min(shown, cells.length - start)});
       grid.appendChild(more);
     } else if (more.parentNode) {
       more.parentNode.removeChild(more);
@@ -360,7 +362,7 @@ function shapeCells(area, grid, aspect) {
  */
 function keptStart(view) {
   const before = view.querySelector('.table-grid');
-  return (before && before.getAttribute('data-start')) || '0';
+  return (before && before.getAttribute('data-first')) || '0';
 }
 
 /**
@@ -380,12 +382,15 @@ export function turnTables(view) {
   if (!shown || shown >= cells.length) {
     return false;
   }
-  const start = ((parseInt(grid.getAttribute('data-start') || '0', 10) || 0) + shown) %
-    cells.length;
-  grid.setAttribute('data-start', String(start));
-  cells.forEach(function (cell, i) {
-    cell.hidden = (i - start + cells.length) % cells.length >= shown;
-  });
+  const next = (parseInt(grid.getAttribute('data-first') || '0', 10) || 0) + shown;
+  const start = next >= cells.length ? 0 : next;
+  grid.setAttribute('data-first', String(start));
+  cells.forEach(function (cell, i) { cell.hidden = i < start || i >= start + shown; });
+  const more = grid.querySelector('.tables-more');
+  if (more) {
+    more.textContent = t('screen.more_tables',
+      {n: cells.length - Math.min(shown, cells.length - start)});
+  }
   return true;
 }
 
@@ -401,7 +406,7 @@ export function tablesGrid(view, board, step) {
   view.textContent = '';
   view.setAttribute('data-mode', 'grid');
   view.setAttribute('data-step-view', step);
-  const grid = el('div', {class: 'table-grid', 'data-start': start});
+  const grid = el('div', {class: 'table-grid', 'data-first': start});
   tablesOf(board).forEach(function (table) { grid.appendChild(tableCell(board, step, table)); });
   const room = roomCell(board, step);
   if (room) {
@@ -427,7 +432,7 @@ export function seatingView(view, board) {
     el('span', {class: 'seating-round',
       text: round > 1 ? t('screen.seating_round', {n: round}) : t('screen.seating_title')}),
     el('span', {class: 'seating-hint', text: t('screen.seating_hint')})]));
-  const grid = el('div', {class: 'table-grid seating-grid', 'data-start': start});
+  const grid = el('div', {class: 'table-grid seating-grid', 'data-first': start});
   tablesOf(board).forEach(function (table) {
     grid.appendChild(el('article', {class: 'table-cell seat-cell', 'data-table-id': table.id,
       'data-number': String(table.number)}, [
