@@ -301,3 +301,27 @@ def test_an_evening_without_tables_prints_nothing_of_tables(
     assert ".table-talk" not in outputs["html"].decode("utf-8")
     assert not [g for g in svg_root(outputs["svg"]).iter(f"{SVG}g")
                 if g.get("class") == "table"]
+
+
+def test_a_table_name_is_text_in_every_format(tmp_path: Path) -> None:
+    """A table named like markup or a formula stays words: escaped on the page and in the
+    picture, literal in the Markdown, an apostrophe before it in the CSV."""
+    from .helpers import Workshop
+
+    hostile = "=1+2<b>x</b>*"
+    w = Workshop(code="hostile1", title="名前の試し")
+    w.join("だれか", "住民")
+    w.run(FACILITATOR, "make_tables", {"count": 1, "by": "mixed"})
+    table = next(iter(w.state.tables))
+    w.run(FACILITATOR, "name_table", {"table_id": table, "name": hostile})
+    source = Source(w.state, GENERATED_AT, tuple(w.log))
+    label = text.table_number(1) + f"「{hostile}」"
+    # The page's text holds the name's <b> as characters: it was not read as a tag.
+    assert label in read_html(render("html", source)).text
+    assert r"\<b\>x\</b\>\*" in render("md", source).decode("utf-8")
+    rows = csv_rows(render("csv", source))
+    assert {r[headers("ja", tables=True)["table_name"]] for r in rows
+            if r[headers("ja")["type"]] == record_type("table")} == {"'" + hostile}
+    assert label in "".join(svg_root(render("svg", source)).itertext())
+    assert squash(label) in squash(text_of("pdf", render("pdf", source), tmp_path))
+    assert squash(label) in squash(text_of("docx", render("docx", source), tmp_path))
