@@ -158,7 +158,7 @@ def test_the_newsletter_section_says_who_took_part_by_attribute(
         assert f"{attribute} {n}人" in lines["参加"]
     # Two rounds: each round's count is said too.
     assert text.round_label(2) in lines["参加"]
-    assert lines[text.TALK_HOST] == f"{NAMED_HOST}さん"
+    assert lines[text.TALK_HOST] == NAMED_HOST
     assert text.TALK_HOST not in dict(text.talk_lines(plan.tables[1]))  # did not agree
     assert lines["計画案"] == f"{AIMS[1]}（採用）"
     # The record by table: a row per table and the room, the numbers as the plan counts.

@@ -243,7 +243,7 @@ def talk_lines(table: TablePlan) -> list[tuple[str, str]]:
     host when they agreed to be named."""
     out = [(TALK_JOINED, joined_text(table.tally))]
     if table.host:
-        out.append((TALK_HOST, f"{table.host}さん"))
+        out.append((TALK_HOST, table.host))  # as they gave it, like every name printed
     if table.origin:
         out.append((TALK_ORIGIN, f"「{table.origin}」の輪から"))
     out.append((TALK_THEMES, "、".join(t.title for t in table.themes) or NOTHING))
