@@ -238,6 +238,12 @@ def test_three_tables_seating_grid_focus_sharing_and_a_new_round(
         expect(p.locator("#view-confirm")).to_be_visible(timeout=LIVE)
         expect(p.locator("#view-confirm .note")).to_have_count(2)
         expect(p.locator("#view-tables")).to_be_hidden()
+    # A 全体共有 step without tables shares the proposals, as step 3's board does.
+    send(fac, "set_step", step="sharing")
+    expect(page.locator("#view-activity")).to_be_visible(timeout=LIVE)
+    expect(page.locator("#view-sharing")).to_be_hidden()
+    send(fac, "set_step", step="confirm")
+    expect(page.locator("#view-confirm")).to_be_visible(timeout=LIVE)
 
     # Tables made: who sits where, until the room gets to work.
     send(fac, "make_tables", count=3, by="mixed")
