@@ -165,15 +165,17 @@ def test_the_bundled_programs_are_the_five_steps_and_the_world_cafe() -> None:
 def test_the_world_cafe_makes_mixed_tables_then_shares_back_then_the_five_steps_end() -> None:
     program = bundled_program("world-cafe")
     ids = [s.id for s in program.steps]
-    assert ids == ["welcome", "confirm", "companions", "sharing", "activity", "practice",
-                   "future"]
+    assert ids == ["welcome", "confirm", "second_round", "companions", "sharing", "activity",
+                   "practice", "future"]
     made = [(s.id, s.tables) for s in program.steps if s.tables is not None]
     assert made == [("confirm", StepTables(by="mixed", per_table=6))]
     assert program.step("sharing").view == "sharing"  # type: ignore[union-attr]
     assert program.step("sharing").opens == frozenset()  # type: ignore[union-attr]
-    # The steps after sharing back are machizukuri's: the same actions and views.
+    # Round 2 opens notes on the notes board (the phone's note form is there), and the
+    # guideline's steps 2-5 are machizukuri's: the same actions and views.
+    assert program.step("second_round").view == "notes"  # type: ignore[union-attr]
     five = default_program()
-    for sid in ("activity", "practice", "future"):
+    for sid in ("companions", "activity", "practice", "future"):
         mine, theirs = program.step(sid), five.step(sid)
         assert mine is not None and theirs is not None
         assert (mine.opens, mine.view, mine.label) == (theirs.opens, theirs.view, theirs.label)
