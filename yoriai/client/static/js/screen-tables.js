@@ -44,38 +44,81 @@ export function tablesOf(board) {
 }
 
 /**
- * The themes of a table (those made at it).
+ * The room-wide themes that became tables (made "by themes": the 輪 became the tables), by
+ * theme id → the table made from it. Such a theme, its notes and its proposal are that
+ * table's starting material, and shown as the table's.
  * @param {Board} board
- * @param {string} id
- * @returns {Array<Object<string, any>>}
+ * @returns {Object<string, string>}
  */
-export function themesAt(board, id) {
-  return items(board, 'themes').filter(function (th) { return th.table === id; });
+function originsOf(board) {
+  const themes = board.collections.themes || new Map();
+  /** @type {Object<string, string>} */
+  const out = {};
+  tablesOf(board).forEach(function (tb) {
+    const theme = tb.theme ? themes.get(tb.theme) : null;
+    if (theme && !theme.table) {
+      out[String(tb.theme)] = tb.id;
+    }
+  });
+  return out;
 }
 
 /**
- * A table's proposals: those of its own themes, and that of the theme the table was made
- * from (a room-wide theme whose 輪 became this table).
+ * Whose a theme is: its table's, the table made from it, or the room's (null).
+ * @param {Object<string, any>} theme
+ * @param {Object<string, string>} origins
+ * @returns {(string|null)}
+ */
+function themeOwner(theme, origins) {
+  return theme.table || origins[theme.id] || null;
+}
+
+/**
+ * Whose a note is: the table it was written at, else the table made from its theme, else
+ * the room's (null: written before there were tables).
+ * @param {Note} note
+ * @param {Object<string, string>} origins
+ * @returns {(string|null)}
+ */
+function noteOwner(note, origins) {
+  return placeOf(note).table || (note.theme ? origins[note.theme] || null : null);
+}
+
+/**
+ * The themes of a table (or of the room, for null).
  * @param {Board} board
- * @param {Table} table
+ * @param {(string|null)} id
  * @returns {Array<Object<string, any>>}
  */
-export function proposalsAt(board, table) {
+export function themesAt(board, id) {
+  const origins = originsOf(board);
+  return items(board, 'themes').filter(function (th) { return themeOwner(th, origins) === id; });
+}
+
+/**
+ * The proposals of a table (or of the room, for null): those of its themes.
+ * @param {Board} board
+ * @param {(string|null)} id
+ * @returns {Array<Object<string, any>>}
+ */
+export function proposalsAt(board, id) {
   const themes = board.collections.themes || new Map();
+  const origins = originsOf(board);
   return items(board, 'proposals').filter(function (p) {
     const theme = themes.get(p.theme);
-    return theme ? theme.table === table.id || (p.theme === table.theme && !theme.table) : false;
+    return theme ? themeOwner(theme, origins) === id : id === null;
   });
 }
 
 /**
- * The notes written at a table, oldest first.
+ * The notes of a table (or of the room, for null), oldest first.
  * @param {Board} board
- * @param {string} id
+ * @param {(string|null)} id
  * @returns {Array<Note>}
  */
 export function notesAt(board, id) {
-  return boardNotes(board).filter(function (n) { return placeOf(n).table === id; });
+  const origins = originsOf(board);
+  return boardNotes(board).filter(function (n) { return noteOwner(n, origins) === id; });
 }
 
 /**
@@ -228,12 +271,9 @@ function proposalLine(board, p) {
  */
 function cellBody(board, view, table) {
   const id = table ? table.id : null;
-  const notes = boardNotes(board).filter(function (n) { return placeOf(n).table === id; });
+  const notes = notesAt(board, id);
   if (view === 'themes') {
-    const origins = tablesOf(board).map(function (tb) { return tb.theme; });
-    const themes = items(board, 'themes').filter(function (th) {
-      return (th.table || null) === id && (id !== null || origins.indexOf(th.id) < 0);
-    });
+    const themes = themesAt(board, id);
     // Its themes, then the notes not yet in any (newest first): what the table still sorts.
     const list = el('ul', {class: 'theme-lines cell-notes fit-list',
       'data-more': 'screen.more_items'});
@@ -244,13 +284,7 @@ function cellBody(board, view, table) {
     return {body: list, counts: kindCounts(notes), size: themes.length + notes.length};
   }
   if (view === 'proposals') {
-    const proposals = table ? proposalsAt(board, table) : items(board, 'proposals').filter(
-      function (p) {
-        const theme = (board.collections.themes || new Map()).get(p.theme);
-        return !!theme && !theme.table && !tablesOf(board).some(function (tb) {
-          return tb.theme === p.theme;
-        });
-      });
+    const proposals = proposalsAt(board, id);
     const list = el('ul', {class: 'proposal-lines fit-list', 'data-more': 'screen.more_items'});
     proposals.forEach(function (p) { list.appendChild(proposalLine(board, p)); });
     return {body: list, counts: null, size: proposals.length};
@@ -470,7 +504,7 @@ function panel(cls, head, trimAt, list) {
 export function tableSheet(board, table, sharing) {
   const notes = notesAt(board, table.id);
   const themes = themesAt(board, table.id);
-  const proposals = proposalsAt(board, table);
+  const proposals = proposalsAt(board, table.id);
   const head = tableHead(board, table, 'sheet-head');
   if (sharing) {
     head.insertBefore(el('span', {class: 'sharing-tag',
