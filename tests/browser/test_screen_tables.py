@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import LIVE, SCREENSHOTS, Pages
-from tests.browser.drive import Facilitator, quiet, run_hub
+from tests.browser.drive import Facilitator, demo, quiet, run_hub
 from tests.browser.test_accessibility import assert_accessible
 from tests.support import Client, LiveServer
 from yoriai.facilitation import limits
@@ -459,4 +459,37 @@ def test_more_tables_than_a_screen_holds_are_shown_in_turn(
         readable(page, "24 tables, turned")
         seen.update(shown)
     print("smallest text at 1024x768, 24 tables:", size)
+    assert pages.problems == []
+
+
+def test_tables_made_from_the_themes_carry_their_theme_and_its_notes(
+        live: LiveServer, pages: Pages,
+        steer: Callable[[LiveServer, str], Facilitator]) -> None:
+    code = demo(live)  # 30 people, 120 notes, themes people joined
+    fac = steer(live, code)
+    page = projector(pages, live, code, XGA, "bythemes-xga")
+    send(fac, "set_step", step="companions")
+    send(fac, "make_tables", by="themes")  # the 輪 become the tables
+    expect(page.locator("#view-tables")).to_have_attribute("data-mode", "seating", timeout=LIVE)
+    send(fac, "start_timer", seconds=300)  # the facilitator moves on: the grid
+    expect(page.locator("#view-tables")).to_have_attribute("data-mode", "grid", timeout=LIVE)
+    themes = {t["id"]: t for t in fac.items("themes")}
+    notes = fac.items("notes")
+    tables = tables_of(fac)
+    origins = {t["theme"] for t in tables}
+    assert len(tables) > 1 and None not in origins
+    for table in tables:
+        theme = themes[table["theme"]]
+        here = cell(page, table["id"])
+        expect(here.locator(".table-origin-title")).to_have_text(theme["title"])
+        expect(here.locator(".theme-line-title")).to_have_text([theme["title"]])
+        own = [n for n in notes if n.get("theme") == theme["id"]]
+        expect(here.locator(".kind-n")).to_have_text(
+            [str(sum(1 for n in own if n["kind"] == kind)) for kind in ("charm", "issue", "wish")])
+    # The room's cell keeps only what no table has: none of the themes that became tables.
+    room_titles = page.locator("#view-tables .room-cell .theme-line-title").all_inner_texts()
+    assert not {themes[i]["title"] for i in origins} & set(room_titles)
+    size = readable(page, "tables by themes")
+    shoot(page, "tables-bythemes-1024")
+    print("smallest text at 1024x768, tables by themes:", size)
     assert pages.problems == []
