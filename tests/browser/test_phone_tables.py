@@ -1,0 +1,509 @@
+"""Tables (班) on the phone (issue 14), in real Chromium against the real server: the
+facilitator makes tables, seats people and makes a table host over a WebSocket, as the
+console does; the phone is driven through what a person sees.
+
+- At 320×568 with 文字を大きく, the table's number (「N班」) is on the first screen, big, and
+  the top edge of each step's main control is still inside the screen (bounding boxes).
+- The phone lists its own table's notes first; other tables' only behind
+  「ほかのテーブルを見る」, and that only when the facilitator allows it; with 共感 per table,
+  only the own table's notes offer 共感 and the budget is the server's ``votes_left``.
+- A table host sorts the table's notes into themes with taps, writes for a person without a
+  phone seated there (代理入力), and writes the table's proposal, from the phone.
+- A host's command that touches another table (rewritten on its way through the socket)
+  comes back refused, and the phone shows the refusal in Japanese.
+
+Pictures go to /tmp/phone14/ (looked at by a person); the boxes measured are printed
+(``pytest -s``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, WebSocketRoute, expect
+
+from tests.browser.conftest import Pages
+from tests.browser.drive import STEPS, Facilitator, quiet, shows_step, until
+from tests.browser.test_accessibility import assert_accessible
+from tests.browser.test_phone_one_screen import (
+    HEIGHT,
+    SMALL,
+    ZOOMED,
+    box,
+    demo_at_step_one,
+    join,
+    main_control,
+    no_sideways,
+    text_size,
+)
+from tests.support import Client, LiveServer
+
+pytestmark = pytest.mark.browser
+
+PICTURES = Path("/tmp/phone14")
+JA = json.loads((Path(__file__).resolve().parents[2] / "yoriai" / "client" / "i18n"
+                 / "ja.json").read_text("utf-8"))
+# The number on a table is what people look for across the room: never smaller than the
+# big text (22 px) a 75-year-old sets.
+BADGE_MIN_PX = 22
+
+
+def picture(page: Page, name: str) -> None:
+    PICTURES.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(PICTURES / f"{name}.png"))
+
+
+def person(fac: Facilitator, name: str) -> dict[str, Any]:
+    """A participant as the facilitator's board has them (with their table)."""
+    found = [p for p in fac.items("participants") if p["name"] == name]
+    assert len(found) == 1, (name, fac.items("participants"))
+    return found[0]
+
+
+def table_ids(fac: Facilitator) -> list[str]:
+    tables = sorted(fac.items("tables"), key=lambda t: t["number"])
+    return [t["id"] for t in tables]
+
+
+def seated(fac: Facilitator, name: str, table: str) -> None:
+    """Seat someone and wait until the facilitator's board says so."""
+    pid = person(fac, name)["id"]
+    fac.cmd("seat", participant_id=pid, table_id=table)
+    fac.run(fac.client.wait_for(lambda b: b.items("participants")[pid].get("table") == table))
+
+
+def two_tables(live: LiveServer, steer: Callable[[LiveServer, str], Facilitator],
+               pages: Pages, device: dict[str, Any] = SMALL
+               ) -> tuple[Facilitator, Page, Client, Client, list[str]]:
+    """A room with two tables made by hand: the phone (佐藤 花子) and 鈴木 at table 1,
+    田中 at table 2."""
+    code = live.new_workshop("西部地区まちづくり寄り合い")
+    fac = steer(live, code)
+    phone = pages.open(device, "phone")
+    join(phone, live, code)
+    near = fac.participant(live, "鈴木")
+    far = fac.participant(live, "田中")
+    fac.cmd("make_tables", count=2, by="hand")
+    fac.run(fac.client.wait_for(lambda b: len(b.items("tables")) == 2))
+    ids = table_ids(fac)
+    seated(fac, "佐藤 花子", ids[0])
+    seated(fac, "鈴木", ids[0])
+    seated(fac, "田中", ids[1])
+    expect(phone.locator("#table-number")).to_have_text("1班")
+    return fac, phone, near, far, ids
+
+
+def test_the_table_number_is_big_and_the_main_control_stays_on_the_first_screen(
+        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator]
+        ) -> None:
+    """The demo evening (its 120 notes) in three mixed tables, at 320×568 with big text."""
+    code, fac, phone = demo_at_step_one(live, pages, steer, SMALL, "phone")
+    join(phone, live, code)
+    fac.cmd("make_tables", count=3, by="mixed")
+    fac.run(fac.client.wait_for(lambda b: person_of(b, "佐藤 花子").get("table")))
+    mine = person(fac, "佐藤 花子")["table"]
+    number = next(t["number"] for t in fac.items("tables") if t["id"] == mine)
+    badge = phone.locator("#table-badge")
+    expect(badge).to_be_visible()
+    expect(phone.locator("#table-number")).to_have_text(f"{number}班")
+    text_size(phone, True)
+    found: dict[str, Any] = {}
+    for step in ["confirm", "companions", "activity-priority", "practice", "future"]:
+        if step == "activity-priority":
+            fac.cmd("set_step", step="activity")
+            shows_step(phone, "activity")
+        else:
+            fac.cmd("set_step", step=step)
+            shows_step(phone, step)
+        phone.evaluate("window.scrollTo(0, 0)")
+        quiet(phone)
+        at_badge = box(badge)
+        control = main_control(phone, step)
+        expect(control).to_be_visible()
+        at = box(control)
+        found[step] = {"badge": at_badge, "main_control": at}
+        picture(phone, f"first-screen-{step}-large")
+        # The number: whole, on the first screen, big.
+        assert at_badge["y"] >= 0 and at_badge["y"] + at_badge["height"] <= HEIGHT, at_badge
+        assert at_badge["x"] >= 0 and at_badge["x"] + at_badge["width"] <= 320, at_badge
+        size = phone.evaluate(
+            "parseFloat(getComputedStyle(document.getElementById('table-number')).fontSize)")
+        assert size >= BADGE_MIN_PX, size
+        # The step's main control: its top edge still inside the first screen.
+        assert 0 <= at["y"] < HEIGHT, (step, at)
+    print("tables at 320x568, big text (px):", json.dumps(found))
+    assert pages.problems == []
+
+
+def person_of(board: Any, name: str) -> dict[str, Any]:
+    found = [p for p in board.items("participants").values() if p["name"] == name]
+    return found[0] if found else {}
+
+
+def test_the_own_tables_notes_come_first_and_others_only_when_allowed(
+        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator]
+        ) -> None:
+    fac, phone, near, far, _ = two_tables(live, steer, pages)
+    fac.send(far, "post_note", kind="issue", text="となりの班の付箋")
+    fac.send(near, "post_note", kind="wish", text="同じ班の付箋")
+    others = phone.locator("#others-list")
+    expect(others.locator(".note", has_text="同じ班の付箋")).to_be_visible()
+    quiet(phone)
+    # Another table's note reaches the phone (the projector shows every table anyway) but
+    # is not listed, and there is no way to open it.
+    expect(others.locator(".note", has_text="となりの班の付箋")).to_have_count(0)
+    opener = phone.get_by_role("button", name=re.compile("ほかのテーブルを見る"))
+    expect(opener).to_have_count(0)
+    picture(phone, "own-table-only")
+
+    fac.cmd("set_table_settings", others_visible=True)
+    expect(opener).to_be_visible()
+    expect(others.locator(".note", has_text="となりの班の付箋")).to_have_count(0)
+    opener.click()
+    far_note = others.locator(".note", has_text="となりの班の付箋")
+    expect(far_note).to_be_visible()
+    expect(others.locator(".group-title")).to_have_text(["2班の付箋"])
+    # The own table's note first, then the heading, then the other table's.
+    order = others.locator(":scope > li").evaluate_all(
+        "items => items.map(li => li.textContent)")
+    assert "同じ班の付箋" in order[0], order
+    assert "2班の付箋" in order[2] and "となりの班" in order[3], order
+    quiet(phone)
+    picture(phone, "others-open")
+    phone.get_by_role("button", name="ほかのテーブルを閉じる").click()
+    expect(far_note).to_have_count(0)
+
+    # The facilitator takes the permission back: the switch goes, and the notes with it.
+    opener.click()
+    expect(far_note).to_be_visible()
+    fac.cmd("set_table_settings", others_visible=False)
+    expect(far_note).to_have_count(0)
+    expect(opener).to_have_count(0)
+    assert pages.problems == []
+
+
+def test_votes_per_table_offer_kyokan_only_at_the_own_table(
+        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator]
+        ) -> None:
+    fac, phone, near, far, ids = two_tables(live, steer, pages)
+    fac.send(far, "post_note", kind="issue", text="となりの班の付箋")
+    fac.send(near, "post_note", kind="wish", text="同じ班の付箋")
+    fac.cmd("set_vote_settings", vote_budget=2)
+    fac.cmd("set_table_settings", others_visible=True, vote_scope="table")
+    fac.cmd("set_step", step="companions")
+    shows_step(phone, "companions")
+    votes = phone.locator("#vote-list")
+    own = votes.locator("li", has_text="同じ班の付箋")
+    expect(own.get_by_role("button", name="共感する")).to_be_visible()
+    expect(phone.locator("#votes-hint")).to_have_text(
+        "このテーブルの付箋に、ひとり2票まで入れられます。")
+    phone.get_by_role("button", name=re.compile("ほかのテーブルを見る")).click()
+    other = votes.locator("li", has_text="となりの班の付箋")
+    expect(other).to_be_visible()
+    expect(other.get_by_role("button")).to_have_count(0)  # to be read, not to vote on
+    quiet(phone)
+    picture(phone, "votes-per-table")
+
+    own.get_by_role("button", name="共感する").click()
+    expect(phone.locator("#votes-left")).to_have_text("のこり 1票")
+    # Moved to the other table, the budget is that table's (the server counts it): the 共感
+    # given at table 1 stays there, table 2's notes are now the ones to vote on.
+    seated(fac, "佐藤 花子", ids[1])
+    expect(phone.locator("#table-number")).to_have_text("2班")
+    expect(phone.locator("#votes-left")).to_have_text("のこり 2票")
+    expect(votes.locator("li", has_text="となりの班の付箋").get_by_role(
+        "button", name="共感する")).to_be_visible()
+    assert pages.problems == []
+
+
+def host_phone(live: LiveServer, pages: Pages,
+               steer: Callable[[LiveServer, str], Facilitator]
+               ) -> tuple[Facilitator, Page, Client, Client, list[str]]:
+    """The phone hosts table 1 (鈴木 sits there too, 田中 at table 2), and has opened
+    「テーブルの進行」."""
+    fac, phone, near, far, ids = two_tables(live, steer, pages)
+    pid = person(fac, "佐藤 花子")["id"]
+    fac.cmd("set_table_host", table_id=ids[0], participant_id=pid)
+    tools = phone.get_by_role("button", name="テーブルの進行")
+    expect(tools).to_be_visible()
+    quiet(phone)
+    picture(phone, "host-first-screen")
+    tools.click()
+    expect(phone.locator("#host-title")).to_have_text("テーブルの進行（1班）")
+    return fac, phone, near, far, ids
+
+
+def theme_of(fac: Facilitator, note_text: str) -> dict[str, Any] | None:
+    note = next(n for n in fac.items("notes") if n["text"] == note_text)
+    themes = {t["id"]: t for t in fac.items("themes")}
+    return themes.get(note["theme"]) if note["theme"] else None
+
+
+def test_a_table_host_sorts_notes_writes_for_a_proxy_and_writes_the_proposal(
+        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator]
+        ) -> None:
+    fac, phone, near, far, ids = host_phone(live, pages, steer)
+    fac.send(near, "post_note", kind="issue", text="冬の除雪が追いつかない")
+    fac.send(near, "post_note", kind="wish", text="雪かきを助け合いたい")
+    fac.send(far, "post_note", kind="charm", text="となりの班の付箋")
+    notes = phone.locator("#host-notes")
+    first = notes.locator("li", has_text="冬の除雪が追いつかない")
+    expect(first).to_be_visible()
+    expect(notes.locator("li", has_text="となりの班の付箋")).to_have_count(0)
+    pick = first.locator(".note-pick")
+    assert box(pick)["height"] >= 44
+
+    # Tap a note, then 新しいテーマ: the theme is made with the note in it, at this table.
+    pick.click()
+    expect(pick).to_have_attribute("aria-pressed", "true")
+    first.get_by_role("button", name="新しいテーマ").click()
+    first.get_by_label("新しいテーマの名前").fill("雪の助け合い")
+    quiet(phone)
+    picture(phone, "host-new-theme")
+    first.get_by_role("button", name="テーマを作って入れる").click()
+    expect(first).to_contain_text("雪の助け合い")
+    theme = theme_of(fac, "冬の除雪が追いつかない")
+    assert theme is not None and theme["title"] == "雪の助け合い"
+    assert theme["table"] == ids[0]
+
+    # Tap the second note, then that theme.
+    second = notes.locator("li", has_text="雪かきを助け合いたい")
+    second.locator(".note-pick").click()
+    target = second.get_by_role("button", name="雪の助け合い")
+    assert box(target)["height"] >= 44
+    quiet(phone)
+    picture(phone, "host-sort")
+    assert_accessible(phone, "テーマ分け, a note chosen")
+    target.click()
+    expect(second.locator(".note-theme")).to_contain_text("雪の助け合い")
+    fac.run(fac.client.wait_for(lambda b: any(
+        n["text"] == "雪かきを助け合いたい" and n["theme"] == theme["id"]
+        for n in b.items("notes").values())))
+
+    # 代理入力: someone without a phone, seated at this table.
+    proxy = fac.cmd("add_proxy", name="山田", attribute="町内会・自治会", show_name=False)
+    fac.cmd("seat", participant_id=proxy["participant_id"], table_id=ids[0])
+    phone.get_by_role("button", name="代理入力").click()
+    phone.get_by_role("button", name="山田さん").click()
+    form = phone.locator("#host-proxy-form")
+    expect(form.locator("#host-proxy-title")).to_have_text("山田さんの付箋（代理入力）")
+    form.get_by_text("思い", exact=True).click()
+    form.get_by_label("代理で書く付箋の内容").fill("集会所に手すりを")
+    quiet(phone)
+    picture(phone, "host-proxy")
+    assert_accessible(phone, "代理入力")
+    form.get_by_role("button", name="代理で貼る").click()
+    expect(phone.locator("#host-proxy-done")).to_have_text("貼りました ✓")
+    fac.run(fac.client.wait_for(lambda b: any(
+        n["text"] == "集会所に手すりを" and n.get("author") == proxy["participant_id"]
+        and n.get("by_proxy") and n.get("table") == ids[0]
+        for n in b.items("notes").values())))
+
+    # The table's proposal.
+    phone.get_by_role("button", name="計画案", exact=True).click()
+    card = phone.locator("#host-proposals > li", has_text="雪の助け合い")
+    card.get_by_label("目指すこと").fill("雪の日に声をかけ合える町内に")
+    card.get_by_label("アイデア 1").fill("除雪当番表をつくる")
+    quiet(phone)
+    picture(phone, "host-proposal")
+    assert_accessible(phone, "計画案")
+    card.get_by_role("button", name="計画案を保存する").click()
+    expect(card).to_contain_text("保存しました")
+    fac.run(fac.client.wait_for(lambda b: b.items("proposals").get(theme["id"], {}).get(
+        "aim") == "雪の日に声をかけ合える町内に"))
+    written = {p["theme"]: p for p in fac.items("proposals")}
+    assert written[theme["id"]]["ideas"] == ["除雪当番表をつくる"]
+    assert pages.problems == []
+
+
+class Rewriter:
+    """Stands between the phone and the server and changes one command on its way, as a
+    stranger with the page's socket could: ``change`` gets the command and returns it."""
+
+    def __init__(self, change: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+        self.change = change
+        self.changed: list[dict[str, Any]] = []
+
+    def route(self, ws: WebSocketRoute) -> None:
+        server = ws.connect_to_server()
+
+        def from_page(message: str | bytes) -> None:
+            msg = json.loads(message)
+            if msg.get("type") == "cmd" and msg.get("name") == "group_note":
+                msg = self.change(msg)
+                self.changed.append(msg)
+            server.send(json.dumps(msg))
+
+        ws.on_message(from_page)
+
+
+def test_a_hosts_command_on_another_table_is_refused_in_japanese(
+        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator]
+        ) -> None:
+    code = live.new_workshop("西部地区まちづくり寄り合い")
+    fac = steer(live, code)
+    phone = pages.open(SMALL, "phone")
+    far_note: dict[str, str] = {}
+
+    def elsewhere(msg: dict[str, Any]) -> dict[str, Any]:
+        msg["args"]["note_id"] = far_note["id"]  # another table's note
+        return msg
+
+    relay = Rewriter(elsewhere)
+    phone.route_web_socket(re.compile(r"/ws$"), relay.route)
+    join(phone, live, code)
+    near = fac.participant(live, "鈴木")
+    far = fac.participant(live, "田中")
+    fac.cmd("make_tables", count=2, by="hand")
+    fac.run(fac.client.wait_for(lambda b: len(b.items("tables")) == 2))
+    ids = table_ids(fac)
+    seated(fac, "佐藤 花子", ids[0])
+    seated(fac, "鈴木", ids[0])
+    seated(fac, "田中", ids[1])
+    fac.cmd("set_table_host", table_id=ids[0], participant_id=person(fac, "佐藤 花子")["id"])
+    fac.send(near, "post_note", kind="issue", text="冬の除雪が追いつかない")
+    far_note["id"] = fac.send(far, "post_note", kind="charm", text="となりの班の付箋")["note_id"]
+    # The other table's note in a theme of its own (made by the facilitator).
+    theirs = fac.cmd("create_theme", title="駅前の花壇", note_id=far_note["id"])["theme_id"]
+    phone.get_by_role("button", name="テーブルの進行").click()
+    mine = phone.locator("#host-notes li", has_text="冬の除雪が追いつかない")
+    expect(phone.locator("#host-notes li", has_text="となりの班の付箋")).to_have_count(0)
+    mine.locator(".note-pick").click()
+    mine.get_by_role("button", name="新しいテーマ").click()
+    mine.get_by_label("新しいテーマの名前").fill("雪かき")
+    # The host's own theme is made at the host's table (group_note is not rewritten).
+    mine.get_by_role("button", name="テーマを作って入れる").click()
+    expect(mine.locator(".note-theme")).to_contain_text("雪かき")
+
+    # Out of its theme: group_note, sent for this note, arrives naming table 2's note.
+    mine.locator(".note-pick").click()
+    mine.get_by_role("button", name="テーマから外す").click()
+    until(phone, lambda: len(relay.changed) >= 1, "the rewritten command went out")
+    refusal = JA["error.not_your_table"]
+    shown = phone.get_by_text(refusal)
+    expect(shown.first).to_be_visible()
+    quiet(phone)
+    at = box(shown.first)
+    assert at["y"] >= 0 and at["y"] + at["height"] <= HEIGHT, at
+    picture(phone, "host-refused")
+    # Nothing changed on the other table, nor at the host's.
+    notes = {n["id"]: n for n in fac.items("notes")}
+    assert notes[far_note["id"]]["theme"] == theirs
+    assert theme_of(fac, "冬の除雪が追いつかない") is not None
+    assert pages.problems == []
+
+
+def test_a_named_table_and_the_host_tools_do_not_scroll_sideways_at_200_percent(
+        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator]
+        ) -> None:
+    """A 320 px phone zoomed to 200% (a 160 px page), seated at a table with a long name,
+    hosting it: the number, the name and the host's tools fit the width at every step."""
+    fac, phone, near, _, ids = two_tables(live, steer, pages, ZOOMED)
+    fac.cmd("name_table", table_id=ids[0], name="駅前通りのみんなで話すテーブル")
+    expect(phone.locator("#table-name")).to_have_text("駅前通りのみんなで話すテーブル")
+    fac.send(near, "post_note", kind="issue", text="冬の除雪が追いつかない")
+    fac.cmd("set_table_settings", others_visible=True)
+    for step in STEPS:
+        fac.cmd("set_step", step=step)
+        shows_step(phone, step)
+        quiet(phone)
+        no_sideways(phone, step)
+    picture(phone, "zoom-seated")
+    fac.cmd("set_table_host", table_id=ids[0], participant_id=person(fac, "佐藤 花子")["id"])
+    phone.get_by_role("button", name="テーブルの進行").click()
+    for task in ("テーマ分け", "代理入力", "計画案"):
+        phone.locator("#host .host-tabs").get_by_role("button", name=re.compile(task)).click()
+        quiet(phone)
+        no_sideways(phone, task)
+    picture(phone, "zoom-host")
+    assert pages.problems == []
+
+
+def test_every_tables_proposal_is_in_the_priority_vote_the_own_tables_first(
+        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator]
+        ) -> None:
+    """The room's priority vote takes every table's proposal (others_visible or not): the
+    phone lists its own table's first, another table's with that table's number."""
+    fac, phone, near, far, ids = two_tables(live, steer, pages)
+    for host, table, title in ((far, ids[1], "駅前に花を"), (near, ids[0], "雪の助け合い")):
+        fac.cmd("set_table_host", table_id=table, participant_id=pid_of(host))
+        theme = fac.send(host, "create_theme", title=title)["theme_id"]
+        fac.send(host, "write_proposal", theme_id=theme, aim=f"{title}をはじめる",
+                 ideas=["相談する"])
+    fac.cmd("set_step", step="activity")
+    shows_step(phone, "activity")
+    phone.get_by_role("button", name=re.compile("優先したい案を選ぶ")).click()
+    cards = phone.locator("#proposal-list > li")
+    expect(cards).to_have_count(2)
+    expect(cards.nth(0)).to_contain_text("雪の助け合い")
+    expect(cards.nth(0).locator(".tag-table")).to_have_count(0)
+    expect(cards.nth(1)).to_contain_text("駅前に花を")
+    expect(cards.nth(1).locator(".tag-table")).to_have_text("2班")
+    expect(cards.nth(1).get_by_role("button", name="優先したい")).to_be_visible()
+    quiet(phone)
+    picture(phone, "priority-by-table")
+    assert pages.problems == []
+
+
+def pid_of(client: Client) -> str:
+    """The participant id of a test client that has joined."""
+    me = client.board.me
+    assert me is not None
+    return str(me["id"])
+
+
+def test_a_host_sees_the_tables_private_notes_never_another_tables(
+        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator]
+        ) -> None:
+    """While notes are private, a host sorts their table's notes already (with who wrote
+    them); another table's stay a count, on the host's phone as on everyone's."""
+    fac, phone, near, far, ids = two_tables(live, steer, pages)
+    fac.cmd("set_private_notes", private=True)
+    fac.cmd("set_table_host", table_id=ids[0], participant_id=person(fac, "佐藤 花子")["id"])
+    fac.send(near, "post_note", kind="issue", text="冬の除雪が追いつかない")
+    fac.send(far, "post_note", kind="charm", text="となりの班の付箋")
+    expect(phone.locator("#others-private")).to_have_text("公開されるまで見えません（いま1枚）")
+    expect(phone.locator("#others-list")).to_contain_text("冬の除雪が追いつかない")
+    phone.get_by_role("button", name="テーブルの進行").click()
+    mine = phone.locator("#host-notes > li")
+    expect(mine).to_have_count(1)
+    expect(mine).to_contain_text("冬の除雪が追いつかない")
+    expect(mine).to_contain_text("非公開")
+    expect(mine).to_contain_text("鈴木")
+    assert "となりの班の付箋" not in phone.content()
+    quiet(phone)
+    picture(phone, "host-private")
+    assert pages.problems == []
+
+
+def test_a_long_table_number_is_never_cut(
+        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator]
+        ) -> None:
+    """「Table 12」 in English beside the wider tools of big text: the words shrink to fit
+    rather than read 「Table 1」."""
+    code = live.new_workshop("West district meeting")
+    fac = steer(live, code)
+    phone = pages.open(SMALL, "phone")
+    phone.goto(f"{live.base}/w/{code}?lang=en")
+    phone.locator("#join-name").fill("Hana")
+    phone.locator("#join-form .choice").first.click()
+    phone.locator("#join-submit").click()
+    expect(phone.locator("#welcome")).to_have_text("Welcome, Hana")
+    phone.get_by_role("button", name="Larger text").click()
+    fac.cmd("make_tables", count=12, by="hand")
+    fac.run(fac.client.wait_for(lambda b: len(b.items("tables")) == 12))
+    seated(fac, "Hana", table_ids(fac)[11])
+    number = phone.locator("#table-number")
+    expect(number).to_have_text("Table 12")
+    quiet(phone)
+    badge = box(phone.locator("#table-badge"))
+    words = box(number)
+    assert words["x"] + words["width"] <= badge["x"] + badge["width"] + 0.5, (words, badge)
+    assert badge["x"] + badge["width"] <= 320 and badge["y"] + badge["height"] <= HEIGHT
+    picture(phone, "table-12-english")
+    assert pages.problems == []
