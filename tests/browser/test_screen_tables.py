@@ -363,6 +363,15 @@ def test_three_tables_seating_grid_focus_sharing_and_a_new_round(
         shows_people(page, table)
     sizes["round 2"] = readable(page, "round 2 seating")
     shoot(page, "tables-round2-1024")
+    # A step is not moving on (a program's round step comes just before or after the round).
+    send(fac, "set_step", step="confirm")
+    expect(page.locator("#step-title")).to_have_text("確かめてみよう", timeout=LIVE)
+    quiet(page)
+    expect(page.locator("#view-tables")).to_have_attribute("data-mode", "seating")
+    send(fac, "set_step", step="companions")
+    expect(page.locator("#step-title")).to_have_text("仲間を増やそう", timeout=LIVE)
+    quiet(page)
+    expect(page.locator("#view-tables")).to_have_attribute("data-mode", "seating")
     # The facilitator moves on (the timer started): the tables' themes.
     send(fac, "start_timer", seconds=600)
     expect(page.locator("#view-tables")).to_have_attribute("data-mode", "grid", timeout=LIVE)

@@ -87,7 +87,7 @@ const lastLevel = {};
 /** The board drawn last (a step's view, or "tables"). */
 let drawnMode = '';
 /** The tables' seating this projector last saw made (the round and the tables), and the
- * facilitator's steering (step, focus, timer) at that moment: the seating shows until the
+ * facilitator's steering (focus, timer) at that moment: the seating shows until the
  * steering changes or something is written at a table. */
 let seating = {key: '', steer: ''};
 
@@ -276,16 +276,17 @@ function modeOf(view) {
 
 /**
  * Whether the tables grid shows the seating: from the moment these tables were made or this
- * round began, until the facilitator moves on (another step, a focus, the timer started) or
- * the room starts writing at the tables. A projector opened later shows it too while
- * nothing has been written this round.
+ * round began, until the facilitator moves on (a focus, the timer started or changed) or the
+ * room starts writing at the tables. A step change is not moving on: a program's round step
+ * (world café 「席をかえて話そう」) comes just before or after the round starts, and that is
+ * when people look for their seat. A projector opened later shows it too while nothing has
+ * been written this round.
  * @returns {boolean}
  */
 function showSeating() {
   const key = JSON.stringify([board.workshop.round || 0,
     tablesOf(board).map(function (tb) { return tb.id; })]);
-  const steer = JSON.stringify([currentStep(), board.workshop.focus || null,
-    board.workshop.timer || null]);
+  const steer = JSON.stringify([board.workshop.focus || null, board.workshop.timer || null]);
   if (seating.key !== key) {
     seating = {key: key, steer: steer};
   }
