@@ -4,7 +4,7 @@
 import {el, t} from './page.js';
 import {userText, kindBadge} from './ui.js';
 import {boardNotes, tally, members, miniNote, byVotes} from './screen-cards.js';
-import {tableSheet} from './screen-tables.js';
+import {tableSheet} from './screen-sheet.js';
 
 /** @typedef {import('./board.js').Board} Board */
 

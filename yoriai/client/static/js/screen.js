@@ -5,7 +5,7 @@
 // (the console's 「参加受付」, or nobody has joined yet) the join view fills the screen.
 // When the room works at tables (班), steps 1-3 show the tables as a grid instead, the
 // seating when tables are made or a round starts, and a 全体共有 step one table at a time
-// (screen-tables.js).
+// (screen-tables.js, screen-sheet.js).
 
 import {Connection} from './conn.js';
 import {Board} from './board.js';
@@ -20,8 +20,9 @@ import {practiceView, futureView} from './screen-plan.js';
 import {focusCard} from './screen-focus.js';
 import {drawJoin, setupTools} from './screen-join.js';
 import {
-  GRID_VIEWS, tablesGrid, seatingView, sharingView, roundAtWork, tablesOf, turnTables
+  GRID_VIEWS, tablesGrid, seatingView, roundAtWork, tablesOf, turnTables
 } from './screen-tables.js';
+import {sharingView} from './screen-sheet.js';
 import {ids, viewOf, step as stepOf, stepNumber, steps} from './vocab.js';
 
 /**
