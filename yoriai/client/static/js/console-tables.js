@@ -190,14 +190,24 @@ let makeSig = '';
 function drawMake() {
   const box = byId('make-tables');
   const have = tableList().length > 0;
-  const open = !have || state.open.makeTables === 'open';
+  // Once a note or a theme belongs to a table the server keeps the tables (tables_in_use):
+  // people are then moved one by one, and the form is not offered.
+  const inUse = have && (allNotes().some(function (n) { return !!n.table; }) ||
+    themes().some(function (th) { return !!th.table; }));
+  const open = !have || (state.open.makeTables === 'open' && !inUse);
   const draft = makeDraft();
-  const sig = JSON.stringify([have, open, errors.get('make-tables'), busy('make-tables')]);
+  const sig = JSON.stringify([have, open, inUse, errors.get('make-tables'),
+    busy('make-tables')]);
   if (sig === makeSig || typingIn(box)) {
     return;
   }
   makeSig = sig;
   box.textContent = '';
+  box.hidden = inUse && !errors.get('make-tables');
+  if (inUse) {
+    box.appendChild(errors.line('make-tables'));
+    return;
+  }
   if (!open) {
     box.appendChild(button(t('console.tables.remake'), function () {
       state.open.makeTables = 'open';
@@ -426,6 +436,10 @@ function personChip(person, table, moving) {
     moving ? el('span', {class: 'note-tag', text: t('console.move.moving')}) : null
   ]);
   pick.addEventListener('click', function () {
+    const col = chip.closest('.table-col');
+    if (col) {
+      rover[col.getAttribute('data-seat-drop') || ''] = person.id;
+    }
     if (chosen.has(person.id)) {
       chosen.delete(person.id);
     } else {
@@ -675,10 +689,81 @@ export function drawTables() {
       fillColumn(section, c.table, byTable[c.table ? c.table.id : UNSEATED] || [], where.moving);
     }
   });
+  rove(cols);
+}
+
+/** The chip of each column that Tab lands on (one tab stop per column). @type {Object<string, string>} */
+const rover = {};
+
+/**
+ * One tab stop per column of people (the chip last used, else the first): the arrow keys
+ * walk the rest, and Left / Right go to the next column.
+ * @param {HTMLElement} cols
+ */
+function rove(cols) {
+  Array.prototype.forEach.call(cols.querySelectorAll(':scope > .table-col'),
+    function (/** @type {HTMLElement} */ col) {
+      const key = col.getAttribute('data-seat-drop') || '';
+      const picks = col.querySelectorAll('.seat-select');
+      let found = false;
+      Array.prototype.forEach.call(picks, function (/** @type {HTMLElement} */ b) {
+        const here = b.getAttribute('data-fk') === 'seat:' + rover[key];
+        b.setAttribute('tabindex', here ? '0' : '-1');
+        found = found || here;
+      });
+      if (!found && picks.length) {
+        picks[0].setAttribute('tabindex', '0');
+      }
+    });
+}
+
+/**
+ * The arrow keys on a person's chip.
+ * @param {KeyboardEvent} ev
+ */
+function walk(ev) {
+  const target = /** @type {HTMLElement} */ (ev.target);
+  if (!target.classList.contains('seat-select')) {
+    return;
+  }
+  const col = /** @type {(HTMLElement|null)} */ (target.closest('.table-col'));
+  if (!col) {
+    return;
+  }
+  /** @type {(HTMLElement|null)} */
+  let next = null;
+  const picks = Array.prototype.slice.call(col.querySelectorAll('.seat-select'));
+  const at = picks.indexOf(target);
+  if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+    next = picks[Math.max(0, Math.min(picks.length - 1, at + (ev.key === 'ArrowDown' ? 1 : -1)))];
+  } else if (ev.key === 'Home' || ev.key === 'End') {
+    next = picks[ev.key === 'Home' ? 0 : picks.length - 1];
+  } else if (ev.key === 'ArrowRight' || ev.key === 'ArrowLeft') {
+    const cols = Array.prototype.slice.call(byId('table-cols').querySelectorAll(
+      ':scope > .table-col')).filter(function (/** @type {HTMLElement} */ c) {
+      return !!c.querySelector('.seat-select');
+    });
+    const other = cols[cols.indexOf(col) + (ev.key === 'ArrowRight' ? 1 : -1)];
+    if (other) {
+      const theirs = other.querySelectorAll('.seat-select');
+      next = /** @type {HTMLElement} */ (theirs[Math.min(at, theirs.length - 1)]);
+    }
+  } else {
+    return;
+  }
+  ev.preventDefault();
+  if (next && next !== target) {
+    const chip = /** @type {HTMLElement} */ (next.closest('.table-col'));
+    rover[chip.getAttribute('data-seat-drop') || ''] =
+      (next.getAttribute('data-fk') || '').slice('seat:'.length);
+    rove(byId('table-cols'));
+    next.focus();
+  }
 }
 
 /** Wire the template's fixed controls once. */
 export function setupTables() {
+  byId('table-cols').addEventListener('keydown', walk);
   setupDragging(byId('table-cols'), dropPerson, function () {}, {chip: '.seat-chip',
     idAttr: 'data-person-id', zoneAttr: 'data-seat-drop'});
   const others = /** @type {HTMLInputElement} */ (byId('others-visible'));
