@@ -318,6 +318,12 @@ def test_a_table_host_sorts_notes_writes_for_a_proxy_and_writes_the_proposal(
         "aim") == "雪の日に声をかけ合える町内に"))
     written = {p["theme"]: p for p in fac.items("proposals")}
     assert written[theme["id"]]["ideas"] == ["除雪当番表をつくる"]
+
+    # No longer the host: the tools go, the step is back.
+    fac.cmd("set_table_host", table_id=ids[0], participant_id=None)
+    expect(phone.locator("#host")).to_be_hidden()
+    expect(phone.locator("#host-switch")).to_be_hidden()
+    expect(phone.locator("#note-submit")).to_be_visible()
     assert pages.problems == []
 
 
@@ -506,4 +512,36 @@ def test_a_long_table_number_is_never_cut(
     assert words["x"] + words["width"] <= badge["x"] + badge["width"] + 0.5, (words, badge)
     assert badge["x"] + badge["width"] <= 320 and badge["y"] + badge["height"] <= HEIGHT
     picture(phone, "table-12-english")
+    assert pages.problems == []
+
+
+def test_a_table_made_from_a_theme_lists_that_theme_first(
+        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator]
+        ) -> None:
+    """Tables made "by themes" (the 輪 became the tables): the room-wide theme a phone's
+    table was made from, and its notes, are that table's on the phone (as on the projector),
+    listed first."""
+    code, fac, phone = demo_at_step_one(live, pages, steer, SMALL, "phone")
+    join(phone, live, code)
+    fac.cmd("set_step", step="companions")
+    shows_step(phone, "companions")
+    phone.get_by_role("button", name=re.compile("輪に加わる")).first.click()
+    last = phone.locator("#theme-list > li").last
+    title = last.locator(".card-title").inner_text()
+    last.get_by_role("button", name="この輪に加わる").click()
+    expect(last.get_by_role("button", name="抜ける")).to_be_visible()
+    fac.cmd("make_tables", by="themes")
+    fac.run(fac.client.wait_for(lambda b: person_of(b, "佐藤 花子").get("table")))
+    mine = person(fac, "佐藤 花子")["table"]
+    theme = next(t for t in fac.items("themes") if t["title"] == title)
+    table = next(t for t in fac.items("tables") if t["id"] == mine)
+    assert table["theme"] == theme["id"], (table, theme)
+    expect(phone.locator("#table-number")).to_have_text(f"{table['number']}班")
+    expect(phone.locator("#theme-list > li").first.locator(".card-title")).to_have_text(title)
+    phone.get_by_role("button", name=re.compile("共感を入れる")).click()
+    texts = {n["text"] for n in fac.items("notes") if n["theme"] == theme["id"]}
+    first = phone.locator("#vote-list > li.note").first.locator(".note-text")
+    expect(first).to_have_text(re.compile("|".join(re.escape(t) for t in texts)))
+    quiet(phone)
+    picture(phone, "by-themes")
     assert pages.problems == []

@@ -12,7 +12,7 @@ import {
   saveOrCancel, Arrivals
 } from './phone-kit.js';
 import {ids, limit} from './vocab.js';
-import {arranged, rowNode, itemTable} from './phone-tables.js';
+import {arranged, rowNode, noteOwner} from './phone-tables.js';
 
 /**
  * @typedef {import('./ui.js').Note} Note
@@ -293,7 +293,7 @@ export function draw() {
     return !phone.board.isMine(n);
   });
   // Seated at a table: that table's notes first, other tables' only when allowed and asked.
-  const rows = arranged('notes', others, function (n) { return n.id; }, itemTable,
+  const rows = arranged('notes', others, function (n) { return n.id; }, noteOwner,
     'table.notes', 'table.room_notes');
   reconcile(othersList, rows, function (row) { return row.key; }, function (row, before) {
     return row.item ? otherCard(row.item, before) : rowNode(row, before);

@@ -11,7 +11,7 @@ import {
 } from './phone-kit.js';
 import {limit} from './vocab.js';
 import {themeCard, themeList} from './phone-themes.js';
-import {arranged, rowNode, itemTable, myTableId, tableTag} from './phone-tables.js';
+import {arranged, rowNode, themeOwner, myTableId, tableTag} from './phone-tables.js';
 
 /**
  * @typedef {import('./phone-kit.js').Item} Item
@@ -58,7 +58,8 @@ function writtenProposals() {
   const order = Array.from(items('tables').keys());
   /** @param {Item} p @returns {number} */
   function rank(p) {
-    const table = itemTable(items('themes').get(p.theme) || {});
+    const theme = items('themes').get(p.theme);
+    const table = theme ? themeOwner(theme) : null;
     if (table === mine) {
       return -2;
     }
@@ -227,7 +228,7 @@ function proposalCard(p, before) {
   const focused = isFocus('theme', p.theme);
   // None left: 優先したい is off, and the bar at the bottom says why (as for 共感).
   const out = priorityLeft() <= 0;
-  const from = tableTag(theme ? itemTable(theme) : null); // another table's: 「2班」
+  const from = tableTag(theme ? themeOwner(theme) : null); // another table's: 「2班」
   const sig = JSON.stringify([p, title, given, joined, focused, isLocked(), busy, out,
     phone.errors.get(ctx), from]);
   return cached(before, sig, function () {
@@ -315,7 +316,7 @@ export function draw() {
     byId('write-join').hidden = mine.length > 0;
     byId('join-empty').hidden = mine.length > 0 || all.length > 0;
     const rows = arranged('join', mine.length ? [] : all, function (th) { return String(th.id); },
-      itemTable, 'table.themes', 'table.room_themes');
+      themeOwner, 'table.themes', 'table.room_themes');
     reconcile(byId('join-list'), rows, function (row) { return row.key; },
       function (row, before) {
         return row.item ? themeCard(row.item, before, row.other) : rowNode(row, before);

@@ -246,6 +246,44 @@ export function itemTable(item) {
 }
 
 /**
+ * Whose a note or a theme is, as people at the tables see it: the table it belongs to;
+ * else, for a room-wide theme whose 輪 became a table (tables made "by themes"), that
+ * table, and its notes with it (as the projector shows them); else the room's (null).
+ * @param {Object<string, any>} item a note (with ``theme``) or a theme (with ``id``)
+ * @param {string} kind notes | themes
+ * @returns {(string|null)}
+ */
+export function ownerOf(item, kind) {
+  const own = itemTable(item);
+  if (own) {
+    return own;
+  }
+  const theme = kind === 'themes' ? item.id : item.theme;
+  if (!theme) {
+    return null;
+  }
+  const made = Array.from(items('tables').values()).filter(function (tb) {
+    return tb.theme === theme;
+  })[0];
+  if (!made) {
+    return null;
+  }
+  // A theme of a table (not the room's) stays its table's, whatever was made from it.
+  const source = kind === 'themes' ? item : items('themes').get(String(theme));
+  return source && itemTable(source) ? null : String(made.id);
+}
+
+/** @param {Object<string, any>} note @returns {(string|null)} */
+export function noteOwner(note) {
+  return ownerOf(note, 'notes');
+}
+
+/** @param {Object<string, any>} theme @returns {(string|null)} */
+export function themeOwner(theme) {
+  return ownerOf(theme, 'themes');
+}
+
+/**
  * A tag that says which table an item of another table comes from (「2班」).
  * @param {(string|null|undefined)} tableId
  * @returns {string} the words, '' for the room or when not seated

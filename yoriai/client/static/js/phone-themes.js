@@ -8,7 +8,7 @@ import {
   phone, pend, isLocked, settings, me, meHas, items, pendingCount, isFocus, send, refuse,
   sendButton, sendingLine, mark, markFocus, themeHead, cached, tabOf, showTab, setupTabs
 } from './phone-kit.js';
-import {arranged, rowNode, itemTable, myTableId} from './phone-tables.js';
+import {arranged, rowNode, noteOwner, themeOwner, myTableId} from './phone-tables.js';
 
 /**
  * @typedef {import('./ui.js').Note} Note
@@ -46,7 +46,7 @@ export function voteNotes() {
 function voteListNotes() {
   const mine = myTableId();
   return Array.from(phone.board.notes.values()).filter(function (n) {
-    return !!n.votable || (!!mine && itemTable(n) !== mine && !n.hidden);
+    return !!n.votable || (!!mine && noteOwner(n) !== mine && !n.hidden);
   }).sort(function (a, b) { return idNumber(a.id) - idNumber(b.id); });
 }
 
@@ -215,7 +215,7 @@ export function draw() {
       (settings().multi_vote ? 'vote.hint_multi' : 'vote.hint'), {budget: budget});
     const notes = voteNotes();
     // Seated at a table: its notes first; the other tables' when allowed and opened.
-    const rows = arranged('votes', voteListNotes(), function (n) { return n.id; }, itemTable,
+    const rows = arranged('votes', voteListNotes(), function (n) { return n.id; }, noteOwner,
       'table.notes', 'table.room_notes');
     reconcile(byId('vote-list'), rows, function (row) { return row.key; },
       function (row, before) {
@@ -229,7 +229,7 @@ export function draw() {
     out.textContent = t('vote.out', {budget: budget});
     out.hidden = !(notes.length > 0 && budget > 0 && votesLeft() <= 0);
   } else {
-    const rows = arranged('themes', themes, function (th) { return String(th.id); }, itemTable,
+    const rows = arranged('themes', themes, function (th) { return String(th.id); }, themeOwner,
       'table.themes', 'table.room_themes');
     reconcile(byId('theme-list'), rows, function (row) { return row.key; },
       function (row, before) {
