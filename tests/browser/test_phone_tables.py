@@ -474,7 +474,8 @@ def test_a_host_sees_the_tables_private_notes_never_another_tables(
     fac.send(near, "post_note", kind="issue", text="冬の除雪が追いつかない")
     fac.send(far, "post_note", kind="charm", text="となりの班の付箋")
     expect(phone.locator("#others-private")).to_have_text("公開されるまで見えません（いま1枚）")
-    expect(phone.locator("#others-list")).to_contain_text("冬の除雪が追いつかない")
+    sorted_first = phone.locator("#others-list .note", has_text="冬の除雪が追いつかない")
+    expect(sorted_first).to_contain_text("非公開")  # the host's eyes only, and said so
     phone.get_by_role("button", name="テーブルの進行").click()
     mine = phone.locator("#host-notes > li")
     expect(mine).to_have_count(1)

@@ -277,7 +277,10 @@ function remove(item) {
  * @returns {HTMLElement}
  */
 function otherCard(note, before) {
-  return cached(before, JSON.stringify(note), function () { return noteCard(note); });
+  return cached(before, JSON.stringify(note), function () {
+    // Someone else's note before it is revealed: only a table host sees it (their table's).
+    return noteCard(note, note.private ? [t('host.private')] : []);
+  });
 }
 
 /** Step 1: the note form, my notes, everyone else's. */
