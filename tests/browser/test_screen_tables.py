@@ -378,6 +378,15 @@ def test_three_tables_seating_grid_focus_sharing_and_a_new_round(
     for table in tables:
         expect(cell(page, table["id"]).locator(".theme-line-title")).to_have_text(
             f"{table['number']}班のテーマ")
+    # 共感 at the tables: each table's notes with the most, counted.
+    first = tables[0]
+    voted = [n for n in fac.items("notes") if n.get("table") == first["id"]][0]
+    send(fac, "cast_vote", note_id=voted["id"], proxy_for=pids[0])
+    quiet(page)
+    expect(page.locator("#view-tables .mini-votes")).to_have_count(0)  # counts hidden
+    send(fac, "set_vote_settings", votes_visible=True)
+    line = cell(page, first["id"]).locator(f'.mini-note[data-note-id="{voted["id"]}"]')
+    expect(line.locator(".mini-votes")).to_have_text("1票", timeout=LIVE)
     sizes["themes grid"] = readable(page, "themes by table")
     shoot(page, "tables-themes-1024")
     print("smallest text at 1024x768:", sizes)

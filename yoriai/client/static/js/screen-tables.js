@@ -7,7 +7,7 @@
 
 import {el, t, icon} from './page.js';
 import {userText} from './ui.js';
-import {boardNotes, items, miniNote} from './screen-cards.js';
+import {boardNotes, items, miniNote, tally, byVotes, votesShown} from './screen-cards.js';
 import {ids, label} from './vocab.js';
 
 /**
@@ -274,13 +274,25 @@ function cellBody(board, view, table) {
   const notes = notesAt(board, id);
   if (view === 'themes') {
     const themes = themesAt(board, id);
-    // Its themes, then the notes not yet in any (newest first): what the table still sorts.
+    // Its themes, then — while the 共感 counts are shown — its notes with the most 共感 (the
+    // room's chart, table by table), else the notes not yet in any theme (newest first):
+    // what the table still sorts.
     const list = el('ul', {class: 'theme-lines cell-notes fit-list',
       'data-more': 'screen.more_items'});
     themes.forEach(function (th) { list.appendChild(themeLine(board, th)); });
-    const known = (board.collections.themes || new Map());
-    notes.filter(function (n) { return !n.theme || !known.has(n.theme); }).reverse()
-      .forEach(function (n) { list.appendChild(miniNote(n)); });
+    if (votesShown(board)) {
+      byVotes(board, notes.filter(function (n) { return tally(board, n.id) > 0; }))
+        .forEach(function (n) {
+          const line = miniNote(n);
+          line.appendChild(el('span', {class: 'mini-votes',
+            text: t('screen.votes_n', {n: tally(board, n.id)})}));
+          list.appendChild(line);
+        });
+    } else {
+      const known = (board.collections.themes || new Map());
+      notes.filter(function (n) { return !n.theme || !known.has(n.theme); }).reverse()
+        .forEach(function (n) { list.appendChild(miniNote(n)); });
+    }
     return {body: list, counts: kindCounts(notes), size: themes.length + notes.length};
   }
   if (view === 'proposals') {

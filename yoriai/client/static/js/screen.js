@@ -307,7 +307,7 @@ function boardData(view, mode) {
   }
   if (mode === 'tables' || mode === 'sharing') {
     return [all('tables'), boardNotes(board), all('themes'), all('proposals'),
-      mode === 'tables' ? showSeating() : [board.workshop.focus, board.tallies]];
+      mode === 'tables' ? [showSeating(), votesShown(board)] : [board.workshop.focus, board.tallies]];
   }
   switch (mode) {
     case 'notes':
@@ -407,7 +407,9 @@ function draw() {
   const header = [board.workshop.title, currentStep(), board.workshop.locked,
     byId('step-prompt').textContent, board.participantCount, byId('timer').hidden];
   const boardSig = JSON.stringify([view, mode, size, header, boardData(view, mode)]);
-  const tallies = mode === 'themes' ? JSON.stringify(board.tallies) : '';
+  // The 共感 counts, where a board shows them: the themes board, and the tables at step 2.
+  const counted = mode === 'themes' || (mode === 'tables' && view === 'themes');
+  const tallies = counted ? JSON.stringify(board.tallies) : '';
   if (boardSig !== drawnBoard) {
     drawnBoard = boardSig;
     drawnTallies = tallies;
