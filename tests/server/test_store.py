@@ -8,6 +8,7 @@ whose data carries a marker (as a full disk or an I/O error would abort it)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sqlite3
 import time
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import HANG
 from yoriai.facilitation.model import PROJECTOR, Event
 from yoriai.server import store as store_module
 from yoriai.server.hub import Hub
@@ -287,3 +289,46 @@ async def one_transaction_per_batch(store: EventStore) -> None:
     commits = statements.count("COMMIT")
     assert statements.count("BEGIN IMMEDIATE") == commits and 1 <= commits < 20
     assert room.state.seq == 22
+
+
+def seqs_in_database_file(path: Path, code: str) -> list[int]:
+    """The seqs the database file itself holds, leaving the WAL unread (``immutable``):
+    what checkpoints have copied there."""
+    with contextlib.closing(sqlite3.connect(f"file:{path}?immutable=1", uri=True)) as db:
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'events'").fetchone():
+            return []  # not even the table has been copied back yet
+        return [s for (s,) in db.execute(
+            "SELECT seq FROM events WHERE workshop = ? ORDER BY seq", (code,))]
+
+
+async def test_commits_never_checkpoint_the_checkpointer_does(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 12: a checkpoint inside a COMMIT made that post (and everyone's view of it)
+    wait for megabytes to be copied; the writer leaves them to a connection of its own."""
+    monkeypatch.setattr(store_module, "CHECKPOINT_EVERY_APPENDS", 10**9)
+    s = EventStore(tmp_path / "never.sqlite3")
+    await s.open()
+    try:
+        code = await Hub(s, time.time).create_workshop("W", "", code="wwwwww")
+        for n in range(2, 1200):  # past SQLite's own 1,000-page mark, one commit each
+            await s.append(code, [raw(n, "x" * 200)])
+        assert seqs(s.path, code)[-1] == 1199  # all durable, in the WAL
+        assert seqs_in_database_file(s.path, code) == []  # and no commit copied any back
+    finally:
+        await s.close()
+
+    monkeypatch.setattr(store_module, "CHECKPOINT_EVERY_APPENDS", 10)
+    s = EventStore(tmp_path / "checkpointed.sqlite3")
+    await s.open()
+    try:
+        code = await Hub(s, time.time).create_workshop("W", "", code="vvvvvv")
+        for n in range(2, 40):
+            await s.append(code, [raw(n)])
+        # Wait for the state (the checkpointer's thread has copied the first appends back),
+        # never for a time.
+        deadline = time.monotonic() + HANG
+        while len(seqs_in_database_file(s.path, code)) < 10 and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        assert seqs_in_database_file(s.path, code)[:10] == list(range(1, 11))
+    finally:
+        await s.close()

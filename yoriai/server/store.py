@@ -31,8 +31,11 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import concurrent.futures
 import contextlib
+import functools
 import json
+import logging
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -92,6 +95,17 @@ SCHEMA_VERSION = 1
 
 # Another process (``yoriai new``) may hold the write lock for a moment.
 BUSY_TIMEOUT_MS = 5000
+
+# SQLite copies the WAL back into the database file (a checkpoint) every 1,000 pages by
+# default, inside the COMMIT that crosses the mark: that commit, and every post waiting for
+# it before anyone is sent it, then pays for writing megabytes and a second fsync (10-240 ms
+# measured under bench/broadcast.py, the slowest posts of a run). So the writer never
+# checkpoints (``wal_autocheckpoint = 0``); a connection of its own does, on a thread of its
+# own, PASSIVE (it never waits for, nor blocks, the writer), after this many appends
+# (about 3-4 pages each: events, commands and summary rows), or after a snapshot.
+CHECKPOINT_EVERY_APPENDS = 250
+
+log = logging.getLogger("yoriai.store")
 
 T = TypeVar("T")
 
@@ -383,9 +397,17 @@ class EventStore:
         self._writer: _Writer | None = None
         self._write_thread: ThreadPoolExecutor | None = None
         self._queue: collections.deque[_Write | _Call] = collections.deque()
-        self._wake = asyncio.Event()
+        # The writer thread is working on something (at most one batch or call at a time),
+        # or a callback is due to hand it what is queued (see ``_dispatch``).
+        self._busy = False
+        self._dispatch_due = False
+        self._idle = asyncio.Event()  # nothing queued and nothing in the writer thread
         self._closing = False
-        self._task: asyncio.Task[None] | None = None
+        # Checkpoints (CHECKPOINT_EVERY_APPENDS): a connection and a thread of their own.
+        self._checkpointer: sqlite3.Connection | None = None
+        self._checkpoint_thread: ThreadPoolExecutor | None = None
+        self._checkpointing = False
+        self._appends_since_checkpoint = 0
         self.loop: asyncio.AbstractEventLoop | None = None
 
     # --- opening and closing -----------------------------------------------------------
@@ -401,6 +423,10 @@ class EventStore:
                 self._write_thread = ThreadPoolExecutor(1, thread_name_prefix="yoriai-writer")
                 self._writer = await loop.run_in_executor(self._write_thread,
                                                           self._open_writer)
+                self._checkpoint_thread = ThreadPoolExecutor(
+                    1, thread_name_prefix="yoriai-checkpoint")
+                self._checkpointer = await loop.run_in_executor(self._checkpoint_thread,
+                                                                self._open_checkpointer)
             self._reader = await loop.run_in_executor(self._read_thread, self._open_reader)
         except (OSError, sqlite3.Error) as exc:
             await self._shut_threads()
@@ -408,9 +434,8 @@ class EventStore:
         except BaseException:
             await self._shut_threads()
             raise
-        if self._writer is not None:
-            self._closing = False
-            self._task = asyncio.create_task(self._write_loop(), name="yoriai-writer")
+        self._closing = False
+        self._idle.set()
 
     def _open_writer(self) -> _Writer:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -420,11 +445,19 @@ class EventStore:
             db.execute("PRAGMA journal_mode = WAL")
             # FULL: a commit is on disk before we acknowledge it, even if power fails.
             db.execute("PRAGMA synchronous = FULL")
+            # Checkpoints are the checkpointer's, off the commit path (CHECKPOINT_EVERY_APPENDS).
+            db.execute("PRAGMA wal_autocheckpoint = 0")
             migrate(db)
         except BaseException:
             db.close()
             raise
         return _Writer(db)
+
+    def _open_checkpointer(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute("PRAGMA wal_autocheckpoint = 0")
+        return db
 
     def _open_reader(self) -> sqlite3.Connection:
         if self.readonly:
@@ -436,24 +469,26 @@ class EventStore:
 
     async def close(self) -> None:
         """Finish what is queued (each caller learns its fate), then close."""
-        if self._task is not None:
+        if self._writer is not None:
             self._closing = True
-            self._wake.set()
-            await self._task
-            self._task = None
+            while not self._idle.is_set():
+                await self._idle.wait()
         await self._shut_threads()
 
     async def _shut_threads(self) -> None:
         loop = asyncio.get_running_loop()
+        if self._checkpointer is not None and self._checkpoint_thread is not None:
+            # After a checkpoint in flight (the thread runs one thing at a time).
+            await loop.run_in_executor(self._checkpoint_thread, self._checkpointer.close)
         if self._writer is not None and self._write_thread is not None:
             await loop.run_in_executor(self._write_thread, self._writer.db.close)
         if self._reader is not None and self._read_thread is not None:
             await loop.run_in_executor(self._read_thread, self._reader.close)
-        for pool in (self._write_thread, self._read_thread):
+        for pool in (self._checkpoint_thread, self._write_thread, self._read_thread):
             if pool is not None:
                 pool.shutdown(wait=True)
-        self._writer = self._reader = None
-        self._write_thread = self._read_thread = None
+        self._writer = self._reader = self._checkpointer = None
+        self._write_thread = self._read_thread = self._checkpoint_thread = None
 
     # --- reading -----------------------------------------------------------------------
 
@@ -486,10 +521,16 @@ class EventStore:
     # --- writing -----------------------------------------------------------------------
 
     def _enqueue(self, item: _Write | _Call) -> None:
-        if self._task is None or self._closing:
+        if self._writer is None or self._closing:
             raise RuntimeError("store is not open for writing")
         self._queue.append(item)
-        self._wake.set()
+        self._idle.clear()
+        if not self._busy and not self._dispatch_due:
+            # On the next turn of the loop, not now: every append queued in this turn (the
+            # commands of one burst of frames) goes into the same transaction.
+            self._dispatch_due = True
+            assert self.loop is not None
+            self.loop.call_soon(self._dispatch)
 
     async def append(self, code: str, events: list[Event], command: CommandRecord | None = None,
                      summary: WorkshopSummary | None = None) -> None:
@@ -499,9 +540,16 @@ class EventStore:
 
         The append is queued before this coroutine first yields, so appends reach the
         writer in the order they were called."""
+        await self.append_soon(code, events, command, summary)
+
+    def append_soon(self, code: str, events: list[Event], command: CommandRecord | None = None,
+                    summary: WorkshopSummary | None = None) -> asyncio.Future[None]:
+        """:meth:`append`, queued now: the future is done once it is durably committed (or
+        failed). The writer thread is handed it on the next turn of the loop, before any
+        callback scheduled after this call runs."""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._enqueue(_Write(code, events, command, None, summary, done))
-        await done
+        return done
 
     async def save_snapshot(self, code: str, seq: int, state_json: str) -> None:
         """Keep ``state_json`` as the state at ``seq`` (only once those events are stored);
@@ -553,38 +601,95 @@ class EventStore:
             await self.recover(code)
             raise
 
-    async def _write_loop(self) -> None:
-        loop = asyncio.get_running_loop()
+    # The writer thread is fed by plain callbacks on the loop, not by a task: a batch is
+    # handed to the thread in the turn after it was queued, and the thread's answer (one
+    # ``call_soon_threadsafe``) settles every append of the batch and hands the thread what
+    # was queued meanwhile, in that same callback. Each hop through the loop is one more turn
+    # (with a thousand phones' sockets to poll) between an fsync and the fan-out it allows.
+
+    def _dispatch(self) -> None:
+        """Give the writer thread its next work: a call alone, or every append queued up to
+        the next call as one batch (one transaction, one fsync)."""
+        self._dispatch_due = False
+        if self._busy:
+            return
+        if not self._queue:
+            self._idle.set()
+            return
         assert self._writer is not None and self._write_thread is not None
-        writer, thread = self._writer, self._write_thread
-        while True:
-            if not self._queue:
-                if self._closing:
-                    return
-                self._wake.clear()
-                await self._wake.wait()
-                continue
-            first = self._queue.popleft()
-            if isinstance(first, _Call):
-                try:
-                    result = await loop.run_in_executor(thread, first.fn, writer.db)
-                except Exception as exc:
-                    _settle(first.done, exc)
-                else:
-                    if not first.done.done():
-                        first.done.set_result(result)
-                continue
-            # Every append waiting now, up to the next call, goes into one transaction.
-            batch = [first]
+        assert self.loop is not None
+        first = self._queue.popleft()
+        work: _Call | list[_Write]
+        if isinstance(first, _Call):
+            work = first
+            job: Callable[[], Any] = functools.partial(first.fn, self._writer.db)
+        else:
+            work = [first]
             while self._queue and isinstance(self._queue[0], _Write):
-                batch.append(self._queue.popleft())  # type: ignore[arg-type]
-            outcomes = await loop.run_in_executor(thread, writer.write_batch, batch)
-            for item, outcome in zip(batch, outcomes, strict=True):
-                if outcome is None:
-                    if not item.done.done():
-                        item.done.set_result(None)
-                else:
-                    _settle(item.done, outcome)
+                work.append(self._queue.popleft())  # type: ignore[arg-type]
+            job = functools.partial(self._writer.write_batch, work)
+        self._busy = True
+        loop = self.loop
+        done = self._write_thread.submit(job)
+        done.add_done_callback(
+            lambda f: loop.call_soon_threadsafe(self._finished, work, f))
+
+    def _finished(self, work: _Call | list[_Write], done: concurrent.futures.Future[Any]
+                  ) -> None:
+        """The writer thread is done with ``work``: tell each caller its fate, then give the
+        thread what was queued meanwhile."""
+        self._busy = False
+        try:
+            result = done.result()
+        except Exception as exc:  # write_batch reports failures as outcomes; a call may raise
+            if isinstance(work, _Call):
+                _settle(work.done, exc)
+            else:
+                for item in work:
+                    _settle(item.done, exc)
+        else:
+            if isinstance(work, _Call):
+                if not work.done.done():
+                    work.done.set_result(result)
+            else:
+                for item, outcome in zip(work, result, strict=True):
+                    if outcome is None:
+                        if not item.done.done():
+                            item.done.set_result(None)
+                    else:
+                        _settle(item.done, outcome)
+                self._count_for_checkpoint(work)
+        self._dispatch()
+
+    def _count_for_checkpoint(self, batch: list[_Write]) -> None:
+        self._appends_since_checkpoint += len(batch)
+        wrote_snapshot = any(item.snapshot is not None for item in batch)
+        if (self._checkpointing or self._checkpointer is None
+                or self._checkpoint_thread is None
+                or (self._appends_since_checkpoint < CHECKPOINT_EVERY_APPENDS
+                    and not wrote_snapshot)):
+            return
+        self._checkpointing = True
+        self._appends_since_checkpoint = 0
+        loop, db = self.loop, self._checkpointer
+        assert loop is not None
+        done = self._checkpoint_thread.submit(_checkpoint, db)
+        done.add_done_callback(lambda f: loop.call_soon_threadsafe(self._checkpointed, f))
+
+    def _checkpointed(self, done: concurrent.futures.Future[None]) -> None:
+        self._checkpointing = False
+        exc = done.exception()
+        if exc is not None:
+            # Nothing is lost: the WAL holds every commit (fsync'd); it only grows until a
+            # later checkpoint gets through.
+            log.warning("could not checkpoint %s: %s", self.path, exc)
+
+
+def _checkpoint(db: sqlite3.Connection) -> None:
+    """Copy what the WAL holds into the database file, as far as readers allow, without
+    waiting for anyone (PASSIVE); the writer restarts the WAL from its beginning once it is
+    all copied, so the file stays about CHECKPOINT_EVERY_APPENDS appends long."""
+    db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
 
 def _primary_code(exc: BaseException) -> int | None:
