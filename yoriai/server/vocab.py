@@ -37,6 +37,7 @@ BROWSER_LIMITS = (
     "PARTNERS_MAX", "RECORD_MAX_CHARS", "DEFAULT_VOTE_BUDGET", "VOTE_BUDGET_MAX",
     "TIMER_MAX_SECS", "TIMER_EXTEND_SECS", "CEILINGS", "NEAR_CEILING_SHARE",
     "PHOTOS_MAX", "PHOTO_CAPTION_MAX_CHARS",
+    "TABLES_MAX", "PER_TABLE_MIN", "PER_TABLE_MAX", "TABLE_NAME_MAX_CHARS",
 )
 
 # Each enum, with the catalogue prefix of its labels; None: the values are words already

@@ -7,7 +7,7 @@
 
 import {t, el, byId, timerState} from './page.js';
 import {
-  board, state, send, button, render, errors, focusKeeper, themes, allNotes
+  board, state, send, button, render, errors, focusKeeper, themes, allNotes, pendingArg
 } from './console-core.js';
 import {userText} from './ui.js';
 import {tableList, tableLabel} from './console-tables.js';
@@ -25,9 +25,14 @@ const plan = {minutes: String(MINUTES_DEFAULT), auto: false};
 const seen = {running: /** @type {(number|null)} */ (null),
   done: /** @type {(number|null)} */ (null)};
 
-/** @returns {number} the place of the table on the projector in the list, or -1 */
+/**
+ * @returns {number} the place in the list of the table on the projector, or -1 — as it is
+ *   about to be: a move not yet answered counts (two quick presses of 次へ go two tables on)
+ */
 function current() {
-  const focus = board.workshop.focus;
+  const kind = pendingArg('set_focus', 'kind');
+  const focus = kind === undefined ? board.workshop.focus
+    : {kind: kind, id: pendingArg('set_focus', 'id')};
   if (!focus || focus.kind !== 'table') {
     return -1;
   }

@@ -12,18 +12,31 @@
 // the commands and draws what comes back, with a move on its way drawn where it is going.
 
 import {t, el, byId, typingIn} from './page.js';
-import {userText} from './ui.js';
+import {userText, charCount} from './ui.js';
 import {
   board, state, send, button, keyed, busy, render, allNotes, themes, errors, focusKeeper,
   focusButton, inFocus, pendingArg, openView
 } from './console-core.js';
 import {setupDragging, dragging} from './console-drag.js';
-import {label} from './vocab.js';
+import {label, limit} from './vocab.js';
 
 /** @typedef {import('./console-core.js').Item} Item */
 
 /** Where a person sits nowhere (the unseated column's drop zone). */
 const UNSEATED = '';
+const TABLES_MAX = limit('TABLES_MAX');
+const PER_TABLE_MIN = limit('PER_TABLE_MIN');
+const PER_TABLE_MAX = limit('PER_TABLE_MAX');
+const NAME_MAX = limit('TABLE_NAME_MAX_CHARS');
+
+/**
+ * The range a number in the make form may take.
+ * @param {string} how 'count' or 'per_table'
+ * @returns {{min: number, max: number}}
+ */
+function range(how) {
+  return how === 'count' ? {min: 1, max: TABLES_MAX} : {min: PER_TABLE_MIN, max: PER_TABLE_MAX};
+}
 
 // --- the tables as the server sends them ---------------------------------------------------
 
@@ -168,9 +181,10 @@ function makeDraft() {
 function makeTables() {
   const draft = makeDraft();
   const n = Number(draft.n);
-  if (!(n >= 1) || Math.floor(n) !== n) {
+  const r = range(draft.how);
+  if (!draft.n || !(n >= r.min && n <= r.max) || Math.floor(n) !== n) {
     errors.set('make-tables', t(draft.how === 'count' ? 'console.tables.bad_count'
-      : 'console.tables.bad_per_table'));
+      : 'console.tables.bad_per_table', r));
     focusKeeper.ask('make-n');
     render();
     return;
@@ -220,6 +234,12 @@ function drawMake() {
     'aria-labelledby': 'make-title'});
   form.appendChild(el('h3', {id: 'make-title', class: 'tool-title',
     text: t(have ? 'console.tables.remake_title' : 'console.tables.make_title')}));
+  const limits = range(draft.how);
+  const number = /** @type {HTMLInputElement} */ (el('input', {type: 'number', id: 'make-n',
+    'data-fk': 'make-n', min: limits.min, max: limits.max, step: 1, inputmode: 'numeric',
+    class: 'make-n', 'aria-describedby': 'make-n-hint'}));
+  number.value = draft.n;
+  number.addEventListener('input', function () { draft.n = number.value; });
   const how = el('fieldset', {class: 'make-how'}, [
     el('legend', {class: 'visually-hidden', text: t('console.tables.how')})
   ]);
@@ -230,16 +250,14 @@ function drawMake() {
     input.checked = draft.how === value;
     input.addEventListener('change', function () {
       draft.how = value;
+      const r = range(value);
+      number.min = String(r.min);
+      number.max = String(r.max);
       focusKeeper.ask('make-n');
     });
     how.appendChild(el('span', {class: 'radio'}, [input,
       el('label', {for: id, text: t('console.tables.how_' + value)})]));
   });
-  const number = /** @type {HTMLInputElement} */ (el('input', {type: 'number', id: 'make-n',
-    'data-fk': 'make-n', min: 1, step: 1, inputmode: 'numeric', class: 'make-n',
-    'aria-describedby': 'make-n-hint'}));
-  number.value = draft.n;
-  number.addEventListener('input', function () { draft.n = number.value; });
   how.appendChild(el('label', {class: 'visually-hidden', for: 'make-n',
     text: t('console.tables.n_label')}));
   how.appendChild(number);
@@ -534,7 +552,7 @@ function tableHead(table, people) {
   const head = el('div', {class: 'table-head'});
   const id = 'table-name-' + table.id;
   const input = /** @type {HTMLInputElement} */ (el('input', {type: 'text', id: id,
-    'data-fk': id, class: 'user-text table-name', dir: 'auto',
+    'data-fk': id, class: 'user-text table-name', dir: 'auto', maxlength: NAME_MAX + 10,
     placeholder: t('console.tables.name_placeholder')}));
   input.value = String(table.name || '');
   const save = function () {
@@ -542,12 +560,14 @@ function tableHead(table, people) {
     if (value === String(table.name || '')) {
       return;
     }
-    // Too long a name is refused by the server, its words shown under the box.
+    if (charCount(value) > NAME_MAX) {
+      errors.set(ctx, t('error.table_name_too_long', {max: NAME_MAX}));
+      render();
+      return;
+    }
     send('name_table', {table_id: table.id, name: value}, ctx);
   };
   input.addEventListener('change', save);
-  // A head not redrawn while its name was being typed is drawn once the box is left.
-  input.addEventListener('blur', function () { render(); });
   input.addEventListener('keydown', function (ev) {
     if (ev.key === 'Enter') {
       ev.preventDefault();
@@ -611,12 +631,16 @@ function fillColumn(section, table, people, moving) {
     const slot = /** @type {HTMLElement} */ (section.querySelector('.table-head-slot'));
     const sig = headSig(table, people.length);
     if (slot.getAttribute('data-sig') !== sig && !typingIn(slot)) {
-      const active = document.activeElement;
-      const typing = !!active && slot.contains(active) && active.tagName === 'INPUT';
-      if (!typing) {
-        slot.textContent = '';
-        slot.appendChild(tableHead(table, people.length));
-        slot.setAttribute('data-sig', sig);
+      // A name being typed survives the redraw (the focus comes back by its focus key).
+      const active = /** @type {(HTMLInputElement|null)} */ (document.activeElement);
+      const typed = active && slot.contains(active) && active.tagName === 'INPUT'
+        ? active.value : null;
+      slot.textContent = '';
+      slot.appendChild(tableHead(table, people.length));
+      slot.setAttribute('data-sig', sig);
+      const box = /** @type {(HTMLInputElement|null)} */ (slot.querySelector('.table-name'));
+      if (typed !== null && box) {
+        box.value = typed;
       }
     }
     section.classList.toggle('is-focused', inFocus('table', table.id));
