@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import LIVE, Pages
+from tests.browser.conftest import LIVE, PROJECTOR, Pages
 from tests.browser.drive import Facilitator, quiet, run_hub
 from tests.browser.test_accessibility import assert_accessible
 from tests.support import Client, LiveServer
@@ -423,6 +423,8 @@ def test_a_sharing_step_opens_the_sharing_workspace(
     """The world-café program: at its 全体共有 step the console's workspace is the sharing
     box, whose buttons put one table after another on the projector."""
     code, fac, _ = room(live, steer, PEOPLE, program="world-cafe")
+    screen = pages.open(PROJECTOR, "projector")
+    screen.goto(f"{live.base}/w/{code}/screen")
     fac.cmd("make_tables", count=2, by="mixed")
     table_1 = tables_by_number(fac)[1]
     theme = fac.cmd("create_theme", title="雪かきの助け合い", table_id=table_1["id"])
@@ -447,6 +449,7 @@ def test_a_sharing_step_opens_the_sharing_workspace(
     fac.run(fac.client.wait_for(lambda b: b.workshop.get("focus") == {
         "kind": "table", "id": tables[1]["id"]}))
     expect(box_).to_contain_text("映しているのは 1班（1/2）")
+    expect(screen.get_by_text("全体共有 1/2")).to_be_visible()  # the projector follows
     shown = view.locator("#sharing-table")
     expect(shown.locator(".shown-title")).to_have_text("1班")
     expect(shown).to_contain_text("6人・付箋 0枚・テーマ 1")
@@ -457,6 +460,8 @@ def test_a_sharing_step_opens_the_sharing_workspace(
         "id") == tables[2]["id"]))
     expect(box_.get_by_role("button", name="2班を映す")).to_have_attribute(
         "aria-pressed", "true")
+    expect(screen.get_by_text("全体共有 2/2")).to_be_visible()
+    shot(screen, "projector-sharing")
     shot(console, "tables-sharing-step")
     assert_accessible(console, "the sharing workspace")
     assert pages.problems == []
