@@ -239,10 +239,11 @@ def test_an_evening_at_three_tables_with_hosts_two_rounds_and_sharing_back(
     # 2. A host per table, one press each on the console.
     hosts: dict[int, str] = {}
     for n in (1, 2, 3):
-        first = column(console, n).locator(".seat-chip").first
-        hosts[n] = first.locator(".seat-name").inner_text().strip()
-        first.get_by_role("button", name="進行役にする").click()
-        expect(first.locator(".tag-host")).to_have_text("進行役")
+        hosts[n] = column(console, n).locator(".seat-chip .seat-name").first.inner_text().strip()
+        chip = column(console, n).locator(".seat-chip").filter(
+            has=console.locator(".seat-name", has_text=hosts[n]))
+        chip.get_by_role("button", name="進行役にする").click()
+        expect(chip.locator(".tag-host")).to_have_text("進行役")
     fac.run(fac.client.wait_for(lambda b: all(t.get("host") for t in b.items("tables").values())))
     for name in hosts.values():
         expect(phones[name].get_by_role("button", name="テーブルの進行")).to_be_visible()
@@ -349,10 +350,10 @@ def test_an_evening_at_three_tables_with_hosts_two_rounds_and_sharing_back(
         expect(votable).to_have_count(
             sum(1 for n in fac.items("notes") if n.get("table") == table))
         expect(phone.locator("#votes-hint")).to_contain_text("このテーブルの付箋に")
-        card = votable.first
-        text = card.locator(".note-text").inner_text()
+        text = votable.first.locator(".note-text").inner_text()
+        card = phone.locator("#vote-list > li").filter(has_text=text)
         card.get_by_role("button", name="共感する").click()
-        expect(phone.locator("#vote-list > li", has_text=text)).to_contain_text("共感しました")
+        expect(card).to_contain_text("共感しました")
     fac.run(fac.client.wait_for(lambda b: sum(b.tallies.values()) == len(movers)))
     picture(phones["鈴木 一郎"], "06-phone-kyokan-per-table")
 
@@ -364,9 +365,10 @@ def test_an_evening_at_three_tables_with_hosts_two_rounds_and_sharing_back(
         expect(phone.locator("#host-title")).to_have_text(f"テーブルの進行（{n}班）")
         table_notes = phone.locator("#host-notes > li")
         table = tables_by_number(fac)[n]["id"]
-        expect(table_notes).to_have_count(
-            sum(1 for note in fac.items("notes") if note.get("table") == table))
-        first, second = table_notes.nth(0), table_notes.nth(1)
+        written = sorted(note["text"] for note in fac.items("notes")
+                         if note.get("table") == table)
+        expect(table_notes).to_have_count(len(written))  # both rounds' notes
+        first, second = (table_notes.filter(has_text=text) for text in written[:2])
         first.locator(".note-pick").click()
         first.get_by_role("button", name="新しいテーマ").click()
         first.get_by_label("新しいテーマの名前").fill(title)
