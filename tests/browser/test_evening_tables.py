@@ -466,6 +466,19 @@ def test_an_evening_at_three_tables_with_hosts_two_rounds_and_sharing_back(
     paper.set_content(html)
     section = paper.get_by_role("heading", name="テーブルごとの話し合い")
     expect(section).to_be_visible()
+    boxes = paper.locator("section.talk .table-talk")
+    expect(boxes).to_have_count(3)
+    shown = {name: show for name, _, show in PEOPLE}
+    assert {shown[h] for h in hosts.values()} == {True, False}  # both kinds of host here
+    for n, (title, aim, _) in PLANS.items():
+        box = boxes.filter(has=paper.get_by_role("heading", name=f"{n}班", exact=True))
+        expect(box).to_contain_text(title)
+        expect(box).to_contain_text(aim)
+        # The host by name only if they agreed to be named.
+        if shown[hosts[n]]:
+            expect(box).to_contain_text(hosts[n])
+        else:
+            expect(box).not_to_contain_text(hosts[n])
     section.scroll_into_view_if_needed()
     PICTURES.mkdir(parents=True, exist_ok=True)
     paper.screenshot(path=str(PICTURES / "10-newsletter-tables.png"))
