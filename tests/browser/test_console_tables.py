@@ -324,8 +324,14 @@ def test_one_tables_board_and_sharing_back_move_the_projector(
     expect(console.locator("#theme-cols .sort-card .chip-table")).to_have_text(["2班"])
     shot(console, "tables-board-all")
 
-    # 全体共有: 前へ・次へ move the projector's focus table by table.
+    # Every table side by side with its notes, in the panel.
     console.get_by_role("tab", name="テーブル").click()
+    console.get_by_label("付箋も並べて見る").check()
+    for n in (1, 2, 3):
+        expect(column(console, n).locator(".table-notes .note-text")).to_have_text(texts[n])
+    shot(console, "tables-side-by-side")
+
+    # 全体共有: 前へ・次へ move the projector's focus table by table.
     sharing = console.locator("#sharing-box")
     expect(sharing).to_contain_text("映しているのは 2班（2/3）")
     sharing.get_by_role("button", name="次のテーブル").click()

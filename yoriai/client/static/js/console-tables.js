@@ -11,7 +11,7 @@
 // The server decides everything (who sits where, the deal, the round): this module sends
 // the commands and draws what comes back, with a move on its way drawn where it is going.
 
-import {t, el, byId, typingIn} from './page.js';
+import {t, el, byId, typingIn, icon} from './page.js';
 import {userText, charCount} from './ui.js';
 import {
   board, state, send, button, keyed, busy, render, allNotes, themes, errors, focusKeeper,
@@ -650,6 +650,40 @@ function fillColumn(section, table, people, moving) {
     function (p) { return chipSig(p, table, !!moving[p.id]); },
     function (p) { return personChip(p, table, !!moving[p.id]); });
   /** @type {HTMLElement} */ (section.querySelector('.drop-hint')).hidden = people.length > 0;
+  const notes = /** @type {(HTMLElement|null)} */ (section.querySelector('.table-notes'));
+  if (table && notes) {
+    const shown = state.open.tableNotes === 'on';
+    notes.hidden = !shown;
+    keyed(notes, shown ? allNotes().filter(function (n) { return n.table === table.id; }) : [],
+      function (n) { return n.id; }, noteSig, noteLine);
+  }
+}
+
+/**
+ * @param {Item} note
+ * @returns {string}
+ */
+function noteSig(note) {
+  return JSON.stringify([note.kind, note.text, note.hidden, note.private,
+    board.tallies[note.id] || 0]);
+}
+
+/**
+ * One line of a table's notes, when the tables are seen side by side with their notes.
+ * @param {Item} note
+ * @returns {HTMLElement}
+ */
+function noteLine(note) {
+  const tally = board.tallies[note.id] || 0;
+  return el('li', {class: 'table-note kind-' + note.kind + (note.hidden ? ' is-hidden' : ''),
+    title: String(note.text)}, [
+    el('span', {class: 'chip-kind kind-badge kind-' + note.kind}, [icon(note.kind),
+      el('span', {class: 'visually-hidden', text: t('kind.' + note.kind)})]),
+    userText('span', String(note.text), 'note-text'),
+    tally ? el('span', {class: 'tally', text: t('console.tally', {n: tally})}) : null,
+    note.hidden ? el('span', {class: 'note-tag', text: t('note.hidden')}) : null,
+    note.private ? el('span', {class: 'note-tag', text: t('console.note.private')}) : null
+  ]);
 }
 
 /**
@@ -665,7 +699,9 @@ function column(table) {
       : el('h3', {id: titleId, class: 'table-number', text: t('console.tables.unseated')}),
     el('ul', {class: 'seat-list', 'aria-labelledby': titleId}),
     el('p', {class: 'drop-hint', text: t(table ? 'console.tables.drop_here'
-      : 'console.tables.unseated_empty')})
+      : 'console.tables.unseated_empty')}),
+    table ? el('ul', {class: 'table-notes', hidden: true,
+      'aria-label': t('console.tables.notes_of', {table: tableLabel(table.id)})}) : null
   ]);
 }
 
@@ -790,6 +826,11 @@ export function setupTables() {
   byId('table-cols').addEventListener('keydown', walk);
   setupDragging(byId('table-cols'), dropPerson, function () {}, {chip: '.seat-chip',
     idAttr: 'data-person-id', zoneAttr: 'data-seat-drop'});
+  const withNotes = /** @type {HTMLInputElement} */ (byId('tables-notes'));
+  withNotes.addEventListener('change', function () {
+    state.open.tableNotes = withNotes.checked ? 'on' : '';
+    render();
+  });
   const others = /** @type {HTMLInputElement} */ (byId('others-visible'));
   others.addEventListener('change', function () {
     send('set_table_settings', {others_visible: others.checked}, 'table-settings');
