@@ -1,8 +1,10 @@
 """The projector when the room works at tables (班, issue 14), in real Chromium against the
 real server: the seating when tables are made, the grid of tables readable at 1024×768 with
 3 and with 8 tables (no text under 20 px, measured on every visible text node, and nothing
-outside its cell), one table large when the facilitator focuses it, the 全体共有 step going
-through the tables one at a time as the focus moves, and a new round's seating.
+outside its cell), one table large when the facilitator focuses it, step 3's proposals
+marked with their tables, the 全体共有 step going through the tables one at a time as the
+focus moves, a new round's seating, more tables than a screen holds, tables made from the
+themes.
 
 People are entered by the facilitator (add_proxy: people without phones) and their notes by
 代理入力 (proxy_for), so that 40 people need no 40 sockets; the table hosts are real phones.
@@ -334,6 +336,18 @@ def test_three_tables_seating_grid_focus_sharing_and_a_new_round(
                  aim=f"{table['number']}班の目指すこと：空き家を週一回の居場所にする",
                  ideas=["和室を土曜に開く", "見守り当番を回す"])
 
+    # Step 3 is the room's proposals board (the priority vote is the room's), each proposal
+    # marked with its table.
+    send(fac, "set_step", step="activity")
+    for p in (page, wide):
+        expect(p.locator("#view-activity")).to_be_visible(timeout=LIVE)
+        expect(p.locator("#view-tables")).to_be_hidden()
+    for table in tables:
+        card = page.locator(".proposal-card", has_text=f"{table['number']}班のテーマ")
+        expect(card.locator(".table-badge")).to_have_text(f"{table['number']}班")
+    sizes["proposals"] = readable(page, "proposals of the tables")
+    shoot(page, "tables-proposals-1024")
+
     # 全体共有: the first table, then each table the facilitator moves on to.
     send(fac, "set_step", step="sharing")
     for n, table in enumerate(tables, start=1):
@@ -380,7 +394,7 @@ def test_three_tables_seating_grid_focus_sharing_and_a_new_round(
             f"{table['number']}班のテーマ")
     # 共感 at the tables: each table's notes with the most, counted.
     first = tables[0]
-    voted = [n for n in fac.items("notes") if n.get("table") == first["id"]][0]
+    voted = next(n for n in fac.items("notes") if n.get("table") == first["id"])
     send(fac, "cast_vote", note_id=voted["id"], proxy_for=pids[0])
     quiet(page)
     expect(page.locator("#view-tables .mini-votes")).to_have_count(0)  # counts hidden

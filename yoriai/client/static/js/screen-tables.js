@@ -18,9 +18,12 @@ import {ids, label} from './vocab.js';
  *   the public table view (facilitation/view.py)
  */
 
-// The boards a table grid replaces: those whose things belong to tables. The role board and
-// the review (steps 4 and 5) are the room's, whatever table their makers sat at.
-export const GRID_VIEWS = ['notes', 'themes', 'proposals'];
+// The boards a table grid replaces: those of the work at the tables (notes, themes). The
+// proposals are the room's board still, each marked with its table (「2班」): every table's
+// proposal joins the room's priority vote, and the room reads the ranking across tables. The
+// role board and the review (steps 4 and 5) are the room's, whatever table their makers sat
+// at.
+export const GRID_VIEWS = ['notes', 'themes'];
 
 // The shape a cell would like (width over height): about square while tables write notes
 // (a column of notes reads down), wider for the seating (names flow along a line).
@@ -82,6 +85,19 @@ function themeOwner(theme, origins) {
  */
 function noteOwner(note, origins) {
   return placeOf(note).table || (note.theme ? origins[note.theme] || null : null);
+}
+
+/**
+ * The table a theme belongs to (made at it, or the table made from it), or null.
+ * @param {Board} board
+ * @param {string} id the theme's
+ * @returns {(Table|null)}
+ */
+export function tableOfTheme(board, id) {
+  const theme = (board.collections.themes || new Map()).get(id);
+  const owner = theme ? themeOwner(theme, originsOf(board)) : null;
+  const table = owner && board.collections.tables ? board.collections.tables.get(owner) : null;
+  return table ? /** @type {Table} */ (table) : null;
 }
 
 /**
@@ -242,28 +258,12 @@ export function themeLine(board, theme) {
     el('span', {class: 'count', text: t('board.count', {n: n})})]);
 }
 
-/**
- * A proposal as a line: its theme's title and its aim.
- * @param {Board} board
- * @param {Object<string, any>} p
- * @returns {HTMLElement}
- */
-function proposalLine(board, p) {
-  const theme = (board.collections.themes || new Map()).get(p.theme);
-  return el('li', {class: 'proposal-line fit-item' + (p.chosen ? ' is-chosen' : ''),
-    'data-theme-id': p.theme}, [
-    userText('span', theme ? theme.title : '', 'proposal-line-title'),
-    p.aim ? userText('span', p.aim, 'proposal-line-aim') : null,
-    typeof p.priority_count === 'number'
-      ? el('span', {class: 'count', text: t('screen.votes_n', {n: p.priority_count})}) : null]);
-}
-
 // --- the grid -----------------------------------------------------------------------------
 
 /**
  * What one cell shows of its table at a step: the newest notes (notes), its themes and the
- * notes in none (themes), its proposals (proposals); a cell of the room (table null) shows
- * what no table holds.
+ * notes in none or the most 共感 (themes); a cell of the room (table null) shows what no
+ * table holds.
  * @param {Board} board
  * @param {string} view
  * @param {(Table|null)} table
@@ -294,12 +294,6 @@ function cellBody(board, view, table) {
         .forEach(function (n) { list.appendChild(miniNote(n)); });
     }
     return {body: list, counts: kindCounts(notes), size: themes.length + notes.length};
-  }
-  if (view === 'proposals') {
-    const proposals = proposalsAt(board, id);
-    const list = el('ul', {class: 'proposal-lines fit-list', 'data-more': 'screen.more_items'});
-    proposals.forEach(function (p) { list.appendChild(proposalLine(board, p)); });
-    return {body: list, counts: null, size: proposals.length};
   }
   const list = el('ul', {class: 'mini-notes cell-notes fit-list', 'data-more': 'screen.more'});
   notes.slice().reverse().forEach(function (n) { list.appendChild(miniNote(n)); });

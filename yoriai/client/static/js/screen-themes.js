@@ -9,6 +9,7 @@ import {
   boardNotes, items, tally, votesShown, shapedGrid, members, bar, setBar, miniNote, byVotes
 } from './screen-cards.js';
 import {label} from './vocab.js';
+import {tableOfTheme} from './screen-tables.js';
 
 /**
  * @typedef {import('./board.js').Board} Board
@@ -218,7 +219,8 @@ function votesPanel(board, notes) {
 // --- step 3: 地域の活動にしよう ------------------------------------------------------------
 
 /**
- * The proposals as cards, with their theme's title; priority bars when counts are shown.
+ * The proposals as cards, with their theme's title (and its table's 「2班」 at tables);
+ * priority bars when counts are shown.
  * @param {HTMLElement} view
  * @param {Board} board
  * @returns {((function(number): void)|undefined)} shapes the grid at each size tried
@@ -241,9 +243,13 @@ export function activityView(view, board) {
   const grid = el('div', {class: 'card-grid proposal-grid'});
   proposals.forEach(function (p) {
     const theme = themes.get(p.theme);
+    const table = tableOfTheme(board, p.theme);
     const head = el('header', {class: 'card-head'}, [
       userText('h3', theme ? theme.title : '', 'card-title'),
-      el('p', {class: 'card-meta'}, [theme ? members(theme.member_count || 0) : null,
+      el('p', {class: 'card-meta'}, [
+        table ? el('span', {class: 'table-badge', 'data-table-id': table.id,
+          text: t('screen.table_n', {n: table.number})}) : null,
+        theme ? members(theme.member_count || 0) : null,
         p.chosen ? el('span', {class: 'chosen-badge'}, [icon('check'),
           el('span', {text: t('screen.chosen')})]) : null])
     ]);
