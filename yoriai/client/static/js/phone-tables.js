@@ -93,6 +93,22 @@ export function drawBadge() {
 }
 
 /**
+ * While the projector shows one table large (全体共有, or the facilitator's focus), say
+ * which, on the quiet screen: 「大きな画面：2班」, and 「あなたのテーブルです」 for one's own.
+ */
+export function drawOnScreen() {
+  const box = byId('on-screen');
+  const focus = phone.board.workshop.focus;
+  const table = focus && focus.kind === 'table' ? tableOf(String(focus.id)) : undefined;
+  box.hidden = !table;
+  if (table) {
+    setText(box, t(table.id === myTableId() ? 'table.on_screen_mine' : 'table.on_screen',
+      {table: tableWords(table)}));
+    box.classList.toggle('is-mine', table.id === myTableId());
+  }
+}
+
+/**
  * Shrink the number's words to the room the top bar leaves them (down to BADGE_MIN_PX),
  * so that no table's number is shown cut; wrapped, if even that is too wide.
  * @param {HTMLElement} badge

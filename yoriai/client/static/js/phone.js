@@ -542,6 +542,7 @@ function drawTables() {
     return false;
   }
   tables.drawBadge();
+  tables.drawOnScreen();
   const hosts = !!tables.hostOf() && !preview;
   if (hosts) {
     loadHost();
