@@ -19,7 +19,7 @@
 // to what caused it, or in the bar fixed at the bottom of the screen when that is not on
 // the screen; the lock and 「共感を使い切りました」 are in that bar too.
 //
-// Tables (班): seated at one, the phone shows 「3班」 big in the title line and lists its
+// Tables (班): seated at one, the phone shows 「3班」 big in the top bar and lists its
 // table's things first (phone-tables.js); a table host switches between the step and
 // 「テーブルの進行」 (phone-host.js, loaded only on a host's phone).
 
@@ -46,8 +46,8 @@ const MODULES = {
   actions: './phone-actions.js', review: './phone-review.js'
 };
 /** Views a phone shows as another: 全体共有 (the projector shows one table at a time) is,
- * on a phone, the proposals and their 「優先したい」 (every table's proposal joins the room's
- * priority vote). */
+ * on a phone, the proposals and their 「優先したい」 when the step opens them (every table's
+ * proposal joins the room's priority vote); a step that opens nothing is quiet, as any. */
 const SAME_AS = {sharing: 'proposals'};
 /** How long the step's prompt is highlighted after the room moved on, in ms. */
 const NEW_STEP_FLASH_MS = 3000;
