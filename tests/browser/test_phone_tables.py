@@ -28,7 +28,7 @@ import pytest
 from playwright.sync_api import Page, WebSocketRoute, expect
 
 from tests.browser.conftest import Pages
-from tests.browser.drive import STEPS, Facilitator, quiet, shows_step, until
+from tests.browser.drive import STEPS, Facilitator, quiet, run_hub, shows_step, until
 from tests.browser.test_accessibility import assert_accessible
 from tests.browser.test_phone_one_screen import (
     HEIGHT,
@@ -42,6 +42,8 @@ from tests.browser.test_phone_one_screen import (
     text_size,
 )
 from tests.support import Client, LiveServer
+from yoriai.facilitation.program import bundled_program
+from yoriai.server.hub import Hub
 
 pytestmark = pytest.mark.browser
 
@@ -545,4 +547,34 @@ def test_a_table_made_from_a_theme_lists_that_theme_first(
     expect(first).to_have_text(re.compile("|".join(re.escape(t) for t in texts)))
     quiet(phone)
     picture(phone, "by-themes")
+    assert pages.problems == []
+
+
+def test_a_sharing_step_that_opens_the_priority_vote_shows_it(
+        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator]
+        ) -> None:
+    """A centre's own program whose 全体共有 step opens 「優先したい」: the phone shows the
+    proposals to vote on there, not the quiet screen."""
+
+    async def make(hub: Hub) -> str:
+        program = bundled_program("world-cafe").to_dict()
+        sharing = next(s for s in program["steps"] if s["view"] == "sharing")
+        sharing["opens"] = ["cast_priority", "retract_priority"]
+        return await hub.create_workshop("西部地区ワールドカフェ", "西部", program=program)
+
+    code = run_hub(live, make)
+    fac = steer(live, code)
+    neighbour = fac.participant(live, "鈴木")
+    theme = fac.cmd("create_theme", title="雪の助け合い")["theme_id"]
+    fac.cmd("set_step", step="activity")
+    fac.send(neighbour, "join_theme", theme_id=theme)
+    fac.send(neighbour, "write_proposal", theme_id=theme, aim="雪の日に声をかけ合う",
+             ideas=["当番表"])
+    fac.cmd("set_step", step="sharing")
+    phone = pages.open(SMALL, "phone")
+    join(phone, live, code)
+    expect(phone.locator("#step-title")).to_have_text("全体で共有しよう")
+    expect(phone.locator("#view-activity")).to_be_visible()
+    expect(phone.locator("#view-quiet")).to_be_hidden()
+    expect(phone.locator("#proposal-list").get_by_role("button", name="優先したい")).to_be_visible()
     assert pages.problems == []
