@@ -338,7 +338,9 @@ def test_one_tables_board_and_sharing_back_move_the_projector(
     fac.run(fac.client.wait_for(lambda b: (b.workshop.get("focus") or {}).get(
         "id") == tables[3]["id"]))
     expect(sharing).to_contain_text("映しているのは 3班（3/3）")
-    expect(sharing.get_by_role("button", name="次のテーブル")).to_be_disabled()
+    # At the last table the next thing is the whole room again.
+    expect(sharing.get_by_role("button", name="次のテーブル")).to_have_count(0)
+    expect(sharing.get_by_role("button", name="全体の表示に戻す")).to_be_visible()
     sharing.get_by_role("button", name="前のテーブル").click()
     sharing.get_by_role("button", name="前のテーブル").click()
     fac.run(fac.client.wait_for(lambda b: (b.workshop.get("focus") or {}).get(
@@ -470,4 +472,9 @@ def test_a_sharing_step_opens_the_sharing_workspace(
     shot(screen, "projector-sharing")
     shot(console, "tables-sharing-step")
     assert_accessible(console, "the sharing workspace")
+    # Leaving the 全体共有 step gives the projector back to the whole room.
+    console.locator("#step-next").click()
+    fac.run(fac.client.wait_for(lambda b: b.workshop.get("focus") is None and b.workshop.get(
+        "step") == fac.client.board.workshop["program"]["steps"][sharing_step + 1]["id"]))
+    expect(screen.get_by_text("全体共有 2/2")).to_have_count(0)
     assert pages.problems == []

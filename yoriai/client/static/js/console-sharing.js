@@ -154,12 +154,21 @@ function build() {
   head.appendChild(el('div', {class: 'actions sharing-moves'}, [
     button(t('console.sharing.prev'), function () {
       focusKeeper.ask(at - 1 <= 0 ? 'share-next' : 'share-prev');
+      if (at <= 0) {
+        return;
+      }
       show(at - 1);
     }, {fk: 'share-prev', disabled: at <= 0}),
-    button(t(at < 0 ? 'console.sharing.first' : 'console.sharing.next'), function () {
-      focusKeeper.ask(at + 2 >= list.length ? 'share-prev' : 'share-next');
-      show(at + 1);
-    }, {fk: 'share-next', kind: 'primary', disabled: at + 1 >= list.length})
+    at >= 0 && at + 1 >= list.length
+      // The last table: the next thing is the whole room again.
+      ? button(t('console.sharing.end'), function () {
+        focusKeeper.ask('share-next');
+        send('set_focus', {kind: null}, 'sharing');
+      }, {fk: 'share-next', kind: 'primary'})
+      : button(t(at < 0 ? 'console.sharing.first' : 'console.sharing.next'), function () {
+        focusKeeper.ask('share-next');
+        show(at + 1);
+      }, {fk: 'share-next', kind: 'primary'})
   ]));
   // Any table straight away (a table asked to speak out of turn).
   const jump = el('div', {class: 'sharing-jump', role: 'group',

@@ -10,15 +10,26 @@ import {
   pendingArg
 } from './console-core.js';
 import {limit, steps, step as stepOf, viewOf} from './vocab.js';
+import {SHARING_VIEW} from './console-sharing.js';
 
 const MINUTES_DEFAULT = 5;
 // The longest countdown, in the minutes the facilitator types.
 const MINUTES_MAX = Math.floor(limit('TIMER_MAX_SECS') / 60);
 const TICK_MS = 250;
 
-/** @param {string} stepId */
+/**
+ * Move the room to a step. Leaving a 全体共有 step gives the projector back to the whole
+ * room: the table shown last would otherwise stay large over the next step's board.
+ * @param {string} stepId
+ */
 function goTo(stepId) {
+  const focus = board.workshop.focus;
+  const leavingSharing = viewOf(board.workshop.step) === SHARING_VIEW &&
+    viewOf(stepId) !== SHARING_VIEW && !!focus && focus.kind === 'table';
   send('set_step', {step: stepId}, 'steer');
+  if (leavingSharing) {
+    send('set_focus', {kind: null}, 'steer');
+  }
 }
 
 /**
