@@ -28,7 +28,7 @@ const opened = /** @type {Object<string, boolean>} */ ({});
  * (「Table 12」 in English, with 文字を大きく): bold, white on black, a quarter above the
  * phone's ordinary text; below that it wraps rather than being cut (what is cut could
  * read as another table: 「Table 1」 for 12). */
-const BADGE_MIN_PX = 20;
+const BADGE_SMALLEST_PX = 20;
 /** What the number's size was fitted for (its words, the text size; a resize clears it):
  * measured again only when one changes (a measure forces a layout). */
 let fitKey = '';
@@ -109,7 +109,7 @@ export function drawOnScreen() {
 }
 
 /**
- * Shrink the number's words to the room the top bar leaves them (down to BADGE_MIN_PX),
+ * Shrink the number's words to the room the top bar leaves them (down to BADGE_SMALLEST_PX),
  * so that no table's number is shown cut; wrapped, if even that is too wide.
  * @param {HTMLElement} badge
  */
@@ -127,12 +127,12 @@ function fit(badge) {
     return;
   }
   const style = window.getComputedStyle(badge);
-  const size = parseFloat(style.fontSize) || BADGE_MIN_PX;
+  const size = parseFloat(style.fontSize) || BADGE_SMALLEST_PX;
   const pad = (parseFloat(style.paddingLeft) || 0) + (parseFloat(style.paddingRight) || 0);
   // The words scale with the size; the padding does not.
   const fitted = Math.floor(size * Math.max(0, room - pad) / Math.max(1, need - pad));
-  badge.style.fontSize = Math.max(BADGE_MIN_PX, fitted) + 'px';
-  if (fitted < BADGE_MIN_PX) {
+  badge.style.fontSize = Math.max(BADGE_SMALLEST_PX, fitted) + 'px';
+  if (fitted < BADGE_SMALLEST_PX) {
     badge.classList.add('is-wrapped');
   }
 }
