@@ -94,7 +94,7 @@ export function drawBadge() {
 
 /**
  * While the projector shows one table large (全体共有, or the facilitator's focus), say
- * which, on the quiet screen: 「大きな画面：2班」, and 「あなたのテーブルです」 for one's own.
+ * which, on the quiet screen (「大きな画面に出ているのは2班です。」), and that it is one's own.
  */
 export function drawOnScreen() {
   const box = byId('on-screen');
