@@ -234,9 +234,9 @@ async def test_a_rooms_heartbeats_are_spread_over_the_round(
 
 
 def calm_room() -> tuple[RoomDriver, list[Phone]]:
-    """A room with the facilitator, the projector and three people, after its joins have
-    been broadcast (its sockets settled): the room where a post's fan-out is worked out
-    while its commit runs (``Room.prepare``)."""
+    """A room with the facilitator, the projector and three people, its sockets settled
+    after the joins: the room where a post's fan-out is worked out while its commit runs
+    (``Room.prepare``)."""
     driver = RoomDriver()
     driver.run(FACILITATOR, "create_workshop", code="abc234", title="集い", center="西部",
                date="2026-12-03")
@@ -246,7 +246,8 @@ def calm_room() -> tuple[RoomDriver, list[Phone]]:
         phone = driver.connect(Phone(name, PROJECTOR))
         join(driver, phone, name)
         phones.append(phone)
-    driver.run(FACILITATOR, "create_theme", title="駅前")  # broadcast: the sockets settle
+    for title in ("駅前", "公園"):  # two broadcasts with the same sockets: settled
+        driver.run(FACILITATOR, "create_theme", title=title)
     return driver, phones
 
 
@@ -295,3 +296,17 @@ def test_a_plan_for_an_event_that_was_never_stored_is_not_used() -> None:
     for phone in phones:
         assert_current(driver, phone)
         assert "書けたメモ" in phone.texts[-1] and "書けなかった" not in phone.texts[-1]
+
+
+def test_no_fan_out_is_worked_out_ahead_while_sockets_come_and_go() -> None:
+    """In a join storm every broadcast is followed by the joiner's socket starting over:
+    a plan would go stale before its event is durable (its work wasted, ~1 µs a phone)."""
+    driver, phones = calm_room()
+    newcomer = driver.connect(Phone("四", PROJECTOR))
+    driver.run(FACILITATOR, "create_theme", title="学校")
+    join(driver, newcomer, "四")  # broadcast, then the socket starts over
+    post(driver, phones[2], "入れ替わりの最中")
+    assert driver.room.prepared is None
+    driver.publish()
+    for phone in [*phones, newcomer]:
+        assert_current(driver, phone)

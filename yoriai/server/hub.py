@@ -219,10 +219,13 @@ class Room:
 
     # The next event's fan-out, worked out while its commit is on its way to the disk
     # (``prepare``), and when to trust it: ``members`` moves whenever a socket comes, goes
-    # or changes role, and ``settled`` is what it was at the last broadcast.
+    # or changes role; ``settled`` is what it was at the last broadcast if it had not moved
+    # since the one before (else -1: sockets are coming and going, as in a join storm,
+    # where a plan would mostly go stale before its event is durable, its work wasted).
     prepared: Fanout | None = None
     members: int = 0
-    settled: int = 0
+    settled: int = -1
+    _members_then: int = -1  # ``members`` at the last broadcast
 
     def __post_init__(self) -> None:
         self.shown = self.state.copy()  # a room is made from a state that is all durable
@@ -344,7 +347,8 @@ class Room:
             self.prepared = None
             self.published.append((e, touch))
             self._send(fan, now)
-        self.settled = self.members
+        self.settled = self.members if self.members == self._members_then else -1
+        self._members_then = self.members
 
     def prepare(self, events: list[Event], first: Subscriber | None) -> None:
         """Work out the broadcast of a command's event while its commit is on its way to
