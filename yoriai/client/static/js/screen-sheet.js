@@ -57,7 +57,8 @@ export function tableSheet(board, table, sharing) {
       const ideas = el('ul', {class: 'ideas fit-list', 'data-more': 'screen.more_items',
         'aria-label': t('screen.ideas')});
       (p.ideas || []).forEach(function (/** @type {string} */ idea) {
-        ideas.appendChild(el('li', {class: 'idea fit-item'}, [userText('span', idea, 'idea-text')]));
+        ideas.appendChild(el('li', {class: 'idea fit-item'}, [
+          userText('span', idea, 'idea-text')]));
       });
       box.appendChild(el('div', {class: 'sheet-proposal' + (p.chosen ? ' is-chosen' : ''),
         'data-theme-id': p.theme}, [

@@ -1,9 +1,10 @@
 // The projector's boards when the room works at tables (班, issue 14): a grid of the tables
 // (each its big number, its name, who sits there and what it has written), and the seating
 // (who sits where) from the moment tables are made or a round starts until the room gets
-// to work (one table large is screen-sheet.js's). Sizes are not decided here: each cell marks what must fit ("fit-box") and what
-// may be shortened ("fit-list"), and screen-fit.js picks the size, shortening a list with
-// 「ほか n枚」 rather than letting text go under the floor.
+// to work (one table large is screen-sheet.js's). Sizes are not decided here: each cell
+// marks what must fit ("fit-box") and what may be shortened ("fit-list"), and
+// screen-fit.js picks the size, shortening a list with 「ほか n枚」 rather than letting text
+// go under the floor.
 
 import {el, t, icon} from './page.js';
 import {userText} from './ui.js';
@@ -219,7 +220,8 @@ export function peopleList(table, cls) {
       userText('span', host, 'seat-name')]));
   }
   names.forEach(function (name) {
-    list.appendChild(el('li', {class: 'seat-person fit-item'}, [userText('span', name, 'seat-name')]));
+    list.appendChild(el('li', {class: 'seat-person fit-item'}, [
+      userText('span', name, 'seat-name')]));
   });
   if (table.others > 0) {
     list.appendChild(el('li', {class: 'seat-others fit-extra',
@@ -477,7 +479,8 @@ export function seatingView(view, board) {
     grid.appendChild(el('article', {class: 'table-cell seat-cell', 'data-table-id': table.id,
       'data-number': String(table.number)}, [
       tableHead(board, table, 'cell-head'),
-      el('div', {class: 'cell-people fit-box', 'data-trim-at': '4'}, [peopleList(table, 'seat-people')])
+      el('div', {class: 'cell-people fit-box', 'data-trim-at': '4'}, [
+        peopleList(table, 'seat-people')])
     ]));
   });
   view.appendChild(grid);

@@ -3,9 +3,9 @@
 // current step (notes by kind; themes and 共感; proposals; the role board; the review), and
 // a note, theme or table large over it when the facilitator focuses one. While people arrive
 // (the console's 「参加受付」, or nobody has joined yet) the join view fills the screen.
-// When the room works at tables (班), steps 1-3 show the tables as a grid instead, the
-// seating when tables are made or a round starts, and a 全体共有 step one table at a time
-// (screen-tables.js, screen-sheet.js).
+// When the room works at tables (班), the notes and themes boards (steps 1-2) show the
+// tables as a grid instead, the seating when tables are made or a round starts, and a
+// 全体共有 step one table at a time (screen-tables.js, screen-sheet.js).
 
 import {Connection} from './conn.js';
 import {Board} from './board.js';
@@ -32,7 +32,7 @@ import {ids, viewOf, step as stepOf, stepNumber, steps} from './vocab.js';
 
 const KINDS = ids('note_kinds');
 // Every board the template has: one per step view (vocab.js views()), and the tables grid
-// (data-view="tables"), which no step names but steps 1-3 show while there are tables.
+// (data-view="tables"), which no step names but steps 1-2 show while there are tables.
 const BOARDS = Array.from(document.querySelectorAll('#board [data-view]'),
   function (node) { return node.getAttribute('data-view') || ''; });
 // Sizes of the board, largest first (screen.css: .fit-1 … .fit-7); the board takes the
@@ -259,7 +259,7 @@ function setColumns(cols) {
 }
 
 /**
- * Which board shows for a step's view: the tables grid for steps 1-3 while there are tables,
+ * Which board shows for a step's view: the tables grid for steps 1-2 while there are tables,
  * the proposals for a 全体共有 step without tables, else the view's own.
  * @param {string} view
  * @returns {string}
@@ -307,7 +307,8 @@ function boardData(view, mode) {
   }
   if (mode === 'tables' || mode === 'sharing') {
     return [all('tables'), boardNotes(board), all('themes'), all('proposals'),
-      mode === 'tables' ? [showSeating(), votesShown(board)] : [board.workshop.focus, board.tallies]];
+      mode === 'tables' ? [showSeating(), votesShown(board)]
+        : [board.workshop.focus, board.tallies]];
   }
   switch (mode) {
     case 'notes':
