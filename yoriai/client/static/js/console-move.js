@@ -19,7 +19,7 @@ import {
 } from './console-core.js';
 import {limit} from './vocab.js';
 import {dragging, justDropped, pressing, setupDragging} from './console-drag.js';
-import {boardTable, tableLabel} from './console-tables.js';
+import {boardTable, tableLabel} from './console-table-board.js';
 
 export {dragging};
 

@@ -11,7 +11,7 @@ import {
   proxySig, themeTitle, focusButton, inFocus, pendingArg, allNotes, errors, focusKeeper
 } from './console-core.js';
 import {ids, limit} from './vocab.js';
-import {onBoard, drawTableFilter, boardTable, tableLabel} from './console-tables.js';
+import {onBoard, drawTableFilter, boardTable, tableLabel} from './console-table-board.js';
 
 /** @typedef {import('./console-core.js').Item} Item */
 

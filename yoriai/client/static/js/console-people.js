@@ -13,7 +13,7 @@ import {
   focusKeeper
 } from './console-core.js';
 import {ceilings, choices, limit} from './vocab.js';
-import {tableLabel} from './console-tables.js';
+import {tableLabel} from './console-table-board.js';
 
 /** @typedef {import('./console-core.js').Item} Item */
 

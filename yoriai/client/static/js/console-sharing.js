@@ -10,7 +10,7 @@ import {
   board, state, send, button, render, errors, focusKeeper, themes, allNotes, pendingArg
 } from './console-core.js';
 import {userText} from './ui.js';
-import {tableList, tableLabel} from './console-tables.js';
+import {tableList, tableLabel} from './console-table-board.js';
 import {limit} from './vocab.js';
 
 /** The workspace of a step whose view is 全体共有. */

@@ -14,7 +14,7 @@ import {
   drawSelection, moveSelectionTo, roveChips, selected, themeArgs
 } from './console-move.js';
 import {limit} from './vocab.js';
-import {onBoard, drawTableFilter} from './console-tables.js';
+import {onBoard, drawTableFilter} from './console-table-board.js';
 
 /** @typedef {import('./console-core.js').Item} Item */
 
