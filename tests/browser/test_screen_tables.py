@@ -386,8 +386,11 @@ def test_three_tables_seating_grid_focus_sharing_and_a_new_round(
     expect(page.locator("#step-title")).to_have_text("仲間を増やそう", timeout=LIVE)
     quiet(page)
     expect(page.locator("#view-tables")).to_have_attribute("data-mode", "seating")
-    # The facilitator moves on (the timer started): the tables' themes.
-    send(fac, "start_timer", seconds=600)
+    # The facilitator moves on (a table shown large, and back): the tables' themes.
+    send(fac, "set_focus", kind="table", id=tables[0]["id"])
+    expect(page.locator("#focus .focus-table")).to_be_visible(timeout=LIVE)
+    send(fac, "set_focus", kind=None)
+    expect(page.locator("#focus")).to_be_hidden(timeout=LIVE)
     expect(page.locator("#view-tables")).to_have_attribute("data-mode", "grid", timeout=LIVE)
     for table in tables:
         expect(cell(page, table["id"]).locator(".theme-line-title")).to_have_text(
@@ -424,6 +427,9 @@ def test_eight_tables_of_forty_people_read_at_1024x768(
     assert grid_fits(page, "seating, 8 tables") == [t["id"] for t in tables]
     shoot(page, "tables-seating-8-1024")
     shoot(wide, "tables-seating-8-1920")
+    send(fac, "start_timer", seconds=900)  # the facilitator moves on: the tables' board
+    for p in (page, wide):
+        expect(p.locator("#view-tables")).to_have_attribute("data-mode", "grid", timeout=LIVE)
 
     write_notes(fac, pids, 3)  # 120 notes, 15 a table
     expect(page.locator("#view-tables")).to_have_attribute("data-mode", "grid", timeout=LIVE)
@@ -529,3 +535,4 @@ def test_tables_made_from_the_themes_carry_their_theme_and_its_notes(
     shoot(page, "tables-bythemes-1024")
     print("smallest text at 1024x768, tables by themes:", size)
     assert pages.problems == []
+

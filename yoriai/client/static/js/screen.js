@@ -87,10 +87,10 @@ let resortTimer = 0;
 const lastLevel = {};
 /** The board drawn last (a step's view, or "tables"). */
 let drawnMode = '';
-/** The tables' seating this projector last saw made (the round and the tables), and the
- * facilitator's steering (focus, timer) at that moment: the seating shows until the
- * steering changes or something is written at a table. */
-let seating = {key: '', steer: ''};
+/** The tables' seating this projector last saw made (the round and the tables), the
+ * facilitator's steering (focus, timer) at that moment, and whether it has changed since:
+ * the seating shows until it does or something is written at a table. */
+let seating = {key: '', steer: '', done: false};
 
 const render = renderer(draw);
 board.listen(render);
@@ -289,9 +289,11 @@ function showSeating() {
     tablesOf(board).map(function (tb) { return tb.id; })]);
   const steer = JSON.stringify([board.workshop.focus || null, board.workshop.timer || null]);
   if (seating.key !== key) {
-    seating = {key: key, steer: steer};
+    seating = {key: key, steer: steer, done: false};
+  } else if (seating.steer !== steer) {
+    seating.done = true; // for good: a focus shown and taken away has still moved on
   }
-  return seating.steer === steer && !roundAtWork(board);
+  return !seating.done && !roundAtWork(board);
 }
 
 /**
