@@ -237,17 +237,19 @@ function drawRound() {
 }
 
 /**
+ * What each table's board holds, counted once per drawing (not once per column).
+ * @typedef {{people: number, notes: number, themes: number}} Counts
+ */
+
+/**
  * @param {Item} table
- * @param {number} people how many sit there
+ * @param {Counts} counts
  * @returns {string}
  */
-function headSig(table, people) {
+function headSig(table, counts) {
   const ctx = 'table:' + table.id;
-  let notes = 0;
-  allNotes().forEach(function (n) { notes += n.table === table.id ? 1 : 0; });
-  const made = themes().filter(function (th) { return th.table === table.id; }).length;
-  return JSON.stringify([table.id, table.number, table.name, table.theme, table.host, people,
-    notes, made, errors.get(ctx), busy(ctx), inFocus('table', table.id),
+  return JSON.stringify([table.id, table.number, table.name, table.theme, table.host, counts,
+    errors.get(ctx), busy(ctx), inFocus('table', table.id),
     table.host ? (board.participants.get(table.host) || {}).name : '']);
 }
 
@@ -255,10 +257,10 @@ function headSig(table, people) {
  * The head of a table's column: its number, its name (typed in place, saved on Enter or
  * when the box is left), who hosts it, its board's counts and its buttons.
  * @param {Item} table
- * @param {number} people
+ * @param {Counts} counts
  * @returns {HTMLElement}
  */
-function tableHead(table, people) {
+function tableHead(table, counts) {
   const ctx = 'table:' + table.id;
   const number = t('console.tables.number', {n: table.number});
   const head = el('div', {class: 'table-head'});
@@ -290,7 +292,8 @@ function tableHead(table, people) {
   });
   head.appendChild(el('div', {class: 'table-line'}, [
     el('h3', {class: 'table-number', id: 'table-title-' + table.id}, [
-      number, el('span', {class: 'count', text: ' ' + t('console.tables.people', {n: people})})
+      number, el('span', {class: 'count',
+        text: ' ' + t('console.tables.people', {n: counts.people})})
     ]),
     el('label', {class: 'visually-hidden', for: id,
       text: t('console.tables.name_label', {table: number})}),
@@ -304,9 +307,6 @@ function tableHead(table, people) {
       ]));
     }
   }
-  let notes = 0;
-  allNotes().forEach(function (n) { notes += n.table === table.id ? 1 : 0; });
-  const made = themes().filter(function (th) { return th.table === table.id; }).length;
   if (table.host) {
     const host = board.participants.get(table.host);
     head.appendChild(el('p', {class: 'table-host'}, [
@@ -316,8 +316,8 @@ function tableHead(table, people) {
   }
   head.appendChild(el('div', {class: 'table-line'}, [
     el('p', {class: 'table-counts'}, [
-      el('span', {text: t('board.count', {n: notes})}),
-      el('span', {text: t('console.tables.themes', {n: made})})
+      el('span', {text: t('board.count', {n: counts.notes})}),
+      el('span', {text: t('console.tables.themes', {n: counts.themes})})
     ]),
     el('div', {class: 'actions table-tools'}, [
       button(t('console.tables.open_board'), function () {
@@ -337,18 +337,23 @@ function tableHead(table, people) {
  * @param {(Item|null)} table
  * @param {Array<Item>} people who sits there, in seat order
  * @param {Object<string, boolean>} moving
+ * @param {Object<string, Array<Item>>} notesOf each table's notes
+ * @param {Object<string, number>} themesOf how many themes each table has
  */
-function fillColumn(section, table, people, moving) {
+function fillColumn(section, table, people, moving, notesOf, themesOf) {
   if (table) {
     const slot = /** @type {HTMLElement} */ (section.querySelector('.table-head-slot'));
-    const sig = headSig(table, people.length);
+    /** @type {Counts} */
+    const counts = {people: people.length, notes: (notesOf[table.id] || []).length,
+      themes: themesOf[table.id] || 0};
+    const sig = headSig(table, counts);
     if (slot.getAttribute('data-sig') !== sig && !typingIn(slot)) {
       // A name being typed survives the redraw (the focus comes back by its focus key).
       const active = /** @type {(HTMLInputElement|null)} */ (document.activeElement);
       const typed = active && slot.contains(active) && active.tagName === 'INPUT'
         ? active.value : null;
       slot.textContent = '';
-      slot.appendChild(tableHead(table, people.length));
+      slot.appendChild(tableHead(table, counts));
       slot.setAttribute('data-sig', sig);
       const box = /** @type {(HTMLInputElement|null)} */ (slot.querySelector('.table-name'));
       if (typed !== null && box) {
@@ -364,7 +369,7 @@ function fillColumn(section, table, people, moving) {
   if (table && notes) {
     const shown = state.open.tableNotes === 'on';
     notes.hidden = !shown;
-    keyed(notes, shown ? allNotes().filter(function (n) { return n.table === table.id; }) : [],
+    keyed(notes, shown ? notesOf[table.id] || [] : [],
       function (n) { return n.id; }, noteSig, noteLine);
   }
 }
@@ -443,6 +448,20 @@ export function drawTables() {
       return (ia < 0 ? order.length : ia) - (ib < 0 ? order.length : ib);
     });
   });
+  /** @type {Object<string, Array<Item>>} */
+  const notesOf = {};
+  allNotes().forEach(function (n) {
+    if (n.table) {
+      (notesOf[n.table] || (notesOf[n.table] = [])).push(n);
+    }
+  });
+  /** @type {Object<string, number>} */
+  const themesOf = {};
+  themes().forEach(function (th) {
+    if (th.table) {
+      themesOf[th.table] = (themesOf[th.table] || 0) + 1;
+    }
+  });
   const cols = byId('table-cols');
   /** @type {Array<{key: string, table: (Item|null)}>} */
   const all = [];
@@ -456,7 +475,8 @@ export function drawTables() {
     const section = /** @type {(HTMLElement|null)} */ (cols.querySelector(
       ':scope > [data-key="' + c.key + '"]'));
     if (section) {
-      fillColumn(section, c.table, byTable[c.table ? c.table.id : UNSEATED] || [], where.moving);
+      fillColumn(section, c.table, byTable[c.table ? c.table.id : UNSEATED] || [], where.moving,
+        notesOf, themesOf);
     }
   });
   rove(cols);
