@@ -17,7 +17,7 @@ import pytest
 
 from tests.board import normalised
 from tests.support import HANG, Client, LiveServer
-from yoriai.facilitation.model import FACILITATOR, PROJECTOR, Actor, Event, Role
+from yoriai.facilitation.model import FACILITATOR, PROJECTOR, Actor, Role
 from yoriai.facilitation.view import snapshot
 from yoriai.server import limits
 
@@ -233,80 +233,19 @@ async def test_a_rooms_heartbeats_are_spread_over_the_round(
         assert len(set(mine)) == len(mine)
 
 
-def calm_room() -> tuple[RoomDriver, list[Phone]]:
-    """A room with the facilitator, the projector and three people, its sockets settled
-    after the joins: the room where a post's fan-out is worked out while its commit runs
-    (``Room.prepare``)."""
+def test_a_socket_that_comes_while_a_post_waits_for_the_disk_is_sent_it() -> None:
+    """Its snapshot is from before the post (``shown``), so the post's broadcast must
+    reach it too, and only once."""
     driver = RoomDriver()
     driver.run(FACILITATOR, "create_workshop", code="abc234", title="集い", center="西部",
                date="2026-12-03")
-    phones = [driver.connect(Phone("console", FACILITATOR)),
-              driver.connect(Phone("screen", PROJECTOR))]
-    for name in ("一", "二", "三"):
-        phone = driver.connect(Phone(name, PROJECTOR))
-        join(driver, phone, name)
-        phones.append(phone)
-    for title in ("駅前", "公園"):  # two broadcasts with the same sockets: settled
-        driver.run(FACILITATOR, "create_theme", title=title)
-    return driver, phones
-
-
-def post(driver: RoomDriver, phone: Phone, text: str) -> list[Event]:
-    """A phone's post, decided and applied as ``Hub.submit`` does, its broadcast worked
-    out while "the commit runs" (``prepare``), not yet published."""
-    events = driver.run(phone.actor, "post_note", publish=False, kind="wish", text=text)
-    driver.room.prepare(events, phone)
-    return events
-
-
-def test_a_post_worked_out_during_its_commit_reaches_everyone_as_it_would_after() -> None:
-    driver, phones = calm_room()
-    post(driver, phones[2], "屋根つきのベンチ")
-    assert driver.room.prepared is not None  # worked out ahead: the usual case
-    driver.publish()
-    for phone in phones:
-        assert_current(driver, phone)
-        assert "屋根つきのベンチ" in phone.texts[-1]
-
-
-def test_a_socket_that_comes_during_the_commit_is_not_missed() -> None:
-    """The plan names the sockets there when it was made: one that subscribes before the
-    event is durable (its snapshot from before it) must still be sent it."""
-    driver, phones = calm_room()
-    post(driver, phones[2], "間に来た人にも")
+    author = driver.connect(Phone("一", PROJECTOR))
+    join(driver, author, "一")
+    screen = driver.connect(Phone("screen", PROJECTOR))
+    driver.run(author.actor, "post_note", publish=False, kind="wish", text="間に来た人にも")
     late = driver.connect(Phone("late", PROJECTOR))
+    assert "間に来た人にも" not in "".join(late.texts)  # not durable yet: not shown
     driver.publish()
-    for phone in [*phones, late]:
+    for phone in (author, screen, late):
         assert_current(driver, phone)
-    assert "間に来た人にも" in late.texts[-1]
-
-
-def test_a_plan_for_an_event_that_was_never_stored_is_not_used() -> None:
-    """The commit failed and the room was put back: the next command gets the same seq,
-    and must be broadcast as itself, not as what was worked out for the failed one."""
-    driver, phones = calm_room()
-    [failed] = post(driver, phones[2], "書けなかったメモ")
-    room = driver.room
-    room.state = room.shown.copy()  # as Hub._restore puts it back to the durable log
-    room.log.pop()
-    [stored] = driver.run(phones[3].actor, "post_note", publish=False, kind="issue",
-                          text="書けたメモ")
-    assert stored.seq == failed.seq and stored is not failed
-    driver.publish()
-    for phone in phones:
-        assert_current(driver, phone)
-        assert "書けたメモ" in phone.texts[-1] and "書けなかった" not in phone.texts[-1]
-
-
-def test_no_fan_out_is_worked_out_ahead_while_sockets_come_and_go() -> None:
-    """In a join storm every broadcast is followed by the joiner's socket starting over:
-    a plan would go stale before its event is durable (its work wasted, ~1 µs a phone)."""
-    driver, phones = calm_room()
-    newcomer = driver.connect(Phone("四", PROJECTOR))
-    driver.run(FACILITATOR, "create_theme", title="学校")
-    join(driver, newcomer, "四")  # broadcast, then the socket starts over
-    post(driver, phones[2], "入れ替わりの最中")
-    assert driver.room.prepared is None
-    driver.publish()
-    for phone in [*phones, newcomer]:
-        assert_current(driver, phone)
+        assert sum("間に来た人にも" in text for text in phone.texts) == 1

@@ -114,20 +114,6 @@ class Ack:
     result: dict[str, Any]
 
 
-@dataclass
-class Fanout:
-    """One event's broadcast, worked out: every phone it reaches, in sending order, with
-    the message for its audience (encoded once per audience; None: nothing to tell it, but
-    it has now seen the event) and whether that message is only the head count. Strings
-    only: nothing of it reaches anyone before ``Room.publish_durable``."""
-
-    event: Event
-    touch: Touch  # what the event touched, taken just before it was applied to ``shown``
-    members: int  # ``Room.members`` when it was worked out: stale once it has moved
-    restart: str | None  # the participant whose role the event changed
-    sends: list[tuple[Subscriber, str | None, bool]]
-
-
 class ServerFault(Exception):
     """This command's events could not be made durable: the command failed, nothing of it
     is kept, and the room is fine (put back to its durable log). Not remembered: a retry
@@ -217,16 +203,6 @@ class Room:
     by_person: dict[str, dict[Subscriber, None]] = field(default_factory=dict)
     _person_of: dict[Subscriber, str] = field(default_factory=dict)
 
-    # The next event's fan-out, worked out while its commit is on its way to the disk
-    # (``prepare``), and when to trust it: ``members`` moves whenever a socket comes, goes
-    # or changes role; ``settled`` is what it was at the last broadcast if it had not moved
-    # since the one before (else -1: sockets are coming and going, as in a join storm,
-    # where a plan would mostly go stale before its event is durable, its work wasted).
-    prepared: Fanout | None = None
-    members: int = 0
-    settled: int = -1
-    _members_then: int = -1  # ``members`` at the last broadcast
-
     def __post_init__(self) -> None:
         self.shown = self.state.copy()  # a room is made from a state that is all durable
 
@@ -274,14 +250,12 @@ class Room:
                     sub.deliver(msg)
             sub.deliver({"type": "synced", "seq": sub.sent_seq})
         self.subscribers[sub] = None
-        self.members += 1
         pid = sub.actor.participant_id
         if pid is not None:
             self.by_person.setdefault(pid, {})[sub] = None
             self._person_of[sub] = pid
 
     def unsubscribe(self, sub: Subscriber) -> None:
-        self.members += 1
         self.subscribers.pop(sub, None)
         self.count_due.pop(sub, None)  # whatever it is sent next starts it afresh
         pid = self._person_of.pop(sub, None)
@@ -336,98 +310,54 @@ class Room:
         fresh.reverse()
         self.durable_seq = up_to
         for e in fresh:
-            fan = self.prepared
-            if fan is not None and fan.event is e and fan.members == self.members:
-                touch = fan.touch  # worked out against this very ``shown``, before it
-                apply(self.shown, e)
-            else:
-                touch = touched(e, self.shown)
-                apply(self.shown, e)
-                fan = self.fan_out(e, touch, self.shown, first)
-            self.prepared = None
+            touch = touched(e, self.shown)
+            apply(self.shown, e)
             self.published.append((e, touch))
-            self._send(fan, now)
-        self.settled = self.members if self.members == self._members_then else -1
-        self._members_then = self.members
-
-    def prepare(self, events: list[Event], first: Subscriber | None) -> None:
-        """Work out the broadcast of a command's event while its commit is on its way to
-        the disk, so that once it is durable the phones are only handed their strings:
-        the fan-out's share of a post's latency (a lens and an audience lookup per phone,
-        ~1 ms at 1,000 phones) overlaps the fsync instead of following it.
-
-        Only in the usual case, where the result is sure to be what ``publish_durable``
-        would work out itself: a command of one event, the next one to be shown (nothing
-        else waiting for the disk, and nothing decided since, so ``state`` is exactly
-        ``shown`` with this event applied), in a room whose sockets have not changed since
-        the last broadcast (in a join storm they change all the time; the plan would be
-        thrown away). A plan gone stale meanwhile (a socket came or went: ``members``) is
-        not used; one whose command failed is never used (it names its event object)."""
-        if (len(events) != 1 or self.members != self.settled or self.rewinding is not None
-                or self.broken):
-            return
-        e = events[0]
-        if e.seq != self.shown.seq + 1 or self.state.seq != e.seq or self.durable_seq >= e.seq:
-            return
-        self.prepared = self.fan_out(e, touched(e, self.shown), self.state, first)
-
-    def fan_out(self, e: Event, touch: Touch, after: WorkshopState,
-                first: Subscriber | None) -> Fanout:
-        """Who is sent what for ``e``, judged on ``after`` (the state right after it, as
-        shown) with ``touch`` (taken before it); ``first`` leads. Changes nothing."""
-        personal = personal_to(after, touch)
-        # That person's phones start over (``_send``), with a snapshot for their new role.
-        # Someone's role changed (declared with the event): their connections need a
-        # fresh view; a removed person's go on as the public board's.
-        restart = role_changed(e)
-        # Per lens: the encoded message (None: nothing to tell) and whether it is only
-        # the head count.
-        encoded: dict[Lens, tuple[str | None, bool]] = {}
-        sends: list[tuple[Subscriber, str | None, bool]] = []
-        subs = list(self.subscribers)
-        if first is not None and first in self.subscribers:
-            subs.remove(first)
-            subs.insert(0, first)
-        for sub in subs:
-            if e.seq <= sub.sent_seq:
-                continue  # already in the snapshot it was sent
-            if restart is not None and sub.actor.participant_id == restart:
-                sends.append((sub, None, False))
-                continue
-            key = lens(after, sub.actor, personal)
-            got = encoded.get(key)
-            if got is None:
-                msg = wire_event(e, after, key, touch)
-                got = encoded[key] = ((None, False) if msg is None
-                                      else (encode(msg), count_only(msg)))
-            sends.append((sub, *got))
-        return Fanout(e, touch, self.members, restart, sends)
-
-    def _send(self, fan: Fanout, now: float) -> None:
-        """Hand every phone its message of ``fan`` (its event is durable and shown)."""
-        seq = fan.event.seq
-        earlier_count, count = self.count_text, None
-        due = self.count_due
-        for sub, text, only_count in fan.sends:
-            sub.sent_seq = seq
-            if text is None:
-                continue
-            if only_count:
-                due[sub] = None
-                count = text
-                continue
-            if due and sub in due:
-                del due[sub]
-                if earlier_count is not None:
-                    sub.deliver_text(earlier_count)  # the count it is owed, first
-            sub.deliver_text(text)
-        if count is not None:
-            self.count_text = count
-            if self.schedule is not None and not self.count_timer:
-                self.count_timer = True
-                self.schedule(limits.COUNT_EVERY_SECS, self.flush_counts)
-        if fan.restart is not None:
-            self.refresh(fan.restart, now)
+            personal = personal_to(self.shown, touch)
+            # That person's phones start over below, with a snapshot for their new role.
+            # Someone's role changed (declared with the event): their connections need a
+            # fresh view; a removed person's go on as the public board's.
+            restart = role_changed(e)
+            # Per lens: the encoded message (None: nothing to tell) and whether it is only
+            # the head count.
+            encoded: dict[Lens, tuple[str | None, bool]] = {}
+            earlier_count, count = self.count_text, None
+            due = self.count_due
+            subs = list(self.subscribers)
+            if first is not None and first in self.subscribers:
+                subs.remove(first)
+                subs.insert(0, first)
+            for sub in subs:
+                if e.seq <= sub.sent_seq:
+                    continue  # already in the snapshot it was sent
+                sub.sent_seq = e.seq
+                if restart is not None and sub.actor.participant_id == restart:
+                    continue
+                key = lens(self.shown, sub.actor, personal)
+                got = encoded.get(key)
+                if got is None:
+                    msg = wire_event(e, self.shown, key, touch)
+                    got = encoded[key] = ((None, False) if msg is None
+                                          else (encode(msg), count_only(msg)))
+                text, only_count = got
+                if text is None:
+                    continue
+                if only_count:
+                    due[sub] = None
+                    count = text
+                    continue
+                if sub in due:
+                    del due[sub]
+                    if earlier_count is not None:
+                        sub.deliver_text(earlier_count)  # the count it is owed, first
+                sub.deliver_text(text)
+            if count is not None:
+                self.count_text = count
+                if self.schedule is not None and not self.count_timer:
+                    self.count_timer = True
+                    self.schedule(limits.COUNT_EVERY_SECS, self.flush_counts)
+            if restart is not None:
+                self.refresh(restart, now)
 
     def refresh(self, participant_id: str, now: float) -> None:
         """A participant's role changed (つむぎすと granted or revoked, or removed): what
@@ -702,13 +632,9 @@ class Hub:
                 summary = (WorkshopSummary.of(room.code, room.state, events[-1].at)
                            if events else None)
                 try:
-                    durable = self.store.append_soon(
-                        room.code, events, CommandRecord(key[0], key[1], ack.seq, ack.result),
-                        summary)
-                    # Next turn, just after the store has handed the append to its writer
-                    # thread: the broadcast is worked out while the disk works.
-                    asyncio.get_running_loop().call_soon(room.prepare, events, origin)
-                    await durable
+                    await self.store.append(room.code, events,
+                                            CommandRecord(key[0], key[1], ack.seq, ack.result),
+                                            summary)
                 except WorkshopPoisoned:
                     # Decided on top of an append that failed: nothing is wrong with this
                     # command itself. Decide it again once the room is back.
@@ -763,7 +689,6 @@ class Hub:
         published = room.durable_seq
         state.default_wifi = self.default_wifi
         room.state = state
-        room.prepared = None  # worked out for events that were never stored
         self._fill(room, latest)
         # Committed events not broadcast yet (none in practice: their commands resume
         # before this) go out now.
