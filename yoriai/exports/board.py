@@ -173,6 +173,9 @@ def unsorted_block(parent: Picture | Group, notes: tuple[NoteLine, ...], columns
 # With tables the board is the room seen from above: each table a column, its band (its
 # name large, white on the app's green, its counts under it) over its themes.
 BAND_FONT, COUNTS_FONT, COUNTS_LINE = 22, 14, 19
+# Tables across one row of the picture: six columns is a wide poster (2,300 units), still
+# drawn at the full PNG scale; more tables make more rows.
+TABLE_COLUMNS_MAX = 6
 BAND = "#2f6f4f"
 
 
@@ -233,10 +236,11 @@ def tables_board(picture: Picture, plan: Plan, columns: int, y: float) -> float:
 def columns_of(plan: Plan) -> int:
     """As many columns as the widest row of themes needs (at most MAX_COLUMNS); notes in no
     theme alone take four. With tables, a column per table (and one for the room's own
-    themes), at most MAX_COLUMNS to a row."""
+    themes), at most TABLE_COLUMNS_MAX to a row, the rows as even as they can be."""
     if plan.tables:
-        room = bool(plan.room_themes or plan.room_unsorted)
-        return min(MAX_COLUMNS, len(plan.tables) + room)
+        groups = len(plan.tables) + bool(plan.room_themes or plan.room_unsorted)
+        rows = -(-groups // TABLE_COLUMNS_MAX)
+        return -(-groups // rows)  # rows as even as they can be: 5 → 5, 8 → 4 + 4
     return max(1, min(MAX_COLUMNS, len(plan.themes) or (1 if not plan.unsorted else 4)))
 
 
