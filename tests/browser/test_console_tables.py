@@ -322,6 +322,7 @@ def test_one_tables_board_and_sharing_back_move_the_projector(
     expect(console.locator("#unsorted-list .sort-card")).to_have_count(2)
     expect(console.locator("#unsorted-list .chip-table")).to_have_text(["1班", "3班"])
     expect(console.locator("#theme-cols .sort-card .chip-table")).to_have_text(["2班"])
+    expect(console.locator("#theme-cols .theme-table")).to_have_text(["2班"])  # its theme
     shot(console, "tables-board-all")
 
     # Every table side by side with its notes, in the panel.

@@ -14,7 +14,7 @@ import {
   drawSelection, moveSelectionTo, roveChips, selected, themeArgs
 } from './console-move.js';
 import {limit} from './vocab.js';
-import {onBoard, drawTableFilter} from './console-table-board.js';
+import {onBoard, drawTableFilter, boardTable, tableLabel} from './console-table-board.js';
 
 /** @typedef {import('./console-core.js').Item} Item */
 
@@ -32,7 +32,7 @@ function headSig(theme, notes) {
   return JSON.stringify([theme, notes.length, votes, state.open[ctx] || '',
     errors.get(ctx), busy(ctx), proxySig(), inFocus('theme', theme.id),
     state.open[ctx] === 'merge' ? themes().map(function (th) { return [th.id, th.title]; }) : 0,
-    (theme.members || []).map(personName)]);
+    (theme.members || []).map(personName), boardTable() ? '' : tableLabel(theme.table)]);
 }
 
 /**
@@ -51,6 +51,12 @@ function themeHead(theme, notes) {
     head.appendChild(renameForm(theme));
   } else {
     head.appendChild(userText('h3', String(theme.title), 'theme-title'));
+  }
+  const table = boardTable() ? '' : tableLabel(theme.table);
+  if (table) {
+    head.appendChild(el('p', {class: 'theme-table'}, [
+      el('span', {class: 'chip-table', text: table}) // every table's themes together
+    ]));
   }
   head.appendChild(el('p', {class: 'theme-counts'}, [
     el('span', {text: t('board.count', {n: notes.length})}),
