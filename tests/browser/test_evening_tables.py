@@ -420,16 +420,18 @@ def test_an_evening_at_three_tables_with_hosts_two_rounds_and_sharing_back(
         expect(view.locator(".panel-proposals .aim")).to_contain_text(PLANS[n][1])
         readable(screen, f"全体共有 {n}/3")
         picture(screen, f"08-screen-sharing-{n}")
-    expect(sharing.get_by_role("button", name="次のテーブル")).to_be_disabled()
+    # At the last table the next thing offered is the whole room again.
+    expect(sharing.get_by_role("button", name="次のテーブル")).to_have_count(0)
+    expect(sharing.get_by_role("button", name="全体の表示に戻す")).to_be_visible()
     picture(console, "08-console-sharing")
     picture(phones[movers[0]], "08-phone-sharing")
-    # The last table leaves the projector (the プロジェクター box), for the room's vote.
-    console.get_by_role("button", name="全体の表示に戻す").click()
-    fac.run(fac.client.wait_for(lambda b: b.workshop.get("focus") is None))
 
-    # 7. Every table's proposal joins the room's priority vote (own table's first).
+    # 7. Every table's proposal joins the room's priority vote (own table's first). Moving
+    # on from 全体共有 gives the projector back to the room: no table left large over it.
     step(console, "地域の活動にしよう")
     on_step(phones.values(), "地域の活動にしよう")
+    fac.run(fac.client.wait_for(lambda b: b.workshop.get("focus") is None))
+    expect(screen.locator("#focus")).to_be_hidden()
     for name, phone in phones.items():
         phone.get_by_role("button", name=re.compile("優先したい案を選ぶ")).click()
         cards = phone.locator("#proposal-list > li")
@@ -450,8 +452,11 @@ def test_an_evening_at_three_tables_with_hosts_two_rounds_and_sharing_back(
     picture(phones[movers[0]], "09-phone-priority")
     # The projector: every table's proposal, with its 「優先したい」 once counts are shown.
     fac.cmd("set_vote_settings", votes_visible=True)
-    for title, _, _ in PLANS.values():
-        expect(screen.get_by_text(title, exact=True).first).to_be_visible()
+    for n, (title, _, _) in PLANS.items():
+        card = screen.locator("#view-activity .proposal-card", has_text=title)
+        expect(card).to_be_visible()
+        expect(card.locator(".table-badge")).to_have_text(f"{n}班")
+    readable(screen, "the room's priority vote")
     picture(screen, "09-screen-priority")
 
     # 8. The newsletter: 「テーブルごとの話し合い」, each table with its theme and aim.
