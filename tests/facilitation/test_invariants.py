@@ -5,6 +5,7 @@ the hub's real sharing, with the same commands: tests/server/test_audience_prope
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -31,7 +32,13 @@ def check_invariants(state: WorkshopState) -> None:
     budget = state.settings.vote_budget
     for pid, votes in state.votes.items():
         assert pid in state.participants
-        assert sum(votes.values()) <= budget
+        if state.settings.vote_scope == "room":
+            assert sum(votes.values()) <= budget
+        else:  # 共感 per table: a budget at each table
+            per_table = Counter()  # type: Counter[str | None]
+            for note, n in votes.items():
+                per_table[state.notes[note].table] += n
+            assert all(n <= budget for n in per_table.values())
         assert all(n >= 1 for n in votes.values())
         assert all(note in state.notes for note in votes)
         if not state.settings.multi_vote:
@@ -64,19 +71,48 @@ def check_invariants(state: WorkshopState) -> None:
     for review in state.reviews.values():
         assert review.author in state.participants or review.author == "facilitator"
     if state.focus is not None:
-        assert state.focus["id"] in (state.notes if state.focus["kind"] == "note"
-                                     else state.themes)
+        shown: dict[str, set[str]] = {"note": set(state.notes), "theme": set(state.themes),
+                                      "table": set(state.tables)}
+        assert state.focus["id"] in shown[state.focus["kind"]]
         if state.focus["kind"] == "note":
             # The projector shows it to the room: never a hidden or private note.
             focused = state.notes[state.focus["id"]]
             assert not focused.hidden and not focused.private
     assert state.program.step(state.step) is not None
+    check_tables(state)
+
+
+def check_tables(state: WorkshopState) -> None:
+    """Tables: numbered 1..N as k1..kN; everyone sits at a table that exists (or none); a
+    host sits at their table, has a phone and hosts one table; notes and themes belong to
+    tables that exist; each round's seating is kept and the last is where people sit now."""
+    assert [(t.id, t.number) for t in state.tables.values()] == [
+        (f"k{n}", n) for n in range(1, len(state.tables) + 1)]
+    assert (state.round == 0) == (not state.tables)
+    assert len(state.seatings) == state.round
+    seats = {pid: p.table for pid, p in state.participants.items() if p.table is not None}
+    assert set(seats.values()) <= set(state.tables)
+    if state.seatings:
+        assert state.seatings[-1] == seats
+    for seating in state.seatings:
+        assert set(seating) <= set(state.participants)
+    hosts = [t.host for t in state.tables.values() if t.host is not None]
+    assert len(hosts) == len(set(hosts))
+    for table in state.tables.values():
+        if table.host is not None:
+            assert seats.get(table.host) == table.id
+            assert not state.participants[table.host].proxy
+    for each in state.notes.values():
+        assert each.table is None or each.table in state.tables
+        assert each.round <= state.round
+    for theme in state.themes.values():
+        assert theme.table is None or theme.table in state.tables
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(command(), min_size=30, max_size=90))
-def test_random_commands_keep_every_invariant(script: list[tuple[str, str, dict[str, Any]]]
-                                              ) -> None:
+@given(st.lists(command(), min_size=30, max_size=90), st.booleans())
+def test_random_commands_keep_every_invariant(script: list[tuple[str, str, dict[str, Any]]],
+                                              tables: bool) -> None:
     state = WorkshopState()
     log: list[Event] = []
     now = 1_000.0
@@ -91,14 +127,21 @@ def test_random_commands_keep_every_invariant(script: list[tuple[str, str, dict[
             log.append(e)
     # ... and something on the board for votes, themes and roles to act on.
     p1, p2 = Actor(Role.PARTICIPANT, "p1"), Actor(Role.PARTICIPANT, "p2")
-    for actor, name, args in [
+    # Half the evenings at two tables, each with its host (p1, p2), the proxy at one.
+    at_tables: list[tuple[Actor, str, dict[str, Any]]] = [
+        (FACILITATOR, "make_tables", {"count": 2, "by": "mixed"}),
+        (FACILITATOR, "set_table_host", {"table_id": "k1", "participant_id": "p1"}),
+        (FACILITATOR, "set_table_host", {"table_id": "k2", "participant_id": "p2"})]
+    setup: list[tuple[Actor, str, dict[str, Any]]] = [
             (FACILITATOR, "add_proxy", {"name": "C", "attribute": "住民"}),
+            *(at_tables if tables else []),
             (p1, "post_note", {"kind": "wish", "text": "公園"}),
             (p2, "post_note", {"kind": "issue", "text": "雪"}),
             (p1, "post_note", {"kind": "charm", "text": "桜"}),
             (FACILITATOR, "create_theme", {"title": "遊び場", "note_id": "n1"}),
             (FACILITATOR, "create_action", {"title": "雪寄せ"}),
-            (FACILITATOR, "set_step", {"step": "companions"})]:
+            (FACILITATOR, "set_step", {"step": "companions"})]
+    for actor, name, args in setup:
         for e in decide(state, actor, name, args, now):
             apply(state, e)
             log.append(e)

@@ -4,10 +4,13 @@ where they were written, each round's seating is kept)."""
 
 from __future__ import annotations
 
-from yoriai.facilitation.model import FACILITATOR, Actor, Role
+from yoriai.facilitation.commands import result_of
+from yoriai.facilitation.model import FACILITATOR, Actor, Role, WorkshopState
+from yoriai.facilitation.program import bundled_program
+from yoriai.facilitation.verify import verified_replay
 from yoriai.facilitation.view import snapshot
 
-from .helpers import Workshop, refused
+from .helpers import NOW, Workshop, refused
 
 ATTRS = ["住民", "町内会・自治会", "企業"]
 
@@ -101,3 +104,45 @@ def test_rounds_need_tables_and_stop_at_the_cap() -> None:
         w.run(FACILITATOR, "start_round")
     refused("too_many", w, FACILITATOR, "start_round")
     refused("not_allowed", w, Actor(Role.PARTICIPANT, "p1"), "start_round")
+
+
+
+def cafe() -> Workshop:
+    """A workshop of the bundled world-café program (its step "confirm" makes tables)."""
+    w = Workshop.__new__(Workshop)
+    w.state, w.log, w.clock = WorkshopState(), [], NOW
+    w.run(FACILITATOR, "create_workshop", code="cafe23", title="ワールドカフェ",
+          program=bundled_program("world-cafe").to_dict())
+    return w
+
+
+def test_a_step_that_makes_tables_makes_them_as_it_opens() -> None:
+    """set_step to a step that makes tables records the step and the tables in one command
+    (the ack returns the seats), only while there are none; the log passes the import
+    check, each event on its own."""
+    w = cafe()
+    step = w.state.program.step("confirm")
+    assert step is not None and step.tables is not None
+    people = [w.join(f"人{i}", ATTRS[i % 3]) for i in range(13)]
+    events = w.run(FACILITATOR, "set_step", step="confirm")
+    assert [e.type for e in events] == ["StepChanged", "TablesMade"]
+    assert result_of(events)["seats"] == w.state.seatings[0]
+    assert len(w.state.tables) == 3  # at most 6 each: 5, 4, 4
+    assert all(w.state.participants[p.participant_id or ""].table for p in people)
+    w.run(FACILITATOR, "set_step", step="welcome")
+    assert [e.type for e in w.run(FACILITATOR, "set_step", step="confirm")] == ["StepChanged"]
+    assert verified_replay(w.log) == w.state
+
+
+def test_a_step_by_themes_opens_even_when_no_tables_can_be_made() -> None:
+    w = Workshop()
+    w.join()
+    program = w.state.program.to_dict()
+    program["steps"][1]["tables"] = {"by": "themes"}
+    w2 = Workshop.__new__(Workshop)
+    w2.state, w2.log, w2.clock = WorkshopState(), [], NOW
+    w2.run(FACILITATOR, "create_workshop", code="them23", title="輪から", program=program)
+    w2.join()
+    events = w2.run(FACILITATOR, "set_step", step=program["steps"][1]["id"])
+    assert [e.type for e in events] == ["StepChanged"]  # nobody in a theme: no tables yet
+    assert not w2.state.tables

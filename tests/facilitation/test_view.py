@@ -180,3 +180,42 @@ def test_votable_follows_hiding_in_live_patches() -> None:
     w.run(FACILITATOR, "unhide_note", note_id=note)
     assert follow(w.log, author).items["notes"][note]["votable"] is True
     assert_clients_agree(w, [author, other, FACILITATOR, PROJECTOR])
+
+
+def test_at_tables_patches_and_lenses_agree_for_hosts_movers_and_proxies() -> None:
+    """Tables, a host at each, people moved between them, a host made and unmade, a proxy
+    seated at a table, 共感 per table and a round: every viewer's patched view is a fresh
+    snapshot's, and the lens the hub shares gets each viewer's own patch."""
+    w = Workshop()
+    people = [w.join(f"人{i}", ("住民", "企業")[i % 2], show_name=i % 3 == 0) for i in range(6)]
+    proxy = w.run(FACILITATOR, "add_proxy", name="紙", attribute="住民", show_name=False)
+    paper = proxy[0].data["participant_id"]
+    w.post(people[0], "テーブル前")
+    w.run(FACILITATOR, "make_tables", count=2, by="mixed")
+    w.run(FACILITATOR, "set_table_host", table_id="k1", participant_id=people[0].participant_id)
+    w.run(FACILITATOR, "set_table_host", table_id="k2", participant_id=people[1].participant_id)
+    w.run(FACILITATOR, "seat", participant_id=paper, table_id="k1")
+    w.run(FACILITATOR, "set_private_notes", private=True)
+    w.post(people[2], "ひみつ")
+    w.run(people[0], "post_note", kind="wish", text="代理のひみつ", proxy_for=paper)
+    w.run(FACILITATOR, "seat", participant_id=people[2].participant_id, table_id="k2")
+    w.run(FACILITATOR, "set_table_settings", vote_scope="table", others_visible=True)
+    w.post(people[3], "公開")
+    w.run(FACILITATOR, "set_step", step="companions")
+    w.run(FACILITATOR, "reveal_notes")
+    w.run(people[3], "cast_vote", note_id="n4")
+    w.run(people[0], "create_theme", title="ベンチ")
+    w.run(FACILITATOR, "set_table_host", table_id="k1", participant_id=people[4].participant_id)
+    w.run(FACILITATOR, "name_table", table_id="k2", name="子育て")
+    w.run(FACILITATOR, "start_round")
+    w.join("遅刻")
+    viewers = [*people, FACILITATOR, PROJECTOR, Actor(Role.PARTICIPANT, paper)]
+    assert_clients_agree(w, viewers)
+    state = WorkshopState()
+    for event in w.log:
+        touch = touched(event, state)
+        replay([event], state)
+        personal = personal_to(state, touch)
+        for viewer in viewers:
+            assert wire_event(event, state, lens(state, viewer, personal), touch) == wire_event(
+                event, state, viewer, touch), (event.type, viewer)

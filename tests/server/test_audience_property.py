@@ -7,11 +7,16 @@ and shares each encoded message between the phones of one audience exactly as in
 Hypothesis draws what happens: any command from anyone (refused ones included), the store
 lagging behind by a few events (published later, one at a time), and phones that drop and
 resume (with their epoch and last seq) or come back afresh, and whose role changes while they
-are away (or while they are connected).
+are away (or while they are connected): made つむぎすと or no longer, made a table's host or
+no longer, moved to another table.
 The phones: the console (also entering for a person without a phone, 代理入力), the
 projector, a phone that has not joined yet (and may), two sockets of one participant, a
 plain participant, and a つむぎすと; the authors of hidden and private notes are among them
-from the start.
+from the start. Half the evenings are at two tables, each with its host (p1 and p2, each
+with a private note of their own table's to see), the person without a phone seated at one;
+the random commands make, remake and rename tables, seat people, change hosts, start rounds
+and switch 共感 to per table. Beside "no note it could not see", the rule of tables is
+checked on its own: a phone is never sent another table's private note.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from yoriai.facilitation.model import (
     Role,
     WorkshopState,
     apply,
+    place_of,
 )
 from yoriai.facilitation.view import snapshot
 from yoriai.facilitation.visibility import can_see_note
@@ -80,7 +86,22 @@ def expected_actor(device: Device, name: str, state: WorkshopState) -> Actor:
     pid = device.pid
     if pid is None or pid not in state.participants:
         return PROJECTOR  # not joined, or removed
-    return Actor(Role.COFACILITATOR if pid in state.cofacilitators else Role.PARTICIPANT, pid)
+    if pid in state.cofacilitators:
+        return Actor(Role.COFACILITATOR, pid)
+    return Actor(Role.TABLE_HOST if place_of(state, pid).host else Role.PARTICIPANT, pid)
+
+
+def another_tables_private(device: Device, name: str, state: WorkshopState,
+                           note_id: str) -> bool:
+    """The rule of tables, on its own: ``note_id`` is, at ``state``, a private note of a
+    table where this phone's person is not the host (and not its author), and the phone is
+    not the staff's. Such a note must never reach the phone."""
+    note = state.notes.get(note_id)
+    actor = expected_actor(device, name, state)
+    if note is None or not note.private or note.table is None or actor.privileged:
+        return False
+    pid = actor.participant_id
+    return note.author != pid and state.tables[note.table].host != pid
 
 
 def could_see(device: Device, name: str, state: WorkshopState) -> set[str]:
@@ -137,15 +158,29 @@ class Evening:
             self.d.disconnect(device.phone)
             device.online = False
 
-    def role_change_while_away(self, name: str) -> None:
-        """The phone sleeps; its person is made つむぎすと (or stops being one); it resumes."""
+    def role_change_while_away(self, name: str, what: str) -> None:
+        """The phone sleeps; its person is made つむぎすと (or stops being one), or a table's
+        host (or stops being one), or moves to another table; it resumes."""
         pid = self.devices[name].pid
-        if pid is None or pid not in self.d.state.participants:
+        state = self.d.state
+        if pid is None or pid not in state.participants:
             return
         self.drop(name)
-        change = ("revoke_cofacilitator" if pid in self.d.state.cofacilitators
-                  else "grant_cofacilitator")
-        self.command(FACILITATOR, change, {"participant_id": pid}, publish=True)
+        place = place_of(state, pid)
+        if what == "host" and state.tables:
+            table = place.table or next(iter(state.tables))
+            self.command(FACILITATOR, "set_table_host",
+                         {"table_id": table, "participant_id": None if place.host else pid},
+                         publish=True)
+        elif what == "move" and state.tables:
+            others = [t for t in state.tables if t != place.table]
+            self.command(FACILITATOR, "seat", {"participant_id": pid,
+                                               "table_id": others[0] if others else None},
+                         publish=True)
+        else:
+            change = ("revoke_cofacilitator" if pid in state.cofacilitators
+                      else "grant_cofacilitator")
+            self.command(FACILITATOR, change, {"participant_id": pid}, publish=True)
         self.connect(name, resume=True)
 
     def join(self, name: str) -> None:
@@ -194,15 +229,22 @@ class Evening:
                 assert phone.actor == PROJECTOR and device.pid not in self.d.state.participants
             assert phone.board.view.as_state() == normalised(snapshot(now, phone.actor)), name
             allowed: set[str] = set()
-            for state in self.oracle.states[since:self.published + 1]:
+            window = self.oracle.states[since:self.published + 1]
+            for state in window:
                 allowed |= could_see(device, name, state)
             for text in phone.texts[sent[name]:]:
                 told = set(NOTE_ID.findall(text))
                 assert told <= allowed, (name, told - allowed, text)
+                for note_id in told:
+                    # Told only if, at some moment it was sent for, it was not another
+                    # table's private note to this phone.
+                    assert not all(another_tables_private(device, name, state, note_id)
+                                   for state in window), (name, note_id, text)
 
-    def start(self) -> None:
+    def start(self, tables: bool) -> None:
         """A workshop with hidden and private notes, tallies shown, a つむぎすと, a person
-        without a phone, and every phone connected."""
+        without a phone, and every phone connected; with ``tables``, two tables with their
+        hosts, and private notes at both."""
         def run(actor: Actor, name: str, /, **args: Any) -> None:
             self.command(actor, name, args, publish=True)
 
@@ -221,6 +263,11 @@ class Evening:
         p1, p2, p3 = (Actor(Role.PARTICIPANT, p) for p in ("p1", "p2", "p3"))
         run(FACILITATOR, "add_proxy", name="紙の人", attribute="住民")  # p4
         run(FACILITATOR, "grant_cofacilitator", participant_id="p3")
+        if tables:
+            run(FACILITATOR, "make_tables", count=2, by="mixed")
+            run(FACILITATOR, "set_table_host", table_id="k1", participant_id="p1")
+            run(FACILITATOR, "set_table_host", table_id="k2", participant_id="p2")
+            run(FACILITATOR, "seat", participant_id="p4", table_id="k1")
         run(p1, "post_note", kind="wish", text="公園")  # n1, hidden below
         run(p2, "post_note", kind="issue", text="雪")  # n2, public
         run(FACILITATOR, "post_note", kind="charm", text="紙の付箋", proxy_for="p4")  # n3
@@ -232,6 +279,8 @@ class Evening:
         run(FACILITATOR, "hide_note", note_id="n1")
         run(FACILITATOR, "set_private_notes", private=True)
         run(p3, "post_note", kind="wish", text="まだ秘密")  # n4, private
+        run(FACILITATOR, "post_note", kind="wish", text="紙の秘密", proxy_for="p4")  # n5
+        run(p1, "post_note", kind="wish", text="ホストの秘密")  # n6, private
 
 
 PHONE_NAMES = sorted(PHONES)
@@ -244,16 +293,18 @@ steps = st.one_of(
     st.tuples(st.just("resume"), st.sampled_from(PHONE_NAMES)),
     st.tuples(st.just("fresh"), st.sampled_from(PHONE_NAMES)),
     st.tuples(st.just("join"), st.just("newcomer")),
-    st.tuples(st.just("away"), st.sampled_from(PHONE_NAMES)),
+    st.tuples(st.just("away"), st.sampled_from(PHONE_NAMES),
+              st.sampled_from(["cofacilitator", "host", "move"])),
 )
 SENDERS = {"facilitator": FACILITATOR, "projector": PROJECTOR}
 
 
 @PROFILE
-@given(st.lists(steps, min_size=10, max_size=60))
-def test_every_phone_gets_exactly_its_own_view(script: list[tuple[Any, ...]]) -> None:
+@given(st.lists(steps, min_size=10, max_size=60), st.booleans())
+def test_every_phone_gets_exactly_its_own_view(script: list[tuple[Any, ...]],
+                                               tables: bool) -> None:
     evening = Evening()
-    evening.start()
+    evening.start(tables)
     for step in script:
         kind = step[0]
         if kind == "cmd":
@@ -270,7 +321,7 @@ def test_every_phone_gets_exactly_its_own_view(script: list[tuple[Any, ...]]) ->
         elif kind == "join":
             evening.join(step[1])
         elif kind == "away":
-            evening.role_change_while_away(step[1])
+            evening.role_change_while_away(step[1], step[2])
     evening.flush()
     # And a last look: every phone that is away comes back and catches up.
     for name, device in evening.devices.items():

@@ -128,6 +128,17 @@ async def test_every_event_reaches_each_role_as_it_may_see_it(live: LiveServer) 
 
     await ok(fac, "set_wifi", name="公民館ゲスト", password=WIFI_PASSWORD)
 
+    # Tables (班): made, named, a host, people moved, settings, a round, the host ended.
+    await ok(fac, "make_tables", count=2, by="mixed")
+    await ok(fac, "name_table", table_id="k1", name="桜")
+    await ok(fac, "set_table_host", table_id="k1", participant_id=part.board.participant_id)
+    await ok(fac, "seat", participant_id=other.board.participant_id, table_id=None)
+    await ok(fac, "seat", participant_id=other.board.participant_id, table_id="k2")
+    await ok(fac, "set_table_settings", others_visible=True)
+    await ok(fac, "start_round")
+    await ok(fac, "set_focus", kind="table", id="k1")
+    await ok(fac, "set_table_host", table_id="k1", participant_id=None)
+
     await ok(fac, "set_step", step="activity")
     await ok(part, "write_proposal", theme_id=t1, aim="桜の下でお茶会", ideas=["ござを借りる"])
     await ok(other, "cast_priority", theme_id=t1)
@@ -229,3 +240,31 @@ async def test_one_workshops_traffic_never_reaches_another(live: LiveServer) -> 
     await c["facilitator"].cmd("set_step", step="future")
     await c["projector"].wait_for(lambda b: b.workshop["step"] == "future")
     assert len(outsider.received) == before
+
+
+async def test_every_command_is_authorised_for_a_table_host(live: LiveServer) -> None:
+    """The table host's column of the command × role table: a host's tools are sent (and
+    then decided by their arguments), every other moderator's command is not allowed; a
+    host's tool aimed at another table is refused with not_your_table."""
+    _, c = await room_with_every_role(live)
+    fac, host = c["facilitator"], c["participant"]
+    assert (await fac.cmd("make_tables", count=2, by="hand"))["type"] == "ack"
+    reply = await fac.cmd("set_table_host", table_id="k1", participant_id=host.board.participant_id)
+    assert reply["type"] == "ack"
+    await host.wait_for(lambda b: b.role == "table_host")
+    for name, spec in sorted(COMMANDS.items()):
+        reply = await host.cmd_patiently(name)
+        allowed = Role.TABLE_HOST in spec.roles
+        refused_for_role = reply["type"] == "error" and reply["code"] == "not_allowed"
+        assert refused_for_role != allowed, (name, reply)
+    theme = await host.cmd_patiently("create_theme", title="ベンチ")
+    assert theme["type"] == "ack", theme
+    other = await fac.cmd_patiently("create_theme", title="となり", table_id="k2")
+    for name, args in [("create_theme", {"title": "x", "table_id": "k2"}),
+                       ("rename_theme", {"theme_id": other["result"]["theme_id"], "title": "y"}),
+                       ("merge_themes", {"source": theme["result"]["theme_id"],
+                                         "target": other["result"]["theme_id"]})]:
+        reply = await host.cmd_patiently(name, **args)
+        assert (reply["type"], reply.get("code")) == ("error", "not_your_table"), (name, reply)
+    assert (await host.cmd_patiently("rename_theme", theme_id=theme["result"]["theme_id"],
+                                     title="ベンチを置く"))["type"] == "ack"

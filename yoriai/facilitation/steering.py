@@ -4,6 +4,7 @@ months."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,6 +23,7 @@ from .commands import (
 from .errors import Refusal
 from .model import Actor, Event, Meeting, Newsletter, Timer, WorkshopState, applies
 from .program import ProgramError, default_program, program_from_dict
+from .tables import make_tables
 from .touch import ALL, touches
 
 # The workshop header: step, lock, focus, timer, settings, meetings.
@@ -62,11 +64,21 @@ def create_workshop(state: WorkshopState, actor: Actor, args: Mapping[str, Any])
 
 @command("set_step", FACILITATOR_ONLY, takes=("step",))
 def set_step(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
-    """Go to any step: next, back, or a jump. The tool guides but never traps."""
+    """Go to any step: next, back, or a jump. The tool guides but never traps. A step that
+    makes tables (``"tables"`` in the program) makes them as it opens, if there are none
+    yet; when they cannot be made so (by themes, and nobody has joined one), the step opens
+    all the same and the facilitator makes them from the console."""
     step = args.get("step")
-    if not isinstance(step, str) or state.program.step(step) is None:
+    found = state.program.step(step) if isinstance(step, str) else None
+    if found is None:
         raise Refusal("unknown_step")
-    return [] if step == state.step else [("StepChanged", {"step": step})]
+    if step == state.step:
+        return []
+    drafts: list[Draft] = [("StepChanged", {"step": step})]
+    if found.tables is not None and not state.tables:
+        with contextlib.suppress(Refusal):  # the step opens all the same
+            drafts += make_tables(state, actor, found.tables.make_args())
+    return drafts
 
 
 @command("lock_board", MODERATORS, takes=("locked",))

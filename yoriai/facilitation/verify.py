@@ -89,12 +89,14 @@ def check(state: WorkshopState, event: Event) -> None:
         raise Rejected(event, f"is refused by the rules ({exc.code})", exc) from None
     except Exception as exc:  # whatever the data is, it is a refusal, never a crash
         raise Rejected(event, f"cannot be checked ({type(exc).__name__})") from None
+    # A command may record more than one event (a step that makes tables as it opens):
+    # ``event`` is its first, and each that follows is checked on its own in turn, by the
+    # command that records it alone (``make_tables``).
     try:
-        same = len(made) == 1 and canonical(made[0]) == canonical(event)
+        same = bool(made) and canonical(made[0]) == canonical(event)
     except ValueError:  # NaN or an infinity somewhere in the event's data
         same = False
-    if not same and not (len(made) == 1 and recorded_earlier(made[0].to_json(),
-                                                             event.to_json())):
+    if not same and not (made and recorded_earlier(made[0].to_json(), event.to_json())):
         raise Rejected(event, "is not what Yoriai records for that command")
 
 
