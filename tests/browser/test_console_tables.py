@@ -478,4 +478,7 @@ def test_a_sharing_step_opens_the_sharing_workspace(
     fac.run(fac.client.wait_for(lambda b: b.workshop.get("focus") is None and b.workshop.get(
         "step") == fac.client.board.workshop["program"]["steps"][sharing_step + 1]["id"]))
     expect(screen.get_by_text("全体共有 2/2")).to_have_count(0)
+    # The next step's proposals say which table wrote each.
+    card = console.locator("#proposals .proposal-card", has_text="雪かきの助け合い")
+    expect(card.locator(".chip-table")).to_have_text("1班")
     assert pages.problems == []

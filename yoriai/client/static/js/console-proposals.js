@@ -7,6 +7,7 @@ import {
   board, state, send, sendAs, button, keyed, busy, draftInput, dropDraft, render, proxyPerson,
   proxySig, themes, fact, addFact, errors, focusKeeper
 } from './console-core.js';
+import {tableLabel} from './console-table-board.js';
 import {limit} from './vocab.js';
 
 /** @typedef {import('./console-core.js').Item} Item */
@@ -24,7 +25,8 @@ function proposalSig(theme) {
     return a.theme === theme.id;
   }).length;
   return JSON.stringify([theme, board.collections.proposals.get(theme.id) || null,
-    state.open[ctx] || '', errors.get(ctx), busy(ctx), proxySig(), actions]);
+    state.open[ctx] || '', errors.get(ctx), busy(ctx), proxySig(), actions,
+    tableLabel(theme.table, true)]);
 }
 
 /**
@@ -45,6 +47,11 @@ function proposalCard(theme) {
   const head = el('div', {class: 'card-head'}, [
     userText('h3', String(theme.title), 'card-title')
   ]);
+  const table = tableLabel(theme.table, true);
+  if (table) {
+    // A table's proposal joins the room's priority vote: which table wrote it.
+    head.appendChild(el('span', {class: 'chip-table', text: table}));
+  }
   if (chosen) {
     head.appendChild(el('span', {class: 'badge badge-chosen', text: t('console.proposal.chosen')}));
   }
