@@ -150,6 +150,10 @@ def test_the_newsletter_section_says_who_took_part_by_attribute(
         ev: TablesEvening, files: dict[str, bytes]) -> None:
     page = read_html(files["html"])
     assert ("h2", text.TABLES_TALK) in page.headings
+    # A count keeps its counter on its line (「2人」 is never 「2」 / 「人」).
+    html = files["html"].decode("utf-8")
+    talk = html[html.index('class="talks"'):html.index("</section></div></section>")]
+    assert re.findall(r"\d+人", re.sub(r'<span class="nb">\d+[人枚票件]</span>', "", talk)) == []
     plan = build_plan(ev.w.state, GENERATED_AT)
     first = plan.tables[0]
     lines = dict(text.talk_lines(first))

@@ -7,6 +7,7 @@ font list names the Japanese fonts a Windows, Mac or Linux PC already has.
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from . import drawing, text
@@ -102,6 +103,7 @@ TABLES_CSS = """
 .table-talk dl { margin: 0; display: grid; grid-template-columns: 4.2em 1fr; gap: .5mm 2mm; }
 .table-talk dt { font-weight: bold; font-size: 9pt; white-space: nowrap; }
 .table-talk dd { margin: 0; }
+.table-talk .nb { white-space: nowrap; }
 .table-group { margin: 0 0 3mm; }
 table.participation-tables td:nth-child(2) { word-break: keep-all; }
 .table-group h4 { font-size: 11pt; margin: 3mm 0 .5mm; padding-bottom: .5mm;
@@ -206,13 +208,22 @@ def tables_themes(plan: Plan) -> list[str]:
     return out
 
 
+# A number and its counter (「2人」「12枚」): kept on one line in the boxes of
+# 「テーブルごとの話し合い」, where a browser would otherwise break between them.
+COUNTED = re.compile(r"\d+[人枚票件]")
+
+
+def counted(escaped: str) -> str:
+    return COUNTED.sub(lambda m: f'<span class="nb">{m.group(0)}</span>', escaped)
+
+
 def tables_talk(plan: Plan) -> list[str]:
     """The newsletter's 「テーブルごとの話し合い」: one box per table — its number and
     name, who took part (by 立場), its themes and its proposal's aim — to print as it is."""
     out = [f'<section class="talk"><h2>{e(text.TABLES_TALK)}</h2><div class="talks">']
     for t in plan.tables:
         out.append(f'<section class="table-talk"><h3>{e(text.table_label(t))}</h3><dl>')
-        out += [f"<dt>{e(k)}</dt><dd>{lines(v)}</dd>" for k, v in text.talk_lines(t)]
+        out += [f"<dt>{e(k)}</dt><dd>{counted(lines(v))}</dd>" for k, v in text.talk_lines(t)]
         out.append("</dl></section>")
     out.append("</div></section>")
     return out
