@@ -423,6 +423,13 @@ def test_by_hand_a_finger_seats_someone_without_a_phone(
         console.mouse.up()
         expect(to.locator(".seat-chip", has_text=name)).to_have_count(1, timeout=LIVE)
     fac.run(fac.client.wait_for(lambda _: ids[name] not in seats(fac)))
+    # A name like markup stays text: in its box, in 全体共有's words, as an accessible name.
+    markup = "<b>x</b><img src=x>"
+    fac.cmd("name_table", table_id=table_1, name=markup)
+    expect(column(console, 1).get_by_label("1班の名前")).to_have_value(markup, timeout=LIVE)
+    expect(console.locator("#sharing-box").get_by_role("button", name=f"1班 {markup}を映す")
+           ).to_have_count(1)
+    assert console.locator("#view-tables b, #view-tables img").count() == 0
     shot(console, "tables-by-hand")
     assert pages.problems == []
 
