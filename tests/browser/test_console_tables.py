@@ -349,7 +349,13 @@ def test_one_tables_board_and_sharing_back_move_the_projector(
     expect(sharing).to_contain_text("映しているのは 1班（1/3）")
 
     # The timer per table moves on by itself when time is up (a short one: 0.05 minutes,
-    # three seconds; the test waits for the focus to move, not for a time).
+    # three seconds; the test waits for the focus to move, not for a time). Nonsense first.
+    minutes = sharing.get_by_label("1テーブルの時間（分）")
+    minutes.fill("0")
+    sharing.get_by_role("button", name="タイマーをかける").click()
+    expect(sharing.locator("[role=alert]")).to_have_text(
+        f"1テーブルの時間を、{limits.TIMER_MAX_SECS // 60}分までで入れてください（0.5なら30秒）。")
+    expect(minutes).to_be_focused()
     sharing.get_by_label("1テーブルの時間（分）").fill("0.05")
     sharing.get_by_label("時間が来たら次へ").check()
     expect(sharing).to_contain_text("この画面が次のテーブルを映して")

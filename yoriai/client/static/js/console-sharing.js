@@ -39,10 +39,11 @@ function current() {
   return tableList().map(function (tb) { return tb.id; }).indexOf(focus.id);
 }
 
-/** @returns {number} the seconds per table as typed, 0 when it is not a usable number */
+/** @returns {number} the seconds per table as typed (a part of a minute too: 0.5 is half a
+ * minute), 0 when it is not a usable number */
 function seconds() {
   const n = Number(plan.minutes);
-  return n > 0 && n <= MINUTES_MAX ? Math.round(n * 60) : 0;
+  return n > 0 && n <= MINUTES_MAX ? Math.max(1, Math.round(n * 60)) : 0;
 }
 
 /**
@@ -68,7 +69,7 @@ function show(index) {
 function startTimer() {
   const secs = seconds();
   if (!secs) {
-    errors.set('sharing', t('console.timer.bad_minutes', {max: MINUTES_MAX}));
+    errors.set('sharing', t('console.sharing.bad_minutes', {max: MINUTES_MAX}));
     focusKeeper.ask('share-minutes');
     render();
     return;
@@ -127,8 +128,8 @@ function build() {
   ]);
   box.appendChild(head);
   const minutes = /** @type {HTMLInputElement} */ (el('input', {type: 'number',
-    id: 'share-minutes', 'data-fk': 'share-minutes', min: 1, max: MINUTES_MAX, step: 1,
-    inputmode: 'numeric'}));
+    id: 'share-minutes', 'data-fk': 'share-minutes', min: 0, max: MINUTES_MAX, step: 'any',
+    inputmode: 'decimal'}));
   minutes.value = plan.minutes;
   minutes.addEventListener('input', function () { plan.minutes = minutes.value; });
   const auto = /** @type {HTMLInputElement} */ (el('input', {type: 'checkbox', id: 'share-auto',
