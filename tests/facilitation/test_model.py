@@ -104,7 +104,7 @@ def test_what_an_event_creates_and_returns_is_what_its_data_holds() -> None:
 def test_whose_role_an_event_changes() -> None:
     assert {t for t, s in EVENTS.items() if s.changes_role} == {
         "CofacilitatorGranted", "CofacilitatorRevoked", "ParticipantRemoved",
-        "TableHostSet", "TableHostCleared"}
+        "TableHostSet", "TableHostCleared", "Seated"}
     w = Workshop()
     p = w.join()
     granted = w.run(FACILITATOR, "grant_cofacilitator", participant_id=p.participant_id)

@@ -256,12 +256,13 @@ def _seated_touches(d: dict[str, Any], before: WorkshopState) -> Touch:
     touch.me = {d["participant_id"]}
     old = before.participants[d["participant_id"]].table
     touch.add("tables", *(t for t in (old, d["table_id"]) if t is not None))
-    if _votable_changes(before):
-        touch.all("notes")
     return touch
 
 
-@applies("Seated", made_by="seat", touches=_seated_touches)
+# What the moved person may do changes with their seat (共感 per table: which notes are
+# votable for them): their phones start over with a snapshot (``changes_role``), which costs
+# one snapshot per phone of theirs, where a patch would send every note to every phone.
+@applies("Seated", made_by="seat", changes_role="participant_id", touches=_seated_touches)
 def _seated(state: WorkshopState, e: Event) -> None:
     seat_person(state, e.data["participant_id"], e.data["table_id"])
 
@@ -323,9 +324,11 @@ def _round(state: WorkshopState, e: Event) -> None:
 
 
 def _settings_touches(d: dict[str, Any], before: WorkshopState) -> Touch:
-    # Each note's ``votable`` and each budget (``me.votes_left``) may change.
-    touch = Touch(workshop=True).all("notes")
-    touch.me = ALL
+    touch = Touch(workshop=True)
+    if d["vote_scope"] != before.settings.vote_scope:
+        # Each note's ``votable`` and each budget (``me.votes_left``) may change.
+        touch.all("notes")
+        touch.me = ALL
     return touch
 
 
