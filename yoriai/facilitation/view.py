@@ -22,18 +22,26 @@ phone's audience is its :class:`Lens`: the viewer reduced to what this event's p
 about it. The hub builds the message *from the lens itself* (``wire_event(event, state,
 lens, touch)``), so phones with equal lenses get equal messages by construction, whatever
 order they are listed in. What remains is that a phone's lens gets the patch the phone
-itself would get. ``wire_event`` reads two facts about a viewer: ``privileged``, which the
-lens keeps, and ``participant_id``, which it reads only
+itself would get. ``wire_event`` reads three facts about a viewer: ``privileged``, which the
+lens keeps; ``participant_id``, which it reads only
 
 1. for ``me``: whether the id is in ``touch.me``, and
 2. inside ``can_see_note``, for the notes the patch touches (as they are and as they were);
    there the id decides nothing unless the note is not public (hidden or private), and then
-   only whether the viewer is its author.
+   only whether the viewer is its author;
 
-:func:`personal_to` collects exactly these ids: ``touch.me`` and the authors of touched
-notes that are or were not public. A lens keeps the id of a viewer in that set and drops
-any other; a dropped id changes neither 1 nor 2, so the patch is the same. (Snapshots and
-resyncs are built per phone, from the phone's own actor.)
+and ``place`` (the table the viewer sits at, and whether they host it), which it reads only
+
+3. for a table's host: their own table's private notes (``can_see_note``), its authors
+   (``note_view``) and its seats (``table_view``), and
+4. while 共感 is per table (``vote_scope`` "table"): each note's ``votable``.
+
+:func:`personal_to` collects exactly the ids of 1 and 2: ``touch.me`` and the authors of
+touched notes that are or were not public. A lens keeps the id of a viewer in that set and
+drops any other; a dropped id changes neither 1 nor 2, so the patch is the same. A lens
+keeps the place of a host, and of everyone while 共感 is per table, and drops it otherwise;
+a dropped place changes neither 3 nor 4. (Snapshots and resyncs are built per phone, from
+the phone's own actor, whose place is read from the state it is shown.)
 tests/server/test_audience_property.py checks it for every event and every phone through the
 hub's real ``Room``, and tests/facilitation/test_view.py compares lens and viewer directly.
 """
