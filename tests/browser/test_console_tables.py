@@ -299,7 +299,7 @@ def test_one_tables_board_and_sharing_back_move_the_projector(
     column(console, 2).get_by_role("button", name="2班の付箋とテーマを開く").click()
     expect(console.locator("#view-themes")).to_be_visible()
     filt = console.locator("#themes-table-filter")
-    expect(filt.get_by_role("button", name=re.compile("^2班"))).to_have_attribute(
+    expect(filt.get_by_role("button", name="2班", exact=True)).to_have_attribute(
         "aria-pressed", "true")
     expect(console.locator("#unsorted-list .sort-card")).to_have_count(1, timeout=LIVE)
     expect(console.locator("#unsorted-list")).to_contain_text(texts[2])
@@ -314,7 +314,7 @@ def test_one_tables_board_and_sharing_back_move_the_projector(
     console.locator("#theme-targets .theme-target").click()
     expect(console.locator("#theme-cols .theme-col .sort-card")).to_have_count(1, timeout=LIVE)
     # Shown on the projector from there.
-    filt.get_by_role("button", name="大きく映す").click()
+    filt.get_by_role("button", name="2班をプロジェクターに大きく映す").click()
     fac.run(fac.client.wait_for(lambda b: b.workshop.get("focus") == {
         "kind": "table", "id": tables[2]["id"]}))
     # All tables side by side again: every note, each with its table.

@@ -365,16 +365,20 @@ export function inFocus(kind, id) {
 }
 
 /**
- * The projector button of a note or a theme: show it large, or stop.
+ * The projector button of a note, a theme or a table: show it large, or stop.
  * @param {string} kind
  * @param {string} id
  * @param {string} ctx
  * @param {boolean} [disabled]
+ * @param {string} [what] what it shows, for a screen reader (「2班」): one of many such
+ *   buttons says which
  * @returns {HTMLButtonElement}
  */
-export function focusButton(kind, id, ctx, disabled) {
+export function focusButton(kind, id, ctx, disabled, what) {
   const on = inFocus(kind, id);
   return button(t(on ? 'console.focus.stop' : 'console.focus.show'), function () {
     send('set_focus', on ? {kind: null} : {kind: kind, id: id}, ctx);
-  }, {fk: 'focus:' + kind + ':' + id, pressed: on, disabled: disabled});
+  }, {fk: 'focus:' + kind + ':' + id, pressed: on, disabled: disabled,
+    label: what ? t(on ? 'console.focus.stop_label' : 'console.focus.show_label',
+      {what: what}) : undefined});
 }

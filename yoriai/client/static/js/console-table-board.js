@@ -112,7 +112,8 @@ export function drawTableFilter(box, where) {
   });
   box.appendChild(group);
   if (open) {
-    box.appendChild(focusButton('table', open, 'filter:' + where));
+    box.appendChild(focusButton('table', open, 'filter:' + where, false,
+      tableLabel(open, true)));
     box.appendChild(el('p', {class: 'hint filter-hint',
       text: t('console.tables.filter_hint', {table: tableLabel(open)})}));
   }

@@ -324,7 +324,7 @@ function tableHead(table, counts) {
         showTable(table.id, 'themes');
       }, {fk: 'open-board:' + table.id,
         label: t('console.tables.open_board_label', {table: number})}),
-      focusButton('table', table.id, ctx)
+      focusButton('table', table.id, ctx, false, tableLabel(table.id, true))
     ])
   ]));
   head.appendChild(errors.line(ctx));
