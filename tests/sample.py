@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from yoriai.facilitation.commands import decide, result_of
-from yoriai.facilitation.evening import sample_evening, script
+from yoriai.facilitation.evening import TABLE_PROGRAM, sample_evening, script, table_script
 from yoriai.facilitation.model import (
     FACILITATOR,
     PROJECTOR,
@@ -17,6 +17,7 @@ from yoriai.facilitation.model import (
     WorkshopState,
     apply,
 )
+from yoriai.facilitation.program import bundled_program
 
 
 def load_sample() -> dict[str, Any]:
@@ -24,9 +25,11 @@ def load_sample() -> dict[str, Any]:
     return sample_evening()
 
 
-def run_evening(data: dict[str, Any]) -> tuple[WorkshopState, list[Event], dict[str, str]]:
+def run_evening(data: dict[str, Any], *, tables: bool = False,
+                ) -> tuple[WorkshopState, list[Event], dict[str, str]]:
     """The evening ``data`` describes, command by command: the state, the event log, and
-    which Yoriai participant id each sample person got."""
+    which Yoriai participant id each sample person got. ``tables``: the same evening at
+    tables (``evening.table_script``, on the world-café program)."""
     state, log = WorkshopState(), []
     now = 1_790_000_000.0
     actors: dict[str, Actor] = {"facilitator": FACILITATOR}
@@ -42,9 +45,11 @@ def run_evening(data: dict[str, Any]) -> tuple[WorkshopState, list[Event], dict[
         log.extend(events)
         return result_of(events)
 
-    run(FACILITATOR, "create_workshop", {"code": "sample1", "title": w["title"],
-                                         "center": w["center"], "date": w["date"]})
-    gen = script(data)
+    created = {"code": "sample1", "title": w["title"], "center": w["center"], "date": w["date"]}
+    if tables:
+        created["program"] = bundled_program(TABLE_PROGRAM).to_dict()
+    run(FACILITATOR, "create_workshop", created)
+    gen = table_script(data) if tables else script(data)
     command = next(gen)
     while True:
         actor = PROJECTOR if command.joining else actors[command.who]

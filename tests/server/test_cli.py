@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 
 from tests.support import Client
+from yoriai.facilitation.model import replay
 from yoriai.facilitation.program import bundled_program
 from yoriai.server.cli import read_events
 
@@ -149,3 +150,16 @@ async def test_demo_replays_a_whole_evening_once(tmp_path: Path) -> None:
             server.stop()
 
     await check()
+
+
+def test_demo_with_tables_replays_the_evening_at_five_tables(tmp_path: Path) -> None:
+    made = yoriai("demo", "--tables", "--data", str(tmp_path))
+    assert made.returncode == 0, made.stderr
+    assert "five tables" in made.stdout
+    state = replay(asyncio.run(read_events(tmp_path, made.stdout.split()[-1])))
+    assert state.program.id == "world-cafe" and state.step == "sharing"
+    assert len(state.tables) == 5 and state.round == 2
+    assert all(t.host is not None for t in state.tables.values())
+    assert len(state.notes) == 120 and all(n.table in state.tables for n in state.notes.values())
+    assert {t.table for t in state.themes.values()} == set(state.tables)
+    assert len(state.actions) == 10

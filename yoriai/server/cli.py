@@ -223,13 +223,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     async def make(hub: Hub) -> str | None:
         if args.if_empty and await hub.store.workshops():
             return None
-        return await create_demo(hub)
+        return await create_demo(hub, tables=args.tables)
 
     code = asyncio.run(with_hub(path, make))
     if code is None:
         print("There are workshops already; no demo made.")
         return 0
-    print("Created a demo workshop (a whole five-step evening). Open it at:")
+    print("Created a demo workshop (a whole evening at five tables, world café). Open it at:"
+          if args.tables else "Created a demo workshop (a whole five-step evening). Open it at:")
     print(f"/w/{code}/facilitate")
     print(code)
     return 0
@@ -434,6 +435,8 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--data", default=default_data)
     demo.add_argument("--if-empty", action="store_true",
                       help="only when the data folder has no workshop yet")
+    demo.add_argument("--tables", action="store_true",
+                      help="the evening at five tables: world café, table hosts, two rounds")
     demo.set_defaults(run=cmd_demo)
 
     export = sub.add_parser("export", help="write a workshop's PDCA plan (or its archive) "
