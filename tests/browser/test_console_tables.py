@@ -178,6 +178,8 @@ def test_three_mixed_tables_hosts_and_a_drag_in_few_clicks(
     for n, name in hosts.items():
         assert by_number[n]["host"] == ids[name]
         expect(column(console, n).locator(".table-host")).to_contain_text(name)
+        expect(console.locator("#people .person", has_text=name).locator(".tag-table")
+               ).to_have_text(f"{n}班の進行役")
     print("clicks to make 3 mixed tables and set 3 hosts:", clicks)
     assert clicks == 4
     expect(console.locator("#tables-status")).to_have_text(

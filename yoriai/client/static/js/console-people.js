@@ -130,12 +130,21 @@ function removalQuestion(person) {
 
 /**
  * @param {Item} person
+ * @returns {boolean} whether they host the table they sit at
+ */
+function hosts(person) {
+  const table = person.table ? board.kind('tables').get(person.table) : null;
+  return !!table && table.host === person.id;
+}
+
+/**
+ * @param {Item} person
  * @returns {string}
  */
 function personSig(person) {
   const ctx = 'person:' + person.id;
   return JSON.stringify([person, state.proxy === person.id, errors.get(ctx), busy(ctx),
-    tableLabel(person.table),
+    tableLabel(person.table), hosts(person),
     state.open[ctx] || '', counts.notes[person.id] || 0, counts.roles[person.id] || 0]);
 }
 
@@ -198,7 +207,8 @@ function personRow(person) {
   }
   const table = tableLabel(person.table);
   if (table) {
-    tags.appendChild(el('span', {class: 'tag tag-table', text: table})); // where they sit
+    tags.appendChild(el('span', {class: 'tag tag-table' + (hosts(person) ? ' tag-host' : ''),
+      text: hosts(person) ? t('console.person.host', {table: table}) : table})); // where they sit
   }
   const entering = state.proxy === person.id;
   const row = el('li', {class: 'person' + (entering ? ' is-entering' : '')}, [
