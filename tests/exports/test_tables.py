@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.sample import load_sample, run_evening
 from yoriai.exports import pdf, text
+from yoriai.exports.archive import read_archive
 from yoriai.exports.linebreak import NO_END, NO_START
 from yoriai.exports.plan import build_plan
 from yoriai.exports.registry import EXPORTERS, render
@@ -329,3 +331,27 @@ def test_a_table_name_is_text_in_every_format(tmp_path: Path) -> None:
     assert label in "".join(svg_root(render("svg", source)).itertext())
     assert squash(label) in squash(text_of("pdf", render("pdf", source), tmp_path))
     assert squash(label) in squash(text_of("docx", render("docx", source), tmp_path))
+
+
+def test_the_sample_evening_at_tables_exports_and_travels(tmp_path: Path) -> None:
+    """The demo's evening at tables (``yoriai demo --tables``: five mixed tables, hosts,
+    two rounds, every theme a table's): each page names every table with its themes and
+    proposals, the tables and the room add up to the evening, and the archive brings it
+    back whole."""
+    state, log, _ = run_evening(load_sample(), tables=True)
+    source = Source(state, GENERATED_AT, tuple(log))
+    plan = source.plan
+    assert len(plan.tables) == len(state.tables) >= 2 and plan.rounds == state.round >= 2
+    assert sum(len(t.themes) for t in plan.tables) + len(plan.room_themes) == len(plan.themes)
+    room = plan.room.notes if plan.room is not None else 0
+    assert sum(t.tally.notes for t in plan.tables) + room == len(state.notes)
+    seated = {pid for seats in state.seatings for pid in seats}
+    assert sum(t.tally.people for t in plan.tables) >= len(seated)  # some met two tables
+    for fmt in PAGES:
+        words = reading_order(fmt, render(fmt, source), tmp_path)
+        talk = words.index(squash(text.TABLES_TALK))
+        for t in plan.tables:
+            at = words.index(squash(text.table_label(t)), talk)
+            for _, p in t.proposals:
+                assert squash(p.aim) in words[at:], (fmt, p.aim)
+    assert read_archive(render("json", source)).state == state
