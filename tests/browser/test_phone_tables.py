@@ -518,6 +518,54 @@ def test_a_long_table_number_is_never_cut(
     assert pages.problems == []
 
 
+def test_a_world_cafe_evening_on_the_phone(
+        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator]
+        ) -> None:
+    """The bundled ワールドカフェ program: its step 確かめてみよう makes the tables (the phone's
+    number appears with it), a new round may move the phone, and 全体で共有しよう (view
+    "sharing", opening nothing) asks the phone to listen."""
+
+    async def make(hub: Hub) -> str:
+        program = bundled_program("world-cafe").to_dict()
+        return await hub.create_workshop("西部地区ワールドカフェ", "西部", program=program)
+
+    code = run_hub(live, make)
+    fac = steer(live, code)
+    phone = pages.open(SMALL, "phone")
+    join(phone, live, code)
+    for i in range(7):
+        fac.participant(live, f"参加者{i}")
+    expect(phone.locator("#table-badge")).to_be_hidden()
+    fac.cmd("set_step", step="confirm")
+    expect(phone.locator("#step-title")).to_have_text("確かめてみよう")
+    fac.run(fac.client.wait_for(lambda b: len(b.items("tables")) == 2))
+    mine = person(fac, "佐藤 花子")["table"]
+    number = next(t["number"] for t in fac.items("tables") if t["id"] == mine)
+    expect(phone.locator("#table-number")).to_have_text(f"{number}班")
+    fac.cmd("set_step", step="second_round")
+    fac.cmd("start_round")
+    fac.run(fac.client.wait_for(lambda b: b.workshop.get("round") == 2))
+    mine = person(fac, "佐藤 花子")["table"]
+    number = next(t["number"] for t in fac.items("tables") if t["id"] == mine)
+    expect(phone.locator("#table-number")).to_have_text(f"{number}班")
+    fac.cmd("set_step", step="sharing")
+    expect(phone.locator("#step-title")).to_have_text("全体で共有しよう")
+    expect(phone.locator("#view-quiet")).to_be_visible()
+    expect(phone.locator("#table-badge")).to_be_visible()
+    # The facilitator puts one table after the other on the big screen (全体共有).
+    on_screen = phone.locator("#on-screen")
+    expect(on_screen).to_be_hidden()
+    other = next(t for t in fac.items("tables") if t["id"] != mine)
+    fac.cmd("set_focus", kind="table", id=other["id"])
+    expect(on_screen).to_have_text(f"大きな画面に出ているのは{other['number']}班です。")
+    fac.cmd("set_focus", kind="table", id=mine)
+    expect(on_screen).to_have_text(
+        f"大きな画面に出ているのは{number}班、あなたのテーブルです。")
+    quiet(phone)
+    picture(phone, "world-cafe-sharing")
+    assert pages.problems == []
+
+
 def test_a_table_made_from_a_theme_lists_that_theme_first(
         live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator]
         ) -> None:
