@@ -4,9 +4,14 @@ with tables checked by the rules of live commands."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
+import pytest
+
+from yoriai.facilitation.commands import COMMANDS, HOSTS, command
 from yoriai.facilitation.model import FACILITATOR, PROJECTOR, Actor, Role
+from yoriai.facilitation.snapshot import dump, load
 from yoriai.facilitation.verify import verified_replay
 from yoriai.facilitation.view import snapshot
 
@@ -228,3 +233,33 @@ def test_a_log_with_tables_passes_the_import_check() -> None:
     w.run(FACILITATOR, "set_focus", kind="table", id="k2")
     assert table_of_proxy is not None and note
     assert verified_replay(w.log) == w.state
+
+
+def test_a_snapshot_keeps_the_tables_and_one_from_before_tables_still_loads() -> None:
+    w, people = room(5)
+    w.run(FACILITATOR, "make_tables", count=2, by="mixed")
+    w.run(FACILITATOR, "set_table_host", table_id="k1", participant_id=people[0].participant_id)
+    w.run(FACILITATOR, "set_table_settings", vote_scope="table")
+    w.post(people[1])
+    w.run(FACILITATOR, "start_round")
+    raw = json.loads(json.dumps(dump(w.state)))
+    assert load(raw) == w.state
+    old = Workshop()
+    old.join()
+    before = json.loads(json.dumps(dump(old.state)))
+    for key in ("tables", "round", "seatings"):
+        del before["state"][key]
+    for person in before["state"]["participants"].values():
+        del person["table"]
+    for key in ("others_visible", "vote_scope"):
+        del before["state"]["settings"][key]
+    assert load(before) == old.state
+
+
+def test_a_hosts_tools_must_say_which_tables_they_touch() -> None:
+    for spec in COMMANDS.values():
+        if Role.TABLE_HOST in spec.roles and Role.PARTICIPANT not in spec.roles:
+            assert spec.tables is not None, spec.name
+    with pytest.raises(ValueError):
+        command("a_host_tool_without_tables", HOSTS)(lambda state, actor, args: [])
+    assert "a_host_tool_without_tables" not in COMMANDS
