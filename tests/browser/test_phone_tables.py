@@ -294,6 +294,7 @@ def test_a_table_host_sorts_notes_writes_for_a_proxy_and_writes_the_proposal(
     phone.get_by_role("button", name="山田さん").click()
     form = phone.locator("#host-proxy-form")
     expect(form.locator("#host-proxy-title")).to_have_text("山田さんの付箋（代理入力）")
+    expect(form.locator("input[name=kind]").first).to_be_focused()  # the form, in sight
     form.get_by_text("思い", exact=True).click()
     form.get_by_label("代理で書く付箋の内容").fill("集会所に手すりを")
     quiet(phone)
