@@ -12,6 +12,7 @@ results into events; this module only does the arithmetic and assumes valid inpu
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
@@ -192,10 +193,13 @@ def reshuffle(rounds: Sequence[Mapping[str, str]], hosts: Mapping[str, str],
        place; ties: join order), each take the table with room that gives the fewest repeats
        with the people already there; ties: the table they sat at fewest times before (so
        people move on), then the least full, then the lowest number.
-    4. Local search: in passes over the non-hosts in join order, move one from a full table
-       to the first table a seat short where they meet fewer, or else swap them with the
-       first later non-host at another table for whom the swap lowers the repeats; passes
-       repeat until one changes nothing, so no single swap or move lowers the repeats.
+    4. Local search: in passes over the non-hosts in join order who meet someone again where
+       they sit, move one from a full table to the first table a seat short where they meet
+       fewer, or else swap them with the first non-host (tables in number order, among those
+       where they would meet no more people than now; people in join order) for whom the
+       swap lowers the repeats; passes repeat until one changes nothing. Every swap or move
+       that lowers the repeats is one of these (see the note above _swap_gain), so
+       then none is left.
     5. Small rooms exactly: when tables ** (people who move) <= EXACT_MAX_WAYS, a depth-first
        search over every seating of rule 1 replaces the result by one with the fewest
        repeats of all, if it has fewer (ties keep the result of 3-4).
@@ -262,38 +266,68 @@ def reshuffle(rounds: Sequence[Mapping[str, str]], hosts: Mapping[str, str],
                 if size[t] < small or (size[t] == small and full < extra)]
         place(i, min(room, key=lambda t: (conflict[i][t], visits[i][t], size[t], t)))
     order = sorted(movers)
+    seated: list[list[int]] = [[] for _ in range(n_tables)]  # the movers at each table
+    for i in order:
+        seated[where[i]].append(i)  # in join order
+
+    def swap(a: int, b: int) -> None:
+        ta, tb = where[a], where[b]
+        leave(a)
+        leave(b)
+        place(a, tb)
+        place(b, ta)
+        seated[ta].remove(a)
+        seated[tb].remove(b)
+        bisect.insort(seated[tb], a)
+        bisect.insort(seated[ta], b)
+
     improved = True
     while improved:  # each change lowers the repeats, a whole number >= 0: this ends
         improved = False
-        for x, a in enumerate(order):
-            ta = where[a]
+        for a in order:
+            row_a, ta = conflict[a], where[a]
+            here = row_a[ta]
+            if here == 0:
+                continue  # cannot gain: see the note above _swap_gain
             if size[ta] > small:  # a move from a full table to one a seat short keeps sizes
-                better = [t for t in range(n_tables)
-                          if size[t] == small and conflict[a][t] < conflict[a][ta]]
+                better = [t for t in range(n_tables) if size[t] == small and row_a[t] < here]
                 if better:
                     leave(a)
                     place(a, better[0])
+                    seated[ta].remove(a)
+                    bisect.insort(seated[better[0]], a)
                     improved = True
                     continue
-            for b in order[x + 1:]:
-                tb = where[b]
-                if tb == ta:
-                    continue
-                # b leaves tb as a arrives (and the other way round): if they had met, the
-                # conflict counts include each other, which no longer sit there.
-                both = 2 if b in met[a] else 0
-                delta = (conflict[a][tb] + conflict[b][ta] - both
-                         - conflict[a][ta] - conflict[b][tb])
-                if delta < 0:
-                    leave(a)
-                    leave(b)
-                    place(a, tb)
-                    place(b, ta)
-                    improved = True
-                    break
+            partner = next((b for tb in range(n_tables) if tb != ta and row_a[tb] <= here
+                            for b in seated[tb] if _swap_gain(a, b, conflict, where, met) < 0),
+                           None)
+            if partner is not None:
+                swap(a, partner)
+                improved = True
     if n_tables > 1 and n_tables ** len(movers) <= EXACT_MAX_WAYS:  # 1 table: one way
         _improve_exactly(movers, where, size, conflict, small, extra, place, leave)
     return {everyone[i]: tables[where[i]] for i in range(n)}
+
+
+# Which swaps and moves the local search tries, and why they include every one that lowers
+# the repeats. A move of a from ta to t changes the repeats by conflict[a][t] -
+# conflict[a][ta]: it lowers them only if a meets someone again at ta. A swap of a (at ta)
+# and b (at tb) changes them by da + db - 2 met(a, b), where da = conflict[a][tb] -
+# conflict[a][ta], db = conflict[b][ta] - conflict[b][tb]; it lowers them only if da + db <
+# 2 met(a, b) <= 2, so da <= 0 or db <= 0. Say da <= 0. If a meets someone again at ta, a's
+# scan (tables where a would meet no more people than now) finds b. If a meets nobody there,
+# da = 0 and a meets nobody at tb either, so a and b never met (b sits at tb), so db < 0:
+# b meets someone again at tb, and b's scan finds a at ta.
+
+
+def _swap_gain(a: int, b: int, conflict: list[list[int]], where: list[int],
+               met: list[set[int]]) -> int:
+    """How a swap of a and b changes the repeats (negative: fewer)."""
+    ta, tb = where[a], where[b]
+    # b leaves tb as a arrives (and the other way round): had they met, the conflict counts
+    # include each other, who no longer sit there.
+    both = 2 if b in met[a] else 0
+    return conflict[a][tb] + conflict[b][ta] - conflict[a][ta] - conflict[b][tb] - both
 
 
 def _improve_exactly(movers: Sequence[int], where: list[int], size: list[int],
