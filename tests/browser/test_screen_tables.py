@@ -13,6 +13,7 @@ Screenshots go to artifacts/screenshots/ (and /tmp/screen14/ when that folder ex
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,8 @@ from tests.browser.test_accessibility import assert_accessible
 from tests.support import Client, LiveServer
 from yoriai.facilitation import limits
 from yoriai.facilitation.model import ATTRIBUTES
-from yoriai.facilitation.program import default_program
+from yoriai.facilitation.program import bundled_program, default_program
+from yoriai.server.demo import create_demo
 from yoriai.server.hub import Hub
 
 pytestmark = pytest.mark.browser
@@ -536,3 +538,26 @@ def test_tables_made_from_the_themes_carry_their_theme_and_its_notes(
     print("smallest text at 1024x768, tables by themes:", size)
     assert pages.problems == []
 
+
+def test_the_sample_evening_at_tables_reads_at_every_step(
+        live: LiveServer, pages: Pages,
+        steer: Callable[[LiveServer, str], Facilitator]) -> None:
+    if "tables" not in inspect.signature(create_demo).parameters:  # `yoriai demo --tables`
+        pytest.skip("no table variant of the sample evening in this build")
+    code = run_hub(live, lambda hub: create_demo(hub, tables=True))
+    fac = steer(live, code)
+    page = projector(pages, live, code, XGA, "demo-tables-xga")
+    wide = projector(pages, live, code, FULL_HD, "demo-tables-1080")
+    sizes = {}
+    for step in bundled_program("world-cafe").steps:
+        send(fac, "set_step", step=step.id)
+        for p, where in ((page, "1024"), (wide, "1920")):
+            expect(p.locator("#step-title")).to_have_text(step.label["ja"], timeout=LIVE)
+            size = readable(p, f"{step.id} at {where}")
+            if where == "1024":
+                sizes[step.id] = size
+            if p.locator("#view-tables").is_visible():
+                assert grid_fits(p, f"{step.id} at {where}")
+            shoot(p, f"tables-demo-{step.id}-{where}")
+    print("smallest text at 1024x768, the sample evening at tables:", sizes)
+    assert pages.problems == []
