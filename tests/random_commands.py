@@ -64,6 +64,7 @@ def _ids(prefix: str) -> st.SearchStrategy[str | None]:
 
 for key, prefix in IDS.items():
     values[key] = _ids(prefix)
+values["note_ids"] = st.one_of(st.lists(_ids("n"), max_size=3), st.none())  # create_theme
 
 
 # Commands that make things come up more often, so later commands have something to use.

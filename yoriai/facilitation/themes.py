@@ -41,7 +41,28 @@ def _of_theme(state: WorkshopState, theme_id: object) -> set[str | None]:
 
 def _creating(state: WorkshopState, args: Mapping[str, Any]) -> set[str | None]:
     table = args.get("table_id")
-    return _of_note(state, args.get("note_id")) | ({table} if isinstance(table, str) else set())
+    many = args.get("note_ids")
+    found = _of_note(state, args.get("note_id")) | ({table} if isinstance(table, str) else set())
+    for note_id in many[: limits.NOTES_MAX] if isinstance(many, list) else ():
+        found |= _of_note(state, note_id)
+    return found
+
+
+def _notes_taken(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[str]:
+    """The notes a new theme takes along: ``note_id`` (a note dropped on the empty area)
+    and ``note_ids`` (a suggested group accepted in one click, 「まとめ方の提案」), each one
+    the actor may see, in order, once."""
+    raw = args.get("note_ids")
+    raw = [] if raw is None else raw
+    if not isinstance(raw, list) or len(raw) > limits.NOTES_MAX:
+        raise Refusal("unknown_note")
+    wanted = ([args["note_id"]] if args.get("note_id") is not None else []) + raw
+    taken: list[str] = []
+    for note_id in wanted:
+        seen = seen_note(state, actor, {"note_id": note_id})
+        if seen not in taken:
+            taken.append(seen)
+    return taken
 
 
 def _grouping(state: WorkshopState, args: Mapping[str, Any]) -> set[str | None]:
@@ -56,17 +77,20 @@ def _theme(state: WorkshopState, args: Mapping[str, Any]) -> set[str | None]:
     return _of_theme(state, args.get("theme_id"))
 
 
-@command("create_theme", HOSTS, takes=("title", "note_id", "table_id"), tables=_creating)
+@command("create_theme", HOSTS, takes=("title", "note_id", "note_ids", "table_id"),
+         tables=_creating)
 def create_theme(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     """A new theme: the room's, or a table's (``table_id``; without one, a theme made from
-    a note is the note's table's, and ``table_id`` null makes it the room's). A table
-    host's theme is always their own table's."""
+    a note is the note's table's — notes' when they share one — and ``table_id`` null
+    makes it the room's). A table host's theme is always their own table's."""
     title = theme_title(args)
+    taken = _notes_taken(state, actor, args)
     table = args.get("table_id")
     if table is not None:
         table = ref(args, "table_id", state.tables, "unknown_table")
-    elif "table_id" not in args and args.get("note_id") is not None:
-        table = state.notes[seen_note(state, actor, args)].table
+    elif "table_id" not in args and taken:
+        tables = {state.notes[n].table for n in taken}
+        table = tables.pop() if len(tables) == 1 else None
     if actor.role is Role.TABLE_HOST:
         table = place_of(state, actor.participant_id).table
     if len(state.themes) >= limits.THEMES_MAX:
@@ -76,9 +100,9 @@ def create_theme(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) ->
     if table is not None:
         data["table"] = table
     drafts: list[Draft] = [("ThemeCreated", data)]
-    # A theme is usually made by dropping a note on the empty area: take it along.
-    if args.get("note_id") is not None:
-        note_id = seen_note(state, actor, args)
+    # A theme is usually made by dropping a note on the empty area: take it along (and a
+    # suggested group's notes, all of them).
+    for note_id in taken:
         drafts.append(("NoteGrouped", {"note_id": note_id, "theme_id": theme_id}))
     return drafts
 
