@@ -269,6 +269,33 @@ def test_reshuffle_of_a_larger_room_is_a_local_optimum(
                 assert repeats({**seating, a: t}, rounds) >= cost, (a, t)
 
 
+@settings(max_examples=100, deadline=None)
+@given(room=small_rooms(max_people=30, max_tables=6))
+def test_reshuffle_of_any_room_leaves_no_swap_or_move_that_would_meet_fewer_again(
+        room: tuple[list[dict[str, str]], dict[str, str], list[str], list[str]]) -> None:
+    rounds, hosts, people, tables = room
+    seating = reshuffle(rounds, hosts, people, tables)
+    assert sorted(seating) == sorted(people) and sizes_ok(seating, tables)
+    assert all(seating[pid] == t for t, pid in hosts.items())
+    met = met_pairs(rounds)
+
+    def meets(pid: str, table: str, without: str = "") -> int:
+        return sum(1 for other, t in seating.items()
+                   if t == table and other not in (pid, without) and frozenset((pid, other)) in met)
+
+    movers = [p for p in people if p not in hosts.values()]
+    for a, b in itertools.combinations(movers, 2):
+        ta, tb = seating[a], seating[b]
+        if ta != tb:  # a at tb without b, b at ta without a, against where they sit now
+            change = (meets(a, tb, b) + meets(b, ta, a)) - (meets(a, ta) + meets(b, tb))
+            assert change >= 0, (a, b)
+    sizes = Counter(seating.values())
+    for a in movers:
+        for t in tables:
+            if sizes[seating[a]] > sizes[t]:
+                assert meets(a, t) >= meets(a, seating[a]), (a, t)
+
+
 def test_a_second_round_of_a_mixed_room_meets_nobody_again_where_that_is_possible() -> None:
     # 16 people at 4 tables of 4, no hosts: a second round in which everyone meets only new
     # people exists (a 4x4 grid, rows then columns), and reshuffle finds one.
