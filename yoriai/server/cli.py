@@ -402,6 +402,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_suggest(args: argparse.Namespace) -> int:
+    """``yoriai suggest NOTES.json``: the console's 「まとめ方の提案」 on any list of note
+    texts, so the method can be checked by hand (see ``facilitation.suggest``)."""
+    from yoriai.facilitation.suggest import main as suggest_main
+
+    return suggest_main([args.file])
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="yoriai", description="寄り合い — a workshop board "
                                 "for resident-led community planning.")
@@ -466,6 +474,13 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("file", help="the archive (.json)")
     imp.add_argument("--data", default=default_data)
     imp.set_defaults(run=cmd_import)
+
+    suggest = sub.add_parser("suggest", help="print grouping suggestions (まとめ方の提案) for "
+                             "a JSON list of note texts")
+    suggest.add_argument("file", help="NOTES.json: a JSON list of the notes' texts (- reads "
+                         "standard input); prints {\"groups\": [[index, ...], ...], "
+                         "\"titles\": [...]}")
+    suggest.set_defaults(run=cmd_suggest)
 
     check = sub.add_parser("check", help="check that every workshop's stored record loads; "
                            "--repair mends one that does not")
