@@ -275,6 +275,22 @@ def test_the_section_s_lines_break_by_the_japanese_rules() -> None:
     assert not [line for line in lines[:-1] if line[-1:] in NO_END]
 
 
+def test_a_number_keeps_its_counter_in_the_pdf_boxes() -> None:
+    """「2人」 is never broken into 「2」 and 「人」 in a box; elsewhere the rules are as
+    they were (the default keeps no counters)."""
+    from yoriai.exports.linebreak import break_lines
+
+    value = "住民 5人、町内会・自治会 2人、NPO・市民活動団体 1人、大学・学生 2人、市職員 12人" * 3
+    for width in range(8, 30):
+        lines = break_lines(value, width, counters=pdf.COUNTERS)
+        assert not [line for line in lines[1:] if line[0] in pdf.COUNTERS], (width, lines)
+    # Without counters a break may fall there (and the rest of the rules hold either way).
+    assert any(line[0] == "人" for w in range(8, 30) for line in break_lines(value, w)[1:])
+    para = pdf.talk_line(text.TALK_JOINED, value, 60 * 2.83)
+    assert not [line for line in re.sub(r"</?font[^>]*>", "", para.text).split("<br/>")[1:]
+                if line[:1] in pdf.COUNTERS]
+
+
 def test_a_round_of_one_and_empty_tables_print_too(tmp_path: Path) -> None:
     """Tables made by hand, nobody seated yet: every format still renders, each table is
     named with its counts (nobody), and there is no rounds sentence."""

@@ -57,15 +57,19 @@ def solid(gs: list[str]) -> int:
     return sum(g != " " for g in gs)
 
 
-def legal(gs: list[str], at: int) -> bool:
+def legal(gs: list[str], at: int, counters: frozenset[str] = frozenset()) -> bool:
     """May a line break fall before ``gs[at]`` (kinsoku only)? Spaces at a break are
-    dropped, so the rule is read on the characters either side of them."""
+    dropped, so the rule is read on the characters either side of them. ``counters``
+    (「人」「枚」…) never start a line after a digit: 「2」/「人」 reads as two things."""
     after = next((g for g in gs[at:] if g != " "), "")
     before = next((g for g in reversed(gs[:at]) if g != " "), "")
+    if after[:1] in counters and before[-1:].isdigit():
+        return False
     return after[:1] not in NO_START and before[-1:] not in NO_END
 
 
-def break_lines(value: str, em: float, measure: Measure = width_em) -> list[str]:
+def break_lines(value: str, em: float, measure: Measure = width_em,
+                counters: frozenset[str] = frozenset()) -> list[str]:
     """``value`` (white space runs made one space) in lines of at most ``em`` ems where
     the rules above allow; never an empty list."""
     gs = GRAPHEME.findall(" ".join(value.split()))
@@ -79,7 +83,7 @@ def break_lines(value: str, em: float, measure: Measure = width_em) -> list[str]
         if end >= len(gs):
             lines.append("".join(gs[start:]).strip())
             break
-        cut = choose(gs, start, end)
+        cut = choose(gs, start, end, counters)
         if cut is None:
             lines.append("".join(gs[start:]).strip())
             break
@@ -90,7 +94,8 @@ def break_lines(value: str, em: float, measure: Measure = width_em) -> list[str]
     return [line for line in lines if line] or [""]
 
 
-def choose(gs: list[str], start: int, fits: int) -> int | None:
+def choose(gs: list[str], start: int, fits: int,
+           counters: frozenset[str] = frozenset()) -> int | None:
     """Where to end the line that starts at ``gs[start]`` and has room up to (not
     including) ``gs[fits]``: the last break that keeps the rules, or the first one past
     the width when none does, or None when the rest cannot be broken at all."""
@@ -101,7 +106,7 @@ def choose(gs: list[str], start: int, fits: int) -> int | None:
             return False
         if words and _word(gs[at]) and _word(gs[at - 1]):
             return False
-        return legal(gs, at)
+        return legal(gs, at, counters)
 
     for words in (True, False):
         for at in range(fits, start + 1, -1):

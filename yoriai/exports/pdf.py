@@ -290,6 +290,10 @@ def table_groups(plan: Plan) -> list[Group]:
 TALK_GAP = 3 * mm
 
 
+# Counters that stay with their number in the boxes (「2人」, never 「2」/「人」).
+COUNTERS = frozenset("人枚票件")
+
+
 def talk_line(label: str, value: str, width: float) -> Paragraph:
     """「テーマ　通学路の雪、空き家」 broken by the kinsoku rules (``linebreak.py``), its
     label in the section's green."""
@@ -299,7 +303,7 @@ def talk_line(label: str, value: str, width: float) -> Paragraph:
         return float(pdfmetrics.stringWidth(grapheme, st.fontName, st.fontSize)) / st.fontSize
 
     lines = linebreak.break_lines(text.xml_safe(f"{label}　{value}"), (width - 1) / st.fontSize,
-                                  measure)
+                                  measure, COUNTERS)
     body = "<br/>".join(escape(line) for line in lines)
     mark = escape(label)
     if body.startswith(mark):
