@@ -99,6 +99,7 @@ def check_tables(state: WorkshopState) -> None:
     hosts = [t.host for t in state.tables.values() if t.host is not None]
     assert len(hosts) == len(set(hosts))
     for table in state.tables.values():
+        assert table.theme is None or table.theme in state.themes
         if table.host is not None:
             assert seats.get(table.host) == table.id
             assert not state.participants[table.host].proxy

@@ -16,6 +16,7 @@ from yoriai.facilitation.verify import verified_replay
 from yoriai.facilitation.view import snapshot
 
 from .helpers import Workshop, refused
+from .test_view import assert_clients_agree
 
 ATTRS = ["住民", "町内会・自治会", "企業", "大学・学生"]
 
@@ -263,3 +264,19 @@ def test_a_hosts_tools_must_say_which_tables_they_touch() -> None:
     with pytest.raises(ValueError):
         command("a_host_tool_without_tables", HOSTS)(lambda state, actor, args: [])
     assert "a_host_tool_without_tables" not in COMMANDS
+
+
+def test_a_table_made_from_a_theme_follows_it_when_merged_or_deleted() -> None:
+    w, people = room(6)
+    w.run(FACILITATOR, "set_step", step="companions")
+    t1, t2, t3 = (w.run(FACILITATOR, "create_theme", title=f"輪{i}")[0].data["theme_id"]
+                  for i in range(3))
+    for i, p in enumerate(people):
+        w.run(p, "join_theme", theme_id=(t1, t2, t3)[i % 3])
+    w.run(FACILITATOR, "make_tables", by="themes")
+    assert [t.theme for t in w.state.tables.values()] == [t1, t2, t3]
+    w.run(FACILITATOR, "merge_themes", source=t2, target=t1)
+    assert [t.theme for t in w.state.tables.values()] == [t1, t1, t3]
+    w.run(FACILITATOR, "delete_theme", theme_id=t3)
+    assert [t.theme for t in w.state.tables.values()] == [t1, t1, None]
+    assert_clients_agree(w, [FACILITATOR, PROJECTOR, *people])

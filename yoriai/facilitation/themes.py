@@ -11,7 +11,7 @@ from .commands import HOSTS, PARTICIPANTS, Draft, clean_text, command, me, ref
 from .errors import Refusal
 from .model import Actor, Event, Proposal, Role, Theme, WorkshopState, applies, place_of
 from .notes import seen_note
-from .touch import ALL, touches
+from .touch import ALL, Touch, TouchRule, touches
 from .visibility import is_public
 
 MEMBERSHIP = touches(themes="theme_id", me="participant_id")
@@ -191,12 +191,34 @@ def _grouped(state: WorkshopState, e: Event) -> None:
 
 
 # Notes, members, proposals, priority and actions may all move; the focus follows.
-@applies("ThemesMerged", made_by="merge_themes",
-         touches=touches(notes=ALL, themes=ALL, proposals=ALL, actions=ALL, participants=ALL,
-                         me=ALL, focus=("theme", "source")))
+_GONE = touches(notes=ALL, themes=ALL, proposals=ALL, actions=ALL, participants=ALL, me=ALL)
+
+
+def _gone_touches(field: str) -> TouchRule:
+    """A theme goes (merged into another, or deleted): everything that named it, the
+    projector if it showed it, and the tables made from it (``Table.theme``)."""
+    def rule(d: dict[str, Any], before: WorkshopState) -> Touch:
+        touch = _GONE(d, before)
+        if before.focus == {"kind": "theme", "id": d[field]}:
+            touch.workshop = True
+        if any(t.theme == d[field] for t in before.tables.values()):
+            touch.all("tables")
+        return touch
+
+    return rule
+
+
+def _retheme_tables(state: WorkshopState, old: str, new: str | None) -> None:
+    for table in state.tables.values():
+        if table.theme == old:
+            table.theme = new
+
+
+@applies("ThemesMerged", made_by="merge_themes", touches=_gone_touches("source"))
 def _merged(state: WorkshopState, e: Event) -> None:
     source = state.themes.pop(e.data["source"])
     target = state.themes[e.data["target"]]
+    _retheme_tables(state, source.id, target.id)
     for note_id in source.notes:
         state.notes[note_id].theme = target.id
         target.notes.append(note_id)
@@ -219,11 +241,10 @@ def _merged(state: WorkshopState, e: Event) -> None:
         state.focus = {"kind": "theme", "id": target.id}
 
 
-@applies("ThemeDeleted", made_by="delete_theme",
-         touches=touches(notes=ALL, themes=ALL, proposals=ALL, actions=ALL, participants=ALL,
-                         me=ALL, focus=("theme", "theme_id")))
+@applies("ThemeDeleted", made_by="delete_theme", touches=_gone_touches("theme_id"))
 def _deleted(state: WorkshopState, e: Event) -> None:
     theme = state.themes.pop(e.data["theme_id"])
+    _retheme_tables(state, theme.id, None)
     for note_id in theme.notes:
         state.notes[note_id].theme = None
     state.proposals.pop(theme.id, None)
