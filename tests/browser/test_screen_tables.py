@@ -418,6 +418,9 @@ def test_eight_tables_of_forty_people_read_at_1024x768(
     code = workshop(live)
     fac = steer(live, code)
     pids = seat_people(fac, 40)
+    # The widest name there may be (full-width letters, no place to break): still in its cell.
+    send(fac, "add_proxy", name="Ｗ" * limits.NAME_MAX_CHARS, attribute=ATTRIBUTES[0],
+         show_name=True)
     page = projector(pages, live, code, XGA, "tables8-xga")
     wide = projector(pages, live, code, FULL_HD, "tables8-1080")
     send(fac, "set_step", step="confirm")
