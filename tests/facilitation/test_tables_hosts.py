@@ -108,6 +108,7 @@ def test_the_host_tools_are_the_ones_tables_md_names() -> None:
     assert HOST_TOOLS == ["create_theme", "delete_theme", "group_note", "merge_themes",
                           "rename_theme", "write_proposal"]
     assert "set_focus" in NOT_A_HOSTS and "hide_note" in NOT_A_HOSTS  # the room's tools
+    assert not Actor(Role.TABLE_HOST, "p1").privileged  # never the staff's views
 
 
 @pytest.mark.parametrize("name", HOST_TOOLS)
