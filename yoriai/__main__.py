@@ -6,4 +6,6 @@ import sys
 
 from yoriai.server.cli import main
 
-sys.exit(main())
+# Guarded: the grouping suggestions' worker process (spawn) imports this module again.
+if __name__ == "__main__":
+    sys.exit(main())

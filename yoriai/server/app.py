@@ -17,7 +17,7 @@ from starlette.templating import Jinja2Templates
 
 from yoriai import package_path
 
-from . import ws
+from . import suggestions, ws
 from .assets import static_endpoint, static_version
 from .connection import CLOSE_GOING_AWAY
 from .context import AppContext, Settings
@@ -48,6 +48,7 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> St
             yield
         finally:
             heartbeat.cancel()
+            suggestions.close(ctx)  # the grouping suggestions' worker process, if any
             ctx.hub.close_all(CLOSE_GOING_AWAY, "server stopping")
             await ctx.store.close()
 

@@ -202,6 +202,9 @@ class Room:
     # The subscribers of each participant (their phone, tablet, a dying socket).
     by_person: dict[str, dict[Subscriber, None]] = field(default_factory=dict)
     _person_of: dict[Subscriber, str] = field(default_factory=dict)
+    # Called after each broadcast while a console asks for grouping suggestions
+    # (suggestions.py debounces it and works them out in another process).
+    on_published: Callable[[], None] | None = None
 
     def __post_init__(self) -> None:
         self.shown = self.state.copy()  # a room is made from a state that is all durable
@@ -358,6 +361,8 @@ class Room:
                     self.schedule(limits.COUNT_EVERY_SECS, self.flush_counts)
             if restart is not None:
                 self.refresh(restart, now)
+        if self.on_published is not None:
+            self.on_published()
 
     def refresh(self, participant_id: str, now: float) -> None:
         """A participant's role changed (つむぎすと granted or revoked, or removed): what

@@ -41,6 +41,7 @@ from .floodgate import Floodgate, Ticket
 from .hub import Ack, Room, ServerFault
 from .i18n import LANGUAGES, error_text, pick_language
 from .problems import WorkshopDamaged
+from .suggestions import suggester
 
 log = logging.getLogger("yoriai.ws")
 
@@ -249,6 +250,11 @@ async def serve_commands(ctx: AppContext, room: Room, conn: Connection, ticket: 
             command_id = valid_id(msg.get("id"))
             if msg["type"] == "ping":
                 conn.deliver({"type": "pong", "now": ctx.clock()})
+                continue
+            if msg["type"] == "suggest":  # a console asks for 「まとめ方の提案」
+                refused = suggester(ctx).request(room, conn, msg)
+                if refused is not None:
+                    raise BadMessage(refused, command_id)
                 continue
             if msg["type"] != "cmd":
                 raise BadMessage("bad_message", command_id)
