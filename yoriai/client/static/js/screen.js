@@ -47,6 +47,11 @@ const TICK_MS = 200;
 // vote cost an old laptop ~400 ms per vote while 30 phones voted (bench/devices.py), and a
 // board that jumps at every vote cannot be read from the back of the room anyway.
 const RESORT_MS = 4000;
+// The tables grid is rebuilt and sized whole when a table's notes change: about 250 ms a
+// note on an old laptop (4x CPU throttle, the sample evening at 5 tables; the room's board,
+// which adds a card in place, about 100 ms). In a burst of notes it is drawn at most this
+// often, always from the latest state, so that the laptop keeps up with the room.
+const GRID_MS = 1000;
 
 loadWords();
 
@@ -87,6 +92,11 @@ let resortTimer = 0;
 const lastLevel = {};
 /** The board drawn last (a step's view, or "tables"). */
 let drawnMode = '';
+/** The step, board, size and head the board was last drawn with, and when the tables grid
+ * was last drawn (performance.now()), and the redraw waiting for GRID_MS to pass. */
+let drawnFrame = '';
+let gridDrawnAt = -Infinity;
+let gridTimer = 0;
 /** The tables' seating this projector last saw made (the round and the tables), the
  * facilitator's steering (focus, timer) at that moment, and whether it has changed since:
  * the seating shows until it does or something is written at a table. */
@@ -409,17 +419,29 @@ function draw() {
   const size = [window.innerWidth, window.innerHeight];
   const header = [board.workshop.title, currentStep(), board.workshop.locked,
     byId('step-prompt').textContent, board.participantCount, byId('timer').hidden];
-  const boardSig = JSON.stringify([view, mode, size, header, boardData(view, mode)]);
+  const frame = JSON.stringify([view, mode, size, header]);
+  const boardSig = JSON.stringify([frame, boardData(view, mode)]);
   // The 共感 counts, where a board shows them: the themes board, and the tables at step 2.
   const counted = mode === 'themes' || (mode === 'tables' && view === 'themes');
   const tallies = counted ? JSON.stringify(board.tallies) : '';
-  if (boardSig !== drawnBoard) {
+  const since = performance.now() - gridDrawnAt;
+  if (boardSig !== drawnBoard && mode === 'tables' && frame === drawnFrame && since < GRID_MS) {
+    // Only the tables' things changed, and the grid was drawn a moment ago: later.
+    if (!gridTimer) {
+      gridTimer = window.setTimeout(function () {
+        gridTimer = 0;
+        render();
+      }, GRID_MS - since);
+    }
+  } else if (boardSig !== drawnBoard) {
     drawnBoard = boardSig;
+    drawnFrame = frame;
     drawnTallies = tallies;
     drawnMode = mode;
     window.clearTimeout(resortTimer);
     resortTimer = 0;
     drawBoard(view, mode);
+    gridDrawnAt = mode === 'tables' ? performance.now() : -Infinity;
     drawnFocus = '';
   } else if (tallies !== drawnTallies) {
     drawnTallies = tallies;
