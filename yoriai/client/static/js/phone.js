@@ -20,8 +20,9 @@
 // the screen; the lock and 「共感を使い切りました」 are in that bar too.
 //
 // Tables (班): seated at one, the phone shows 「3班」 big in the top bar and lists its
-// table's things first (phone-tables.js); a table host switches between the step and
-// 「テーブルの進行」 (phone-host.js, loaded only on a host's phone).
+// table's things first (phone-tables.js); a table host goes between the step and
+// 「テーブルの進行」 (phone-host.js, loaded only on a host's phone) with a button in the top
+// bar's second row, which stays on the screen.
 
 import {Connection} from './conn.js';
 import {Board} from './board.js';
@@ -237,15 +238,12 @@ function loadedViews() {
   return views;
 }
 
-// A table host's switch: the step, as everyone has it, or 「テーブルの進行」.
-byId('host-switch').addEventListener('click', function (ev) {
-  const target = /** @type {HTMLElement} */ (ev.target);
-  const b = target.closest ? target.closest('[data-host]') : null;
-  if (b) {
-    hostOpen = b.getAttribute('data-host') === 'host';
-    window.scrollTo(0, 0);
-    render();
-  }
+// A table host's switch: from the step, as everyone has it, to 「テーブルの進行」, and back.
+const hostSwitch = byId('host-switch');
+hostSwitch.addEventListener('click', function () {
+  hostOpen = !hostOpen;
+  window.scrollTo(0, 0);
+  render();
 });
 
 // --- answers to what this page sent ---------------------------------------------------
@@ -335,6 +333,12 @@ const timerWords = el('span', {class: 'timer-words'});
 const timerBox = el('p', {id: 'timer', class: 'timer', role: 'timer', hidden: true},
   [icon('timer'), timerWords]);
 statusRow.appendChild(timerBox);
+// A table host's switch rides in the same row, at its end: the row is there anyway (the
+// connection line), so the switch takes the step no height above its main control (a
+// row of its own pushed 共感する off the first screen of a 320×568 phone with big text).
+// It comes before the timer: a running timer then takes a line of its own under them,
+// rather than the timer and the switch each one line more.
+statusRow.insertBefore(hostSwitch, timerBox);
 
 /** The shared timer, in words, redrawn every second. */
 function drawTimer() {
@@ -482,6 +486,10 @@ function draw() {
   } else if (now === 'board') {
     drawBoard();
   }
+  if (now !== 'board') {
+    hostSwitch.hidden = true; // in the top bar, outside the board: hidden with it
+    body.classList.remove('is-host');
+  }
   errors.place();
   focus.restore(before);
   if (!barWatch) {
@@ -534,11 +542,11 @@ function drawBoard() {
  * @returns {boolean} whether the host's tools take the screen instead of the step
  */
 function drawTables() {
-  const hostSwitch = byId('host-switch');
   const hostBox = byId('host');
   if (!tables) {
     tableBadge.hidden = byId('table-name').hidden = true;
     hostSwitch.hidden = hostBox.hidden = true;
+    body.classList.remove('is-host');
     return false;
   }
   tables.drawBadge();
@@ -550,11 +558,15 @@ function drawTables() {
     hostOpen = false; // no longer a host: the step again
   }
   hostSwitch.hidden = !hosts;
-  Array.prototype.forEach.call(hostSwitch.querySelectorAll('[data-host]'),
-    function (/** @type {HTMLElement} */ b) {
-      const on = (b.getAttribute('data-host') === 'host') === hostOpen;
-      b.setAttribute('aria-pressed', on ? 'true' : 'false');
-    });
+  // The host's phone gives the title line (the workshop's name, ようこそ) to the step: the
+  // switch's row is taller than the connection line alone, and the host knows who they are.
+  body.classList.toggle('is-host', hosts);
+  // The button says where it goes: to the table's tools, or back to the step.
+  const words = t(hostOpen ? 'host.back' : 'host.tab_host');
+  if (byId('host-switch-words').textContent !== words) {
+    byId('host-switch-words').textContent = words;
+  }
+  hostSwitch.classList.toggle('is-open', hostOpen);
   const hosting = hosts && hostOpen && !!host;
   hostBox.hidden = !hosting;
   return hosting;
