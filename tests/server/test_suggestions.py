@@ -155,3 +155,35 @@ async def test_the_room_keeps_getting_acks_while_1000_notes_are_grouped(
     assert during, "no command was carried out while the suggestions were worked out"
     assert {m["seq"] for m in during} <= {a["seq"] for a in acks}
     assert len(got["groups"]) >= 3
+
+
+async def test_a_tsumugist_gets_them_until_the_role_is_taken_back(live: LiveServer) -> None:
+    code = live.new_workshop()
+    console = await Client(live, code, key=live.key).connect()
+    helper = await Client(live, code).connect()
+    await helper.join("つむぎ")
+    me = helper.board.me
+    assert me is not None
+    for text in SEPARABLE:
+        await helper.cmd_patiently("post_note", kind="issue", text=text)
+    welcomed = helper.waiter(lambda m: m["type"] == "welcome" and m["role"] == "cofacilitator")
+    assert (await console.cmd("grant_cofacilitator", participant_id=me["id"]))["type"] == "ack"
+    await asyncio.wait_for(welcomed, HANG)
+    await helper.send({"type": "suggest", "table": None})
+    first = await fresh(helper, 0)
+    assert first["groups"]
+    # Taken back: the same socket, a participant again, gets no more (asking is refused).
+    back = helper.waiter(lambda m: m["type"] == "welcome" and m["role"] == "participant")
+    revoked = await console.cmd("revoke_cofacilitator", participant_id=me["id"])
+    assert revoked["type"] == "ack"
+    await asyncio.wait_for(back, HANG)
+    count = sum(map(is_suggestions, helper.received))
+    # The console asks too, so a change is worked out and sent: to the console only.
+    await console.send({"type": "suggest", "table": None})
+    await fresh(console, 0)
+    reply = await helper.cmd_patiently("post_note", kind="issue", text="雪かきの人手")
+    await fresh(console, reply["seq"] - 1)
+    assert sum(map(is_suggestions, helper.received)) == count
+    refused = helper.waiter(lambda m: m["type"] == "error")
+    await helper.send({"type": "suggest", "table": None})
+    assert (await asyncio.wait_for(refused, HANG))["code"] == "not_allowed"
