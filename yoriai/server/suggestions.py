@@ -28,6 +28,7 @@ from typing import Any
 
 from yoriai.facilitation.model import PRIVILEGED, WorkshopState
 from yoriai.facilitation.suggest import Suggestions, suggest
+from yoriai.facilitation.suggest.grouping import MIN_GROUP
 
 from .context import AppContext
 from .hub import Room, Subscriber
@@ -155,6 +156,9 @@ class RoomSuggestions:
                 cached = self.last.get(table)
                 if cached is not None and cached[0] == notes:
                     msg = cached[1]
+                elif len(notes) < MIN_GROUP:  # nothing to group: no process needed
+                    msg = message(table, seq, notes, Suggestions((), ()))
+                    self.last[table] = (notes, msg)
                 else:
                     found = await self.worker.run([text for _, text in notes])
                     msg = message(table, seq, notes, found)
