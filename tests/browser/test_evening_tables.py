@@ -393,7 +393,7 @@ def test_an_evening_at_three_tables_with_hosts_two_rounds_and_sharing_back(
         if n == 1:
             picture(phone, "07-phone-host-proposal", top=False)
         # Back to the room's step, as everyone has it.
-        phone.locator("#host-switch").get_by_role("button", name="話し合い").click()
+        phone.get_by_role("button", name="話し合いに戻る").click()
         expect(phone.locator("#host-title")).to_be_hidden()
     fac.run(fac.client.wait_for(lambda b: len(b.items("proposals")) == 3))
     themes = {t["id"]: t for t in fac.items("themes")}
@@ -409,7 +409,8 @@ def test_an_evening_at_three_tables_with_hosts_two_rounds_and_sharing_back(
     on_step(phones.values(), "全体で共有しよう")
     for phone in phones.values():  # the phones rest: the room listens to the tables
         expect(phone.locator("#view-quiet")).to_be_visible()
-        expect(phone.locator("#view-quiet")).to_have_text("いまは進行役のお話を聞きましょう。")
+        expect(phone.locator("#view-quiet .quiet")).to_have_text(
+            "いまは進行役のお話を聞きましょう。")
     sharing = console.locator("#view-sharing #sharing-box")
     expect(sharing).to_be_visible()
     sharing.get_by_role("button", name="最初のテーブルを映す").click()
@@ -423,6 +424,10 @@ def test_an_evening_at_three_tables_with_hosts_two_rounds_and_sharing_back(
         expect(view.locator(".sheet-head .table-number")).to_have_text(f"{n}班")
         expect(view.locator(".panel-proposals .card-title")).to_have_text(PLANS[n][0])
         expect(view.locator(".panel-proposals .aim")).to_contain_text(PLANS[n][1])
+        # Each phone says which table the projector shows, and whether it is theirs.
+        for name, phone in phones.items():
+            mine = "、あなたのテーブルです。" if second_round[name] == n else "です。"
+            expect(phone.locator("#on-screen")).to_have_text(f"大きな画面に出ているのは{n}班{mine}")
         readable(screen, f"全体共有 {n}/3")
         picture(screen, f"08-screen-sharing-{n}")
     # At the last table the next thing offered is the whole room again.
