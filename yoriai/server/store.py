@@ -631,8 +631,7 @@ class EventStore:
         self._busy = True
         loop = self.loop
         done = self._write_thread.submit(job)
-        done.add_done_callback(
-            lambda f: loop.call_soon_threadsafe(self._finished, work, f))
+        done.add_done_callback(lambda f: _on_loop(loop, self._finished, work, f))
 
     def _finished(self, work: _Call | list[_Write], done: concurrent.futures.Future[Any]
                   ) -> None:
@@ -674,7 +673,7 @@ class EventStore:
         loop, db = self.loop, self._checkpointer
         assert loop is not None
         done = self._checkpoint_thread.submit(_checkpoint, db)
-        done.add_done_callback(lambda f: loop.call_soon_threadsafe(self._checkpointed, f))
+        done.add_done_callback(lambda f: _on_loop(loop, self._checkpointed, f))
 
     def _checkpointed(self, done: concurrent.futures.Future[None]) -> None:
         self._checkpointing = False
@@ -683,6 +682,14 @@ class EventStore:
             # Nothing is lost: the WAL holds every commit (fsync'd); it only grows until a
             # later checkpoint gets through.
             log.warning("could not checkpoint %s: %s", self.path, exc)
+
+
+def _on_loop(loop: asyncio.AbstractEventLoop, fn: Callable[..., None], *args: Any) -> None:
+    """From a store thread: run ``fn`` on the loop, unless the loop is gone (a process
+    ending without closing its store): then no one is waiting for the answer."""
+    with contextlib.suppress(RuntimeError):  # closed between the check and the call
+        if not loop.is_closed():
+            loop.call_soon_threadsafe(fn, *args)
 
 
 def _checkpoint(db: sqlite3.Connection) -> None:
