@@ -37,10 +37,12 @@ and ``place`` (the table the viewer sits at, and whether they host it), which it
 4. while 共感 is per table (``vote_scope`` "table"): each note's ``votable``.
 
 :func:`personal_to` collects exactly the ids of 1 and 2: ``touch.me`` and the authors of
-touched notes that are or were not public. A lens keeps the id of a viewer in that set and
-drops any other; a dropped id changes neither 1 nor 2, so the patch is the same. A lens
-keeps the place of a host, and of everyone while 共感 is per table, and drops it otherwise;
-a dropped place changes neither 3 nor 4. (Snapshots and resyncs are built per phone, from
+touched notes that are or were not public; and the tables of 3: those of the touched notes
+(as they are and as they were) and the touched tables. A lens keeps the id of a viewer in
+that set and drops any other; a dropped id changes neither 1 nor 2, so the patch is the
+same. A lens keeps that a viewer hosts a table when the table is in that set, and the
+viewer's table while 共感 is per table, and drops them otherwise; what it drops changes
+neither 3 nor 4. (Snapshots and resyncs are built per phone, from
 the phone's own actor, whose place is read from the state it is shown.)
 tests/server/test_audience_property.py checks it for every event and every phone through the
 hub's real ``Room``, and tests/facilitation/test_view.py compares lens and viewer directly.
@@ -424,31 +426,45 @@ def _touched_notes(state: WorkshopState, touch: Touch) -> Iterator[Note]:
             yield prior
 
 
-def personal_to(state: WorkshopState, touch: Touch) -> frozenset[str] | None:
-    """The participants whose own id the event's patch reads: those whose ``me`` it
-    touches, and the authors of the touched notes that are or were not public (an author
-    sees their own hidden or private note). ``None`` means every participant."""
-    if touch.me == ALL:
-        return None
-    people = set(touch.me)
-    people.update(n.author for n in _touched_notes(state, touch) if not is_public(n))
-    return frozenset(people)
+class Personal(NamedTuple):
+    """Whose own facts an event's patch reads (``personal_to``): the participants whose id
+    it reads, and the tables whose host it reads; ``None`` means all of them."""
+
+    people: frozenset[str] | None
+    tables: frozenset[str | None] | None
 
 
-def lens(state: WorkshopState, viewer: Viewer, personal: frozenset[str] | None) -> Lens:
-    """The audience of ``viewer`` for an event whose patch is ``personal`` to these
-    participants, judged on ``state`` (the state right after the event). ``personal_to``
-    runs once per event; this is a few lookups per phone, the broadcast loop's cost per
-    phone.
+def personal_to(state: WorkshopState, touch: Touch) -> Personal:
+    """What the event's patch reads of a viewer's own: the ids of those whose ``me`` it
+    touches and of the authors of the touched notes that are or were not public (an author
+    sees their own hidden or private note); and the tables of the touched notes (as they
+    are and as they were) and the touched tables, whose host sees more of them (private
+    notes, authors, seats)."""
+    notes = list(_touched_notes(state, touch))
+    people = None if touch.me == ALL else frozenset(
+        {*touch.me, *(n.author for n in notes if not is_public(n))})
+    touched_tables = touch.ids.get("tables", set())
+    tables = None if touched_tables == ALL else frozenset(
+        {*touched_tables, *(n.table for n in notes)})
+    return Personal(people, tables)
 
-    The viewer's place (table, host) is kept only where a patch reads it: a host's (their
-    table's private notes and seats), and anyone's table while 共感 is per table (each
-    note's ``votable``). Otherwise phones at different tables see the same patch."""
+
+def lens(state: WorkshopState, viewer: Viewer, personal: Personal) -> Lens:
+    """The audience of ``viewer`` for an event whose patch reads ``personal``, judged on
+    ``state`` (the state right after the event). ``personal_to`` runs once per event; this
+    is a few lookups per phone, the broadcast loop's cost per phone.
+
+    The viewer's place (table, host) is kept only where a patch reads it: a host's when the
+    event touches their table's notes or the table itself (private notes, authors, seats),
+    and anyone's table while 共感 is per table (each note's ``votable``). Otherwise phones
+    at different tables, hosts or not, see the same patch."""
     pid = viewer.participant_id
     place = viewer.place(state) if state.tables else NOWHERE
+    if place.host and personal.tables is not None and place.table not in personal.tables:
+        place = Place(place.table, False)  # nothing of their table: a host sees no more
     if not place.host and state.settings.vote_scope != "table":
         place = NOWHERE
-    if pid is not None and (personal is None or pid in personal):
+    if pid is not None and (personal.people is None or pid in personal.people):
         return Lens(viewer.privileged, pid, *place)
     if place == NOWHERE:
         return STAFF if viewer.privileged else PUBLIC
