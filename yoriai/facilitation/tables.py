@@ -110,7 +110,7 @@ def make_tables(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> 
         deal = (seating.deal_mixed([(p.id, p.attribute) for p in people], n) if by == "mixed"
                 else [[] for _ in range(n)])
         theme_of = [None] * n
-    if len(deal) > limits.TABLES_MAX:  # one per theme: THEMES_MAX is the same today
+    if len(deal) > limits.TABLES_MAX:  # by themes, one each: THEMES_MAX keeps it under today
         raise Refusal("too_many", what="tables", max=limits.TABLES_MAX)
     # Table k<n> is table number n: tables are made again only while nothing belongs to
     # them (tables_in_use), so an id of the tables they replace names nothing that stays.
