@@ -21,7 +21,6 @@ import asyncio
 import contextlib
 import logging
 import multiprocessing
-import signal
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +31,7 @@ from yoriai.facilitation.suggest.grouping import MIN_GROUP
 
 from .context import AppContext
 from .hub import Room, Subscriber
+from .suggest_worker import start_worker
 
 log = logging.getLogger("yoriai.suggestions")
 
@@ -73,12 +73,9 @@ class Worker:
     async def run(self, texts: list[str]) -> Suggestions:
         if self._pool is None:
             # "spawn": the server has threads (the store's writer); forking them is unsafe.
-            # The worker ignores Ctrl-C: the server stops it itself (``close``), and a
-            # traceback from it would only clutter the terminal as the room closes.
             self._pool = ProcessPoolExecutor(max_workers=1,
                                              mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=signal.signal,
-                                             initargs=(signal.SIGINT, signal.SIG_IGN))
+                                             initializer=start_worker)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, suggest, texts)
 
