@@ -12,10 +12,11 @@ import pytest
 
 from yoriai.facilitation.commands import COMMANDS, decide
 from yoriai.facilitation.errors import Refusal
-from yoriai.facilitation.model import FACILITATOR, Actor, Role
+from yoriai.facilitation.model import FACILITATOR, Actor, Role, WorkshopState
 from yoriai.facilitation.view import snapshot
 
 from .helpers import NOW, Workshop, refused
+from .test_view import assert_clients_agree
 
 
 class Room:
@@ -200,3 +201,47 @@ def test_set_table_host_seats_the_host_and_keeps_one_table_each() -> None:
             participant_id=room.x.participant_id)  # a person without a phone cannot host
     refused("not_allowed", w, room.cofac, "set_table_host", table_id="k1",
             participant_id=room.p.participant_id)  # the facilitator's choice alone
+
+
+def test_a_hosts_table_view_shows_what_its_proxies_gave() -> None:
+    """The host enters 共感 and 輪 for the people without a phone at their table: their
+    seats say what each gave and has left, kept current by live patches."""
+    room = Room()
+    w = room.w
+    w.run(FACILITATOR, "set_step", step="companions")
+    w.run(room.host, "cast_vote", note_id=room.notes["k1"], proxy_for=room.x.participant_id)
+    w.run(room.host, "join_theme", theme_id=room.themes["k1"][0],
+          proxy_for=room.x.participant_id)
+    seats = {s["id"]: s for s in snapshot(w.state, room.host)["tables"][0]["seats"]}
+    paper = seats[room.x.participant_id or ""]
+    assert paper["votes"] == {room.notes["k1"]: 1} and paper["votes_left"] == 2
+    assert paper["themes"] == [room.themes["k1"][0]]
+    assert "votes" not in seats[room.p.participant_id or ""]  # only those without a phone
+    w.run(FACILITATOR, "set_vote_settings", vote_budget=5)
+    w.run(FACILITATOR, "delete_note", note_id=room.notes["k1"])  # its 共感 comes back
+    w.run(FACILITATOR, "merge_themes", source=room.themes["k1"][0],
+          target=room.themes["k1"][1])
+    assert_clients_agree(w, [room.host, room.cofac, FACILITATOR,
+                             Actor(Role.PARTICIPANT, room.h2.participant_id)])
+    paper = snapshot(w.state, room.host)["tables"][0]["seats"][-1]
+    assert (paper["votes"], paper["votes_left"]) == ({}, 5)
+
+
+def test_leaving_a_sharing_step_takes_a_table_off_the_projector() -> None:
+    w = Workshop()
+    program = w.state.program.to_dict()
+    program["steps"][2]["view"] = "sharing"
+    cafe = Workshop.__new__(Workshop)
+    cafe.state, cafe.log, cafe.clock = WorkshopState(), [], NOW
+    cafe.run(FACILITATOR, "create_workshop", code="share2", title="共有", program=program)
+    cafe.join()
+    cafe.run(FACILITATOR, "make_tables", count=2, by="mixed")
+    sharing = program["steps"][2]["id"]
+    cafe.run(FACILITATOR, "set_step", step=sharing)
+    cafe.run(FACILITATOR, "set_focus", kind="table", id="k2")
+    cafe.run(FACILITATOR, "set_step", step=program["steps"][3]["id"])
+    assert cafe.state.focus is None
+    # Elsewhere a table stays on the projector until the facilitator takes it off.
+    cafe.run(FACILITATOR, "set_focus", kind="table", id="k1")
+    cafe.run(FACILITATOR, "set_step", step=program["steps"][4]["id"])
+    assert cafe.state.focus == {"kind": "table", "id": "k1"}

@@ -178,6 +178,11 @@ def _created(state: WorkshopState, e: Event) -> None:
 
 @applies("StepChanged", made_by="set_step", touches=HEADER)
 def _step(state: WorkshopState, e: Event) -> None:
+    leaving = state.program.step(state.step)
+    if (leaving is not None and leaving.view == "sharing" and state.focus is not None
+            and state.focus["kind"] == "table"):
+        # 全体共有 showed the tables one at a time: the next step is the room's board again.
+        state.focus = None
     state.step = e.data["step"]
 
 

@@ -60,6 +60,7 @@ from .model import (
     Action,
     Event,
     Note,
+    Participant,
     Photo,
     Place,
     Proposal,
@@ -88,8 +89,25 @@ def touched(event: Event, before: WorkshopState) -> Touch:
     if spec is None:
         raise ValueError(f"no view for event type {event.type!r}")
     touch = spec.touches(event.data, before)
+    _proxy_seats(touch, before)
     _remember(touch, before)
     return touch
+
+
+def _proxy_seats(touch: Touch, before: WorkshopState) -> None:
+    """A proxy's seat shows what their ``me`` would (``seat_view``): whatever touches the
+    ``me`` or the profile of a person without a phone touches their table too."""
+    if not before.tables:
+        return
+    named = [touch.me, touch.ids.get("participants", set())]
+    if ALL in named:
+        people: Iterable[Participant] = before.participants.values()
+    else:
+        people = [p for ids in named for pid in ids
+                  if (p := before.participants.get(pid)) is not None]
+    tables = {p.table for p in people if p.proxy and p.table is not None}
+    if tables:
+        touch.add("tables", *tables)
 
 
 def _remember(touch: Touch, before: WorkshopState) -> None:
@@ -177,10 +195,24 @@ def table_view(state: WorkshopState, table: Table, viewer: Viewer) -> dict[str, 
         "others": sum(1 for p in seated if not p.show_name),
         "host_name": host.name if host is not None and host.show_name else ""}
     if viewer.privileged or viewer.place(state) == Place(table.id, True):
-        view["seats"] = [{"id": p.id, "name": p.name, "attribute": p.attribute,
-                          "proxy": p.proxy} for p in seated]
+        view["seats"] = [seat_view(state, p) for p in seated]
         view["host"] = table.host
     return view
+
+
+def seat_view(state: WorkshopState, p: Participant) -> dict[str, Any]:
+    """A seat in the staff's and the host's table view. The host enters 共感 and 輪 for the
+    people without a phone at their table (代理入力): a proxy's seat also shows what their
+    own ``me`` would — the 共感 they gave, what is left (at this table while 共感 is per
+    table), the themes they joined."""
+    seat: dict[str, Any] = {"id": p.id, "name": p.name, "attribute": p.attribute,
+                            "proxy": p.proxy}
+    if p.proxy:
+        seat.update(
+            votes=dict(state.votes.get(p.id, {})),
+            votes_left=state.settings.vote_budget - state.votes_counted(p.id),
+            themes=[t.id for t in state.themes.values() if p.id in t.members])
+    return seat
 
 
 def photo_view(p: Photo) -> dict[str, Any]:
