@@ -2,7 +2,8 @@
 theme-sorting workspace, sees suggested groups of the unsorted notes with a title each,
 edits one title and makes a theme of that group in one click (the theme appears with its
 notes on the console and on the projector), and dismisses another, which stays dismissed.
-The projector's page never gets a suggestion. States are waited for, never time."""
+The projector's page never gets a suggestion. With a table's board open, that table's notes are
+suggested and the theme made from them is the table's. States are waited for, never time."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import LIVE, PROJECTOR, Pages
-from tests.browser.drive import Facilitator
+from tests.browser.drive import Facilitator, until
 from tests.browser.test_console import open_console, step, theme_col, unsorted
 from tests.server.test_cli_suggest import SEPARABLE
 from tests.support import LiveServer
@@ -92,4 +93,47 @@ def test_a_suggested_group_becomes_a_theme_in_one_click(
     assert dismissed not in groups(console)
 
     assert screen.evaluate("window.__suggestions") == 0
+    assert pages.problems == []
+
+
+PARKS = ["公園のベンチが壊れている", "公園で子どもが遊べない", "公園の草が伸びている"]
+
+
+def test_with_a_tables_board_open_it_suggests_that_tables_notes(
+        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator]) -> None:
+    code = live.new_workshop()
+    fac = steer(live, code)
+    first, second = fac.participant(live, "青木"), fac.participant(live, "石井")
+    fac.cmd("make_tables", count=2, by="hand")
+    for phone, table in ((first, "k1"), (second, "k2")):
+        me = phone.board.me
+        assert me is not None
+        fac.cmd("seat", participant_id=me["id"], table_id=table)
+    for text in SEPARABLE:
+        fac.send(first, "post_note", kind="issue", text=text)
+    for text in PARKS:
+        fac.send(second, "post_note", kind="wish", text=text)
+
+    console = open_console(pages, live, code)
+    step(console, "仲間を増やそう")
+    console.locator("#themes-table-filter").get_by_role("button", name=re.compile("^1班")).click()
+    box = console.locator("#console-suggest")
+    box.get_by_role("button", name="提案を見る").click()
+    expect(box.locator("#suggest-status")).to_contain_text("件の案", timeout=LIVE)
+    texts = set(box.locator(".suggest-note").all_inner_texts())
+    assert texts and texts <= set(SEPARABLE)  # table 1's notes only
+
+    snow = box.locator(".suggest-group").filter(
+        has=console.locator(".suggest-note", has_text="雪かきが大変"))
+    snow.get_by_role("button", name="この案でテーマを作る").click()
+    expect(theme_col(console, "雪")).to_have_count(1, timeout=LIVE)
+    # Made from table 1's notes: table 1's theme.
+    until(console, lambda: [t.get("table") for t in fac.items("themes")] == ["k1"],
+          "the theme is table 1's")
+
+    # Every table's board: table 2's notes are suggested too.
+    console.locator("#themes-table-filter").get_by_role("button", name="すべてのテーブル").click()
+    parks = box.locator(".suggest-group").filter(
+        has=console.locator(".suggest-note", has_text=PARKS[0]))
+    expect(parks).to_have_count(1, timeout=LIVE)
     assert pages.problems == []
