@@ -408,11 +408,14 @@ def test_a_table_host_sorts_notes_writes_for_a_proxy_and_writes_the_proposal(
 
 
 class Rewriter:
-    """Stands between the phone and the server and changes one command on its way, as a
-    stranger with the page's socket could: ``change`` gets the command and returns it."""
+    """Stands between the phone and the server and changes commands on their way, as a
+    stranger with the page's socket could: ``change`` gets a command named in ``names``
+    and returns it."""
 
-    def __init__(self, change: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+    def __init__(self, change: Callable[[dict[str, Any]], dict[str, Any]],
+                 names: tuple[str, ...] = ("group_note",)) -> None:
         self.change = change
+        self.names = names
         self.changed: list[dict[str, Any]] = []
 
     def route(self, ws: WebSocketRoute) -> None:
@@ -420,7 +423,7 @@ class Rewriter:
 
         def from_page(message: str | bytes) -> None:
             msg = json.loads(message)
-            if msg.get("type") == "cmd" and msg.get("name") == "group_note":
+            if msg.get("type") == "cmd" and msg.get("name") in self.names:
                 msg = self.change(msg)
                 self.changed.append(msg)
             server.send(json.dumps(msg))
@@ -707,4 +710,181 @@ def test_a_sharing_step_that_opens_the_priority_vote_shows_it(
     expect(phone.locator("#view-activity")).to_be_visible()
     expect(phone.locator("#view-quiet")).to_be_hidden()
     expect(phone.locator("#proposal-list").get_by_role("button", name="優先したい")).to_be_visible()
+    assert pages.problems == []
+
+
+def test_a_host_gives_kyokan_and_a_wa_for_someone_without_a_phone(
+        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator]
+        ) -> None:
+    """代理入力 beyond notes: at 仲間を増やそう the host gives 共感 for 山田 (no phone, seated at
+    the host's table) and puts them in the table's 輪, and takes both back; at 確かめてみよう,
+    which opens neither, only the note form is offered."""
+    fac, phone, near, far, ids = host_phone(live, pages, steer)
+    proxy = fac.cmd("add_proxy", name="山田", attribute="町内会・自治会", show_name=False)
+    pid = proxy["participant_id"]
+    fac.cmd("seat", participant_id=pid, table_id=ids[0])
+    note = fac.send(near, "post_note", kind="issue", text="冬の除雪が追いつかない")["note_id"]
+    fac.send(far, "post_note", kind="charm", text="となりの班の付箋")
+    phone.get_by_role("button", name="代理入力").click()
+    phone.get_by_role("button", name="山田さん").click()
+    votes = phone.locator("#host-proxy-votes")
+    circles = phone.locator("#host-proxy-themes")
+    expect(phone.locator("#host-proxy-form")).to_be_visible()
+    expect(votes).to_be_hidden()  # 確かめてみよう opens neither 共感 nor 輪
+    expect(circles).to_be_hidden()
+
+    fac.cmd("set_step", step="companions")
+    expect(votes).to_be_visible()
+    expect(phone.locator("#host-proxy-votes-title")).to_have_text("山田さんの共感（代理入力）")
+    expect(votes.locator("li", has_text="となりの班の付箋")).to_have_count(0)  # their table's
+    card = votes.locator("li", has_text="冬の除雪が追いつかない")
+    give = card.get_by_role("button", name="山田さんの共感を入れる")
+    assert box(give)["height"] >= 44
+    quiet(phone)
+    picture(phone, "host-proxy-kyokan")
+    assert_accessible(phone, "代理入力, 共感")
+    left = phone.locator("#host-proxy-votes-left")
+    expect(left).to_have_text("のこり 3票")  # 山田's, as the server counts them
+    give.click()
+    expect(card).to_contain_text("山田さんが共感しています")
+    expect(left).to_have_text("のこり 2票")
+    fac.run(fac.client.wait_for(
+        lambda b: b.items("participants")[pid].get("votes", {}).get(note) == 1))
+    card.get_by_role("button", name="取り消す").click()
+    expect(card.get_by_role("button", name="山田さんの共感を入れる")).to_be_visible()
+    expect(left).to_have_text("のこり 3票")
+    fac.run(fac.client.wait_for(
+        lambda b: not b.items("participants")[pid].get("votes", {}).get(note)))
+    # Entered by the facilitator from the console: the host's phone says so too.
+    fac.cmd("cast_vote", note_id=note, proxy_for=pid)
+    expect(card).to_contain_text("山田さんが共感しています")
+    expect(left).to_have_text("のこり 2票")
+
+    # The table's 輪 (made by the host): 山田 joins and leaves it.
+    theme = fac.cmd("create_theme", title="雪の助け合い", table_id=ids[0])["theme_id"]
+    ring = circles.locator("li", has_text="雪の助け合い")
+    expect(phone.locator("#host-proxy-themes-title")).to_have_text("山田さんの輪（代理入力）")
+    ring.get_by_role("button", name="山田さんを加える").click()
+    expect(ring).to_contain_text("山田さんが加わっています")
+    fac.run(fac.client.wait_for(lambda b: pid in b.items("themes")[theme].get("members", [])))
+    quiet(phone)
+    picture(phone, "host-proxy-wa")
+    ring.get_by_role("button", name="抜ける").click()
+    expect(ring.get_by_role("button", name="山田さんを加える")).to_be_visible()
+    fac.run(fac.client.wait_for(
+        lambda b: pid not in b.items("themes")[theme].get("members", [])))
+    assert pages.problems == []
+
+
+def test_a_hosts_proxy_kyokan_on_another_table_is_refused_in_japanese(
+        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator]
+        ) -> None:
+    """共感 per table: the host's 共感 for 山田, rewritten on its way to name the other
+    table's note, is refused and said in Japanese; nothing is given."""
+    code = live.new_workshop("西部地区まちづくり寄り合い")
+    fac = steer(live, code)
+    phone = pages.open(SMALL, "phone")
+    far_note: dict[str, str] = {}
+
+    def elsewhere(msg: dict[str, Any]) -> dict[str, Any]:
+        msg["args"]["note_id"] = far_note["id"]
+        return msg
+
+    relay = Rewriter(elsewhere, ("cast_vote",))
+    phone.route_web_socket(re.compile(r"/ws$"), relay.route)
+    join(phone, live, code)
+    near = fac.participant(live, "鈴木")
+    far = fac.participant(live, "田中")
+    fac.cmd("make_tables", count=2, by="hand")
+    fac.run(fac.client.wait_for(lambda b: len(b.items("tables")) == 2))
+    ids = table_ids(fac)
+    seated(fac, "佐藤 花子", ids[0])
+    seated(fac, "鈴木", ids[0])
+    seated(fac, "田中", ids[1])
+    proxy = fac.cmd("add_proxy", name="山田", attribute="町内会・自治会", show_name=False)
+    pid = proxy["participant_id"]
+    fac.cmd("seat", participant_id=pid, table_id=ids[0])
+    fac.cmd("set_table_host", table_id=ids[0], participant_id=person(fac, "佐藤 花子")["id"])
+    fac.cmd("set_table_settings", vote_scope="table")
+    fac.send(near, "post_note", kind="issue", text="冬の除雪が追いつかない")
+    far_note["id"] = fac.send(far, "post_note", kind="charm", text="となりの班の付箋")["note_id"]
+    fac.cmd("set_step", step="companions")
+    shows_step(phone, "companions")
+    phone.get_by_role("button", name="テーブルの進行").click()
+    phone.get_by_role("button", name="代理入力").click()
+    phone.get_by_role("button", name="山田さん").click()
+    card = phone.locator("#host-proxy-votes li", has_text="冬の除雪が追いつかない")
+    expect(phone.locator("#host-proxy-votes-left")).to_have_text("のこり 3票")
+    card.get_by_role("button", name="山田さんの共感を入れる").click()
+    until(phone, lambda: len(relay.changed) >= 1, "the rewritten 共感 went out")
+    expect(phone.get_by_text(JA["error.not_your_table"]).first).to_be_visible()
+    quiet(phone)
+    picture(phone, "host-proxy-refused")
+    expect(card.get_by_role("button", name="山田さんの共感を入れる")).to_be_visible()
+    expect(phone.locator("#host-proxy-votes-left")).to_have_text("のこり 3票")
+    assert fac.client.board.items("participants")[pid].get("votes", {}) == {}
+    assert pages.problems == []
+
+
+def test_a_host_renames_the_tables_theme_and_not_another_tables(
+        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator]
+        ) -> None:
+    """テーマ分け lists the table's themes under its notes, each with 「名前を変える」; an empty
+    name is refused on the spot, a new one reaches the room; the same command rewritten to
+    name the other table's theme is refused in Japanese and changes nothing."""
+    code = live.new_workshop("西部地区まちづくり寄り合い")
+    fac = steer(live, code)
+    phone = pages.open(SMALL, "phone")
+    theirs: dict[str, str] = {}
+    rewrite = {"on": False}
+
+    def elsewhere(msg: dict[str, Any]) -> dict[str, Any]:
+        if rewrite["on"]:
+            msg["args"]["theme_id"] = theirs["id"]
+        return msg
+
+    relay = Rewriter(elsewhere, ("rename_theme",))
+    phone.route_web_socket(re.compile(r"/ws$"), relay.route)
+    join(phone, live, code)
+    far = fac.participant(live, "田中")
+    fac.cmd("make_tables", count=2, by="hand")
+    fac.run(fac.client.wait_for(lambda b: len(b.items("tables")) == 2))
+    ids = table_ids(fac)
+    seated(fac, "佐藤 花子", ids[0])
+    seated(fac, "田中", ids[1])
+    fac.cmd("set_table_host", table_id=ids[0], participant_id=person(fac, "佐藤 花子")["id"])
+    mine = fac.cmd("create_theme", title="雪", table_id=ids[0])["theme_id"]
+    fac.send(far, "post_note", kind="charm", text="駅前の花壇がきれい")
+    theirs["id"] = fac.cmd("create_theme", title="駅前の花壇", table_id=ids[1])["theme_id"]
+    phone.get_by_role("button", name="テーブルの進行").click()
+    themes = phone.locator("#host-theme-list > li")
+    expect(themes).to_have_count(1)  # never the other table's
+    row = themes.first
+    expect(row).to_contain_text("雪")
+    row.get_by_role("button", name="名前を変える").click()
+    name = row.get_by_label("「雪」の新しい名前")
+    expect(name).to_be_focused()
+    name.fill("  ")
+    row.get_by_role("button", name="この名前にする").click()
+    expect(row).to_contain_text(JA["error.empty_theme"])
+    name.fill("雪かきの助け合い")
+    expect(phone.get_by_text(JA["error.empty_theme"])).to_have_count(0)  # being fixed
+    expect(name).to_be_focused()
+    quiet(phone)
+    picture(phone, "host-rename")
+    assert_accessible(phone, "テーマの名前を変える")
+    row.get_by_role("button", name="この名前にする").click()
+    expect(row.locator(".card-title")).to_have_text("雪かきの助け合い")
+    fac.run(fac.client.wait_for(lambda b: b.items("themes")[mine]["title"] == "雪かきの助け合い"))
+
+    # Rewritten to the other table's theme on its way: refused, in Japanese.
+    rewrite["on"] = True
+    row.get_by_role("button", name="名前を変える").click()
+    row.get_by_label("「雪かきの助け合い」の新しい名前").fill("乗っ取り")
+    row.get_by_role("button", name="この名前にする").click()
+    until(phone, lambda: len(relay.changed) >= 2, "the rewritten rename went out")
+    expect(phone.get_by_text(JA["error.not_your_table"]).first).to_be_visible()
+    themes_now = fac.client.board.items("themes")
+    assert themes_now[theirs["id"]]["title"] == "駅前の花壇"
+    assert themes_now[mine]["title"] == "雪かきの助け合い"
     assert pages.problems == []

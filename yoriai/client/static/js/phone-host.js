@@ -2,9 +2,11 @@
 // only. Three tasks, one on the screen at a time:
 //
 //   テーマ分け  tap one of the table's notes, then the theme it goes into (or 新しいテーマ):
-//              group_note / create_theme with the note
-//   代理入力    choose someone at the table without a phone (a proxy), write their note:
-//              post_note with proxy_for
+//              group_note / create_theme with the note; under the notes, the table's
+//              themes to rename (rename_theme)
+//   代理入力    choose someone at the table without a phone (a proxy), write their note
+//              (post_note with proxy_for) and, while the step opens them, give their 共感
+//              (cast_vote / retract_vote) and put them in a 輪 (join_theme / leave_theme)
 //   計画案      write the proposal of each of the table's themes (the same form as the
 //              members', phone-plan.js, its draft shared)
 //
@@ -17,17 +19,20 @@ import {t, el, icon, byId, limitChars} from './page.js';
 import {noteCard, reconcile, idNumber, userText} from './ui.js';
 import {
   phone, pend, isLocked, items, send, refuse, button, sendButton, sendingLine,
-  checkedValue, checkValue, showLeft, cached
+  checkedValue, checkValue, showLeft, cached, mark
 } from './phone-kit.js';
-import {hostOf, tableOf, tableWords, itemTable} from './phone-tables.js';
+import {hostOf, tableOf, tableWords, itemTable, noteOwner, themeOwner} from './phone-tables.js';
 import {proposalEditor} from './phone-plan.js';
-import {limit} from './vocab.js';
+import {limit, step as stepOf} from './vocab.js';
 
 /**
  * @typedef {import('./ui.js').Note} Note
  * @typedef {import('./phone-kit.js').Item} Item
  * @typedef {import('./conn.js').Command} Command
- * @typedef {{id: string, name: string, attribute: string, proxy: boolean}} Seat
+ * @typedef {{id: string, name: string, attribute: string, proxy: boolean,
+ *   votes?: Object<string, number>, votes_left?: number, themes?: Array<string>}} Seat
+ *   a seat of the host's table; a proxy's says what they gave (``votes``, ``votes_left``,
+ *   ``themes``)
  */
 
 /** The task on the screen ('' until the host chooses: the step decides the first). */
@@ -41,6 +46,11 @@ let newTitle = '';
 let proxyFor = null;
 /** The proxy's note just sent, until its ack says 「貼りました ✓」. @type {(string|null)} */
 let proxySent = null;
+/** The theme being renamed, and the name typed so far. @type {(string|null)} */
+let renaming = null;
+let renameText = '';
+/** The step the tools were last drawn for (what it opens to participants). */
+let stepNow = '';
 
 const proxyForm = /** @type {HTMLFormElement} */ (byId('host-proxy-form'));
 const proxyText = /** @type {HTMLTextAreaElement} */ (byId('host-proxy-text'));
@@ -262,6 +272,99 @@ function drawSort() {
   }
   reconcile(byId('host-notes'), notes, function (n) { return n.id; }, sortCard);
   byId('host-notes-empty').hidden = notes.length > 0;
+  const themes = tableThemes();
+  if (renaming && !themes.some(function (th) { return th.id === renaming; })) {
+    renaming = null; // merged or deleted meanwhile
+  }
+  byId('host-themes').hidden = themes.length === 0;
+  reconcile(byId('host-theme-list'), themes, function (th) { return String(th.id); },
+    renameCard);
+}
+
+/**
+ * One of the table's themes: its name, and 「名前を変える」 (rename_theme), opened in place.
+ * @param {Item} theme
+ * @param {(HTMLElement|undefined)} before
+ * @returns {HTMLElement}
+ */
+function renameCard(theme, before) {
+  const ctx = 'host:theme:' + theme.id;
+  const open = renaming === theme.id;
+  const busy = !!pend[ctx];
+  const sig = JSON.stringify([theme.title, open, busy, isLocked(), phone.errors.get(ctx)]);
+  return cached(before, sig, function () {
+    const card = el('li', {class: 'card theme-card host-theme'});
+    card.appendChild(themeLine(String(theme.title)));
+    if (open) {
+      const form = el('form', {class: 'new-theme', novalidate: true});
+      const boxId = 'host-rename-' + theme.id;
+      form.appendChild(el('label', {for: boxId, class: 'field-label',
+        text: t('host.rename_label', {title: String(theme.title)})}));
+      const input = /** @type {HTMLInputElement} */ (el('input', {type: 'text', id: boxId,
+        dir: 'auto', class: 'user-text', 'data-fk': 'title'}));
+      input.value = renameText;
+      limitChars(input, limit('THEME_TITLE_MAX_CHARS'));
+      input.addEventListener('input', function () {
+        renameText = input.value;
+        const said = phone.errors.get(ctx);
+        if (said) { // being fixed: the refusal goes, here and in the bar (the focus stays)
+          phone.errors.clear(ctx);
+          if (phone.stepError.textContent === said) {
+            phone.stepError.textContent = '';
+          }
+          phone.render();
+        }
+      });
+      form.appendChild(input);
+      const save = el('button', {type: 'submit', class: 'button primary', 'data-fk': 'save',
+        text: t('host.rename_save')});
+      /** @type {HTMLButtonElement} */ (save).disabled = isLocked();
+      form.appendChild(el('div', {class: 'actions'}, [save,
+        button(t('note.cancel'), 'secondary', function () {
+          renaming = null;
+          phone.errors.clear(ctx);
+          phone.focus.ask('rename', String(theme.id));
+          phone.render();
+        }, 'cancel')]));
+      form.addEventListener('submit', function (ev) {
+        ev.preventDefault();
+        const title = input.value.trim();
+        if (!title) {
+          phone.focus.ask('title', String(theme.id));
+          refuse(ctx, t('error.empty_theme'));
+          return;
+        }
+        renaming = null;
+        send('rename_theme', {theme_id: theme.id, title: title}, ctx);
+      });
+      card.appendChild(form);
+    } else {
+      card.appendChild(el('div', {class: 'actions'}, [
+        sendButton(t('host.rename'), 'secondary', 'rename', busy, function () {
+          renaming = String(theme.id);
+          renameText = String(theme.title);
+          phone.errors.clear(ctx);
+          phone.focus.ask('title', String(theme.id));
+          phone.render();
+        })]));
+    }
+    if (busy) {
+      card.appendChild(sendingLine());
+    }
+    card.appendChild(phone.errors.line(ctx));
+    return card;
+  });
+}
+
+/**
+ * 「輪」 and a theme's title, on one line.
+ * @param {string} title
+ * @returns {HTMLElement}
+ */
+function themeLine(title) {
+  return el('div', {class: 'theme-head'}, [
+    el('span', {class: 'theme-word'}, [icon('theme'), el('span', {text: t('host.theme')})]),
+    userText('h4', title, 'card-title')]);
 }
 
 // --- 代理入力 ---------------------------------------------------------------------------
@@ -294,13 +397,171 @@ function drawProxy() {
   const person = people.filter(function (p) { return p.id === proxyFor; })[0];
   proxyForm.hidden = !person;
   if (person) {
-    const title = t('host.proxy_title', {name: person.name});
-    if (byId('host-proxy-title').textContent !== title) {
-      byId('host-proxy-title').textContent = title;
-    }
+    setWords(byId('host-proxy-title'), t('host.proxy_title', {name: person.name}));
   }
   const submit = /** @type {HTMLButtonElement} */ (byId('host-proxy-submit'));
   submit.disabled = isLocked();
+  drawProxyVotes(person);
+  drawProxyThemes(person);
+}
+
+/**
+ * @param {HTMLElement} node
+ * @param {string} words
+ */
+function setWords(node, words) {
+  if (node.textContent !== words) {
+    node.textContent = words;
+  }
+}
+
+/**
+ * @param {string} name a command name
+ * @returns {boolean} whether the room's step opens it to participants
+ */
+function opens(name) {
+  const s = stepOf(stepNow);
+  return !!s && s.opens.indexOf(name) >= 0;
+}
+
+/**
+ * What a proxy gave, as the server says in their seat (the host's table view carries it,
+ * patched as it changes, whoever entered it: this phone, another, the facilitator).
+ * @param {Seat} p
+ * @returns {Object<string, number>}
+ */
+function proxyVotes(p) {
+  return p.votes && typeof p.votes === 'object' ? p.votes : {};
+}
+
+/**
+ * @param {Seat} p
+ * @param {string} theme
+ * @returns {boolean} whether the proxy is in that 輪 (their seat says)
+ */
+function proxyIn(p, theme) {
+  return Array.isArray(p.themes) && p.themes.indexOf(theme) >= 0;
+}
+
+/**
+ * The notes a proxy at the table may be given 共感 on: those the server lets this phone
+ * vote on (``votable``: the same table, the same room), of the host's table first, then
+ * the room's (never another table's: they vote at their own table).
+ * @returns {Array<Note>}
+ */
+function proxyVoteNotes() {
+  const id = hostOf();
+  const notes = Array.from(phone.board.notes.values()).filter(function (n) {
+    const owner = noteOwner(n);
+    return !!n.votable && !n.hidden && (owner === id || !owner);
+  }).sort(function (a, b) { return idNumber(a.id) - idNumber(b.id); });
+  return notes.filter(function (n) { return noteOwner(n) === id; }).concat(
+    notes.filter(function (n) { return !noteOwner(n); }));
+}
+
+/**
+ * The chosen person's 共感, while the step opens 共感.
+ * @param {(Seat|undefined)} person
+ */
+function drawProxyVotes(person) {
+  const on = !!person && opens('cast_vote');
+  byId('host-proxy-votes').hidden = !on;
+  if (!person || !on) {
+    return;
+  }
+  setWords(byId('host-proxy-votes-title'), t('host.proxy_votes_title', {name: person.name}));
+  const left = byId('host-proxy-votes-left');
+  left.hidden = typeof person.votes_left !== 'number';
+  if (typeof person.votes_left === 'number') {
+    setWords(left, t('vote.left', {n: Math.max(0, person.votes_left)}));
+  }
+  const notes = proxyVoteNotes();
+  byId('host-proxy-votes-empty').hidden = notes.length > 0;
+  const given = proxyVotes(person);
+  reconcile(byId('host-proxy-vote-list'), notes, function (n) { return n.id; },
+    function (note, before) {
+      const ctx = 'host-pv:' + person.id + ':' + note.id;
+      const n = given[note.id] || 0;
+      const busy = !!pend[ctx];
+      const sig = JSON.stringify([note, person.name, n, busy, isLocked(),
+        phone.errors.get(ctx)]);
+      return cached(before, sig, function () {
+        const card = noteCard(note, []);
+        card.classList.add('vote-card');
+        card.classList.toggle('is-chosen', n > 0);
+        const buttons = [];
+        if (n > 0) {
+          card.appendChild(mark('check', t('host.proxy_voted', {name: person.name}),
+            'chosen-mark'));
+          buttons.push(sendButton(t('vote.retract'), 'secondary', 'retract', busy, function () {
+            send('retract_vote', {note_id: note.id, proxy_for: person.id}, ctx);
+          }));
+        } else {
+          buttons.push(sendButton(t('host.proxy_vote', {name: person.name}),
+            'primary wide-button', 'cast', busy, function () {
+              send('cast_vote', {note_id: note.id, proxy_for: person.id}, ctx);
+            }));
+        }
+        card.appendChild(el('div', {class: 'actions'}, buttons));
+        if (busy) {
+          card.appendChild(sendingLine());
+        }
+        card.appendChild(phone.errors.line(ctx));
+        return card;
+      });
+    });
+}
+
+/**
+ * The chosen person's 輪, while the step opens joining one: the table's themes, then the
+ * room's.
+ * @param {(Seat|undefined)} person
+ */
+function drawProxyThemes(person) {
+  const on = !!person && opens('join_theme');
+  byId('host-proxy-themes').hidden = !on;
+  if (!person || !on) {
+    return;
+  }
+  setWords(byId('host-proxy-themes-title'), t('host.proxy_themes_title', {name: person.name}));
+  const id = hostOf();
+  const all = Array.from(items('themes').values());
+  const themes = all.filter(function (th) { return themeOwner(th) === id; }).concat(
+    all.filter(function (th) { return !themeOwner(th); }));
+  byId('host-proxy-themes-empty').hidden = themes.length > 0;
+  reconcile(byId('host-proxy-theme-list'), themes, function (th) { return String(th.id); },
+    function (theme, before) {
+      const tid = String(theme.id);
+      const ctx = 'host-pt:' + person.id + ':' + tid;
+      const joined = proxyIn(person, tid);
+      const busy = !!pend[ctx];
+      const sig = JSON.stringify([theme.title, person.name, joined, busy, isLocked(),
+        phone.errors.get(ctx)]);
+      return cached(before, sig, function () {
+        const card = el('li', {class: 'card theme-card'});
+        card.classList.toggle('is-chosen', joined);
+        card.appendChild(themeLine(String(theme.title)));
+        if (joined) {
+          card.appendChild(mark('check', t('host.proxy_joined', {name: person.name}),
+            'chosen-mark'));
+          card.appendChild(el('div', {class: 'actions'}, [
+            sendButton(t('theme.leave'), 'secondary', 'leave', busy, function () {
+              send('leave_theme', {theme_id: tid, proxy_for: person.id}, ctx);
+            })]));
+        } else {
+          card.appendChild(el('div', {class: 'actions'}, [
+            sendButton(t('host.proxy_join', {name: person.name}), 'primary wide-button',
+              'join', busy, function () {
+                send('join_theme', {theme_id: tid, proxy_for: person.id}, ctx);
+              })]));
+        }
+        if (busy) {
+          card.appendChild(sendingLine());
+        }
+        card.appendChild(phone.errors.line(ctx));
+        return card;
+      });
+    });
 }
 
 // --- 計画案 ---------------------------------------------------------------------------
@@ -330,6 +591,7 @@ function taskNow(step) {
  * @param {string} step the room's step now (it chooses the first task)
  */
 export function draw(step) {
+  stepNow = step;
   const here = table();
   const title = t('host.title', {table: tableWords(here)});
   if (byId('host-title').textContent !== title) {
@@ -376,9 +638,13 @@ export function refused(cmd) {
   }
 }
 
-/** The room moved on: the task is chosen again for the new step. */
+/** The room moved on: the task is chosen again for the new step, except 代理入力, whose
+ * parts follow the step (its 共感 and 輪 come and go with what the step opens). */
 export function stepChanged() {
-  task = '';
+  if (task !== 'proxy') {
+    task = '';
+  }
   done();
+  renaming = null;
   proxyDone.textContent = '';
 }
