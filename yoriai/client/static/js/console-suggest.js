@@ -146,7 +146,7 @@ function setup(box) {
       const note = board.notes.get(id);
       return userText('li', note ? note.text : '', 'suggest-note');
     }));
-    return el('li', {class: 'suggest-group tool-box', 'data-key': key}, [
+    return el('li', {class: 'suggest-group', 'data-key': key}, [
       el('label', {class: 'field-label', for: field, text: t('console.suggest.name')}), name,
       el('p', {class: 'hint', text: t('board.count', {n: g.note_ids.length})}),
       notes, el('p', {class: 'bar-row'}, [accept, drop])]);
@@ -158,6 +158,7 @@ function setup(box) {
     toggle.textContent = open ? t('console.suggest.hide') : t('console.suggest.show');
     toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
     body.hidden = !open;
+    box.classList.toggle('is-open', open);
     if (!open) {
       return;
     }
