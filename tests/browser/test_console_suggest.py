@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import LIVE, PROJECTOR, Pages
 from tests.browser.drive import Facilitator, until
+from tests.browser.test_accessibility import assert_accessible
 from tests.browser.test_console import open_console, step, theme_col, unsorted
 from tests.server.test_cli_suggest import SEPARABLE
 from tests.support import LiveServer
@@ -67,6 +68,7 @@ def test_a_suggested_group_becomes_a_theme_in_one_click(
     assert count >= 2
     SHOTS.mkdir(parents=True, exist_ok=True)
     console.screenshot(path=str(SHOTS / "console-suggest.png"), full_page=True)
+    assert_accessible(console, "console with suggestions open")
 
     # The snow group: its notes shown with it; the title edited before accepting.
     snow = cards.filter(has=console.locator(".suggest-note", has_text="雪かきが大変"))
