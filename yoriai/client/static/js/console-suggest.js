@@ -197,7 +197,10 @@ function setup(box) {
     inner(msg);
   };
   board.listen(draw);
+  // The workspace and the table's board change on a click or a key (the tabs' arrows), not
+  // on the board: look again after each, once the console has drawn.
   document.addEventListener('click', function () { window.setTimeout(draw, 0); });
+  document.addEventListener('keyup', function () { window.setTimeout(draw, 0); });
   draw();
 }
 
