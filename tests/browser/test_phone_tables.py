@@ -170,6 +170,7 @@ def test_the_main_control_is_on_the_first_screen_for_a_host_and_a_participant(
             assert at_switch["height"] >= 44 and at_switch["width"] >= 44, at_switch
             assert at_switch["y"] >= 0 and at_switch["y"] + at_switch["height"] <= bar["height"]
             assert at_switch["x"] + at_switch["width"] <= 320, at_switch
+            same_line(host)
     print("main controls at 320x568 (px):", json.dumps(found))
     for key, at in found.items():
         who, step, size = key.split(":")
@@ -217,6 +218,14 @@ def test_the_main_control_is_on_the_first_screen_for_a_host_and_a_participant(
     at_switch = box(switch)
     assert at_switch["y"] + at_switch["height"] <= box(host.locator("header.topbar"))["height"]
     assert pages.problems == []
+
+
+def same_line(phone: Page) -> None:
+    """The host's switch shares the connection line's row (it did not wrap to a row of its
+    own, which would cost the step that much)."""
+    switch, line = box(phone.locator("#host-switch")), box(phone.locator("#conn-status"))
+    assert switch["y"] < line["y"] + line["height"], (switch, line)
+    assert line["y"] < switch["y"] + switch["height"], (switch, line)
 
 
 def person_of(board: Any, name: str) -> dict[str, Any]:
@@ -600,6 +609,18 @@ def test_a_long_table_number_is_never_cut(
     assert words["x"] + words["width"] <= badge["x"] + badge["width"] + 0.5, (words, badge)
     assert badge["x"] + badge["width"] <= 320 and badge["y"] + badge["height"] <= HEIGHT
     picture(phone, "table-12-english")
+    # Hosting it: the switch's words, either way, fit beside 「Connected」.
+    fac.cmd("set_table_host", table_id=table_ids(fac)[11],
+            participant_id=person(fac, "Hana")["id"])
+    switch = phone.locator("#host-switch")
+    expect(switch).to_have_text("Table tools")
+    quiet(phone)
+    same_line(phone)
+    switch.click()
+    expect(switch).to_have_text("Back to step")
+    quiet(phone)
+    same_line(phone)
+    picture(phone, "table-12-english-host")
     assert pages.problems == []
 
 
