@@ -695,6 +695,26 @@ async def test_world_cafe_program_makes_tables_when_its_step_opens(tmp_path: Pat
         await settle(room.screen)
         assert room.screen.board.workshop["round"] == 1
         assert len(tables(room.screen)) == 2
+        # README: はじめましょう, 確かめてみよう (tables made), 席をかえて話そう, 仲間を増やそう,
+        # 全体で共有しよう (sharing), then steps 3-5 of the five steps
+        labels = [s["label"]["ja"] for s in steps]
+        assert labels == ["はじめましょう", "確かめてみよう", "席をかえて話そう",
+                          "仲間を増やそう", "全体で共有しよう", "地域の活動にしよう", "実践しよう",
+                          "将来につなげよう"]
+        assert with_tables[0]["label"]["ja"] == "確かめてみよう"
+        sharing = next(i for i, s in enumerate(steps) if s["view"] == "sharing")
+        assert steps[sharing]["label"]["ja"] == "全体で共有しよう"
+        # leaving a sharing step takes a table off the projector
+        ok(await room.fac.cmd("set_step", step=steps[sharing]["id"]))
+        ok(await room.fac.cmd("set_focus", kind="table", id="k2"))
+        await settle(room.screen)
+        assert room.screen.board.workshop["focus"] == {"kind": "table", "id": "k2"}
+        ok(await room.fac.cmd("set_step", step=steps[sharing + 1]["id"]))
+        await settle(room.screen)
+        assert room.screen.board.workshop["focus"] is None
+        # a step that makes tables, opened again while there are tables, makes none
+        again = ok(await room.fac.cmd("set_step", step=with_tables[0]["id"]))
+        assert "seats" not in again["result"]
     finally:
         live.stop()
 
@@ -715,7 +735,105 @@ async def test_demo_tables(tmp_path: Path) -> None:
         assert len(tables(fac)) == 5
         assert all(t["host"] is not None for t in tables(fac).values())
         assert ws["round"] == 2
+        themes = fac.board.items("themes")
+        proposals = fac.board.items("proposals")
+        notes = fac.board.notes.values()
         for t in tables(fac).values():
-            assert any(th["table"] == t["id"] for th in fac.board.items("themes").values())
+            assert any(th["table"] == t["id"] for th in themes.values())
+            # each table's proposals by its host; notes written at the tables, in two rounds
+            assert any(themes[p["theme"]]["table"] == t["id"] for p in proposals.values())
+            assert {n["round"] for n in notes if n["table"] == t["id"]} == {1, 2}
     finally:
         live.stop()
+
+
+async def test_tables_by_themes(room: Room) -> None:
+    for name in ("一", "二", "三", "四", "五"):
+        await room.join(name)
+    steps = room.fac.board.workshop["program"]["steps"]
+    ok(await room.fac.cmd("set_step", step=next(s["id"] for s in steps
+                                                 if "join_theme" in s["opens"])))
+    ta = ok(await room.fac.cmd("create_theme", title="公園"))["result"]["theme_id"]
+    tb = ok(await room.fac.cmd("create_theme", title="防災"))["result"]["theme_id"]
+    ok(await room.fac.cmd("create_theme", title="誰もいない"))
+    for i, theme in ((0, ta), (1, ta), (2, tb)):
+        ok(await room.phones[i].cmd("join_theme", theme_id=theme))
+    seats = ok(await room.fac.cmd("make_tables", by="themes"))["result"]["seats"]
+    await settle(room.fac)
+    views = tables(room.fac)
+    # neither count nor per_table: a table for each theme that has members
+    assert len(views) == 2
+    by_theme = {v["theme"]: v["id"] for v in views.values()}
+    assert set(by_theme) == {ta, tb}
+    assert seats[room.ids[0]] == seats[room.ids[1]] == by_theme[ta]
+    assert seats[room.ids[2]] == by_theme[tb]
+    # people in none fill the smallest tables: 2 + 1 members, then 2 more -> 3 and 2
+    assert sorted(Counter(seats.values()).values()) == [2, 3]
+    assert Counter(seats.values())[by_theme[tb]] >= 2
+
+
+async def test_note_table_of_proxy_and_of_someone_seated_nowhere(room: Room) -> None:
+    await seated_room(room, FOUR)
+    proxy = ok(await room.fac.cmd("add_proxy", name="紙の人", attribute="住民",
+                                  show_name=False))["result"]["participant_id"]
+    ok(await room.fac.cmd("seat", participant_id=proxy, table_id="k2"))
+    by_proxy = ok(await room.fac.cmd("post_note", kind="wish", text="代わりに",
+                                     proxy_for=proxy))["result"]["note_id"]
+    ok(await room.fac.cmd("seat", participant_id=room.ids[0], table_id=None))
+    nowhere = ok(await room.phones[0].cmd("post_note", kind="wish",
+                                          text="どこにも"))["result"]["note_id"]
+    await settle(room.fac)
+    assert room.fac.board.notes[by_proxy]["table"] == "k2"
+    assert room.fac.board.notes[nowhere]["table"] is None
+    assert room.phones[0].board.me is not None and room.phones[0].board.me["table"] is None
+    seat = next(s for s in tables(room.fac)["k2"]["seats"] if s["id"] == proxy)
+    assert seat["proxy"] is True and {"votes", "votes_left", "themes"} <= set(seat)
+
+
+async def test_vote_scope_back_to_room_over_budget(room: Room) -> None:
+    await seated_room(room, FOUR)
+    await settle(room.fac)
+    seated = {p["id"]: p["table"] for p in room.fac.board.items("participants").values()}
+    a = next(i for i, p in enumerate(room.ids) if seated[p] == "k1")
+    b = next(i for i, p in enumerate(room.ids) if seated[p] == "k2")
+    at_a = [ok(await room.phones[a].cmd("post_note", kind="wish",
+                                        text=f"一班{i}"))["result"]["note_id"] for i in range(3)]
+    at_b = ok(await room.phones[b].cmd("post_note", kind="wish", text="二班"))["result"]
+    steps = room.fac.board.workshop["program"]["steps"]
+    ok(await room.fac.cmd("set_step", step=next(s["id"] for s in steps
+                                                 if "cast_vote" in s["opens"])))
+    ok(await room.fac.cmd("set_table_settings", vote_scope="table"))
+    voter = room.phones[a]
+    for note in at_a:
+        ok(await voter.cmd("cast_vote", note_id=note))
+    refused(await voter.cmd("cast_vote", note_id=at_b["note_id"]), "not_your_table")
+    ok(await room.fac.cmd("seat", participant_id=room.ids[a], table_id="k2"))
+    await voter.wait_for(lambda bd: bd.me is not None and bd.me["table"] == "k2")
+    ok(await voter.cmd("cast_vote", note_id=at_b["note_id"]))
+    over = refused(await room.fac.cmd("set_table_settings", vote_scope="room"),
+                   "budget_below_used")
+    assert over["params"]["used"] == 4
+
+
+async def test_suggestions_of_a_table_and_for_a_cofacilitator(room: Room) -> None:
+    seats = await seated_room(room, FOUR)
+    a = next(i for i, p in enumerate(room.ids) if seats[p] == "k1")
+    b = next(i for i, p in enumerate(room.ids) if seats[p] == "k2")
+    at_a = {ok(await room.phones[a].cmd("post_note", kind="issue", text=t))["result"]["note_id"]
+            for t in SNOW}
+    for t in SNOW:
+        ok(await room.phones[b].cmd("post_note", kind="issue", text=t + "です"))
+    answer = await ask(room.fac, "k1")
+    grouped = {n for g in answer["groups"] for n in g["note_ids"]}
+    assert grouped and grouped <= at_a
+    # a つむぎすと may ask too
+    co = room.phones[b]
+    promoted = co.waiter(lambda m: m["type"] == "welcome" and m["role"] == "cofacilitator")
+    ok(await room.fac.cmd("grant_cofacilitator", participant_id=room.ids[b]))
+    await asyncio.wait_for(promoted, HANG)
+    mine = await ask(co, None)
+    assert mine["type"] == "suggestions" and mine["table"] is None
+    # a change of the notes: a new answer, worked out from a later seq
+    fresh = co.waiter(lambda m: m["type"] == "suggestions" and m["seq"] > mine["seq"])
+    ok(await room.phones[a].cmd("post_note", kind="issue", text="雪かきの当番表をつくりたい"))
+    assert (await asyncio.wait_for(fresh, HANG))["table"] is None
