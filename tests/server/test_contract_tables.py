@@ -837,3 +837,69 @@ async def test_suggestions_of_a_table_and_for_a_cofacilitator(room: Room) -> Non
     fresh = co.waiter(lambda m: m["type"] == "suggestions" and m["seq"] > mine["seq"])
     ok(await room.phones[a].cmd("post_note", kind="issue", text="雪かきの当番表をつくりたい"))
     assert (await asyncio.wait_for(fresh, HANG))["table"] is None
+
+
+async def test_table_events_carry_the_documented_data(room: Room) -> None:
+    """§3: the table events' data, read back from the archive (README: every event)."""
+    import httpx
+
+    seats = await seated_room(room, FOUR)
+    late = await room.join("遅刻", "企業")
+    pid_late = room.ids[-1]
+    ok(await room.fac.cmd("name_table", table_id="k1", name="一班"))
+    ok(await room.fac.cmd("set_table_host", table_id="k1", participant_id=room.ids[0]))
+    ok(await room.fac.cmd("seat", participant_id=room.ids[0], table_id="k2"))
+    ok(await room.fac.cmd("set_table_settings", others_visible=True))
+    note = ok(await late.cmd("post_note", kind="wish", text="遅れて一枚"))["result"]["note_id"]
+    theme = ok(await room.fac.cmd("create_theme", title="二班の", table_id="k2"))
+    new = ok(await room.fac.cmd("start_round"))["result"]["seats"]
+    answer = httpx.get(f"{room.server.base}/w/{room.code}/export/json",
+                       cookies={"yoriai_key": room.server.key}, timeout=HANG)
+    assert answer.status_code == 200
+    events = answer.json()["events"]
+
+    def of(kind: str) -> list[dict[str, Any]]:
+        return [e["data"] for e in events if e["type"] == kind]
+
+    made = of("TablesMade")[-1]
+    assert made == {"tables": [{"table_id": "k1", "number": 1, "name": "", "theme": None},
+                               {"table_id": "k2", "number": 2, "name": "", "theme": None}],
+                    "seats": seats, "by": "mixed", "count": 2, "per_table": None, "round": 1}
+    joined = {d["participant_id"]: d for d in of("ParticipantJoined")}
+    assert "table_id" not in joined[room.ids[0]]  # joined before there were tables
+    assert joined[pid_late]["table_id"] in ("k1", "k2")
+    assert of("TableNamed") == [{"table_id": "k1", "name": "一班"}]
+    assert of("TableHostSet") == [{"table_id": "k1", "participant_id": room.ids[0]}]
+    assert of("TableHostCleared") == [{"table_id": "k1", "participant_id": room.ids[0]}]
+    assert of("Seated") == [{"participant_id": room.ids[0], "table_id": "k2"}]
+    assert of("TableSettingsChanged") == [{"others_visible": True, "vote_scope": "room"}]
+    posted = next(d for d in of("NotePosted") if d.get("note_id", note) == note)
+    assert posted["table"] == joined[pid_late]["table_id"] and posted["round"] == 1
+    created = next(d for d in of("ThemeCreated")
+                   if d.get("theme_id", theme["result"]["theme_id"])
+                   == theme["result"]["theme_id"])
+    assert created["table"] == "k2"
+    assert of("RoundStarted") == [{"round": 2, "seats": new}]
+    # the host order: TableHostCleared before Seated moved them away
+    order = [e["type"] for e in events if e["type"] in ("TableHostCleared", "Seated")]
+    assert order == ["TableHostCleared", "Seated"]
+
+
+async def test_host_tools_are_not_held_back_by_the_step_or_the_lock(room: Room) -> None:
+    await seated_room(room, FOUR)
+    host = await make_host(room, 0, "k1")
+    proxy = ok(await room.fac.cmd("add_proxy", name="紙の人", attribute="住民",
+                                  show_name=False))["result"]["participant_id"]
+    ok(await room.fac.cmd("seat", participant_id=proxy, table_id="k1"))
+    steps = room.fac.board.workshop["program"]["steps"]
+    closed = next(s["id"] for s in steps if "post_note" not in s["opens"])
+    ok(await room.fac.cmd("set_step", step=closed))
+    ok(await room.fac.cmd("lock_board", locked=True))
+    await settle(host)
+    theme = ok(await host.cmd("create_theme", title="うちの班"))["result"]["theme_id"]
+    ok(await host.cmd("write_proposal", theme_id=theme, aim="うちの提案", ideas=[]))
+    # a host acting as a participant is a participant: held back like anyone
+    own = await host.cmd("post_note", kind="wish", text="自分の")
+    assert own["type"] == "error" and own["code"] in ("step_closed", "board_locked"), own
+    # 代理入力 is one of the host's tools (§2): not held back either
+    ok(await host.cmd("post_note", kind="wish", text="代わりに", proxy_for=proxy))
