@@ -903,3 +903,43 @@ async def test_host_tools_are_not_held_back_by_the_step_or_the_lock(room: Room) 
     assert own["type"] == "error" and own["code"] in ("step_closed", "board_locked"), own
     # 代理入力 is one of the host's tools (§2): not held back either
     ok(await host.cmd("post_note", kind="wish", text="代わりに", proxy_for=proxy))
+
+
+async def test_resuming_after_a_seat_change_gets_a_snapshot(room: Room) -> None:
+    """§2: a client gets a snapshot when the events it missed moved someone to another
+    table or set a table's host, not the missed events."""
+    seats = await seated_room(room, FOUR)
+    watcher = room.phones[3]
+    await watcher.close()
+    other = "k2" if seats[room.ids[1]] == "k1" else "k1"
+    ok(await room.fac.cmd("seat", participant_id=room.ids[1], table_id=other))
+    mark = len(watcher.received)
+    await watcher.connect(resume=True)
+    kinds = [m["type"] for m in watcher.received[mark:]]
+    assert "snapshot" in kinds and "synced" not in kinds, kinds
+    await watcher.close()
+    ok(await room.fac.cmd("set_table_host", table_id="k1", participant_id=room.ids[2]))
+    mark = len(watcher.received)
+    await watcher.connect(resume=True)
+    kinds = [m["type"] for m in watcher.received[mark:]]
+    assert "snapshot" in kinds and "synced" not in kinds, kinds
+    # a change of no one's seat or role is resumed with the events
+    await watcher.close()
+    ok(await room.fac.cmd("name_table", table_id="k1", name="一班"))
+    mark = len(watcher.received)
+    await watcher.connect(resume=True)
+    kinds = [m["type"] for m in watcher.received[mark:]]
+    assert "synced" in kinds and "snapshot" not in kinds, kinds
+    assert tables(watcher)["k1"]["name"] == "一班"
+
+
+async def test_suggestions_take_private_notes_and_leave_hidden_ones(room: Room) -> None:
+    phone = await room.join("佐藤")
+    ok(await room.fac.cmd("set_private_notes", private=True))
+    ids = [ok(await phone.cmd("post_note", kind="issue", text=t))["result"]["note_id"]
+           for t in [*SNOW, "雪かきの当番表をつくりたい"]]
+    ok(await room.fac.cmd("hide_note", note_id=ids[0]))
+    answer = await ask(room.fac, None)
+    grouped = {n for g in answer["groups"] for n in g["note_ids"]}
+    assert grouped, answer  # private notes included
+    assert ids[0] not in grouped and grouped <= set(ids[1:])
