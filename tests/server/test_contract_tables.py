@@ -943,3 +943,55 @@ async def test_suggestions_take_private_notes_and_leave_hidden_ones(room: Room) 
     grouped = {n for g in answer["groups"] for n in g["note_ids"]}
     assert grouped, answer  # private notes included
     assert ids[0] not in grouped and grouped <= set(ids[1:])
+
+
+def edited_world_cafe(tmp_path: Path, tables_spec: dict[str, Any]) -> Path:
+    """README: copy and edit a bundled program; here the world café's step that makes the
+    tables, given ``tables_spec``."""
+    import json
+
+    program = json.loads((ROOT / "yoriai/facilitation/programs/world-cafe.json")
+                         .read_text("utf-8"))
+    found = 0
+    for step in program["steps"]:
+        if "tables" in step:
+            step["tables"] = tables_spec
+            found += 1
+    assert found == 1
+    path = tmp_path / "my-cafe.json"
+    path.write_text(json.dumps(program, ensure_ascii=False, indent=1), "utf-8")
+    return path
+
+
+async def test_a_program_step_by_themes_without_members_opens_without_tables(
+        tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    path = edited_world_cafe(tmp_path, {"by": "themes"})
+    code = yoriai("new", "テーマで", "--program", str(path), "--data", str(data),
+                  cwd=tmp_path).strip().splitlines()[-1].strip()
+    live = LiveServer(data).start()
+    try:
+        room = await Room(live, code).open()
+        step = next(s for s in room.fac.board.workshop["program"]["steps"] if "tables" in s)
+        assert step["tables"] == {"by": "themes", "count": None, "per_table": None}
+        await room.join("一")
+        reply = ok(await room.fac.cmd("set_step", step=step["id"]))
+        assert "seats" not in reply["result"]
+        await settle(room.fac)
+        assert room.fac.board.workshop["step"] == step["id"]
+        assert tables(room.fac) == {} and room.fac.board.workshop["round"] == 0
+    finally:
+        live.stop()
+
+
+@pytest.mark.parametrize("spec", [{"by": "mixed", "count": 2, "per_table": 3},
+                                  {"by": "mixed"}, {"by": "mixed", "count": 41},
+                                  {"by": "mixed", "per_table": 13}, {"by": "chairs", "count": 2}])
+def test_a_program_with_wrong_tables_is_refused(tmp_path: Path, spec: dict[str, Any]) -> None:
+    path = edited_world_cafe(tmp_path, spec)
+    done = subprocess.run([sys.executable, "-m", "yoriai", "new", "x", "--program", str(path),
+                           "--data", str(tmp_path / "data")], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode != 0
+    assert "tables" in done.stderr + done.stdout, (done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr
