@@ -287,11 +287,14 @@ async def test_host_role_view_and_limits(room: Room) -> None:
 async def test_one_host_per_table_and_one_table_per_host(room: Room) -> None:
     await seated_room(room, FOUR)
     a = await make_host(room, 0, "k1")
+    await settle(room.screen)
+    assert tables(room.screen)["k1"]["host_name"] == "佐藤 花子"  # agreed to be named
     cleared = a.waiter(lambda m: m["type"] == "welcome" and m["role"] == "participant")
     ok(await room.fac.cmd("set_table_host", table_id="k1", participant_id=room.ids[1]))
     await asyncio.wait_for(cleared, HANG)
-    await settle(room.fac, a)
+    await settle(room.fac, a, room.screen)
     assert a.board.me is not None and a.board.me["host_of"] is None
+    assert tables(room.screen)["k1"]["host_name"] == ""  # 田中 did not agree
     assert tables(room.fac)["k1"]["host"] == room.ids[1]
     # the same person made another table's host stops hosting the first
     ok(await room.fac.cmd("set_table_host", table_id="k2", participant_id=room.ids[1]))
@@ -416,6 +419,14 @@ async def test_host_proxy_for_at_own_table_only(room: Room) -> None:
     assert room.fac.board.notes[note]["by_proxy"] is True
     seat = next(s for s in tables(host)["k1"]["seats"] if s["id"] == p1)
     assert seat["proxy"] is True and {"votes", "votes_left", "themes"} <= set(seat)
+    assert seat["votes"] == {} and seat["themes"] == []
+    # 共感 entered for them shows in their seat, as their me would
+    ok(await host.cmd("cast_vote", note_id=note, proxy_for=p1))
+    await settle(host)
+    seat = next(s for s in tables(host)["k1"]["seats"] if s["id"] == p1)
+    assert seat["votes"] == {note: 1} and seat["votes_left"] == 2
+    ours = next(s for s in tables(host)["k1"]["seats"] if s["id"] == room.ids[0])
+    assert "votes" not in ours  # only a person without a phone carries them
 
 
 async def test_private_notes_of_a_table_reach_its_host_only(room: Room) -> None:
@@ -755,7 +766,7 @@ async def test_tables_by_themes(room: Room) -> None:
                                                  if "join_theme" in s["opens"])))
     ta = ok(await room.fac.cmd("create_theme", title="公園"))["result"]["theme_id"]
     tb = ok(await room.fac.cmd("create_theme", title="防災"))["result"]["theme_id"]
-    ok(await room.fac.cmd("create_theme", title="誰もいない"))
+    tc = ok(await room.fac.cmd("create_theme", title="誰もいない"))["result"]["theme_id"]
     for i, theme in ((0, ta), (1, ta), (2, tb)):
         ok(await room.phones[i].cmd("join_theme", theme_id=theme))
     seats = ok(await room.fac.cmd("make_tables", by="themes"))["result"]["seats"]
@@ -770,6 +781,14 @@ async def test_tables_by_themes(room: Room) -> None:
     # people in none fill the smallest tables: 2 + 1 members, then 2 more -> 3 and 2
     assert sorted(Counter(seats.values()).values()) == [2, 3]
     assert Counter(seats.values())[by_theme[tb]] >= 2
+    # a table's theme: the theme it was merged into, null once it is deleted
+    ok(await room.fac.cmd("merge_themes", source=ta, target=tc))
+    await settle(room.screen)
+    assert tables(room.screen)[by_theme[ta]]["theme"] == tc
+    ok(await room.fac.cmd("delete_theme", theme_id=tc))
+    await settle(room.screen)
+    assert tables(room.screen)[by_theme[ta]]["theme"] is None
+    assert tables(room.screen)[by_theme[tb]]["theme"] == tb
 
 
 async def test_note_table_of_proxy_and_of_someone_seated_nowhere(room: Room) -> None:
@@ -995,3 +1014,32 @@ def test_a_program_with_wrong_tables_is_refused(tmp_path: Path, spec: dict[str, 
     assert done.returncode != 0
     assert "tables" in done.stderr + done.stdout, (done.stdout, done.stderr)
     assert "Traceback" not in done.stderr
+
+
+async def test_who_may_send_the_table_commands(room: Room) -> None:
+    """§4's table: make_tables, set_table_host, start_round, set_table_settings are the
+    facilitator's; seat and name_table the facilitator's and a co-facilitator's."""
+    await seated_room(room, FOUR)
+    host = await make_host(room, 0, "k1")
+    co = room.phones[1]
+    promoted = co.waiter(lambda m: m["type"] == "welcome" and m["role"] == "cofacilitator")
+    ok(await room.fac.cmd("grant_cofacilitator", participant_id=room.ids[1]))
+    await asyncio.wait_for(promoted, HANG)
+    plain = room.phones[2]
+    facilitator_only: list[tuple[str, dict[str, Any]]] = [
+        ("make_tables", {"by": "hand", "count": 2}),
+        ("set_table_host", {"table_id": "k2", "participant_id": room.ids[2]}),
+        ("start_round", {}), ("set_table_settings", {"others_visible": True})]
+    moderators: list[tuple[str, dict[str, Any]]] = [
+        ("seat", {"participant_id": room.ids[3], "table_id": "k2"}),
+        ("name_table", {"table_id": "k2", "name": "二班"})]
+    for client in (co, host, plain, room.screen):
+        for name, args in facilitator_only:
+            refused(await client.cmd(name, **args), "not_allowed")
+    for client in (host, plain, room.screen):
+        for name, args in moderators:
+            refused(await client.cmd(name, **args), "not_allowed")
+    for name, args in moderators:
+        ok(await co.cmd(name, **args))
+    for name, args in facilitator_only:
+        ok(await room.fac.cmd(name, **args))
