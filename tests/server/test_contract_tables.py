@@ -647,6 +647,13 @@ async def test_suggestions_only_for_the_facilitators(room: Room) -> None:
     by_table = await ask(room.fac, "k1")
     assert by_table["type"] == "suggestions" and by_table["table"] == "k1"
     assert refused(await ask(room.fac, "k9"), "unknown_table")["id"] is None
+    # no `table`: the room's; a `stop` other than true is an ask
+    for message in ({"type": "suggest"}, {"type": "suggest", "stop": "yes"}):
+        again = room.fac.waiter(lambda m: m["type"] in ("suggestions", "error"))
+        await room.fac.send(message)
+        room_again = await asyncio.wait_for(again, HANG)
+        assert room_again["type"] == "suggestions" and room_again["table"] is None
+        assert room_again["groups"] == answer["groups"]  # the same notes, the same answer
     assert refused(await ask(room.phones[0], None), "not_allowed")["id"] is None
     assert refused(await ask(room.screen, None), "not_allowed")["id"] is None
     await settle(room.phones[0], room.screen)
