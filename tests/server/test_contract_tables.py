@@ -1050,3 +1050,30 @@ async def test_who_may_send_the_table_commands(room: Room) -> None:
         ok(await co.cmd(name, **args))
     for name, args in facilitator_only:
         ok(await room.fac.cmd(name, **args))
+
+
+async def test_vote_scope_table_and_notes_of_no_table(room: Room) -> None:
+    """With vote_scope table, a note of no table (posted before the tables) is another
+    table's for a seated voter, and the only kind an unseated voter may give 共感 to."""
+    for name in ("一", "二", "三"):
+        await room.join(name)
+    early = ok(await room.phones[0].cmd("post_note", kind="wish",
+                                        text="前から"))["result"]["note_id"]
+    ok(await room.fac.cmd("make_tables", by="hand", count=2))
+    ok(await room.fac.cmd("seat", participant_id=room.ids[0], table_id="k1"))
+    ok(await room.fac.cmd("seat", participant_id=room.ids[1], table_id="k2"))
+    at_k1 = ok(await room.phones[0].cmd("post_note", kind="wish",
+                                        text="一班"))["result"]["note_id"]
+    steps = room.fac.board.workshop["program"]["steps"]
+    ok(await room.fac.cmd("set_step", step=next(s["id"] for s in steps
+                                                 if "cast_vote" in s["opens"])))
+    ok(await room.fac.cmd("set_table_settings", vote_scope="table"))
+    seated, unseated = room.phones[1], room.phones[2]
+    await settle(seated, unseated)
+    assert unseated.board.me is not None and unseated.board.me["table"] is None
+    assert unseated.board.notes[early]["votable"] is True
+    assert unseated.board.notes[at_k1]["votable"] is False
+    assert seated.board.notes[early]["votable"] is False
+    refused(await unseated.cmd("cast_vote", note_id=at_k1), "not_your_table")
+    refused(await seated.cmd("cast_vote", note_id=early), "not_your_table")
+    ok(await unseated.cmd("cast_vote", note_id=early))
