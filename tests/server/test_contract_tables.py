@@ -1077,3 +1077,41 @@ async def test_vote_scope_table_and_notes_of_no_table(room: Room) -> None:
     refused(await unseated.cmd("cast_vote", note_id=at_k1), "not_your_table")
     refused(await seated.cmd("cast_vote", note_id=early), "not_your_table")
     ok(await unseated.cmd("cast_vote", note_id=early))
+
+
+async def test_a_host_does_not_see_hidden_notes_even_of_their_table(room: Room) -> None:
+    """§2: a hidden note is seen by its author and the facilitators (a host gets a table's
+    private notes, not its hidden ones); naming it is unknown_note."""
+    await seated_room(room, FOUR)
+    host = await make_host(room, 0, "k1")
+    await settle(room.fac)
+    seated = {p["id"]: p["table"] for p in room.fac.board.items("participants").values()}
+    mate = next(room.phones[i] for i, p in enumerate(room.ids) if seated[p] == "k1" and i)
+    note = ok(await mate.cmd("post_note", kind="wish", text="一班の"))["result"]["note_id"]
+    ok(await room.fac.cmd("hide_note", note_id=note))
+    await settle(host, mate)
+    assert note not in host.board.notes
+    assert mate.board.notes[note]["hidden"] is True  # its author still sees it
+    theme = ok(await host.cmd("create_theme", title="うちの"))["result"]["theme_id"]
+    refused(await host.cmd("group_note", note_id=note, theme_id=theme), "unknown_note")
+    refused(await host.cmd("create_theme", title="だめ", note_ids=[note]), "unknown_note")
+
+
+def test_yoriai_suggest_cli(tmp_path: Path) -> None:
+    """README: `yoriai suggest NOTES.json` (`-`: standard input) prints
+    {"groups": [[index, ...]], "titles": [...]}; exit status 2 with one line otherwise."""
+    import json
+
+    done = subprocess.run([sys.executable, "-m", "yoriai", "suggest", "-"], cwd=tmp_path,
+                          input=json.dumps([*SNOW, "公園にベンチがほしい"], ensure_ascii=False),
+                          capture_output=True, text=True, timeout=300, check=True)
+    answer = json.loads(done.stdout)
+    assert set(answer) == {"groups", "titles"}
+    assert len(answer["groups"]) == len(answer["titles"]) >= 1
+    flat = [i for g in answer["groups"] for i in g]
+    assert len(flat) == len(set(flat)) and set(flat) <= set(range(4))
+    assert all(len(g) >= 3 for g in answer["groups"])
+    bad = subprocess.run([sys.executable, "-m", "yoriai", "suggest", "-"], cwd=tmp_path,
+                         input='{"not": "a list"}', capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 2
+    assert len((bad.stderr + bad.stdout).strip().splitlines()) == 1
