@@ -7,6 +7,8 @@ tmp_path and real WebSocket clients (tests/support.py); every wait is for a mess
 from __future__ import annotations
 
 import asyncio
+import itertools
+import json
 import subprocess
 import sys
 from collections import Counter
@@ -14,6 +16,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.support import HANG, Client, LiveServer
@@ -867,8 +870,6 @@ async def test_suggestions_of_a_table_and_for_a_cofacilitator(room: Room) -> Non
 
 async def test_table_events_carry_the_documented_data(room: Room) -> None:
     """§3: the table events' data, read back from the archive (README: every event)."""
-    import httpx
-
     seats = await seated_room(room, FOUR)
     late = await room.join("遅刻", "企業")
     pid_late = room.ids[-1]
@@ -974,8 +975,6 @@ async def test_suggestions_take_private_notes_and_leave_hidden_ones(room: Room) 
 def edited_world_cafe(tmp_path: Path, tables_spec: dict[str, Any]) -> Path:
     """README: copy and edit a bundled program; here the world café's step that makes the
     tables, given ``tables_spec``."""
-    import json
-
     program = json.loads((ROOT / "yoriai/facilitation/programs/world-cafe.json")
                          .read_text("utf-8"))
     found = 0
@@ -1100,8 +1099,6 @@ async def test_a_host_does_not_see_hidden_notes_even_of_their_table(room: Room) 
 def test_yoriai_suggest_cli(tmp_path: Path) -> None:
     """README: `yoriai suggest NOTES.json` (`-`: standard input) prints
     {"groups": [[index, ...]], "titles": [...]}; exit status 2 with one line otherwise."""
-    import json
-
     done = subprocess.run([sys.executable, "-m", "yoriai", "suggest", "-"], cwd=tmp_path,
                           input=json.dumps([*SNOW, "公園にベンチがほしい"], ensure_ascii=False),
                           capture_output=True, text=True, timeout=300, check=True)
@@ -1115,3 +1112,53 @@ def test_yoriai_suggest_cli(tmp_path: Path) -> None:
                          input='{"not": "a list"}', capture_output=True, text=True, timeout=300)
     assert bad.returncode == 2
     assert len((bad.stderr + bad.stdout).strip().splitlines()) == 1
+
+
+def repeat_pairs(seating: dict[str, str], history: list[dict[str, str]]) -> int:
+    """Pairs sitting at one table in ``seating`` who sat at one table in an earlier round."""
+    met = {(a, b) for earlier in history for a in earlier for b in earlier
+           if a < b and earlier[a] == earlier[b]}
+    return sum(1 for a in seating for b in seating
+               if a < b and seating[a] == seating[b] and (a, b) in met)
+
+
+def fewest_repeat_pairs(people: list[str], table_ids: list[str], hosts: dict[str, str],
+                        history: list[dict[str, str]]) -> int:
+    """By brute force: the fewest repeat pairs of any seating with the hosts kept and table
+    sizes differing by at most one."""
+    free = [p for p in people if p not in hosts]
+    best: int | None = None
+    for combo in itertools.product(table_ids, repeat=len(free)):
+        seating = {**hosts, **dict(zip(free, combo, strict=True))}
+        sizes = Counter(seating.values())
+        if max(sizes.get(t, 0) for t in table_ids) - min(sizes.get(t, 0)
+                                                         for t in table_ids) > 1:
+            continue
+        pairs = repeat_pairs(seating, history)
+        best = pairs if best is None else min(best, pairs)
+    assert best is not None
+    return best
+
+
+@pytest.mark.parametrize(("people", "count", "hosted", "rounds"),
+                         [(6, 3, 0, 3), (8, 2, 0, 2), (9, 3, 3, 3), (10, 3, 0, 2)])
+async def test_start_round_brings_the_fewest_repeat_pairs(
+        room: Room, people: int, count: int, hosted: int, rounds: int) -> None:
+    """§4: hosts stay, the others are dealt so that as few pairs as possible who sat at one
+    table in an earlier round sit at one table again: checked against every seating."""
+    attributes = ["住民", "企業", "町内会・自治会"]
+    seats = await seated_room(room, [(f"人{i}", attributes[i % 3], False)
+                                     for i in range(people)], count=count)
+    table_ids = sorted(set(seats.values()))
+    hosts: dict[str, str] = {}
+    for table in table_ids[:hosted]:
+        pid = next(p for p in room.ids if seats[p] == table)
+        ok(await room.fac.cmd("set_table_host", table_id=table, participant_id=pid))
+        hosts[pid] = table
+    history = [seats]
+    for _ in range(rounds):
+        new = ok(await room.fac.cmd("start_round"))["result"]["seats"]
+        assert {p: new[p] for p in hosts} == hosts
+        assert repeat_pairs(new, history) == fewest_repeat_pairs(room.ids, table_ids, hosts,
+                                                                 history), (history, new)
+        history.append(new)
