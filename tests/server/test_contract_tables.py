@@ -106,7 +106,10 @@ FOUR = [("佐藤 花子", "住民", True), ("田中", "住民", False), ("鈴木
 
 async def test_make_tables_mixed_views_for_public_participant_and_facilitator(room: Room) -> None:
     people = [*FOUR, ("伊藤", "大学・学生", False)]
-    assert room.fac.board.workshop["round"] == 0  # "0 while there are none"
+    for client in (room.fac, room.screen):  # before any table: none, round 0, defaults
+        assert client.board.workshop["round"] == 0 and tables(client) == {}
+        assert client.board.workshop["settings"]["others_visible"] is False
+        assert client.board.workshop["settings"]["vote_scope"] == "room"
     seats = await seated_room(room, people, count=2)
     assert set(seats) == set(room.ids) and set(seats.values()) == {"k1", "k2"}
     # "every attribute's count, and every table's size, differs by at most one"
@@ -188,6 +191,11 @@ async def test_name_table_limit_and_names_reach_everyone(room: Room) -> None:
                    "table_name_too_long")
     assert long["params"]["max"] == 20 and long["params"]["length"] == 21
     ok(await room.fac.cmd("name_table", table_id="k1", name="あ" * 20))
+    # lengths in grapheme clusters (§4 Text): 20 family emoji fit, 21 do not
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    ok(await room.fac.cmd("name_table", table_id="k1", name=family * 20))
+    assert refused(await room.fac.cmd("name_table", table_id="k1", name=family * 21),
+                   "table_name_too_long")["params"]["length"] == 21
     ok(await room.fac.cmd("name_table", table_id="k1", name=""))
     await settle(phone)
     assert tables(phone)["k1"]["name"] == ""
