@@ -438,3 +438,97 @@ async def test_a_join_storm_into_a_room_with_tables_seats_everyone(live: LiveSer
     # The facilitator's console still answers after the storm.
     await ok(fresh, "name_table", table_id="k1", name="嵐のあと")
     await early[0].wait_for(lambda b: b.items("tables")["k1"]["name"] == "嵐のあと")
+
+
+async def test_a_host_cannot_reach_another_tables_private_or_hidden_notes(
+        live: LiveServer) -> None:
+    _, r = await table_room(live)
+    await ok(r.fac, "set_private_notes", private=True)
+    secret = (await ok(r.p2, "post_note", kind="wish", text="二班の内緒"))["note_id"]
+    mine = (await ok(r.p1, "post_note", kind="wish", text="一班の内緒"))["note_id"]
+    await ok(r.fac, "hide_note", note_id=r.note1)
+    await r.host1.wait_for(lambda b: mine in b.notes and r.note1 not in b.notes)
+    written = event_count(live.data_dir)
+    for args in ({"title": "x", "note_id": secret}, {"title": "x", "note_ids": [secret]},
+                 {"title": "x", "note_ids": [mine, secret]},
+                 {"title": "x", "note_id": mine, "note_ids": [secret]},
+                 {"title": "x", "note_ids": [r.note1]}, {"title": "x", "note_id": r.note1}):
+        reply = await refused(r.host1, "create_theme", args)
+        # The same answer as for an id that never existed: nothing tells it is real.
+        assert reply["code"] == "unknown_note", (args, reply)
+        assert reply["params"] == {}, reply
+    assert event_count(live.data_dir) == written
+    # Its own table's private note it may sort.
+    theme = (await ok(r.host1, "create_theme", title="一班の輪", note_ids=[mine]))["theme_id"]
+    await r.fac.wait_for(lambda b: b.notes[mine]["theme"] == theme)
+    assert r.fac.board.items("themes")[theme]["table"] == "k1"
+    stream = json.dumps(r.host1.received, ensure_ascii=False)
+    assert "二班の内緒" not in stream and f'"{secret}"' not in stream
+
+
+async def test_a_many_event_table_command_on_a_full_disk_is_all_or_nothing(
+        live: LiveServer) -> None:
+    """set_table_host moving a host to the other table is four events (two hosts cleared,
+    a seat, a host set): on a full disk none of them is written, the sender is told, every
+    view stays as it was, and after the disk is freed the same command works."""
+    code, r = await table_room(live)
+    loop = live.ctx.store.loop
+    assert loop is not None
+
+    async def in_writer(work: Any) -> None:
+        async def run() -> None:
+            await live.ctx.store.in_writer(work)
+        await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(run(), loop))
+
+    def fill(db: sqlite3.Connection) -> None:
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+        db.execute(f"PRAGMA max_page_count = {pages}")
+
+    before = json.dumps(r.fac.board.items("tables"), sort_keys=True)
+    written = event_count(live.data_dir)
+    host1 = r.host1.board.participant_id
+    await in_writer(fill)
+    host2 = r.host2.board.participant_id
+    for _ in range(500):  # until the disk is really full (a page's worth of events)
+        reply = await r.fac.cmd_patiently("set_table_host", table_id="k2",
+                                          participant_id=host1)
+        if reply["type"] == "error":
+            break
+        # Written: put both hosts back (these writes fill the page too).
+        for table, pid in (("k1", host1), ("k2", host2)):
+            reply = await r.fac.cmd_patiently("set_table_host", table_id=table,
+                                              participant_id=pid)
+            if reply["type"] == "error":  # the disk filled here instead: room, then again
+                await in_writer(lambda db: db.execute("PRAGMA max_page_count = 1073741823"))
+                await ok(r.fac, "set_table_host", table_id=table, participant_id=pid)
+                await in_writer(fill)
+    # The store's answer to a failed write (docs/protocol.md): say it, and send again.
+    assert reply["type"] == "error" and reply["code"] == "server_error", reply
+    assert isinstance(reply["message"], str) and reply["message"]
+    full_at = event_count(live.data_dir)
+    await in_writer(lambda db: db.execute("PRAGMA max_page_count = 1073741823"))
+    assert full_at >= written
+    # Nothing of the refused command is in any view: k1 still hosted by host1.
+    await r.host1.wait_for(lambda b: b.me is not None and b.me["host_of"] == "k1")
+    fresh = await Client(live, code, key=live.key).connect()
+    assert fresh.board.items("tables")["k1"]["host"] == host1
+    assert fresh.board.items("tables")["k2"]["host"] == r.host2.board.participant_id
+    assert json.dumps({t: {k: v for k, v in view.items() if k != "seats"}
+                       for t, view in fresh.board.items("tables").items()}, sort_keys=True) \
+        == json.dumps({t: {k: v for k, v in view.items() if k != "seats"}
+                       for t, view in json.loads(before).items()}, sort_keys=True)
+    # Freed: the same command goes through, and the log reloads after a restart.
+    await ok(r.fac, "set_table_host", table_id="k2", participant_id=host1)
+    await r.host1.wait_for(lambda b: b.me is not None and b.me["host_of"] == "k2")
+    for client in list(Client.opened):
+        await client.close()
+    live.stop()
+    again = LiveServer(live.data_dir).start()
+    try:
+        fac = await Client(again, code, key=again.key).connect()
+        tables = fac.board.items("tables")
+        assert tables["k2"]["host"] == host1 and tables["k1"]["host"] is None
+    finally:
+        for client in list(Client.opened):
+            await client.close()
+        again.stop()
