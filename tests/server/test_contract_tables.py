@@ -1201,3 +1201,21 @@ async def test_start_round_brings_the_fewest_repeat_pairs(
         assert repeat_pairs(new, history) == fewest_repeat_pairs(room.ids, table_ids, hosts,
                                                                  history), (history, new)
         history.append(new)
+
+
+async def test_participant_views_for_the_facilitators(room: Room) -> None:
+    """§2: a participant is {id, name, attribute, proxy, show_name, cofacilitator,
+    votes_used, table}; a person without a phone's also carries `votes` and `priority`
+    (what their `me` would, for 代理入力). A proxy added after the tables is seated."""
+    await seated_room(room, FOUR)
+    proxy = ok(await room.fac.cmd("add_proxy", name="紙の人", attribute="住民",
+                                  show_name=False))["result"]["participant_id"]
+    await settle(room.fac)
+    plain = {"id", "name", "attribute", "proxy", "show_name", "cofacilitator", "votes_used",
+             "table"}
+    views = room.fac.board.items("participants")
+    for pid in room.ids:
+        assert set(views[pid]) == plain
+    assert set(views[proxy]) == plain | {"votes", "priority"}
+    assert views[proxy]["votes"] == {} and views[proxy]["priority"] == []
+    assert views[proxy]["table"] in ("k1", "k2")
