@@ -743,6 +743,12 @@ async def test_world_cafe_program_makes_tables_when_its_step_opens(tmp_path: Pat
         reply = ok(await room.fac.cmd("set_step", step=with_tables[0]["id"]))
         seats = reply["result"]["seats"]
         assert set(seats) == set(room.ids) and len(set(seats.values())) == 2
+        # "records StepChanged and then TablesMade in one command"
+        archive = httpx.get(f"{live.base}/w/{code}/export/json",
+                            cookies={"yoriai_key": live.key}, timeout=HANG).json()
+        last = [e["type"] for e in archive["events"]][-2:]
+        assert last == ["StepChanged", "TablesMade"]
+        assert archive["events"][-1]["data"]["per_table"] == 6
         await settle(room.screen)
         assert room.screen.board.workshop["round"] == 1
         assert len(tables(room.screen)) == 2
