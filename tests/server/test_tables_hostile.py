@@ -532,3 +532,32 @@ async def test_a_many_event_table_command_on_a_full_disk_is_all_or_nothing(
         for client in list(Client.opened):
             await client.close()
         again.stop()
+
+
+async def test_a_host_speaks_for_no_one_beyond_its_table(live: LiveServer) -> None:
+    """代理入力, proposals and merges: a host's reach ends at its own table."""
+    _, r = await table_room(live)
+    own = (await ok(r.host1, "create_theme", title="一班の輪", note_id=r.note1))["theme_id"]
+    proxy1 = (await ok(r.fac, "add_proxy", name="一班の代理", attribute="住民"))["participant_id"]
+    await ok(r.fac, "seat", participant_id=proxy1, table_id="k1")
+    written = event_count(live.data_dir)
+    for name, args, right in (
+            # 代理入力 only for a proxy at its own table, never for someone with a phone.
+            ("post_note", {"kind": "wish", "text": "x", "proxy_for": r.proxy},
+             {"not_your_table"}),
+            ("post_note", {"kind": "wish", "text": "x",
+                           "proxy_for": r.p1.board.participant_id}, {"not_a_proxy"}),
+            ("post_note", {"kind": "wish", "text": "x", "proxy_for": [proxy1]},
+             {"not_a_proxy"}),
+            ("create_theme", {"title": "x", "proxy_for": proxy1}, {"not_allowed"}),
+            ("merge_themes", {"source": own, "target": r.theme2}, {"not_your_table"}),
+            ("merge_themes", {"source": r.theme2, "target": own}, {"not_your_table"}),
+            ("write_proposal", {"theme_id": r.theme2, "aim": "乗っ取り", "ideas": ""},
+             {"not_your_table", "not_allowed", "step_closed", "not_member"}),
+            ("set_table_host", {"table_id": "k1", "participant_id": proxy1}, {"not_allowed"}),
+    ):
+        reply = await refused(r.host1, name, args)
+        assert reply["code"] in right, (name, args, reply)
+    assert event_count(live.data_dir) == written
+    # What it may do at its own table still works.
+    await ok(r.host1, "post_note", kind="wish", text="代理で書く", proxy_for=proxy1)
