@@ -6,7 +6,8 @@
 //              themes to rename (rename_theme)
 //   代理入力    choose someone at the table without a phone (a proxy), write their note
 //              (post_note with proxy_for) and, while the step opens them, give their 共感
-//              (cast_vote / retract_vote) and put them in a 輪 (join_theme / leave_theme)
+//              (cast_vote / retract_vote) and put them in a 輪 (join_theme / leave_theme):
+//              its own module, phone-host-proxy.js, given the table's proxies
 //   計画案      write the proposal of each of the table's themes (the same form as the
 //              members', phone-plan.js, its draft shared)
 //
@@ -18,12 +19,13 @@
 import {t, el, icon, byId, limitChars} from './page.js';
 import {noteCard, reconcile, idNumber, userText} from './ui.js';
 import {
-  phone, pend, isLocked, items, send, refuse, button, sendButton, sendingLine,
-  checkedValue, checkValue, showLeft, cached, mark
+  phone, pend, isLocked, items, send, refuse, button, sendButton, sendingLine, cached,
+  themeLine
 } from './phone-kit.js';
-import {hostOf, tableOf, tableWords, itemTable, noteOwner, themeOwner} from './phone-tables.js';
+import {hostOf, tableOf, tableWords, itemTable} from './phone-tables.js';
 import {proposalEditor} from './phone-plan.js';
-import {limit, step as stepOf} from './vocab.js';
+import {drawProxy, proxyAcked, proxyRefused, proxyStepChanged} from './phone-host-proxy.js';
+import {limit} from './vocab.js';
 
 /**
  * @typedef {import('./ui.js').Note} Note
@@ -42,19 +44,10 @@ let chosen = null;
 /** Whether the chosen note's 「新しいテーマ」 box is open, and what is typed in it. */
 let naming = false;
 let newTitle = '';
-/** The person being written for (代理入力). @type {(string|null)} */
-let proxyFor = null;
-/** The proxy's note just sent, until its ack says 「貼りました ✓」. @type {(string|null)} */
-let proxySent = null;
 /** The theme being renamed, and the name typed so far. @type {(string|null)} */
 let renaming = null;
 let renameText = '';
-/** The step the tools were last drawn for (what it opens to participants). */
-let stepNow = '';
 
-const proxyForm = /** @type {HTMLFormElement} */ (byId('host-proxy-form'));
-const proxyText = /** @type {HTMLTextAreaElement} */ (byId('host-proxy-text'));
-const proxyDone = byId('host-proxy-done');
 const editor = proposalEditor('host-');
 
 Array.prototype.forEach.call(byId('host').querySelectorAll('[data-host-tab]'),
@@ -64,38 +57,6 @@ Array.prototype.forEach.call(byId('host').querySelectorAll('[data-host-tab]'),
       phone.render();
     });
   });
-
-proxyText.addEventListener('input', function () {
-  proxyDone.textContent = '';
-  showLeft(proxyText, byId('host-proxy-count'), limit('NOTE_MAX_CHARS'));
-});
-showLeft(proxyText, byId('host-proxy-count'), limit('NOTE_MAX_CHARS'));
-
-proxyForm.addEventListener('submit', function (ev) {
-  ev.preventDefault();
-  const kind = checkedValue(proxyForm, 'kind');
-  if (!proxyFor) {
-    return;
-  }
-  if (!kind) {
-    refuse('host-proxy', t('error.bad_note_kind'));
-    return;
-  }
-  if (!proxyText.value.trim()) {
-    proxyText.focus();
-    refuse('host-proxy', t('error.empty_note'));
-    return;
-  }
-  phone.errors.clear('host-proxy');
-  const cmd = phone.conn.command('post_note', {kind: kind, text: proxyText.value,
-    proxy_for: proxyFor}, 'host-proxy');
-  proxySent = cmd.id;
-  proxyDone.textContent = '';
-  proxyText.value = '';
-  checkValue(proxyForm, 'kind', ''); // the next note chooses its kind again
-  showLeft(proxyText, byId('host-proxy-count'), limit('NOTE_MAX_CHARS'));
-  phone.render();
-});
 
 // --- what the host's table holds ----------------------------------------------------------
 
@@ -356,213 +317,6 @@ function renameCard(theme, before) {
   });
 }
 
-/**
- * 「輪」 and a theme's title, on one line.
- * @param {string} title
- * @returns {HTMLElement}
- */
-function themeLine(title) {
-  return el('div', {class: 'theme-head'}, [
-    el('span', {class: 'theme-word'}, [icon('theme'), el('span', {text: t('host.theme')})]),
-    userText('h4', title, 'card-title')]);
-}
-
-// --- 代理入力 ---------------------------------------------------------------------------
-
-function drawProxy() {
-  const people = proxies();
-  if (proxyFor && !people.some(function (p) { return p.id === proxyFor; })) {
-    proxyFor = null; // moved to another table, or removed
-  }
-  byId('host-proxy-empty').hidden = people.length > 0;
-  const list = byId('host-people');
-  reconcile(list, people, function (p) { return p.id; }, function (p, before) {
-    const on = proxyFor === p.id;
-    return cached(before, JSON.stringify([p.name, on]), function () {
-      const b = el('button', {type: 'button', class: 'button secondary person-pick',
-        'aria-pressed': on ? 'true' : 'false', 'data-fk': 'person'});
-      b.appendChild(userText('span', t('host.proxy_person', {name: p.name})));
-      b.addEventListener('click', function () {
-        proxyFor = on ? null : p.id;
-        proxyDone.textContent = '';
-        phone.errors.clear('host-proxy');
-        if (proxyFor) {
-          phone.focus.ask('kind');
-        }
-        phone.render();
-      });
-      return b;
-    });
-  });
-  const person = people.filter(function (p) { return p.id === proxyFor; })[0];
-  proxyForm.hidden = !person;
-  if (person) {
-    setWords(byId('host-proxy-title'), t('host.proxy_title', {name: person.name}));
-  }
-  const submit = /** @type {HTMLButtonElement} */ (byId('host-proxy-submit'));
-  submit.disabled = isLocked();
-  drawProxyVotes(person);
-  drawProxyThemes(person);
-}
-
-/**
- * @param {HTMLElement} node
- * @param {string} words
- */
-function setWords(node, words) {
-  if (node.textContent !== words) {
-    node.textContent = words;
-  }
-}
-
-/**
- * @param {string} name a command name
- * @returns {boolean} whether the room's step opens it to participants
- */
-function opens(name) {
-  const s = stepOf(stepNow);
-  return !!s && s.opens.indexOf(name) >= 0;
-}
-
-/**
- * What a proxy gave, as the server says in their seat (the host's table view carries it,
- * patched as it changes, whoever entered it: this phone, another, the facilitator).
- * @param {Seat} p
- * @returns {Object<string, number>}
- */
-function proxyVotes(p) {
-  return p.votes && typeof p.votes === 'object' ? p.votes : {};
-}
-
-/**
- * @param {Seat} p
- * @param {string} theme
- * @returns {boolean} whether the proxy is in that 輪 (their seat says)
- */
-function proxyIn(p, theme) {
-  return Array.isArray(p.themes) && p.themes.indexOf(theme) >= 0;
-}
-
-/**
- * The notes a proxy at the table may be given 共感 on: those the server lets this phone
- * vote on (``votable``: the same table, the same room), of the host's table first, then
- * the room's (never another table's: they vote at their own table).
- * @returns {Array<Note>}
- */
-function proxyVoteNotes() {
-  const id = hostOf();
-  const notes = Array.from(phone.board.notes.values()).filter(function (n) {
-    const owner = noteOwner(n);
-    return !!n.votable && !n.hidden && (owner === id || !owner);
-  }).sort(function (a, b) { return idNumber(a.id) - idNumber(b.id); });
-  return notes.filter(function (n) { return noteOwner(n) === id; }).concat(
-    notes.filter(function (n) { return !noteOwner(n); }));
-}
-
-/**
- * The chosen person's 共感, while the step opens 共感.
- * @param {(Seat|undefined)} person
- */
-function drawProxyVotes(person) {
-  const on = !!person && opens('cast_vote');
-  byId('host-proxy-votes').hidden = !on;
-  if (!person || !on) {
-    return;
-  }
-  setWords(byId('host-proxy-votes-title'), t('host.proxy_votes_title', {name: person.name}));
-  const left = byId('host-proxy-votes-left');
-  left.hidden = typeof person.votes_left !== 'number';
-  if (typeof person.votes_left === 'number') {
-    setWords(left, t('vote.left', {n: Math.max(0, person.votes_left)}));
-  }
-  const notes = proxyVoteNotes();
-  byId('host-proxy-votes-empty').hidden = notes.length > 0;
-  const given = proxyVotes(person);
-  reconcile(byId('host-proxy-vote-list'), notes, function (n) { return n.id; },
-    function (note, before) {
-      const ctx = 'host-pv:' + person.id + ':' + note.id;
-      const n = given[note.id] || 0;
-      const busy = !!pend[ctx];
-      const sig = JSON.stringify([note, person.name, n, busy, isLocked(),
-        phone.errors.get(ctx)]);
-      return cached(before, sig, function () {
-        const card = noteCard(note, []);
-        card.classList.add('vote-card');
-        card.classList.toggle('is-chosen', n > 0);
-        const buttons = [];
-        if (n > 0) {
-          card.appendChild(mark('check', t('host.proxy_voted', {name: person.name}),
-            'chosen-mark'));
-          buttons.push(sendButton(t('vote.retract'), 'secondary', 'retract', busy, function () {
-            send('retract_vote', {note_id: note.id, proxy_for: person.id}, ctx);
-          }));
-        } else {
-          buttons.push(sendButton(t('host.proxy_vote', {name: person.name}),
-            'primary wide-button', 'cast', busy, function () {
-              send('cast_vote', {note_id: note.id, proxy_for: person.id}, ctx);
-            }));
-        }
-        card.appendChild(el('div', {class: 'actions'}, buttons));
-        if (busy) {
-          card.appendChild(sendingLine());
-        }
-        card.appendChild(phone.errors.line(ctx));
-        return card;
-      });
-    });
-}
-
-/**
- * The chosen person's 輪, while the step opens joining one: the table's themes, then the
- * room's.
- * @param {(Seat|undefined)} person
- */
-function drawProxyThemes(person) {
-  const on = !!person && opens('join_theme');
-  byId('host-proxy-themes').hidden = !on;
-  if (!person || !on) {
-    return;
-  }
-  setWords(byId('host-proxy-themes-title'), t('host.proxy_themes_title', {name: person.name}));
-  const id = hostOf();
-  const all = Array.from(items('themes').values());
-  const themes = all.filter(function (th) { return themeOwner(th) === id; }).concat(
-    all.filter(function (th) { return !themeOwner(th); }));
-  byId('host-proxy-themes-empty').hidden = themes.length > 0;
-  reconcile(byId('host-proxy-theme-list'), themes, function (th) { return String(th.id); },
-    function (theme, before) {
-      const tid = String(theme.id);
-      const ctx = 'host-pt:' + person.id + ':' + tid;
-      const joined = proxyIn(person, tid);
-      const busy = !!pend[ctx];
-      const sig = JSON.stringify([theme.title, person.name, joined, busy, isLocked(),
-        phone.errors.get(ctx)]);
-      return cached(before, sig, function () {
-        const card = el('li', {class: 'card theme-card'});
-        card.classList.toggle('is-chosen', joined);
-        card.appendChild(themeLine(String(theme.title)));
-        if (joined) {
-          card.appendChild(mark('check', t('host.proxy_joined', {name: person.name}),
-            'chosen-mark'));
-          card.appendChild(el('div', {class: 'actions'}, [
-            sendButton(t('theme.leave'), 'secondary', 'leave', busy, function () {
-              send('leave_theme', {theme_id: tid, proxy_for: person.id}, ctx);
-            })]));
-        } else {
-          card.appendChild(el('div', {class: 'actions'}, [
-            sendButton(t('host.proxy_join', {name: person.name}), 'primary wide-button',
-              'join', busy, function () {
-                send('join_theme', {theme_id: tid, proxy_for: person.id}, ctx);
-              })]));
-        }
-        if (busy) {
-          card.appendChild(sendingLine());
-        }
-        card.appendChild(phone.errors.line(ctx));
-        return card;
-      });
-    });
-}
 
 // --- 計画案 ---------------------------------------------------------------------------
 
@@ -591,7 +345,6 @@ function taskNow(step) {
  * @param {string} step the room's step now (it chooses the first task)
  */
 export function draw(step) {
-  stepNow = step;
   const here = table();
   const title = t('host.title', {table: tableWords(here)});
   if (byId('host-title').textContent !== title) {
@@ -607,7 +360,7 @@ export function draw(step) {
   if (now === 'sort') {
     drawSort();
   } else if (now === 'proxy') {
-    drawProxy();
+    drawProxy(proxies(), step);
   } else {
     drawProposals();
   }
@@ -618,10 +371,7 @@ export function draw(step) {
  * @param {Command} cmd
  */
 export function acked(cmd) {
-  if (cmd.id === proxySent) {
-    proxySent = null;
-    proxyDone.textContent = t('note.posted');
-  }
+  proxyAcked(cmd);
 }
 
 /**
@@ -629,13 +379,7 @@ export function acked(cmd) {
  * @param {Command} cmd
  */
 export function refused(cmd) {
-  if (cmd.id === proxySent) {
-    proxySent = null;
-    if (!proxyText.value && typeof cmd.args.text === 'string') {
-      proxyText.value = cmd.args.text;
-      checkValue(proxyForm, 'kind', String(cmd.args.kind));
-    }
-  }
+  proxyRefused(cmd);
 }
 
 /** The room moved on: the task is chosen again for the new step, except 代理入力, whose
@@ -646,5 +390,5 @@ export function stepChanged() {
   }
   done();
   renaming = null;
-  proxyDone.textContent = '';
+  proxyStepChanged();
 }

@@ -414,3 +414,14 @@ export function setupTabs(view) {
       });
     });
 }
+
+/**
+ * 「輪」 and a theme's title, on one line.
+ * @param {string} title
+ * @returns {HTMLElement}
+ */
+export function themeLine(title) {
+  return el('div', {class: 'theme-head'}, [
+    el('span', {class: 'theme-word'}, [icon('theme'), el('span', {text: t('host.theme')})]),
+    userText('h4', title, 'card-title')]);
+}
