@@ -57,6 +57,24 @@ values: dict[str, st.SearchStrategy[Any]] = {
     "per_table": st.sampled_from([None, None, None, 2, 1]),
     "others_visible": st.booleans(),
     "vote_scope": st.sampled_from(["room", "table", "table", "world"]),
+    # Map work: good places and hostile ones (a bool, a float, a string, out of the grid,
+    # an extra key, nested junk), a map's size, the projector's kinds and area.
+    "pin": st.one_of(
+        st.none(), st.none(),
+        st.builds(lambda x, y: {"x": x, "y": y}, st.integers(0, 10000), st.integers(0, 10000)),
+        st.sampled_from([{"x": 0, "y": 10000}, {"x": True, "y": 5}, {"x": 1.5, "y": 2},
+                         {"x": "NaN", "y": 2}, {"x": 10001, "y": 0}, {"x": -1, "y": 0},
+                         {"x": 2**70, "y": 1}, {"x": 1, "y": 2, "z": 3}, {"x": 1},
+                         {"x": {"x": 1}, "y": 2}, [1, 2], "5000,5000"])),
+    "width": st.sampled_from([2400, 1600, 1, 0, 2401, True, 1.5, "800"]),
+    "height": st.sampled_from([1800, 2400, 1, 0, -3, None]),
+    "kinds": st.sampled_from([["charm"], ["issue", "wish"], ["charm", "issue", "wish"], [],
+                              ["charm", "charm"], ["bogus"], "charm", None, [1]]),
+    "area": st.sampled_from([None, {"x": 0, "y": 0, "w": 5000, "h": 5000},
+                             {"x": 9000, "y": 9000, "w": 1000, "h": 1000},
+                             {"x": 9001, "y": 0, "w": 1000, "h": 1000},
+                             {"x": 0, "y": 0, "w": 999, "h": 5000},
+                             {"x": 0, "y": 0, "w": True, "h": 5000}, [0, 0, 10, 10]]),
 }
 def _ids(prefix: str) -> st.SearchStrategy[str | None]:
     return st.one_of(st.integers(1, 4).map(lambda i: f"{prefix}{i}"), st.none())
@@ -72,7 +90,7 @@ NAMES = sorted(ARGS) + ["post_note", "create_theme", "group_note", "create_actio
                         "write_proposal", "join_theme", "cast_vote", "volunteer",
                         "set_step"] * 3 + [
                             "make_tables", "seat", "set_table_host", "start_round",
-                            "set_table_settings"] * 2
+                            "set_table_settings", "add_map", "place_note"] * 2
 EVERYONE = ["facilitator", "p1", "p2", "p3", "projector"]
 
 

@@ -61,7 +61,7 @@ def test_each_command_takes_its_own_arguments_and_proxy_for() -> None:
     for name, spec in COMMANDS.items():
         assert PROXY_FOR not in spec.takes, name  # taken by every command, declared once
         assert all(a.isidentifier() and a.islower() for a in spec.takes), name
-    assert COMMANDS["post_note"].takes == {"kind", "text"}
+    assert COMMANDS["post_note"].takes == {"kind", "text", "pin"}
     assert COMMANDS["reveal_notes"].takes == frozenset()
 
 

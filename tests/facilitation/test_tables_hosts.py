@@ -72,7 +72,8 @@ class Room:
             "hash": "a" * 64, "caption": "", "start": "19:00", "end": "21:00", "time": "",
             "place": "", "password": "", "count": 2, "per_table": None, "by": "hand",
             "others_visible": True, "vote_scope": "table", "code": "zzz234", "center": "",
-            "program": None, "id": table, "note_ids": [self.notes[table]]}
+            "program": None, "id": table, "note_ids": [self.notes[table]],
+            "pin": None, "width": 1600, "height": 1200, "kinds": ["issue"], "area": None}
         args = {key: value[key] for key in sorted(COMMANDS[name].takes)}
         if name == "set_focus":
             args["kind"] = "table"

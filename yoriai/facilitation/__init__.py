@@ -8,6 +8,7 @@ Importing the package registers every command and event applier (they live by ar
 
 from . import (  # noqa: F401  (registration)
     actions,
+    maps,
     newsletter,
     notes,
     people,

@@ -92,6 +92,24 @@ PHOTOS_MAX = 40
 # A caption is one line under a photo in the newsletter: 「3班の模造紙」「会場の様子」.
 PHOTO_CAPTION_MAX_CHARS = 80
 
+# --- map work (地図ワーク, maps.py) ----------------------------------------------------------
+
+# A place on the map is a pair of whole numbers on a fixed grid over the image: 0 is the
+# left (top) edge, MAP_GRID the right (bottom) edge. One ten-thousandth of the image is
+# 0.24 px on a 2,400 px map, finer than any finger can tap; whole numbers keep JSON,
+# equality and replay exact, and leave no way for NaN, infinities or 1e308 to arrive.
+MAP_GRID = 10000
+# The smallest area the projector may be focused on, per side: a tenth of the map. Past
+# that a 2,400 px image shown on a 1,024 px projector is blown up more than 4x and blurs.
+MAP_AREA_MIN = 1000
+# The stored map image's long side in pixels (the upload resizes to it, a PDF page is
+# rendered at it): street names of a district map stay legible when the projector or a
+# phone zooms in, and the JPEG stays under ~1.5 MB for 200 phones on one Wi-Fi.
+MAP_LONG_SIDE_PX = 2400
+# The map's title sits above it on the projector and in the plan: 「西部地区 全図」「〇〇町
+# 防災マップ」 — a short line, as long as a theme's title.
+MAP_TITLE_MAX_CHARS = 40
+
 # --- tables (班, tables.py) -------------------------------------------------------------------
 
 # A hall of 200 at tables of 6-8 is about 30 tables; a festival of 1,000 does not sit at

@@ -169,6 +169,41 @@ class Participant:
     table: str | None = None  # the table they sit at now (a host sits at their table)
 
 
+@dataclass(frozen=True)
+class Pin:
+    """Where a note sits on the map: whole numbers on the grid over the image, 0 at the
+    left (top) edge and ``limits.MAP_GRID`` at the right (bottom) edge (``maps.py``)."""
+
+    x: int
+    y: int
+
+
+@dataclass(frozen=True)
+class Area:
+    """A part of the map on the same grid as pins: its top-left corner and its size."""
+
+    x: int
+    y: int
+    w: int
+    h: int
+
+
+@dataclass
+class MapImage:
+    """The workshop's map (one at most): the district's own image, kept in the data folder
+    under the SHA-256 of its stored JPEG as photos are (the log keeps only the hash), its
+    title and pixel size; and what the projector's map shows of it — the kinds of note
+    (the filter) and the area it is focused on (None: the whole map)."""
+
+    hash: str
+    title: str
+    width: int
+    height: int
+    meeting: int = 1
+    kinds: tuple[NoteKind, ...] = tuple(NoteKind)
+    area: Area | None = None
+
+
 @dataclass
 class Note:
     id: str
@@ -187,6 +222,7 @@ class Note:
     # the table where they were written, whoever moves afterwards.
     table: str | None = None
     round: int = 0
+    pin: Pin | None = None  # its place on the map (map work), if it has one
 
 
 @dataclass
@@ -346,6 +382,7 @@ class WorkshopState:
     actions: dict[str, Action] = field(default_factory=dict)
     reviews: dict[str, Review] = field(default_factory=dict)
     photos: dict[str, Photo] = field(default_factory=dict)  # by hash, in the order added
+    map: MapImage | None = None  # the district's map, for map work (地図ワーク)
     newsletter: Newsletter = field(default_factory=Newsletter)
     # Tables (班), in number order; the round (0: no tables, 1 once made, +1 per world-café
     # round); and each round's seating (round r at index r-1: pid → table id, as it stood

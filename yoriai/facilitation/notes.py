@@ -8,7 +8,8 @@ from typing import Any
 from . import limits
 from .commands import MODERATORS, PARTICIPANTS, PEOPLE, Draft, clean_text, command, me, ref
 from .errors import Refusal
-from .model import Actor, Event, Note, NoteKind, Role, WorkshopState, applies
+from .maps import given_pin, pin_data
+from .model import Actor, Event, Note, NoteKind, Pin, Role, WorkshopState, applies
 from .touch import ALL, touches
 from .visibility import can_see_note
 
@@ -42,10 +43,10 @@ def own_note(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> str
     return note_id
 
 
-@command("post_note", PARTICIPANTS, gated=True, takes=("kind", "text"))
+@command("post_note", PARTICIPANTS, gated=True, takes=("kind", "text", "pin"))
 def post_note(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> list[Draft]:
     author = me(state, actor)
-    kind, text = note_kind(args), note_text(args)
+    kind, text, pin = note_kind(args), note_text(args), given_pin(state, args)
     if len(state.notes) >= limits.NOTES_MAX:
         raise Refusal("too_many", what="notes", max=limits.NOTES_MAX)
     data: dict[str, Any] = {
@@ -55,6 +56,9 @@ def post_note(state: WorkshopState, actor: Actor, args: Mapping[str, Any]) -> li
         # Once there are tables a note stays with the table (and round) it was written at:
         # the author's seat now (代理入力: the proxied person's).
         data.update(table=state.participants[author].table, round=state.round)
+    if pin is not None:
+        # Only when given: an evening without a map logs byte for byte as before it.
+        data["pin"] = pin_data(pin)
     return [("NotePosted", data)]
 
 
@@ -96,6 +100,7 @@ def _posted(state: WorkshopState, e: Event) -> None:
         step=d["step"], posted_at=e.at, private=bool(d.get("private", False)),
         meeting=state.meeting, by_proxy=bool(d.get("by_proxy", False)),
         table=d.get("table"), round=int(d.get("round", 0)),
+        pin=Pin(x=d["pin"]["x"], y=d["pin"]["y"]) if d.get("pin") is not None else None,
     )
 
 

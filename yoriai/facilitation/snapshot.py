@@ -13,13 +13,16 @@ from typing import Any
 
 from .model import (
     Action,
+    Area,
     Form,
+    MapImage,
     Meeting,
     Newsletter,
     Note,
     NoteKind,
     Participant,
     Photo,
+    Pin,
     Proposal,
     Review,
     ReviewColumn,
@@ -61,6 +64,19 @@ def dump(state: WorkshopState) -> dict[str, Any]:
     return {"version": SNAPSHOT_VERSION, "state": body}
 
 
+def _note(v: dict[str, Any]) -> Note:
+    # A note from before map work has no pin.
+    pin = v.get("pin")
+    return Note(**{**v, "kind": NoteKind(v["kind"]),
+                   "pin": Pin(**pin) if pin is not None else None})
+
+
+def _map(v: dict[str, Any]) -> MapImage:
+    area = v.get("area")
+    return MapImage(**{**v, "kinds": tuple(NoteKind(k) for k in v["kinds"]),
+                       "area": Area(**area) if area is not None else None})
+
+
 def load(raw: Any) -> WorkshopState:
     if not isinstance(raw, dict) or raw.get("version") != SNAPSHOT_VERSION:
         raise SnapshotError("not a snapshot of this version")
@@ -78,7 +94,7 @@ def load(raw: Any) -> WorkshopState:
             cofacilitators=list(s["cofacilitators"]),
             meetings=[Meeting(**m) for m in s["meetings"]],
             participants={k: Participant(**v) for k, v in s["participants"].items()},
-            notes={k: Note(**{**v, "kind": NoteKind(v["kind"])}) for k, v in s["notes"].items()},
+            notes={k: _note(v) for k, v in s["notes"].items()},
             votes={p: dict(v) for p, v in s["votes"].items()},
             themes={k: Theme(**v) for k, v in s["themes"].items()},
             proposals={k: Proposal(**v) for k, v in s["proposals"].items()},
@@ -94,6 +110,8 @@ def load(raw: Any) -> WorkshopState:
             tables={k: Table(**v) for k, v in s.get("tables", {}).items()},
             round=int(s.get("round", 0)),
             seatings=[dict(seating) for seating in s.get("seatings", [])],
+            # A snapshot from before map work had no map.
+            map=_map(s["map"]) if s.get("map") else None,
             made=dict(s["made"]),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:

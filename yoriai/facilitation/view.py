@@ -54,6 +54,7 @@ import copy
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
+from .maps import map_view, pin_data
 from .model import (
     EVENTS,
     NOWHERE,
@@ -141,6 +142,9 @@ def note_view(state: WorkshopState, note: Note, viewer: Viewer) -> dict[str, Any
         "edited": note.edited, "meeting": note.meeting,
         "votable": can_vote_on(state, note, viewer),
         "table": note.table, "round": note.round,
+        # Its place on the map (always present, null without one): part of the note, so it
+        # reaches exactly those who may see the note.
+        "pin": pin_data(note.pin),
     }
     if viewer.privileged:
         author = state.participants.get(note.author)
@@ -264,6 +268,8 @@ def workshop_view(state: WorkshopState) -> dict[str, Any]:
         "private_count": private_count(state),
         # The newsletter page's lead (as written by the facilitator), hours and 次回.
         "newsletter": newsletter_view(state),
+        # The map (map work) and what the projector shows of it, or null.
+        "map": map_view(state),
     }
 
 
