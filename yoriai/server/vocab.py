@@ -38,6 +38,7 @@ BROWSER_LIMITS = (
     "TIMER_MAX_SECS", "TIMER_EXTEND_SECS", "CEILINGS", "NEAR_CEILING_SHARE",
     "PHOTOS_MAX", "PHOTO_CAPTION_MAX_CHARS",
     "TABLES_MAX", "PER_TABLE_MIN", "PER_TABLE_MAX", "TABLE_NAME_MAX_CHARS",
+    "MAP_GRID", "MAP_AREA_MIN", "MAP_TITLE_MAX_CHARS",
 )
 
 # Each enum, with the catalogue prefix of its labels; None: the values are words already

@@ -5,7 +5,8 @@
 // (the console's 「参加受付」, or nobody has joined yet) the join view fills the screen.
 // When the room works at tables (班), the notes and themes boards (steps 1-2) show the
 // tables as a grid instead, the seating when tables are made or a round starts, and a
-// 全体共有 step one table at a time (screen-tables.js, screen-sheet.js).
+// 全体共有 step one table at a time (screen-tables.js, screen-sheet.js). A map step with a
+// map shows the map with its pins instead (screen-map.js).
 
 import {Connection} from './conn.js';
 import {Board} from './board.js';
@@ -23,6 +24,7 @@ import {
   GRID_VIEWS, tablesGrid, seatingView, roundAtWork, tablesOf, turnTables
 } from './screen-tables.js';
 import {sharingView} from './screen-sheet.js';
+import {shownMap, mapView} from './screen-map.js';
 import {ids, viewOf, step as stepOf, stepNumber, steps} from './vocab.js';
 
 /**
@@ -269,12 +271,16 @@ function setColumns(cols) {
 }
 
 /**
- * Which board shows for a step's view: the tables grid for steps 1-2 while there are tables,
+ * Which board shows for a step's view: the map in a map step once there is a map, the
+ * tables grid for steps 1-2 while there are tables,
  * the proposals for a 全体共有 step without tables, else the view's own.
  * @param {string} view
  * @returns {string}
  */
 function modeOf(view) {
+  if (shownMap(board)) {
+    return 'map'; // the step is about the map: tables or not, the room looks at it
+  }
   const tables = board.collections.tables ? board.collections.tables.size > 0 : false;
   if (view === 'sharing') {
     return tables ? 'sharing' : 'proposals';
@@ -323,6 +329,8 @@ function boardData(view, mode) {
         : [board.workshop.focus, board.tallies]];
   }
   switch (mode) {
+    case 'map':
+      return [boardNotes(board), shownMap(board)];
     case 'notes':
       return [boardNotes(board)];
     case 'themes':
@@ -360,6 +368,9 @@ function drawBoard(view, mode) {
     prepare = showSeating() ? seatingView(node, board) : tablesGrid(node, board, view);
   } else if (mode === 'sharing') {
     sharingView(node, board);
+  } else if (mode === 'map') {
+    prepare = mapView(node, board, /** @type {import('./screen-map.js').MapHeader} */ (
+      shownMap(board)), body.getAttribute('data-code') || '');
   } else if (mode === 'notes') {
     drawConfirm();
     prepare = shareColumns;

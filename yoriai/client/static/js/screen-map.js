@@ -1,0 +1,377 @@
+// The projector's map board (地図に付箋): in a step the program marks as a map step
+// (workshop.program.steps[i].map), once the facilitator has added the district's map
+// (workshop.map), the board is the map itself, fitted to the screen, with every note that
+// has a place drawn as a pin there: the kind's own icon (star 魅力, triangle 課題, heart 思い)
+// in the kind's colour, so that kinds differ by shape as well as colour. Where pins would
+// overlap on this screen they become one mark with their count (a cluster). Beside the map:
+// its title, each kind shown with how many pins it has, and the notes without a place
+// (「場所なし n枚」, listed while there is room). The facilitator's view of the map
+// (workshop.map.kinds, workshop.map.area) chooses which kinds show and which part of the
+// map fills the screen.
+//
+// Places are on a fixed grid (limits.MAP_GRID, 0 … 10000 on each side of the image, 0 the
+// left/top edge): a pin at x is drawn at x / GRID of the image's shown width, whatever the
+// screen's size, as every other page places it.
+
+import {el, t, icon} from './page.js';
+import {userText, idNumber} from './ui.js';
+import {miniNote} from './screen-cards.js';
+import {ids, label, limit} from './vocab.js';
+
+/**
+ * @typedef {import('./board.js').Board} Board
+ * @typedef {import('./ui.js').Note} Note
+ * @typedef {{x: number, y: number, w: number, h: number}} Area a rectangle on the grid
+ * @typedef {{hash: string, title: string, width: number, height: number,
+ *   kinds?: Array<string>, area?: (Area|null)}} MapHeader workshop.map
+ * @typedef {{ids: Array<string>, kinds: Object<string, number>, x: number, y: number,
+ *   sx: number, sy: number, r: number}} Mark one mark on the screen: a pin (one note) or a
+ *   cluster; x, y its centre in the frame's pixels, sx, sy the sums they are the mean of
+ */
+
+// Space kept between two marks, in screen pixels: marks that would come closer merge, so
+// that no pin hides under another and every count badge can be read.
+const GAP_PX = 2;
+
+/** @returns {number} the grid's size (limits.MAP_GRID: 0 … GRID on each side of the map) */
+function grid() {
+  return limit('MAP_GRID');
+}
+
+/**
+ * The map the projector shows now: the workshop's map when the current step is a map
+ * step, else null.
+ * @param {Board} board
+ * @returns {(MapHeader|null)}
+ */
+export function shownMap(board) {
+  const map = board.workshop.map;
+  const program = board.workshop.program;
+  if (!map || typeof map !== 'object' || !program || !Array.isArray(program.steps)) {
+    return null;
+  }
+  const step = program.steps.filter(function (/** @type {Object<string, any>} */ s) {
+    return s && s.id === board.workshop.step;
+  })[0];
+  return step && step.map === true ? /** @type {MapHeader} */ (map) : null;
+}
+
+/**
+ * The kinds the facilitator chose to show (all of them by default).
+ * @param {MapHeader} map
+ * @returns {Array<string>}
+ */
+function kindsOf(map) {
+  const all = ids('note_kinds');
+  return Array.isArray(map.kinds) && map.kinds.length
+    ? all.filter(function (k) { return (map.kinds || []).indexOf(k) >= 0; }) : all;
+}
+
+/**
+ * The part of the map on the screen (the whole map when no area is set).
+ * @param {MapHeader} map
+ * @returns {Area}
+ */
+function areaOf(map) {
+  const a = map.area;
+  const g = grid();
+  if (a && typeof a === 'object' && a.w > 0 && a.h > 0) {
+    return {x: a.x, y: a.y, w: a.w, h: a.h};
+  }
+  return {x: 0, y: 0, w: g, h: g};
+}
+
+/**
+ * A note's place, or null for a note without one.
+ * @param {Note} note
+ * @returns {({x: number, y: number}|null)}
+ */
+function pinOf(note) {
+  const pin = /** @type {Object<string, any>} */ (note).pin;
+  return pin && typeof pin.x === 'number' && typeof pin.y === 'number' ? pin : null;
+}
+
+/**
+ * The notes the map board shows, oldest first, of the kinds chosen.
+ * @param {Board} board
+ * @param {MapHeader} map
+ * @returns {Array<Note>}
+ */
+function notesShown(board, map) {
+  const kinds = kindsOf(map);
+  return Array.from(board.notes.values()).filter(function (n) {
+    return kinds.indexOf(n.kind) >= 0;
+  }).sort(function (a, b) { return idNumber(a.id) - idNumber(b.id); });
+}
+
+/**
+ * Merge marks that would overlap on the screen, until none do. Two marks overlap when their
+ * centres are closer than their radii and GAP_PX; every group of marks joined by overlaps
+ * (a chain included) becomes one mark at the mean place of all its notes, with a badge's
+ * radius; then again, since a badge is larger than a pin and sits elsewhere. The result
+ * depends only on the places and the screen, never on the order the notes came in: the
+ * groups are those of the overlap relation, and sums run in the order of the note ids.
+ * @param {Array<Mark>} marks pins, one note each
+ * @param {number} badge the radius of a cluster's badge
+ * @returns {Array<Mark>}
+ */
+export function cluster(marks, badge) {
+  let current = marks;
+  for (;;) {
+    const n = current.length;
+    /** @type {Array<number>} */
+    const parent = current.map(function (m, i) { return i; });
+    /** @param {number} i @returns {number} */
+    const root = function (i) {
+      while (parent[i] !== i) {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+      }
+      return i;
+    };
+    let merged = false;
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        const a = current[i];
+        const b = current[j];
+        const dx = a.x - b.x;
+        const dy = a.y - b.y;
+        const reach = a.r + b.r + GAP_PX;
+        if (dx * dx + dy * dy < reach * reach) {
+          const ri = root(i);
+          const rj = root(j);
+          if (ri !== rj) {
+            parent[Math.max(ri, rj)] = Math.min(ri, rj);
+            merged = true;
+          }
+        }
+      }
+    }
+    if (!merged) {
+      return current;
+    }
+    /** @type {Object<number, Array<Mark>>} */
+    const groups = {};
+    /** @type {Array<number>} */
+    const order = [];
+    current.forEach(function (m, i) {
+      const r = root(i);
+      if (!groups[r]) {
+        groups[r] = [];
+        order.push(r);
+      }
+      groups[r].push(m);
+    });
+    current = order.map(function (r) { return joined(groups[r], badge); });
+  }
+}
+
+/**
+ * One mark of several.
+ * @param {Array<Mark>} group
+ * @param {number} badge
+ * @returns {Mark}
+ */
+function joined(group, badge) {
+  if (group.length === 1) {
+    return group[0];
+  }
+  /** @type {Array<string>} */
+  let noteIds = [];
+  /** @type {Object<string, number>} */
+  const kinds = {};
+  let sx = 0;
+  let sy = 0;
+  group.forEach(function (m) {
+    noteIds = noteIds.concat(m.ids);
+    sx += m.sx;
+    sy += m.sy;
+    Object.keys(m.kinds).forEach(function (k) { kinds[k] = (kinds[k] || 0) + m.kinds[k]; });
+  });
+  noteIds.sort(function (a, b) { return idNumber(a) - idNumber(b); });
+  return {ids: noteIds, kinds: kinds, sx: sx, sy: sy, x: sx / noteIds.length,
+    y: sy / noteIds.length, r: badge};
+}
+
+/**
+ * The board's skeleton for one map image: the stage with the image's frame (its size is
+ * set by layout(), from the header's width and height, before the image has loaded), and
+ * the side panel.
+ * @param {HTMLElement} node
+ * @param {MapHeader} map
+ * @param {string} code
+ */
+function skeleton(node, map, code) {
+  node.textContent = '';
+  node.setAttribute('data-hash', map.hash);
+  const image = el('img', {class: 'map-image', alt: map.title || t('screen.map'),
+    src: '/w/' + encodeURIComponent(code) + '/map/' + encodeURIComponent(map.hash) + '.jpg',
+    draggable: 'false'});
+  const frame = el('div', {class: 'map-frame'}, [
+    el('div', {class: 'map-clip'}, [image]),
+    el('div', {class: 'map-marks'}),
+    el('span', {class: 'map-pin map-probe', 'aria-hidden': 'true'}),
+    el('span', {class: 'map-cluster map-probe', 'aria-hidden': 'true', text: '88'})
+  ]);
+  node.appendChild(el('div', {class: 'map-stage'}, [frame]));
+  node.appendChild(el('aside', {class: 'map-side panel-box'}, [
+    el('h2', {class: 'panel-head map-title'}),
+    el('ul', {class: 'map-legend'}),
+    el('section', {class: 'map-unplaced fit-box', 'data-trim-at': '1', hidden: true}, [
+      el('h3', {class: 'map-unplaced-head'}),
+      el('ul', {class: 'mini-notes fit-list map-unplaced-list', 'data-rotate': '',
+        'data-more': 'screen.more'})
+    ])
+  ]));
+}
+
+/**
+ * @param {HTMLElement} node
+ * @param {string} selector
+ * @returns {HTMLElement}
+ */
+function part(node, selector) {
+  return /** @type {HTMLElement} */ (node.querySelector(selector));
+}
+
+/**
+ * The side panel: the map's title, the kinds shown with their pins' count, and the notes
+ * without a place.
+ * @param {HTMLElement} node
+ * @param {MapHeader} map
+ * @param {Array<Note>} notes
+ */
+function drawSide(node, map, notes) {
+  const title = part(node, '.map-title');
+  title.textContent = '';
+  title.appendChild(map.title ? userText('span', map.title) : el('span', {text: t('screen.map')}));
+  const legend = part(node, '.map-legend');
+  legend.textContent = '';
+  const placed = notes.filter(function (n) { return pinOf(n) !== null; });
+  kindsOf(map).forEach(function (kind) {
+    const n = placed.filter(function (p) { return p.kind === kind; }).length;
+    legend.appendChild(el('li', {class: 'map-legend-item kind-' + kind, 'data-kind': kind}, [
+      icon(kind), el('span', {text: label('note_kinds', kind)}),
+      el('span', {class: 'count', text: t('screen.map_pins', {n: n})})]));
+  });
+  const unplaced = notes.filter(function (n) { return pinOf(n) === null; }).reverse();
+  const box = part(node, '.map-unplaced');
+  box.hidden = unplaced.length === 0;
+  part(box, '.map-unplaced-head').textContent = t('screen.map_unplaced', {n: unplaced.length});
+  const list = part(box, '.map-unplaced-list');
+  list.textContent = '';
+  unplaced.forEach(function (note) { list.appendChild(miniNote(note)); });
+}
+
+/**
+ * One mark's element, centred on its place.
+ * @param {Mark} mark
+ * @param {Object<string, Note>} byId
+ * @returns {HTMLElement}
+ */
+function markNode(mark, byId) {
+  let node;
+  if (mark.ids.length === 1) {
+    const note = byId[mark.ids[0]];
+    node = el('span', {class: 'map-pin kind-' + note.kind, role: 'img',
+      'data-note-id': note.id, 'data-kind': note.kind,
+      'aria-label': label('note_kinds', note.kind) + ': ' + note.text}, [icon(note.kind)]);
+  } else {
+    // The ring around the count shows the kinds in it, in the board's kind order.
+    let from = 0;
+    const stops = ids('note_kinds').filter(function (k) { return mark.kinds[k]; })
+      .map(function (k) {
+        const to = from + 100 * mark.kinds[k] / mark.ids.length;
+        const stop = 'var(--' + k + ') ' + from.toFixed(2) + '% ' + to.toFixed(2) + '%';
+        from = to;
+        return stop;
+      });
+    node = el('span', {class: 'map-cluster', role: 'img', 'data-notes': mark.ids.join(' '),
+      'data-count': String(mark.ids.length),
+      'aria-label': t('screen.map_cluster', {n: mark.ids.length})},
+    [el('span', {class: 'map-count', 'aria-hidden': 'true', text: String(mark.ids.length)})]);
+    node.style.setProperty('--ring', 'conic-gradient(' + stops.join(', ') + ')');
+  }
+  node.style.left = mark.x.toFixed(2) + 'px';
+  node.style.top = mark.y.toFixed(2) + 'px';
+  return node;
+}
+
+/**
+ * Size the frame to the stage (the shown part of the map as large as fits, its aspect
+ * from the header), place the image in it, and draw the marks at this size.
+ * @param {HTMLElement} node
+ * @param {MapHeader} map
+ * @param {Array<Note>} notes
+ */
+function layout(node, map, notes) {
+  const g = grid();
+  const area = areaOf(map);
+  const stage = part(node, '.map-stage');
+  const style = window.getComputedStyle(stage);
+  const room = stage.getBoundingClientRect();
+  const width = room.width - (parseFloat(style.paddingLeft) || 0)
+    - (parseFloat(style.paddingRight) || 0);
+  const height = room.height - (parseFloat(style.paddingTop) || 0)
+    - (parseFloat(style.paddingBottom) || 0);
+  const shownW = map.width * area.w / g;
+  const shownH = map.height * area.h / g;
+  const scale = Math.max(0, Math.min(width / shownW, height / shownH));
+  const fw = Math.floor(shownW * scale);
+  const fh = Math.floor(shownH * scale);
+  const frame = part(node, '.map-frame');
+  frame.style.width = fw + 'px';
+  frame.style.height = fh + 'px';
+  // The image is as large as the whole map at this scale, moved so that the area shows.
+  const image = part(node, '.map-image');
+  const iw = fw * g / area.w;
+  const ih = fh * g / area.h;
+  image.style.width = iw.toFixed(2) + 'px';
+  image.style.height = ih.toFixed(2) + 'px';
+  image.style.left = (-iw * area.x / g).toFixed(2) + 'px';
+  image.style.top = (-ih * area.y / g).toFixed(2) + 'px';
+  const pinR = part(frame, '.map-pin.map-probe').offsetWidth / 2;
+  const probe = part(frame, '.map-cluster.map-probe');
+  const badgeR = Math.max(probe.offsetWidth, probe.offsetHeight) / 2;
+  /** @type {Object<string, Note>} */
+  const byId = {};
+  /** @type {Array<Mark>} */
+  const pins = [];
+  notes.forEach(function (note) {
+    const pin = pinOf(note);
+    if (!pin || pin.x < area.x || pin.x > area.x + area.w || pin.y < area.y ||
+        pin.y > area.y + area.h) {
+      return; // no place, or outside the area shown
+    }
+    byId[note.id] = note;
+    const x = (pin.x - area.x) / area.w * fw;
+    const y = (pin.y - area.y) / area.h * fh;
+    /** @type {Object<string, number>} */
+    const kinds = {};
+    kinds[note.kind] = 1;
+    pins.push({ids: [note.id], kinds: kinds, x: x, y: y, sx: x, sy: y, r: pinR});
+  });
+  const marks = part(frame, '.map-marks');
+  marks.textContent = '';
+  cluster(pins, badgeR).forEach(function (mark) { marks.appendChild(markNode(mark, byId)); });
+  node.setAttribute('data-marks', String(marks.children.length));
+}
+
+/**
+ * Build (or bring up to date) the map board in ``node``.
+ * @param {HTMLElement} node the board element
+ * @param {Board} board
+ * @param {MapHeader} map
+ * @param {string} code the workshop's code (the image's address)
+ * @returns {function(number): void} lays the map and its marks out at the board's size
+ */
+export function mapView(node, board, map, code) {
+  if (node.getAttribute('data-hash') !== map.hash || !node.querySelector('.map-frame')) {
+    skeleton(node, map, code); // the image is loaded once, not at every note
+  }
+  const image = /** @type {HTMLImageElement} */ (part(node, '.map-image'));
+  image.alt = map.title || t('screen.map');
+  const notes = notesShown(board, map);
+  drawSide(node, map, notes);
+  return function () { layout(node, map, notes); };
+}
