@@ -192,3 +192,45 @@ def test_a_workshop_made_with_the_world_cafe_program_keeps_it_and_replays_it() -
     assert state.step == "welcome" and state.program == bundled_program("world-cafe")
     assert state.program.step("confirm").tables == StepTables(  # type: ignore[union-attr]
         by="mixed", per_table=6)
+
+
+def test_the_first_step_of_both_bundled_programs_is_a_map_step() -> None:
+    """「確かめてみよう」 is where notes go on the map (when the workshop has one)."""
+    assert [s.id for s in default_program().steps if s.map] == ["confirm"]
+    assert [s.id for s in bundled_program("world-cafe").steps if s.map] == ["confirm"]
+    steps = good()["steps"]
+    assert steps[0]["map"] is True and all("map" not in s for s in steps[1:])
+
+
+@pytest.mark.parametrize("value", [1, 0, "yes", "true", None, [], {}])
+def test_a_steps_map_is_true_or_false(value: Any) -> None:
+    raw = good()
+    raw["steps"][1]["map"] = value
+    with pytest.raises(ProgramError, match=r"steps\[1\]\.map"):
+        parse_program(json.dumps(raw))
+
+
+def test_a_step_may_be_made_a_map_step_or_not() -> None:
+    raw = good()
+    raw["steps"][0]["map"] = False
+    raw["steps"][3]["map"] = True
+    program = parse_program(json.dumps(raw))
+    assert [s.map for s in program.steps] == [False, False, False, True, False]
+    # false is written as absent: the same program as one that never said it
+    assert "map" not in program.to_dict()["steps"][0]
+
+
+def test_a_workshop_stored_before_map_work_re_decides_as_it_was() -> None:
+    """An archive's WorkshopCreated recorded the program without "map": checked by the
+    rules of live commands, it is still exactly what create_workshop records."""
+    from yoriai.facilitation.verify import verified_replay
+
+    before_maps = good()
+    for step in before_maps["steps"]:
+        step.pop("map", None)
+    events = decide(WorkshopState(), FACILITATOR, "create_workshop", {
+        "code": "abc234", "title": "昔の記録", "program": before_maps}, 1_790_000_000.0)
+    assert events[0].data["program"] == before_maps
+    state = verified_replay(events)
+    assert not any(s.map for s in state.program.steps)
+    assert state.program.to_dict() == before_maps

@@ -5,7 +5,8 @@ English), the participant actions it opens and the view it shows (which board th
 projector, the phones and the console put in front of people). The default is the five
 steps of 住民主体のまちづくり from 秋田市市民協働指針 (``programs/machizukuri.json``); a centre
 can copy and edit it (a one-hour review meeting that only runs step 5, say). A step may
-also make tables (班) when it opens (``"tables"``), and show 全体共有 (view ``"sharing"``);
+also make tables (班) when it opens (``"tables"``), show 全体共有 (view ``"sharing"``), and
+be a map step (``"map": true``: 地図に付箋, when the workshop has a map);
 ``programs/world-cafe.json`` is a world-café evening that does both.
 
 :func:`parse_program` turns a file's text into a :class:`Program` or raises
@@ -98,15 +99,23 @@ class Step:
     opens: frozenset[str]
     view: str = VIEWS[0]
     tables: StepTables | None = None
+    # A map step (地図に付箋): with a map, phones place their notes on it, the projector
+    # shows the map board and the console its map panel. Without a map nothing changes.
+    map: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         # Copies: the default program is shared, and callers may edit what they get.
-        out = {"id": self.id, "label": dict(self.label), "subtitle": dict(self.subtitle),
-               "prompt": dict(self.prompt), "opens": sorted(self.opens), "view": self.view}
+        out: dict[str, Any] = {
+            "id": self.id, "label": dict(self.label), "subtitle": dict(self.subtitle),
+            "prompt": dict(self.prompt), "opens": sorted(self.opens), "view": self.view}
         # "tables" only when the step makes some: a workshop's first event records its
         # program, and an archive made before tables must re-decide to the same event.
         if self.tables is not None:
             out["tables"] = self.tables.to_dict()
+        # "map" only when true, for the same reason: a program stored before map work
+        # re-decides to the very event it was recorded in.
+        if self.map:
+            out["map"] = True
         return out
 
 
@@ -193,7 +202,8 @@ def program_from_dict(raw: Any) -> Program:
         where = f"steps[{i}]"
         if not isinstance(s, dict):
             raise ProgramError(f"{where}: expected an object")
-        unknown = set(s) - {"id", "label", "subtitle", "prompt", "opens", "view", "tables"}
+        unknown = set(s) - {"id", "label", "subtitle", "prompt", "opens", "view", "tables",
+                            "map"}
         if unknown:
             raise ProgramError(f"{where}: unknown key {sorted(unknown)[0]!r}")
         sid = s.get("id")
@@ -208,6 +218,9 @@ def program_from_dict(raw: Any) -> Program:
             if action not in ACTIONS:
                 raise ProgramError(f"{where}.opens[{j}]: unknown action {action!r} "
                                    f"(known: {', '.join(sorted(ACTIONS))})")
+        is_map = s.get("map", False)
+        if not isinstance(is_map, bool):  # 1 or "yes" is not a yes here
+            raise ProgramError(f"{where}.map: expected true or false")
         view = s.get("view", view_of_actions(frozenset(opens)))
         if view not in VIEWS:
             raise ProgramError(f"{where}.view: unknown view {view!r} "
@@ -217,7 +230,8 @@ def program_from_dict(raw: Any) -> Program:
                                           required=False),
                           prompt=_texts(s.get("prompt"), f"{where}.prompt"),
                           opens=frozenset(opens), view=view,
-                          tables=_tables(s.get("tables"), f"{where}.tables")))
+                          tables=_tables(s.get("tables"), f"{where}.tables"),
+                          map=is_map))
     return Program(id=pid, title=_texts(raw.get("title"), "title"), steps=tuple(steps))
 
 
