@@ -14,18 +14,13 @@ name and counts, holding the themes it made and its notes in no theme.
 
 from __future__ import annotations
 
-import re
-from functools import cache
-
-from yoriai import package_path
 from yoriai.facilitation.model import NoteKind
 
-from . import drawing, linebreak, text
-from .drawing import Group, Picture, Rect, Text
+from . import drawing, linebreak, maps, text
+from .drawing import Group, Picture, Rect, Text, kind_colours
 from .plan import NoteLine, Plan, ThemePlan
 from .source import Exporter, Source
 
-APP_CSS = package_path("yoriai.client", "static", "css", "app.css")
 MARGIN, GAP = 32, 20
 COLUMN_W = 360
 NOTE_FONT, NOTE_LINE, NOTE_PAD = 15, 20, 8
@@ -42,23 +37,6 @@ MAX_COLUMNS = 4
 PNG_SCALE = 2.0
 PNG_MAX_PIXELS = 16_000_000
 PNG_FAST_PIXELS = 4_000_000
-
-
-@cache
-def kind_colours() -> dict[NoteKind, tuple[str, str]]:
-    """Each kind's (ink, paper) colours from the app's stylesheet (``--charm`` and
-    ``--charm-bg`` …): the board prints in the colours the room saw."""
-    css = APP_CSS.read_text("utf-8")
-    out = {}
-    for kind in NoteKind:
-        found = []
-        for name in (kind.value, f"{kind.value}-bg"):
-            m = re.search(rf"--{re.escape(name)}\s*:\s*(#[0-9a-fA-F]{{3,8}})\s*;", css)
-            if m is None:
-                raise LookupError(f"app.css defines no --{name} colour")
-            found.append(m.group(1).lower())
-        out[kind] = (found[0], found[1])
-    return out
 
 
 def note_lines(note: NoteLine, width: float) -> list[str]:
@@ -244,9 +222,21 @@ def columns_of(plan: Plan) -> int:
     return max(1, min(MAX_COLUMNS, len(plan.themes) or (1 if not plan.unsorted else 4)))
 
 
-def board(plan: Plan) -> Picture:
+# With a map the picture is at least three columns wide: the map reads at poster size,
+# and its list runs in three columns under it.
+MAP_COLUMNS_MIN = 3
+
+
+def board(plan: Plan, mp: maps.MapPlan | None = None) -> Picture:
+    """The board of ``plan``; with ``mp``, the map and its pins first (under the legend,
+    which the pins share): the evening's first step, 「確かめてみよう」 on the map, before
+    the themes that came of it."""
     columns = columns_of(plan)
+    if mp is not None and not plan.tables:
+        columns = max(columns, MAP_COLUMNS_MIN)
     width = 2 * MARGIN + columns * COLUMN_W + (columns - 1) * GAP
+    if mp is not None:
+        width = max(width, 2 * MARGIN + MAP_COLUMNS_MIN * COLUMN_W + (MAP_COLUMNS_MIN - 1) * GAP)
     title = plan.title or text.UNTITLED
     picture = Picture(width, 0, title)
     picture.add(Rect(0, 0, width, 0, fill="#ffffff"))  # its height is set at the end
@@ -258,6 +248,10 @@ def board(plan: Plan) -> Picture:
     y += 28
     legend(picture, y)
     y += 24
+    if mp is not None:
+        group, bottom = maps.panel(mp, MARGIN, y + 6, width - 2 * MARGIN, COLUMN_W, GAP)
+        picture.add(group)
+        y = bottom + GAP
 
     if not plan.tables and not plan.themes and not plan.unsorted:
         picture.add(Text(MARGIN, y + 30, (text.NO_NOTES,), 18, "#555555", cls="empty"))
@@ -274,7 +268,7 @@ def board(plan: Plan) -> Picture:
 
 
 def render_svg(source: Source) -> bytes:
-    return drawing.svg_bytes(board(source.plan))
+    return drawing.svg_bytes(board(source.plan, maps.map_plan(source)))
 
 
 def png_scale(picture: Picture) -> float:
@@ -283,7 +277,7 @@ def png_scale(picture: Picture) -> float:
 
 
 def render_png(source: Source) -> bytes:
-    picture = board(source.plan)
+    picture = board(source.plan, maps.map_plan(source))
     scale = png_scale(picture)
     pixels = picture.width * picture.height * scale * scale
     return drawing.png_bytes(picture, scale, 1 if pixels > PNG_FAST_PIXELS else 6)

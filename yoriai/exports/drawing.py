@@ -9,8 +9,10 @@ are made of them here, not of one painter's patterns.
 
 from __future__ import annotations
 
+import base64
 import io
 import math
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,13 +20,20 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from yoriai import package_path
+from yoriai.facilitation.model import NoteKind
 
 from . import text as words
 
 if TYPE_CHECKING:
+    from PIL.Image import Image as PilImage
     from reportlab.graphics.shapes import Drawing
 
 SVG_NS = "http://www.w3.org/2000/svg"
+# An image inside an SVG is named by ``xlink:href``: SVG 1.1's attribute, which Inkscape,
+# Illustrator and every browser read (SVG 2's plain ``href`` is not read by all of them).
+XLINK_NS = "http://www.w3.org/1999/xlink"
+ET.register_namespace("xlink", XLINK_NS)
+APP_CSS = package_path("yoriai.client", "static", "css", "app.css")
 FONT_FILE = package_path("yoriai.exports", "fonts", "ipaexg.ttf")
 SVG_FONTS = ("'Hiragino Kaku Gothic ProN', 'Hiragino Sans', 'Yu Gothic', 'YuGothic', "
              "'Meiryo', 'Noto Sans CJK JP', 'IPAexGothic', sans-serif")
@@ -76,6 +85,19 @@ class Text:
     cls: str = ""
 
 
+@dataclass(frozen=True)
+class Raster:
+    """A JPEG stretched over a box (the map under its pins). SVG carries it as a data: URI
+    and PNG draws it scaled; the PDF places the JPEG itself under the drawing
+    (:mod:`~exports.maps`), so :func:`reportlab_drawing` leaves it out."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    data: bytes = field(repr=False)
+
+
 @dataclass
 class Group:
     """Shapes that belong together (a note, a theme): a ``<g class>`` with a ``<title>``
@@ -89,7 +111,7 @@ class Group:
         self.items.extend(shapes)
 
 
-Shape = Rect | Line | Polygon | Text | Group
+Shape = Rect | Line | Polygon | Text | Raster | Group
 
 
 @dataclass
@@ -103,12 +125,29 @@ class Picture:
         self.items.extend(shapes)
 
 
-def flat(items: list[Shape]) -> Iterator[Rect | Line | Polygon | Text]:
+def flat(items: list[Shape]) -> Iterator[Rect | Line | Polygon | Text | Raster]:
     for item in items:
         if isinstance(item, Group):
             yield from flat(item.items)
         else:
             yield item
+
+
+@cache
+def kind_colours() -> dict[NoteKind, tuple[str, str]]:
+    """Each kind's (ink, paper) colours from the app's stylesheet (``--charm`` and
+    ``--charm-bg`` …): the board and the map's pins print in the colours the room saw."""
+    css = APP_CSS.read_text("utf-8")
+    out = {}
+    for kind in NoteKind:
+        found = []
+        for name in (kind.value, f"{kind.value}-bg"):
+            m = re.search(rf"--{re.escape(name)}\s*:\s*(#[0-9a-fA-F]{{3,8}})\s*;", css)
+            if m is None:
+                raise LookupError(f"app.css defines no --{name} colour")
+            found.append(m.group(1).lower())
+        out[kind] = (found[0], found[1])
+    return out
 
 
 # --- made of shapes: hatching and icons -----------------------------------------------------
@@ -202,6 +241,11 @@ def _svg_items(parent: ET.Element, items: list[Shape]) -> None:
         elif isinstance(item, Polygon):
             _sub(parent, "polygon", fill=item.fill,
                  points=" ".join(f"{_num(x)},{_num(y)}" for x, y in item.points))
+        elif isinstance(item, Raster):
+            el = _sub(parent, "image", x=item.x, y=item.y, width=item.w, height=item.h,
+                      preserveAspectRatio="none")
+            el.set(f"{{{XLINK_NS}}}href", "data:image/jpeg;base64,"
+                   + base64.b64encode(item.data).decode("ascii"))
         else:
             el = _sub(parent, "text", x=item.x, y=item.y, font_size=item.size,
                       fill=item.fill, font_weight="bold" if item.bold else None,
@@ -252,6 +296,13 @@ def _pil_font(size: int) -> Any:
 def png_bytes(picture: Picture, scale: float, compress_level: int = 6) -> bytes:
     """The picture drawn ``scale`` pixels per unit, with the bundled IPAexGothic (the
     same font the PDF embeds), as a PNG."""
+    buf = io.BytesIO()
+    paint(picture, scale).save(buf, "PNG", optimize=False, compress_level=compress_level)
+    return buf.getvalue()
+
+
+def paint(picture: Picture, scale: float) -> PilImage:
+    """The picture drawn ``scale`` pixels per unit on a white RGB image."""
     from PIL import Image, ImageDraw
 
     size = (max(1, round(picture.width * scale)), max(1, round(picture.height * scale)))
@@ -270,6 +321,8 @@ def png_bytes(picture: Picture, scale: float, compress_level: int = 6) -> bytes:
                       fill=item.stroke, width=max(1, round(item.width * scale)))
         elif isinstance(item, Polygon):
             draw.polygon([(x * scale, y * scale) for x, y in item.points], fill=item.fill)
+        elif isinstance(item, Raster):
+            _paste(image, item, scale)
         else:
             font = _pil_font(max(1, round(item.size * scale)))
             for i, text in enumerate(item.lines):
@@ -277,9 +330,24 @@ def png_bytes(picture: Picture, scale: float, compress_level: int = 6) -> bytes:
                           font=font, fill=item.fill, anchor=anchors[item.anchor],
                           stroke_width=1 if item.bold and scale >= 1.5 else 0,
                           stroke_fill=item.fill)
-    buf = io.BytesIO()
-    image.save(buf, "PNG", optimize=False, compress_level=compress_level)
-    return buf.getvalue()
+    return image
+
+
+def _paste(image: PilImage, item: Raster, scale: float) -> None:
+    """The JPEG scaled into its box (a damaged one leaves the box as it was)."""
+    from PIL import Image
+
+    box = (round(item.x * scale), round(item.y * scale))
+    size = (max(1, round(item.w * scale)), max(1, round(item.h * scale)))
+    try:
+        with Image.open(io.BytesIO(item.data)) as src:
+            # JPEG's draft mode decodes at 1/2, 1/4 or 1/8 straight away when the box is
+            # that much smaller: a 2,400 px map shrunk for a page decodes in a fraction.
+            src.draft("RGB", size)
+            picture = src.convert("RGB").resize(size, Image.Resampling.LANCZOS)
+    except Exception:  # not an image any more: the frame stays empty
+        return
+    image.paste(picture, box)
 
 
 # --- reportlab (vector, for the PDF) ----------------------------------------------------------
@@ -317,6 +385,8 @@ def reportlab_drawing(picture: Picture, scale: float, font: str) -> Drawing:
         elif isinstance(item, Polygon):
             points = [v for x, y in item.points for v in (x * scale, (h - y) * scale)]
             drawing.add(RPolygon(points, fillColor=colour(item.fill), strokeColor=None))
+        elif isinstance(item, Raster):
+            continue  # the PDF places the JPEG itself, under the drawing (maps.py)
         else:
             for i, text in enumerate(item.lines):
                 drawing.add(String(item.x * scale, (h - item.y - i * item.step) * scale,

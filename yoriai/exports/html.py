@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from . import drawing, text
+from . import drawing, maps, text
 from .chart import participation_chart
 from .photos import html_section
 from .plan import Plan, ReviewLine, ThemePlan
@@ -253,6 +253,46 @@ def opening(plan: Plan) -> str:
     return "".join(out)
 
 
+# Only a page with a map carries these rules: a page without one stays as it was.
+MAP_CSS = """
+.map-figure { margin: 2mm 0 3mm; break-inside: avoid; }
+.map-figure svg { display: block; width: 100%; height: auto; max-height: 200mm; }
+table.map-list td:first-child { width: 9mm; font-weight: bold; }
+table.map-list td:nth-child(2) { width: 12mm; white-space: nowrap; }
+"""
+# The map's picture in units: the long side this long (the SVG scales to the page).
+MAP_UNITS = 1000
+
+
+def map_section(source: Source) -> str:
+    """「地図」: the map with its numbered pins (one SVG: the JPEG as a data: URI under
+    the pins, nothing fetched), then the list of the notes on it; "" without a map."""
+    mp = maps.map_plan(source)
+    if mp is None:
+        return ""
+    title, sub = maps.heading(mp)
+    inks = drawing.kind_colours()
+    css = MAP_CSS + "".join(f"table.map-list .k-{k.value} {{ color: {ink}; }}"
+                            for k, (ink, _) in inks.items())
+    picture = maps.figure(mp, MAP_UNITS, MAP_UNITS)
+    out = [f"<style>{css}</style>",
+           f'<section class="map"><h2>{e(title)}<span class="sub">{e(sub)}</span></h2>']
+    out += [f'<p class="counts">{e(s)}</p>' for s in maps.intro(mp)]
+    out.append(f'<figure class="map-figure">{drawing.svg_inline(picture, picture.title)}'
+               "</figure>")
+    out.append('<table class="map-list"><thead><tr>')
+    out += [f'<th scope="col">{e(c)}</th>' for c in maps.columns(mp)]
+    out.append("</tr></thead><tbody>")
+    for p, row in zip(mp.pins, maps.rows(mp), strict=True):
+        kind = f"k-{p.note.kind.value}"
+        out.append(f'<tr id="map-{p.number}"><td class="num {kind}">{e(row[0])}</td>'
+                   f'<td class="{kind}">{e(row[1])}</td>')
+        out += [f"<td>{lines(c)}</td>" for c in row[2:]]
+        out.append("</tr>")
+    out.append("</tbody></table></section>")
+    return "".join(out)
+
+
 def render_html(source: Source) -> bytes:
     plan = source.plan
     title = plan.title or "ワークショップ"
@@ -310,6 +350,7 @@ def render_html(source: Source) -> bytes:
         out += table_record(plan)
     out.append(f'<p class="counts closing">{e(text.CONTRIBUTED)}</p></section>')
 
+    out.append(map_section(source))  # 地図: the map with its pins, if any
     out.append(html_section(source))  # 当日の様子: the chosen photos, if any
     out.append(f"<footer><p>{e(text.PRIVACY)}</p><p>{e(text.generated_line(plan))}</p>"
                "</footer></body></html>\n")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from . import text
+from . import maps, text
 from .plan import Plan, ReviewLine, ThemePlan
 from .source import Exporter, Source
 
@@ -111,6 +111,22 @@ def opening(plan: Plan) -> list[str]:
     return out
 
 
+def map_list(mp: maps.MapPlan | None) -> list[str]:
+    """「地図」: the map's title and the notes on it, numbered as the other formats' map,
+    each with its place in words (「左から42%・上から13%」: Markdown has no picture)."""
+    if mp is None:
+        return []
+    title, sub = maps.heading(mp)
+    out = [f"## {title}" + (f" — {md(sub)}" if sub else ""), ""]
+    out += [*(md(s) for s in maps.intro(mp)), ""]
+    for p in mp.pins:
+        table = f"（{p.table}）" if p.table else ""
+        out.append(f"{p.number}\\. 【{p.note.kind_label}】{md(p.note.text)}{table}"
+                   f"　*{maps.where(p)}*  ")
+    out[-1] = out[-1].rstrip()
+    return [*out, ""]
+
+
 def render_markdown(source: Source) -> bytes:
     plan = source.plan
     out = [f"# {md(plan.title or 'ワークショップ')}", "", f"{text.KICKER}  ",
@@ -137,7 +153,9 @@ def render_markdown(source: Source) -> bytes:
         rounds = text.rounds_sentence(plan)
         out += [f"### {text.TABLE_RECORD}", "", *([rounds, ""] if rounds else [])]
         out += table(text.TABLE_RECORD_COLUMNS, text.table_record_rows(plan), numeric_from=2)
-    out += [text.CONTRIBUTED, "", "---", "", text.PRIVACY + "  ", md(text.generated_line(plan)),
+    out += [text.CONTRIBUTED, ""]
+    out += map_list(maps.map_plan(source))
+    out += ["---", "", text.PRIVACY + "  ", md(text.generated_line(plan)),
             ""]
     return "\n".join(out).encode("utf-8")
 

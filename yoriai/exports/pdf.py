@@ -34,9 +34,9 @@ from reportlab.platypus import (
 
 from yoriai import package_path
 
-from . import drawing, linebreak, text
+from . import drawing, linebreak, maps, text
 from .chart import participation_chart
-from .photos import pdf_section
+from .photos import Picture, pdf_photo, pdf_section
 from .plan import NOTHING, Plan, ReviewLine, TablePlan, ThemePlan
 from .source import Exporter, Source
 
@@ -462,6 +462,77 @@ def story(plan: Plan) -> list[Flowable]:
     return out
 
 
+# The map across the text's width, at most this tall (a portrait map keeps room on its page
+# for the first lines of its list).
+MAP_MAX_H = 200 * mm
+# The list's columns: the number, the kind, the note (and its table).
+MAP_LIST_MM = (12, 14)
+MAP_TABLE_MM = 20
+
+
+class MapFigure(Flowable):
+    """The map's JPEG itself (not re-encoded, as the photos are placed) and over it the
+    pins and their numbers as vector shapes in the embedded font."""
+
+    def __init__(self, mp: maps.MapPlan, max_width: float, max_height: float) -> None:
+        super().__init__()
+        self.mp = mp
+        self.picture = maps.figure(mp, max_width, max_height)
+        self.width, self.height = self.picture.width, self.picture.height
+        self.map_width, self.map_height, self.edge = maps.figure_size(mp, max_width,
+                                                                      max_height)
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        from reportlab.graphics import renderPDF
+
+        mp = self.mp
+        if mp.image is not None:
+            photo = pdf_photo(Picture(mp.hash, "", mp.image, mp.width, mp.height),
+                              self.map_width, self.map_height)
+            photo.wrap(self.map_width, self.map_height)
+            photo.drawOn(self.canv, self.edge, self.edge)
+        renderPDF.draw(drawing.reportlab_drawing(self.picture, 1.0, font()), self.canv, 0, 0)
+
+
+def map_section(source: Source) -> list[Flowable]:
+    """「地図」: the map with its numbered pins, then the list of the notes on it; nothing
+    for an evening without a map (or with no published note on it)."""
+    mp = maps.map_plan(source)
+    if mp is None:
+        return []
+    title, sub = maps.heading(mp)
+    head = Paragraph(f'{escape(title)}<font size="9" color="#444444">　'
+                     f"{escape(text.xml_safe(sub))}</font>", styles()["h2"])
+    intro = [para(sentence, "small") for sentence in maps.intro(mp)]
+    widths = [w_ * mm for w_ in MAP_LIST_MM]
+    rest = WIDTH - sum(widths) - (MAP_TABLE_MM * mm if mp.tables else 0)
+    widths += [rest, *([MAP_TABLE_MM * mm] if mp.tables else [])]
+    data: list[list[Flowable]] = [[para(c, "head") for c in maps.columns(mp)]]
+    for p, row in zip(mp.pins, maps.rows(mp), strict=True):
+        ink = drawing.kind_colours()[p.note.kind][0]
+        data.append([Paragraph(f'<font color="{ink}"><b>{p.number}</b></font>', styles()["num"]),
+                     Paragraph(f'<font color="{ink}">{escape(row[1])}</font>', styles()["cell"]),
+                     *(para(c, "cell") for c in row[2:])])
+    listing = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    listing.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), font(), 8.5),
+        ("GRID", (0, 0), (-1, -1), 0.5, RULE),
+        ("BACKGROUND", (0, 0), (-1, 0), PALE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 1.5 * mm),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 1.5 * mm),
+        ("TOPPADDING", (0, 0), (-1, -1), 0.8 * mm),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1 * mm),
+    ]))
+    # The heading, the sentences and the map stay together: a map is never split from its
+    # title; the list may run on over the next pages (its header row repeats).
+    return [KeepTogether([head, *intro, Spacer(1, 1.5 * mm), MapFigure(mp, TEXT_WIDTH, MAP_MAX_H),
+                          Spacer(1, 2 * mm)]), listing]
+
+
 def render_pdf(source: Source) -> bytes:
     plan = source.plan
     stamp = source.generated_at
@@ -485,7 +556,8 @@ def render_pdf(source: Source) -> bytes:
         canvas.drawRightString(A4[0] - MARGIN, 9 * mm, f"{canvas.getPageNumber()}")
         canvas.restoreState()
 
-    doc.build(story(plan) + pdf_section(source, WIDTH, styles()), onFirstPage=page,
+    doc.build(story(plan) + map_section(source) + pdf_section(source, WIDTH, styles()),
+              onFirstPage=page,
               onLaterPages=page)
     return buf.getvalue()
 

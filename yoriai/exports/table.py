@@ -17,6 +17,9 @@ With tables (班) the file gains the columns テーブル, テーブル名, ラ�
 table a theme, proposal, note, 共感 or action came from, and a note's round), a row per
 table and a row per person per round saying where they sat (席): a table's 立場 counted in
 Excel from those. An evening without tables has none of them.
+
+With a map (地図ワーク) the file gains 地図の番号 and a note's place, on the grid
+(0〜10000) and in pixels of the stored map image; an evening without a map has none of them.
 """
 
 from __future__ import annotations
@@ -26,8 +29,9 @@ import io
 import unicodedata
 from collections.abc import Callable
 
-from yoriai.facilitation.model import WorkshopState
+from yoriai.facilitation.model import Note, WorkshopState
 
+from . import maps
 from .attendance import round_seats, tallies
 from .catalogue import word
 from .plan import ANONYMOUS, published, venue_of
@@ -69,13 +73,26 @@ TABLE_COLUMNS: dict[str, str] = {
     "round": "export.col.round",
     "host": "export.col.host",
 }
+# With a map (地図ワーク) only, these follow: a note's number on the map (as the plan's
+# map and list print it), its place on the grid over the image (0..10000 from the left
+# and from the top: exact, as the log keeps it) and in pixels of the stored map image (to
+# mark it in any image editor). A note without a place leaves them empty; an evening
+# without a map has none of them.
+MAP_COLUMNS: dict[str, str] = {
+    "map_no": "export.col.map_no",
+    "map_x": "export.col.map_x",
+    "map_y": "export.col.map_y",
+    "map_px": "export.col.map_px",
+    "map_py": "export.col.map_py",
+}
 RECORD_TYPES = ("workshop", "theme", "proposal", "note", "vote", "action", "volunteer",
                 "review", "table", "seat")
 
 
-def headers(lang: str, *, tables: bool = False) -> dict[str, str]:
-    """``{column: its name in lang}``; ``tables`` adds the table columns."""
-    columns = {**COLUMNS, **TABLE_COLUMNS} if tables else COLUMNS
+def headers(lang: str, *, tables: bool = False, map_: bool = False) -> dict[str, str]:
+    """``{column: its name in lang}``; ``tables`` adds the table columns, ``map_`` the
+    map's."""
+    columns = {**COLUMNS, **(TABLE_COLUMNS if tables else {}), **(MAP_COLUMNS if map_ else {})}
     return {col: word(key, lang) for col, key in columns.items()}
 
 
@@ -135,12 +152,13 @@ def rows(state: WorkshopState, lang: str = "ja") -> list[dict[str, str]]:
             add("proposal", id=t.id, theme_id=t.id, theme=t.title,
                 text="\n".join([prop.aim, *(f"・{i}" for i in prop.ideas)]),
                 priority=len(prop.priority), chosen=yes(prop.chosen), **at(t.table))
+    numbers = maps.numbers(state)
     for n in state.notes.values():
         if published(n):
             rnd = {"round": n.round or ""} if state.tables else {}
             add("note", id=n.id, theme_id=n.theme or "", theme=theme_title(n.theme),
                 kind=label(f"kind.{n.kind.value}"), text=n.text, votes=state.tally(n.id),
-                by_proxy=yes(n.by_proxy), **at(n.table), **rnd)
+                by_proxy=yes(n.by_proxy), **at(n.table), **rnd, **place(state, n, numbers))
     for pid, given in state.votes.items():
         person = state.participants.get(pid)
         for note_id, count in given.items():
@@ -170,6 +188,16 @@ def rows(state: WorkshopState, lang: str = "ja") -> list[dict[str, str]]:
     return out
 
 
+def place(state: WorkshopState, note: Note, numbers: dict[str, int]) -> dict[str, object]:
+    """The map columns of a note: its number and place (empty without one); none at all
+    without a map."""
+    if state.map is None or note.pin is None:
+        return {}
+    px, py = maps.pixel(note.pin.x, note.pin.y, state.map.width, state.map.height)
+    return {"map_no": numbers.get(note.id, ""), "map_x": note.pin.x, "map_y": note.pin.y,
+            "map_px": px, "map_py": py}
+
+
 def table_rows(state: WorkshopState, lang: str, add_row: Callable[..., None]) -> None:
     """With tables: a row per table (its name, host, people and 共感), and a row per
     person per round saying where they sat — 立場 and 代理入力, a name only if they
@@ -194,7 +222,8 @@ def table_rows(state: WorkshopState, lang: str, add_row: Callable[..., None]) ->
 
 
 def render_csv(source: Source) -> bytes:
-    names = headers(source.lang, tables=bool(source.state.tables))
+    names = headers(source.lang, tables=bool(source.state.tables),
+                    map_=source.state.map is not None)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(names.values())

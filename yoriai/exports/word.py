@@ -22,7 +22,7 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from . import drawing, text
+from . import drawing, maps, text
 from .chart import participation_chart
 from .photos import docx_section
 from .plan import Plan, ReviewLine, ThemePlan
@@ -264,6 +264,59 @@ def opening(doc: DocxDocument, plan: Plan) -> None:
     doc.add_paragraph()
 
 
+# The map as a picture Word places as it is: the pins drawn onto the map (Word cannot lay
+# shapes over a picture reliably), this many pixels on its long side (about 280 dpi across
+# the page), a JPEG like the map itself (a PNG of a map is several times larger).
+MAP_PIXELS = 2000
+MAP_JPEG_QUALITY = 88
+# On the page: the text's width, at most this tall.
+MAP_WIDTH_MM, MAP_HEIGHT_MM = 180.0, 200.0
+MAP_LIST_MM = (12, 14)
+MAP_TABLE_MM = 20
+
+
+def map_picture(mp: maps.MapPlan) -> bytes:
+    picture = maps.figure(mp, MAP_PIXELS, MAP_PIXELS)
+    buf = io.BytesIO()
+    drawing.paint(picture, 1.0).save(buf, "JPEG", quality=MAP_JPEG_QUALITY)
+    return buf.getvalue()
+
+
+def map_section(doc: DocxDocument, mp: maps.MapPlan | None) -> None:
+    """「地図」: a heading, the sentences, the map with its numbered pins, then the list
+    (a real table: number, kind, note and, with tables, the table)."""
+    if mp is None:
+        return
+    title, sub = maps.heading(mp)
+    doc.add_heading(x(f"{title} — {sub}" if sub else title), level=1)
+    for sentence in maps.intro(mp):
+        small(doc, sentence).paragraph_format.keep_with_next = True
+    data = map_picture(mp)
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        w, h = image.size
+    scale = min(MAP_WIDTH_MM / w, MAP_HEIGHT_MM / h)
+    doc.add_picture(io.BytesIO(data), width=Mm(w * scale))
+    picture = doc.paragraphs[-1]
+    picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    picture.paragraph_format.keep_with_next = True  # the map with the head of its list
+    widths = [*map(float, MAP_LIST_MM)]
+    rest = MAP_WIDTH_MM - sum(widths) - (MAP_TABLE_MM if mp.tables else 0)
+    widths += [rest, *([float(MAP_TABLE_MM)] if mp.tables else [])]
+    table = grid(doc, maps.columns(mp), maps.rows(mp), widths, numeric_from=99)
+    # The table's own grid too: LibreOffice lays a table out by it, not by its cells.
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Mm(width)
+    for row, p in zip(table.rows[1:], mp.pins, strict=True):
+        ink = RGBColor.from_string(drawing.kind_colours()[p.note.kind][0][1:].upper())
+        for cell in row.cells[:2]:
+            for run in cell.paragraphs[0].runs:
+                run.font.color.rgb = ink
+                run.bold = True
+
+
 def stable_zip(blob: bytes, when: datetime.datetime) -> bytes:
     """The same zip with every entry dated ``when`` (zip dates start in 1980)."""
     stamp = max(when.replace(tzinfo=None), datetime.datetime(1980, 1, 1)).timetuple()[:6]
@@ -332,6 +385,7 @@ def render_docx(source: Source) -> bytes:
     small(doc, text.CONTRIBUTED)
     small(doc, text.PRIVACY)
     small(doc, text.generated_line(plan))
+    map_section(doc, maps.map_plan(source))  # 地図: the map with its pins, if any
     docx_section(doc, source)  # 当日の様子: the chosen photos, if any
     buf = io.BytesIO()
     doc.save(buf)
