@@ -82,6 +82,17 @@ function areaOf(map) {
 }
 
 /**
+ * Whether a place lies in the area shown.
+ * @param {{x: number, y: number}} pin
+ * @param {Area} area
+ * @returns {boolean}
+ */
+function inArea(pin, area) {
+  return pin.x >= area.x && pin.x <= area.x + area.w && pin.y >= area.y &&
+    pin.y <= area.y + area.h;
+}
+
+/**
  * A note's place, or null for a note without one.
  * @param {Note} note
  * @returns {({x: number, y: number}|null)}
@@ -235,8 +246,8 @@ function part(node, selector) {
 }
 
 /**
- * The side panel: the map's title, the kinds shown with their pins' count, and the notes
- * without a place.
+ * The side panel: the map's title, the kinds shown with how many pins of each are on the
+ * screen (in the area shown), and the notes without a place.
  * @param {HTMLElement} node
  * @param {MapHeader} map
  * @param {Array<Note>} notes
@@ -247,7 +258,11 @@ function drawSide(node, map, notes) {
   title.appendChild(map.title ? userText('span', map.title) : el('span', {text: t('screen.map')}));
   const legend = part(node, '.map-legend');
   legend.textContent = '';
-  const placed = notes.filter(function (n) { return pinOf(n) !== null; });
+  const area = areaOf(map);
+  const placed = notes.filter(function (n) {
+    const pin = pinOf(n);
+    return pin !== null && inArea(pin, area);
+  });
   kindsOf(map).forEach(function (kind) {
     const n = placed.filter(function (p) { return p.kind === kind; }).length;
     legend.appendChild(el('li', {class: 'map-legend-item kind-' + kind, 'data-kind': kind}, [
@@ -339,8 +354,7 @@ function layout(node, map, notes) {
   const pins = [];
   notes.forEach(function (note) {
     const pin = pinOf(note);
-    if (!pin || pin.x < area.x || pin.x > area.x + area.w || pin.y < area.y ||
-        pin.y > area.y + area.h) {
+    if (!pin || !inArea(pin, area)) {
       return; // no place, or outside the area shown
     }
     byId[note.id] = note;
