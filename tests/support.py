@@ -5,6 +5,7 @@ workshops through the same path as ``yoriai new``."""
 from __future__ import annotations
 
 import asyncio
+import io
 import itertools
 import json
 import socket
@@ -101,6 +102,46 @@ class LiveServer:
 
     def new_workshop(self, title: str = "テストのワークショップ", center: str = "西部") -> str:
         return create_workshop(self.data_dir, title, center)
+
+
+def map_image(width: int = 1200, height: int = 800, fmt: str = "JPEG") -> bytes:
+    """A district map to upload in tests: pale ground, a grid of streets, a river, and a
+    red square (the community centre) a third of the way in from the top left."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (width, height), (238, 234, 222))
+    draw = ImageDraw.Draw(image)
+    for x in range(0, width, max(1, width // 8)):
+        draw.line([(x, 0), (x, height)], fill=(255, 255, 255), width=max(1, width // 100))
+    for y in range(0, height, max(1, height // 6)):
+        draw.line([(0, y), (width, y)], fill=(255, 255, 255), width=max(1, width // 100))
+    draw.line([(0, height * 3 // 4), (width, height // 2)], fill=(120, 170, 220),
+              width=max(1, width // 40))
+    side = max(2, width // 20)
+    x, y = width // 3, height // 3
+    draw.rectangle([x, y, x + side, y + side], fill=(200, 30, 30))
+    out = io.BytesIO()
+    image.save(out, fmt)
+    return out.getvalue()
+
+
+def upload_map(server: LiveServer, code: str, body: bytes, *, title: str | None = None,
+               page: int | str | None = None,
+               headers: dict[str, str] | None = None) -> httpx.Response:
+    """Upload ``body`` (an image or a PDF) as the workshop's map, as the facilitator's
+    console does (``POST /w/{code}/map`` with the key cookie); returns the reply, whose JSON
+    is ``{"hash", "width", "height", "seq"}`` or a refusal's ``{"error": {...}}``. The map
+    is on every board once the reply is in (its event is broadcast before the answer)."""
+    params: dict[str, str] = {}
+    if title is not None:
+        params["title"] = title
+    if page is not None:
+        params["page"] = str(page)
+    with httpx.Client(base_url=server.base, timeout=HANG,
+                      cookies={"yoriai_key": server.key}) as http:
+        return http.post(f"/w/{code}/map", content=body, params=params,
+                         headers={"content-type": "application/octet-stream",
+                                  "accept": "application/json", **(headers or {})})
 
 
 def create_workshop(data_dir: Path, title: str, center: str = "") -> str:

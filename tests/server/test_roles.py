@@ -3,14 +3,18 @@ every event type × recipient role."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
 import httpx
 
-from tests.support import Client, LiveServer
+from tests.support import Client, LiveServer, map_image, upload_map
 from yoriai.facilitation.commands import COMMANDS
 from yoriai.facilitation.model import Role, event_types
+from yoriai.server.ws import UPLOAD_ONLY
+
+from .test_photos import small_jpeg
 
 
 async def room_with_every_role(live: LiveServer) -> tuple[str, dict[str, Client]]:
@@ -35,6 +39,9 @@ async def test_every_command_is_authorised_per_role(live: LiveServer) -> None:
     for name, spec in sorted(COMMANDS.items()):
         for role in ("facilitator", "cofacilitator", "participant", "projector"):
             reply = await clients[role].cmd_patiently(name)
+            if name in UPLOAD_ONLY:  # their files come by HTTP: the socket refuses them all
+                assert reply["type"] == "error" and reply["code"] == "upload_only", reply
+                continue
             allowed = Role(role) in spec.roles
             if name == "create_workshop":
                 allowed = False  # the workshop exists; creating is not a socket's job
@@ -89,6 +96,15 @@ async def test_every_event_reaches_each_role_as_it_may_see_it(live: LiveServer) 
     temp = (await ok(part, "post_note", kind="issue", text="一度隠す"))["note_id"]
     await ok(fac, "hide_note", note_id=temp)
     await ok(fac, "unhide_note", note_id=temp)
+    # The map (its file comes by HTTP too, tests/server/test_map_upload.py): a pin placed,
+    # moved, the projector's view set, the map taken away again.
+    added = await asyncio.to_thread(upload_map, live, code, map_image(), title="町内")
+    assert added.status_code == 200, added.text
+    pinned = (await ok(part, "post_note", kind="charm", text="地図の付箋",
+                       pin={"x": 2000, "y": 3000}))["note_id"]
+    await ok(fac, "place_note", note_id=pinned, pin={"x": 2500, "y": 3000})
+    await ok(fac, "set_map_view", kinds=["charm"])
+    await ok(fac, "remove_map")
     await ok(fac, "set_private_notes", private=True)
     private = (await ok(part, "post_note", kind="wish", text=SECRET_PRIVATE))["note_id"]
     await ok(fac, "post_note", proxy_for=proxy, kind="issue", text="紙に書いた付箋")
@@ -117,13 +133,19 @@ async def test_every_event_reaches_each_role_as_it_may_see_it(live: LiveServer) 
     await ok(fac, "lock_board", locked=False)
     await ok(fac, "show_join_view", shown=True)  # 「参加受付」: the projector's join view
     await ok(fac, "show_join_view", shown=False)
-    # Photos of the evening (their files come by HTTP, tests/server/test_photos.py): only
-    # the facilitators are told of them.
-    photo, spare = "ab" * 32, "cd" * 32
-    await ok(fac, "add_photo", hash=photo, caption="会場")
+    # Photos of the evening (their files come by HTTP, tests/server/test_photos.py; the
+    # socket refuses add_photo): only the facilitators are told of them.
+    def upload(n: int, headers: dict[str, str]) -> str:
+        with httpx.Client(base_url=live.base, headers=headers) as http:
+            reply = http.post(f"/w/{code}/photos", params={"caption": "会場" if n else ""},
+                              content=small_jpeg(n), headers={"accept": "application/json"})
+        assert reply.status_code == 200, reply.text
+        return str(reply.json()["hash"])
+
+    photo = await asyncio.to_thread(upload, 1, {"cookie": f"yoriai_key={live.key}"})
     await ok(cofac, "caption_photo", hash=photo, caption="会場の写真キャプション")
     await ok(fac, "choose_photo", hash=photo, chosen=True)
-    await ok(cofac, "add_photo", hash=spare, caption="")
+    spare = await asyncio.to_thread(upload, 0, {"x-yoriai-token": str(cofac.token)})
     await ok(fac, "remove_photo", hash=spare)
 
     await ok(fac, "set_wifi", name="公民館ゲスト", password=WIFI_PASSWORD)
@@ -254,6 +276,9 @@ async def test_every_command_is_authorised_for_a_table_host(live: LiveServer) ->
     await host.wait_for(lambda b: b.role == "table_host")
     for name, spec in sorted(COMMANDS.items()):
         reply = await host.cmd_patiently(name)
+        if name in UPLOAD_ONLY:
+            assert reply["code"] == "upload_only", reply
+            continue
         allowed = Role.TABLE_HOST in spec.roles
         refused_for_role = reply["type"] == "error" and reply["code"] == "not_allowed"
         assert refused_for_role != allowed, (name, reply)

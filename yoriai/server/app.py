@@ -22,6 +22,7 @@ from .assets import static_endpoint, static_version
 from .connection import CLOSE_GOING_AWAY
 from .context import AppContext, Settings
 from .downloads import Downloads
+from .maps import Maps
 from .newsletter import NewsletterRoutes
 from .pages import Pages
 from .photos import Photos
@@ -39,6 +40,7 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> St
     downloads = Downloads(ctx, pages)
     newsletter = NewsletterRoutes(ctx, pages)
     photos = Photos(ctx, pages)
+    maps = Maps(ctx, pages, photos)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -68,6 +70,8 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> St
         Route("/w/{code}/newsletter", newsletter.lead),
         Route("/w/{code}/photos", photos.upload, methods=["POST"]),
         Route("/w/{code}/photos/{name}", photos.serve),
+        Route("/w/{code}/map", maps.upload, methods=["POST"]),
+        Route("/w/{code}/map/{name}", maps.serve),
         WebSocketRoute("/ws", ws.endpoint),
     ]
 

@@ -148,6 +148,23 @@ PHOTO_LONG_SIDE_PX = 2000
 # of 95.
 PHOTO_JPEG_QUALITY = 85
 
+# --- the district's map (server/maps.py) --------------------------------------------------
+
+# An upload's body: a city's A3 map as a PDF is 2-20 MB (vector streets, often with an aerial
+# photo beneath), a phone photo of a paper map 3-8 MB; 30 MB takes them and bounds what one
+# request may make the laptop hold. Counted while the body arrives, never after reading it.
+MAP_UPLOAD_MAX_BYTES = 30 * 1024 * 1024
+# Past the limit the rest of the body is read and thrown away up to this much (so that the
+# browser reads the answer, not a reset connection); then the connection is cut.
+MAP_DRAIN_MAX_BYTES = 2 * MAP_UPLOAD_MAX_BYTES
+# Decoded pixels of an image, checked from its header before anything is decoded: a scan of
+# an A3 map at 400 dpi (31 Mpx) and a 48-megapixel phone photo fit; a small file claiming
+# more (a decompression bomb) is refused unread. Below Pillow's own warning (89 Mpx).
+MAP_PIXELS_MAX = 50_000_000
+# The stored map's JPEG quality: higher than a photo's, since a map is thin lines and small
+# street names, where JPEG's ringing shows first; a 2,400 px map stays around 1-2 MB.
+MAP_JPEG_QUALITY = 90
+
 # --- the room in memory -------------------------------------------------------------------
 
 # A laptop serves one centre's workshops over years: a thousand is far beyond that, and

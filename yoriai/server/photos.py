@@ -29,7 +29,7 @@ import io
 import os
 import tempfile
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -95,27 +95,39 @@ def prepare(raw: bytes) -> bytes:
     """The photo as it is kept: upright, at most ``PHOTO_LONG_SIDE_PX`` on its longest
     side, a JPEG with no metadata. Raises :class:`PhotoProblem` for anything that is not an
     image Pillow reads whole."""
+    return clean_image(raw, long_side=limits.PHOTO_LONG_SIDE_PX,
+                       pixels_max=limits.PHOTO_PIXELS_MAX, quality=limits.PHOTO_JPEG_QUALITY,
+                       too_many=too_many_pixels, not_image=not_an_image)
+
+
+def clean_image(raw: bytes, *, long_side: int, pixels_max: int, quality: int,
+                too_many: Callable[[], HttpProblem],
+                not_image: Callable[[], HttpProblem]) -> bytes:
+    """``raw`` as a kept image: upright, at most ``long_side`` on its longest side, a JPEG
+    with no metadata; ``too_many()`` or ``not_image()`` is raised for a file that claims
+    more than ``pixels_max`` pixels or is not an image Pillow reads whole. The photos and
+    the map (maps.py) are prepared alike, each with its own limits and words."""
     try:
         with Image.open(io.BytesIO(raw)) as probe:
             if probe.format not in FORMATS:
-                raise not_an_image()
+                raise not_image()
             width, height = probe.size
-            if width * height > limits.PHOTO_PIXELS_MAX:
-                raise too_many_pixels()  # decided from the header: nothing decoded
+            if width * height > pixels_max:
+                raise too_many()  # decided from the header: nothing decoded
             probe.verify()  # the file's structure (chunks and their checksums)
         with Image.open(io.BytesIO(raw)) as image:
             if image.format == "JPEG":
                 # Let the JPEG decoder scale down by 1/2, 1/4 or 1/8 as it decodes: a
                 # 48-megapixel photo decodes in a fraction of the time and memory.
-                image.draft("RGB", (limits.PHOTO_LONG_SIDE_PX, limits.PHOTO_LONG_SIDE_PX))
+                image.draft("RGB", (long_side, long_side))
             image.load()  # every pixel: a truncated file fails here
-            return _clean_jpeg(image)
-    except PhotoProblem:
+            return clean_jpeg(image, long_side, quality)
+    except HttpProblem:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise too_many_pixels() from None
+        raise too_many() from None
     except Exception:  # Pillow says "not an image" in many ways (OSError, SyntaxError …)
-        raise not_an_image() from None
+        raise not_image() from None
 
 
 def _upright(image: Image.Image) -> Image.Image:
@@ -125,7 +137,9 @@ def _upright(image: Image.Image) -> Image.Image:
         return image
 
 
-def _clean_jpeg(image: Image.Image) -> bytes:
+def clean_jpeg(image: Image.Image, long_side: int, quality: int) -> bytes:
+    """``image`` upright, on white where it was transparent, shrunk to ``long_side``, as a
+    JPEG made from its pixels alone."""
     upright = _upright(image)
     if upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info:
         # A transparent PNG or GIF: on white paper, as it would print.
@@ -134,13 +148,12 @@ def _clean_jpeg(image: Image.Image) -> bytes:
         rgb.paste(rgba, mask=rgba.getchannel("A"))
     else:
         rgb = upright.convert("RGB")
-    rgb.thumbnail((limits.PHOTO_LONG_SIDE_PX, limits.PHOTO_LONG_SIDE_PX),
-                  Image.Resampling.LANCZOS, reducing_gap=3.0)
+    rgb.thumbnail((long_side, long_side), Image.Resampling.LANCZOS, reducing_gap=3.0)
     # A new image from the pixels alone: nothing of the original's info (EXIF, XMP, ICC,
     # comments, the camera's own thumbnail) can follow it into the file.
     fresh = Image.frombytes("RGB", rgb.size, rgb.tobytes())
     out = io.BytesIO()
-    fresh.save(out, "JPEG", quality=limits.PHOTO_JPEG_QUALITY)
+    fresh.save(out, "JPEG", quality=quality)
     return out.getvalue()
 
 

@@ -62,6 +62,12 @@ ID_PEEK_CHARS = 256
 PEEK_ID = re.compile(rf'"id"\s*:\s*"({COMMAND_ID.pattern})"')
 
 
+# Commands that record a file the server keeps (a photo, the map): only the HTTP upload sends
+# them, after it has checked, cleaned and stored the file (photos.py, maps.py). Sent over
+# the socket they would record a hash with no file behind it.
+UPLOAD_ONLY = frozenset({"add_photo", "add_map"})
+
+
 def valid_id(raw: object) -> str | None:
     return raw if isinstance(raw, str) and COMMAND_ID.fullmatch(raw) else None
 
@@ -263,6 +269,8 @@ async def serve_commands(ctx: AppContext, room: Room, conn: Connection, ticket: 
             name, args = msg.get("name"), msg.get("args", {})
             if not isinstance(name, str) or not isinstance(args, dict):
                 raise BadMessage("bad_message", command_id)
+            if name in UPLOAD_ONLY:
+                raise BadMessage("upload_only", command_id, command=name)
             if name == "join" and len(command_id) < limits.JOIN_ID_MIN_CHARS:
                 raise BadMessage("bad_command_id", command_id)
             if (name == "join" and not is_someone(conn.actor)

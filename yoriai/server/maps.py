@@ -1,0 +1,265 @@
+"""The district's map over HTTP: the console's upload (an image or a page of a PDF), and the
+map image every page of the workshop shows.
+
+``POST /w/{code}/map`` takes one file as the request's body: a picture (JPEG, PNG, WebP,
+GIF: a phone photo of the paper map, a scan) or a PDF (the city's own map; ``?page=N``,
+1-based, picks the page, the first by default); ``?title=`` names it. Who sends it is
+checked before a byte of the body is read, as for the photos of the evening (photos.py):
+the facilitator's key cookie, or a つむぎすと's token in ``X-Yoriai-Token``. The body is
+counted while it arrives (``MAP_UPLOAD_MAX_BYTES``). A picture is checked and cleaned like a
+photo (its header's size against ``MAP_PIXELS_MAX`` before decoding, a full decode, upright,
+no metadata) and shrunk to ``MAP_LONG_SIDE_PX`` on its long side; a PDF page is rendered by
+PDFium at the scale that makes its long side ``MAP_LONG_SIDE_PX`` — whatever size its page
+claims, the bitmap is never larger than that square. Both end as a fresh JPEG kept like a
+photo, under the SHA-256 of its bytes (``<data>/photos/<sha256>.jpg``), and the upload sends
+``add_map`` ``{hash, title, width, height}`` through the hub. As for photos, the command is
+decided once before the body is read (who, the title, a map still holding pins), once more
+before the file is written, and by the hub; a file this upload created that nothing holds
+after a refusal is taken away again.
+
+``GET /w/{code}/map/{hash}.jpg`` serves the workshop's current map to anyone who has the
+workshop's address (phones place their notes on it, and it is on the projector anyway);
+any other hash is 404.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+import threading
+import uuid
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from yoriai.facilitation import limits as domain_limits
+from yoriai.facilitation.commands import decide, effective_actor
+from yoriai.facilitation.errors import Refusal
+from yoriai.facilitation.model import WorkshopState
+
+from . import limits
+from .context import AppContext
+from .hub import ServerFault
+from .pages import Pages
+from .photos import Photos, clean_image, clean_jpeg, discard_photo, read_body, read_photos
+from .photos import store_photo as store_image
+from .problems import HttpProblem, NotFound
+
+# A PDF starts with "%PDF-"; readers accept it anywhere in the first KiB (some writers put
+# a byte-order mark or a mail header first), and so do we.
+PDF_MAGIC = b"%PDF-"
+PDF_MAGIC_WITHIN = 1024
+# PDFium's load error for a document that needs a password to be opened (FPDF_ERR_PASSWORD).
+# A PDF locked only against printing or copying (an owner password: many a city's maps)
+# opens without one and is rendered as any other.
+PDFIUM_ERR_PASSWORD = 4
+# PDFium is one C library with global state, not safe to call from two threads at once
+# (pypdfium2 says so): the worker threads render one PDF at a time. A second upload waits
+# its turn; that also bounds what PDF rendering may take of the laptop to one core.
+_PDFIUM = threading.Lock()
+# The stored map's side, from the domain: the add_map command checks width and height
+# against it.
+LONG_SIDE = domain_limits.MAP_LONG_SIDE_PX
+
+
+class MapProblem(HttpProblem):
+    """An upload refused, with its status and the catalogue's ``error.<code>``."""
+
+    title_key = "error.map_refused_title"
+
+    def __init__(self, status: int, code: str, **params: Any) -> None:
+        super().__init__(code, **params)
+        self.status = status
+
+
+def too_large() -> MapProblem:
+    return MapProblem(413, "map_too_large", max_mb=limits.MAP_UPLOAD_MAX_BYTES // (1024 * 1024))
+
+
+def too_many_pixels() -> MapProblem:
+    return MapProblem(413, "map_too_many_pixels", max_mp=limits.MAP_PIXELS_MAX // 1_000_000)
+
+
+def not_an_image() -> MapProblem:
+    return MapProblem(415, "map_not_an_image")
+
+
+def pdf_broken() -> MapProblem:
+    return MapProblem(422, "map_pdf_broken")
+
+
+def refused(exc: Refusal) -> MapProblem:
+    """A command's refusal as an HTTP answer: who may not (403), a map still holding pins
+    (409), anything else the request got wrong (422)."""
+    status = {"not_allowed": 403, "join_first": 403, "map_in_use": 409}.get(exc.code, 422)
+    return MapProblem(status, exc.code, **exc.params)
+
+
+def page_number(text: str | None) -> int:
+    """``?page=``: a page number from 1, the first page when it is not given."""
+    if text is None:
+        return 1
+    # ASCII digits only ("１" and "²" are digits to str.isdigit), and short: no page
+    # number has twenty digits.
+    if not (text.isascii() and text.isdigit() and len(text) <= 9) or int(text) < 1:
+        raise MapProblem(422, "map_bad_page")
+    return int(text)
+
+
+# --- the image ---------------------------------------------------------------------------
+
+def is_pdf(raw: bytes) -> bool:
+    return PDF_MAGIC in raw[:PDF_MAGIC_WITHIN]
+
+
+def prepare_map(raw: bytes, page: int = 1) -> tuple[bytes, int, int]:
+    """The map as it is kept — a JPEG with no metadata, at most ``MAP_LONG_SIDE_PX`` on its
+    long side — and its width and height. ``page`` is the PDF's page (ignored for a
+    picture). Raises :class:`MapProblem` for anything else."""
+    if is_pdf(raw):
+        data = clean_jpeg(render_pdf(raw, page), LONG_SIDE, limits.MAP_JPEG_QUALITY)
+    else:
+        data = clean_image(raw, long_side=LONG_SIDE, pixels_max=limits.MAP_PIXELS_MAX,
+                           quality=limits.MAP_JPEG_QUALITY, too_many=too_many_pixels,
+                           not_image=not_an_image)
+    with Image.open(io.BytesIO(data)) as stored:
+        width, height = stored.size
+    return data, width, height
+
+
+def render_scale(width: float, height: float, long_side: int = LONG_SIDE) -> float:
+    """The scale (pixels per PDF unit) at which a page of ``width`` x ``height`` units is
+    rendered ``long_side`` pixels on its long side. The bitmap is sized from the page, so
+    it is never larger than ``long_side`` squared whatever the page claims: a media box of
+    200 x 200 inches is rendered small, not at 72 dpi into gigabytes. Half a pixel is kept
+    in hand: PDFium rounds the bitmap's sides up."""
+    if not (math.isfinite(width) and math.isfinite(height) and width > 0 and height > 0):
+        raise pdf_broken()
+    return (long_side - 0.5) / max(width, height)
+
+
+def render_pdf(raw: bytes, page: int) -> Image.Image:
+    """Page ``page`` (from 1) of the PDF in ``raw``, rendered on white, as an RGB image."""
+    # Loaded on the first PDF, not at start (PDFium is a 6 MB library; most evenings
+    # have no map, and the laptop must be serving within a second of `yoriai serve`).
+    import pypdfium2 as pdfium
+
+    with _PDFIUM:
+        try:
+            pdf = pdfium.PdfDocument(raw)
+        except pdfium.PdfiumError as exc:
+            if exc.err_code == PDFIUM_ERR_PASSWORD:
+                raise MapProblem(422, "map_pdf_encrypted") from None
+            raise pdf_broken() from None
+        except Exception:  # any damage PDFium's loader did not foresee
+            raise pdf_broken() from None
+        try:
+            pages = len(pdf)
+            if page > pages:
+                raise MapProblem(422, "map_pdf_no_page", page=page, pages=pages)
+            return _render_page(pdf, page - 1)
+        except HttpProblem:
+            raise
+        except Exception:  # a page PDFium cannot draw
+            raise pdf_broken() from None
+        finally:
+            pdf.close()
+
+
+def _render_page(pdf: Any, index: int) -> Image.Image:
+    page = pdf[index]
+    try:
+        width, height = page.get_size()  # in PDF units (1/72 in), turned by /Rotate
+        scale = render_scale(float(width), float(height))
+        if math.ceil(width * scale) * math.ceil(height * scale) > (LONG_SIDE + 1) ** 2:
+            raise pdf_broken()  # cannot happen by render_scale; never allocate past it
+        bitmap = page.render(scale=scale)  # on white (the default fill), no forms
+        try:
+            # A copy: the bitmap's own buffer is PDFium's, freed when it is closed.
+            image: Image.Image = bitmap.to_pil().convert("RGB")
+        finally:
+            bitmap.close()
+        return image
+    finally:
+        page.close()
+
+
+# --- the routes --------------------------------------------------------------------------
+
+class Maps:
+    def __init__(self, ctx: AppContext, pages: Pages, photos: Photos) -> None:
+        self.ctx, self.pages, self.photos = ctx, pages, photos
+
+    @property
+    def data_dir(self) -> Path:
+        return self.ctx.settings.data_dir
+
+    async def upload(self, request: Request) -> Response:
+        """``POST /w/{code}/map``: the map as the body; answers its hash and size."""
+        room = await self.pages.room(request)
+        actor = self.photos.sender(request, room.code)
+        # Authorised before the body is read: a participant's upload is never looked at.
+        if not effective_actor(room.state, actor).privileged:
+            raise MapProblem(403, "not_allowed", command="add_map")
+        title = request.query_params.get("title", "")
+        page = page_number(request.query_params.get("page"))
+        try:
+            # The title, and whether a map may be added at all (the current one's pins),
+            # decided before the file is read: any hash and size will do here.
+            decide(room.state, actor, "add_map",
+                   {"hash": "0" * 64, "title": title, "width": 1, "height": 1},
+                   self.ctx.clock())
+        except Refusal as exc:
+            raise refused(exc) from None
+        raw = await read_body(request, limits.MAP_UPLOAD_MAX_BYTES, limits.MAP_DRAIN_MAX_BYTES)
+        if raw is None:
+            raise too_large()
+        # Decoding and rendering take a moment (a PDF page a second or so): off the event
+        # loop, so that the room's phones are answered meanwhile.
+        data, width, height = await run_in_threadpool(prepare_map, raw, page)
+        del raw
+        image = hashlib.sha256(data).hexdigest()
+        args = {"hash": image, "title": title, "width": width, "height": height}
+        try:
+            decide(room.state, actor, "add_map", args, self.ctx.clock())
+        except Refusal as exc:
+            raise refused(exc) from None
+        _, created = await run_in_threadpool(store_image, self.data_dir, data)
+        try:
+            ack = await self.ctx.hub.submit(room, actor, f"map-{uuid.uuid4().hex}",
+                                            "add_map", args)
+        except (Refusal, ServerFault) as exc:
+            if created and not holds(room.state, image):
+                discard_photo(self.data_dir, image)
+            if isinstance(exc, Refusal):
+                raise refused(exc) from None
+            raise
+        return JSONResponse({"hash": image, "width": width, "height": height, "seq": ack.seq},
+                            headers={"cache-control": "no-store"})
+
+    async def serve(self, request: Request) -> Response:
+        """``GET /w/{code}/map/{hash}.jpg``: the workshop's current map, for anyone."""
+        room = await self.pages.room(request)
+        name = request.path_params["name"]
+        image = name.removesuffix(".jpg")
+        current = room.state.map
+        if not name.endswith(".jpg") or current is None or current.hash != image:
+            raise NotFound("unknown_map")
+        found = await run_in_threadpool(read_photos, self.data_dir, [image])
+        if image not in found:
+            raise NotFound("unknown_map")
+        # The address names the bytes (their hash): they never change. Public: the map is
+        # on the projector for the whole room, and every phone of the workshop loads it.
+        return Response(found[image], media_type="image/jpeg",
+                        headers={"cache-control": "public, max-age=31536000, immutable"})
+
+
+def holds(state: WorkshopState, image: str) -> bool:
+    """Whether the workshop holds a file by this hash, as a photo or as its map."""
+    current = state.map
+    return image in state.photos or (current is not None and current.hash == image)
