@@ -1,0 +1,350 @@
+// The map itself on the facilitator's console: the district's image with a pin for every
+// note that has a place, which the facilitator drags to move, and, for the keyboard, selects
+// and moves with the arrow keys (Enter puts it down, Esc takes it back, Delete takes the pin
+// off). The same stage picks a place (代理入力's note, a note without a place) by a click or
+// by a cross moved with the arrow keys, and draws the rectangle the projector is to show.
+//
+// Positions are the domain's grid (docs/protocol.md: integers 0..MAP_GRID on each axis,
+// 0 the left/top edge), drawn as percentages of the box, so the stage can be any size; the
+// box keeps the image's aspect from the header's width/height before the image has loaded.
+// A pin's place is the centre of its shape (the projector and the phone draw it so too).
+// This module decides nothing: it calls back with what the hand did (console-map.js sends).
+
+import {el, icon, t} from './page.js';
+
+/**
+ * @typedef {{x: number, y: number}} Pin a place on the grid
+ * @typedef {{x: number, y: number, w: number, h: number}} Area a rectangle on the grid
+ * @typedef {{id: string, kind: string, text: string, pin: Pin, label: string,
+ *   faded: boolean, selected: boolean}} StagePin what the stage draws for one note
+ * @typedef {{
+ *   onMove: function(string, Pin): void,
+ *   onSelect: function(string): void,
+ *   onRemove: function(string): void,
+ *   onPick: function(Pin): void,
+ *   onArea: function(Area): void,
+ * }} Hands what the stage reports
+ */
+
+// A press that moves less than this many CSS pixels is a click (select, pick), not a drag:
+// a hand on a trackpad wobbles a little while clicking.
+const CLICK_SLOP_PX = 4;
+// One arrow key press moves a pin or the cross a hundredth of the map; with Shift a
+// tenth of that, for the last bit.
+const KEY_STEP = 100;
+const KEY_STEP_FINE = 10;
+
+export class MapStage {
+  /**
+   * @param {number} grid the grid's extent (limits.MAP_GRID)
+   * @param {Hands} hands
+   */
+  constructor(grid, hands) {
+    this.grid = grid;
+    this.hands = hands;
+    /** @type {string} the image shown ('' none) */
+    this.src = '';
+    /** @type {('pins'|'pick'|'area')} what a press on the map does */
+    this.mode = 'pins';
+    /** @type {(Pin|null)} the cross of the pick mode, for the keyboard */
+    this.cross = null;
+    /** @type {Object<string, Pin>} where a pin is being moved to by the keyboard */
+    this.moving = {};
+    this.img = /** @type {HTMLImageElement} */ (el('img', {class: 'map-image', alt: '',
+      draggable: 'false'}));
+    this.pins = el('div', {class: 'map-pins'});
+    this.areaBox = el('div', {class: 'map-area', hidden: true});
+    this.drawn = el('div', {class: 'map-area is-drawing', hidden: true});
+    this.picked = el('div', {class: 'map-picked', hidden: true, 'aria-hidden': 'true'});
+    this.crossBox = el('div', {class: 'map-cross', hidden: true, 'aria-hidden': 'true'});
+    this.box = el('div', {id: 'map-stage', class: 'map-stage', 'data-fk': 'map-stage'},
+      [this.img, this.areaBox, this.pins, this.picked, this.crossBox, this.drawn]);
+    this.box.addEventListener('pointerdown', this.press.bind(this));
+    this.box.addEventListener('keydown', this.key.bind(this));
+    const self = this;
+    // Enter or Space on a pin (a click with no pointer: detail 0) selects it.
+    this.box.addEventListener('click', function (ev) {
+      const pinNode = /** @type {Element} */ (ev.target).closest('.map-pin');
+      if (pinNode && ev.detail === 0) {
+        self.hands.onSelect(pinNode.getAttribute('data-note-id') || '');
+      }
+    });
+  }
+
+  /**
+   * Grid point under a pointer, clamped to the map.
+   * @param {number} clientX
+   * @param {number} clientY
+   * @returns {Pin}
+   */
+  gridAt(clientX, clientY) {
+    const r = this.box.getBoundingClientRect();
+    const g = this.grid;
+    const clamp = function (/** @type {number} */ v) {
+      return Math.max(0, Math.min(g, Math.round(v)));
+    };
+    return {x: clamp((clientX - r.left) / r.width * g), y: clamp((clientY - r.top) / r.height * g)};
+  }
+
+  /**
+   * @param {HTMLElement} node
+   * @param {Pin} pin
+   */
+  place(node, pin) {
+    node.style.left = (pin.x / this.grid * 100) + '%';
+    node.style.top = (pin.y / this.grid * 100) + '%';
+  }
+
+  /**
+   * @param {HTMLElement} node
+   * @param {Area} a
+   */
+  frame(node, a) {
+    const g = this.grid;
+    node.style.left = (a.x / g * 100) + '%';
+    node.style.top = (a.y / g * 100) + '%';
+    node.style.width = (a.w / g * 100) + '%';
+    node.style.height = (a.h / g * 100) + '%';
+  }
+
+  /**
+   * Draw the map and its pins.
+   * @param {{src: string, width: number, height: number, alt: string, pins: Array<StagePin>,
+   *   area: (Area|null), picked: (Pin|null), mode: ('pins'|'pick'|'area')}} view
+   */
+  draw(view) {
+    if (this.src !== view.src) {
+      this.src = view.src;
+      this.img.src = view.src;
+    }
+    this.img.alt = view.alt;
+    this.box.style.aspectRatio = view.width + ' / ' + view.height;
+    this.mode = view.mode;
+    this.box.setAttribute('data-mode', view.mode);
+    // In the pick mode the map itself takes the keyboard (the cross); otherwise the pins do.
+    this.box.setAttribute('tabindex', view.mode === 'pick' ? '0' : '-1');
+    this.box.setAttribute('role', view.mode === 'pick' ? 'application' : 'group');
+    this.box.setAttribute('aria-label', view.mode === 'pick' ? t('console.map.pick_keys')
+      : view.alt);
+    if (view.mode !== 'pick') {
+      this.cross = null;
+    }
+    this.crossBox.hidden = !this.cross;
+    if (this.cross) {
+      this.place(this.crossBox, this.cross);
+    }
+    this.picked.hidden = !view.picked;
+    if (view.picked) {
+      this.place(this.picked, view.picked);
+    }
+    this.areaBox.hidden = !view.area;
+    if (view.area) {
+      this.frame(this.areaBox, view.area);
+    }
+    this.drawPins(view.pins);
+  }
+
+  /** @param {Array<StagePin>} pins */
+  drawPins(pins) {
+    const self = this;
+    /** @type {Object<string, HTMLElement>} */
+    const old = {};
+    Array.prototype.forEach.call(this.pins.children, function (/** @type {HTMLElement} */ n) {
+      old[n.getAttribute('data-note-id') || ''] = n;
+    });
+    const seen = new Set();
+    pins.forEach(function (p) {
+      seen.add(p.id);
+      let node = old[p.id];
+      if (!node || node.getAttribute('data-kind') !== p.kind) {
+        if (node) {
+          node.remove();
+        }
+        node = el('button', {type: 'button', class: 'map-pin kind-' + p.kind,
+          'data-note-id': p.id, 'data-kind': p.kind, 'data-fk': 'map-pin:' + p.id},
+        [icon(p.kind)]);
+        self.pins.appendChild(node);
+      }
+      const moving = self.moving[p.id];
+      const at = moving || p.pin;
+      self.place(node, at);
+      node.setAttribute('data-x', String(at.x));
+      node.setAttribute('data-y', String(at.y));
+      node.setAttribute('aria-label', p.label);
+      node.setAttribute('title', p.text);
+      node.setAttribute('aria-pressed', p.selected ? 'true' : 'false');
+      node.classList.toggle('is-faded', p.faded);
+      node.classList.toggle('is-moving', !!moving);
+    });
+    Object.keys(old).forEach(function (id) {
+      if (!seen.has(id)) {
+        old[id].remove();
+        delete self.moving[id];
+      }
+    });
+  }
+
+  /**
+   * A press on the map: drag a pin, pick a place, or draw the projector's rectangle.
+   * @param {PointerEvent} ev
+   */
+  press(ev) {
+    if (ev.button !== 0) {
+      return;
+    }
+    const target = /** @type {Element} */ (ev.target);
+    const pinNode = /** @type {(HTMLElement|null)} */ (target.closest('.map-pin'));
+    const start = {x: ev.clientX, y: ev.clientY};
+    const self = this;
+    let dragged = false;
+    /** @param {PointerEvent} e */
+    const far = function (e) {
+      return Math.abs(e.clientX - start.x) + Math.abs(e.clientY - start.y) > CLICK_SLOP_PX;
+    };
+    if (this.mode === 'area') {
+      ev.preventDefault();
+      const from = this.gridAt(ev.clientX, ev.clientY);
+      /** @param {PointerEvent} e @returns {Area} */
+      const rect = function (e) {
+        const to = self.gridAt(e.clientX, e.clientY);
+        return {x: Math.min(from.x, to.x), y: Math.min(from.y, to.y),
+          w: Math.abs(to.x - from.x), h: Math.abs(to.y - from.y)};
+      };
+      this.follow(ev, function (e) {
+        dragged = dragged || far(e);
+        self.drawn.hidden = !dragged;
+        self.frame(self.drawn, rect(e));
+      }, function (e) {
+        self.drawn.hidden = true;
+        if (dragged) {
+          self.hands.onArea(rect(e));
+        }
+      });
+      return;
+    }
+    if (pinNode) {
+      ev.preventDefault();  // no text selection, no image drag; the click still comes
+      const id = pinNode.getAttribute('data-note-id') || '';
+      this.follow(ev, function (e) {
+        dragged = dragged || far(e);
+        if (dragged) {
+          pinNode.classList.add('is-dragging');
+          self.place(pinNode, self.gridAt(e.clientX, e.clientY));
+        }
+      }, function (e) {
+        pinNode.classList.remove('is-dragging');
+        if (dragged) {
+          self.hands.onMove(id, self.gridAt(e.clientX, e.clientY));
+        } else {
+          pinNode.focus();
+          self.hands.onSelect(id);
+        }
+      });
+      return;
+    }
+    if (this.mode === 'pick') {
+      this.follow(ev, function (e) {
+        dragged = dragged || far(e);
+      }, function (e) {
+        if (!dragged) {
+          self.hands.onPick(self.gridAt(e.clientX, e.clientY));
+        }
+      });
+    }
+  }
+
+  /**
+   * Follow one pointer until it is let go (captured, so a drag may leave the map).
+   * @param {PointerEvent} ev
+   * @param {function(PointerEvent): void} onMove
+   * @param {function(PointerEvent): void} onUp
+   */
+  follow(ev, onMove, onUp) {
+    const box = this.box;
+    try {
+      box.setPointerCapture(ev.pointerId);
+    } catch (e) {
+      // a pointer the browser no longer knows: the listeners still get its moves
+    }
+    /** @param {PointerEvent} e */
+    const move = function (e) {
+      if (e.pointerId === ev.pointerId) {
+        onMove(e);
+      }
+    };
+    /** @param {PointerEvent} e */
+    const up = function (e) {
+      if (e.pointerId !== ev.pointerId) {
+        return;
+      }
+      box.removeEventListener('pointermove', move);
+      box.removeEventListener('pointerup', up);
+      box.removeEventListener('pointercancel', up);
+      if (e.type === 'pointerup') {
+        onUp(e);
+      }
+    };
+    box.addEventListener('pointermove', move);
+    box.addEventListener('pointerup', up);
+    box.addEventListener('pointercancel', up);
+  }
+
+  /**
+   * The keyboard: a focused pin moves with the arrows (Enter puts it down, Esc takes the
+   * move back, Delete takes the pin off); in the pick mode the cross moves, Enter picks.
+   * @param {KeyboardEvent} ev
+   */
+  key(ev) {
+    const target = /** @type {Element} */ (ev.target);
+    const pinNode = /** @type {(HTMLElement|null)} */ (target.closest('.map-pin'));
+    const step = ev.shiftKey ? KEY_STEP_FINE : KEY_STEP;
+    /** @type {Object<string, Array<number>>} */
+    const arrows = {ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step],
+      ArrowDown: [0, step]};
+    const by = arrows[ev.key];
+    const g = this.grid;
+    /** @param {Pin} p @returns {Pin} */
+    const moved = function (p) {
+      return {x: Math.max(0, Math.min(g, p.x + by[0])), y: Math.max(0, Math.min(g, p.y + by[1]))};
+    };
+    if (pinNode) {
+      const id = pinNode.getAttribute('data-note-id') || '';
+      const now = {x: Number(pinNode.getAttribute('data-x')),
+        y: Number(pinNode.getAttribute('data-y'))};
+      if (by) {
+        ev.preventDefault();
+        this.moving[id] = moved(this.moving[id] || now);
+        this.place(pinNode, this.moving[id]);
+        pinNode.setAttribute('data-x', String(this.moving[id].x));
+        pinNode.setAttribute('data-y', String(this.moving[id].y));
+        pinNode.classList.add('is-moving');
+        this.hands.onSelect(id);
+      } else if (ev.key === 'Enter' && this.moving[id]) {
+        ev.preventDefault();  // not a click: the pin is put down, not selected again
+        const to = this.moving[id];
+        delete this.moving[id];
+        this.hands.onMove(id, to);
+      } else if (ev.key === 'Escape' && this.moving[id]) {
+        ev.preventDefault();
+        delete this.moving[id];
+        this.hands.onSelect(id);  // redraws it where it was
+      } else if (ev.key === 'Delete' || ev.key === 'Backspace') {
+        ev.preventDefault();
+        delete this.moving[id];
+        this.hands.onRemove(id);
+      }
+      return;
+    }
+    if (this.mode === 'pick' && target === this.box) {
+      if (by) {
+        ev.preventDefault();
+        this.cross = moved(this.cross || {x: Math.round(g / 2), y: Math.round(g / 2)});
+        this.crossBox.hidden = false;
+        this.place(this.crossBox, this.cross);
+      } else if ((ev.key === 'Enter' || ev.key === ' ') && this.cross) {
+        ev.preventDefault();
+        this.hands.onPick(this.cross);
+      }
+    }
+  }
+}
