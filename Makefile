@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 DATA ?= yoriai-data
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
+# The suite runs on this many worker processes (pytest-xdist): the benchmark machine has 2
+# cores, and the browser tests spend much of their time waiting on Chromium and the server.
+TEST_WORKERS ?= 2
+
 .PHONY: run test typecheck bench clean screenshots
 
 $(STAMP): pyproject.toml
@@ -36,7 +40,7 @@ test: $(STAMP)
 	@if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then \
 		$(MAKE) --no-print-directory typecheck; \
 	else echo "JavaScript type check skipped: node and npm are not installed"; fi
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 bench: $(STAMP)
 	$(BIN)/python bench/broadcast.py
