@@ -21,9 +21,12 @@ Photos of the evening (version 2): the files the workshop's photos name, each wi
 hash, so that ``yoriai import`` puts them back in the data folder. The checksum then covers
 them too (the canonical events, a line feed, the canonical photo list). Each photo's bytes
 must hash to its name and be a JPEG the workshop holds, or the whole file is refused and
-nothing is written. An archive without photos is version 1, as before, so an older Yoriai
-still reads it. :func:`read_archive` is the importer's pure half: it checks everything it can
-without a database — the file, the checksum, and every event against the rules of the live
+nothing is written. The workshop's map (地図ワーク) travels the same way: its image is one
+more entry of ``photos``, required when the workshop has a map. An archive without photos
+or a map is version 1, as before, so an older Yoriai still reads it.
+
+:func:`read_archive` is the importer's pure half: it checks everything it can without a
+database — the file, the checksum, and every event against the rules of the live
 commands (``facilitation/verify.py``) — and returns the events to write.
 """
 
@@ -79,10 +82,19 @@ def checksum(events: Sequence[Event], photos: Sequence[Mapping[str, str]] = ()) 
     return digest.hexdigest()
 
 
+def carried(state: WorkshopState) -> list[str]:
+    """The hashes of the image files an archive of ``state`` carries: its photos in the
+    order they were added, then its map (once, should the same image be a photo too)."""
+    hashes = list(state.photos)
+    if state.map is not None and state.map.hash not in state.photos:
+        hashes.append(state.map.hash)
+    return hashes
+
+
 def photo_entries(state: WorkshopState, photos: Mapping[str, bytes]) -> list[dict[str, str]]:
-    """The workshop's photos whose bytes were given, in the order they were added."""
+    """The workshop's photos and map whose bytes were given, photos first."""
     return [{"hash": h, "data": base64.b64encode(photos[h]).decode("ascii")}
-            for h in state.photos if h in photos]
+            for h in carried(state) if h in photos]
 
 
 def archive(state: WorkshopState, events: Sequence[Event], exported_at: str,
@@ -247,8 +259,12 @@ def read_archive(raw: bytes) -> Archive:
 
 def read_photos(raw_photos: list[dict[str, str]], state: WorkshopState) -> dict[str, bytes]:
     """Each photo's bytes, checked: base64, hashing to its name, a photo the workshop holds
-    (named by a ``PhotoAdded`` still in force), once, and a JPEG Pillow reads whole — what
-    the upload would have stored. Any other is refused with the whole archive."""
+    (named by a ``PhotoAdded`` still in force) or its map, once, and a JPEG Pillow reads
+    whole — what the upload would have stored. Any other is refused with the whole archive,
+    and so is an archive whose workshop has a map but not its image (the pins would point
+    at nothing), or whose map image is not the size its ``MapAdded`` says (the pins are
+    places on that image)."""
+    holds = set(carried(state))
     out: dict[str, bytes] = {}
     for entry in raw_photos:
         name = entry["hash"][:64]
@@ -259,13 +275,32 @@ def read_photos(raw_photos: list[dict[str, str]], state: WorkshopState) -> dict[
         if hashlib.sha256(data).hexdigest() != entry["hash"]:
             raise ArchiveError(f"the archive is damaged: photo {name}'s bytes do not match "
                                f"its hash")
-        if entry["hash"] not in state.photos or entry["hash"] in out:
+        if entry["hash"] not in holds or entry["hash"] in out:
             raise ArchiveError(f"the archive is damaged: photo {name} is not one of the "
                                f"workshop's photos")
         if not is_jpeg(data):
             raise ArchiveError(f"the archive is damaged: photo {name} is not a JPEG")
         out[entry["hash"]] = data
+    current = state.map
+    if current is not None:
+        name = current.hash[:64]
+        if current.hash not in out:
+            raise ArchiveError(f"the archive is damaged: its workshop has a map "
+                               f"({current.title or 'untitled'}, image {name}) but the "
+                               f"archive does not carry that image")
+        if jpeg_size(out[current.hash]) != (current.width, current.height):
+            raise ArchiveError(f"the archive is damaged: the map image {name} is not "
+                               f"{current.width} x {current.height} pixels, as its workshop "
+                               f"records it")
     return out
+
+
+def jpeg_size(data: bytes) -> tuple[int, int]:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        width, height = image.size
+    return width, height
 
 
 def is_jpeg(data: bytes) -> bool:

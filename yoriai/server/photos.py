@@ -299,17 +299,21 @@ class Photos:
 
 
 def photos_for(data_dir: Path, state: WorkshopState, fmt: str) -> dict[str, bytes]:
-    """The photo files an export of ``fmt`` needs: every photo of the workshop for the
-    archive (it carries them to another laptop), the chosen ones for the pages."""
+    """The image files an export of ``fmt`` needs, by hash: every photo of the workshop and
+    its map for the archive (it carries them to another laptop); for the pages, the chosen
+    photos where they are printed and the map where it is drawn (exports/maps.py reads it
+    as ``source.photos[state.map.hash]``)."""
+    current = [state.map.hash] if state.map is not None else []
     if fmt == "json":
-        return read_photos(data_dir, state.photos)
-    if fmt not in PHOTO_FORMATS:
-        return {}
-    return read_photos(data_dir, [h for h, p in state.photos.items() if p.chosen])
+        return read_photos(data_dir, [*state.photos, *current])
+    wanted = [h for h, p in state.photos.items() if p.chosen] if fmt in PHOTO_FORMATS else []
+    return read_photos(data_dir, [*wanted, *(current if fmt in MAP_FORMATS else [])])
 
 
-# The formats that print photos (exports/photos.py).
+# The formats that print photos (exports/photos.py), and those that draw the map with its
+# pins (exports/maps.py).
 PHOTO_FORMATS = frozenset({"html", "pdf", "docx"})
+MAP_FORMATS = frozenset({"html", "pdf", "docx", "svg", "png"})
 
 
 def restore_photos(data_dir: Path, photos: Mapping[str, bytes]) -> list[str]:
