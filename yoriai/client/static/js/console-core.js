@@ -336,10 +336,13 @@ export function heading(tag, text, count) {
 
 /** The console's own workspace of the tables (班), beside the views a step shows. */
 export const TABLES_VIEW = 'tables';
+/** The map's workspace (地図, console-map.js); its tab shows only while there is a map to
+ * work on or to add (the tab's hidden attribute). */
+export const MAP_VIEW = 'map';
 
 /** @returns {Array<string>} the workspaces, in the order of their tabs */
 export function workspaces() {
-  return views().concat([TABLES_VIEW]);
+  return views().concat([TABLES_VIEW, MAP_VIEW]);
 }
 
 /**

@@ -299,6 +299,7 @@ function makeParts() {
       text: t('console.map.area_clear')})),
     areaNow: el('p', {id: 'map-area-now', class: 'hint'}),
     mode: el('p', {id: 'map-mode', class: 'map-mode', role: 'status'}),
+    keys: el('p', {id: 'map-keys', class: 'hint', text: t('console.map.keys_hint')}),
     empty: el('p', {id: 'map-empty', class: 'empty', text: t('console.map.none')}),
     selected: el('section', {id: 'map-selected', class: 'map-selected',
       'aria-live': 'polite'}),
@@ -364,8 +365,7 @@ export function setupMap() {
       el('p', {id: 'map-error', class: 'form-error', role: 'alert', 'data-error-for': CTX}),
     ]));
   parts.main.replaceChildren(
-    el('div', {class: 'map-stage-col'}, [parts.mode, parts.empty, stage.box,
-      el('p', {class: 'hint', text: t('console.map.keys_hint')})]),
+    el('div', {class: 'map-stage-col'}, [parts.mode, parts.empty, stage.box, parts.keys]),
     el('aside', {class: 'map-side'}, [parts.selected,
       el('section', {class: 'map-unplaced-box', 'aria-labelledby': 'map-unplaced-title'},
         [parts.unplacedTitle, parts.unplaced])]));
@@ -520,6 +520,8 @@ export function drawMap() {
   parts.status.textContent = local.sending ? t('console.map.sending') : '';
   parts.empty.hidden = !!map;
   stage.box.hidden = !map;
+  parts.keys.hidden = !map;
+  parts.mode.hidden = !map;
   parts.main.classList.toggle('has-map', !!map);
   const projector = byId('map-projector');
   projector.hidden = !map;

@@ -12,6 +12,7 @@ import {
 } from './console-core.js';
 import {ids, limit} from './vocab.js';
 import {onBoard, drawTableFilter, boardTable, tableLabel} from './console-table-board.js';
+import {proxyPin, proxyPlace, proxyPlaceSig} from './console-map.js';
 
 /** @typedef {import('./console-core.js').Item} Item */
 
@@ -91,7 +92,7 @@ function drawProxyNoteForm() {
   const person = proxyPerson();
   const box = byId('proxy-note');
   const sig = JSON.stringify([proxySig(), errors.get('proxy-note'),
-    busy('proxy-note')]);
+    busy('proxy-note'), proxyPlaceSig()]);
   if (sig === proxyFormSig) {
     return;
   }
@@ -109,6 +110,7 @@ function drawProxyNoteForm() {
     el('h3', {text: t('console.proxy.note_title', {name: person.name})}),
     kindChoice(key, 'proxy-kind'),
     text.label, text.input,
+    proxyPlace(),  // on the map, when the workshop has one (console-map.js)
     errors.line('proxy-note'),
     el('div', {class: 'actions'}, [
       el('button', {type: 'submit', class: 'button primary', text: t('console.proxy.post'),
@@ -125,13 +127,19 @@ function drawProxyNoteForm() {
       render();
       return;
     }
+    /** @type {Object<string, any>} */
     const sent = {kind: draft.kind, text: draft.text};
+    const pin = proxyPin();
+    if (pin) {
+      sent.pin = pin;
+    }
     sendAs('post_note', sent, 'proxy-note', {fail: function () {
       // Give the words back so that they can be fixed rather than typed again.
       const again = state.drafts[key] || (state.drafts[key] = {});
       if (!again.text) {
         again.text = sent.text;
         again.kind = sent.kind;
+        again.pin = sent.pin;
       }
       proxyFormSig = '';
     }});

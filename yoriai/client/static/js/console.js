@@ -22,6 +22,7 @@ import {drawReview} from './console-review.js';
 import {drawPeople, setupPeople} from './console-people.js';
 import {drawTables, setupTables} from './console-tables.js';
 import {drawSharing, setupSharing} from './console-sharing.js';
+import {drawMap, setupMap} from './console-map.js';
 
 /** @typedef {import('./conn.js').Command} Command */
 
@@ -80,21 +81,23 @@ function setupTabs() {
   });
   // Arrow keys move between tabs (the WAI-ARIA tabs pattern).
   list.addEventListener('keydown', function (ev) {
-    const at = VIEWS.indexOf(state.view);
+    // Only the tabs on show (the map's is hidden while there is no map to work on).
+    const shown = VIEWS.filter(function (view) { return !byId('tab-' + view).hidden; });
+    const at = shown.indexOf(state.view);
     let next = -1;
     if (ev.key === 'ArrowRight') {
-      next = (at + 1) % VIEWS.length;
+      next = (at + 1) % shown.length;
     } else if (ev.key === 'ArrowLeft') {
-      next = (at - 1 + VIEWS.length) % VIEWS.length;
+      next = (at - 1 + shown.length) % shown.length;
     } else if (ev.key === 'Home') {
       next = 0;
     } else if (ev.key === 'End') {
-      next = VIEWS.length - 1;
+      next = shown.length - 1;
     }
     if (next >= 0) {
       ev.preventDefault();
-      state.view = VIEWS[next];
-      focusKeeper.ask('tab-' + VIEWS[next]);
+      state.view = shown[next];
+      focusKeeper.ask('tab-' + shown[next]);
       render();
     }
   });
@@ -114,6 +117,7 @@ function draw() {
   }
   const before = focusKeeper.mark();
   drawSteer();
+  drawMap();  // before the tabs: it says whether the map's tab shows, and a map step opens it
   drawTabs();
   drawPeople();
   drawNotes();
@@ -142,6 +146,7 @@ setupThemes();
 setupPeople();
 setupTables();
 setupSharing();
+setupMap();
 showStatus(conn.state, 0);
 draw();
 conn.start(board.dispatch, board.resumeInfo);
