@@ -4,6 +4,7 @@
     .venv/bin/python bench/exports.py --notes 3000 --actions 50 --repeat 5
     .venv/bin/python bench/exports.py --photos 0      # without the 20 photos of the evening
     .venv/bin/python bench/exports.py --tables 25 --rounds 3   # seated at tables (班)
+    .venv/bin/python bench/exports.py --notes 120 --map-pins 120  # map work (地図ワーク)
 
 The workshop is built the way the server builds one: every change is a command checked by
 ``facilitation.commands.decide`` and applied with ``apply`` (300 people, a tenth of them
@@ -16,6 +17,11 @@ The workshop also holds ``--photos`` photos of the evening (default 20, every on
 the plan: the most the pages print), each made as the upload makes it: a 12-megapixel
 camera-like picture through ``server.photos.prepare`` (upright, 2000 px, JPEG, no EXIF),
 which is timed too.
+
+With ``--map-pins N`` the workshop has a district map (``--map-px`` on its long side,
+2,400 by default: the upload's size, a JPEG with a real map's detail) and the facilitator
+places the first N notes on it (``place_note``): a third of them crowded around four spots
+(the station, the school …), so that labels must find room and pins cluster.
 
 ``facilitation.limits.ACTIONS_MAX`` bounds ``--actions``; a larger request is refused
 by the domain as it would be in the room.
@@ -200,6 +206,48 @@ def add_photos(b: Builder, count: int) -> tuple[dict[str, bytes], list[float]]:
     return files, took
 
 
+def district_map(long_side: int) -> bytes:
+    """A JPEG with a district map's detail: blocks, streets, a river and fine noise (the
+    scanned texture that makes a real map's JPEG large)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    size = (long_side, long_side * 2 // 3)
+    picture = Image.merge("RGB", [Image.effect_noise(size, 40).point(lambda v: 150 + v // 3)
+                                  for _ in range(3)])
+    draw = ImageDraw.Draw(picture)
+    step = long_side // 24
+    for i in range(0, long_side, step):
+        draw.line((i, 0, i + step // 3, size[1]), fill=(150, 150, 150), width=max(2, step // 10))
+        draw.line((0, i, size[0], i - step // 4), fill=(150, 150, 150), width=max(2, step // 10))
+    draw.line((0, size[1] // 2, size[0], size[1] // 3), fill=(120, 170, 220), width=step // 2)
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def add_map(b: Builder, pins: int, long_side: int) -> dict[str, bytes]:
+    """The map, and ``pins`` notes placed on it (a third crowded around four spots)."""
+    import hashlib
+    import random
+
+    data = district_map(long_side)
+    digest = hashlib.sha256(data).hexdigest()
+    b.run(FACILITATOR, "add_map", {"hash": digest, "title": "西部地区 全図",
+                                   "width": long_side, "height": long_side * 2 // 3})
+    rnd = random.Random(15)
+    spots = [(2500, 3000), (7000, 2000), (5000, 7000), (8500, 8000)]
+    for i, note in enumerate(list(b.state.notes)[:pins]):
+        if i % 3 == 0:
+            sx, sy = spots[i % 4]
+            x, y = sx + rnd.randint(-300, 300), sy + rnd.randint(-300, 300)
+        else:
+            x, y = rnd.randint(0, 10000), rnd.randint(0, 10000)
+        b.run(FACILITATOR, "place_note", {"note_id": note, "pin": {"x": x, "y": y}})
+    return {digest: data}
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--notes", type=int, default=1000)
@@ -212,18 +260,26 @@ def main() -> None:
                    help="seat the room at this many tables (班), dealt by 立場, with hosts")
     p.add_argument("--rounds", type=int, default=1,
                    help="with --tables: world-café rounds the notes are written over")
+    p.add_argument("--map-pins", type=int, default=0,
+                   help="add a district map and place this many notes on it")
+    p.add_argument("--map-px", type=int, default=2400, help="the map's long side in pixels")
     args = p.parse_args()
 
     t = time.perf_counter()
     b = build(args.notes, args.actions, args.people, args.themes, args.tables, args.rounds)
     built = time.perf_counter() - t
     photos, took = add_photos(b, args.photos)
+    if args.map_pins:
+        district = add_map(b, args.map_pins, args.map_px)
+        photos.update(district)
+        print(f"map: {args.map_px} px, {len(next(iter(district.values()))) / 2**20:.1f} MB, "
+              f"{sum(n.pin is not None for n in b.state.notes.values())} notes placed")
     s = b.state
     print(f"workshop: {len(s.participants)} people, {len(s.notes)} notes, {len(s.themes)} "
           f"themes, {len(s.actions)} actions, {len(s.tables)} tables, {max(s.round, 1)} "
           f"round(s), {s.seq} events (built through the domain's commands in {built:.2f} s)")
-    if photos:
-        sizes = [len(d) for d in photos.values()]
+    if took:
+        sizes = [len(d) for h, d in photos.items() if h in s.photos]
         print(f"photos: {len(photos)} chosen, {sum(sizes) / 2**20:.1f} MB stored "
               f"({min(sizes) // 1024}-{max(sizes) // 1024} KB each); an upload's processing "
               f"(12 Mpx -> 2000 px, no EXIF) median {statistics.median(took) * 1000:.0f} ms, "

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yoriai.exports import maps
-from yoriai.exports.drawing import Group, Rect, flat
+from yoriai.exports.drawing import Group, Line, Rect, flat
 from yoriai.facilitation.limits import MAP_GRID
 from yoriai.facilitation.model import FACILITATOR
 
@@ -151,3 +151,29 @@ def test_labels_cover_nothing_when_there_is_room() -> None:
         for cx, cy in icons:
             assert maps.overlaps((a.x, a.y, a.x + a.w, a.y + a.h),
                                  (cx - r, cy - r, cx + r, cy + r)) == 0
+
+
+def test_a_crowded_spot_still_gets_labels_that_do_not_overlap() -> None:
+    # Twenty-five notes around the station, each just too far from the next to share its
+    # label (a lattice a little wider than a pin): no room for labels among them, so they
+    # are pushed outwards (ring after ring), each far one with a line to its pin.
+    ev = map_evening()
+    for i in range(25):
+        x, y = 4500 + i % 5 * 210, 4500 + i // 5 * 320
+        ev.w.by(ev.w.join(f"駅{i}"), "post_note",
+                {"kind": ("charm", "issue", "wish")[i % 3], "text": f"駅の付箋{i}",
+                 "pin": pin(x, y)})
+    mp = maps.map_plan(ev.source())
+    assert mp is not None
+    shapes = maps.overlay(mp, 0, 0, 600, 400)
+    groups = [g for g in shapes if isinstance(g, Group) and g.cls == "pin-label"]
+    boxes = [next(s for s in flat(g.items) if isinstance(s, Rect)) for g in groups]
+    for n, a in enumerate(boxes):
+        for b in boxes[n + 1:]:
+            assert maps.overlaps((a.x, a.y, a.x + a.w, a.y + a.h),
+                                 (b.x, b.y, b.x + b.w, b.y + b.h)) == 0
+    lines = [(g, s) for g in groups for s in g.items if isinstance(s, Line)]
+    assert lines  # at least one label had to move away from its pins
+    for g, line in lines:
+        box = next(s for s in g.items if isinstance(s, Rect))
+        assert box.x <= line.x2 <= box.x + box.w and box.y <= line.y2 <= box.y + box.h

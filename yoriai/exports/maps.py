@@ -36,7 +36,18 @@ from yoriai.facilitation.model import NoteKind, WorkshopState
 
 from . import linebreak
 from .catalogue import word
-from .drawing import Group, Picture, Polygon, Raster, Rect, Shape, Text, icon, kind_colours
+from .drawing import (
+    Group,
+    Line,
+    Picture,
+    Polygon,
+    Raster,
+    Rect,
+    Shape,
+    Text,
+    icon,
+    kind_colours,
+)
 from .plan import NoteLine, Plan, published
 from .source import Source
 
@@ -341,11 +352,14 @@ def overlay(mp: MapPlan, x: float, y: float, w: float, h: float) -> list[Shape]:
         xs, ys = zip(*(at(p) for p in c.pins), strict=True)
         box = (min(xs) - r, min(ys) - r, max(xs) + r, max(ys) + r)
         lw = label_width(c.label, size) + 2 * pad
-        spot = place_label(box, lw, lh, (x, y, x + w, y + h), taken, r * 0.3)
+        spot, far = place_label(box, lw, lh, (x, y, x + w, y + h), taken, r * 0.3)
         taken.add(spot)
         kinds = c.kinds
         frame = kind_colours()[next(iter(kinds))][0] if len(kinds) == 1 else MIXED
         g = Group("pin-label", c.label)
+        if far:
+            cx, cy = sum(xs) / len(xs), sum(ys) / len(ys)
+            g.add(Line(cx, cy, *leader(spot, cx, cy), frame, max(0.5, size * 0.1)))
         g.add(Rect(spot[0], spot[1], lw, lh, fill="#ffffff", stroke=frame,
                    stroke_width=max(0.5, size * 0.1), radius=lh * 0.25),
               Text(spot[0] + lw / 2, spot[1] + lh / 2 + size * 0.36, (c.label,), size,
@@ -354,28 +368,45 @@ def overlay(mp: MapPlan, x: float, y: float, w: float, h: float) -> list[Shape]:
     return out
 
 
-def place_label(box: Box, lw: float, lh: float, frame: Box, taken: Taken, gap: float) -> Box:
-    """Where a label (lw × lh) goes beside the pins' ``box``: the first of eight spots
-    around it (right, left, above, below, then the corners) that stays on the map and
-    covers nothing drawn; else the one that covers least."""
-    x0, y0, x1, y1 = box
-    my, mx = (y0 + y1) / 2 - lh / 2, (x0 + x1) / 2 - lw / 2
-    spots = [(x1 + gap, my), (x0 - gap - lw, my), (mx, y0 - gap - lh), (mx, y1 + gap),
-             (x1 + gap, y0 - lh), (x1 + gap, y1), (x0 - gap - lw, y0 - lh), (x0 - gap - lw, y1)]
+# Where a label may go: beside its pins, then a ring further out, then another (a label
+# away from its pins has a thin line to them). Three rings of eight find room for the
+# labels of 120 pins crowded around a station on an A4 map (bench/exports.py --map-pins).
+RINGS = 3
+
+
+def place_label(box: Box, lw: float, lh: float, frame: Box, taken: Taken, gap: float
+                ) -> tuple[Box, bool]:
+    """Where a label (lw × lh) goes by the pins' ``box``: the first of eight spots around
+    it (right, left, above, below, then the corners), ring after ring outwards, that stays
+    on the map and covers nothing drawn; else the one that covers least. Says too whether
+    the spot is away from the pins (it then needs a line to them)."""
     best: Box | None = None
-    best_cost = math.inf
-    for sx, sy in spots:
-        # Kept on the map: a label at its edge moves in rather than off the page.
-        sx = min(max(sx, frame[0]), frame[2] - lw)
-        sy = min(max(sy, frame[1]), frame[3] - lh)
-        spot = (sx, sy, sx + lw, sy + lh)
-        cost = taken.cover(spot)
-        if cost == 0:
-            return spot
-        if cost < best_cost:
-            best, best_cost = spot, cost
+    best_cost, best_far = math.inf, False
+    for ring in range(RINGS):
+        far = gap + ring * lh * 1.2
+        x0, y0, x1, y1 = box[0] - far, box[1] - far, box[2] + far, box[3] + far
+        my, mx = (y0 + y1) / 2 - lh / 2, (x0 + x1) / 2 - lw / 2
+        spots = [(x1, my), (x0 - lw, my), (mx, y0 - lh), (mx, y1),
+                 (x1, y0 - lh), (x1, y1), (x0 - lw, y0 - lh), (x0 - lw, y1)]
+        for sx, sy in spots:
+            # Kept on the map: a label at its edge moves in rather than off the page.
+            sx = min(max(sx, frame[0]), frame[2] - lw)
+            sy = min(max(sy, frame[1]), frame[3] - lh)
+            spot = (sx, sy, sx + lw, sy + lh)
+            cost = taken.cover(spot)
+            if cost == 0:
+                return spot, ring > 0
+            # Further out costs a little too: of two spots that cover as much, the nearer.
+            cost += ring * lh * lh * 0.01
+            if cost < best_cost:
+                best, best_cost, best_far = spot, cost, ring > 0
     assert best is not None
-    return best
+    return best, best_far
+
+
+def leader(spot: Box, cx: float, cy: float) -> tuple[float, float]:
+    """The point of the label ``spot`` nearest to (cx, cy): where its line ends."""
+    return min(max(cx, spot[0]), spot[2]), min(max(cy, spot[1]), spot[3])
 
 
 # Around a figure, room for a pin on the map's very edge (its outlined icon is 1.3 radii).
