@@ -154,7 +154,9 @@ def test_a_tap_places_the_note_at_the_grid_point_under_the_finger(
 
     tap = tap_map(phone, 0.3, 0.4)
     expect(phone.locator("#note-map .map-pin.pin-new")).to_be_visible()
-    expect(phone.locator("#note-map .map-hint")).to_contain_text("ピンの場所に貼ります")
+    expect(phone.locator("#note-map .map-placed")).to_contain_text("ピンの場所に貼ります")
+    # The map did not move under the finger (the words came under it, not above).
+    assert view_of(phone)["y"] == tap["box_y"]
     expect(error).to_have_text("")  # the place is chosen: the question is answered
     # The kind chosen gives the pin its shape and colour (課題: the triangle).
     expect(phone.locator("#note-map .map-pin.pin-new.pin-issue use")).to_have_attribute(
@@ -406,4 +408,88 @@ def test_the_map_and_the_action_fit_the_small_phone_without_sideways_scrolling(
         assert 0 <= shown["y"] < action["y"], (label, shown, action)
         assert action["y"] + action["height"] <= height, (label, action)
     print("map step at 320x568 (CSS px):", json.dumps(found))
+    assert pages.problems == []
+
+
+def test_a_refused_note_keeps_its_words_and_its_place(
+        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator]
+        ) -> None:
+    """The server refuses (too long): the refusal is in the send bar on the screen, and the
+    words and the pin come back, so that only the words need fixing."""
+    code, fac, _ = map_workshop(live, steer)
+    phone = phone_on_map(live, pages, code, SMALL)
+    # A tap before a kind is chosen: a dark ring marks the place.
+    tap = tap_map(phone, 0.7, 0.6)
+    expect(phone.locator("#note-map .map-pin.pin-new.pin-unsorted")).to_be_visible()
+    picture(phone, "map-pin-no-kind")
+    image = box(phone, "#note-map .map-image")
+    want = {"x": grid_of((tap["x"] - image["x"]) / image["width"]),
+            "y": grid_of((tap["y"] - image["y"]) / image["height"])}
+    write(phone, "課題", "長" * 141)
+    phone.get_by_role("button", name="この場所に貼る").click()
+    error = phone.locator("#note-error")
+    expect(error).to_contain_text("140文字まで")
+    at = box(phone, "#note-error")
+    assert at["y"] >= 0 and at["y"] + at["height"] <= HEIGHT, at
+    picture(phone, "map-refused")
+    expect(phone.locator("#note-map .map-pin.pin-new.pin-issue")).to_be_visible()
+    phone.locator("#note-form").get_by_label("付箋の内容").fill("坂道の途中に手すりがない")
+    phone.get_by_role("button", name="この場所に貼る").click()
+    note = note_on_server(fac, "坂道の途中に手すりがない")
+    per_px = MAP_GRID / image["width"]
+    assert abs(note["pin"]["x"] - want["x"]) <= per_px, (note["pin"], want)
+    assert abs(note["pin"]["y"] - want["y"]) <= per_px, (note["pin"], want)
+    assert pages.problems == []
+
+
+def test_the_keys_place_and_move_the_pin(
+        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator]
+        ) -> None:
+    """Without a finger: on the focused map an arrow key puts the pin at the centre of the
+    view, the next ones move it by a twentieth of the view."""
+    code, fac, _ = map_workshop(live, steer)
+    phone = phone_on_map(live, pages, code, SMALL)
+    phone.locator("#note-map .map-box").focus()
+    phone.keyboard.press("ArrowRight")
+    expect(phone.locator("#note-map .map-pin.pin-new")).to_be_visible()
+    phone.keyboard.press("ArrowRight")
+    phone.keyboard.press("ArrowUp")
+    write(phone, "魅力", "駅前の花壇がきれい")
+    phone.get_by_role("button", name="この場所に貼る").click()
+    note = note_on_server(fac, "駅前の花壇がきれい")
+    step = MAP_GRID // 20
+    assert note["pin"] == {"x": MAP_GRID // 2 + step, "y": MAP_GRID // 2 - step}, note["pin"]
+    assert pages.problems == []
+
+
+def test_the_map_leaves_and_comes_back_with_the_workshop(
+        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator]
+        ) -> None:
+    """The facilitator takes the map off: the phone's form is the plain one again (「貼る」);
+    another map comes: the form starts with it, afresh. Another step: no map."""
+    code, fac, _ = map_workshop(live, steer)
+    phone = phone_on_map(live, pages, code, SMALL)
+    tap_map(phone, 0.5, 0.5)
+    expect(phone.locator("#note-map .map-pin.pin-new")).to_be_visible()
+    fac.cmd("remove_map")
+    expect(phone.locator("#note-map")).to_be_hidden()
+    expect(phone.locator("#note-submit")).to_have_text("貼る")
+    expect(phone.locator("#note-noplace")).to_be_hidden()
+    reply = upload_map(live, code, map_image(600, 900), title="北部地区")
+    assert reply.status_code == 200, reply.text
+    expect(phone.locator("#note-map")).to_be_visible()
+    phone.wait_for_function(IMAGE_SHOWN)
+    expect(phone.locator("#note-map .map-image")).to_have_attribute(
+        "src", re.compile(reply.json()["hash"]))
+    expect(phone.locator("#note-map .map-pin.pin-new")).to_have_count(0)
+    quiet(phone)
+    # A portrait map: its own shape, no wider than the screen, no taller than 45% of it.
+    shown = view_of(phone)
+    assert abs(shown["width"] / shown["height"] - 600 / 900) < 0.02, shown
+    assert shown["height"] <= 0.45 * HEIGHT + 1, shown
+    picture(phone, "map-portrait")
+    fac.cmd("set_step", step="future")
+    expect(phone.locator("#view-future")).to_be_visible()
+    fac.cmd("set_step", step="confirm")
+    expect(phone.locator("#note-map")).to_be_visible()
     assert pages.problems == []

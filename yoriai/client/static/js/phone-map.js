@@ -147,7 +147,10 @@ export class MapPicker {
      *   cx: number, cy: number, fx: number, fy: number, span: number}|null)} */
     this.gesture = null;
 
-    this.hint = el('p', {class: 'map-hint', 'aria-live': 'polite'});
+    // The question above the map stays as it is; the answer (a pin placed) is said under
+    // it, so that the map never moves under the finger that just tapped it.
+    this.hint = el('p', {class: 'map-hint', text: t('phone.map.where')});
+    this.placed = el('p', {class: 'map-placed', 'aria-live': 'polite'});
     this.image = /** @type {HTMLImageElement} */ (el('img', {class: 'map-image', alt: '',
       draggable: 'false', decoding: 'async'}));
     this.pins = el('div', {class: 'map-pins', 'aria-hidden': 'true'});
@@ -161,7 +164,8 @@ export class MapPicker {
     holder.appendChild(this.hint);
     holder.appendChild(this.box);
     holder.appendChild(this.broken);
-    holder.appendChild(el('div', {class: 'map-tools'}, [this.zoomOut, this.zoomIn]));
+    holder.appendChild(el('div', {class: 'map-tools'}, [this.placed, this.zoomOut,
+      this.zoomIn]));
     this.listen();
   }
 
@@ -213,9 +217,9 @@ export class MapPicker {
     if (this.box.getAttribute('aria-label') !== label) {
       this.box.setAttribute('aria-label', label);
     }
-    const hint = t(this.pin ? 'phone.map.placed' : 'phone.map.where');
-    if (this.hint.textContent !== hint) {
-      this.hint.textContent = hint;
+    const placed = this.pin ? t('phone.map.placed') : '';
+    if (this.placed.textContent !== placed) {
+      this.placed.textContent = placed;
     }
     this.drawPins(kind, mine);
   }
