@@ -12,6 +12,7 @@ import asyncio
 import io
 import json
 import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from reportlab.pdfgen import canvas
 
 from tests.support import HANG, Client, LiveServer, map_image, upload_map
 from yoriai.facilitation import limits as domain_limits
-from yoriai.server import limits
+from yoriai.server import limits, maps
 from yoriai.server.i18n import catalogue, error_text
 from yoriai.server.maps import render_scale
 
@@ -495,3 +496,46 @@ async def test_the_socket_refuses_add_map_and_add_photo(live: LiveServer) -> Non
     assert state.map is None and not state.photos and state.seq == seq
     # The socket stays open and works.
     assert (await console.cmd("lock_board", locked=True))["type"] == "ack"
+
+
+# --- off the event loop -------------------------------------------------------------------
+
+class WatchedLock:
+    """PDFium's lock, held by the test: it says when a render is waiting for it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.waiting = threading.Event()
+
+    def __enter__(self) -> None:
+        self.waiting.set()
+        self.lock.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock.release()
+
+
+async def test_the_room_is_answered_while_a_pdf_is_being_rendered(
+        live: LiveServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A PDF page is rendered in a worker thread: while one is under way (here: held at
+    PDFium's lock), the room's commands are acked and pages load."""
+    code = live.new_workshop()
+    watched = WatchedLock()
+    monkeypatch.setattr(maps, "_PDFIUM", watched)
+    console = await Client(live, code, key=live.key).connect()
+    watched.lock.acquire()
+    try:
+        upload = asyncio.create_task(asyncio.to_thread(upload_map, live, code,
+                                                       city_pdf(landscape(A3))))
+        assert await asyncio.to_thread(watched.waiting.wait, HANG)
+        reply = await console.cmd("lock_board", locked=True)
+        assert reply["type"] == "ack", reply
+        async with httpx.AsyncClient(base_url=live.base, timeout=HANG) as http:
+            assert (await http.get(f"/w/{code}")).status_code == 200
+        assert not upload.done()
+    finally:
+        watched.lock.release()
+    answer = await upload
+    assert answer.status_code == 200, answer.text
+    await console.wait_for(lambda b: (b.workshop.get("map") or {}).get("hash")
+                           == answer.json()["hash"])
