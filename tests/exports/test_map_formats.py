@@ -304,3 +304,23 @@ def test_with_tables_the_list_says_which_table() -> None:
     assert any(t.rows[0].cells[-1].text == "テーブル" and t.rows[0].cells[0].text == "番号"
                for t in doc.tables)
     assert "## 地図" in render("md", source).decode("utf-8")  # a map without a title
+
+
+def test_a_hostile_note_or_title_stays_text_in_every_format(tmp_path: Path) -> None:
+    w_ev = map_evening(code="hostile1")
+    nasty = '<script>alert(1)</script>]]>&amp;"\'{{x}}😀'
+    got = w_ev.w.by(w_ev.w.join("いたずら"), "post_note",
+                    {"kind": "issue", "text": nasty, "pin": pin(9990, 10)})
+    assert got["note_id"]
+    source = w_ev.source()
+    page = render("html", source)
+    assert b"<script>" not in page
+    listing = next(t for t in read_html(page).tables if t["class"] == "map-list")
+    assert any(r[2] == nasty for r in listing["rows"])
+    root = ET.fromstring(render("svg", source))  # still well-formed XML
+    assert any(nasty in (g.findtext(f"{SVG}title") or "") for g in root.iter(f"{SVG}g"))
+    doc = docx_document(render("docx", source))
+    assert any(nasty in c.text for t in doc.tables for r in t.rows for c in r.cells)
+    # (IPAexGothic has no emoji: the PDF prints the rest, as it does everywhere.)
+    assert squash(nasty[:-1]) in squash(text_of("pdf", render("pdf", source), tmp_path))
+    assert nasty in render("md", source).decode("utf-8").replace("\\", "")

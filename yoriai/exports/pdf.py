@@ -476,6 +476,7 @@ class MapFigure(Flowable):
 
     def __init__(self, mp: maps.MapPlan, max_width: float, max_height: float) -> None:
         super().__init__()
+        self.hAlign = "CENTER"  # a portrait map narrower than the text sits in the middle
         self.mp = mp
         self.picture = maps.figure(mp, max_width, max_height)
         self.width, self.height = self.picture.width, self.picture.height
