@@ -25,6 +25,7 @@ from playwright.sync_api import Page, Request, expect
 
 from tests.browser.conftest import Pages
 from tests.browser.drive import Facilitator, quiet
+from tests.browser.test_accessibility import assert_accessible
 from tests.support import LiveServer, map_image, upload_map
 from yoriai.facilitation.limits import MAP_GRID
 
@@ -492,4 +493,42 @@ def test_the_map_leaves_and_comes_back_with_the_workshop(
     expect(phone.locator("#view-future")).to_be_visible()
     fac.cmd("set_step", step="confirm")
     expect(phone.locator("#note-map")).to_be_visible()
+    assert pages.problems == []
+
+
+def test_a_drag_on_the_whole_map_scrolls_the_page(
+        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator]
+        ) -> None:
+    """The map takes the fingers from the browser (so that a pinch zooms the map, not the
+    page); at the whole map a thumb dragging on it still scrolls the page, and places no
+    pin."""
+    code, _, _ = map_workshop(live, steer)
+    phone = phone_on_map(live, pages, code, SMALL)
+    phone.evaluate("window.scrollTo(0, 0)")
+    quiet(phone)
+    view = view_of(phone)
+    x, y = view["x"] + view["width"] / 2, view["y"] + view["height"] - 10
+    cdp = phone.context.new_cdp_session(phone)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart",
+                                          "touchPoints": [{"x": x, "y": y, "id": 1}]})
+    for step in range(1, 7):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [
+            {"x": x, "y": y - 20 * step, "id": 1}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    quiet(phone)
+    assert abs(phone.evaluate("window.scrollY") - 120) <= 1
+    expect(phone.locator("#note-map .map-pin.pin-new")).to_have_count(0)
+    assert pages.problems == []
+
+
+def test_the_map_step_passes_axe(
+        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator]
+        ) -> None:
+    code, _, _ = map_workshop(live, steer)
+    phone = phone_on_map(live, pages, code, SMALL)
+    assert_accessible(phone, "phone map step")
+    write(phone, "魅力", "神社の森が涼しい")
+    tap_map(phone, 0.2, 0.2)
+    expect(phone.locator("#note-map .map-pin.pin-new.pin-charm")).to_be_visible()
+    assert_accessible(phone, "phone map step, pin placed")
     assert pages.problems == []
