@@ -407,3 +407,39 @@ def test_taking_the_map_off_says_how_many_pins_come_off(
     # At the map step the tab stays, ready for another map.
     expect(console.locator("#map-empty")).to_be_visible(timeout=LIVE)
     assert pages.problems == []
+
+
+def test_the_keyboard_alone_places_a_proxy_note(live: LiveServer, pages: Pages) -> None:
+    """代理入力 without a mouse: 「地図で場所を選ぶ」 opens the map with the focus on it, the
+    arrow keys move a cross from the middle, Enter chooses the place."""
+    code = live.new_workshop()
+    assert upload_map(live, code, map_image(1000, 1000)).status_code == 200
+    console = open_console(pages, live, code)
+    map_shown(console)
+    console.get_by_role("tab", name="付箋").click()
+    console.get_by_role("button", name="代理入力", exact=True).click()
+    register = console.locator("#add-proxy-form")
+    register.get_by_label("お名前").fill("山田 ハナ")
+    register.get_by_label("あなたの立場").select_option("町内会・自治会")
+    register.get_by_role("button", name="登録して入力をはじめる").click()
+    form = console.locator("#proxy-note")
+    expect(form).to_contain_text("場所はまだ選んでいません")
+    form.get_by_role("button", name="地図で場所を選ぶ").click()
+    stage = console.locator("#map-stage")
+    expect(stage).to_be_focused()
+    expect(stage).to_have_attribute("aria-label", "地図：矢印キーで場所を動かし、Enterで選びます")
+    for key in ("ArrowRight", "ArrowRight", "ArrowRight", "ArrowUp", "Shift+ArrowDown"):
+        console.keyboard.press(key)
+    expect(console.locator(".map-cross")).to_be_visible()
+    console.keyboard.press("Enter")
+    expect(form.locator("#proxy-place-text")).to_have_text("場所：地図で選びました。")
+    expect(form.get_by_label("付箋の内容")).to_be_focused()
+    form.get_by_label("付箋の内容").fill("公園のトイレが暗い")
+    form.get_by_text("課題", exact=True).click()
+    form.get_by_role("button", name="代理で貼る").click()
+    state = room(live, code)
+    until(console, lambda: any(n.text == "公園のトイレが暗い" for n in state.notes.values()),
+          "the proxy's note")
+    note = next(n for n in state.notes.values() if n.text == "公園のトイレが暗い")
+    assert note.pin is not None and (note.pin.x, note.pin.y) == (5300, 4910)
+    assert pages.problems == []
