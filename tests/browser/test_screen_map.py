@@ -18,6 +18,7 @@ Screenshots go to artifacts/screenshots/ and /tmp/mapscreen/ (made if missing)."
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -80,19 +81,31 @@ KIND_WORDS = {"charm": "魅力", "issue": "課題", "wish": "思い"}
 
 # --- making an evening with a map ------------------------------------------------------------
 
-def map_evening(live: LiveServer, steer: Steer, title: str = "西部地区の地図"
-                ) -> tuple[str, Facilitator, dict[str, Any]]:
-    """A workshop with the test map, at its first step (a map step of the default program)."""
+def map_step(live: LiveServer, steer: Steer) -> tuple[str, Facilitator]:
+    """A workshop at its first step, a map step of the default program (no map yet)."""
     code = live.new_workshop("西部地域 地図ワーク")
     fac = steer(live, code)
-    reply = upload_map(live, code, map_image(MAP_W, MAP_H), title=title)
-    assert reply.status_code == 200, reply.text
-    stored = reply.json()
-    assert (stored["width"], stored["height"]) == (MAP_W, MAP_H)
     fac.cmd("set_step", step="confirm")
     steps = fac.client.board.workshop["program"]["steps"]
     assert steps[0]["id"] == "confirm" and steps[0].get("map") is True
-    return code, fac, stored
+    return code, fac
+
+
+def add_map(live: LiveServer, code: str, title: str) -> dict[str, Any]:
+    """Upload the test map as the console does; its header is on every board once the
+    reply is in."""
+    reply = upload_map(live, code, map_image(MAP_W, MAP_H), title=title)
+    assert reply.status_code == 200, reply.text
+    stored: dict[str, Any] = reply.json()
+    assert (stored["width"], stored["height"]) == (MAP_W, MAP_H)
+    return stored
+
+
+def map_evening(live: LiveServer, steer: Steer, title: str = "西部地区の地図"
+                ) -> tuple[str, Facilitator, dict[str, Any]]:
+    """A workshop with the test map, at its first step (a map step of the default program)."""
+    code, fac = map_step(live, steer)
+    return code, fac, add_map(live, code, title)
 
 
 class Room:
@@ -158,6 +171,23 @@ def at_place(page: Page, marks: dict[str, dict[str, Any]], places: dict[str, tup
         want = where(image, x, y)
         assert abs(mark["x"] - want[0]) <= TOLERANCE_PX and \
             abs(mark["y"] - want[1]) <= TOLERANCE_PX, (note_id, (x, y), mark, want)
+
+
+# Whether a note's pin is drawn (within 3 px) at the grid point (x, y) of the image as it is
+# drawn now.
+PLACED = """([id, x, y, grid]) => {
+  const e = document.querySelector(`#view-map .map-pin[data-note-id='${id}']`);
+  const img = document.querySelector('#view-map .map-image');
+  if (!e || !img) return false;
+  const r = e.getBoundingClientRect(), b = img.getBoundingClientRect();
+  return Math.abs(r.left + r.width / 2 - (b.left + x / grid * b.width)) <= 3 &&
+    Math.abs(r.top + r.height / 2 - (b.top + y / grid * b.height)) <= 3;
+}"""
+
+
+def placed(page: Page, note_id: str, x: int, y: int) -> None:
+    """Wait until the note's pin is drawn at (x, y) of the map (see PLACED)."""
+    page.wait_for_function(PLACED, arg=[note_id, x, y, GRID])
 
 
 def pins_by_note(page: Page) -> dict[str, dict[str, Any]]:
@@ -240,33 +270,44 @@ def test_a_pin_is_drawn_at_its_place_at_1024x768_and_1920x1080(
 
 def test_pins_appear_move_and_go_with_the_room(
         live: LiveServer, pages: Pages, steer: Steer) -> None:
-    code, fac, stored = map_evening(live, steer)
+    code, fac = map_step(live, steer)
     room = Room(live, fac)
-    page = projector(pages, live, code, XGA, "map-live")
-    expect(page.locator(".map-unplaced")).to_be_hidden()
+    room.post("wish", "地図が来る前に書いた思い", None)
+    # The projector is open before the map arrives: the step's own board, then the map.
+    page = pages.open(XGA, "map-live")
+    page.goto(f"{live.base}/w/{code}/screen")
+    expect(page.locator("#view-confirm .note")).to_have_count(1, timeout=LIVE)
+    expect(page.locator("#view-map")).to_be_hidden()
+    stored = add_map(live, code, "西部地区の地図")
+    expect(page.locator("#view-map")).to_be_visible(timeout=LIVE)
+    expect(page.locator(".map-unplaced-head")).to_have_text("場所なし 1枚")
     first = room.post("charm", "川沿いの桜並木", (2000, 3000))
     drawn(page, 1)
     at_place(page, pins_by_note(page), {first: (2000, 3000)})
     second = room.post("issue", "見通しの悪い交差点", (8000, 6000))
     drawn(page, 2)
     at_place(page, pins_by_note(page), {first: (2000, 3000), second: (8000, 6000)})
+    image_fits(page, stored)
+
+    page.set_viewport_size({"width": 1920, "height": 1080})  # the projector's window grows
+    placed(page, first, 2000, 3000)
+    quiet(page)
+    image_fits(page, stored)
+    at_place(page, pins_by_note(page), {first: (2000, 3000), second: (8000, 6000)})
+    page.set_viewport_size({"width": 1024, "height": 768})
 
     fac.cmd("place_note", note_id=first, pin={"x": 6000, "y": 1500})  # moved by the console
     pin = page.locator(f'.map-pin[data-note-id="{first}"]')
-    want = page.evaluate(IMAGE)
-    x, y = where(want, 6000, 1500)
-    page.wait_for_function(
-        "([id, x, y]) => { const e = document.querySelector(`.map-pin[data-note-id='${id}']`);"
-        " if (!e) return false; const r = e.getBoundingClientRect();"
-        " return Math.abs(r.left + r.width / 2 - x) <= 3 && Math.abs(r.top + r.height / 2 - y)"
-        " <= 3; }", arg=[first, x, y])
+    placed(page, first, 6000, 1500)
     quiet(page)
     at_place(page, pins_by_note(page), {first: (6000, 1500), second: (8000, 6000)})
 
     fac.cmd("place_note", note_id=second, pin=None)  # the pin off, the note stays
     expect(page.locator(f'.map-pin[data-note-id="{second}"]')).to_have_count(0, timeout=LIVE)
-    expect(page.locator(".map-unplaced-head")).to_have_text("場所なし 1枚")
-    expect(page.locator(".map-unplaced .mini-text")).to_have_text(["見通しの悪い交差点"])
+    expect(page.locator(".map-unplaced-head")).to_have_text("場所なし 2枚")
+    # Newest first, as every list of notes on the projector.
+    expect(page.locator(".map-unplaced .mini-text")).to_have_text(
+        ["見通しの悪い交差点", "地図が来る前に書いた思い"])
 
     fac.cmd("hide_note", note_id=first)  # hidden by the facilitator: off the projector
     expect(pin).to_have_count(0, timeout=LIVE)
@@ -276,8 +317,7 @@ def test_pins_appear_move_and_go_with_the_room(
     fac.cmd("remove_map")  # the map goes: the step's own board comes back, notes and all
     expect(page.locator("#view-map")).to_be_hidden(timeout=LIVE)
     expect(page.locator("#view-confirm")).to_be_visible()
-    expect(page.locator("#view-confirm .note")).to_have_count(2)
-    assert stored["hash"]
+    expect(page.locator("#view-confirm .note")).to_have_count(3)
     assert pages.problems == []
 
 
@@ -327,6 +367,53 @@ def test_the_kinds_filter_and_the_area(live: LiveServer, pages: Pages, steer: St
     drawn(page, 3)
     image = page.evaluate(IMAGE)
     assert abs(image["img"]["w"] - image["clip"]["w"]) <= 1
+    assert pages.problems == []
+
+
+def test_the_box_is_kept_and_pins_placed_when_the_image_never_comes(
+        live: LiveServer, pages: Pages, steer: Steer) -> None:
+    """The map's box takes its size from the header, not from the image: with the image
+    refused (a laptop whose file went missing), the box has the map's proportions and every
+    pin is where it would be on the image."""
+    code, fac, _ = map_evening(live, steer)
+    room = Room(live, fac)
+    places = {room.post(kind, f"{KIND_WORDS[kind]}の場所", place): place
+              for kind, place in PLACES.items()}
+    page = pages.open(XGA, "map-no-image")
+    page.route(re.compile(r"/map/[0-9a-f]+\.jpg$"), lambda route: route.abort())
+    page.goto(f"{live.base}/w/{code}/screen")
+    expect(page.locator("#view-map .map-marks > *")).to_have_count(3, timeout=LIVE)
+    quiet(page)
+    image = page.evaluate(IMAGE)
+    assert not image["loaded"]
+    clip = image["clip"]
+    assert abs(clip["w"] / clip["h"] - MAP_W / MAP_H) < 0.01 and clip["w"] > 500, clip
+    marks = pins_by_note(page)
+    for note_id, (x, y) in places.items():
+        want = (clip["x"] + x / GRID * clip["w"], clip["y"] + y / GRID * clip["h"])
+        assert abs(marks[note_id]["x"] - want[0]) <= TOLERANCE_PX, (marks[note_id], want)
+        assert abs(marks[note_id]["y"] - want[1]) <= TOLERANCE_PX, (marks[note_id], want)
+    # The refused image is the only complaint.
+    assert pages.problems and all("ERR_FAILED" in p for p in pages.problems), pages.problems
+
+
+def test_what_people_write_stays_text_on_the_map_board(
+        live: LiveServer, pages: Pages, steer: Steer) -> None:
+    markup = '<img src=x onerror="hacked=1">'
+    code, fac, _ = map_evening(live, steer, title=markup + "地図")
+    room = Room(live, fac)
+    note = room.post("issue", markup + "\u202e逆向き", (5000, 5000))
+    room.post("wish", "<b>太字</b>", None)
+    page = projector(pages, live, code, XGA, "map-text")
+    drawn(page, 1)
+    expect(page.locator(".map-title")).to_have_text(markup + "地図")
+    expect(page.locator(".map-unplaced .mini-text")).to_have_text(["<b>太字</b>"])
+    pin = page.locator(f'.map-pin[data-note-id="{note}"]')
+    expect(pin).to_have_attribute("aria-label", "課題: " + markup + "\u202e逆向き")
+    assert page.locator("#screen b, #screen img:not(.qr):not(.map-image)").count() == 0
+    for node in page.locator("#view-map .user-text").all():
+        assert node.get_attribute("dir") == "auto"
+    assert page.evaluate("window.hacked") is None
     assert pages.problems == []
 
 
