@@ -406,6 +406,12 @@ def test_taking_the_map_off_says_how_many_pins_come_off(
     expect(console.locator("#map-stage")).to_be_hidden()
     # At the map step the tab stays, ready for another map.
     expect(console.locator("#map-empty")).to_be_visible(timeout=LIVE)
+    # A map added from elsewhere (another laptop) appears here as it lands.
+    assert upload_map(live, code, map_image(800, 600), title="北部").status_code == 200
+    map_shown(console)
+    expect(console.locator("#map-now")).to_contain_text("北部（800×600）")
+    expect(console.locator(".map-pin")).to_have_count(0)
+    expect(console.locator("#map-unplaced-title")).to_have_text("場所なし 3枚")
     assert pages.problems == []
 
 

@@ -433,6 +433,12 @@ function pinLabel(note) {
 /** Draw the note whose pin is selected: what it says, and 「ピンを外す」. */
 function drawSelected() {
   const chosen = placed().filter(function (p) { return p.note.id === local.selected; })[0];
+  // Rebuilt only when it changed: a redraw for every note a phone posts leaves it be.
+  const sig = JSON.stringify(chosen ? [chosen, busy(CTX)] : null);
+  if (parts.selected.getAttribute('data-sig') === sig) {
+    return;
+  }
+  parts.selected.setAttribute('data-sig', sig);
   if (!chosen) {
     local.selected = '';
     parts.selected.replaceChildren(el('p', {class: 'hint', text: t('console.map.select_hint')}));
@@ -525,8 +531,8 @@ export function drawMap() {
   parts.main.classList.toggle('has-map', !!map);
   const projector = byId('map-projector');
   projector.hidden = !map;
-  if (!map) {
-    return;
+  if (!map || state.view !== MAP_VIEW) {
+    return;  // nothing to draw, or not on the screen: drawn when the tab opens
   }
   const kinds = viewKinds(map);
   ids('note_kinds').forEach(function (k) {
