@@ -90,7 +90,8 @@ NAMES = sorted(ARGS) + ["post_note", "create_theme", "group_note", "create_actio
                         "write_proposal", "join_theme", "cast_vote", "volunteer",
                         "set_step"] * 3 + [
                             "make_tables", "seat", "set_table_host", "start_round",
-                            "set_table_settings", "add_map", "place_note"] * 2
+                            "set_table_settings", "add_map", "remove_map"] * 2 + [
+                            "place_note", "set_map_view"] * 4
 EVERYONE = ["facilitator", "p1", "p2", "p3", "projector"]
 
 
@@ -118,3 +119,41 @@ def actor_for(who: str) -> Actor:
     if who == "projector":
         return PROJECTOR
     return Actor(Role.PARTICIPANT, who)
+
+
+# Map work, mostly plausible: places for the notes there are, the map taken away and brought
+# back, the projector's view changed, notes posted with a place (by their authors, and for
+# the person without a phone). The hostile values are in ``values`` above.
+good_pins = st.builds(lambda x, y: {"x": x, "y": y}, st.integers(0, 10000),
+                      st.integers(0, 10000))
+
+
+@st.composite
+def map_command(draw: st.DrawFn) -> tuple[str, str, dict[str, Any]]:
+    what = draw(st.sampled_from(["place", "place", "place", "post", "post", "view", "remove",
+                                 "add"]))
+    if what == "place":
+        return "place_note", "facilitator", {
+            "note_id": f"n{draw(st.integers(1, 8))}",
+            "pin": draw(st.one_of(good_pins, good_pins, st.none()))}
+    if what == "post":
+        who = draw(st.sampled_from(["facilitator", "p1", "p2", "p3"]))
+        args: dict[str, Any] = {"kind": draw(values["kind"]), "text": "ここ",
+                                "pin": draw(good_pins)}
+        if who == "facilitator":
+            args["proxy_for"] = draw(values["proxy_for"])
+        return "post_note", who, args
+    if what == "view":
+        args = {}
+        if draw(st.booleans()):
+            args["kinds"] = draw(st.sampled_from([["charm"], ["issue", "wish"],
+                                                  ["charm", "issue", "wish"]]))
+        if draw(st.booleans()):
+            args["area"] = draw(st.sampled_from([None, {"x": 0, "y": 0, "w": 5000, "h": 5000},
+                                                 {"x": 9000, "y": 9000, "w": 1000,
+                                                  "h": 1000}]))
+        return "set_map_view", "facilitator", args
+    if what == "remove":
+        return "remove_map", "facilitator", {}
+    return "add_map", "facilitator", {"hash": draw(st.sampled_from(["a" * 64, "b" * 64])),
+                                      "title": "地図", "width": 2400, "height": 1800}

@@ -11,7 +11,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.random_commands import actor_for, command
+from tests.random_commands import actor_for, command, map_command
+from yoriai.facilitation import limits
 from yoriai.facilitation.commands import decide
 from yoriai.facilitation.errors import Refusal
 from yoriai.facilitation.model import (
@@ -19,6 +20,7 @@ from yoriai.facilitation.model import (
     PROJECTOR,
     Actor,
     Event,
+    NoteKind,
     Role,
     WorkshopState,
     apply,
@@ -80,6 +82,28 @@ def check_invariants(state: WorkshopState) -> None:
             assert not focused.hidden and not focused.private
     assert state.program.step(state.step) is not None
     check_tables(state)
+    check_map(state)
+
+
+def check_map(state: WorkshopState) -> None:
+    """Map work: without a map no note has a place (removing the map clears every pin);
+    every place and the projector's area are whole numbers inside the grid; the projector
+    shows at least one kind, each once, in the kinds' order."""
+    grid = limits.MAP_GRID
+    if state.map is None:
+        assert all(n.pin is None for n in state.notes.values())
+        return
+    for note in state.notes.values():
+        if note.pin is not None:
+            assert all(type(v) is int and 0 <= v <= grid for v in (note.pin.x, note.pin.y))
+    m = state.map
+    assert m.kinds and list(m.kinds) == [k for k in NoteKind if k in m.kinds]
+    assert type(m.width) is int and 1 <= m.width <= limits.MAP_LONG_SIDE_PX
+    assert type(m.height) is int and 1 <= m.height <= limits.MAP_LONG_SIDE_PX
+    if m.area is not None:
+        a = m.area
+        assert min(a.w, a.h) >= limits.MAP_AREA_MIN
+        assert a.x >= 0 and a.y >= 0 and a.x + a.w <= grid and a.y + a.h <= grid
 
 
 def check_tables(state: WorkshopState) -> None:
@@ -111,9 +135,10 @@ def check_tables(state: WorkshopState) -> None:
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(command(), min_size=30, max_size=90), st.booleans())
+@given(st.lists(st.one_of(command(), command(), command(), map_command()), min_size=30,
+                max_size=90), st.booleans(), st.booleans())
 def test_random_commands_keep_every_invariant(script: list[tuple[str, str, dict[str, Any]]],
-                                              tables: bool) -> None:
+                                              tables: bool, mapped: bool) -> None:
     state = WorkshopState()
     log: list[Event] = []
     now = 1_000.0
@@ -136,6 +161,9 @@ def test_random_commands_keep_every_invariant(script: list[tuple[str, str, dict[
     setup: list[tuple[Actor, str, dict[str, Any]]] = [
             (FACILITATOR, "add_proxy", {"name": "C", "attribute": "住民"}),
             *(at_tables if tables else []),
+            # Half the evenings with a map from the start (the rest may get one later).
+            *([(FACILITATOR, "add_map", {"hash": "c" * 64, "title": "", "width": 2400,
+                                         "height": 1200})] if mapped else []),
             (p1, "post_note", {"kind": "wish", "text": "公園"}),
             (p2, "post_note", {"kind": "issue", "text": "雪"}),
             (p1, "post_note", {"kind": "charm", "text": "桜"}),

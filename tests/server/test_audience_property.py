@@ -16,13 +16,18 @@ from the start. Half the evenings are at two tables, each with its host (p1 and 
 with a private note of their own table's to see), the person without a phone seated at one;
 the random commands make, remake and rename tables, seat people, change hosts, start rounds
 and switch 共感 to per table. Beside "no note it could not see", the rule of tables is
-checked on its own: a phone is never sent another table's private note.
+checked on its own: a phone is never sent another table's private note. The evening has a
+map with notes placed on it (hidden, private and a proxy's among them), and the random
+commands add, replace and remove the map and place notes: a phone is never sent the place of
+a note it could not see, nor a place the note did not have.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +35,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from tests.board import normalised
-from tests.random_commands import command
+from tests.random_commands import command, map_command
 from yoriai.facilitation.errors import Refusal
 from yoriai.facilitation.model import (
     FACILITATOR,
@@ -59,6 +64,7 @@ PROFILE = settings.get_profile(
 PHONES: dict[str, str | None] = {"console": None, "screen": None, "newcomer": None,
                                  "p1": "p1", "p1-tablet": "p1", "p2": "p2", "p3": "p3"}
 NOTE_ID = re.compile(r'"(n\d+)"')
+MAP_EVENTS = frozenset({"MapAdded", "MapRemoved", "NotePlaced", "MapViewSet"})
 
 
 @dataclass
@@ -114,12 +120,33 @@ def could_see(device: Device, name: str, state: WorkshopState) -> set[str]:
     return ids
 
 
+def pins_in(message: Any) -> Iterator[tuple[str, Any]]:
+    """Every note view in a message, anywhere: its id and its ``pin``."""
+    if isinstance(message, dict):
+        if "pin" in message and isinstance(message.get("id"), str):
+            yield message["id"], message["pin"]
+        for value in message.values():
+            yield from pins_in(value)
+    elif isinstance(message, list):
+        for value in message:
+            yield from pins_in(value)
+
+
+def could_see_pin(device: Device, name: str, state: WorkshopState, note_id: str,
+                  pin: Any) -> bool:
+    note = state.notes.get(note_id)
+    if note is None or not can_see_note(state, note, expected_actor(device, name, state)):
+        return False
+    return bool(pin == (None if note.pin is None else {"x": note.pin.x, "y": note.pin.y}))
+
+
 class Evening:
     def __init__(self) -> None:
         self.d = RoomDriver()
         self.oracle = Oracle()
         self.published = 0
         self.devices: dict[str, Device] = {}
+        self.started = False
 
     # --- what happens -------------------------------------------------------------------
 
@@ -130,6 +157,8 @@ class Evening:
             return
         for e in events:
             self.oracle.add(e)
+            if e.type in MAP_EVENTS and self.started:  # what was exercised (statistics)
+                event(f"map work: {e.type}")
         if publish:
             self.flush()
 
@@ -235,6 +264,11 @@ class Evening:
             for text in phone.texts[sent[name]:]:
                 told = set(NOTE_ID.findall(text))
                 assert told <= allowed, (name, told - allowed, text)
+                for note_id, pin in pins_in(json.loads(text)):
+                    # A place on the map is sent only inside its note's view, to a phone
+                    # that could see the note, and is the place the note had then.
+                    assert any(could_see_pin(device, name, state, note_id, pin)
+                               for state in window), (name, note_id, pin, text)
                 for note_id in told:
                     # Told only if, at some moment it was sent for, it was not another
                     # table's private note to this phone.
@@ -268,9 +302,12 @@ class Evening:
             run(FACILITATOR, "set_table_host", table_id="k1", participant_id="p1")
             run(FACILITATOR, "set_table_host", table_id="k2", participant_id="p2")
             run(FACILITATOR, "seat", participant_id="p4", table_id="k1")
-        run(p1, "post_note", kind="wish", text="公園")  # n1, hidden below
+        # The district's map, and places on it for notes of every kind of visibility.
+        run(FACILITATOR, "add_map", hash="a" * 64, title="地区の地図", width=2400, height=1800)
+        run(p1, "post_note", kind="wish", text="公園", pin={"x": 1234, "y": 4321})  # n1, hidden
         run(p2, "post_note", kind="issue", text="雪")  # n2, public
-        run(FACILITATOR, "post_note", kind="charm", text="紙の付箋", proxy_for="p4")  # n3
+        run(FACILITATOR, "post_note", kind="charm", text="紙の付箋", proxy_for="p4",
+            pin={"x": 10000, "y": 0})  # n3
         run(FACILITATOR, "create_theme", title="遊び場", note_id="n2")
         run(FACILITATOR, "create_action", title="雪寄せ")
         run(FACILITATOR, "set_step", step="companions")
@@ -278,14 +315,19 @@ class Evening:
         run(p2, "cast_vote", note_id="n1")
         run(FACILITATOR, "hide_note", note_id="n1")
         run(FACILITATOR, "set_private_notes", private=True)
-        run(p3, "post_note", kind="wish", text="まだ秘密")  # n4, private
-        run(FACILITATOR, "post_note", kind="wish", text="紙の秘密", proxy_for="p4")  # n5
-        run(p1, "post_note", kind="wish", text="ホストの秘密")  # n6, private
+        run(p3, "post_note", kind="wish", text="まだ秘密", pin={"x": 77, "y": 88})  # n4, private
+        run(FACILITATOR, "post_note", kind="wish", text="紙の秘密", proxy_for="p4",
+            pin={"x": 5, "y": 6})  # n5
+        run(p1, "post_note", kind="wish", text="ホストの秘密", pin={"x": 9, "y": 9})  # n6, private
+        run(FACILITATOR, "place_note", note_id="n2", pin={"x": 5000, "y": 5000})
+        self.started = True
 
 
 PHONE_NAMES = sorted(PHONES)
 steps = st.one_of(
     st.tuples(st.just("cmd"), command(), st.integers(0, 4)),
+    st.tuples(st.just("cmd"), map_command(), st.integers(0, 4)),
+    st.tuples(st.just("cmd"), map_command(), st.integers(0, 4)),
     st.tuples(st.just("cmd"), command(), st.integers(0, 4)),
     st.tuples(st.just("cmd"), command(), st.integers(0, 4)),
     st.tuples(st.just("flush")),
