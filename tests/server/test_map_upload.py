@@ -374,6 +374,24 @@ def test_a_page_that_is_not_a_number_from_one_is_refused_unread(live: LiveServer
     assert_refused(reply, 422, "map_bad_page")
 
 
+def test_a_pdf_page_that_draws_too_long_is_abandoned(live: LiveServer,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The render is given MAP_RENDER_MAX_SECS; here none at all: PDFium is told to stop at
+    its first pause (after a hundred of the page's objects) and the upload is refused."""
+    code = live.new_workshop()
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=landscape(A3))
+    for i in range(1000):
+        pdf.line(i, 0, 1000 - i, 800)
+    pdf.showPage()
+    pdf.save()
+    monkeypatch.setattr(limits, "MAP_RENDER_MAX_SECS", 0)
+    reply = refusal_leaves_nothing(live, code, lambda: upload_map(live, code, out.getvalue()))
+    assert_refused(reply, 422, "map_pdf_too_slow", secs=0)
+    monkeypatch.undo()  # and with its time, the same page is a map
+    assert upload_map(live, code, out.getvalue()).status_code == 200
+
+
 def test_a_decompression_bomb_is_refused_unread(live: LiveServer) -> None:
     code = live.new_workshop()
     out = io.BytesIO()
@@ -450,6 +468,9 @@ def test_the_map_is_served_to_anyone_with_the_workshop_and_cached_for_good(
         assert served.headers["content-type"] == "image/jpeg"
         cache = served.headers["cache-control"]
         assert "immutable" in cache and "max-age=31536000" in cache
+        # Not gzipped on the way (httpx asks for it): a JPEG does not shrink, and 200 phones
+        # loading it would keep the event loop compressing megabytes for nothing.
+        assert "content-encoding" not in served.headers
         # Any other hash, name or workshop: not found.
         for path in (f"/w/{code}/map/{'0' * 64}.jpg", f"/w/{code}/map/{image}",
                      f"/w/{code}/map/{image}.png", f"/w/{code}/map/..%2Ffacilitator.key",

@@ -164,6 +164,11 @@ MAP_PIXELS_MAX = 50_000_000
 # The stored map's JPEG quality: higher than a photo's, since a map is thin lines and small
 # street names, where JPEG's ringing shows first; a 2,400 px map stays around 1-2 MB.
 MAP_JPEG_QUALITY = 90
+# A PDF page's render is given this long: a city's densest page renders in a few seconds
+# (bench/map_upload.py: a page of 100,000 shapes in 9 s on a loaded 2-core machine); a page
+# still drawing after a minute was made to stall the laptop, or is beyond what it can do,
+# and holds a core and the one PDFium lock until then. Refused: save the page as an image.
+MAP_RENDER_MAX_SECS = 60
 
 # --- the room in memory -------------------------------------------------------------------
 

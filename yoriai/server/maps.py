@@ -28,6 +28,7 @@ import hashlib
 import io
 import math
 import threading
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -172,15 +173,37 @@ def render_pdf(raw: bytes, page: int) -> Image.Image:
 
 
 def _render_page(pdf: Any, index: int) -> Image.Image:
+    """The page drawn into a bitmap sized from the page (see :func:`render_scale`), by
+    PDFium's progressive renderer, which asks between its steps whether to pause: past
+    ``MAP_RENDER_MAX_SECS`` it is told to, and the render is abandoned."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as fpdf
+
     page = pdf[index]
     try:
         width, height = page.get_size()  # in PDF units (1/72 in), turned by /Rotate
         scale = render_scale(float(width), float(height))
-        if math.ceil(width * scale) * math.ceil(height * scale) > (LONG_SIDE + 1) ** 2:
+        columns, rows = math.ceil(width * scale), math.ceil(height * scale)
+        if columns * rows > (LONG_SIDE + 1) ** 2:
             raise pdf_broken()  # cannot happen by render_scale; never allocate past it
-        bitmap = page.render(scale=scale)  # on white (the default fill), no forms
+        bitmap = pdfium.PdfBitmap.new_native(columns, rows, fpdf.FPDFBitmap_BGR)
         try:
-            # A copy: the bitmap's own buffer is PDFium's, freed when it is closed.
+            bitmap.fill_rect((255, 255, 255, 255), 0, 0, columns, rows)  # white paper
+            deadline = time.monotonic() + limits.MAP_RENDER_MAX_SECS
+            pause = fpdf.IFSDK_PAUSE(version=1)
+            # Kept in a local for as long as PDFium may call it (ctypes would free it).
+            too_long = type(pause.NeedToPauseNow)(lambda _: time.monotonic() > deadline)
+            pause.NeedToPauseNow = too_long
+            status = fpdf.FPDF_RenderPageBitmap_Start(bitmap, page, 0, 0, columns, rows, 0,
+                                                      fpdf.FPDF_ANNOT, pause)
+            while status == fpdf.FPDF_RENDER_TOBECONTINUED and time.monotonic() <= deadline:
+                status = fpdf.FPDF_RenderPage_Continue(page, pause)
+            fpdf.FPDF_RenderPage_Close(page)
+            if status == fpdf.FPDF_RENDER_TOBECONTINUED:
+                raise MapProblem(422, "map_pdf_too_slow", secs=limits.MAP_RENDER_MAX_SECS)
+            if status != fpdf.FPDF_RENDER_DONE:
+                raise pdf_broken()
+            # A copy: the bitmap's own buffer is freed when it is closed.
             image: Image.Image = bitmap.to_pil().convert("RGB")
         finally:
             bitmap.close()
