@@ -13,10 +13,18 @@ import pytest
 
 from yoriai.facilitation import limits
 from yoriai.facilitation.commands import effective_actor
-from yoriai.facilitation.model import FACILITATOR, PROJECTOR, Event, NoteKind, Pin
+from yoriai.facilitation.model import (
+    FACILITATOR,
+    PROJECTOR,
+    Event,
+    NoteKind,
+    Pin,
+    WorkshopState,
+    apply,
+)
 from yoriai.facilitation.snapshot import dump, load
 from yoriai.facilitation.verify import Rejected, verified_replay
-from yoriai.facilitation.view import snapshot
+from yoriai.facilitation.view import snapshot, touched, wire_event
 
 from .helpers import Workshop, at_step, refused
 
@@ -395,3 +403,55 @@ def test_the_actors_map_commands_are_recorded_as() -> None:
     w.run(helper, "set_map_view", kinds=["charm"])
     w.run(helper, "remove_map")
     assert verified_replay(w.log) == w.state
+
+
+# --- live patches ----------------------------------------------------------------------
+
+def patches(w: Workshop, viewer: Any, since: int) -> list[dict[str, Any]]:
+    """What ``viewer`` is sent for each event after ``since``, replayed from the log."""
+    state = WorkshopState()
+    sent: list[dict[str, Any]] = []
+    for event in w.log:
+        touch = touched(event, state)
+        apply(state, event)
+        if event.seq > since:
+            msg = wire_event(event, state, viewer, touch)
+            if msg is not None:
+                sent.append(msg["data"])
+    return sent
+
+
+def test_a_patch_carries_a_pin_only_to_those_who_see_its_note() -> None:
+    w = with_map()
+    author, other = w.join("作者"), w.join("他人")
+    public = w.post(author, "みんなの")
+    hidden = w.post(author, "隠す")
+    w.run(FACILITATOR, "hide_note", note_id=hidden)
+    since = w.state.seq
+    w.run(FACILITATOR, "place_note", note_id=hidden, pin={"x": 11, "y": 22})
+    w.run(FACILITATOR, "place_note", note_id=public, pin={"x": 33, "y": 44})
+    w.run(FACILITATOR, "set_map_view", kinds=["issue"])
+    w.run(FACILITATOR, "remove_map")
+    for viewer in (other, PROJECTOR):
+        sent = patches(w, viewer, since)
+        assert hidden not in json.dumps(sent)
+        notes = [n for p in sent for n in p.get("upsert", {}).get("notes", [])]
+        assert [(n["id"], n["pin"]) for n in notes] == [(public, {"x": 33, "y": 44}),
+                                                      (public, None)]
+        # the projector's view reaches everyone with the header
+        assert next(p["workshop"]["map"] for p in sent if "workshop" in p)["kinds"] == ["issue"]
+        assert sent[-1]["workshop"]["map"] is None
+    for viewer in (FACILITATOR, author):
+        sent = patches(w, viewer, since)
+        notes = [n for p in sent for n in p.get("upsert", {}).get("notes", [])]
+        assert (hidden, {"x": 11, "y": 22}) in [(n["id"], n["pin"]) for n in notes]
+        assert (hidden, None) in [(n["id"], n["pin"]) for n in notes]  # the removal, too
+
+
+def test_replacing_an_unused_map_touches_no_note() -> None:
+    w = with_map()
+    w.post(w.join())
+    since = w.state.seq
+    w.run(FACILITATOR, "add_map", hash=B, title="", width=10, height=10)
+    [sent] = patches(w, PROJECTOR, since)
+    assert set(sent) == {"workshop"} and sent["workshop"]["map"]["hash"] == B
