@@ -188,6 +188,24 @@ def test_a_city_pdf_page_is_rendered_at_the_maps_long_side(live: LiveServer) -> 
     assert the_map(live, code).hash == second.json()["hash"]
 
 
+def test_a_pdf_page_turned_by_its_rotate_is_rendered_as_a_reader_shows_it(
+        live: LiveServer) -> None:
+    code = live.new_workshop()
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(city_pdf(A4))))
+    writer.pages[0].rotate(90)  # /Rotate 90: shown turned a quarter clockwise
+    out = io.BytesIO()
+    writer.write(out)
+    reply = upload_map(live, code, out.getvalue())
+    assert reply.status_code == 200, reply.text
+    _, image = stored_image(live, reply.json()["hash"])
+    assert image.size == (LONG, round(LONG * A4[0] / A4[1]))  # portrait turned landscape
+    # The page's top-left corner (the red block) is now at the top right.
+    w, h = image.size
+    assert is_red(image.getpixel((w - w // 20, h // 20)))
+    assert not is_red(image.getpixel((w // 20, h // 20)))
+
+
 def test_a_pdf_page_with_a_huge_media_box_is_rendered_small(live: LiveServer) -> None:
     """200 x 200 inches (PDF's largest page) at 72 dpi would be 14,400 x 14,400 pixels (over
     600 MB as RGB): it is rendered at the map's long side, like any page."""
