@@ -367,6 +367,25 @@ def test_one_tables_board_and_sharing_back_move_the_projector(
     fac.run(fac.client.wait_for(lambda b: (b.workshop.get("focus") or {}).get(
         "id") == tables[2]["id"]))
     expect(sharing).to_contain_text("映しているのは 2班（2/3）")
+
+    # Two consoles: a second one saw table 2's countdown run; after it ended someone else
+    # put table 1 on the projector. Ticking 「時間が来たら次へ」 there now must not move on
+    # from table 1: a console moves on only from the table whose countdown ended (else two
+    # consoles that both saw the end would go two tables on).
+    sharing.get_by_label("時間が来たら次へ").uncheck()
+    other = pages.open(LAPTOP, "second console")
+    other.goto(f"{live.base}/w/{code}/facilitate?key={live.key}")
+    other.get_by_role("tab", name="テーブル").click()
+    expect(other.locator("#timer")).to_have_attribute("data-state", "running", timeout=LIVE)
+    expect(other.locator("#timer")).to_have_attribute("data-state", "over", timeout=LIVE)
+    fac.cmd("set_focus", kind="table", id=tables[1]["id"])
+    other_box = other.locator("#sharing-box")
+    expect(other_box).to_contain_text("映しているのは 1班（1/3）", timeout=LIVE)
+    other_box.get_by_label("時間が来たら次へ").check()
+    # Time passing, not a wait for something: three of the box's half-second ticks.
+    other.wait_for_timeout(1500)
+    assert fac.client.board.workshop["focus"] == {"kind": "table", "id": tables[1]["id"]}
+    expect(other_box).to_contain_text("映しているのは 1班（1/3）")
     assert pages.problems == []
 
 

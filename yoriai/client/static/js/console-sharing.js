@@ -21,8 +21,10 @@ const TICK_MS = 500;
 
 /** The minutes per table, and whether the end of the countdown moves on. */
 const plan = {minutes: String(MINUTES_DEFAULT), auto: false};
-/** The countdown (its ends_at) this page has seen running, and the one it moved on from. */
+/** The countdown (its ends_at) this page has seen running, the table on the projector
+ * while it ran, and the countdown it moved on from. */
 const seen = {running: /** @type {(number|null)} */ (null),
+  table: /** @type {(string|null)} */ (null),
   done: /** @type {(number|null)} */ (null)};
 
 /**
@@ -91,6 +93,8 @@ function tick() {
   const now = timerState(board).state;
   if (now === 'running' && ends !== null) {
     seen.running = ends;
+    const focus = board.workshop.focus;
+    seen.table = focus && focus.kind === 'table' ? focus.id : null;
     return;
   }
   if (!plan.auto || ends === null || ends !== seen.running || seen.done === ends) {
@@ -101,7 +105,15 @@ function tick() {
   }
   seen.done = ends;
   const at = current();
-  if (at >= 0 && at + 1 < tableList().length) {
+  // Move on only from the table whose countdown ended. Two consoles with 「時間が来たら次へ」
+  // ticked both see the end: the one that hears the other's move first must not move
+  // again from there (that would skip a table).
+  const ids = tableList().map(function (tb) { return tb.id; });
+  if (at < 0 || ids[at] !== seen.table) {
+    render();
+    return;
+  }
+  if (at + 1 < ids.length) {
     show(at + 1);
   } else {
     render(); // the last table: the box says so
