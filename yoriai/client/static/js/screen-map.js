@@ -116,90 +116,95 @@ function notesShown(board, map) {
 }
 
 /**
+ * The key that orders marks whatever order they came in: their first note's number.
+ * @param {Mark} mark
+ * @returns {number}
+ */
+function keyOf(mark) {
+  return idNumber(mark.ids[0]);
+}
+
+/**
  * Merge marks that would overlap on the screen, until none do. Two marks overlap when their
- * centres are closer than their radii and GAP_PX; every group of marks joined by overlaps
- * (a chain included) becomes one mark at the mean place of all its notes, with a badge's
- * radius; then again, since a badge is larger than a pin and sits elsewhere. The result
- * depends only on the places and the screen, never on the order the notes came in: the
- * groups are those of the overlap relation, and sums run in the order of the note ids.
+ * centres are closer than their radii and GAP_PX. In each round every mark finds its
+ * nearest overlapping mark, and each pair that are each other's nearest become one mark at
+ * the mean place of all their notes, with a count badge's radius; rounds go on until no
+ * two marks overlap. Merging nearest pairs first (not every chain of overlaps at once)
+ * keeps a mark close to its notes: a street lined with notes becomes a few marks along it,
+ * not one in its middle. The result depends only on the places and the screen, never on
+ * the order the notes came in: ties go to the lower note number, and a mark's notes are
+ * kept in number order.
  * @param {Array<Mark>} marks pins, one note each
  * @param {number} badge the radius of a cluster's badge
- * @returns {Array<Mark>}
+ * @returns {Array<Mark>} in the order of their first note
  */
 export function cluster(marks, badge) {
-  let current = marks;
+  let current = marks.slice().sort(function (a, b) { return keyOf(a) - keyOf(b); });
   for (;;) {
     const n = current.length;
+    /** @type {Array<number>} each mark's nearest overlapping mark, or -1 */
+    const nearest = current.map(function () { return -1; });
     /** @type {Array<number>} */
-    const parent = current.map(function (m, i) { return i; });
-    /** @param {number} i @returns {number} */
-    const root = function (i) {
-      while (parent[i] !== i) {
-        parent[i] = parent[parent[i]];
-        i = parent[i];
-      }
-      return i;
-    };
-    let merged = false;
+    const best = current.map(function () { return Infinity; });
     for (let i = 0; i < n; i++) {
       for (let j = i + 1; j < n; j++) {
         const a = current[i];
         const b = current[j];
         const dx = a.x - b.x;
         const dy = a.y - b.y;
+        const d = dx * dx + dy * dy;
         const reach = a.r + b.r + GAP_PX;
-        if (dx * dx + dy * dy < reach * reach) {
-          const ri = root(i);
-          const rj = root(j);
-          if (ri !== rj) {
-            parent[Math.max(ri, rj)] = Math.min(ri, rj);
-            merged = true;
+        if (d < reach * reach) {
+          // Strictly nearer only: of two at the same distance the earlier (lower number,
+          // the marks being in number order) stays the nearest.
+          if (d < best[i]) {
+            best[i] = d;
+            nearest[i] = j;
+          }
+          if (d < best[j]) {
+            best[j] = d;
+            nearest[j] = i;
           }
         }
+      }
+    }
+    /** @type {Array<Mark>} */
+    const next = [];
+    let merged = false;
+    for (let i = 0; i < n; i++) {
+      const j = nearest[i];
+      if (j >= 0 && nearest[j] === i) {
+        if (i < j) {
+          next.push(joined(current[i], current[j], badge));
+          merged = true;
+        }
+      } else {
+        next.push(current[i]);
       }
     }
     if (!merged) {
       return current;
     }
-    /** @type {Object<number, Array<Mark>>} */
-    const groups = {};
-    /** @type {Array<number>} */
-    const order = [];
-    current.forEach(function (m, i) {
-      const r = root(i);
-      if (!groups[r]) {
-        groups[r] = [];
-        order.push(r);
-      }
-      groups[r].push(m);
-    });
-    current = order.map(function (r) { return joined(groups[r], badge); });
+    current = next.sort(function (a, b) { return keyOf(a) - keyOf(b); });
   }
 }
 
 /**
- * One mark of several.
- * @param {Array<Mark>} group
+ * One mark of two.
+ * @param {Mark} a
+ * @param {Mark} b
  * @param {number} badge
  * @returns {Mark}
  */
-function joined(group, badge) {
-  if (group.length === 1) {
-    return group[0];
-  }
-  /** @type {Array<string>} */
-  let noteIds = [];
+function joined(a, b, badge) {
+  const noteIds = a.ids.concat(b.ids).sort(function (p, q) { return idNumber(p) - idNumber(q); });
   /** @type {Object<string, number>} */
   const kinds = {};
-  let sx = 0;
-  let sy = 0;
-  group.forEach(function (m) {
-    noteIds = noteIds.concat(m.ids);
-    sx += m.sx;
-    sy += m.sy;
+  [a, b].forEach(function (m) {
     Object.keys(m.kinds).forEach(function (k) { kinds[k] = (kinds[k] || 0) + m.kinds[k]; });
   });
-  noteIds.sort(function (a, b) { return idNumber(a) - idNumber(b); });
+  const sx = a.sx + b.sx;
+  const sy = a.sy + b.sy;
   return {ids: noteIds, kinds: kinds, sx: sx, sy: sy, x: sx / noteIds.length,
     y: sy / noteIds.length, r: badge};
 }
@@ -329,8 +334,9 @@ function layout(node, map, notes) {
     - (parseFloat(style.paddingRight) || 0);
   const height = room.height - (parseFloat(style.paddingTop) || 0)
     - (parseFloat(style.paddingBottom) || 0);
-  const shownW = map.width * area.w / g;
-  const shownH = map.height * area.h / g;
+  // The server sends whole pixels from 1 up; a header without them still draws a box.
+  const shownW = Math.max(1, Number(map.width) || 1) * area.w / g;
+  const shownH = Math.max(1, Number(map.height) || 1) * area.h / g;
   const scale = Math.max(0, Math.min(width / shownW, height / shownH));
   const fw = Math.floor(shownW * scale);
   const fh = Math.floor(shownH * scale);
