@@ -455,3 +455,29 @@ def test_replacing_an_unused_map_touches_no_note() -> None:
     w.run(FACILITATOR, "add_map", hash=B, title="", width=10, height=10)
     [sent] = patches(w, PROJECTOR, since)
     assert set(sent) == {"workshop"} and sent["workshop"]["map"]["hash"] == B
+
+
+# --- an evening without a map ----------------------------------------------------------
+
+def test_an_evening_without_a_map_records_nothing_of_maps_and_old_logs_still_import() -> None:
+    """The sample evening (at tables too) records no place and no map: its log differs from
+    one recorded before map work only by the program's ``"map": true`` on its first step.
+    That older log — the same events without the flag — is still accepted by the rules of
+    live commands (an archive from before map work imports) and makes the same board."""
+    from tests.sample import load_sample, run_evening
+
+    for tables in (False, True):
+        state, log, _ = run_evening(load_sample(), tables=tables)
+        assert state.map is None and all(n.pin is None for n in state.notes.values())
+        recorded = [e.to_json() for e in log]
+        assert all("pin" not in e["data"] for e in recorded)
+        assert not {e["type"] for e in recorded} & {"MapAdded", "MapRemoved", "NotePlaced",
+                                                     "MapViewSet"}
+        steps = recorded[0]["data"]["program"]["steps"]
+        assert [s.get("map") for s in steps if "map" in s] == [True]
+        for step in steps:
+            step.pop("map", None)  # as recorded before map work
+        older = verified_replay(Event.from_json(json.loads(json.dumps(e))) for e in recorded)
+        assert not any(s.map for s in older.program.steps)
+        older.program = state.program
+        assert older == state
