@@ -498,6 +498,13 @@ def test_the_clustering_rule_is_the_same_whatever_the_order(
             assert math.dist((a[1] / 100, a[2] / 100), (b[1] / 100, b[2] / 100)) >= a[3] + b[3]
     assert ["n9 n10 n11" in m[0] for m in marks].count(True) == 1  # the knot is one mark
     assert any(m[0] == "n15" for m in marks)  # the loner stays a pin
+    # The street is not one mark in its middle: marks stay near their own notes.
+    street = [m for m in marks if any(f"n{i}" in m[0].split(" ") for i in range(1, 9))]
+    assert len(street) >= 2, street
+    for mark in marks:
+        for note in mark[0].split(" "):
+            x, y = places[int(note[1:]) - 1]
+            assert math.dist((x, y), (mark[1] / 100, mark[2] / 100)) <= 2 * 20, (mark, note)
     assert pages.problems == []
 
 
