@@ -540,7 +540,8 @@ async def test_the_socket_refuses_add_map_and_add_photo(live: LiveServer) -> Non
 # --- off the event loop -------------------------------------------------------------------
 
 class WatchedLock:
-    """PDFium's lock, held by the test: it says when a render is waiting for it."""
+    """The lock a map's preparation takes, held by the test: it says when an upload is
+    waiting for it."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -557,10 +558,10 @@ class WatchedLock:
 async def test_the_room_is_answered_while_a_pdf_is_being_rendered(
         live: LiveServer, monkeypatch: pytest.MonkeyPatch) -> None:
     """A PDF page is rendered in a worker thread: while one is under way (here: held at
-    PDFium's lock), the room's commands are acked and pages load."""
+    the preparation's lock), the room's commands are acked and pages load."""
     code = live.new_workshop()
     watched = WatchedLock()
-    monkeypatch.setattr(maps, "_PDFIUM", watched)
+    monkeypatch.setattr(maps, "_PREPARING", watched)
     console = await Client(live, code, key=live.key).connect()
     watched.lock.acquire()
     try:

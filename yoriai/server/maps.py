@@ -59,10 +59,11 @@ PDF_MAGIC_WITHIN = 1024
 # A PDF locked only against printing or copying (an owner password: many a city's maps)
 # opens without one and is rendered as any other.
 PDFIUM_ERR_PASSWORD = 4
-# PDFium is one C library with global state, not safe to call from two threads at once
-# (pypdfium2 says so): the worker threads render one PDF at a time. A second upload waits
-# its turn; that also bounds what PDF rendering may take of the laptop to one core.
-_PDFIUM = threading.Lock()
+# One map is prepared at a time. PDFium is one C library with global state, not safe to call
+# from two threads at once (pypdfium2 says so); and a picture's decode may take ~200 MB
+# (MAP_PIXELS_MAX as RGB). A second upload waits its turn: a workshop has one map, uploads
+# are rare, and this bounds what they may take of the laptop to one core and one decode.
+_PREPARING = threading.Lock()
 # The stored map's side, from the domain: the add_map command checks width and height
 # against it.
 LONG_SIDE = domain_limits.MAP_LONG_SIDE_PX
@@ -122,12 +123,13 @@ def prepare_map(raw: bytes, page: int = 1) -> tuple[bytes, int, int]:
     """The map as it is kept — a JPEG with no metadata, at most ``MAP_LONG_SIDE_PX`` on its
     long side — and its width and height. ``page`` is the PDF's page (ignored for a
     picture). Raises :class:`MapProblem` for anything else."""
-    if is_pdf(raw):
-        data = clean_jpeg(render_pdf(raw, page), LONG_SIDE, limits.MAP_JPEG_QUALITY)
-    else:
-        data = clean_image(raw, long_side=LONG_SIDE, pixels_max=limits.MAP_PIXELS_MAX,
-                           quality=limits.MAP_JPEG_QUALITY, too_many=too_many_pixels,
-                           not_image=not_an_image)
+    with _PREPARING:
+        if is_pdf(raw):
+            data = clean_jpeg(render_pdf(raw, page), LONG_SIDE, limits.MAP_JPEG_QUALITY)
+        else:
+            data = clean_image(raw, long_side=LONG_SIDE, pixels_max=limits.MAP_PIXELS_MAX,
+                               quality=limits.MAP_JPEG_QUALITY, too_many=too_many_pixels,
+                               not_image=not_an_image)
     with Image.open(io.BytesIO(data)) as stored:
         width, height = stored.size
     return data, width, height
@@ -145,31 +147,31 @@ def render_scale(width: float, height: float, long_side: int = LONG_SIDE) -> flo
 
 
 def render_pdf(raw: bytes, page: int) -> Image.Image:
-    """Page ``page`` (from 1) of the PDF in ``raw``, rendered on white, as an RGB image."""
+    """Page ``page`` (from 1) of the PDF in ``raw``, rendered on white, as an RGB image.
+    Called with ``_PREPARING`` held (PDFium is used by one thread at a time)."""
     # Loaded on the first PDF, not at start (PDFium is a 6 MB library; most evenings
     # have no map, and the laptop must be serving within a second of `yoriai serve`).
     import pypdfium2 as pdfium
 
-    with _PDFIUM:
-        try:
-            pdf = pdfium.PdfDocument(raw)
-        except pdfium.PdfiumError as exc:
-            if exc.err_code == PDFIUM_ERR_PASSWORD:
-                raise MapProblem(422, "map_pdf_encrypted") from None
-            raise pdf_broken() from None
-        except Exception:  # any damage PDFium's loader did not foresee
-            raise pdf_broken() from None
-        try:
-            pages = len(pdf)
-            if page > pages:
-                raise MapProblem(422, "map_pdf_no_page", page=page, pages=pages)
-            return _render_page(pdf, page - 1)
-        except HttpProblem:
-            raise
-        except Exception:  # a page PDFium cannot draw
-            raise pdf_broken() from None
-        finally:
-            pdf.close()
+    try:
+        pdf = pdfium.PdfDocument(raw)
+    except pdfium.PdfiumError as exc:
+        if exc.err_code == PDFIUM_ERR_PASSWORD:
+            raise MapProblem(422, "map_pdf_encrypted") from None
+        raise pdf_broken() from None
+    except Exception:  # any damage PDFium's loader did not foresee
+        raise pdf_broken() from None
+    try:
+        pages = len(pdf)
+        if page > pages:
+            raise MapProblem(422, "map_pdf_no_page", page=page, pages=pages)
+        return _render_page(pdf, page - 1)
+    except HttpProblem:
+        raise
+    except Exception:  # a page PDFium cannot draw
+        raise pdf_broken() from None
+    finally:
+        pdf.close()
 
 
 def _render_page(pdf: Any, index: int) -> Image.Image:
