@@ -132,6 +132,59 @@ def test_a_phone_that_starts_over_is_not_owed_a_count() -> None:
     assert screen.board.participant_count == 1
 
 
+def tables_sent(phone: Phone) -> int:
+    """How many live messages carried a table upsert to ``phone``."""
+    return sum(1 for text in phone.texts
+               if (m := json.loads(text))["type"] == "event"
+               and "tables" in m["data"].get("upsert", {}))
+
+
+@pytest.mark.parametrize("scope", ["room", "table"])
+def test_a_join_storm_at_tables_sends_each_phone_its_tables_once_per_tick(scope: str) -> None:
+    """Each latecomer is seated (its table's seat count and names change): like the head
+    count, those table upserts are coalesced, yet every phone ends with exactly a fresh
+    snapshot's view (a host's with its table's seats, per table while 共感 is per table),
+    whatever else is sent in between and whenever the timer fires."""
+    driver, timer = lagging_room()
+    console = driver.connect(Phone("console", FACILITATOR))
+    screen = driver.connect(Phone("screen", PROJECTOR))
+    host = driver.connect(Phone("host", PROJECTOR))
+    join(driver, host, "世話役")
+    driver.run(FACILITATOR, "make_tables", count=3, by="hand", publish=False)
+    driver.room.publish_durable(driver.state.seq, driver.now)
+    table = next(iter(driver.state.tables))
+    driver.run(FACILITATOR, "set_table_host", publish=False, table_id=table,
+               participant_id=host.actor.participant_id)
+    if scope == "table":
+        driver.run(FACILITATOR, "set_table_settings", publish=False, vote_scope="table")
+    driver.room.publish_durable(driver.state.seq, driver.now)
+    timer.fire()
+    phones = [console, screen, host]
+    before = {p.name: tables_sent(p) for p in phones}
+    for i in range(24):
+        phone = driver.connect(Phone(f"phone{i}", PROJECTOR))
+        join(driver, phone, f"人{i}")
+        phones.append(phone)
+        if i % 7 == 3:  # something else for everyone, while the room owes them seats
+            driver.run(phone.actor, "post_note", publish=False, kind="wish", text=f"願い{i}")
+            driver.room.publish_durable(driver.state.seq, driver.now)
+        if i % 10 == 9:
+            timer.fire()
+    timer.fire()
+    for phone in phones:
+        assert_current(driver, phone)
+        seqs = [m["seq"] for t in phone.texts if (m := json.loads(t))["type"] == "event"]
+        assert seqs == sorted(set(seqs)), phone  # in order, none skipped by the board
+    # The facilitators see every seat as it is taken; the projector and the host get a few
+    # table messages (a tick's worth, or one ahead of a note), not one per arrival.
+    assert tables_sent(console) - before["console"] == 24
+    for phone in (screen, host):
+        assert tables_sent(phone) - before[phone.name] <= 8, phone
+    # Everyone was seated, and the projector's tables say so.
+    assert all(p.table is not None for p in driver.state.participants.values())
+    assert sum(t["seat_count"] for t in screen.board.items("tables").values()) == 25
+
+
 def test_the_sender_of_a_command_is_sent_its_events_first() -> None:
     driver, _ = lagging_room()
     order: list[str] = []

@@ -22,6 +22,12 @@ string (the server's frames are not masked). A phone whose transport does not ta
 waits for it to drain; it falls behind alone, and is dropped when its queue overflows.
 Under a server that does not offer the direct write (``TRANSPORT_EXTENSION``), every frame
 goes through the sender task.
+
+**Writing at once.** A post alone in its commit (a calm room) is not even queued:
+``deliver_now`` writes its frame to each phone as the hub works the phones out, when nothing
+waits ahead of it, so the first phones read it while the loop is still on the last ones, and
+a phone costs one frame lookup and one write. Several commits published in one turn (a busy
+room) are queued as above, so that each phone still gets one frame.
 """
 
 from __future__ import annotations
@@ -79,6 +85,12 @@ def text_frame(text: str) -> bytes:
     return Frame(Opcode.TEXT, text.encode()).serialize(mask=False)
 
 
+# How many frames the flusher keeps built (by their text) for connections that are sent the
+# same message: a fan-out has one text per audience, a handful; kept few so that nothing
+# old is held for long.
+FRAMES_KEPT = 16
+
+
 class Flusher:
     """The one callback per turn of an event loop that writes every connection's queue."""
 
@@ -86,6 +98,18 @@ class Flusher:
         self.loop = loop
         self.due: dict[Connection, None] = {}
         self.scheduled = False
+        # The frames of the texts last written, by text: a message sent to many phones is
+        # one str, and its frame is built once (``Connection.deliver_now`` and ``run``).
+        self.frames: dict[str, bytes] = {}
+
+    def frame(self, text: str) -> bytes:
+        frames = self.frames
+        data = frames.get(text)
+        if data is None:
+            if len(frames) >= FRAMES_KEPT:
+                frames.clear()
+            data = frames[text] = text_frame(text)
+        return data
 
     def add(self, conn: Connection) -> None:
         self.due[conn] = None
@@ -97,9 +121,11 @@ class Flusher:
         self.scheduled = False
         due, self.due = self.due, {}
         # The same message sent to many phones is one str: its frame is built once here.
-        frames: dict[str, bytes] = {}
+        frames = self.frames
         for conn in due:
             conn.flush(frames)
+        if len(frames) >= FRAMES_KEPT:
+            frames.clear()
 
 
 _FLUSHERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Flusher] = (
@@ -161,6 +187,25 @@ class Connection:
         if not self._sending and not self._flush_due:
             self._flush_due = True
             self._flusher.add(self)
+
+    def deliver_now(self, text: str) -> None:
+        """``deliver_text``, but written to the transport at once when nothing is queued
+        ahead of it and the transport takes it (one lookup for the frame, one write): the
+        fan-out of a post that is alone in its turn (``Room.publish_durable``) reaches the
+        first phones while the loop is still working out the last ones' messages, with no
+        queue and no flusher pass per phone. Otherwise it is queued as ``deliver_text``
+        queues it, behind what is waiting."""
+        write = self._write_frame
+        if (self._outbox or self._sending or self._closing is not None or write is None
+                or not write(self._flusher.frame(text))):
+            self.deliver_text(text)
+
+    def push(self) -> None:
+        """Write what is queued now rather than at the end of this turn of the loop: a
+        command's sender gets its event and its ack (one frame) before the room's fan-out
+        is written."""
+        if self._outbox:
+            self.flush(self._flusher.frames)
 
     def flush(self, frames: dict[str, bytes]) -> None:
         """Write what is queued, as frames of at most BATCH_MAX_CHARS, straight to the

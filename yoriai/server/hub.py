@@ -49,6 +49,7 @@ from yoriai.facilitation.snapshot import dump as dump_snapshot
 from yoriai.facilitation.snapshot import load as load_snapshot
 from yoriai.facilitation.view import (
     Lens,
+    Personal,
     Touch,
     lens,
     personal_to,
@@ -80,11 +81,25 @@ def encode(message: dict[str, Any]) -> str:
     return json.dumps(message, ensure_ascii=False, separators=(",", ":"))
 
 
+# The event whose table upserts are coalesced with the head count: a join seats the
+# newcomer at a table (tables.py), so to the room it says "one more" and the table's new
+# seat count and names, and a join storm would otherwise send every phone one table view
+# per arrival.
+SEATING_EVENT = "ParticipantJoined"
+
+
 def count_only(message: dict[str, Any]) -> bool:
-    """Whether a live message says nothing but the head count (a join, to anyone but the
-    facilitators and the joiner): such messages are coalesced (``Room.flush_counts``)."""
+    """Whether a live message says nothing but the head count, and for a join its table's
+    new seats (to anyone but the facilitators and the joiner): such messages are coalesced
+    (``Room.flush_counts``)."""
     data = message["data"]
-    return len(data) == 1 and data.get("workshop", {}).keys() == {"participant_count"}
+    workshop, upsert = data.get("workshop"), data.get("upsert")
+    if workshop is None or workshop.keys() != {"participant_count"}:
+        return False
+    if upsert is None:
+        return len(data) == 1
+    return (len(data) == 2 and message["event"] == SEATING_EVENT
+            and upsert.keys() == {"tables"})
 
 Clock = Callable[[], float]
 
@@ -102,6 +117,16 @@ class Subscriber(Protocol):
     def deliver_text(self, text: str) -> None: ...
 
     def drop(self, code: int, reason: str) -> None: ...
+
+
+# How the fan-out sends a subscriber a message: its ``deliver_now`` when it has one (a
+# Connection: written at once when nothing waits ahead of it), else ``deliver_text``.
+Send = Callable[[str], None]
+
+
+def sender_of(sub: Subscriber) -> Send:
+    now: Send | None = getattr(sub, "deliver_now", None)
+    return now if now is not None else sub.deliver_text
 
 
 # Runs a callback after a delay (``loop.call_later``); the room's head counts use it.
@@ -174,8 +199,9 @@ class Room:
     snapshot_seq: int = 0
     commands: dict[tuple[str, str], Ack] = field(default_factory=dict)
     inflight: dict[tuple[str, str], asyncio.Future[Ack]] = field(default_factory=dict)
-    # An ordered set (a dict): the oldest connection of a person is the first one.
-    subscribers: dict[Subscriber, None] = field(default_factory=dict)
+    # An ordered set (a dict): the oldest connection of a person is the first one. Each with
+    # how the fan-out sends it a message at once (``sender_of``).
+    subscribers: dict[Subscriber, Send] = field(default_factory=dict)
     refusals: RefusalMemory = field(default_factory=RefusalMemory)
     # Set while the room is being put back to its durable log after a failed append.
     rewinding: asyncio.Future[None] | None = None
@@ -190,13 +216,17 @@ class Room:
     published: deque[tuple[Event, Touch]] = field(
         default_factory=lambda: deque(maxlen=limits.RESUME_WINDOW_EVENTS))
 
-    # Head counts not sent yet (see COUNT_EVERY_SECS): the latest count-only message,
-    # and the phones that have not had it; a timer sends it, and so does anything else
-    # sent to such a phone (first, so that no phone is shown an older count after a newer
-    # one). Without a ``schedule`` (tests driving a room by hand) ``flush_counts`` is
-    # called by whoever drives it.
-    count_text: str | None = None
-    count_due: dict[Subscriber, None] = field(default_factory=dict)
+    # Head counts (and a join's table seats) not sent yet (see COUNT_EVERY_SECS): the
+    # phones that are owed them, each with the seq from which it is owed; the seq and type
+    # of the latest such event; the tables those events touched, each with the seq of the
+    # latest. A timer sends each phone one message, built from ``shown`` then: the count
+    # and the tables it is owed. So does anything else sent to such a phone (first, so that
+    # no phone is shown an older count or table after a newer one). Without a ``schedule``
+    # (tests driving a room by hand) ``flush_counts`` is called by whoever drives it.
+    count_due: dict[Subscriber, int] = field(default_factory=dict)
+    count_seq: int = 0
+    count_event: str = ""
+    owed_tables: dict[str, int] = field(default_factory=dict)
     schedule: Schedule | None = None
     count_timer: bool = False
     # The subscribers of each participant (their phone, tablet, a dying socket).
@@ -252,7 +282,7 @@ class Room:
                 if msg is not None:
                     sub.deliver(msg)
             sub.deliver({"type": "synced", "seq": sub.sent_seq})
-        self.subscribers[sub] = None
+        self.subscribers[sub] = sender_of(sub)
         pid = sub.actor.participant_id
         if pid is not None:
             self.by_person.setdefault(pid, {})[sub] = None
@@ -270,14 +300,33 @@ class Room:
                     del self.by_person[pid]
 
     def flush_counts(self) -> None:
-        """Send the latest head count to every phone that has not had it."""
+        """Send every phone that is owed the head count (and tables) what it is owed."""
         self.count_timer = False
-        text = self.count_text
-        if text is not None:
-            for sub in self.count_due:
-                sub.deliver_text(text)
+        built: dict[Any, Any] = {}
+        for sub, since in self.count_due.items():
+            sub.deliver_text(self._owed(sub, since, built))
         self.count_due.clear()
-        self.count_text = None
+        self.owed_tables.clear()
+
+    def _owed(self, sub: Subscriber, since: int, built: dict[Any, Any]) -> str:
+        """The one message that brings ``sub`` up to date with the coalesced events since
+        ``since``: the head count now, and the tables they touched as ``sub`` sees them now
+        (every event up to ``shown`` has been handed to every phone, so nothing later is
+        shown early), under the seq of the latest of them. Built once per audience and set
+        of tables (``built``, a cache for one pass over the phones)."""
+        tables: frozenset[str] | None = built.get(since)
+        if tables is None:
+            tables = built[since] = frozenset(
+                t for t, seq in self.owed_tables.items() if seq >= since)
+        key = lens(self.shown, sub.actor, Personal(frozenset(), frozenset(tables)))
+        text: str | None = built.get((key, tables))
+        if text is None:
+            touch = Touch(ids={"tables": set(tables)} if tables else {}, count=True)
+            event = Event(self.count_seq, self.count_event, {}, 0.0, "")
+            msg = wire_event(event, self.shown, key, touch)
+            assert msg is not None  # the count, at least
+            text = built[(key, tables)] = encode(msg)
+        return text
 
     def _make_room_for(self, sub: Subscriber) -> None:
         """At most CONNECTIONS_PER_PARTICIPANT sockets per person: close the oldest."""
@@ -289,19 +338,29 @@ class Room:
             self.unsubscribe(old)
             old.drop(CLOSE_REPLACED, "opened elsewhere")
 
-    def publish_durable(self, up_to: int, now: float, first: Subscriber | None = None) -> None:
+    def publish_durable(self, up_to: int, now: float, first: Subscriber | None = None,
+                        then: Callable[[], None] | None = None, direct: bool = False) -> None:
         """Broadcast every applied event up to ``up_to`` not yet broadcast, in order. Each
         message is built and encoded once per audience, from the audience's lens (see
         ``view.lens``), not once per phone: a post in a room of 500 is a handful of
         encodings, and every phone of an audience is sent what it alone would be sent.
 
         ``first`` (the socket whose command this is) is sent its events before anyone
-        else: its sender is woken first, so its ack, queued right after this, goes out in
-        the first frame rather than behind the fan-out to everyone else.
+        else, and ``then`` (which sends it its ack) is called right after its last one,
+        before anyone else is sent that event: the event and the ack leave in one frame,
+        ahead of the fan-out to everyone else.
+
+        ``direct``: the events are written to each phone as its message is known
+        (``deliver_now``) rather than queued for the end of the turn. For a post alone in
+        its commit (a calm room): the first phones read it while the loop works out the
+        last ones'. Not when several commits are published in one turn (a busy room): then
+        each phone's messages are queued and leave as one frame.
 
         A message that carries only the head count is not sent at once but coalesced
         (``flush_counts``): a phone gets the latest count a few times a second at most."""
         if up_to <= self.durable_seq:
+            if then is not None:
+                then()
             return
         # From the end of the log: the new events are the last few of up to 5,000.
         fresh: list[Event] = []
@@ -312,6 +371,7 @@ class Room:
                 fresh.append(e)
         fresh.reverse()
         self.durable_seq = up_to
+        last = fresh[-1] if fresh else None
         for e in fresh:
             touch = touched(e, self.shown)
             apply(self.shown, e)
@@ -324,43 +384,63 @@ class Room:
             # Per lens: the encoded message (None: nothing to tell) and whether it is only
             # the head count.
             encoded: dict[Lens, tuple[str | None, bool]] = {}
-            earlier_count, count = self.count_text, None
+            owed: dict[Any, Any] = {}  # what the phones owed a count are sent first
+            coalesced = False
             due = self.count_due
-            subs = list(self.subscribers)
+            # The sender first, on its own (its messages queued, for its ack to join them);
+            # then everyone else, each sent at once or queued (``direct``).
+            head: list[tuple[Subscriber, Send]] = []
+            rest: list[tuple[Subscriber, Send]]
+            if direct:
+                rest = list(self.subscribers.items())
+            else:
+                rest = [(sub, sub.deliver_text) for sub in self.subscribers]
             if first is not None and first in self.subscribers:
-                subs.remove(first)
-                subs.insert(0, first)
-            for sub in subs:
-                if e.seq <= sub.sent_seq:
-                    continue  # already in the snapshot it was sent
-                sub.sent_seq = e.seq
-                if restart is not None and sub.actor.participant_id == restart:
-                    continue
-                key = lens(self.shown, sub.actor, personal)
-                got = encoded.get(key)
-                if got is None:
-                    msg = wire_event(e, self.shown, key, touch)
-                    got = encoded[key] = ((None, False) if msg is None
-                                          else (encode(msg), count_only(msg)))
-                text, only_count = got
-                if text is None:
-                    continue
-                if only_count:
-                    due[sub] = None
-                    count = text
-                    continue
-                if sub in due:
-                    del due[sub]
-                    if earlier_count is not None:
-                        sub.deliver_text(earlier_count)  # the count it is owed, first
-                sub.deliver_text(text)
-            if count is not None:
-                self.count_text = count
+                head = [(first, first.deliver_text)]
+                rest = [pair for pair in rest if pair[0] is not first]
+            for group in (head, rest):
+                for sub, send in group:
+                    if e.seq <= sub.sent_seq:
+                        continue  # already in the snapshot it was sent
+                    sub.sent_seq = e.seq
+                    if restart is not None and sub.actor.participant_id == restart:
+                        continue
+                    key = lens(self.shown, sub.actor, personal)
+                    got = encoded.get(key)
+                    if got is None:
+                        msg = wire_event(e, self.shown, key, touch)
+                        got = encoded[key] = ((None, False) if msg is None
+                                              else (encode(msg), count_only(msg)))
+                    text, only_count = got
+                    if text is None:
+                        continue
+                    if only_count:
+                        if sub not in due:
+                            due[sub] = e.seq
+                        coalesced = True
+                        continue
+                    if sub in due:
+                        # What it is owed, first: built from the state after this event
+                        # (its own patch follows at once, in the same turn), under the
+                        # seq of the last coalesced event, which is older than this one.
+                        send(self._owed(sub, due.pop(sub), owed))
+                    send(text)
+                if group is head and e is last and then is not None:
+                    then()
+                    then = None
+            if coalesced:
+                self.count_seq, self.count_event = e.seq, e.type
+                tables = touch.ids.get("tables")
+                if isinstance(tables, set):  # a join's seat (never ALL: that is a replace)
+                    for table in tables:
+                        self.owed_tables[table] = e.seq
                 if self.schedule is not None and not self.count_timer:
                     self.count_timer = True
                     self.schedule(limits.COUNT_EVERY_SECS, self.flush_counts)
             if restart is not None:
                 self.refresh(restart, now)
+        if then is not None:
+            then()
         if self.on_published is not None:
             self.on_published()
 
@@ -651,11 +731,17 @@ class Hub:
                     self._rewind(room)
                     raise ServerFault(str(exc)) from exc
                 room.commands[key] = ack
-                room.publish_durable(ack.seq, self.clock(), origin)
-                try:
-                    answer(ack)
-                except Exception:  # the sender's business; the command is done all the same
-                    log.exception("answering %s of %s", name, room.code)
+
+                def then(ack: Ack = ack) -> None:
+                    try:
+                        answer(ack)
+                    except Exception:  # the sender's business; the command is done anyway
+                        log.exception("answering %s of %s", name, room.code)
+
+                # Written at once to each phone when this commit was alone in its fsync (a
+                # calm room); queued for one frame a phone when others were in it too.
+                room.publish_durable(ack.seq, self.clock(), origin, then,
+                                     direct=self.store.last_batch == 1)
                 self.maybe_snapshot(room)
                 return ack
             raise ServerFault("caught behind failed writes too often")

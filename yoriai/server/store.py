@@ -409,6 +409,9 @@ class EventStore:
         self._checkpointing = False
         self._appends_since_checkpoint = 0
         self.loop: asyncio.AbstractEventLoop | None = None
+        # How many appends the last commit held: the hub writes a commit's fan-out at once
+        # when it was alone, and queues it for one frame a phone when it had company.
+        self.last_batch = 0
 
     # --- opening and closing -----------------------------------------------------------
 
@@ -651,6 +654,7 @@ class EventStore:
                 if not work.done.done():
                     work.done.set_result(result)
             else:
+                self.last_batch = len(work)
                 for item, outcome in zip(work, result, strict=True):
                     if outcome is None:
                         if not item.done.done():

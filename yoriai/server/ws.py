@@ -312,5 +312,6 @@ def answer_with(ctx: AppContext, room: Room, conn: Connection, command_id: str,
         if name == "join" and "participant_id" in result:
             result["token"] = ctx.secrets.token_for(room.code, result["participant_id"])
         conn.deliver({"type": "ack", "id": command_id, "seq": ack.seq, "result": result})
+        conn.push()  # with its event, ahead of the room's fan-out
 
     return answer
