@@ -449,3 +449,32 @@ def test_the_keyboard_alone_places_a_proxy_note(live: LiveServer, pages: Pages) 
     note = next(n for n in state.notes.values() if n.text == "公園のトイレが暗い")
     assert note.pin is not None and (note.pin.x, note.pin.y) == (5300, 4910)
     assert pages.problems == []
+
+
+def test_a_phones_markup_on_the_map_stays_text(live: LiveServer, pages: Pages,
+                                               steer: Any) -> None:
+    """A stranger's note with markup and a bidi override, placed on the map: on the console
+    it is words in the pin's name and in the selected card, never elements."""
+    code = live.new_workshop()
+    assert upload_map(live, code, map_image(1000, 800),
+                      title="<b>地図</b>\u202e").status_code == 200
+    fac = steer(live, code)
+    text = "<img src=x onerror=alert(1)>\u202e危ない"
+    note = placed_note(fac, live, text, "issue", {"x": 0, "y": 10000})
+    console = open_console(pages, live, code)
+    map_shown(console)
+    pin = console.locator(f".map-pin[data-note-id='{note}']")
+    expect(pin).to_have_attribute("aria-label", f"課題：{text} 佐藤")
+    pin.click(position={"x": 25, "y": 9})  # its quarter inside the map
+    card = console.locator("#map-selected")
+    expect(card.locator(".note-text")).to_have_text(text)
+    expect(card.locator(".note-text")).to_have_attribute("dir", "auto")
+    assert console.locator("#view-map img").count() == 1  # the map's own image only
+    expect(console.locator("#map-now")).to_contain_text("<b>地図</b>")
+    # A pin on the map's very corner is drawn there, whole enough to take.
+    box = stage_box(console)
+    pbox = pin.bounding_box()
+    assert pbox is not None
+    assert abs(pbox["x"] + pbox["width"] / 2 - box["x"]) <= 2
+    assert abs(pbox["y"] + pbox["height"] / 2 - (box["y"] + box["height"])) <= 2
+    assert pages.problems == []

@@ -236,7 +236,7 @@ export class MapStage {
         if (dragged) {
           self.hands.onMove(id, self.gridAt(e.clientX, e.clientY));
         } else {
-          pinNode.focus();
+          pinNode.focus({preventScroll: true});
           self.hands.onSelect(id);
         }
       });
