@@ -324,3 +324,11 @@ def test_a_hostile_note_or_title_stays_text_in_every_format(tmp_path: Path) -> N
     # (IPAexGothic has no emoji: the PDF prints the rest, as it does everywhere.)
     assert squash(nasty[:-1]) in squash(text_of("pdf", render("pdf", source), tmp_path))
     assert nasty in render("md", source).decode("utf-8").replace("\\", "")
+
+
+def test_markdown_never_says_its_map_picture_is_missing() -> None:
+    # Markdown has no pictures: the server hands it no image, and it must not apologise
+    # for one (the picture formats say so when the image really is missing).
+    text = render("md", map_evening(code="mdonly1").source(with_image=False)).decode("utf-8")
+    assert maps.MISSING not in text
+    assert "番号は会報ページ・PDF・Word の地図の番号" in text

@@ -261,6 +261,16 @@ def intro(mp: MapPlan) -> list[str]:
     return out
 
 
+def text_intro(mp: MapPlan) -> list[str]:
+    """The same for a text without the picture (Markdown): the numbers are those of the
+    map in the page, the PDF and the Word file, and each note says where it is in words."""
+    out = [f"場所の付いた{NOTE} {len(mp.pins)}枚です。番号は会報ページ・PDF・Word の地図の番号"
+           f"（地図の上から順に、左から右へ）、場所は地図の左上からの位置です。"]
+    if mp.unplaced:
+        out.append(f"場所の付いていない{NOTE} {mp.unplaced}枚はここにはありません。")
+    return out
+
+
 def columns(mp: MapPlan) -> tuple[str, ...]:
     """The list's columns: number, kind, the note (and its table, with tables)."""
     return (NUMBER, KIND, NOTE, *((TABLE,) if mp.tables else ()))

@@ -118,7 +118,7 @@ def map_list(mp: maps.MapPlan | None) -> list[str]:
         return []
     title, sub = maps.heading(mp)
     out = [f"## {title}" + (f" — {md(sub)}" if sub else ""), ""]
-    out += [*(md(s) for s in maps.intro(mp)), ""]
+    out += [*(md(s) for s in maps.text_intro(mp)), ""]
     for p in mp.pins:
         table = f"（{p.table}）" if p.table else ""
         out.append(f"{p.number}\\. 【{p.note.kind_label}】{md(p.note.text)}{table}"
