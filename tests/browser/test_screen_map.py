@@ -289,7 +289,11 @@ def test_pins_appear_move_and_go_with_the_room(
     at_place(page, pins_by_note(page), {first: (2000, 3000), second: (8000, 6000)})
     image_fits(page, stored)
 
+    small = page.evaluate(IMAGE)["img"]["w"]
     page.set_viewport_size({"width": 1920, "height": 1080})  # the projector's window grows
+    page.wait_for_function(
+        "w => document.querySelector('#view-map .map-image').getBoundingClientRect().width"
+        " > w * 1.5", arg=small)
     placed(page, first, 2000, 3000)
     quiet(page)
     image_fits(page, stored)
@@ -343,9 +347,10 @@ def test_the_kinds_filter_and_the_area(live: LiveServer, pages: Pages, steer: St
 
     fac.cmd("set_map_view", kinds=["charm", "issue", "wish"],
             area={"x": 2000, "y": 2500, "w": 5000, "h": 5000})
+    # The kinds count what is on the screen (drawn with the marks, in the same pass).
+    expect(page.locator(".map-legend-item")).to_have_text(["魅力1枚", "課題1枚", "思い0枚"],
+                                                          timeout=LIVE)
     drawn(page, 2)  # the two inside; the bridge is outside the area
-    # The kinds count what is on the screen.
-    expect(page.locator(".map-legend-item")).to_have_text(["魅力1枚", "課題1枚", "思い0枚"])
     marks = pins_by_note(page)
     assert set(marks) == set(inside) and outside not in marks
     image = page.evaluate(IMAGE)
