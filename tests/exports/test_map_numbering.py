@@ -177,3 +177,17 @@ def test_a_crowded_spot_still_gets_labels_that_do_not_overlap() -> None:
     for g, line in lines:
         box = next(s for s in g.items if isinstance(s, Rect))
         assert box.x <= line.x2 <= box.x + box.w and box.y <= line.y2 <= box.y + box.h
+
+
+def test_a_note_the_plan_did_not_list_is_still_numbered() -> None:
+    # The domain keeps a theme's list and its notes' theme in step; were they ever not (a
+    # damaged store), the map must still draw the note rather than fail the download.
+    ev = map_evening()
+    theme = ev.w.run(FACILITATOR, "create_theme", {"title": "駅前"})["theme_id"]
+    note = ev.notes["駅前の歩道に雪が残る"]
+    ev.w.run(FACILITATOR, "group_note", {"note_id": note, "theme_id": theme})
+    ev.w.state.themes[theme].notes.remove(note)  # out of step, on purpose
+    mp = maps.map_plan(ev.source())
+    assert mp is not None
+    assert "駅前の歩道に雪が残る" in [p.note.text for p in mp.pins]
+    assert maps.numbers(ev.w.state)[note] in [p.number for p in mp.pins]

@@ -216,13 +216,21 @@ def map_plan(source: Source) -> MapPlan | None:
         pins = []
         for note_id, x, y in group:
             number += 1
-            line = lines[note_id]
+            line = lines.get(note_id) or line_of(state, note_id)
             pins.append(Pinned(number, line, x, y, labels.get(line.table or "", "")))
         clusters.append(Cluster(tuple(pins)))
     return MapPlan(
         title=found.title, hash=found.hash, width=found.width, height=found.height,
         image=jpeg(source.photos.get(found.hash)), clusters=tuple(clusters),
         unplaced=len(plan.notes) - len(spots), tables=bool(plan.tables))
+
+
+def line_of(state: WorkshopState, note_id: str) -> NoteLine:
+    """A published note the plan did not list (it never leaves one out; a map must not
+    fail on it if it ever did)."""
+    n = state.notes[note_id]
+    return NoteLine(n.id, n.kind, n.text, state.tally(n.id), n.theme, n.by_proxy,
+                    n.table if n.table in state.tables else None, n.round)
 
 
 def table_labels(plan: Plan) -> dict[str, str]:
