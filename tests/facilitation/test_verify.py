@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.random_commands import actor_for, command
+from tests.random_commands import actor_for, command, map_command
 from tests.sample import load_sample, run_evening
 from yoriai.facilitation.commands import decide
 from yoriai.facilitation.errors import Refusal
@@ -31,7 +31,8 @@ def test_the_sample_evening_passes_event_for_event() -> None:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(command(), min_size=20, max_size=80))
+@given(st.lists(st.one_of(command(), command(), command(), map_command()), min_size=20,
+                max_size=80))
 def test_whatever_live_commands_record_passes(script: list[tuple[str, str, dict[str, Any]]]
                                               ) -> None:
     """Random commands from every role (on behalf of people without phones too), as in
@@ -53,8 +54,11 @@ def test_whatever_live_commands_record_passes(script: list[tuple[str, str, dict[
     run(PROJECTOR, "join", {"name": "A", "attribute": "住民"})
     run(PROJECTOR, "join", {"name": "B", "attribute": "企業"})
     run(FACILITATOR, "add_proxy", {"name": "C", "attribute": "住民"})
+    # A map, so that places are recorded (and checked) from the start.
+    run(FACILITATOR, "add_map", {"hash": "d" * 64, "title": "地図", "width": 900,
+                                 "height": 2400})
     p1, p2 = Actor(Role.PARTICIPANT, "p1"), Actor(Role.PARTICIPANT, "p2")
-    run(p1, "post_note", {"kind": "wish", "text": "公園"})
+    run(p1, "post_note", {"kind": "wish", "text": "公園", "pin": {"x": 3, "y": 4}})
     run(p2, "post_note", {"kind": "issue", "text": "雪"})
     run(FACILITATOR, "create_theme", {"title": "遊び場", "note_id": "n1"})
     run(FACILITATOR, "create_action", {"title": "雪寄せ"})
