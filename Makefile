@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	touch $@
 
 run: $(STAMP)
-	$(BIN)/yoriai demo --if-empty --data $(DATA)
+	$(BIN)/yoriai demo --if-empty --map --data $(DATA)
 	$(BIN)/yoriai serve --data $(DATA)
 
 # The JavaScript type check: TypeScript's tsc --checkJs over the JSDoc types of the browser

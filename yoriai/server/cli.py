@@ -223,7 +223,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     async def make(hub: Hub) -> str | None:
         if args.if_empty and await hub.store.workshops():
             return None
-        return await create_demo(hub, tables=args.tables)
+        return await create_demo(hub, tables=args.tables,
+                                 map_dir=path if args.map else None)
 
     code = asyncio.run(with_hub(path, make))
     if code is None:
@@ -445,6 +446,8 @@ def parser() -> argparse.ArgumentParser:
                       help="only when the data folder has no workshop yet")
     demo.add_argument("--tables", action="store_true",
                       help="the evening at five tables: world café, table hosts, two rounds")
+    demo.add_argument("--map", action="store_true",
+                      help="with a district map: step 1's notes that name a place are pinned")
     demo.set_defaults(run=cmd_demo)
 
     export = sub.add_parser("export", help="write a workshop's PDCA plan (or its archive) "
