@@ -223,6 +223,12 @@ def test_a_pin_is_dragged_moved_with_the_keys_and_taken_off(
     expect(pin).to_have_attribute("data-x", str(want[0]))
     expect(pin).to_have_attribute("aria-pressed", "true")  # the pin let go is selected
     expect(console.locator("#map-selected")).to_contain_text("この交差点が危ない")
+    # The projector can show the selected note large.
+    console.locator("#map-selected").get_by_role("button", name="大きく映す").click()
+    until(console, lambda: (fac.client.board.workshop.get("focus") or {}).get("id") == note,
+          "the projector's focus")
+    expect(console.locator("#map-selected").get_by_role("button", name="映すのをやめる")
+           ).to_have_attribute("aria-pressed", "true")
     shot(console, "console-map-dragged")
 
     # The keyboard: the focused pin moves with the arrows, Enter puts it down.

@@ -16,7 +16,7 @@ import {kindBadge, userText} from './ui.js';
 import {ids, label, limit, viewOf} from './vocab.js';
 import {
   board, conn, state, send, button, busy, errors, render, proxyPerson, allNotes, openView,
-  focusKeeper, MAP_VIEW
+  focusKeeper, focusButton, inFocus, MAP_VIEW
 } from './console-core.js';
 import {MapStage} from './console-map-stage.js';
 
@@ -223,7 +223,7 @@ async function upload(file, title, page) {
   return t('console.map.failed', {name: file.name});
 }
 
-const stage = new MapStage(10000, {
+const stage = new MapStage(limit('MAP_GRID'), {
   onMove: function (id, pin) {
     const now = placed().filter(function (p) { return p.note.id === id; })[0];
     local.selected = id;
@@ -434,7 +434,8 @@ function pinLabel(note) {
 function drawSelected() {
   const chosen = placed().filter(function (p) { return p.note.id === local.selected; })[0];
   // Rebuilt only when it changed: a redraw for every note a phone posts leaves it be.
-  const sig = JSON.stringify(chosen ? [chosen, busy(CTX)] : null);
+  const sig = JSON.stringify(chosen ? [chosen, busy(CTX), inFocus('note', chosen.note.id)]
+    : null);
   if (parts.selected.getAttribute('data-sig') === sig) {
     return;
   }
@@ -452,8 +453,11 @@ function drawSelected() {
       userText('p', note.text, 'note-text'),
       note.author_name ? userText('p', note.author_name, 'note-author') : null]),
     el('p', {class: 'hint', text: placeWords(chosen.pin)}),
-    button(t('console.map.unpin'), function () { takeOff(note.id); },
-      {fk: 'map-unpin', disabled: busy(CTX)}));
+    el('div', {class: 'actions'}, [
+      button(t('console.map.unpin'), function () { takeOff(note.id); },
+        {fk: 'map-unpin', disabled: busy(CTX)}),
+      // The projector shows the note large, as from its card in the notes' workspace.
+      focusButton('note', note.id, CTX, !!note.hidden || !!note.private)]));
 }
 
 /** Draw the notes without a place, each with 「地図に置く」. */
@@ -503,8 +507,6 @@ export function drawMap() {
     local.areaMode = false;
     local.placing = '';
   }
-  const grid = limit('MAP_GRID');
-  stage.grid = grid;
   const person = proxyPerson();
   /** @type {('pins'|'pick'|'area')} */
   const mode = !map ? 'pins' : local.areaMode ? 'area'
