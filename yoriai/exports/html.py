@@ -255,6 +255,9 @@ def opening(plan: Plan) -> str:
 
 # Only a page with a map carries these rules: a page without one stays as it was.
 MAP_CSS = """
+/* The heading, its sentences and the map stay on one page: never a heading alone at the
+   foot of a page with its map on the next. */
+.map-top { break-inside: avoid; }
 .map-figure { margin: 2mm 0 3mm; break-inside: avoid; }
 .map-figure svg { display: block; width: 100%; height: auto; max-height: 200mm; }
 table.map-list td:first-child { width: 9mm; font-weight: bold; }
@@ -276,10 +279,11 @@ def map_section(source: Source) -> str:
                             for k, (ink, _) in inks.items())
     picture = maps.figure(mp, MAP_UNITS, MAP_UNITS)
     out = [f"<style>{css}</style>",
-           f'<section class="map"><h2>{e(title)}<span class="sub">{e(sub)}</span></h2>']
+           f'<section class="map"><div class="map-top"><h2>{e(title)}<span class="sub">'
+           f"{e(sub)}</span></h2>"]
     out += [f'<p class="counts">{e(s)}</p>' for s in maps.intro(mp)]
     out.append(f'<figure class="map-figure">{drawing.svg_inline(picture, picture.title)}'
-               "</figure>")
+               "</figure></div>")
     out.append('<table class="map-list"><thead><tr>')
     out += [f'<th scope="col">{e(c)}</th>' for c in maps.columns(mp)]
     out.append("</tr></thead><tbody>")
