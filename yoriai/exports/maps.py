@@ -50,6 +50,7 @@ from .drawing import (
 )
 from .plan import NoteLine, Plan, published
 from .source import Source
+from .text import kind_word, table_number
 
 # Numbers run in this many bands from the top of the map, each read left to right: a
 # band of an eighth of the map is about a street block on a district map, and neighbours
@@ -234,8 +235,6 @@ def line_of(state: WorkshopState, note_id: str) -> NoteLine:
 
 
 def table_labels(plan: Plan) -> dict[str, str]:
-    from .text import table_number
-
     return {t.id: table_number(t.number) for t in plan.tables}
 
 
@@ -440,14 +439,28 @@ def figure_size(mp: MapPlan, max_width: float, max_height: float
 
 
 def figure(mp: MapPlan, max_width: float, max_height: float) -> Picture:
-    """The map and its pins as one picture within ``max_width`` × ``max_height`` units:
+    """The map and its pins as one picture about ``max_width`` × ``max_height`` units:
     the image (or an empty frame when its bytes are missing) under the pins, with an edge
-    around it so that a pin on the map's very edge is drawn whole."""
+    around it so that a pin on the map's very edge is drawn whole, and under it the key to
+    the pins' shapes (★ 魅力 ▲ 課題 ♥ 思い: a grey page loses their colours)."""
     w, h, edge = figure_size(mp, max_width, max_height)
-    picture = Picture(w + 2 * edge, h + 2 * edge, f"{HEADING} {mp.title}".strip())
+    size = LABEL_SHARE * max(w, h)
+    picture = Picture(w + 2 * edge, h + 2 * edge + size * 1.6, f"{HEADING} {mp.title}".strip())
     picture.add(*base(mp, edge, edge, w, h))
     picture.add(*overlay(mp, edge, edge, w, h))
+    picture.add(key(edge, h + 2 * edge + size * 0.9, size))
     return picture
+
+
+def key(x: float, y: float, size: float) -> Group:
+    """The pins' shapes and the kinds' words in one line from (x, y), y its middle."""
+    g = Group("map-key")
+    for kind in NoteKind:
+        r = size * 0.55
+        g.add(*pin_shapes(kind, x + r, y, r),
+              Text(x + 2.4 * r, y + size * 0.36, (kind_word(kind),), size, LABEL_INK))
+        x += 2.4 * r + size * (len(kind_word(kind)) + 1.5)
+    return g
 
 
 def base(mp: MapPlan, x: float, y: float, w: float, h: float) -> list[Shape]:

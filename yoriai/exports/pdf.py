@@ -494,7 +494,8 @@ class MapFigure(Flowable):
             photo = pdf_photo(Picture(mp.hash, "", mp.image, mp.width, mp.height),
                               self.map_width, self.map_height)
             photo.wrap(self.map_width, self.map_height)
-            photo.drawOn(self.canv, self.edge, self.edge)
+            # reportlab counts from the bottom: the map sits above the key to the shapes.
+            photo.drawOn(self.canv, self.edge, self.height - self.edge - self.map_height)
         renderPDF.draw(drawing.reportlab_drawing(self.picture, 1.0, font()), self.canv, 0, 0)
 
 
