@@ -130,8 +130,9 @@ def upload_map(server: LiveServer, code: str, body: bytes, *, title: str | None 
                headers: dict[str, str] | None = None) -> httpx.Response:
     """Upload ``body`` (an image or a PDF) as the workshop's map, as the facilitator's
     console does (``POST /w/{code}/map`` with the key cookie); returns the reply, whose JSON
-    is ``{"hash", "width", "height", "seq"}`` or a refusal's ``{"error": {...}}``. The map
-    is on every board once the reply is in (its event is broadcast before the answer)."""
+    is ``{"hash", "width", "height", "seq"}`` or a refusal's ``{"error": {...}}``. The
+    map's event is queued to every board before the answer is sent (a client still waits
+    for it to arrive, as for any event)."""
     params: dict[str, str] = {}
     if title is not None:
         params["title"] = title
