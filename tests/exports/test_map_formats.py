@@ -333,3 +333,11 @@ def test_markdown_never_says_its_map_picture_is_missing() -> None:
     text = render("md", map_evening(code="mdonly1").source(with_image=False)).decode("utf-8")
     assert maps.MISSING not in text
     assert "番号は会報ページ・PDF・Word の地図の番号" in text
+
+
+def test_the_csv_map_columns_in_english(ev: MapEvening) -> None:
+    source = ev.source()
+    source = Source(source.state, source.generated_at, photos=source.photos, lang="en")
+    head = next(csv.reader(io.StringIO(render("csv", source).decode("utf-8-sig"))))
+    assert head[-5:] == ["Map number", "Map x (0-10000)", "Map y (0-10000)", "Map x (pixels)",
+                         "Map y (pixels)"]
