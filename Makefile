@@ -53,11 +53,12 @@ clean:
 DOC_PICTURES := phone-join-375 phone-confirm-375 phone-companions-375 phone-practice-375 \
 	screen-join screen-confirm screen-companions screen-activity screen-practice screen-future \
 	console-companions console-practice \
-	screen-tables screen-tables-sharing console-tables phone-tables-375
+	screen-tables screen-tables-sharing console-tables phone-tables-375 \
+	screen-map phone-map-375 console-map
 screenshots: $(STAMP)
 	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk)
 	$(BIN)/python -m pytest tests/browser/test_guide_pictures.py \
-		tests/browser/test_guide_pictures_tables.py -q
+		tests/browser/test_guide_pictures_tables.py tests/browser/test_guide_pictures_map.py -q
 	mkdir -p docs/images
 	for p in $(DOC_PICTURES); do cp artifacts/screenshots/guide-$$p.png docs/images/$$p.png; done
