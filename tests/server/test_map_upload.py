@@ -579,3 +579,31 @@ async def test_the_room_is_answered_while_a_pdf_is_being_rendered(
     assert answer.status_code == 200, answer.text
     await console.wait_for(lambda b: (b.workshop.get("map") or {}).get("hash")
                            == answer.json()["hash"])
+
+
+async def test_a_pin_placed_while_a_new_map_is_prepared_keeps_the_old_map(
+        live: LiveServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The upload decides add_map again once the file is ready, before writing it: a note
+    placed on the current map meanwhile (held at the preparation's lock) refuses the new
+    map, and its file is never written."""
+    code = live.new_workshop()
+    first = (await asyncio.to_thread(upload_map, live, code, map_image())).json()["hash"]
+    phone = await Client(live, code).connect()
+    await phone.join("佐藤")
+    watched = WatchedLock()
+    monkeypatch.setattr(maps, "_PREPARING", watched)
+    before = stored(live)
+    watched.lock.acquire()
+    try:
+        upload = asyncio.create_task(asyncio.to_thread(upload_map, live, code,
+                                                       map_image(1600, 900)))
+        assert await asyncio.to_thread(watched.waiting.wait, HANG)
+        placed = await phone.cmd("post_note", kind="charm", text="公民館の桜",
+                                 pin={"x": 5000, "y": 5000})
+        assert placed["type"] == "ack", placed
+    finally:
+        watched.lock.release()
+    reply = await upload
+    assert_refused(reply, 409, "map_in_use")
+    assert stored(live) == before
+    assert the_map(live, code).hash == first
