@@ -320,7 +320,7 @@ def test_outside_a_map_step_the_form_is_as_before(
     write(phone, "魅力", "公民館が近い")
     phone.locator("#note-submit").click()
     assert note_on_server(fac, "公民館が近い")["pin"] is None
-    assert not [u for u in fetched if "/map/" in u or "phone-map" in u], fetched
+    assert not [u for u in fetched if "/map/" in u or "/phone-map." in u], fetched
     assert pages.problems == []
 
 
@@ -342,7 +342,7 @@ def test_the_first_visit_stays_light_with_a_map(
                for r in requests)
     print(f"phone first visit, map workshop: {len(requests)} requests, {size / 1024:.1f} KB")
     assert size < 60 * 1024, size
-    assert not [u for u in urls if "/map/" in u or "phone-map" in u], urls
+    assert not [u for u in urls if "/map/" in u or "/phone-map." in u], urls
     assert pages.problems == []
 
 
@@ -531,4 +531,58 @@ def test_the_map_step_passes_axe(
     tap_map(phone, 0.2, 0.2)
     expect(phone.locator("#note-map .map-pin.pin-new.pin-charm")).to_be_visible()
     assert_accessible(phone, "phone map step, pin placed")
+    assert pages.problems == []
+
+
+def test_a_table_host_places_a_note_for_someone_with_a_paper_map(
+        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator]
+        ) -> None:
+    """代理入力 at a table in a map step: the host's form starts with the map too; the note
+    goes up as the person's, with its place."""
+    code, fac, _ = map_workshop(live, steer)
+    phone = pages.open(SMALL, "host")
+    join(phone, live, code)
+    fac.cmd("make_tables", count=1, by="hand")
+    fac.run(fac.client.wait_for(lambda b: len(b.items("tables")) == 1))
+    table = next(iter(fac.client.board.items("tables")))
+    me = next(p for p in fac.items("participants") if p["name"] == "佐藤 花子")
+    fac.cmd("seat", participant_id=me["id"], table_id=table)
+    fac.cmd("set_table_host", table_id=table, participant_id=me["id"])
+    proxy = fac.cmd("add_proxy", name="山田", attribute="町内会・自治会", show_name=False)
+    fac.cmd("seat", participant_id=proxy["participant_id"], table_id=table)
+    phone.get_by_role("button", name="テーブルの進行").click()
+    phone.get_by_role("button", name="代理入力").click()
+    phone.get_by_role("button", name="山田さん").click()
+    form = phone.locator("#host-proxy-form")
+    expect(form.locator("#host-proxy-map")).to_be_visible()
+    phone.wait_for_function("""() => {
+      const img = document.querySelector('#host-proxy-map .map-image');
+      return !!img && img.complete && img.naturalWidth > 0;
+    }""")
+    form.get_by_text("課題", exact=True).click()
+    form.get_by_label("代理で書く付箋の内容").fill("踏切の前で車が詰まる")
+    form.get_by_role("button", name="この場所に貼る").click()
+    expect(phone.locator("#host-proxy-error")).to_contain_text("場所をタップしてください")
+    form.locator(".map-box").scroll_into_view_if_needed()
+    quiet(phone)
+    view = box(phone, "#host-proxy-map .map-image")
+    x, y = round(view["x"] + view["width"] * 0.25), round(view["y"] + view["height"] * 0.75)
+    phone.touchscreen.tap(x, y)
+    expect(form.locator(".map-pin.pin-new.pin-issue")).to_be_visible()
+    quiet(phone)
+    picture(phone, "map-host-proxy")
+    form.get_by_role("button", name="この場所に貼る").click()
+    expect(phone.locator("#host-proxy-done")).to_have_text("貼りました ✓")
+    note = note_on_server(fac, "踏切の前で車が詰まる")
+    assert note["author"] == proxy["participant_id"] and note["by_proxy"]
+    per_px = MAP_GRID / view["width"]
+    assert abs(note["pin"]["x"] - grid_of((x - view["x"]) / view["width"])) <= per_px
+    assert abs(note["pin"]["y"] - grid_of((y - view["y"]) / view["height"])) <= per_px
+    # The person's placed note shows faint on the map for the next one.
+    expect(form.locator(".map-pin.pin-mine.pin-issue")).to_have_count(1)
+    # Without a place, as before.
+    form.get_by_text("思い", exact=True).click()
+    form.get_by_label("代理で書く付箋の内容").fill("買い物に行けるバスがほしい")
+    form.get_by_role("button", name="場所を選ばずに貼る").click()
+    assert note_on_server(fac, "買い物に行けるバスがほしい")["pin"] is None
     assert pages.problems == []

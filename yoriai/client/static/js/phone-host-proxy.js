@@ -4,6 +4,9 @@
 // 「テーブルの進行」 (phone-host.js, which draws the section and hands this module the
 // table's proxies). What each proxy already gave comes from their seat in the host's table
 // view, as the server patches it: nothing is kept here but what is on its way.
+//
+// In a map step with a map the note form starts with the map, as a participant's does
+// (phone-map-form.js): the host taps where the person points on the paper map.
 
 import {t, el, byId} from './page.js';
 import {noteCard, reconcile, idNumber, userText} from './ui.js';
@@ -13,6 +16,7 @@ import {
 } from './phone-kit.js';
 import {hostOf, noteOwner, themeOwner} from './phone-tables.js';
 import {limit, step as stepOf} from './vocab.js';
+import {MapSlot, placesOf} from './phone-map-form.js';
 
 /**
  * @typedef {import('./ui.js').Note} Note
@@ -30,6 +34,10 @@ let stepNow = '';
 const proxyForm = /** @type {HTMLFormElement} */ (byId('host-proxy-form'));
 const proxyText = /** @type {HTMLTextAreaElement} */ (byId('host-proxy-text'));
 const proxyDone = byId('host-proxy-done');
+const proxySubmit = /** @type {HTMLButtonElement} */ (byId('host-proxy-submit'));
+/** The map at the top of the form in a map step, and 「場所を選ばずに貼る」. */
+const proxyMap = new MapSlot(proxyForm, byId('host-proxy-map'), proxySubmit,
+  'host.proxy_post', 'host-proxy', 'host-proxy-noplace', function () { postProxy(null); });
 
 proxyText.addEventListener('input', function () {
   proxyDone.textContent = '';
@@ -39,6 +47,21 @@ showLeft(proxyText, byId('host-proxy-count'), limit('NOTE_MAX_CHARS'));
 
 proxyForm.addEventListener('submit', function (ev) {
   ev.preventDefault();
+  if (proxyFor && proxyMap.placed()) {
+    postProxy(proxyMap.active() ? proxyMap.take() : null);
+  }
+});
+proxyForm.addEventListener('change', function () {
+  if (proxyMap.active()) {
+    phone.render(); // the pin takes the shape and colour of the kind chosen
+  }
+});
+
+/**
+ * Send the note written for the person, with its place on the map or without.
+ * @param {(import('./phone-map.js').Pin|null)} pin
+ */
+function postProxy(pin) {
   const kind = checkedValue(proxyForm, 'kind');
   if (!proxyFor) {
     return;
@@ -53,15 +76,20 @@ proxyForm.addEventListener('submit', function (ev) {
     return;
   }
   phone.errors.clear('host-proxy');
-  const cmd = phone.conn.command('post_note', {kind: kind, text: proxyText.value,
-    proxy_for: proxyFor}, 'host-proxy');
+  /** @type {Object<string, any>} */
+  const args = {kind: kind, text: proxyText.value, proxy_for: proxyFor};
+  if (pin) {
+    args.pin = {x: pin.x, y: pin.y};
+  }
+  const cmd = phone.conn.command('post_note', args, 'host-proxy');
+  proxyMap.forget(); // the next note is placed afresh
   proxySent = cmd.id;
   proxyDone.textContent = '';
   proxyText.value = '';
   checkValue(proxyForm, 'kind', ''); // the next note chooses its kind again
   showLeft(proxyText, byId('host-proxy-count'), limit('NOTE_MAX_CHARS'));
   phone.render();
-});
+}
 
 /**
  * Draw 代理入力 for the people at the host's table without a phone.
@@ -83,6 +111,7 @@ export function drawProxy(people, step) {
       b.appendChild(userText('span', t('host.proxy_person', {name: p.name})));
       b.addEventListener('click', function () {
         proxyFor = on ? null : p.id;
+        proxyMap.forget(); // a place is chosen for one person's note
         proxyDone.textContent = '';
         phone.errors.clear('host-proxy');
         if (proxyFor) {
@@ -98,8 +127,14 @@ export function drawProxy(people, step) {
   if (person) {
     setWords(byId('host-proxy-title'), t('host.proxy_title', {name: person.name}));
   }
-  const submit = /** @type {HTMLButtonElement} */ (byId('host-proxy-submit'));
-  submit.disabled = isLocked();
+  proxySubmit.disabled = isLocked();
+  if (person) {
+    // The person's notes already placed show faint under the new pin (a host has the
+    // authors of their table's notes).
+    proxyMap.draw(placesOf(Array.from(phone.board.notes.values()).filter(function (n) {
+      return /** @type {Object<string, any>} */ (n).author === person.id;
+    })));
+  }
   drawProxyVotes(person);
   drawProxyThemes(person);
 }
@@ -284,6 +319,7 @@ export function proxyRefused(cmd) {
     if (!proxyText.value && typeof cmd.args.text === 'string') {
       proxyText.value = cmd.args.text;
       checkValue(proxyForm, 'kind', String(cmd.args.kind));
+      proxyMap.restore(cmd.args.pin);
     }
   }
 }
@@ -291,4 +327,5 @@ export function proxyRefused(cmd) {
 /** The room moved on: the 「貼りました ✓」 of the last step goes. */
 export function proxyStepChanged() {
   proxyDone.textContent = '';
+  proxyMap.forget();
 }

@@ -17,12 +17,11 @@ import {
 } from './phone-kit.js';
 import {ids, limit} from './vocab.js';
 import {arranged, rowNode, noteOwner} from './phone-tables.js';
+import {MapSlot, placesOf} from './phone-map-form.js';
 
 /**
  * @typedef {import('./ui.js').Note} Note
  * @typedef {import('./conn.js').Command} Command
- * @typedef {import('./phone-map.js').MapPicker} MapPicker
- * @typedef {import('./phone-map.js').Placed} Placed
  * @typedef {{key: string, note: Note, unsent: boolean, deleting: boolean,
  *   cmdId: (string|null)}} MineItem
  *   key: the note id, or the command id of a note not yet sent
@@ -39,17 +38,9 @@ const othersEmpty = byId('others-empty');
 const othersCount = byId('others-count');
 const othersPrivate = byId('others-private');
 const noteDone = byId('note-done');
-const noteMap = byId('note-map');
-/** 「場所を選ばずに貼る」, beside 「この場所に貼る」 in the send bar of a map step. */
-const noPlace = /** @type {HTMLButtonElement} */ (el('button', {type: 'button',
-  id: 'note-noplace', class: 'button secondary', hidden: true,
-  text: t('phone.map.post_noplace')}));
-if (noteSubmit.parentNode) {
-  noteSubmit.parentNode.insertBefore(noPlace, noteSubmit.nextSibling);
-}
-/** The map of a map step, once its module is loaded. @type {(MapPicker|null)} */
-let picker = null;
-let pickerLoading = false;
+/** The map at the top of the form in a map step, and 「場所を選ばずに貼る」. */
+const map = new MapSlot(noteForm, byId('note-map'), noteSubmit, 'note.post', 'note',
+  'note-noplace', function () { post(null); });
 
 /** The card being edited: its key and the draft so far.
  * @type {({key: string, text: string, kind: string}|null)} */
@@ -70,57 +61,12 @@ function updateCount() {
   showLeft(noteText, noteCount, limit('NOTE_MAX_CHARS'));
 }
 
-/**
- * @returns {(Object<string, any>|null)} the workshop's map, when the room is in a map step
- *   (the program's step says "map": true) and the workshop has one
- */
-function mapHere() {
-  const workshop = phone.board.workshop;
-  const map = workshop.map;
-  if (!map || typeof map !== 'object' || !map.hash) {
-    return null;
-  }
-  const program = workshop.program;
-  const steps = program && Array.isArray(program.steps) ? program.steps : [];
-  const step = steps.filter(function (/** @type {any} */ s) {
-    return !!s && s.id === workshop.step;
-  })[0];
-  return step && step.map === true ? map : null;
-}
-
-/** Load the map's module (a failure is tried again at the next drawing). */
-function loadMap() {
-  pickerLoading = true;
-  import('./phone-map.js').then(function (m) {
-    return m.create(noteMap, document.body.getAttribute('data-code') || '', function () {
-      // The place is chosen: 「場所をタップしてください」 is answered.
-      if (phone.errors.get('note') === t('phone.map.need_place')) {
-        phone.errors.clear('note');
-      }
-      phone.render();
-    });
-  }).then(function (made) {
-    picker = made;
-    pickerLoading = false;
-    phone.render();
-  }, function () {
-    pickerLoading = false;
-  });
-}
-
 noteForm.addEventListener('submit', function (ev) {
   ev.preventDefault();
-  const onMap = picker && mapHere() ? picker : null;
-  if (onMap && !onMap.pin) {
-    phone.errors.set('note', t('phone.map.need_place'));
-    onMap.focus();
-    phone.render();
-    return;
+  if (map.placed()) {
+    post(map.active() ? map.take() : null);
   }
-  post(onMap ? onMap.pin : null);
 });
-
-noPlace.addEventListener('click', function () { post(null); });
 
 /**
  * Send the note written in the form, with its place on the map or without.
@@ -148,9 +94,7 @@ function post(pin) {
   }
   const cmd = phone.conn.command('post_note', args, 'note');
   posted.sent(cmd);
-  if (picker) {
-    picker.pin = null; // the next note is placed afresh
-  }
+  map.forget(); // the next note is placed afresh
   justPosted = cmd.id;
   noteDone.textContent = '';
   noteText.value = '';
@@ -166,7 +110,7 @@ noteText.addEventListener('input', function () {
 });
 noteForm.addEventListener('change', function () {
   noteDone.textContent = '';
-  if (picker) {
+  if (map.active()) {
     phone.render(); // the pin takes the shape and colour of the kind chosen
   }
 });
@@ -374,9 +318,10 @@ export function draw() {
   if (editing && !phone.board.notes.has(editing.key) && !phone.conn.isHeld(editing.key)) {
     editing = null; // the note went away under the edit
   }
-  noteSubmit.disabled = noPlace.disabled = isLocked();
+  noteSubmit.disabled = isLocked();
   const mine = mineItems();
-  drawMap(mine);
+  map.draw(placesOf(mine.filter(function (item) { return !item.deleting; }).map(
+    function (item) { return item.note; })));
   reconcile(mineList, mine, function (item) { return item.key; }, mineCard);
   mineEmpty.hidden = mine.length > 0;
   const others = phone.board.newestFirst().filter(function (n) {
@@ -395,41 +340,6 @@ export function draw() {
   othersPrivate.hidden = waiting <= 0;
   othersEmpty.hidden = rows.length > 0 || waiting > 0;
   othersCount.textContent = t('board.count', {n: shown});
-}
-
-/**
- * The map of a map step at the top of the form, and the send bar's words for it.
- * @param {Array<MineItem>} mine
- */
-function drawMap(mine) {
-  const map = mapHere();
-  if (map && !picker && !pickerLoading) {
-    loadMap();
-  }
-  const onMap = !!map && !!picker;
-  noteMap.hidden = noPlace.hidden = !onMap;
-  noteForm.classList.toggle('has-map', onMap);
-  const words = t(onMap ? 'phone.map.post' : 'note.post');
-  if (noteSubmit.textContent !== words) {
-    noteSubmit.textContent = words;
-  }
-  if (!picker) {
-    return;
-  }
-  if (!map) {
-    picker.hash = ''; // no map here now: a map (again) starts afresh
-    picker.pin = null;
-    return;
-  }
-  /** @type {Array<Placed>} my notes with their places, faint under the new pin */
-  const placed = [];
-  mine.forEach(function (item) {
-    const pin = /** @type {any} */ (item.note).pin;
-    if (!item.deleting && pin && typeof pin.x === 'number' && typeof pin.y === 'number') {
-      placed.push({pin: {x: pin.x, y: pin.y}, kind: item.note.kind});
-    }
-  });
-  picker.show(/** @type {any} */ (map), checkedValue(noteForm, 'kind'), placed);
 }
 
 /** @returns {number} the others' notes that are written but not shown until revealed */
@@ -459,9 +369,7 @@ export function acked(cmd) {
 /** The room moved on: the last 「貼りました」 is old news. */
 export function stepChanged() {
   noteDone.textContent = '';
-  if (picker) {
-    picker.pin = null;
-  }
+  map.forget();
 }
 
 /**
@@ -477,10 +385,7 @@ export function refused(cmd) {
     noteText.value = cmd.args.text;
     checkValue(noteForm, 'kind', String(cmd.args.kind));
     updateCount();
-    const pin = cmd.args.pin;
-    if (picker && pin && !picker.pin && mapHere()) {
-      picker.pin = {x: Number(pin.x), y: Number(pin.y)}; // the place, as the words, kept
-    }
+    map.restore(cmd.args.pin); // the place, as the words, kept
   } else if (cmd.name === 'edit_note' && cmd.ctx.indexOf('note:') === 0) {
     const key = cmd.ctx.slice(5);
     if (phone.board.notes.has(key)) {
