@@ -36,7 +36,7 @@ from typing import Any
 from PIL import Image
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
 
 from yoriai.facilitation import limits as domain_limits
 from yoriai.facilitation.commands import decide, effective_actor
@@ -47,7 +47,7 @@ from . import limits
 from .context import AppContext
 from .hub import ServerFault
 from .pages import Pages
-from .photos import Photos, clean_image, clean_jpeg, discard_photo, read_body, read_photos
+from .photos import Photos, clean_image, clean_jpeg, discard_photo, photo_path, read_body
 from .photos import store_photo as store_image
 from .problems import HttpProblem, NotFound
 
@@ -275,13 +275,15 @@ class Maps:
         current = room.state.map
         if not name.endswith(".jpg") or current is None or current.hash != image:
             raise NotFound("unknown_map")
-        found = await run_in_threadpool(read_photos, self.data_dir, [image])
-        if image not in found:
+        path = photo_path(self.data_dir, image)
+        if not await run_in_threadpool(path.is_file):
             raise NotFound("unknown_map")
+        # Sent from the file in chunks as each phone takes them: when the whole room opens
+        # the map step at once, 200 phones do not each hold a copy of 1-2 MB in memory.
         # The address names the bytes (their hash): they never change. Public: the map is
         # on the projector for the whole room, and every phone of the workshop loads it.
-        return Response(found[image], media_type="image/jpeg",
-                        headers={"cache-control": "public, max-age=31536000, immutable"})
+        return FileResponse(path, media_type="image/jpeg",
+                            headers={"cache-control": "public, max-age=31536000, immutable"})
 
 
 def holds(state: WorkshopState, image: str) -> bool:
