@@ -3,6 +3,7 @@
     .venv/bin/python bench/map_upload.py              # both inputs, 5 uploads each
     .venv/bin/python bench/map_upload.py --repeat 10
     .venv/bin/python bench/map_upload.py --detail 10  # a page ten times as dense
+    .venv/bin/python bench/map_upload.py --phones 200 # then 200 phones load the map at once
 
 Two inputs, each uploaded to a real server (uvicorn on loopback, SQLite in a temporary
 folder) with ``POST /w/{code}/map`` as the console does, timed from the request to the
@@ -16,6 +17,11 @@ answer (the map recorded and on every board):
 - **12 MP phone photo of a paper map** — 4,000 x 3,000 JPEG (quality 92, EXIF orientation
   6, sensor noise: a real photo's size, ~5 MB), decoded with JPEG draft scaling, turned
   upright and shrunk to 2,400 px.
+
+With ``--phones N``, the last map (the city page) is then loaded by N phones at once (N
+concurrent ``GET /w/{code}/map/{hash}.jpg`` on their own connections, as when the room
+opens the map step), while the console sends a command every 100 ms: printed are the time
+until every phone has the image and the console's slowest ack meanwhile.
 
 Each upload is a new map (a byte differs), so nothing is answered from the same-hash path;
 the map is removed between uploads. Prints the best and median seconds and the sizes.
@@ -121,7 +127,42 @@ def variant(body: bytes, n: int) -> bytes:
         body + bytes([n % 256])
 
 
-def run(repeat: int, detail: int) -> None:
+async def phones_load(live: LiveServer, code: str, image: str, phones: int) -> None:
+    console = await Client(live, code, key=live.key).connect()
+    acks: list[float] = []
+    done = asyncio.Event()
+
+    async def console_busy() -> None:
+        locked = False
+        while not done.is_set():
+            locked = not locked
+            t = time.perf_counter()
+            reply = await console.cmd("lock_board", locked=locked)
+            acks.append(time.perf_counter() - t)
+            assert reply["type"] == "ack", reply
+            await asyncio.sleep(0.1)
+
+    async def phone() -> int:
+        async with httpx.AsyncClient(base_url=live.base, timeout=120) as http:
+            reply = await http.get(f"/w/{code}/map/{image}.jpg")
+            assert reply.status_code == 200
+            return len(reply.content)
+
+    busy = asyncio.create_task(console_busy())
+    await asyncio.sleep(0.3)
+    t = time.perf_counter()
+    sizes = await asyncio.gather(*(phone() for _ in range(phones)))
+    took = time.perf_counter() - t
+    done.set()
+    await busy
+    await console.close()
+    print(f"{phones} phones loaded the map ({sizes[0] / 1e6:.2f} MB each, "
+          f"{sum(sizes) / 1e6:.0f} MB in all) in {took:.2f} s; the console's acks meanwhile: "
+          f"median {statistics.median(acks) * 1000:.0f} ms, slowest {max(acks) * 1000:.0f} ms "
+          f"(n={len(acks)})")
+
+
+def run(repeat: int, detail: int, phones: int) -> None:
     inputs = {f"A3 city PDF page (detail {detail})": city_pdf(detail=detail),
               "12 MP phone photo": phone_photo()}
     with tempfile.TemporaryDirectory() as folder:
@@ -141,7 +182,8 @@ def run(repeat: int, detail: int) -> None:
                         assert reply.status_code == 200, reply.text
                         if n:
                             took.append(elapsed)
-                        asyncio.run(_remove(live, code))
+                        if n < repeat or not phones:
+                            asyncio.run(_remove(live, code))
                     assert reply is not None
                     answer = reply.json()
                     stored = (live.data_dir / "photos" / f"{answer['hash']}.jpg").stat().st_size
@@ -149,6 +191,9 @@ def run(repeat: int, detail: int) -> None:
                           f"{answer['width']}x{answer['height']} JPEG {stored / 1e6:.2f} MB; "
                           f"upload best {min(took):.2f} s, median {statistics.median(took):.2f} s"
                           f" (n={len(took)})")
+                    if phones and "PDF" in name:
+                        asyncio.run(phones_load(live, code, answer["hash"], phones))
+                        asyncio.run(_remove(live, code))
         finally:
             live.stop()
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
@@ -165,8 +210,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--detail", type=int, default=1)
+    parser.add_argument("--phones", type=int, default=0)
     args = parser.parse_args()
-    run(args.repeat, args.detail)
+    run(args.repeat, args.detail, args.phones)
 
 
 if __name__ == "__main__":
