@@ -174,3 +174,15 @@ def test_an_archive_may_not_carry_a_map_image_the_workshop_no_longer_shows(
     with pytest.raises(ArchiveError, match="not one of the workshop's photos"):
         read_archive(resealed(doc))
     assert image in {p["hash"] for p in doc["photos"]}
+
+
+def test_the_downloaded_plan_prints_the_uploaded_map(live: LiveServer) -> None:
+    """From the upload to the console's download: the html plan embeds the stored map's
+    very bytes (exports/maps.py draws the pins over them)."""
+    code, image, _, _ = evening_on_the_map(live)
+    stored = (live.data_dir / "photos" / f"{image}.jpg").read_bytes()
+    with httpx.Client(base_url=live.base, timeout=HANG,
+                      cookies={"yoriai_key": live.key}) as console:
+        page = console.get(f"/w/{code}/export/html")
+    assert page.status_code == 200
+    assert base64.b64encode(stored).decode("ascii") in page.text
