@@ -27,12 +27,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import LIVE, SCREENSHOTS, Pages
-from tests.browser.drive import Facilitator, quiet
+from tests.browser.drive import Facilitator, quiet, run_hub
 from tests.browser.test_accessibility import assert_accessible
 from tests.browser.test_screen import LAYOUT
 from tests.browser.test_screen_readable import smallest
 from tests.support import Client, LiveServer, map_image, upload_map
 from yoriai.facilitation import limits
+from yoriai.facilitation.program import bundled_program
+from yoriai.server.hub import Hub
 
 pytestmark = pytest.mark.browser
 
@@ -129,10 +131,19 @@ class Room:
         return str(reply["result"]["note_id"])
 
 
-def projector(pages: Pages, live: LiveServer, code: str, device: dict[str, Any],
-              name: str) -> Page:
+def projector_at(pages: Pages, live: LiveServer, code: str, device: dict[str, Any],
+                 name: str) -> Page:
+    """The projector's page, once it has drawn its first board."""
     page = pages.open(device, name)
     page.goto(f"{live.base}/w/{code}/screen")
+    page.wait_for_function("() => document.getElementById('screen').hasAttribute('data-fit')")
+    return page
+
+
+def projector(pages: Pages, live: LiveServer, code: str, device: dict[str, Any],
+              name: str) -> Page:
+    """The projector's page, showing the map board."""
+    page = projector_at(pages, live, code, device, name)
     expect(page.locator("#view-map")).to_be_visible(timeout=LIVE)
     return page
 
@@ -372,6 +383,34 @@ def test_the_kinds_filter_and_the_area(live: LiveServer, pages: Pages, steer: St
     drawn(page, 3)
     image = page.evaluate(IMAGE)
     assert abs(image["img"]["w"] - image["clip"]["w"]) <= 1
+    assert pages.problems == []
+
+
+def test_at_tables_the_seating_shows_first_then_the_map(
+        live: LiveServer, pages: Pages, steer: Steer) -> None:
+    """World café's 確かめてみよう is a map step that seats the room at tables: the projector
+    shows where everyone sits first, and the map once the room starts writing."""
+    async def make(hub: Hub) -> str:
+        return await hub.create_workshop("ワールドカフェ 地図ワーク", "西部",
+                                         program=bundled_program("world-cafe").to_dict())
+
+    code = run_hub(live, make)
+    fac = steer(live, code)
+    add_map(live, code, "西部地区の地図")
+    phones = [fac.participant(live, f"住民{i + 1}") for i in range(8)]
+    fac.cmd("set_step", step="confirm")
+    fac.run(fac.client.wait_for(lambda b: len(b.items("tables")) >= 2))
+    page = projector_at(pages, live, code, XGA, "map-tables")
+    expect(page.locator("#view-tables .seating-grid")).to_be_visible(timeout=LIVE)
+    expect(page.locator("#view-map")).to_be_hidden()
+    reply = fac.run(phones[0].cmd_patiently("post_note", kind="charm", text="川沿いの桜並木",
+                                            pin={"x": 2500, "y": 6000}))
+    assert reply["type"] == "ack", reply
+    note = str(reply["result"]["note_id"])
+    expect(page.locator("#view-map")).to_be_visible(timeout=LIVE)
+    drawn(page, 1)
+    at_place(page, pins_by_note(page), {note: (2500, 6000)})
+    readable(page)
     assert pages.problems == []
 
 

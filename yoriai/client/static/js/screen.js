@@ -271,17 +271,19 @@ function setColumns(cols) {
 }
 
 /**
- * Which board shows for a step's view: the map in a map step once there is a map, the
- * tables grid for steps 1-2 while there are tables,
+ * Which board shows for a step's view: the map in a map step once there is a map (after
+ * the seating, while tables just made are looked for: world café's map step makes them),
+ * the tables grid for steps 1-2 while there are tables,
  * the proposals for a 全体共有 step without tables, else the view's own.
  * @param {string} view
  * @returns {string}
  */
 function modeOf(view) {
-  if (shownMap(board)) {
-    return 'map'; // the step is about the map: tables or not, the room looks at it
-  }
   const tables = board.collections.tables ? board.collections.tables.size > 0 : false;
+  if (shownMap(board)) {
+    // The step is about the map, tables or not; but people find their seat first.
+    return tables && showSeating() ? 'tables' : 'map';
+  }
   if (view === 'sharing') {
     return tables ? 'sharing' : 'proposals';
   }
