@@ -148,6 +148,17 @@ def test_a_png_chosen_in_the_picker_becomes_the_map(
     # The box has the map's shape (3:2), whatever the window's size.
     box = stage_box(console)
     assert abs(box["width"] / box["height"] - 1.5) < 0.01
+    # With one tab more, every tab is whole within the workspace (none runs under the
+    # sidebar), and the step's line beside them shows a few words or nothing, never 「い…」.
+    row = console.locator(".tabs-row").bounding_box()
+    assert row is not None
+    for each in console.locator("#tabs [role=tab]:visible").all():
+        b = each.bounding_box()
+        assert b is not None and b["x"] + b["width"] <= row["x"] + row["width"] + 0.5
+    quiet(console)
+    assert console.evaluate(
+        "() => { const l = document.getElementById('step-line');"
+        " return getComputedStyle(l).visibility === 'hidden' || l.clientWidth >= 6 * 18; }")
     shot(console, "console-map-png")
 
 

@@ -59,6 +59,8 @@ board.onError = function (/** @type {?Command} */ cmd,
 
 /** The workspaces, one per view a step may show and the tables', in the order of the tabs. */
 const VIEWS = workspaces();
+/** The step's line shows from this width: a few words of its title. */
+const STEP_LINE_MIN_REM = 6;
 
 function drawTabs() {
   const stepView = viewOf(board.workshop.step);
@@ -70,6 +72,11 @@ function drawTabs() {
     tab.classList.toggle('is-step', view === stepView);
     byId('view-' + view).hidden = !here;
   });
+  // The step's line beside the tabs gets what room they leave; too little to say anything
+  // (with the map's tab on a 1366 px laptop), it is not shown rather than read as a cut tab.
+  const line = byId('step-line');
+  const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+  line.classList.toggle('is-squeezed', line.clientWidth < STEP_LINE_MIN_REM * rem);
 }
 
 function setupTabs() {
@@ -101,6 +108,7 @@ function setupTabs() {
       render();
     }
   });
+  window.addEventListener('resize', render);  // the step's line may have room now, or none
   document.querySelectorAll('[data-open-view]').forEach(function (b) {
     b.addEventListener('click', function () {
       openView(b.getAttribute('data-open-view') || '');
