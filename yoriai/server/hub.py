@@ -119,14 +119,15 @@ class Subscriber(Protocol):
     def drop(self, code: int, reason: str) -> None: ...
 
 
-# How the fan-out sends a subscriber a message: its ``deliver_now`` when it has one (a
-# Connection: written at once when nothing waits ahead of it), else ``deliver_text``.
+# How the fan-out sends a subscriber a message: at once, its ``deliver_now`` when it has
+# one (a Connection: written at once when nothing waits ahead of it), else its
+# ``deliver_text``; and queued, its ``deliver_text``. Bound once, when it subscribes.
 Send = Callable[[str], None]
 
 
-def sender_of(sub: Subscriber) -> Send:
+def senders_of(sub: Subscriber) -> tuple[Send, Send]:
     now: Send | None = getattr(sub, "deliver_now", None)
-    return now if now is not None else sub.deliver_text
+    return (now if now is not None else sub.deliver_text), sub.deliver_text
 
 
 # Runs a callback after a delay (``loop.call_later``); the room's head counts use it.
@@ -200,8 +201,8 @@ class Room:
     commands: dict[tuple[str, str], Ack] = field(default_factory=dict)
     inflight: dict[tuple[str, str], asyncio.Future[Ack]] = field(default_factory=dict)
     # An ordered set (a dict): the oldest connection of a person is the first one. Each with
-    # how the fan-out sends it a message at once (``sender_of``).
-    subscribers: dict[Subscriber, Send] = field(default_factory=dict)
+    # how the fan-out sends it a message at once and queued (``senders_of``).
+    subscribers: dict[Subscriber, tuple[Send, Send]] = field(default_factory=dict)
     refusals: RefusalMemory = field(default_factory=RefusalMemory)
     # Set while the room is being put back to its durable log after a failed append.
     rewinding: asyncio.Future[None] | None = None
@@ -282,7 +283,7 @@ class Room:
                 if msg is not None:
                     sub.deliver(msg)
             sub.deliver({"type": "synced", "seq": sub.sent_seq})
-        self.subscribers[sub] = sender_of(sub)
+        self.subscribers[sub] = senders_of(sub)
         pid = sub.actor.participant_id
         if pid is not None:
             self.by_person.setdefault(pid, {})[sub] = None
@@ -389,17 +390,14 @@ class Room:
             due = self.count_due
             # The sender first, on its own (its messages queued, for its ack to join them);
             # then everyone else, each sent at once or queued (``direct``).
-            head: list[tuple[Subscriber, Send]] = []
-            rest: list[tuple[Subscriber, Send]]
-            if direct:
-                rest = list(self.subscribers.items())
-            else:
-                rest = [(sub, sub.deliver_text) for sub in self.subscribers]
+            head: list[tuple[Subscriber, tuple[Send, Send]]] = []
+            rest = list(self.subscribers.items())
             if first is not None and first in self.subscribers:
-                head = [(first, first.deliver_text)]
+                head = [(first, (first.deliver_text, first.deliver_text))]
                 rest = [pair for pair in rest if pair[0] is not first]
+            way = 0 if direct else 1
             for group in (head, rest):
-                for sub, send in group:
+                for sub, sends in group:
                     if e.seq <= sub.sent_seq:
                         continue  # already in the snapshot it was sent
                     sub.sent_seq = e.seq
@@ -419,6 +417,7 @@ class Room:
                             due[sub] = e.seq
                         coalesced = True
                         continue
+                    send = sends[way]
                     if sub in due:
                         # What it is owed, first: built from the state after this event
                         # (its own patch follows at once, in the same turn), under the
