@@ -341,3 +341,21 @@ def test_the_csv_map_columns_in_english(ev: MapEvening) -> None:
     head = next(csv.reader(io.StringIO(render("csv", source).decode("utf-8-sig"))))
     assert head[-5:] == ["Map number", "Map x (0-10000)", "Map y (0-10000)", "Map x (pixels)",
                          "Map y (pixels)"]
+
+
+def test_a_long_list_runs_on_over_pages_with_every_note(tmp_path: Path) -> None:
+    # The PDF lays the list out in parts (a festival's 1,000 rows in one table took
+    # seconds): every note is still there, in number order.
+    many = map_evening(code="long1")
+    for i in range(75):
+        many.w.by(many.w.join(f"多{i}"), "post_note",
+                  {"kind": "wish", "text": f"長い一覧の付箋{i:03d}", "pin": pin(i * 130, 9000)})
+    mp = maps.map_plan(many.source())
+    assert mp is not None
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(render("pdf", many.source()))
+    words = pdf_text(path)
+    at = [words.index(f"長い一覧の付箋{i:03d}") for i in range(75)]
+    numbers = {p.note.text: p.number for p in mp.pins}
+    by_number = sorted(range(75), key=lambda i: numbers[f"長い一覧の付箋{i:03d}"])
+    assert [at[i] for i in by_number] == sorted(at)  # printed in number order

@@ -191,3 +191,32 @@ def test_a_note_the_plan_did_not_list_is_still_numbered() -> None:
     assert mp is not None
     assert "駅前の歩道に雪が残る" in [p.note.text for p in mp.pins]
     assert maps.numbers(ev.w.state)[note] in [p.number for p in mp.pins]
+
+
+def naive_clusters(places: list[Place], width: int, height: int) -> list[list[str]]:
+    """The clustering rule said plainly (every seed tried, nearest within reach, the older
+    on a tie), to check the grid of cells that makes it fast finds the same clusters."""
+    reach = maps.CLUSTER_SHARE * max(width, height)
+    seeds: list[tuple[float, float]] = []
+    groups: list[list[str]] = []
+    for note_id, x, y in places:
+        p = (x * width / MAP_GRID, y * height / MAP_GRID)
+        near = [(math.dist(p, s), i) for i, s in enumerate(seeds) if math.dist(p, s) < reach]
+        if near:
+            groups[min(near)[1]].append(note_id)
+        else:
+            seeds.append(p)
+            groups.append([note_id])
+    return sorted(sorted(g) for g in groups)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, MAP_GRID), st.integers(0, MAP_GRID)), max_size=80),
+       st.integers(1, 2400), st.integers(1, 2400), st.integers(0, 3))
+def test_the_fast_clustering_finds_what_the_plain_rule_finds(
+        raw: list[tuple[int, int]], width: int, height: int, crowd: int) -> None:
+    # ``crowd`` squeezes the places towards the middle: crowded maps have many near ties.
+    places = [(f"n{i}", 5000 + (x - 5000) // (1 + 9 * crowd), 5000 + (y - 5000) // (1 + 9 * crowd))
+              for i, (x, y) in enumerate(raw)]
+    fast = maps.clusters_of(places, width, height)
+    assert sorted(sorted(p[0] for p in g) for g in fast) == naive_clusters(places, width, height)

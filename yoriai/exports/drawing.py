@@ -184,19 +184,21 @@ def triangle(cx: float, cy: float, r: float) -> tuple[Point, ...]:
     return ((cx, cy - r), (cx + r * 1.05, cy + r * 0.85), (cx - r * 1.05, cy + r * 0.85))
 
 
-def heart(cx: float, cy: float, r: float) -> tuple[Point, ...]:
+def heart(cx: float, cy: float, r: float, points: int = 40) -> tuple[Point, ...]:
     pts = []
-    for i in range(40):
-        t = 2 * math.pi * i / 40
+    for i in range(points):
+        t = 2 * math.pi * i / points
         hx = 16 * math.sin(t) ** 3
         hy = 13 * math.cos(t) - 5 * math.cos(2 * t) - 2 * math.cos(3 * t) - math.cos(4 * t)
         pts.append((cx + hx * r / 16, cy - hy * r / 16 - r * 0.1))
     return tuple(pts)
 
 
-def icon(kind: str, cx: float, cy: float, r: float, colour: str) -> list[Shape]:
+def icon(kind: str, cx: float, cy: float, r: float, colour: str, *, detail: int = 40
+         ) -> list[Shape]:
     """The app's icon for a note's kind (a star for 魅力, a warning triangle for 課題, a
-    heart for 思い): kinds differ by shape, not only by a colour a grey page loses."""
+    heart for 思い): kinds differ by shape, not only by a colour a grey page loses.
+    ``detail``: the heart's points (a map's small pins need fewer)."""
     if kind == "charm":
         return [Polygon(star(cx, cy, r), colour)]
     if kind == "issue":
@@ -204,7 +206,7 @@ def icon(kind: str, cx: float, cy: float, r: float, colour: str) -> list[Shape]:
         return [Polygon(triangle(cx, cy, r), colour),
                 Rect(cx - r * 0.1, cy - r * 0.45, r * 0.2, r * 0.7, fill="#ffffff"),
                 Rect(cx - r * 0.1, cy + r * 0.38, r * 0.2, r * 0.2, fill="#ffffff")]
-    return [Polygon(heart(cx, cy, r), colour)]
+    return [Polygon(heart(cx, cy, r, detail), colour)]
 
 
 # --- SVG --------------------------------------------------------------------------------------

@@ -468,6 +468,7 @@ MAP_MAX_H = 200 * mm
 # The list's columns: the number, the kind, the note (and its table).
 MAP_LIST_MM = (12, 14)
 MAP_TABLE_MM = 20
+MAP_LIST_ROWS = 30
 
 
 class MapFigure(Flowable):
@@ -518,21 +519,30 @@ def map_section(source: Source) -> list[Flowable]:
         data.append([Paragraph(f'<font color="{ink}"><b>{p.number}</b></font>', styles()["num"]),
                      Paragraph(f'<font color="{ink}">{escape(row[1])}</font>', styles()["cell"]),
                      *(para(c, "cell") for c in row[2:])])
-    listing = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
-    listing.setStyle(TableStyle([
+    style = TableStyle([
         ("FONT", (0, 0), (-1, -1), font(), 8.5),
         ("GRID", (0, 0), (-1, -1), 0.5, RULE),
-        ("BACKGROUND", (0, 0), (-1, 0), PALE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 1.5 * mm),
         ("RIGHTPADDING", (0, 0), (-1, -1), 1.5 * mm),
         ("TOPPADDING", (0, 0), (-1, -1), 0.8 * mm),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1 * mm),
-    ]))
+    ])
+    # The list as tables of MAP_LIST_ROWS rows, one under the other (their rules meet, so
+    # it reads as one): reportlab measures a table again each time a page splits it, and a
+    # festival's 1,000 rows in one table took seconds to lay out.
+    listing: list[Flowable] = []
+    for start in range(1, len(data), MAP_LIST_ROWS):
+        part = Table(([data[0]] if start == 1 else []) + data[start:start + MAP_LIST_ROWS],
+                     colWidths=widths, repeatRows=1 if start == 1 else 0, hAlign="LEFT")
+        part.setStyle(style)
+        if start == 1:
+            part.setStyle([("BACKGROUND", (0, 0), (-1, 0), PALE)])
+        listing.append(part)
     # The heading, the sentences and the map stay together: a map is never split from its
-    # title; the list may run on over the next pages (its header row repeats).
+    # title; the list runs on over the next pages.
     return [KeepTogether([head, *intro, Spacer(1, 1.5 * mm), MapFigure(mp, TEXT_WIDTH, MAP_MAX_H),
-                          Spacer(1, 2 * mm)]), listing]
+                          Spacer(1, 2 * mm)]), *listing]
 
 
 def render_pdf(source: Source) -> bytes:
