@@ -346,11 +346,14 @@ def test_the_kinds_filter_and_the_area(live: LiveServer, pages: Pages, steer: St
     room.post("issue", "どこかの不安", None)
     page = projector(pages, live, code, XGA, "map-filter")
     drawn(page, 3)
+    note = page.locator(".map-view-note")
+    expect(note).to_be_hidden()
 
     fac.cmd("set_map_view", kinds=["issue"])  # only 課題
     expect(page.locator(".map-legend-item")).to_have_text(["課題2枚"], timeout=LIVE)
     drawn(page, 2)
     assert {m["kind"] for m in page.evaluate(MARKS)} == {"issue"}
+    expect(note).to_have_text("ほかの種類は隠しています")  # the room is told what is left out
     expect(page.locator(".map-unplaced-head")).to_have_text("場所なし 1枚")
     expect(page.locator(".map-unplaced .mini-text")).to_have_text(["どこかの不安"])
     readable(page)
@@ -362,6 +365,7 @@ def test_the_kinds_filter_and_the_area(live: LiveServer, pages: Pages, steer: St
     expect(page.locator(".map-legend-item")).to_have_text(["魅力1枚", "課題1枚", "思い0枚"],
                                                           timeout=LIVE)
     drawn(page, 2)  # the two inside; the bridge is outside the area
+    expect(note).to_have_text("地図の一部を大きく映しています")
     marks = pins_by_note(page)
     assert set(marks) == set(inside) and outside not in marks
     image = page.evaluate(IMAGE)
@@ -381,6 +385,7 @@ def test_the_kinds_filter_and_the_area(live: LiveServer, pages: Pages, steer: St
 
     fac.cmd("set_map_view", area=None)  # the whole map again
     drawn(page, 3)
+    expect(note).to_be_hidden()
     image = page.evaluate(IMAGE)
     assert abs(image["img"]["w"] - image["clip"]["w"]) <= 1
     assert pages.problems == []

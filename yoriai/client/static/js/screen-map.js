@@ -233,6 +233,7 @@ function skeleton(node, map, code) {
   node.appendChild(el('aside', {class: 'map-side panel-box'}, [
     el('h2', {class: 'panel-head map-title'}),
     el('ul', {class: 'map-legend'}),
+    el('p', {class: 'map-view-note', hidden: true}),
     el('section', {class: 'map-unplaced fit-box', 'data-trim-at': '1', hidden: true}, [
       el('h3', {class: 'map-unplaced-head'}),
       el('ul', {class: 'mini-notes fit-list map-unplaced-list', 'data-rotate': '',
@@ -274,6 +275,18 @@ function drawSide(node, map, notes) {
       icon(kind), el('span', {text: label('note_kinds', kind)}),
       el('span', {class: 'count', text: t('screen.map_pins', {n: n})})]));
   });
+  // What the facilitator's view leaves out, said in words: a pin gone from the screen is
+  // otherwise a pin the room thinks lost.
+  const view = [];
+  if (map.area) {
+    view.push(t('screen.map_area'));
+  }
+  if (kindsOf(map).length < ids('note_kinds').length) {
+    view.push(t('screen.map_kinds_only'));
+  }
+  const note = part(node, '.map-view-note');
+  note.hidden = view.length === 0;
+  note.textContent = view.join(t('screen.map_view_join'));
   const unplaced = notes.filter(function (n) { return pinOf(n) === null; }).reverse();
   const box = part(node, '.map-unplaced');
   box.hidden = unplaced.length === 0;
