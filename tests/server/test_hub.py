@@ -286,6 +286,47 @@ async def test_a_rooms_heartbeats_are_spread_over_the_round(
         assert len(set(mine)) == len(mine)
 
 
+class Writer(Phone):
+    """A phone that says which way each message came: at once (``deliver_now``, as a
+    Connection writes it when nothing waits) or queued (``deliver_text``)."""
+
+    def __init__(self, name: str, actor: Actor, log: list[tuple[str, str, str]]) -> None:
+        super().__init__(name, actor)
+        self.log = log
+
+    def deliver_now(self, text: str) -> None:
+        self.log.append((self.name, "now", json.loads(text)["type"]))
+        super().deliver_text(text)
+
+    def deliver_text(self, text: str) -> None:
+        self.log.append((self.name, "queued", json.loads(text)["type"]))
+        super().deliver_text(text)
+
+
+@pytest.mark.parametrize("direct", [True, False])
+def test_a_post_alone_is_written_at_once_and_its_ack_before_anyone_else(direct: bool) -> None:
+    """``direct`` (the commit was alone): every phone but the sender is handed the event at
+    once; otherwise every phone's is queued (one frame a phone at the end of the turn). The
+    sender's event is queued either way, and its ack follows it before anyone else is sent
+    anything of the post."""
+    driver = RoomDriver()
+    driver.run(FACILITATOR, "create_workshop", code="abc234", title="集い", center="西部",
+               date="2026-12-03")
+    log: list[tuple[str, str, str]] = []
+    author = driver.connect(Writer("author", PROJECTOR, log))
+    join(driver, author, "一")
+    others = [driver.connect(Writer(f"w{i}", PROJECTOR, log)) for i in range(3)]
+    log.clear()
+    driver.run(author.actor, "post_note", publish=False, kind="wish", text="すぐ届く")
+    driver.room.publish_durable(driver.state.seq, driver.now, author,
+                                lambda: author.deliver({"type": "ack"}), direct=direct)
+    way = "now" if direct else "queued"
+    assert log == [("author", "queued", "event"), ("author", "queued", "ack")] + [
+        (w.name, way, "event") for w in others]
+    for phone in (author, *others):
+        assert_current(driver, phone)
+
+
 def test_a_socket_that_comes_while_a_post_waits_for_the_disk_is_sent_it() -> None:
     """Its snapshot is from before the post (``shown``), so the post's broadcast must
     reach it too, and only once."""

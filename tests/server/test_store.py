@@ -103,6 +103,10 @@ async def test_a_batch_is_one_transaction(store: EventStore) -> None:
         "BEGIN IMMEDIATE", "COMMIT"]
     assert seqs(store.path, w) == list(range(1, 12))
     assert seqs(store.path, v) == list(range(1, 12))
+    # The hub reads how many appends the commit held (a fan-out alone is written at once).
+    assert store.last_batch == 20
+    await store.append(w, [raw(12)])
+    assert store.last_batch == 1
 
 
 async def test_a_snapshot_is_reported_saved_only_when_it_is_stored(store: EventStore) -> None:
