@@ -34,6 +34,7 @@ from tests.browser.test_screen_readable import smallest
 from tests.support import Client, LiveServer, map_image, upload_map
 from yoriai.facilitation import limits
 from yoriai.facilitation.program import bundled_program
+from yoriai.server.demo import create_demo
 from yoriai.server.hub import Hub
 
 pytestmark = pytest.mark.browser
@@ -582,4 +583,35 @@ def test_a_full_map_board_stays_readable_at_1024x768(
     expect(page.locator(".map-unplaced .fit-more")).to_have_text(f"ほか {14 - shown}枚")
     print("full map board at 1024x768: smallest text", size, "unplaced shown", shown)
     shoot(page, "map-full-1024")
+    assert pages.problems == []
+
+
+def test_the_demo_evening_on_its_map_reads_from_the_back(
+        live: LiveServer, pages: Pages, steer: Steer) -> None:
+    """`yoriai demo --map`: the sample evening's 120 notes, those that name a place pinned on
+    the demo's district map. At 1024×768 and 1920×1080 every pinned note is on the map
+    (alone or counted in a mark), no marks overlap, the rest are 「場所なし n枚」, and no
+    text is under 2% of the width."""
+    code = run_hub(live, lambda hub: create_demo(hub, map_dir=live.data_dir))
+    fac = steer(live, code)
+    fac.cmd("set_step", step="confirm")
+    notes = fac.items("notes")
+    pinned = [n for n in notes if n["pin"] is not None]
+    assert pinned and len(pinned) < len(notes)
+    for device, name in ((XGA, "map-demo-1024"), (FULL_HD, "map-demo-1920")):
+        page = projector(pages, live, code, device, name)
+        expect(page.locator(".map-unplaced-head")).to_have_text(
+            f"場所なし {len(notes) - len(pinned)}枚", timeout=LIVE)
+        page.wait_for_function(
+            "() => { const i = document.querySelector('#view-map .map-image');"
+            " return i && i.complete && i.naturalWidth > 0; }")
+        quiet(page)
+        marks = page.evaluate(MARKS)
+        assert sorted(n for m in marks for n in m["notes"]) == sorted(n["id"] for n in pinned)
+        no_overlaps(page)
+        size = readable(page)
+        assert_accessible(page, f"the demo's map board {name}")
+        print(f"{name}: {len(pinned)} pinned notes in {len(marks)} marks, "
+              f"{len(notes) - len(pinned)} without a place, smallest text {size}px")
+        shoot(page, name)
     assert pages.problems == []
