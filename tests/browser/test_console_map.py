@@ -222,6 +222,13 @@ def test_a_pin_is_dragged_moved_with_the_keys_and_taken_off(
     expect(console.locator("#view-map")).to_be_visible()
     map_shown(console)
     pin = console.locator(f".map-pin[data-note-id='{note}']")
+    # From the note's card in the notes' workspace, 「地図で見る」 comes back to its pin.
+    console.get_by_role("tab", name="付箋").click()
+    console.locator(f"#console-notes [data-note-id='{note}']").get_by_role(
+        "button", name="地図で見る").click()
+    expect(console.locator("#view-map")).to_be_visible()
+    expect(pin).to_be_focused()
+    expect(pin).to_have_attribute("aria-pressed", "true")
     expect(pin).to_have_attribute("data-x", "2000")
     expect(pin).to_have_attribute("aria-label", "課題：この交差点が危ない 佐藤")
     expect(pin.locator("svg use")).to_have_attribute("href", "#icon-issue")
@@ -315,7 +322,12 @@ def test_the_kinds_and_the_area_reach_the_header(
     expect(console.get_by_label("課題")).to_be_checked()
     assert header().get("kinds") == ["issue"]
 
-    # 「この範囲を映す」: a rectangle dragged over the map.
+    # 「この範囲を映す」: a rectangle dragged over the map (Esc gives it up).
+    console.locator("#map-area-draw").click()
+    expect(console.locator("#map-stage")).to_have_attribute("data-mode", "area")
+    console.keyboard.press("Escape")
+    expect(console.locator("#map-stage")).to_have_attribute("data-mode", "pins")
+    expect(console.locator("#map-area-draw")).to_be_focused()
     console.locator("#map-area-draw").click()
     expect(console.locator("#map-area-draw")).to_have_attribute("aria-pressed", "true")
     box = stage_box(console)

@@ -112,6 +112,18 @@ export function proxyPlace() {
   return line;
 }
 
+/**
+ * Open the map with a note's pin selected and focused (from the note's card elsewhere).
+ * @param {string} noteId
+ */
+export function showOnMap(noteId) {
+  local.selected = noteId;
+  local.placing = '';
+  local.areaMode = false;
+  openView(MAP_VIEW);
+  focusKeeper.ask('map-pin:' + noteId);
+}
+
 /** @param {Pin} pin @returns {string} where a pin is, in the panel's words */
 function placeWords(pin) {
   const grid = limit('MAP_GRID');
@@ -405,6 +417,16 @@ export function setupMap() {
     local.areaMode = !local.areaMode;
     local.placing = '';
     render();
+  });
+  // Esc in the panel gives up framing an area or placing a note (a pin's own Esc first).
+  view.addEventListener('keydown', function (ev) {
+    if (ev.key === 'Escape' && !ev.defaultPrevented && (local.areaMode || local.placing)) {
+      ev.preventDefault();
+      focusKeeper.ask(local.placing ? 'map-place:' + local.placing : 'map-area-draw');
+      local.areaMode = false;
+      local.placing = '';
+      render();
+    }
   });
   parts.areaClear.addEventListener('click', function () {
     local.areaMode = false;

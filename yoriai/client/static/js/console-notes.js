@@ -12,7 +12,7 @@ import {
 } from './console-core.js';
 import {ids, limit} from './vocab.js';
 import {onBoard, drawTableFilter, boardTable, tableLabel} from './console-table-board.js';
-import {proxyPin, proxyPlace, proxyPlaceSig} from './console-map.js';
+import {proxyPin, proxyPlace, proxyPlaceSig, showOnMap, theMap} from './console-map.js';
 
 /** @typedef {import('./console-core.js').Item} Item */
 
@@ -161,7 +161,7 @@ function noteSig(note) {
   const ctx = 'note:' + note.id;
   return JSON.stringify([note, board.tallies[note.id] || 0, busy(ctx), errors.get(ctx),
     state.open[ctx] || '', note.theme ? themeTitle(note.theme) : '', proxySig(),
-    inFocus('note', note.id), boardTable() ? '' : tableLabel(note.table)]);
+    inFocus('note', note.id), boardTable() ? '' : tableLabel(note.table), !!theMap()]);
 }
 
 /**
@@ -229,6 +229,10 @@ function noteNode(note) {
         label: t('console.note.delete_label', {name: authorName(note)})}),
       focusButton('note', note.id, ctx, note.hidden || note.private)
     ]);
+    if (note.pin && theMap()) {
+      tools.appendChild(button(t('console.map.show'), function () { showOnMap(note.id); },
+        {fk: 'map-show:' + note.id}));
+    }
     card.appendChild(tools);
     const person = proxyPerson();
     if (person) {
