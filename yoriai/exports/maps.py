@@ -346,8 +346,9 @@ class Taken:
                     return False
         return True
 
-    def cover(self, b: Box) -> float:
-        """How much of what is drawn ``b`` covers (each box once)."""
+    def cover(self, b: Box, limit: float = math.inf) -> float:
+        """How much of what is drawn ``b`` covers (each box once), counted up to
+        ``limit`` (past it, the spot has lost already)."""
         seen: set[Box] = set()
         total = 0.0
         for k in self._keys(b):
@@ -355,6 +356,8 @@ class Taken:
                 if other not in seen:
                     seen.add(other)
                     total += overlaps(b, other)
+                    if total >= limit:
+                        return total
         return total
 
 
@@ -434,8 +437,13 @@ def place_label(box: Box, lw: float, lh: float, frame: Box, taken: Taken, gap: f
             spots.append((spot, ring))
     # No free spot: the one that covers least; further out costs a little too, so of two
     # that cover as much the nearer wins.
-    spot, ring = min(spots, key=lambda s: taken.cover(s[0]) + s[1] * lh * lh * 0.01)
-    return spot, ring > 0
+    best, best_ring, best_cost = spots[0][0], 0, math.inf
+    for spot, ring in spots:
+        extra = ring * lh * lh * 0.01
+        cost = taken.cover(spot, best_cost - extra) + extra
+        if cost < best_cost:
+            best, best_ring, best_cost = spot, ring, cost
+    return best, best_ring > 0
 
 
 def leader(spot: Box, cx: float, cy: float) -> tuple[float, float]:
