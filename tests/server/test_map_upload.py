@@ -164,6 +164,33 @@ def test_a_small_png_is_kept_at_its_size_and_transparency_becomes_white(
     assert the_map(live, code).title == ""
 
 
+@pytest.mark.parametrize("scan", ["16-bit grey png", "cmyk jpeg"])
+def test_a_scanners_picture_keeps_its_tones(live: LiveServer, scan: str) -> None:
+    """Scanners save 16-bit greyscale PNGs and CMYK JPEGs: a mid grey stays a mid grey (not
+    clipped to white) and red stays red."""
+    code = live.new_workshop()
+    out = io.BytesIO()
+    if scan == "16-bit grey png":
+        picture = Image.new("I;16", (600, 400), 30_000)  # 46% of 65,535
+        picture.paste(Image.new("I;16", (60, 40), 10_000), (0, 0))
+        picture.save(out, "PNG")
+    else:
+        picture = Image.new("CMYK", (600, 400), (0, 0, 0, 0))
+        picture.paste((0, 220, 220, 40), (0, 0, 60, 40))
+        picture.save(out, "JPEG", quality=95)
+    assert Image.open(io.BytesIO(out.getvalue())).mode == picture.mode
+    reply = upload_map(live, code, out.getvalue())
+    assert reply.status_code == 200, reply.text
+    _, image = stored_image(live, reply.json()["hash"])
+    corner, middle = image.getpixel((20, 20)), image.getpixel((300, 200))
+    assert isinstance(corner, tuple) and isinstance(middle, tuple)
+    if scan == "16-bit grey png":
+        assert all(abs(c - 30_000 // 256) <= 3 for c in middle)
+        assert all(abs(c - 10_000 // 256) <= 3 for c in corner)
+    else:
+        assert is_red(corner) and min(middle) > 240  # no ink is white paper
+
+
 def test_a_city_pdf_page_is_rendered_at_the_maps_long_side(live: LiveServer) -> None:
     code = live.new_workshop()
     pdf = city_pdf(landscape(A3), A4)

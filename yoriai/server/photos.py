@@ -137,10 +137,19 @@ def _upright(image: Image.Image) -> Image.Image:
         return image
 
 
+def _eight_bits(image: Image.Image) -> Image.Image:
+    """A 16-bit greyscale picture (a scanner's PNG of a paper map) as 8 bits per pixel:
+    Pillow's own conversion clips every value over 255 to white, which would leave such a
+    scan a blank page."""
+    if image.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N"):
+        return image.convert("I").point(lambda v: v * (1 / 256)).convert("L")
+    return image
+
+
 def clean_jpeg(image: Image.Image, long_side: int, quality: int) -> bytes:
     """``image`` upright, on white where it was transparent, shrunk to ``long_side``, as a
     JPEG made from its pixels alone."""
-    upright = _upright(image)
+    upright = _eight_bits(_upright(image))
     if upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info:
         # A transparent PNG or GIF: on white paper, as it would print.
         rgba = upright.convert("RGBA")
