@@ -420,6 +420,52 @@ def test_at_tables_the_seating_shows_first_then_the_map(
     assert pages.problems == []
 
 
+def test_a_note_shown_large_stands_beside_its_pin(
+        live: LiveServer, pages: Pages, steer: Steer) -> None:
+    """The console's 「大きく表示」 on a note with a place: the card, and its pin ringed and
+    left in sight (the card at the other half of the board); a note in a mark rings the
+    mark; a note without a place is shown as on any board."""
+    code, fac, _ = map_evening(live, steer)
+    room = Room(live, fac)
+    low = room.post("issue", "川の土手が崩れそうで心配", (3000, 8500))
+    high = room.post("charm", "丘の上から町が見わたせる", (7000, 1500))
+    knot = [room.post("wish", f"駅前の願い {i + 1}", p) for i, p in enumerate(STATION[:3])]
+    loose = room.post("wish", "みんなの集まる場所がほしい", None)
+    page = projector(pages, live, code, XGA, "map-focus")
+    drawn(page, 3)
+    card = page.locator("#focus .focus-card")
+    for note, text in ((low, "川の土手が崩れそうで心配"), (high, "丘の上から町が見わたせる")):
+        fac.cmd("set_focus", kind="note", id=note)
+        expect(card.locator(".focus-text")).to_have_text(text, timeout=LIVE)
+        ringed = page.locator(f'.map-pin.is-focus[data-note-id="{note}"]')
+        expect(ringed).to_have_count(1)
+        quiet(page)
+        pin, shown = box_of(page, ringed), box_of(page, card)
+        apart = pin["y"] + pin["height"] <= shown["y"] or shown["y"] + shown["height"] <= pin["y"]
+        assert apart, (note, pin, shown)  # the pin is not under the card
+        assert page.locator(".map-marks .is-focus").count() == 1
+        readable(page)
+        shoot(page, f"map-focus-{'low' if note == low else 'high'}-1024")
+    fac.cmd("set_focus", kind="note", id=knot[1])
+    expect(page.locator(".map-cluster.is-focus")).to_have_attribute(
+        "data-notes", " ".join(knot), timeout=LIVE)
+    fac.cmd("set_focus", kind="note", id=loose)
+    expect(card.locator(".focus-text")).to_have_text("みんなの集まる場所がほしい", timeout=LIVE)
+    expect(page.locator(".map-marks .is-focus")).to_have_count(0)
+    expect(page.locator("#focus")).not_to_have_class(re.compile(r"\bon-map\b"))
+    fac.cmd("set_focus", kind=None)
+    expect(page.locator("#focus")).to_be_hidden(timeout=LIVE)
+    expect(page.locator(".map-marks .is-focus")).to_have_count(0)
+    assert pages.problems == []
+
+
+def box_of(page: Page, locator: Any) -> dict[str, float]:
+    found = locator.bounding_box()
+    assert found is not None
+    return {"x": found["x"], "y": found["y"], "width": found["width"],
+            "height": found["height"]}
+
+
 def test_the_box_is_kept_and_pins_placed_when_the_image_never_comes(
         live: LiveServer, pages: Pages, steer: Steer) -> None:
     """The map's box takes its size from the header, not from the image: with the image

@@ -408,3 +408,42 @@ export function mapView(node, board, map, code) {
   drawSide(node, map, notes);
   return function () { layout(node, map, notes); };
 }
+
+/**
+ * A note the facilitator shows large while the map is on the screen: its mark (its pin, or
+ * the mark that counts it) is ringed, and the card stands at the top or the bottom of the
+ * board, away from the mark and over no more than half of it, so that the room sees the
+ * note and where it is at once. Without a mark (no place, or outside the area) the card
+ * shows as on any board.
+ * @param {(HTMLElement|null)} node the map board, or null when another board shows
+ * @param {HTMLElement} layer the focus layer (screen.js), holding the card or empty
+ * @param {Board} board
+ */
+export function focusOnMap(node, layer, board) {
+  if (!node) {
+    layer.classList.remove('on-map', 'at-top');
+    return;
+  }
+  const focus = board.workshop.focus;
+  const id = focus && focus.kind === 'note' ? String(focus.id) : '';
+  /** @type {(HTMLElement|null)} */
+  let found = null;
+  Array.prototype.forEach.call(node.querySelectorAll('.map-marks > *'),
+    function (/** @type {HTMLElement} */ mark) {
+      const notes = (mark.getAttribute('data-notes') || mark.getAttribute('data-note-id') || '')
+        .split(' ');
+      const here = !!id && !layer.hidden && notes.indexOf(id) >= 0;
+      mark.classList.toggle('is-focus', here);
+      if (here) {
+        found = mark;
+      }
+    });
+  layer.classList.toggle('on-map', !!found);
+  if (found) {
+    const mark = /** @type {HTMLElement} */ (found).getBoundingClientRect();
+    const area = node.getBoundingClientRect();
+    layer.classList.toggle('at-top', mark.top + mark.height / 2 > area.top + area.height / 2);
+  } else {
+    layer.classList.remove('at-top');
+  }
+}

@@ -24,7 +24,7 @@ import {
   GRID_VIEWS, tablesGrid, seatingView, roundAtWork, tablesOf, turnTables
 } from './screen-tables.js';
 import {sharingView} from './screen-sheet.js';
-import {shownMap, mapView} from './screen-map.js';
+import {shownMap, mapView, focusOnMap} from './screen-map.js';
 import {ids, viewOf, step as stepOf, stepNumber, steps} from './vocab.js';
 
 /**
@@ -414,6 +414,8 @@ function drawFocus() {
   focusLayer.textContent = '';
   focusLayer.hidden = !cardNode;
   root.classList.toggle('has-focus', !!cardNode);
+  // On the map the card stands beside its pin, not over it (screen-map.js).
+  focusOnMap(drawnMode === 'map' ? boardOf('map') : null, focusLayer, board);
   if (cardNode) {
     focusLayer.appendChild(cardNode);
     fit(focusLayer, cardNode, FOCUS_LEVELS);
