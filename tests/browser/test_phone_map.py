@@ -586,3 +586,36 @@ def test_a_table_host_places_a_note_for_someone_with_a_paper_map(
     form.get_by_role("button", name="場所を選ばずに貼る").click()
     assert note_on_server(fac, "買い物に行けるバスがほしい")["pin"] is None
     assert pages.problems == []
+
+
+def test_a_map_that_does_not_load_still_lets_the_note_go_and_the_lock_stops_both(
+        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator]
+        ) -> None:
+    """The picture does not come (the Wi-Fi dropped it): the phone says so in words and
+    「場所を選ばずに貼る」 still works. The facilitator stops the board: both buttons are off."""
+    code, fac, _ = map_workshop(live, steer)
+    phone = pages.open(SMALL, "phone")
+    dropped = re.compile(r"/map/[0-9a-f]+\.jpg$")
+    phone.route(dropped, lambda route: route.abort())
+    join(phone, live, code)
+    hint = phone.locator("#note-map .map-hint")
+    expect(hint).to_have_text("地図を読み込めませんでした。地図をタップすると、もう一度読み込みます。"
+                              "場所を選ばずに貼ることもできます。")
+    quiet(phone)
+    picture(phone, "map-broken")
+    write(phone, "思い", "子どもの遊び場がほしい")
+    phone.get_by_role("button", name="場所を選ばずに貼る").click()
+    assert note_on_server(fac, "子どもの遊び場がほしい")["pin"] is None
+    # The Wi-Fi is back: a tap on the map asks for the picture again (and places nothing).
+    phone.unroute(dropped)
+    tap_map(phone, 0.5, 0.5)
+    phone.wait_for_function(IMAGE_SHOWN)
+    expect(hint).to_have_text("地図のどこですか？ 場所をタップしてください")
+    expect(phone.locator("#note-map .map-pin.pin-new")).to_have_count(0)
+    fac.cmd("lock_board", locked=True)
+    expect(phone.get_by_role("button", name="この場所に貼る")).to_be_disabled()
+    expect(phone.get_by_role("button", name="場所を選ばずに貼る")).to_be_disabled()
+    fac.cmd("lock_board", locked=False)
+    expect(phone.get_by_role("button", name="場所を選ばずに貼る")).to_be_enabled()
+    # The aborted picture is a console error of the browser's own; nothing else went wrong.
+    assert [p for p in pages.problems if "net::ERR_FAILED" not in p] == []

@@ -149,7 +149,10 @@ export class MapPicker {
 
     // The question above the map stays as it is; the answer (a pin placed) is said under
     // it, so that the map never moves under the finger that just tapped it.
+    // If the picture does not come, the question gives way to saying so (role alert).
     this.hint = el('p', {class: 'map-hint', text: t('phone.map.where')});
+    /** Whether the picture failed to load (a tap on the map asks for it again). */
+    this.failed = false;
     this.placed = el('p', {class: 'map-placed', 'aria-live': 'polite'});
     this.image = /** @type {HTMLImageElement} */ (el('img', {class: 'map-image', alt: '',
       draggable: 'false', decoding: 'async'}));
@@ -159,11 +162,8 @@ export class MapPicker {
     // The signs are the plain + and the minus sign (U+2212): the same in every language.
     this.zoomIn = this.zoomButton('+', '+', 'phone.map.zoom_in');
     this.zoomOut = this.zoomButton('-', '\u2212', 'phone.map.zoom_out');
-    this.broken = el('p', {class: 'map-broken', role: 'alert', hidden: true,
-      text: t('phone.map.broken')});
     holder.appendChild(this.hint);
     holder.appendChild(this.box);
-    holder.appendChild(this.broken);
     holder.appendChild(el('div', {class: 'map-tools'}, [this.placed, this.zoomOut,
       this.zoomIn]));
     this.listen();
@@ -201,18 +201,16 @@ export class MapPicker {
       this.pin = null;
       this.scale = 1;
       this.cx = this.cy = 0.5;
-      this.broken.hidden = true;
+      this.failed = false;
       this.box.style.setProperty('--map-w', String(Math.max(1, Number(header.width) || 1)));
       this.box.style.setProperty('--map-h', String(Math.max(1, Number(header.height) || 1)));
-      const self = this;
-      this.image.onerror = function () { self.broken.hidden = false; };
-      this.image.onload = function () { self.broken.hidden = true; };
-      this.image.src = '/w/' + encodeURIComponent(this.code) + '/map/' +
-        encodeURIComponent(header.hash) + '.jpg';
+      this.fetchImage();
       this.apply();
     }
     const name = header.title ? t('phone.map.named', {title: header.title}) : t('phone.map.map');
-    this.image.alt = name;
+    if (this.image.alt !== name) {
+      this.image.alt = name;
+    }
     const label = name + ' ' + t('phone.map.keys');
     if (this.box.getAttribute('aria-label') !== label) {
       this.box.setAttribute('aria-label', label);
@@ -222,6 +220,28 @@ export class MapPicker {
       this.placed.textContent = placed;
     }
     this.drawPins(kind, mine);
+  }
+
+  /** Ask for the picture (again, after a failure: the Wi-Fi may be back). */
+  fetchImage() {
+    const self = this;
+    /** @param {boolean} failed */
+    function loaded(failed) {
+      self.failed = failed;
+      self.hint.textContent = t(failed ? 'phone.map.broken' : 'phone.map.where');
+      self.hint.classList.toggle('is-broken', failed);
+      if (failed) {
+        self.hint.setAttribute('role', 'alert');
+      } else {
+        self.hint.removeAttribute('role');
+      }
+    }
+    this.image.onerror = function () { loaded(true); };
+    this.image.onload = function () { loaded(false); };
+    const src = '/w/' + encodeURIComponent(this.code) + '/map/' +
+      encodeURIComponent(this.hash) + '.jpg';
+    // The same address again would not be asked for anew: a query tells it apart.
+    this.image.src = this.failed ? src + '?again=' + Date.now() : src;
   }
 
   /**
@@ -321,6 +341,10 @@ export class MapPicker {
 
   /** @param {Point} at a tap: the pin goes to the point of the image under it */
   tapAt(at) {
+    if (this.failed) {
+      this.fetchImage(); // no picture to place on: this tap asks for it again
+      return;
+    }
     const f = this.imageAt(at);
     if (f.x < 0 || f.x > 1 || f.y < 0 || f.y > 1) {
       return; // beside the image (never, with the box its own shape): no place
