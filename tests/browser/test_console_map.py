@@ -435,6 +435,9 @@ def test_taking_the_map_off_says_how_many_pins_come_off(
         dialog.dismiss() if len(asked) == 1 else dialog.accept()
 
     console.on("dialog", answer)
+    # With a map on, replacing and removing it are folded away under one line.
+    expect(console.get_by_role("button", name="地図を外す")).to_be_hidden()
+    console.get_by_text("地図を取り替える・外す").click()
     console.get_by_role("button", name="地図を外す").click()
     until(console, lambda: len(asked) == 1, "the question")
     assert "ピン3本" in asked[0]

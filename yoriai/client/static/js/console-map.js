@@ -43,6 +43,8 @@ const local = {
   areaMode: false,
   /** uploads on their way */
   sending: 0,
+  /** whether the workshop had a map at the last drawing ('' not drawn yet) */
+  hadMap: '',
   /** the step last seen, so that a map step opens the map once */
   seenStep: /** @type {(string|null)} */ (null),
 };
@@ -311,6 +313,8 @@ function makeParts() {
       text: t('console.map.area_clear')})),
     areaNow: el('p', {id: 'map-area-now', class: 'hint'}),
     mode: el('p', {id: 'map-mode', class: 'map-mode', role: 'status'}),
+    change: /** @type {HTMLDetailsElement} */ (el('details', {id: 'map-change',
+      class: 'map-change'})),
     keys: el('p', {id: 'map-keys', class: 'hint', text: t('console.map.keys_hint')}),
     empty: el('p', {id: 'map-empty', class: 'empty', text: t('console.map.none')}),
     selected: el('section', {id: 'map-selected', class: 'map-selected',
@@ -359,12 +363,7 @@ export function setupMap() {
     el('div', {id: 'map-upload', class: 'tool-box map-upload'}, [
       el('h3', {class: 'tool-title', text: t('console.map.heading')}),
       parts.now,
-      el('p', {class: 'inline-field'}, [
-        el('label', {for: 'map-title', text: t('console.map.title')}), parts.title]),
-      el('p', {class: 'inline-field'}, [
-        el('label', {for: 'map-page', text: t('console.map.page')}), parts.page]),
-      el('p', {class: 'hint', text: t('console.map.upload_hint')}),
-      el('div', {class: 'map-upload-row'}, [parts.input, parts.pick, parts.remove]),
+      parts.change,
       parts.status,
       el('p', {id: 'map-upload-error', class: 'form-error', role: 'alert',
         'data-error-for': UPLOAD_CTX}),
@@ -385,6 +384,16 @@ export function setupMap() {
     el('h2', {class: 'view-title visually-hidden', text: t('console.tab.map')}),
     parts.tools, parts.main);
 
+  // With a map on, replacing or removing it folds away: the map gets the screen.
+  parts.change.replaceChildren(
+    el('summary', {class: 'map-change-summary', 'data-fk': 'map-change',
+      text: t('console.map.change')}),
+    el('p', {class: 'inline-field'}, [
+      el('label', {for: 'map-title', text: t('console.map.title')}), parts.title]),
+    el('p', {class: 'inline-field'}, [
+      el('label', {for: 'map-page', text: t('console.map.page')}), parts.page]),
+    el('p', {class: 'hint', text: t('console.map.upload_hint')}),
+    el('div', {class: 'map-upload-row'}, [parts.input, parts.pick, parts.remove]));
   parts.title.maxLength = limit('MAP_TITLE_MAX_CHARS') + 10;  // the server says past it
   parts.input.addEventListener('change', async function () {
     const file = parts.input.files && parts.input.files[0];
@@ -546,6 +555,11 @@ export function drawMap() {
   parts.now.textContent = map ? t('console.map.now', {title: map.title || t('console.map.untitled'),
     width: map.width, height: map.height}) : t('console.map.none_short');
   parts.pick.textContent = t(map ? 'console.map.replace' : 'console.map.add');
+  if (local.hadMap !== String(!!map)) {
+    local.hadMap = String(!!map);
+    parts.change.open = !map;  // open to add one; folded once there is one
+  }
+  parts.change.classList.toggle('has-map', !!map);
   parts.remove.hidden = !map;
   parts.status.textContent = local.sending ? t('console.map.sending') : '';
   parts.empty.hidden = !!map;
