@@ -3,11 +3,12 @@
 // (workshop.map), the board is the map itself, fitted to the screen, with every note that
 // has a place drawn as a pin there: the kind's own icon (star 魅力, triangle 課題, heart 思い)
 // in the kind's colour, so that kinds differ by shape as well as colour. Where pins would
-// overlap on this screen they become one mark with their count (a cluster). Beside the map:
-// its title, each kind shown with how many pins it has, and the notes without a place
-// (「場所なし n枚」, listed while there is room). The facilitator's view of the map
-// (workshop.map.kinds, workshop.map.area) chooses which kinds show and which part of the
-// map fills the screen.
+// overlap on this screen they become one mark with their count (a cluster; cluster() says
+// the rule). Beside the map: its title, each kind shown with how many of its pins are on
+// the screen, and the notes without a place (「場所なし n枚」, listed while there is room).
+// The facilitator's view of the map (workshop.map.kinds, workshop.map.area) chooses which
+// kinds show and which part of the map fills the screen, and the panel says so in words.
+// A note shown large keeps its pin in sight (focusOnMap).
 //
 // Places are on a fixed grid (limits.MAP_GRID, 0 … 10000 on each side of the image, 0 the
 // left/top edge): a pin at x is drawn at x / GRID of the image's shown width, whatever the
@@ -277,6 +278,7 @@ function drawSide(node, map, notes) {
   });
   // What the facilitator's view leaves out, said in words: a pin gone from the screen is
   // otherwise a pin the room thinks lost.
+  /** @type {Array<string>} */
   const view = [];
   if (map.area) {
     view.push(t('screen.map_area'));
