@@ -528,8 +528,8 @@ def panel(mp: MapPlan, x: float, y: float, width: float, column_w: float, gap: f
         g.add(Text(x, y, tuple(lines), PANEL_TEXT_FONT, "#444444", PANEL_TEXT_FONT + 5,
                    cls="map-intro"))
         y += (PANEL_TEXT_FONT + 5) * (len(lines) - 1) + 6
-    y += 8
     w, h = mp.fit(width, PANEL_MAP_MAX_H)
+    y += 4 + EDGE_SHARE * max(w, h)  # room for a pin on the map's top edge
     left = x + (width - w) / 2
     g.add(*base(mp, left, y, w, h), *overlay(mp, left, y, w, h))
     y += h + 16
