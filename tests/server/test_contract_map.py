@@ -1,0 +1,1110 @@
+"""Black-box contract tests for map work (地図ワーク), written from README.md (*The district's
+map*, the addresses and the archive) and docs/protocol.md only (§11 *Map work*, the command
+table of §4, the codes of §5, the limits of §8, *What a recipient may see* of §2). Each test
+states the sentence it checks. A real uvicorn on loopback, a real SQLite file in tmp_path, real
+WebSocket clients and real HTTP (tests/support.py); every wait is for a message or a state."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import io
+import json
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from PIL import Image, ImageCms
+from reportlab.lib.pdfencrypt import StandardEncryption
+from reportlab.pdfgen import canvas
+
+from tests.support import HANG, Client, LiveServer, map_image
+
+GRID = 10000  # MAP_GRID (§8)
+AREA_MIN = 1000  # MAP_AREA_MIN
+LONG_SIDE = 2400  # MAP_LONG_SIDE_PX
+TITLE_MAX = 40  # MAP_TITLE_MAX_CHARS
+UPLOAD_MAX = 31457280  # MAP_UPLOAD_MAX_BYTES (30 MiB)
+HEADER_MAP_KEYS = {"hash", "title", "width", "height", "kinds", "area"}
+ALL_KINDS = ["charm", "issue", "wish"]
+CACHE = "public, max-age=31536000, immutable"
+A4 = (595.2756, 841.8898)  # points
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[LiveServer]:
+    live = LiveServer(tmp_path / "data").start()
+    yield live
+    live.stop()
+
+
+class PatientClient(Client):
+    """Told to slow down, waits a moment and sends again with the same id, as the phone
+    does (§5): these tests check map rules, not the rate."""
+
+    async def cmd(self, name: str, /, command_id: str | None = None,
+                  **args: Any) -> dict[str, Any]:
+        while True:
+            reply = await super().cmd(name, command_id, **args)
+            if reply.get("code") != "slow_down":
+                return reply
+            command_id = reply["id"]
+            await asyncio.sleep(0.25)
+
+
+class Room:
+    """A workshop with a facilitator's console, a projector and joined phones."""
+
+    def __init__(self, server: LiveServer, code: str) -> None:
+        self.server, self.code = server, code
+        self.fac: Client = PatientClient(server, code, key=server.key)
+        self.screen: Client = PatientClient(server, code)
+
+    async def open(self) -> Room:
+        await self.fac.connect()
+        await self.screen.connect()
+        return self
+
+    async def join(self, name: str) -> tuple[Client, str]:
+        phone = PatientClient(self.server, self.code)
+        await phone.connect()
+        reply = await phone.join(name)
+        return phone, str(reply["result"]["participant_id"])
+
+    async def cofacilitator(self, name: str = "つむぎ") -> tuple[Client, str]:
+        phone, pid = await self.join(name)
+        snap = phone.waiter(lambda m: m["type"] == "snapshot")
+        ok(await self.fac.cmd("grant_cofacilitator", participant_id=pid))
+        await asyncio.wait_for(snap, HANG)  # a new welcome and snapshot for the new role
+        assert phone.board.role == "cofacilitator"
+        return phone, pid
+
+
+@pytest.fixture
+async def room(server: LiveServer) -> AsyncIterator[Room]:
+    yield await Room(server, server.new_workshop()).open()
+
+
+def ok(reply: dict[str, Any]) -> dict[str, Any]:
+    assert reply["type"] == "ack", reply
+    return reply
+
+
+def refused(reply: dict[str, Any], code: str) -> dict[str, Any]:
+    assert reply["type"] == "error", reply
+    assert reply["code"] == code, reply
+    assert isinstance(reply["message"], str) and reply["message"], reply
+    return reply
+
+
+async def settle(*clients: Client) -> None:
+    """Wait until each client has been sent everything decided so far: a ping's pong comes
+    after every message queued for that socket before it."""
+    for client in clients:
+        pong = client.waiter(lambda m: m["type"] == "pong")
+        await client.send({"type": "ping"})
+        await asyncio.wait_for(pong, HANG)
+
+
+async def upload(server: LiveServer, code: str, body: bytes | Any, *,
+                 title: str | None = None, page: str | None = None, key: bool = True,
+                 token: str | None = None, headers: dict[str, str] | None = None,
+                 json_answer: bool = True) -> httpx.Response:
+    """``POST /w/<code>/map`` with the body as it is: the facilitator's key cookie (``key``),
+    a participant's token, or neither."""
+    params: dict[str, str] = {}
+    if title is not None:
+        params["title"] = title
+    if page is not None:
+        params["page"] = page
+    sent = {"content-type": "application/octet-stream"}
+    if json_answer:
+        sent["accept"] = "application/json"
+    if token is not None:
+        sent["x-yoriai-token"] = token
+    sent.update(headers or {})
+    cookies = {"yoriai_key": server.key} if key else None
+    async with httpx.AsyncClient(base_url=server.base, timeout=HANG, cookies=cookies) as http:
+        return await http.post(f"/w/{code}/map", content=body, params=params, headers=sent)
+
+
+def uploaded(answer: httpx.Response) -> dict[str, Any]:
+    assert answer.status_code == 200, answer.text
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+def problem(answer: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    """A refusal as JSON: ``{"error": {"code", "message", "params", "command"}}``."""
+    assert answer.status_code == status, (answer.status_code, answer.text)
+    error: dict[str, Any] = answer.json()["error"]
+    assert {"code", "message", "params", "command"} <= set(error), error
+    assert error["code"] == code, error
+    assert isinstance(error["message"], str) and error["message"], error
+    return error
+
+
+async def get_image(server: LiveServer, code: str, digest: str,
+                    **kw: Any) -> httpx.Response:
+    async with httpx.AsyncClient(base_url=server.base, timeout=HANG) as http:
+        return await http.get(f"/w/{code}/map/{digest}.jpg",
+                              headers={"accept": "application/json"}, **kw)
+
+
+async def archive(server: LiveServer, code: str) -> dict[str, Any]:
+    async with httpx.AsyncClient(base_url=server.base, timeout=HANG,
+                                 cookies={"yoriai_key": server.key}) as http:
+        answer = await http.get(f"/w/{code}/export/json")
+    assert answer.status_code == 200, answer.text
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+async def events(server: LiveServer, code: str) -> list[dict[str, Any]]:
+    got: list[dict[str, Any]] = (await archive(server, code))["events"]
+    return got
+
+
+def of(log: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
+    return [e["data"] for e in log if e["type"] == kind]
+
+
+def stored_files(server: LiveServer) -> set[str]:
+    folder = server.data_dir / "photos"
+    return {p.name for p in folder.iterdir()} if folder.exists() else set()
+
+
+def header_map(client: Client) -> Any:
+    return client.board.workshop["map"]
+
+
+def pins(client: Client) -> dict[str, Any]:
+    return {nid: note["pin"] for nid, note in client.board.notes.items()}
+
+
+def names_note(msg: dict[str, Any], note_id: str) -> bool:
+    """Whether a server message names a note: in a patch's upsert, replace or remove, or its
+    tallies (a batch's items one by one)."""
+    if msg.get("type") == "batch":
+        return any(names_note(item, note_id) for item in msg["items"])
+    if msg.get("type") == "snapshot":
+        return any(n["id"] == note_id for n in msg["state"]["notes"]) or \
+            note_id in msg["state"]["tallies"]
+    if msg.get("type") != "event":
+        return False
+    data = msg["data"]
+    for part in ("upsert", "replace"):
+        if any(n["id"] == note_id for n in data.get(part, {}).get("notes", [])):
+            return True
+    return note_id in data.get("remove", {}).get("notes", []) or \
+        note_id in data.get("tallies", {})
+
+
+def jpeg_markers(data: bytes) -> list[int]:
+    """The JPEG's segment markers before its image data (APPn, COM, DQT, SOF …)."""
+    assert data[:2] == b"\xff\xd8", data[:4]
+    markers, i = [], 2
+    while i < len(data):
+        assert data[i] == 0xFF, i
+        marker = data[i + 1]
+        if marker == 0xDA:  # start of scan: the image data follows
+            break
+        length = int.from_bytes(data[i + 2:i + 4], "big")
+        markers.append(marker)
+        i += 2 + length
+    return markers
+
+
+def make_pdf(pages: list[tuple[float, float]], *, rotate: int = 0,
+             encrypt: StandardEncryption | None = None) -> bytes:
+    """A PDF made with reportlab: each page white with a red block on its top-left quarter
+    (as the page is drawn, before any /Rotate)."""
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=pages[0], encrypt=encrypt)
+    for width, height in pages:
+        pdf.setPageSize((width, height))
+        pdf.setFillColorRGB(1, 0, 0)
+        pdf.rect(0, height * 0.75, width * 0.25, height * 0.25, fill=1, stroke=0)
+        pdf.showPage()
+    pdf.save()
+    data = out.getvalue()
+    if rotate:
+        # reportlab's own rotation also swaps the page's box; this sets only the page's
+        # /Rotate, one byte longer, and takes one space out of the same object's /MediaBox so
+        # that every offset of the cross-reference table stays true.
+        assert len(pages) == 1 and data.count(b"/Rotate 0") == 1
+        data = data.replace(b"/MediaBox [ 0 0", b"/MediaBox [0 0", 1)
+        data = data.replace(b"/Rotate 0", b"/Rotate " + str(rotate).encode(), 1)
+        assert rotate in (90, 180, 270) and len(data) == len(out.getvalue())
+    return data
+
+
+def red(pixel: Any) -> bool:
+    r, g, b = pixel[:3]
+    return bool(r > 200 and g < 60 and b < 60)
+
+
+def blue(pixel: Any) -> bool:
+    r, g, b = pixel[:3]
+    return bool(b > 200 and r < 60 and g < 60)
+
+
+def white(pixel: Any) -> bool:
+    return all(c > 240 for c in pixel[:3])
+
+
+def opened(data: bytes) -> Image.Image:
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return image
+
+
+async def map_room(room: Room, title: str = "西部地区 全図",
+                   body: bytes | None = None) -> dict[str, Any]:
+    """The room with a map, once every open board has its header."""
+    reply = uploaded(await upload(room.server, room.code, body or map_image(), title=title))
+    await settle(room.fac, room.screen)
+    return reply
+
+
+# --- the program's map step -------------------------------------------------------------------
+
+async def test_the_default_programs_first_step_is_a_map_step(room: Room) -> None:
+    """§11: 'The default program's first step 「確かめてみよう」 is one' ('"map": true',
+    absent: not one); §2: a workshop without a map has "map": null in the header."""
+    for client in (room.fac, room.screen):
+        steps = client.board.workshop["program"]["steps"]
+        assert steps[0]["label"]["ja"] == "確かめてみよう"
+        assert steps[0]["map"] is True
+        assert all("map" not in step for step in steps[1:]), steps
+        assert header_map(client) is None
+
+
+# --- the upload: who, the answer, the stored file ---------------------------------------------
+
+async def test_facilitator_upload_answers_and_every_board_has_the_map(room: Room) -> None:
+    """§11: the answer is {hash, width, height, seq}; the hash is the SHA-256 of the stored
+    JPEG in lower-case hex, kept as photos/<sha256>.jpg; 'every board's header has the map
+    before the answer is sent'; the header's map is public and starts with every kind shown
+    and no area; MapAdded carries {hash, title, width, height}."""
+    phone, _ = await room.join("佐藤")
+    before = stored_files(room.server)
+    reply = uploaded(await upload(room.server, room.code, map_image(1200, 800), title="西部地区"))
+    assert set(reply) == {"hash", "width", "height", "seq"}
+    digest = reply["hash"]
+    assert len(digest) == 64 and all(c in "0123456789abcdef" for c in digest)
+    assert (reply["width"], reply["height"]) == (1200, 800)  # never enlarged
+    # queued before the answer: a ping sent now is answered after the map's event
+    await settle(room.fac, room.screen, phone)
+    expected = {"hash": digest, "title": "西部地区", "width": 1200, "height": 800,
+                "kinds": ALL_KINDS, "area": None}
+    for client in (room.fac, room.screen, phone):
+        assert header_map(client) == expected
+        assert client.board.seq >= reply["seq"]
+    image = await get_image(room.server, room.code, digest)
+    assert image.status_code == 200
+    assert hashlib.sha256(image.content).hexdigest() == digest
+    assert stored_files(room.server) - before == {f"{digest}.jpg"}
+    assert (room.server.data_dir / "photos" / f"{digest}.jpg").read_bytes() == image.content
+    log = await events(room.server, room.code)
+    assert of(log, "MapAdded") == [{"hash": digest, "title": "西部地区", "width": 1200,
+                                    "height": 800}]
+    assert log[-1]["type"] == "MapAdded"
+    # the map is not one of the evening's photos
+    assert digest not in room.fac.board.items("photos")
+
+
+async def test_a_cofacilitator_may_upload_a_participant_and_a_stranger_may_not(
+        room: Room) -> None:
+    """§11: the facilitator or a つむぎすと uploads (X-Yoriai-Token); 403 need_key without
+    the key or a token of this workshop; 403 not_allowed (params.command add_map) for a
+    participant's token; both refused unread (a body that is no picture at all is not looked
+    at); a refusal stores nothing and records nothing."""
+    cofac, _ = await room.cofacilitator()
+    phone, _ = await room.join("佐藤")
+    other = room.server.new_workshop("よその会")
+    stranger = PatientClient(room.server, other)
+    await stranger.connect()
+    await stranger.join("よそ者")
+    assert phone.token and cofac.token and stranger.token
+    files = stored_files(room.server)
+    count = len(await events(room.server, room.code))
+    garbage = b"this is no picture at all"
+    error = problem(await upload(room.server, room.code, garbage, key=False, token=phone.token),
+                    403, "not_allowed")
+    assert error["params"]["command"] == "add_map"
+    problem(await upload(room.server, room.code, garbage, key=False), 403, "need_key")
+    problem(await upload(room.server, room.code, garbage, key=False, token=stranger.token),
+            403, "need_key")
+    problem(await upload(room.server, room.code, garbage, key=False,
+                         token="p1.forged-token"), 403, "need_key")
+    async with httpx.AsyncClient(base_url=room.server.base, timeout=HANG,
+                                 cookies={"yoriai_key": "not-the-key"}) as http:
+        wrong = await http.post(f"/w/{room.code}/map", content=garbage,
+                                headers={"accept": "application/json"})
+    problem(wrong, 403, "need_key")
+    assert stored_files(room.server) == files
+    assert len(await events(room.server, room.code)) == count
+    # the つむぎすと's upload is recorded like the facilitator's
+    reply = uploaded(await upload(room.server, room.code, map_image(600, 400), key=False,
+                                  token=cofac.token, title="つむぎの地図"))
+    await settle(room.screen, cofac)
+    assert header_map(room.screen)["hash"] == reply["hash"]
+    assert header_map(cofac)["title"] == "つむぎの地図"
+    # revoked, the token is a participant's again
+    ok(await room.fac.cmd("revoke_cofacilitator", participant_id=cofac.board.participant_id))
+    problem(await upload(room.server, room.code, map_image(500, 400), key=False,
+                         token=cofac.token), 403, "not_allowed")
+
+
+async def test_unknown_workshop_and_another_origin(server: LiveServer) -> None:
+    """§11: 404 unknown_workshop; 'like every state-changing request it must come from the
+    page's own origin' (403, text `cross-origin request refused`); the page's own origin is
+    accepted."""
+    problem(await upload(server, "nosuch", map_image()), 404, "unknown_workshop")
+    code = server.new_workshop()
+    answer = await upload(server, code, map_image(), headers={"origin": "http://evil.example"})
+    assert answer.status_code == 403
+    assert "cross-origin request refused" in answer.text
+    assert stored_files(server) == set()
+    uploaded(await upload(server, code, map_image(), headers={"origin": server.base}))
+
+
+async def test_the_same_map_again_records_nothing(room: Room) -> None:
+    """§11: 'The same map uploaded again is the same hash and records nothing.'"""
+    first = await map_room(room)
+    count = len(await events(room.server, room.code))
+    seq = room.screen.board.seq
+    again = uploaded(await upload(room.server, room.code, map_image(), title="西部地区 全図"))
+    assert again["hash"] == first["hash"]
+    assert (again["width"], again["height"]) == (first["width"], first["height"])
+    await settle(room.screen)
+    assert room.screen.board.seq == seq
+    assert len(await events(room.server, room.code)) == count
+
+
+async def test_a_picture_is_shrunk_to_the_long_side_and_never_enlarged(room: Room) -> None:
+    """§11: 'shrunk to at most MAP_LONG_SIDE_PX on its long side (never enlarged)'; PNG, WebP
+    and GIF are pictures as JPEG is; the served bytes are a JPEG of the answer's size."""
+    cases = [((4800, 1200), "PNG", (2400, 600)), ((1000, 3000), "WEBP", (800, 2400)),
+             ((300, 200), "GIF", (300, 200)), ((2400, 2400), "JPEG", (2400, 2400))]
+    for (w, h), fmt, size in cases:
+        reply = uploaded(await upload(room.server, room.code, map_image(w, h, fmt)))
+        assert (reply["width"], reply["height"]) == size, (fmt, reply)
+        served = await get_image(room.server, room.code, reply["hash"])
+        assert served.status_code == 200
+        image = opened(served.content)
+        assert image.format == "JPEG" and image.size == size
+        await settle(room.screen)
+        assert header_map(room.screen)["hash"] == reply["hash"]
+        assert (header_map(room.screen)["width"], header_map(room.screen)["height"]) == size
+
+
+async def test_a_picture_is_turned_upright_cleaned_and_put_on_white(room: Room) -> None:
+    """§11: 'turned upright by its EXIF orientation, transparency on white', and the stored
+    JPEG has 'no metadata at all' (no EXIF, GPS position, XMP or ICC profile)."""
+    source = Image.open(io.BytesIO(map_image(1200, 800)))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: turn 90° clockwise to show
+    exif[0x013B] = "Owner Yamada Taro"  # Artist
+    exif[0x8825] = {1: "N", 2: (35.0, 41.0, 22.0)}  # a GPS position
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    out = io.BytesIO()
+    source.save(out, "JPEG", exif=exif.tobytes(), icc_profile=icc, xmp=b"<x:xmpmeta>Yamada"
+                b"</x:xmpmeta>", comment=b"Yamada's camera")
+    body = out.getvalue()
+    assert b"Yamada" in body and 0xE1 in jpeg_markers(body) and 0xE2 in jpeg_markers(body)
+    reply = uploaded(await upload(room.server, room.code, body))
+    assert (reply["width"], reply["height"]) == (800, 1200)
+    stored = (await get_image(room.server, room.code, reply["hash"])).content
+    assert b"Yamada" not in stored and b"Exif" not in stored
+    assert not {0xE1, 0xE2, 0xED, 0xFE} & set(jpeg_markers(stored)), jpeg_markers(stored)
+    image = opened(stored).convert("RGB")
+    assert image.size == (800, 1200)
+    # the red square drawn at (400..460, 266..326) of the sideways picture, turned clockwise
+    assert red(image.getpixel((800 - 1 - 296, 430)))
+    # transparency: a PNG whose left half is transparent black
+    clear = Image.new("RGBA", (400, 300), (0, 0, 0, 0))
+    clear.paste(Image.new("RGBA", (200, 300), (0, 0, 255, 255)), (200, 0))
+    out = io.BytesIO()
+    clear.save(out, "PNG")
+    reply = uploaded(await upload(room.server, room.code, out.getvalue()))
+    image = opened((await get_image(room.server, room.code, reply["hash"])).content)
+    assert white(image.convert("RGB").getpixel((50, 150)))
+    assert blue(image.convert("RGB").getpixel((350, 150)))
+
+
+# --- PDF pages --------------------------------------------------------------------------------
+
+async def test_a_pdf_page_is_rendered_at_the_long_side(room: Room) -> None:
+    """§11: 'A PDF's page is rendered by PDFium on white at the scale that makes its long side
+    MAP_LONG_SIDE_PX ... whatever size the page claims'; `page` from 1 chooses the page."""
+    body = make_pdf([A4, (100.0, 50.0), (14400.0, 4800.0)])
+    first = uploaded(await upload(room.server, room.code, body, title="市の地図"))
+    assert first["height"] == LONG_SIDE and abs(first["width"] - 1697) <= 1, first
+    image = opened((await get_image(room.server, room.code, first["hash"])).content)
+    assert image.size == (first["width"], first["height"])
+    w, h = image.size
+    assert red(image.getpixel((w // 10, h // 10)))  # the red block: top left
+    assert white(image.getpixel((w * 3 // 4, h * 3 // 4)))  # on white
+    page_two = uploaded(await upload(room.server, room.code, body, page="2"))
+    assert (page_two["width"], page_two["height"]) == (2400, 1200)  # enlarged to the side
+    page_three = uploaded(await upload(room.server, room.code, body, page="3"))
+    assert (page_three["width"], page_three["height"]) == (2400, 800)  # shrunk to the side
+    assert len({first["hash"], page_two["hash"], page_three["hash"]}) == 3
+    await settle(room.screen)
+    assert header_map(room.screen)["hash"] == page_three["hash"]
+
+
+async def test_a_pdf_page_is_rendered_as_it_is_shown(room: Room) -> None:
+    """§11: '(as the page is shown, its /Rotate applied)': an A4 page turned 90° is a
+    landscape picture, its top-left corner now at the top right."""
+    reply = uploaded(await upload(room.server, room.code, make_pdf([A4], rotate=90)))
+    assert reply["width"] == LONG_SIDE and abs(reply["height"] - 1697) <= 1, reply
+    image = opened((await get_image(room.server, room.code, reply["hash"])).content)
+    w, h = image.size
+    assert red(image.getpixel((w - w // 10, h // 10)))
+    assert white(image.getpixel((w // 10, h // 10)))
+
+
+async def test_a_pdf_that_forbids_printing_is_rendered(room: Room) -> None:
+    """§11: 'A PDF that can be opened without a password is rendered even when it forbids
+    printing or copying.'"""
+    locked = StandardEncryption("", ownerPassword="owner-secret", canPrint=0, canCopy=0,
+                                canModify=0, canAnnotate=0, strength=128)
+    reply = uploaded(await upload(room.server, room.code, make_pdf([A4], encrypt=locked)))
+    assert reply["height"] == LONG_SIDE
+
+
+async def test_a_pdf_is_found_by_its_first_kilobyte(room: Room) -> None:
+    """§11: a PDF is 'a file that starts with `%PDF-` within its first 1,024 bytes'; past
+    that it is not a PDF (and no picture either: 415 map_not_an_image)."""
+    pdf = make_pdf([A4])
+    near = b" " * 1000 + pdf
+    reply = uploaded(await upload(room.server, room.code, near))
+    assert reply["height"] == LONG_SIDE
+    far = b" " * 1100 + pdf
+    problem(await upload(room.server, room.code, far), 415, "map_not_an_image")
+
+
+async def test_pdf_refusals(room: Room) -> None:
+    """§11's table: map_pdf_encrypted (a password to open it), map_pdf_broken (cannot be
+    read), map_pdf_no_page (params.page, params.pages), all 422; map_bad_page for a `page`
+    that is not a whole number from 1 in ASCII digits, decided before the body is read."""
+    count = len(await events(room.server, room.code))
+    files = stored_files(room.server)
+    secret = StandardEncryption("user-secret", ownerPassword="owner-secret", strength=128)
+    problem(await upload(room.server, room.code, make_pdf([A4], encrypt=secret)), 422,
+            "map_pdf_encrypted")
+    problem(await upload(room.server, room.code, b"%PDF-1.7\n" + b"\x00garbage" * 500), 422,
+            "map_pdf_broken")
+    two = make_pdf([A4, A4])
+    error = problem(await upload(room.server, room.code, two, page="3"), 422, "map_pdf_no_page")
+    assert error["params"]["page"] == 3 and error["params"]["pages"] == 2
+    error = problem(await upload(room.server, room.code, two, page="999"), 422,
+                    "map_pdf_no_page")
+    assert error["params"]["page"] == 999 and error["params"]["pages"] == 2
+    for page in ("0", "-1", "1.5", "abc", "", "１", "+1", " 1", "1e2", "0x1"):
+        # the body is no picture: the page is decided first
+        problem(await upload(room.server, room.code, b"not read", page=page), 422,
+                "map_bad_page")
+    assert stored_files(room.server) == files
+    assert len(await events(room.server, room.code)) == count
+
+
+# --- refusals of the body and the title -------------------------------------------------------
+
+async def test_not_a_picture(room: Room) -> None:
+    """§11: 415 map_not_an_image: 'text, an empty body, a truncated JPEG, another format'."""
+    jpeg = map_image()
+    bmp = io.BytesIO()
+    Image.open(io.BytesIO(jpeg)).save(bmp, "BMP")
+    tiff = io.BytesIO()
+    Image.open(io.BytesIO(jpeg)).save(tiff, "TIFF")
+    for body in (b"\xe5\x9c\xb0\xe5\x9b\xb3 text", b"", jpeg[: len(jpeg) // 2], bmp.getvalue(),
+                 tiff.getvalue(), b"<svg xmlns='http://www.w3.org/2000/svg'/>"):
+        problem(await upload(room.server, room.code, body), 415, "map_not_an_image")
+    assert stored_files(room.server) == set()
+    assert header_map(room.fac) is None
+
+
+async def test_too_many_pixels_is_refused_from_the_header(room: Room) -> None:
+    """§11: 413 map_too_many_pixels when 'the picture claims more than MAP_PIXELS_MAX
+    pixels (params.max_mp)'; a picture at the limit's side of it is fine."""
+    big = Image.new("1", (8000, 6500), 1)  # 52 Mpx, a few kB as PNG
+    out = io.BytesIO()
+    big.save(out, "PNG")
+    error = problem(await upload(room.server, room.code, out.getvalue()), 413,
+                    "map_too_many_pixels")
+    assert error["params"]["max_mp"] == 50
+    assert "50" in error["message"]
+    assert stored_files(room.server) == set()
+
+
+async def test_too_large_a_body(room: Room) -> None:
+    """§11: 413 map_too_large over MAP_UPLOAD_MAX_BYTES (params.max_mb), with a declared
+    length and without one (counted as it arrives); 'a larger declared Content-Length is
+    answered at once' (before any of the body is sent)."""
+    body = map_image() + b"\x00" * UPLOAD_MAX
+    error = problem(await upload(room.server, room.code, body), 413, "map_too_large")
+    assert error["params"]["max_mb"] == 30 and "30" in error["message"]
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(33):
+            yield b"\x00" * (1 << 20)
+
+    problem(await upload(room.server, room.code, chunks()), 413, "map_too_large")
+    # a declared 200 MB with no body sent at all: the answer comes anyway
+    reader, writer = await asyncio.open_connection("127.0.0.1", room.server.port)
+    writer.write((f"POST /w/{room.code}/map HTTP/1.1\r\nHost: 127.0.0.1:{room.server.port}\r\n"
+                  f"Cookie: yoriai_key={room.server.key}\r\nAccept: application/json\r\n"
+                  f"Content-Length: 200000000\r\n\r\n").encode())
+    await writer.drain()
+    status = await asyncio.wait_for(reader.readline(), HANG)
+    assert status.split()[1] == b"413", status
+    writer.close()
+    assert stored_files(room.server) == set()
+
+
+async def test_title_rules(room: Room) -> None:
+    """§11: the title is at most MAP_TITLE_MAX_CHARS characters (grapheme clusters, §4),
+    may be empty, goes through the text check (single line: a line break becomes a space;
+    a noncharacter is bad_text), and is checked before the body is read."""
+    error = problem(await upload(room.server, room.code, b"unread", title="地" * (TITLE_MAX + 1)),
+                    422, "map_title_too_long")
+    assert error["params"]["max"] == TITLE_MAX and error["params"]["length"] == TITLE_MAX + 1
+    problem(await upload(room.server, room.code, b"unread", title="地図\uffff"), 422, "bad_text")
+    family = "👨‍👩‍👧‍👦"  # one character a person sees, seven code points
+    reply = uploaded(await upload(room.server, room.code, map_image(), title=family * TITLE_MAX))
+    await settle(room.screen)
+    assert header_map(room.screen)["title"] == family * TITLE_MAX
+    uploaded(await upload(room.server, room.code, map_image(900, 600), title="  西部\n地区  "))
+    await settle(room.screen)
+    assert header_map(room.screen)["title"] == "西部 地区"
+    empty = uploaded(await upload(room.server, room.code, map_image(800, 600)))
+    await settle(room.screen)
+    assert header_map(room.screen)["title"] == "" and empty["hash"] != reply["hash"]
+
+
+async def test_refusal_message_in_the_pages_language(room: Room) -> None:
+    """§11: a refusal's message is 'in the page's language'; an HTML client gets the error
+    page rather than JSON."""
+    ja = problem(await upload(room.server, room.code, b"x", headers={"accept-language": "ja"}),
+                 415, "map_not_an_image")
+    en = problem(await upload(room.server, room.code, b"x", headers={"accept-language": "en"}),
+                 415, "map_not_an_image")
+    assert ja["message"] != en["message"]
+    assert any(ord(c) > 0x3000 for c in ja["message"])
+    assert en["message"].isascii()
+    page = await upload(room.server, room.code, b"x", json_answer=False,
+                        headers={"accept": "text/html"})
+    assert page.status_code == 415 and "text/html" in page.headers["content-type"]
+
+
+# --- the image --------------------------------------------------------------------------------
+
+async def test_the_image_is_served_to_anyone_and_only_the_current_one(room: Room) -> None:
+    """§11: GET /w/<code>/map/<hash>.jpg serves the current map to anyone (no key) with
+    `Cache-Control: public, max-age=31536000, immutable`; any other hash — an earlier map, a
+    photo, a map of another workshop — is 404 unknown_map; replacing leaves the file in the
+    data folder."""
+    no_map = await get_image(room.server, room.code, "0" * 64)
+    assert no_map.status_code == 404 and no_map.json()["error"]["code"] == "unknown_map"
+    first = await map_room(room)
+    served = await get_image(room.server, room.code, first["hash"])
+    assert served.status_code == 200
+    assert served.headers["cache-control"] == CACHE
+    assert served.headers["content-type"].startswith("image/jpeg")
+    assert hashlib.sha256(served.content).hexdigest() == first["hash"]
+    async with httpx.AsyncClient(base_url=room.server.base, timeout=HANG,
+                                 cookies={"yoriai_key": room.server.key}) as http:
+        photo = await http.post(f"/w/{room.code}/photos", content=map_image(640, 480, "PNG"),
+                                headers={"accept": "application/json"})
+    assert photo.status_code == 200, photo.text
+    second = uploaded(await upload(room.server, room.code, map_image(1000, 700)))
+    other = room.server.new_workshop("よその会")
+    theirs = uploaded(await upload(room.server, other, map_image(500, 500)))
+    for digest in (first["hash"], photo.json()["hash"], theirs["hash"],
+                   second["hash"].upper(), "0" * 64, "not-a-hash"):
+        answer = await get_image(room.server, room.code, digest)
+        assert answer.status_code == 404, digest
+        assert answer.json()["error"]["code"] == "unknown_map"
+    assert (await get_image(room.server, room.code, second["hash"])).status_code == 200
+    assert (await get_image(room.server, other, theirs["hash"])).status_code == 200
+    assert f"{first['hash']}.jpg" in stored_files(room.server)
+    gone = await get_image(room.server, "nosuch", second["hash"])
+    assert gone.status_code == 404 and gone.json()["error"]["code"] == "unknown_workshop"
+
+
+async def test_the_websocket_refuses_upload_only_commands_from_anyone(room: Room) -> None:
+    """§5, §11: `add_map` (and `add_photo`) sent over the WebSocket is refused with
+    upload_only (params.command), from anyone; nothing is recorded."""
+    cofac, _ = await room.cofacilitator()
+    phone, _ = await room.join("佐藤")
+    digest = hashlib.sha256(b"x").hexdigest()
+    count = len(await events(room.server, room.code))
+    for client in (room.fac, cofac, phone, room.screen):
+        error = refused(await client.cmd("add_map", hash=digest, title="地図", width=100,
+                                         height=100), "upload_only")
+        assert error["params"]["command"] == "add_map"
+        error = refused(await client.cmd("add_photo", hash=digest, caption=""), "upload_only")
+        assert error["params"]["command"] == "add_photo"
+    assert len(await events(room.server, room.code)) == count
+    assert header_map(room.fac) is None
+
+
+# --- replacing and removing -------------------------------------------------------------------
+
+async def test_replacing_the_map_while_a_note_is_placed(room: Room) -> None:
+    """§11: another map replaces it only while no note is placed on the current one (409
+    map_in_use, decided before the body is read; a hidden note's place counts too); 'a new
+    map starts with every kind shown and no area'."""
+    phone, _ = await room.join("佐藤")
+    first = await map_room(room)
+    ok(await room.fac.cmd("set_map_view", kinds=["issue"], area={"x": 0, "y": 0, "w": 5000,
+                                                                 "h": 5000}))
+    note = ok(await phone.cmd("post_note", kind="issue", text="ここが暗い",
+                              pin={"x": 100, "y": 200}))["result"]["note_id"]
+    ok(await room.fac.cmd("hide_note", note_id=note))
+    count = len(await events(room.server, room.code))
+    error = problem(await upload(room.server, room.code, b"unread"), 409, "map_in_use")
+    assert error["code"] == "map_in_use"
+    problem(await upload(room.server, room.code, map_image(700, 500)), 409, "map_in_use")
+    assert len(await events(room.server, room.code)) == count
+    await settle(room.screen)
+    assert header_map(room.screen)["hash"] == first["hash"]
+    # decided before the body is read: the current map's own file is refused as well
+    problem(await upload(room.server, room.code, map_image()), 409, "map_in_use")
+    ok(await room.fac.cmd("place_note", note_id=note, pin=None))
+    second = uploaded(await upload(room.server, room.code, map_image(700, 500), title="二枚目"))
+    await settle(room.screen, phone)
+    for client in (room.screen, phone, room.fac):
+        assert header_map(client) == {"hash": second["hash"], "title": "二枚目", "width": 700,
+                                      "height": 500, "kinds": ALL_KINDS, "area": None}
+
+
+async def test_a_deleted_note_holds_no_place(room: Room) -> None:
+    """§11: 'no note is placed on the current one' once the only placed note is deleted."""
+    phone, _ = await room.join("佐藤")
+    await map_room(room)
+    note = ok(await phone.cmd("post_note", kind="charm", text="桜並木",
+                              pin={"x": 1, "y": 2}))["result"]["note_id"]
+    problem(await upload(room.server, room.code, map_image(640, 480)), 409, "map_in_use")
+    ok(await phone.cmd("delete_note", note_id=note))
+    uploaded(await upload(room.server, room.code, map_image(640, 480)))
+
+
+async def test_remove_map(room: Room) -> None:
+    """§11: `remove_map` ({}) takes the map away: every note loses its place and stays on the
+    board; MapRemoved's patch has every note that had a place, with pin null, for those who
+    may see it; then a pin, place_note, remove_map and set_map_view are no_map; the image is
+    404 and its file stays."""
+    phone, _ = await room.join("佐藤")
+    digest = (await map_room(room))["hash"]
+    placed = ok(await phone.cmd("post_note", kind="wish", text="ベンチがほしい",
+                                pin={"x": 5000, "y": 5000}))["result"]["note_id"]
+    hidden = ok(await phone.cmd("post_note", kind="issue", text="ここは暗い",
+                                pin={"x": 10, "y": 20}))["result"]["note_id"]
+    ok(await room.fac.cmd("hide_note", note_id=hidden))
+    plain = ok(await phone.cmd("post_note", kind="charm", text="場所なし"))["result"]["note_id"]
+    refused(await phone.cmd("remove_map"), "not_allowed")
+    refused(await room.screen.cmd("remove_map"), "not_allowed")
+    refused(await room.fac.cmd("remove_map", hash=digest), "unknown_argument")
+    await settle(room.fac, room.screen, phone)
+    seen = {c: len(c.received) for c in (room.fac, room.screen, phone)}
+    ok(await room.fac.cmd("remove_map"))
+    await settle(room.fac, room.screen, phone)
+    for client in (room.fac, room.screen, phone):
+        assert header_map(client) is None
+        assert all(p is None for p in pins(client).values()), pins(client)
+        removed = [m for m in client.received[seen[client]:]
+                   if m["type"] == "event" and m["event"] == "MapRemoved"]
+        assert len(removed) == 1, client.received[seen[client]:]
+        patch = {n["id"]: n for n in removed[0]["data"].get("upsert", {}).get("notes", [])}
+        assert placed in patch and patch[placed]["pin"] is None
+        assert removed[0]["data"]["workshop"]["map"] is None
+        if client is room.screen:
+            assert hidden not in patch and hidden not in room.screen.board.notes
+        else:
+            assert patch[hidden]["pin"] is None
+    assert set(room.fac.board.notes) == {placed, hidden, plain}
+    assert of(await events(room.server, room.code), "MapRemoved") == [{}]
+    refused(await phone.cmd("post_note", kind="wish", text="x", pin={"x": 1, "y": 1}), "no_map")
+    refused(await room.fac.cmd("place_note", note_id=placed, pin={"x": 1, "y": 1}), "no_map")
+    refused(await room.fac.cmd("set_map_view", kinds=["charm"]), "no_map")
+    refused(await room.fac.cmd("remove_map"), "no_map")
+    assert (await get_image(room.server, room.code, digest)).status_code == 404
+    assert f"{digest}.jpg" in stored_files(room.server)
+    # 'absent or null: no place' is fine without a map
+    note = ok(await phone.cmd("post_note", kind="wish", text="地図なしで", pin=None))
+    await settle(room.fac)
+    assert room.fac.board.notes[note["result"]["note_id"]]["pin"] is None
+
+
+# --- post_note with a pin ---------------------------------------------------------------------
+
+HOSTILE_PINS: list[Any] = [
+    {"x": True, "y": 1}, {"x": 1, "y": False}, {"x": 1.5, "y": 1}, {"x": "1", "y": 1},
+    {"x": -1, "y": 0}, {"x": 0, "y": -1}, {"x": GRID + 1, "y": 0}, {"x": 0, "y": GRID + 1},
+    {"x": 10**30, "y": 0}, {"x": 1e308, "y": 1}, {"x": 1}, {"y": 1}, {},
+    {"x": 1, "y": 2, "z": 3}, {"x": 1, "y": 2, "pin": None}, {"x": None, "y": 1},
+    {"x": [1], "y": 1}, {"x": {"x": 1}, "y": 1}, [1, 2], "5000,5000", 5000, True, "",
+    {"X": 1, "Y": 1}, {"x": 1, "y": 2, "__proto__": 1},
+]
+
+
+async def test_post_note_with_a_pin(room: Room) -> None:
+    """§11: `post_note` may carry `pin` (absent or null: no place); a place is {x, y} of whole
+    numbers from 0 to MAP_GRID; every note's view carries "pin"; NotePosted carries `pin` only
+    when the note was given one; `no_map` without a map."""
+    phone, _ = await room.join("佐藤")
+    refused(await phone.cmd("post_note", kind="issue", text="まだ地図なし",
+                            pin={"x": 1, "y": 1}), "no_map")
+    await map_room(room)
+    given = {}
+    for pin in ({"x": 0, "y": 0}, {"x": GRID, "y": GRID}, {"x": 4321, "y": 8765},
+                {"x": 0, "y": GRID}):
+        reply = ok(await phone.cmd("post_note", kind="charm", text=f"場所 {pin}", pin=pin))
+        given[reply["result"]["note_id"]] = pin
+    absent = ok(await phone.cmd("post_note", kind="wish", text="場所を選ばずに"))
+    null = ok(await phone.cmd("post_note", kind="wish", text="場所なし", pin=None))
+    await settle(room.fac, room.screen, phone)
+    for client in (room.fac, room.screen, phone):
+        for nid, pin in given.items():
+            assert client.board.notes[nid]["pin"] == pin
+        for reply in (absent, null):
+            note = client.board.notes[reply["result"]["note_id"]]
+            assert "pin" in note and note["pin"] is None
+    posted = {d["note_id"]: d for d in of(await events(room.server, room.code), "NotePosted")}
+    for nid, pin in given.items():
+        assert posted[nid]["pin"] == pin
+    for reply in (absent, null):
+        assert "pin" not in posted[reply["result"]["note_id"]]
+
+
+async def test_post_note_refuses_every_hostile_pin(room: Room) -> None:
+    """§11/§5: anything but {"x": int, "y": int} from 0 to MAP_GRID (no other key; true, 1.5
+    and "1" are not whole numbers) is bad_pin, and nothing is recorded."""
+    phone, _ = await room.join("佐藤")
+    await map_room(room)
+    count = len(await events(room.server, room.code))
+    for pin in HOSTILE_PINS:
+        refused(await phone.cmd("post_note", kind="issue", text="変な場所", pin=pin), "bad_pin")
+    # NaN is no JSON at all: refused either way, never recorded
+    raw = ('{"type": "cmd", "id": "nan-pin-1", "name": "post_note", "args": {"kind": "issue",'
+           ' "text": "x", "pin": {"x": NaN, "y": 1}}}')
+    while True:  # told to slow down (many refusals just now), send it again as phones do
+        reply = phone.waiter(lambda m: m["type"] in ("ack", "error")
+                             and m.get("id") == "nan-pin-1")
+        await phone.send(raw)
+        answer = await asyncio.wait_for(reply, HANG)
+        if answer.get("code") != "slow_down":
+            break
+        await asyncio.sleep(0.25)
+    assert answer["type"] == "error" and answer["code"] in ("bad_json", "bad_pin"), answer
+    assert len(await events(room.server, room.code)) == count
+    await settle(room.fac)
+    assert room.fac.board.notes == {}
+
+
+async def test_proxy_and_table_host_post_with_a_pin(room: Room) -> None:
+    """§11: `post_note` may carry `pin` 'for a participant, 代理入力 (proxy_for) and a table
+    host alike'."""
+    host, host_id = await room.join("進行役")
+    proxy = ok(await room.fac.cmd("add_proxy", name="紙の人", attribute="住民",
+                                  show_name=False))["result"]["participant_id"]
+    ok(await room.fac.cmd("make_tables", by="hand", count=2))
+    ok(await room.fac.cmd("seat", participant_id=proxy, table_id="k1"))
+    ok(await room.fac.cmd("set_table_host", table_id="k1", participant_id=host_id))
+    await settle(host)
+    await map_room(room)
+    by_fac = ok(await room.fac.cmd("post_note", kind="wish", text="代理で", proxy_for=proxy,
+                                   pin={"x": 1000, "y": 2000}))["result"]["note_id"]
+    by_host_proxy = ok(await host.cmd("post_note", kind="issue", text="進行役が代理で",
+                                      proxy_for=proxy, pin={"x": 3000, "y": 4000}))
+    by_host = ok(await host.cmd("post_note", kind="charm", text="進行役の一枚",
+                                pin={"x": 5000, "y": 6000}))
+    refused(await room.fac.cmd("post_note", kind="wish", text="x", proxy_for=proxy,
+                               pin={"x": 1.5, "y": 1}), "bad_pin")
+    await settle(room.screen)
+    notes = room.screen.board.notes
+    assert notes[by_fac]["pin"] == {"x": 1000, "y": 2000}
+    assert notes[by_host_proxy["result"]["note_id"]]["pin"] == {"x": 3000, "y": 4000}
+    assert notes[by_host["result"]["note_id"]]["pin"] == {"x": 5000, "y": 6000}
+    assert room.fac.board.notes[by_fac]["by_proxy"] is True
+
+
+# --- place_note -------------------------------------------------------------------------------
+
+async def test_place_note(room: Room) -> None:
+    """§11: `place_note` ({note_id, pin}, facilitators) moves a note's place or with pin null
+    takes it off the map (the note stays); the same place again records nothing; without
+    `pin` it is bad_pin; NotePlaced carries {note_id, pin}."""
+    cofac, _ = await room.cofacilitator()
+    phone, _ = await room.join("佐藤")
+    await map_room(room)
+    nid = ok(await phone.cmd("post_note", kind="issue", text="坂道がきつい"))["result"]["note_id"]
+    ok(await room.fac.cmd("place_note", note_id=nid, pin={"x": 7000, "y": 300}))
+    ok(await cofac.cmd("place_note", note_id=nid, pin={"x": 7001, "y": 301}))
+    await settle(room.screen, phone)
+    assert room.screen.board.notes[nid]["pin"] == {"x": 7001, "y": 301}
+    assert phone.board.notes[nid]["pin"] == {"x": 7001, "y": 301}
+    count = len(await events(room.server, room.code))
+    seq = room.screen.board.seq
+    ok(await room.fac.cmd("place_note", note_id=nid, pin={"x": 7001, "y": 301}))
+    await settle(room.screen)
+    assert room.screen.board.seq == seq
+    assert len(await events(room.server, room.code)) == count
+    # refusals
+    for client in (phone, room.screen):
+        error = refused(await client.cmd("place_note", note_id=nid, pin={"x": 1, "y": 1}),
+                        "not_allowed")
+        assert error["params"]["command"] == "place_note"
+    refused(await room.fac.cmd("place_note", note_id=nid), "bad_pin")
+    for pin in HOSTILE_PINS:
+        refused(await room.fac.cmd("place_note", note_id=nid, pin=pin), "bad_pin")
+    refused(await room.fac.cmd("place_note", note_id="n999", pin={"x": 1, "y": 1}),
+            "unknown_note")
+    refused(await room.fac.cmd("place_note", note_id=nid, pin={"x": 1, "y": 1}, kind="wish"),
+            "unknown_argument")
+    assert len(await events(room.server, room.code)) == count
+    ok(await room.fac.cmd("place_note", note_id=nid, pin=None))
+    await settle(room.screen, phone)
+    assert room.screen.board.notes[nid]["pin"] is None and nid in phone.board.notes
+    log = await events(room.server, room.code)
+    assert of(log, "NotePlaced") == [{"note_id": nid, "pin": {"x": 7000, "y": 300}},
+                                     {"note_id": nid, "pin": {"x": 7001, "y": 301}},
+                                     {"note_id": nid, "pin": None}]
+    # null again: the same (no) place, nothing recorded
+    ok(await room.fac.cmd("place_note", note_id=nid, pin=None))
+    assert len(await events(room.server, room.code)) == len(log)
+
+
+async def test_a_table_host_may_not_place_notes(room: Room) -> None:
+    """§4: place_note is the facilitators' (a table host's tools are listed in §2 and do not
+    include it): not_allowed, even on a note of their own table."""
+    host, host_id = await room.join("進行役")
+    ok(await room.fac.cmd("make_tables", by="hand", count=1))
+    ok(await room.fac.cmd("set_table_host", table_id="k1", participant_id=host_id))
+    await settle(host)
+    await map_room(room)
+    nid = ok(await host.cmd("post_note", kind="issue", text="自分の一枚"))["result"]["note_id"]
+    refused(await host.cmd("place_note", note_id=nid, pin={"x": 1, "y": 1}), "not_allowed")
+    refused(await host.cmd("set_map_view", kinds=["issue"]), "not_allowed")
+    refused(await host.cmd("remove_map"), "not_allowed")
+
+
+# --- set_map_view -----------------------------------------------------------------------------
+
+async def test_set_map_view(room: Room) -> None:
+    """§11: kinds (non-empty, no repeats, note kinds; shown in the order charm, issue, wish)
+    and area ({x, y, w, h}, w and h at least MAP_AREA_MIN, x + w and y + h at most MAP_GRID,
+    or null); only the keys given change; nothing changed records nothing; MapViewSet
+    carries the whole new value."""
+    cofac, _ = await room.cofacilitator()
+    phone, _ = await room.join("佐藤")
+    await map_room(room)
+    ok(await room.fac.cmd("set_map_view", kinds=["wish", "charm"]))
+    await settle(room.screen, phone)
+    for client in (room.screen, phone, room.fac):
+        assert header_map(client)["kinds"] == ["charm", "wish"]
+        assert header_map(client)["area"] is None
+    area = {"x": GRID - AREA_MIN, "y": 0, "w": AREA_MIN, "h": GRID}
+    ok(await cofac.cmd("set_map_view", area=area))
+    await settle(room.screen)
+    assert header_map(room.screen)["kinds"] == ["charm", "wish"]
+    assert header_map(room.screen)["area"] == area
+    count = len(await events(room.server, room.code))
+    seq = room.screen.board.seq
+    ok(await room.fac.cmd("set_map_view"))
+    ok(await room.fac.cmd("set_map_view", kinds=["charm", "wish"], area=area))
+    await settle(room.screen)
+    assert room.screen.board.seq == seq
+    assert len(await events(room.server, room.code)) == count
+    ok(await room.fac.cmd("set_map_view", kinds=["issue", "wish", "charm"], area=None))
+    await settle(room.screen)
+    assert header_map(room.screen)["kinds"] == ALL_KINDS
+    assert header_map(room.screen)["area"] is None
+    log = of(await events(room.server, room.code), "MapViewSet")
+    assert log == [{"kinds": ["charm", "wish"], "area": None},
+                   {"kinds": ["charm", "wish"], "area": area},
+                   {"kinds": ALL_KINDS, "area": None}]
+    for client in (phone, room.screen):
+        refused(await client.cmd("set_map_view", kinds=["charm"]), "not_allowed")
+    refused(await room.fac.cmd("set_map_view", kinds=["charm"], zoom=2), "unknown_argument")
+
+
+async def test_set_map_view_refusals(room: Room) -> None:
+    """§5: bad_map_kinds ('not a non-empty list of note kinds without repeats') and
+    bad_map_area (not {x, y, w, h} of whole numbers, w/h under MAP_AREA_MIN, past MAP_GRID)."""
+    await map_room(room)
+    count = len(await events(room.server, room.code))
+    for kinds in ([], ["charm", "charm"], ["other"], "charm", None, [1], [["charm"]],
+                  {"charm": True}, ["Charm"], ["charm", "issue", "wish", "charm"]):
+        refused(await room.fac.cmd("set_map_view", kinds=kinds), "bad_map_kinds")
+    good = {"x": 0, "y": 0, "w": AREA_MIN, "h": AREA_MIN}
+    bad_areas: list[Any] = [
+        {**good, "w": AREA_MIN - 1}, {**good, "h": AREA_MIN - 1},
+        {**good, "x": GRID - AREA_MIN + 1}, {**good, "y": GRID - AREA_MIN + 1},
+        {**good, "x": -1}, {**good, "y": -1}, {**good, "w": 1000.5}, {**good, "x": True},
+        {**good, "h": "1000"}, {**good, "w": GRID + 1}, {"x": 0, "y": 0, "w": AREA_MIN},
+        {**good, "z": 1}, [0, 0, AREA_MIN, AREA_MIN], "all", 1, {**good, "x": 1e308},
+        {**good, "w": 10**30},
+    ]
+    for area in bad_areas:
+        refused(await room.fac.cmd("set_map_view", area=area), "bad_map_area")
+    assert len(await events(room.server, room.code)) == count
+    ok(await room.fac.cmd("set_map_view", area={"x": 0, "y": 0, "w": GRID, "h": GRID}))
+
+
+# --- who sees which place ---------------------------------------------------------------------
+
+async def test_every_viewer_sees_the_places_of_the_notes_it_may_see(room: Room) -> None:
+    """§11: a note's pin 'reaches exactly those who may see the note' (§2): a participant,
+    the author of a private or hidden note, a person entered by 代理入力 (through the
+    facilitators), a table host (their table's private notes), a co-facilitator and the
+    projector; the header's map is the same for all; a snapshot agrees with the patches;
+    placing a note a viewer may not see sends that viewer nothing about it."""
+    cofac, _ = await room.cofacilitator()
+    host, host_id = await room.join("進行役")
+    alice, alice_id = await room.join("アリス")
+    bob, bob_id = await room.join("ボブ")
+    proxy = ok(await room.fac.cmd("add_proxy", name="紙の人", attribute="住民",
+                                  show_name=False))["result"]["participant_id"]
+    ok(await room.fac.cmd("make_tables", by="hand", count=2))
+    for pid, table in ((alice_id, "k1"), (bob_id, "k2"), (proxy, "k1")):
+        ok(await room.fac.cmd("seat", participant_id=pid, table_id=table))
+    ok(await room.fac.cmd("set_table_host", table_id="k1", participant_id=host_id))
+    clients = [room.fac, room.screen, cofac, host, alice, bob]
+    await settle(*clients)
+    await map_room(room)
+    await settle(*clients)
+
+    async def post(client: Client, pin: dict[str, int] | None, **extra: Any) -> str:
+        args: dict[str, Any] = {"kind": "issue", "text": f"付箋 {pin}", **extra}
+        if pin is not None:
+            args["pin"] = pin
+        return str(ok(await client.cmd("post_note", **args))["result"]["note_id"])
+
+    public_a = await post(alice, {"x": 100, "y": 100})
+    public_b = await post(bob, None)
+    hidden_b = await post(bob, {"x": 200, "y": 200})
+    ok(await room.fac.cmd("hide_note", note_id=hidden_b))
+    ok(await room.fac.cmd("set_private_notes", private=True))
+    private_a = await post(alice, {"x": 300, "y": 300})
+    private_b = await post(bob, {"x": 400, "y": 400})
+    private_p = await post(room.fac, {"x": 500, "y": 500}, proxy_for=proxy)
+    await settle(*clients)
+    # a place given to a note that the projector and alice may not see: nothing about it
+    marks = {c: len(c.received) for c in clients}
+    ok(await room.fac.cmd("place_note", note_id=private_b, pin={"x": 450, "y": 450}))
+    await settle(*clients)
+    for client in (room.screen, alice, host):
+        assert not any(names_note(m, private_b) for m in client.received[marks[client]:])
+    assert any(names_note(m, private_b) for m in bob.received[marks[bob]:])
+    everything = {public_a: {"x": 100, "y": 100}, public_b: None,
+                  hidden_b: {"x": 200, "y": 200}, private_a: {"x": 300, "y": 300},
+                  private_b: {"x": 450, "y": 450}, private_p: {"x": 500, "y": 500}}
+    sees = {
+        room.fac: set(everything), cofac: set(everything),
+        room.screen: {public_a, public_b},
+        alice: {public_a, public_b, private_a},
+        bob: {public_a, public_b, hidden_b, private_b},
+        host: {public_a, public_b, private_a, private_p},
+    }
+    header = header_map(room.fac)
+    for client, visible in sees.items():
+        assert set(client.board.notes) == visible, (client.board.role, client.board.notes)
+        assert pins(client) == {nid: everything[nid] for nid in visible}
+        assert header_map(client) == header
+        # a fresh connection's snapshot says the same
+        fresh = PatientClient(room.server, room.code, token=client.token, key=client.key)
+        await fresh.connect()
+        assert pins(fresh) == pins(client) and header_map(fresh) == header
+        await fresh.close()
+    # revealed: the private notes reach everyone with their places
+    ok(await room.fac.cmd("reveal_notes"))
+    await settle(*clients)
+    for client in (room.screen, alice, bob, host):
+        for nid in (private_a, private_b, private_p):
+            assert client.board.notes[nid]["pin"] == everything[nid]
+    assert hidden_b not in room.screen.board.notes and hidden_b not in alice.board.notes
+
+
+async def test_a_place_from_a_phone_reaches_the_projector_as_sent(room: Room) -> None:
+    """§11: the grid is the image's whatever its size: the projector gets the exact numbers
+    the phone sent, and a later phone's snapshot has them too."""
+    phone, _ = await room.join("佐藤")
+    await map_room(room, body=map_image(2400, 1000))
+    nid = ok(await phone.cmd("post_note", kind="issue", text="交差点が危ない",
+                             pin={"x": 3333, "y": 6667}))["result"]["note_id"]
+    await room.screen.wait_for(lambda b: nid in b.notes)
+    assert room.screen.board.notes[nid]["pin"] == {"x": 3333, "y": 6667}
+    later = PatientClient(room.server, room.code)
+    await later.connect()
+    assert later.board.notes[nid]["pin"] == {"x": 3333, "y": 6667}
+
+
+# --- the archive ------------------------------------------------------------------------------
+
+def yoriai(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "yoriai", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=300)
+
+
+async def test_the_archive_carries_the_map_and_import_restores_it(
+        room: Room, tmp_path: Path) -> None:
+    """§11 / README: the JSON archive carries the map as one more entry of `photos` (after
+    the photos; "version": 2); `yoriai import` puts it back: the same header, places and
+    image."""
+    phone, _ = await room.join("佐藤")
+    async with httpx.AsyncClient(base_url=room.server.base, timeout=HANG,
+                                 cookies={"yoriai_key": room.server.key}) as http:
+        photo = await http.post(f"/w/{room.code}/photos", content=map_image(640, 480, "PNG"),
+                                headers={"accept": "application/json"})
+    assert photo.status_code == 200, photo.text
+    digest = (await map_room(room, title="防災マップ"))["hash"]
+    nid = ok(await phone.cmd("post_note", kind="issue", text="避難路が狭い",
+                             pin={"x": 1234, "y": 5678}))["result"]["note_id"]
+    ok(await room.fac.cmd("set_map_view", kinds=["issue"],
+                          area={"x": 1000, "y": 1000, "w": 2000, "h": 3000}))
+    await settle(room.fac)
+    image = (await get_image(room.server, room.code, digest)).content
+    record = await archive(room.server, room.code)
+    assert record["version"] == 2
+    hashes = [p["hash"] for p in record["photos"]]
+    assert hashes == [photo.json()["hash"], digest]
+    assert base64.b64decode(record["photos"][1]["data"]) == image
+    path = tmp_path / "archive.json"
+    path.write_text(json.dumps(record), encoding="utf-8")
+    other = tmp_path / "other"
+    done = yoriai("import", str(path), "--data", str(other), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (other / "photos" / f"{digest}.jpg").read_bytes() == image
+    live = LiveServer(other).start()
+    try:
+        screen = PatientClient(live, room.code)
+        await screen.connect()
+        assert header_map(screen) == header_map(room.fac)
+        assert screen.board.notes[nid]["pin"] == {"x": 1234, "y": 5678}
+        served = await get_image(live, room.code, digest)
+        assert served.status_code == 200 and served.content == image
+        await screen.close()
+    finally:
+        live.stop()
+
+
+async def test_an_archive_without_a_map_stays_version_one(room: Room) -> None:
+    """§9: 'one of a workshop without photos has no photos and stays "version": 1'; §11: a
+    NotePosted without a pin logs exactly as before."""
+    phone, _ = await room.join("佐藤")
+    ok(await phone.cmd("post_note", kind="wish", text="地図のない晩"))
+    record = await archive(room.server, room.code)
+    assert record["version"] == 1 and "photos" not in record
+    assert all("pin" not in d for d in of(record["events"], "NotePosted"))
+
