@@ -361,6 +361,22 @@ def test_the_kinds_and_the_area_reach_the_header(
     console.get_by_role("button", name="全体を表示").click()
     until(console, lambda: "area" in header() and header()["area"] is None, "the whole map")
     expect(console.locator("#map-area-clear")).to_be_disabled()
+
+    # The keyboard frames an area too: the map takes the focus, a third of it in the middle
+    # is framed; an arrow moves the frame a twentieth, + grows it, Enter shows it.
+    console.locator("#map-area-draw").focus()
+    console.keyboard.press("Enter")
+    stage = console.locator("#map-stage")
+    expect(stage).to_be_focused()
+    expect(stage).to_have_attribute(
+        "aria-label", "地図：矢印キーで枠を動かし、＋と－で大きさを変え、"
+        "Enterでプロジェクターに映します")
+    console.keyboard.press("ArrowRight")
+    console.keyboard.press("+")
+    expect(console.locator(".map-area.is-drawing")).to_be_visible()
+    console.keyboard.press("Enter")
+    until(console, lambda: header().get("area") == {"x": 3333, "y": 2833, "w": 4333, "h": 4333},
+          "the area framed by the keyboard")
     assert pages.problems == []
 
 

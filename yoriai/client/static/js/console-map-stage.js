@@ -33,6 +33,10 @@ const CLICK_SLOP_PX = 4;
 // tenth of that, for the last bit.
 const KEY_STEP = 100;
 const KEY_STEP_FINE = 10;
+// The keyboard's frame for the projector moves and grows by a twentieth of the map (with
+// Shift a hundredth): the frame is large, a pin's step would take long to cross the map.
+const FRAME_STEP = 500;
+const FRAME_STEP_FINE = 100;
 
 export class MapStage {
   /**
@@ -50,6 +54,14 @@ export class MapStage {
     this.cross = null;
     /** @type {Object<string, Pin>} where a pin is being moved to by the keyboard */
     this.moving = {};
+    /** the smallest area's side (limits.MAP_AREA_MIN), for the keyboard's frame */
+    this.least = Math.round(grid / 10);
+    /** @type {(Area|null)} the projector's area now, and the keyboard's frame for a new one */
+    this.area = null;
+    /** @type {(Area|null)} */
+    this.frameArea = null;
+    /** whether the mouse is framing an area (a redraw then leaves the frame be) */
+    this.dragging = false;
     this.img = /** @type {HTMLImageElement} */ (el('img', {class: 'map-image', alt: '',
       draggable: 'false'}));
     this.pins = el('div', {class: 'map-pins'});
@@ -122,12 +134,25 @@ export class MapStage {
     this.mode = view.mode;
     this.box.setAttribute('data-mode', view.mode);
     // In the pick mode the map itself takes the keyboard (the cross); otherwise the pins do.
-    this.box.setAttribute('tabindex', view.mode === 'pick' ? '0' : '-1');
-    this.box.setAttribute('role', view.mode === 'pick' ? 'application' : 'group');
+    // In the pick and area modes the map itself takes the keyboard (the cross, the frame);
+    // otherwise the pins do.
+    const keys = view.mode === 'pick' || view.mode === 'area';
+    this.box.setAttribute('tabindex', keys ? '0' : '-1');
+    this.box.setAttribute('role', keys ? 'application' : 'group');
     this.box.setAttribute('aria-label', view.mode === 'pick' ? t('console.map.pick_keys')
-      : view.alt);
+      : view.mode === 'area' ? t('console.map.area_keys') : view.alt);
+    this.area = view.area;
     if (view.mode !== 'pick') {
       this.cross = null;
+    }
+    if (view.mode !== 'area') {
+      this.frameArea = null;
+    }
+    if (!this.dragging) {
+      this.drawn.hidden = !this.frameArea;
+      if (this.frameArea) {
+        this.frame(this.drawn, this.frameArea);
+      }
     }
     this.crossBox.hidden = !this.cross;
     if (this.cross) {
@@ -210,11 +235,14 @@ export class MapStage {
         return {x: Math.min(from.x, to.x), y: Math.min(from.y, to.y),
           w: Math.abs(to.x - from.x), h: Math.abs(to.y - from.y)};
       };
+      this.frameArea = null;
+      this.dragging = true;
       this.follow(ev, function (e) {
         dragged = dragged || far(e);
         self.drawn.hidden = !dragged;
         self.frame(self.drawn, rect(e));
       }, function (e) {
+        self.dragging = false;
         self.drawn.hidden = true;
         if (dragged) {
           self.hands.onArea(rect(e));
@@ -261,6 +289,7 @@ export class MapStage {
    */
   follow(ev, onMove, onUp) {
     const box = this.box;
+    const self = this;
     try {
       box.setPointerCapture(ev.pointerId);
     } catch (e) {
@@ -280,6 +309,7 @@ export class MapStage {
       box.removeEventListener('pointermove', move);
       box.removeEventListener('pointerup', up);
       box.removeEventListener('pointercancel', up);
+      self.dragging = false;
       if (e.type === 'pointerup') {
         onUp(e);
       }
@@ -335,6 +365,10 @@ export class MapStage {
       }
       return;
     }
+    if (this.mode === 'area' && target === this.box) {
+      this.frameKey(ev);
+      return;
+    }
     if (this.mode === 'pick' && target === this.box) {
       if (by) {
         ev.preventDefault();
@@ -345,6 +379,46 @@ export class MapStage {
         ev.preventDefault();
         this.hands.onPick(this.cross);
       }
+    }
+  }
+
+  /**
+   * The keyboard's way to frame the projector's area: the frame starts as the area shown
+   * (or a third of the map in the middle); the arrows move it, + and - grow and shrink it,
+   * Enter shows it.
+   * @param {KeyboardEvent} ev
+   */
+  frameKey(ev) {
+    const g = this.grid;
+    const step = ev.shiftKey ? FRAME_STEP_FINE : FRAME_STEP;
+    /** @type {Object<string, Array<number>>} */
+    const arrows = {ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step],
+      ArrowDown: [0, step]};
+    const third = Math.round(g / 3);
+    const f = this.frameArea || this.area || {x: third, y: third, w: third, h: third};
+    let next = null;
+    if (arrows[ev.key]) {
+      next = {x: f.x + arrows[ev.key][0], y: f.y + arrows[ev.key][1], w: f.w, h: f.h};
+    } else if (ev.key === '+' || ev.key === '=' || ev.key === '-') {
+      const by = (ev.key === '-' ? -1 : 1) * step;
+      const w = Math.max(this.least, Math.min(g, f.w + 2 * by));
+      const h = Math.max(this.least, Math.min(g, f.h + 2 * by));
+      next = {x: f.x + Math.round((f.w - w) / 2), y: f.y + Math.round((f.h - h) / 2), w: w, h: h};
+    } else if ((ev.key === 'Enter' || ev.key === ' ') && this.frameArea) {
+      ev.preventDefault();
+      const chosen = this.frameArea;
+      this.frameArea = null;
+      this.drawn.hidden = true;
+      this.hands.onArea(chosen);
+      return;
+    }
+    if (next) {
+      ev.preventDefault();
+      next.x = Math.max(0, Math.min(g - next.w, next.x));
+      next.y = Math.max(0, Math.min(g - next.h, next.y));
+      this.frameArea = next;
+      this.drawn.hidden = false;
+      this.frame(this.drawn, next);
     }
   }
 }

@@ -19,6 +19,7 @@ import {
   focusKeeper, focusButton, inFocus, MAP_VIEW
 } from './console-core.js';
 import {MapStage} from './console-map-stage.js';
+import {upload} from './console-map-upload.js';
 
 /**
  * @typedef {import('./console-map-stage.js').Pin} Pin
@@ -200,43 +201,6 @@ export function fitArea(a) {
 
 // --- sending ------------------------------------------------------------------------------
 
-/**
- * Upload a map; resolves with the server's refusal in words, or null when it is stored.
- * @param {File} file
- * @param {string} title
- * @param {number} page the PDF's page, from 1
- * @returns {Promise<(string|null)>}
- */
-async function upload(file, title, page) {
-  const pdf = file.type === 'application/pdf' || /\.pdf$/i.test(file.name);
-  const query = new URLSearchParams({title: title});
-  if (pdf) {
-    query.set('page', String(page));
-  }
-  let reply;
-  try {
-    reply = await fetch('/w/' + encodeURIComponent(code) + '/map?' + query.toString(), {
-      method: 'POST', body: file, credentials: 'same-origin',
-      headers: {'Accept': 'application/json',
-        'Content-Type': file.type || (pdf ? 'application/pdf' : 'application/octet-stream')}});
-  } catch (e) {
-    return t('console.map.failed', {name: file.name});
-  }
-  if (reply.ok) {
-    return null;
-  }
-  try {
-    const answer = await reply.json();
-    const error = answer && answer.error ? answer.error : answer;
-    if (error && typeof error.message === 'string') {
-      return file.name + ': ' + error.message;
-    }
-  } catch (e) {
-    // not JSON (a refusal from the security layer): say it failed
-  }
-  return t('console.map.failed', {name: file.name});
-}
-
 const stage = new MapStage(limit('MAP_GRID'), {
   onMove: function (id, pin) {
     const now = placed().filter(function (p) { return p.note.id === id; })[0];
@@ -273,6 +237,8 @@ const stage = new MapStage(limit('MAP_GRID'), {
     render();
   },
 });
+
+stage.least = limit('MAP_AREA_MIN');
 
 /** @param {string} id take the note's pin off the map (the note stays on the board) */
 function takeOff(id) {
@@ -404,7 +370,7 @@ export function setupMap() {
     errors.clear(UPLOAD_CTX);
     local.sending += 1;
     render();
-    const problem = await upload(file, parts.title.value.trim(),
+    const problem = await upload(code, file, parts.title.value.trim(),
       Math.max(1, Math.floor(Number(parts.page.value) || 1)));
     local.sending -= 1;
     if (problem) {
@@ -425,6 +391,9 @@ export function setupMap() {
   parts.areaDraw.addEventListener('click', function () {
     local.areaMode = !local.areaMode;
     local.placing = '';
+    if (local.areaMode) {
+      focusKeeper.ask('map-stage');  // the keyboard's frame is there (arrows, +/-, Enter)
+    }
     render();
   });
   // Esc in the panel gives up framing an area or placing a note (a pin's own Esc first).
