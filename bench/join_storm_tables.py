@@ -7,7 +7,8 @@ the same storm into a room without tables: what seating each latecomer costs the
 A real uvicorn (tests.support.LiveServer) on a free 127.0.0.1 port and a fresh data folder;
 the phones join from the laptop's own address (not counted by the per-address join rate),
 ``--parallel`` at a time, and stay connected reading everything, as a room's phones do.
-Figures: wall time, ms a join, the join ack's p50/p99 (send → ack, nearest rank), and the
+Figures: wall time, ms a join, the join ack's p50/p99 (send → ack, nearest rank), the
+frames and kilobytes a phone received after its join ack (on average), and the
 CPU this process used a join (``time.process_time``: the server and the phones share the
 process, so it is both; the phones' part is the same with or without tables). On a shared
 machine the CPU figure moves much less than the wall time.
@@ -35,10 +36,16 @@ from yoriai.facilitation.model import ATTRIBUTES
 WAIT = 120.0  # a hang guard, not a target
 
 
+# Frames and bytes the joined phones received after their join ack (what the storm costs
+# the room's Wi-Fi), over the whole storm.
+RECEIVED = [0, 0]
+
+
 async def drain(ws: ClientConnection) -> None:
     try:
-        async for _ in ws:
-            pass
+        async for message in ws:
+            RECEIVED[0] += 1
+            RECEIVED[1] += len(message)
     except Exception:
         pass
 
@@ -71,6 +78,7 @@ async def storm(phones: int, tables: int, parallel: int) -> str:
             reply = await fac.cmd("make_tables", count=tables, by="hand")
             assert reply["type"] == "ack", reply
         took: list[float] = []
+        RECEIVED[:] = [0, 0]
         start = time.monotonic()
         cpu = time.process_time()
         for first in range(0, phones, parallel):
@@ -82,7 +90,8 @@ async def storm(phones: int, tables: int, parallel: int) -> str:
         await fac.close()
         return (f"| {tables or 'none'} | {phones} | {wall:.1f} | {1000 * wall / phones:.1f} | "
                 f"{1000 * took[len(took) // 2]:.0f} | {1000 * took[len(took) * 99 // 100]:.0f} | "
-                f"{1000 * cpu / phones:.1f} |")
+                f"{1000 * cpu / phones:.1f} | {RECEIVED[0] / phones:.0f} | "
+                f"{RECEIVED[1] / phones / 1000:.0f} |")
     finally:
         for task in held:
             task.cancel()
@@ -97,8 +106,9 @@ def main() -> None:
     opts = p.parse_args()
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # two ends a phone
-    print("| tables | phones | wall s | ms a join | ack p50 ms | ack p99 ms | CPU ms a join |")
-    print("|---|---|---|---|---|---|---|")
+    print("| tables | phones | wall s | ms a join | ack p50 ms | ack p99 ms | CPU ms a join "
+          "| frames a phone | KB a phone |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for tables in (opts.tables, 0):
         print(asyncio.run(storm(opts.phones, tables, opts.parallel)), flush=True)
 
