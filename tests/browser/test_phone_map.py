@@ -154,8 +154,14 @@ def test_a_tap_places_the_note_at_the_grid_point_under_the_finger(
     at = box(phone, "#note-error")
     assert at["y"] >= 0 and at["y"] + at["height"] <= HEIGHT, at
 
+    # 「この場所に貼る」 brought the map into view and focused it; back to the words, the
+    # phone's keyboard up, and then a tap on the map.
+    expect(phone.locator("#note-map .map-box")).to_be_focused()
+    phone.locator("#note-text").focus()
     tap = tap_map(phone, 0.3, 0.4)
     expect(phone.locator("#note-map .map-pin.pin-new")).to_be_visible()
+    # The map took the focus from the text box: the keyboard goes down for the map.
+    expect(phone.locator("#note-map .map-box")).to_be_focused()
     expect(phone.locator("#note-map .map-placed")).to_contain_text("ピンの場所に貼ります")
     # The map did not move under the finger (the words came under it, not above).
     assert view_of(phone)["y"] == tap["box_y"]

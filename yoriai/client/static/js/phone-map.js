@@ -438,6 +438,11 @@ export class MapPicker {
       // A second finger turns the gesture into a pinch (and never a tap).
       self.begin();
       ev.preventDefault();
+      // The map takes the focus (preventDefault kept it in the text box): the phone's
+      // keyboard, if it was up, goes down and gives the map the screen.
+      if (document.activeElement !== box) {
+        box.focus({preventScroll: true});
+      }
     });
     box.addEventListener('pointermove', function (ev) {
       const id = String(ev.pointerId);
