@@ -754,7 +754,8 @@ HOSTILE_PINS: list[Any] = [
     {"x": 10**30, "y": 0}, {"x": 1e308, "y": 1}, {"x": 1}, {"y": 1}, {},
     {"x": 1, "y": 2, "z": 3}, {"x": 1, "y": 2, "pin": None}, {"x": None, "y": 1},
     {"x": [1], "y": 1}, {"x": {"x": 1}, "y": 1}, [1, 2], "5000,5000", 5000, True, "",
-    {"X": 1, "Y": 1}, {"x": 1, "y": 2, "__proto__": 1},
+    {"X": 1, "Y": 1}, {"x": 1, "y": 2, "__proto__": 1}, {"x": 1.0, "y": 1},
+    {"x": 1, "y": 1e3},
 ]
 
 
@@ -954,7 +955,7 @@ async def test_set_map_view_refusals(room: Room) -> None:
         {**good, "x": -1}, {**good, "y": -1}, {**good, "w": 1000.5}, {**good, "x": True},
         {**good, "h": "1000"}, {**good, "w": GRID + 1}, {"x": 0, "y": 0, "w": AREA_MIN},
         {**good, "z": 1}, [0, 0, AREA_MIN, AREA_MIN], "all", 1, {**good, "x": 1e308},
-        {**good, "w": 10**30},
+        {**good, "w": 10**30}, {**good, "x": 0.0}, {**good, "h": 1e3},
     ]
     for area in bad_areas:
         refused(await room.fac.cmd("set_map_view", area=area), "bad_map_area")
@@ -1108,3 +1109,137 @@ async def test_an_archive_without_a_map_stays_version_one(room: Room) -> None:
     assert record["version"] == 1 and "photos" not in record
     assert all("pin" not in d for d in of(record["events"], "NotePosted"))
 
+
+
+# --- more edges --------------------------------------------------------------------------------
+
+
+async def test_a_removed_cofacilitators_token_may_not_upload(room: Room) -> None:
+    """§11 (as §9): 403 not_allowed for a token of someone the facilitator has removed
+    (params.command add_map); nothing recorded."""
+    cofac, cid = await room.cofacilitator("消える人")
+    ok(await room.fac.cmd("remove_participant", participant_id=cid))
+    count = len(await events(room.server, room.code))
+    error = problem(await upload(room.server, room.code, map_image(400, 300), key=False,
+                                 token=cofac.token), 403, "not_allowed")
+    assert error["params"]["command"] == "add_map"
+    assert len(await events(room.server, room.code)) == count
+    assert stored_files(room.server) == set()
+
+
+async def test_page_is_a_pdfs_and_a_picture_ignores_a_valid_one(room: Room) -> None:
+    """§11: `page` is 'a PDF's page, from 1': a picture's upload with a valid page is the
+    picture (the page checked all the same, before the body)."""
+    reply = uploaded(await upload(room.server, room.code, map_image(500, 300), page="2"))
+    assert (reply["width"], reply["height"]) == (500, 300)
+    problem(await upload(room.server, room.code, map_image(500, 300), page="0"), 422,
+            "map_bad_page")
+
+
+async def test_a_removed_participants_places_do_not_hold_the_map(room: Room) -> None:
+    """§3: a removed participant's notes leave every view; §11: another map replaces the
+    current one 'only while no note is placed on' it — their notes are no longer there."""
+    phone, pid = await room.join("佐藤")
+    await map_room(room)
+    ok(await phone.cmd("post_note", kind="issue", text="ここ", pin={"x": 10, "y": 10}))
+    problem(await upload(room.server, room.code, map_image(640, 480)), 409, "map_in_use")
+    ok(await room.fac.cmd("remove_participant", participant_id=pid))
+    await settle(room.fac)
+    assert room.fac.board.notes == {}
+    reply = uploaded(await upload(room.server, room.code, map_image(640, 480)))
+    await settle(room.screen)
+    assert header_map(room.screen)["hash"] == reply["hash"]
+
+
+async def test_a_place_stays_with_the_note_through_edit_hide_and_unhide(room: Room) -> None:
+    """§11: the pin 'is part of the note': editing the note keeps it, and hiding then
+    unhiding gives it back to the projector with its place; a place given to a hidden note
+    reaches the facilitators and its author, never the projector."""
+    phone, _ = await room.join("佐藤")
+    await map_room(room)
+    nid = ok(await phone.cmd("post_note", kind="issue", text="暗い道",
+                             pin={"x": 2500, "y": 7500}))["result"]["note_id"]
+    ok(await phone.cmd("edit_note", note_id=nid, text="暗い夜道", kind="wish"))
+    await settle(room.screen)
+    assert room.screen.board.notes[nid]["pin"] == {"x": 2500, "y": 7500}
+    assert room.screen.board.notes[nid]["text"] == "暗い夜道"
+    ok(await room.fac.cmd("hide_note", note_id=nid))
+    await settle(room.screen)
+    mark = len(room.screen.received)
+    ok(await room.fac.cmd("place_note", note_id=nid, pin={"x": 2600, "y": 7600}))
+    await settle(room.screen, phone, room.fac)
+    assert not any(names_note(m, nid) for m in room.screen.received[mark:])
+    assert phone.board.notes[nid]["pin"] == {"x": 2600, "y": 7600}
+    assert room.fac.board.notes[nid]["pin"] == {"x": 2600, "y": 7600}
+    ok(await room.fac.cmd("unhide_note", note_id=nid))
+    await settle(room.screen)
+    assert room.screen.board.notes[nid]["pin"] == {"x": 2600, "y": 7600}
+
+
+async def test_a_resuming_client_gets_the_map_events_as_patches(room: Room) -> None:
+    """§2: a client that resumes with its epoch and last_seq gets the events it missed as
+    patches of its view: the map in the header and the places of the notes."""
+    phone, _ = await room.join("佐藤")
+    screen = PatientClient(room.server, room.code)
+    await screen.connect()
+    await screen.close()
+    digest = (await map_room(room, title="再接続"))["hash"]
+    nid = ok(await phone.cmd("post_note", kind="charm", text="川沿い",
+                             pin={"x": 9000, "y": 100}))["result"]["note_id"]
+    ok(await room.fac.cmd("set_map_view", kinds=["charm"]))
+    await screen.connect(resume=True)
+    assert any(m["type"] == "synced" for m in screen.received), screen.received
+    assert header_map(screen)["hash"] == digest and header_map(screen)["kinds"] == ["charm"]
+    assert screen.board.notes[nid]["pin"] == {"x": 9000, "y": 100}
+    assert header_map(screen) == header_map(room.fac)
+
+
+async def test_two_uploads_at_once(room: Room) -> None:
+    """§11: maps are prepared one at a time; two uploads sent together both get an answer,
+    and the board ends with the map whose answer has the later seq."""
+    first, second = await asyncio.gather(
+        upload(room.server, room.code, make_pdf([A4]), title="PDF"),
+        upload(room.server, room.code, map_image(1600, 900), title="写真"))
+    a, b = uploaded(first), uploaded(second)
+    assert a["seq"] != b["seq"]
+    last = max(a, b, key=lambda r: int(r["seq"]))
+    await settle(room.screen)
+    assert header_map(room.screen)["hash"] == last["hash"]
+    assert (await get_image(room.server, room.code, last["hash"])).status_code == 200
+    other = a if last is b else b
+    assert (await get_image(room.server, room.code, other["hash"])).status_code == 404
+    assert [d["hash"] for d in of(await events(room.server, room.code), "MapAdded")] == \
+        [other["hash"], last["hash"]]
+
+
+async def test_the_archive_carries_only_the_current_map(room: Room, tmp_path: Path) -> None:
+    """§11: the archive carries the map (the current one: an image that is neither a photo
+    nor the current map is refused by import, so none is carried); a workshop whose map was
+    replaced, or removed, still imports."""
+    phone, _ = await room.join("佐藤")
+    old = (await map_room(room, title="古い地図"))["hash"]
+    new = uploaded(await upload(room.server, room.code, map_image(800, 500), title="新しい"))
+    nid = ok(await phone.cmd("post_note", kind="wish", text="ここに花壇",
+                             pin={"x": 5, "y": 9995}))["result"]["note_id"]
+    record = await archive(room.server, room.code)
+    assert [p["hash"] for p in record["photos"]] == [new["hash"]]
+    assert old != new["hash"]
+    path = tmp_path / "replaced.json"
+    path.write_text(json.dumps(record), encoding="utf-8")
+    done = yoriai("import", str(path), "--data", str(tmp_path / "one"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    ok(await room.fac.cmd("remove_map"))
+    removed = await archive(room.server, room.code)
+    assert all(p["hash"] not in (old, new["hash"]) for p in removed.get("photos", []))
+    path = tmp_path / "removed.json"
+    path.write_text(json.dumps(removed), encoding="utf-8")
+    done = yoriai("import", str(path), "--data", str(tmp_path / "two"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    live = LiveServer(tmp_path / "two").start()
+    try:
+        screen = PatientClient(live, room.code)
+        await screen.connect()
+        assert header_map(screen) is None and screen.board.notes[nid]["pin"] is None
+        await screen.close()
+    finally:
+        live.stop()
