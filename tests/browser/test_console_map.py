@@ -537,3 +537,36 @@ def test_a_phones_markup_on_the_map_stays_text(live: LiveServer, pages: Pages,
     assert abs(pbox["x"] + pbox["width"] / 2 - box["x"]) <= 2
     assert abs(pbox["y"] + pbox["height"] / 2 - (box["y"] + box["height"])) <= 2
     assert pages.problems == []
+
+
+def test_pins_on_one_another_can_each_be_had(live: LiveServer, pages: Pages,
+                                             steer: Any) -> None:
+    """Two notes on the same place: the first click takes the top pin, a click again on the
+    selected pin takes the one beneath, and so round."""
+    code = live.new_workshop()
+    assert upload_map(live, code, map_image(1000, 800)).status_code == 200
+    fac = steer(live, code)
+    first = placed_note(fac, live, "駅前の階段", "issue", {"x": 5000, "y": 5000})
+    second = placed_note(fac, live, "駅前の花壇", "charm", {"x": 5000, "y": 5000})
+    console = open_console(pages, live, code)
+    map_shown(console)
+    pins = console.locator(".map-pin")
+    expect(pins).to_have_count(2)
+    pbox = pins.first.bounding_box()
+    assert pbox is not None
+    x, y = pbox["x"] + pbox["width"] / 2, pbox["y"] + pbox["height"] / 2
+    selected = console.locator(".map-pin[aria-pressed=true]")
+    console.mouse.click(x, y)
+    expect(selected).to_have_count(1)
+    top = str(selected.get_attribute("data-note-id"))
+    beneath = second if top == first else first
+    assert top in (first, second)
+    for want in (beneath, top):  # each click on the selected one: the next in the stack
+        console.mouse.click(x, y)
+        expect(console.locator(f".map-pin[data-note-id='{want}']")).to_have_attribute(
+            "aria-pressed", "true")
+        expect(selected).to_have_count(1)
+        expect(console.locator(f".map-pin[data-note-id='{want}']")).to_be_focused()
+    # Nothing moved.
+    assert pin_of(live, code, first) == pin_of(live, code, second) == (5000, 5000)
+    assert pages.problems == []

@@ -264,8 +264,9 @@ export class MapStage {
         if (dragged) {
           self.hands.onMove(id, self.gridAt(e.clientX, e.clientY));
         } else {
-          pinNode.focus({preventScroll: true});
-          self.hands.onSelect(id);
+          const chosen = self.underneath(pinNode, e.clientX, e.clientY);
+          chosen.focus({preventScroll: true});
+          self.hands.onSelect(chosen.getAttribute('data-note-id') || '');
         }
       });
       return;
@@ -279,6 +280,25 @@ export class MapStage {
         }
       });
     }
+  }
+
+  /**
+   * The pin a click chooses: the one on top, but a click on the selected pin where pins lie
+   * on one another chooses the next of them (in the pins' order), so that each can be had.
+   * @param {HTMLElement} top the pin clicked
+   * @param {number} clientX
+   * @param {number} clientY
+   * @returns {HTMLElement}
+   */
+  underneath(top, clientX, clientY) {
+    if (top.getAttribute('aria-pressed') !== 'true') {
+      return top;
+    }
+    const here = document.elementsFromPoint(clientX, clientY);
+    /** @type {Array<HTMLElement>} */
+    const stack = Array.prototype.filter.call(this.pins.children,
+      function (/** @type {Element} */ n) { return here.indexOf(n) >= 0; });
+    return stack.length > 1 ? stack[(stack.indexOf(top) + 1) % stack.length] : top;
   }
 
   /**
