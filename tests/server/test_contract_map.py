@@ -1243,3 +1243,45 @@ async def test_the_archive_carries_only_the_current_map(room: Room, tmp_path: Pa
         await screen.close()
     finally:
         live.stop()
+
+
+# --- programs ------------------------------------------------------------------------------------
+
+async def test_programs_mark_their_map_steps(tmp_path: Path) -> None:
+    """README (*program*): a step of a program file may say `"map": true` (false or absent:
+    not a map step; anything else refuses the file, naming the key); §11: the header's step
+    has `"map": true`, absent otherwise. The bundled world-cafe program's 確かめてみよう is a
+    map step."""
+    bundled = Path(__file__).resolve().parents[2] / "yoriai/facilitation/programs"
+    program = json.loads((bundled / "machizukuri.json").read_text(encoding="utf-8"))
+    program["steps"][0]["map"] = False
+    program["steps"][1]["map"] = True
+    path = tmp_path / "mine.json"
+    path.write_text(json.dumps(program, ensure_ascii=False), encoding="utf-8")
+    data = tmp_path / "data"
+    made = yoriai("new", "地図は二番目", "--program", str(path), "--data", str(data), cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    mine = made.stdout.strip().splitlines()[-1].strip()
+    made = yoriai("new", "カフェ", "--program", "world-cafe", "--data", str(data), cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    cafe = made.stdout.strip().splitlines()[-1].strip()
+    program["steps"][1]["map"] = "yes"
+    path.write_text(json.dumps(program, ensure_ascii=False), encoding="utf-8")
+    bad = yoriai("new", "だめ", "--program", str(path), "--data", str(data), cwd=tmp_path)
+    assert bad.returncode != 0 and "steps[1].map" in bad.stderr, bad.stderr
+    live = LiveServer(data).start()
+    try:
+        screen = PatientClient(live, mine)
+        await screen.connect()
+        steps = screen.board.workshop["program"]["steps"]
+        assert "map" not in steps[0] and steps[1]["map"] is True
+        assert all("map" not in step for step in steps[2:])
+        await screen.close()
+        screen = PatientClient(live, cafe)
+        await screen.connect()
+        steps = screen.board.workshop["program"]["steps"]
+        assert [s["label"]["ja"] for s in steps if s.get("map")] == ["確かめてみよう"]
+        assert all(s.get("map", True) is True for s in steps)
+        await screen.close()
+    finally:
+        live.stop()
