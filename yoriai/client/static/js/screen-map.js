@@ -147,25 +147,44 @@ export function cluster(marks, badge) {
     const nearest = current.map(function () { return -1; });
     /** @type {Array<number>} */
     const best = current.map(function () { return Infinity; });
+    /** @param {number} i @param {number} j @param {number} d */
+    const offer = function (i, j, d) {
+      // Of two at the same distance the lower number (the marks are in number order).
+      if (d < best[i] || (d === best[i] && j < nearest[i])) {
+        best[i] = d;
+        nearest[i] = j;
+      }
+    };
+    // Only marks in neighbouring cells of a grid as wide as the farthest reach can overlap:
+    // a room's thousands of notes are not compared each with each.
+    const cell = current.reduce(function (m, k) { return Math.max(m, k.r); }, badge) * 2 +
+      GAP_PX;
+    /** @type {Object<string, Array<number>>} */
+    const cells = {};
+    current.forEach(function (m, i) {
+      const key = Math.floor(m.x / cell) + ',' + Math.floor(m.y / cell);
+      (cells[key] = cells[key] || []).push(i);
+    });
     for (let i = 0; i < n; i++) {
-      for (let j = i + 1; j < n; j++) {
-        const a = current[i];
-        const b = current[j];
-        const dx = a.x - b.x;
-        const dy = a.y - b.y;
-        const d = dx * dx + dy * dy;
-        const reach = a.r + b.r + GAP_PX;
-        if (d < reach * reach) {
-          // Strictly nearer only: of two at the same distance the earlier (lower number,
-          // the marks being in number order) stays the nearest.
-          if (d < best[i]) {
-            best[i] = d;
-            nearest[i] = j;
-          }
-          if (d < best[j]) {
-            best[j] = d;
-            nearest[j] = i;
-          }
+      const a = current[i];
+      const cx = Math.floor(a.x / cell);
+      const cy = Math.floor(a.y / cell);
+      for (let gx = cx - 1; gx <= cx + 1; gx++) {
+        for (let gy = cy - 1; gy <= cy + 1; gy++) {
+          (cells[gx + ',' + gy] || []).forEach(function (j) {
+            if (j <= i) {
+              return; // each pair once
+            }
+            const b = current[j];
+            const dx = a.x - b.x;
+            const dy = a.y - b.y;
+            const d = dx * dx + dy * dy;
+            const reach = a.r + b.r + GAP_PX;
+            if (d < reach * reach) {
+              offer(i, j, d);
+              offer(j, i, d);
+            }
+          });
         }
       }
     }

@@ -53,7 +53,10 @@ const RESORT_MS = 4000;
 // note on an old laptop (4x CPU throttle, the sample evening at 5 tables; the room's board,
 // which adds a card in place, about 100 ms). In a burst of notes it is drawn at most this
 // often, always from the latest state, so that the laptop keeps up with the room.
+// The map board (its pins clustered afresh at each change) is held to the same pace.
 const GRID_MS = 1000;
+/** The boards redrawn whole at most every GRID_MS in a burst. */
+const PACED = ['tables', 'map'];
 
 loadWords();
 
@@ -440,8 +443,9 @@ function draw() {
   const counted = mode === 'themes' || (mode === 'tables' && view === 'themes');
   const tallies = counted ? JSON.stringify(board.tallies) : '';
   const since = performance.now() - gridDrawnAt;
-  if (boardSig !== drawnBoard && mode === 'tables' && frame === drawnFrame && since < GRID_MS) {
-    // Only the tables' things changed, and the grid was drawn a moment ago: later.
+  if (boardSig !== drawnBoard && PACED.indexOf(mode) >= 0 && frame === drawnFrame &&
+      since < GRID_MS) {
+    // Only the tables' (or the map's) things changed, drawn a moment ago: later.
     if (!gridTimer) {
       gridTimer = window.setTimeout(function () {
         gridTimer = 0;
@@ -456,7 +460,7 @@ function draw() {
     window.clearTimeout(resortTimer);
     resortTimer = 0;
     drawBoard(view, mode);
-    gridDrawnAt = mode === 'tables' ? performance.now() : -Infinity;
+    gridDrawnAt = PACED.indexOf(mode) >= 0 ? performance.now() : -Infinity;
     drawnFocus = '';
   } else if (tallies !== drawnTallies) {
     drawnTallies = tallies;
