@@ -452,6 +452,8 @@ async def test_a_pdf_page_is_rendered_at_the_long_side(room: Room) -> None:
     w, h = image.size
     assert red(image.getpixel((w // 10, h // 10)))  # the red block: top left
     assert white(image.getpixel((w * 3 // 4, h * 3 // 4)))  # on white
+    assert uploaded(await upload(room.server, room.code, body, page="001"))["hash"] == \
+        first["hash"]  # leading zeros: the same first page
     page_two = uploaded(await upload(room.server, room.code, body, page="2"))
     assert (page_two["width"], page_two["height"]) == (2400, 1200)  # enlarged to the side
     page_three = uploaded(await upload(room.server, room.code, body, page="3"))
@@ -495,7 +497,8 @@ async def test_a_pdf_is_found_by_its_first_kilobyte(room: Room) -> None:
 async def test_pdf_refusals(room: Room) -> None:
     """§11's table: map_pdf_encrypted (a password to open it), map_pdf_broken (cannot be
     read), map_pdf_no_page (params.page, params.pages), all 422; map_bad_page for a `page`
-    that is not a whole number from 1 in ASCII digits, decided before the body is read."""
+    that is not a whole number from 1 in at most 9 ASCII digits, decided before the body is
+    read."""
     count = len(await events(room.server, room.code))
     files = stored_files(room.server)
     secret = StandardEncryption("user-secret", ownerPassword="owner-secret", strength=128)
@@ -509,7 +512,11 @@ async def test_pdf_refusals(room: Room) -> None:
     error = problem(await upload(room.server, room.code, two, page="999"), 422,
                     "map_pdf_no_page")
     assert error["params"]["page"] == 999 and error["params"]["pages"] == 2
-    for page in ("0", "-1", "1.5", "abc", "", "１", "+1", " 1", "1e2", "0x1"):
+    error = problem(await upload(room.server, room.code, two, page="999999999"), 422,
+                    "map_pdf_no_page")
+    assert error["params"]["page"] == 999999999
+    for page in ("0", "-1", "1.5", "abc", "", "１", "+1", " 1", "1e2", "0x1", "00",
+                 "1000000000", "9" * 40):
         # the body is no picture: the page is decided first
         problem(await upload(room.server, room.code, b"not read", page=page), 422,
                 "map_bad_page")
@@ -1285,3 +1292,19 @@ async def test_programs_mark_their_map_steps(tmp_path: Path) -> None:
         await screen.close()
     finally:
         live.stop()
+
+
+async def test_the_bytes_decide_not_the_content_type(room: Room) -> None:
+    """§11: 'Content-Type: anything (the server looks at the bytes, not at this header)';
+    'the body being the file itself': a form (multipart) wrapping a picture is no picture."""
+    picture, pdf = map_image(310, 200), make_pdf([A4])
+    for body, kind in ((picture, "application/pdf"), (picture, "text/plain"),
+                       (pdf, "image/jpeg"), (pdf, "multipart/form-data; boundary=x")):
+        reply = uploaded(await upload(room.server, room.code, body,
+                                      headers={"content-type": kind}))
+        assert reply["height"] == (200 if body is picture else LONG_SIDE)
+    async with httpx.AsyncClient(base_url=room.server.base, timeout=HANG,
+                                 cookies={"yoriai_key": room.server.key}) as http:
+        form = await http.post(f"/w/{room.code}/map", headers={"accept": "application/json"},
+                               files={"file": ("map.jpg", map_image(320, 200), "image/jpeg")})
+    problem(form, 415, "map_not_an_image")
