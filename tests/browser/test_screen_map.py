@@ -228,10 +228,10 @@ def image_fits(page: Page, stored: dict[str, Any]) -> dict[str, Any]:
     """The image is the stored one, loaded, drawn at its aspect, whole on the screen and
     filling the board one way or the other."""
     image: dict[str, Any] = page.evaluate(IMAGE)
-    assert image["loaded"] and image["natural"] == [MAP_W, MAP_H]
+    assert image["loaded"] and image["natural"] == [stored["width"], stored["height"]]
     assert image["src"].endswith(f"/map/{stored['hash']}.jpg")
     box, (width, height) = image["img"], image["screen"]
-    assert abs(box["w"] / box["h"] - MAP_W / MAP_H) < 0.01, box
+    assert abs(box["w"] / box["h"] - stored["width"] / stored["height"]) < 0.01, box
     assert box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["w"] <= width and \
         box["y"] + box["h"] <= height, box
     board = page.locator("#view-map .map-stage").bounding_box()
@@ -276,6 +276,28 @@ def test_a_pin_is_drawn_at_its_place_at_1024x768_and_1920x1080(
             [f"{KIND_WORDS[k]}{counts[k]}枚" for k in ("charm", "issue", "wish")])
         print(name, "smallest text", readable(page))
         assert_accessible(page, f"map board {name}")
+        shoot(page, name)
+    assert pages.problems == []
+
+
+def test_a_portrait_map_fills_the_height(live: LiveServer, pages: Pages, steer: Steer) -> None:
+    """Many districts are taller than wide: a portrait map takes the board's height and its
+    pins are where they should be on it."""
+    code, fac = map_step(live, steer)
+    reply = upload_map(live, code, map_image(700, 1000), title="縦長の地区")
+    assert reply.status_code == 200, reply.text
+    stored = reply.json()
+    room = Room(live, fac)
+    places = {room.post(kind, f"{KIND_WORDS[kind]}の場所", place): place
+              for kind, place in {**PLACES, "issue": (9000, 9500)}.items()}
+    for device, name in ((XGA, "map-portrait-1024"), (FULL_HD, "map-portrait-1920")):
+        page = projector(pages, live, code, device, name)
+        drawn(page, len(places))
+        image = image_fits(page, stored)
+        stage = page.locator("#view-map .map-stage").bounding_box()
+        assert stage is not None and image["img"]["h"] >= 0.85 * stage["height"]
+        at_place(page, pins_by_note(page), places)
+        readable(page)
         shoot(page, name)
     assert pages.problems == []
 
