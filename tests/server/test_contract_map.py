@@ -1308,3 +1308,63 @@ async def test_the_bytes_decide_not_the_content_type(room: Room) -> None:
         form = await http.post(f"/w/{room.code}/map", headers={"accept": "application/json"},
                                files={"file": ("map.jpg", map_image(320, 200), "image/jpeg")})
     problem(form, 415, "map_not_an_image")
+
+
+async def test_map_events_send_the_whole_header(room: Room) -> None:
+    """§3: a patch's `workshop` is merged into the header; 'a join sends only
+    participant_count, a private note only private_count; other changes send it whole': so
+    MapAdded, MapViewSet and MapRemoved carry the whole header."""
+    whole = set(room.screen.board.workshop)
+    assert "map" in whole
+    mark = len(room.screen.received)
+    await map_room(room)
+    ok(await room.fac.cmd("set_map_view", kinds=["wish"]))
+    ok(await room.fac.cmd("remove_map"))
+    await settle(room.screen)
+    got = {m["event"]: m["data"]["workshop"] for m in room.screen.received[mark:]
+           if m["type"] == "event" and "workshop" in m["data"]}
+    assert set(got) == {"MapAdded", "MapViewSet", "MapRemoved"}, got
+    for event, header in got.items():
+        assert set(header) == whole, (event, set(header) ^ whole)
+
+
+def encoded(image: Image.Image, fmt: str, **options: Any) -> bytes:
+    out = io.BytesIO()
+    image.save(out, fmt, **options)
+    return out.getvalue()
+
+
+async def test_pictures_of_every_kind_become_an_upright_rgb_jpeg(room: Room) -> None:
+    """§11: any JPEG, PNG, WebP or GIF is 'checked and cleaned like a photo ... transparency
+    on white' and shrunk to the long side; a sliver of a picture, or of a PDF page, still has
+    a size of at least 1 (add_map's width and height are 1 to MAP_LONG_SIDE_PX)."""
+    palette = Image.new("P", (300, 200), 0)
+    palette.putpalette([0, 0, 0, 255, 0, 0] + [0] * 762)
+    cases: list[tuple[str, bytes, tuple[int, int], str]] = [
+        ("sliver", encoded(Image.new("RGB", (9000, 2), (255, 0, 0)), "PNG"), (2400, 1), "red"),
+        ("pdf sliver", make_pdf([(14400.0, 1.0)]), (2400, 1), "white"),
+        ("cmyk", encoded(Image.new("CMYK", (400, 300), (0, 255, 255, 0)), "JPEG"), (400, 300),
+         "red"),
+        ("palette png", encoded(palette, "PNG", transparency=0), (300, 200), "white"),
+        ("palette gif", encoded(palette, "GIF", transparency=0), (300, 200), "white"),
+        ("grey alpha", encoded(Image.new("LA", (300, 200), (0, 0)), "PNG"), (300, 200),
+         "white"),
+        ("webp alpha", encoded(Image.new("RGBA", (300, 200), (0, 0, 0, 0)), "WEBP"),
+         (300, 200), "white"),
+    ]
+    for name, body, size, colour in cases:
+        reply = uploaded(await upload(room.server, room.code, body, title=name))
+        assert (reply["width"], reply["height"]) == size, (name, reply)
+        image = opened((await get_image(room.server, room.code, reply["hash"])).content)
+        assert image.mode == "RGB" and image.size == size, name
+        middle = image.getpixel((size[0] // 2, size[1] // 2))
+        assert (red if colour == "red" else white)(middle), (name, middle)
+
+
+async def test_a_cofacilitator_may_remove_the_map(room: Room) -> None:
+    """§4: remove_map is the facilitator's and a co-facilitator's."""
+    cofac, _ = await room.cofacilitator()
+    await map_room(room)
+    ok(await cofac.cmd("remove_map"))
+    await settle(room.screen)
+    assert header_map(room.screen) is None
