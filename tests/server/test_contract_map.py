@@ -376,15 +376,23 @@ async def test_unknown_workshop_and_another_origin(server: LiveServer) -> None:
 
 
 async def test_the_same_map_again_records_nothing(room: Room) -> None:
-    """§11: 'The same map uploaded again is the same hash and records nothing.'"""
+    """§11: 'The same map uploaded again is the same hash and records nothing: its title and
+    the view stay as they were (another title is not taken), and the answer's seq is the
+    workshop's latest.'"""
     first = await map_room(room)
+    ok(await room.fac.cmd("set_map_view", kinds=["wish"]))
+    await settle(room.screen)
     count = len(await events(room.server, room.code))
     seq = room.screen.board.seq
-    again = uploaded(await upload(room.server, room.code, map_image(), title="西部地区 全図"))
-    assert again["hash"] == first["hash"]
-    assert (again["width"], again["height"]) == (first["width"], first["height"])
+    assert seq > first["seq"]
+    header = header_map(room.screen)
+    for title in ("西部地区 全図", "別の名前", None):
+        again = uploaded(await upload(room.server, room.code, map_image(), title=title))
+        assert again["hash"] == first["hash"] and again["seq"] == seq
+        assert (again["width"], again["height"]) == (first["width"], first["height"])
     await settle(room.screen)
     assert room.screen.board.seq == seq
+    assert header_map(room.screen) == header and header["title"] == "西部地区 全図"
     assert len(await events(room.server, room.code)) == count
 
 
