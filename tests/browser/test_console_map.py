@@ -570,3 +570,36 @@ def test_pins_on_one_another_can_each_be_had(live: LiveServer, pages: Pages,
     # Nothing moved.
     assert pin_of(live, code, first) == pin_of(live, code, second) == (5000, 5000)
     assert pages.problems == []
+
+
+def test_a_proxy_place_on_a_map_taken_off_is_no_place_on_the_next(
+        live: LiveServer, pages: Pages, steer: Any) -> None:
+    code = live.new_workshop()
+    assert upload_map(live, code, map_image(1000, 800), title="旧").status_code == 200
+    fac = steer(live, code)
+    console = open_console(pages, live, code)
+    map_shown(console)
+    console.get_by_role("button", name="代理入力", exact=True).click()
+    register = console.locator("#add-proxy-form")
+    register.get_by_label("お名前").fill("木村 トメ")
+    register.get_by_label("あなたの立場").select_option("町内会・自治会")
+    register.get_by_role("button", name="登録して入力をはじめる").click()
+    expect(console.locator("#map-mode")).to_contain_text("木村 トメさん")
+    box = stage_box(console)
+    console.mouse.click(box["x"] + box["width"] / 3, box["y"] + box["height"] / 3)
+    form = console.locator("#proxy-note")
+    expect(form.locator("#proxy-place-text")).to_be_visible()
+
+    fac.cmd("remove_map")
+    expect(form.locator(".proxy-place")).to_have_count(0)
+    assert upload_map(live, code, map_image(800, 800), title="新").status_code == 200
+    expect(form.locator(".proxy-place")).to_contain_text("場所はまだ選んでいません")
+    expect(console.locator(".map-picked")).to_be_hidden()
+    form.get_by_text("思い", exact=True).click()
+    form.get_by_label("付箋の内容").fill("集会所を使いやすく")
+    form.get_by_role("button", name="代理で貼る").click()
+    state = room(live, code)
+    until(console, lambda: any(n.text == "集会所を使いやすく" for n in state.notes.values()),
+          "the proxy's note")
+    assert next(n for n in state.notes.values() if n.text == "集会所を使いやすく").pin is None
+    assert pages.problems == []

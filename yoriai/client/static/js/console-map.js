@@ -76,7 +76,9 @@ function offered() {
  */
 export function proxyPin() {
   const draft = state.drafts[PROXY_DRAFT];
-  return theMap() && draft && draft.pin ? draft.pin : null;
+  const map = theMap();
+  // A place on another map (this one replaced it meanwhile) is no place on this one.
+  return map && draft && draft.pin && draft.pinMap === map.hash ? draft.pin : null;
 }
 
 /** @returns {string} what the 代理入力 form's signature must include about its place */
@@ -226,6 +228,7 @@ const stage = new MapStage(limit('MAP_GRID'), {
     } else if (proxyPerson()) {
       const draft = state.drafts[PROXY_DRAFT] || (state.drafts[PROXY_DRAFT] = {});
       draft.pin = pin;
+      draft.pinMap = (theMap() || {}).hash;
       focusKeeper.ask('proxy-note-text');
     }
     render();

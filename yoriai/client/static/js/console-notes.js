@@ -130,6 +130,7 @@ function drawProxyNoteForm() {
     /** @type {Object<string, any>} */
     const sent = {kind: draft.kind, text: draft.text};
     const pin = proxyPin();
+    const pinMap = draft.pinMap;
     if (pin) {
       sent.pin = pin;
     }
@@ -140,6 +141,7 @@ function drawProxyNoteForm() {
         again.text = sent.text;
         again.kind = sent.kind;
         again.pin = sent.pin;
+        again.pinMap = pinMap;
       }
       proxyFormSig = '';
     }});
