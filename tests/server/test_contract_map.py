@@ -1376,3 +1376,87 @@ async def test_a_cofacilitator_may_remove_the_map(room: Room) -> None:
     ok(await cofac.cmd("remove_map"))
     await settle(room.screen)
     assert header_map(room.screen) is None
+
+
+# --- the plan's exports ------------------------------------------------------------------------------
+
+async def export(server: LiveServer, code: str, fmt: str) -> bytes:
+    async with httpx.AsyncClient(base_url=server.base, timeout=HANG * 4,
+                                 cookies={"yoriai_key": server.key}) as http:
+        answer = await http.get(f"/w/{code}/export/{fmt}")
+    assert answer.status_code == 200, (fmt, answer.text[:300])
+    return answer.content
+
+
+def pdf_text(data: bytes) -> list[str]:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(data)
+    try:
+        return [str(page.get_textpage().get_text_range()) for page in document]
+    finally:
+        document.close()
+
+
+def docx_text(data: bytes) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive_file:
+        return archive_file.read("word/document.xml")
+
+
+async def plan(server: LiveServer, code: str) -> dict[str, Any]:
+    """Every format of the plan, as what it says (a PDF's and a Word file's text: they carry
+    the moment they were made)."""
+    out: dict[str, Any] = {fmt: await export(server, code, fmt)
+                           for fmt in ("html", "md", "svg", "png", "csv")}
+    out["pdf"] = pdf_text(await export(server, code, "pdf"))
+    out["docx"] = docx_text(await export(server, code, "docx"))
+    return out
+
+
+def csv_rows(data: bytes) -> list[list[str]]:
+    import csv
+
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+async def test_the_plan_draws_only_published_places(room: Room) -> None:
+    """README (*The map in the plan*): 'An evening without a map, or whose map holds no
+    published note, exports exactly as before' — the csv aside, whose rows gain the map's
+    columns 'with a map' (README's table), empty then; once a published note has a place,
+    html, pdf and docx print 「地図」 and the csv gives its number and place on the grid and in
+    pixels."""
+    phone, _ = await room.join("佐藤")
+    public = ok(await phone.cmd("post_note", kind="wish", text="公園にベンチがほしい"))
+    hidden = ok(await phone.cmd("post_note", kind="issue", text="ここは言いにくい"))
+    ok(await room.fac.cmd("hide_note", note_id=hidden["result"]["note_id"]))
+    before = await plan(room.server, room.code)
+    assert before == await plan(room.server, room.code)  # the same evening, the same plan
+    await map_room(room, title="西部地区", body=map_image(1200, 800))
+    ok(await room.fac.cmd("place_note", note_id=hidden["result"]["note_id"],
+                          pin={"x": 500, "y": 500}))
+    unpublished = await plan(room.server, room.code)
+    for fmt in ("html", "md", "svg", "png", "pdf", "docx"):
+        assert unpublished[fmt] == before[fmt], fmt
+    old, new = csv_rows(before["csv"]), csv_rows(unpublished["csv"])
+    added = ["地図の番号", "地図 横（0〜10000）", "地図 縦（0〜10000）", "地図 横（画素）",
+             "地図 縦（画素）"]
+    assert new[0] == old[0] + added
+    assert [row[:len(old[0])] for row in new[1:]] == old[1:]
+    assert all(row[len(old[0]):] == [""] * len(added) for row in new[1:])
+    # a published note with a place: the map is in the plan
+    nid = public["result"]["note_id"]
+    ok(await room.fac.cmd("place_note", note_id=nid, pin={"x": 2500, "y": 5000}))
+    placed = await plan(room.server, room.code)
+    assert "地図" in placed["html"].decode() and "地図" not in before["html"].decode()
+    assert any("地図" in page for page in placed["pdf"])
+    assert "地図".encode() in placed["docx"] and placed["svg"] != before["svg"]
+    rows = csv_rows(placed["csv"])
+    row = next(r for r in rows[1:] if r[1] == nid)
+    place = dict(zip(rows[0], row, strict=True))
+    assert place["地図の番号"] == "1"
+    assert (place["地図 横（0〜10000）"], place["地図 縦（0〜10000）"]) == ("2500", "5000")
+    assert (place["地図 横（画素）"], place["地図 縦（画素）"]) == ("300", "400")
+    # 'hidden and still-private notes are left out, as everywhere'
+    assert not any(r[1] == hidden["result"]["note_id"] for r in rows[1:])
