@@ -1126,7 +1126,7 @@ async def test_an_archive_without_a_map_stays_version_one(room: Room) -> None:
 
 
 
-# --- more edges --------------------------------------------------------------------------------
+# --- more edges -------------------------------------------------------------------------------
 
 
 async def test_a_removed_cofacilitators_token_may_not_upload(room: Room) -> None:
@@ -1260,7 +1260,7 @@ async def test_the_archive_carries_only_the_current_map(room: Room, tmp_path: Pa
         live.stop()
 
 
-# --- programs ------------------------------------------------------------------------------------
+# --- programs ---------------------------------------------------------------------------------
 
 async def test_programs_mark_their_map_steps(tmp_path: Path) -> None:
     """README (*program*): a step of a program file may say `"map": true` (false or absent:
@@ -1378,7 +1378,7 @@ async def test_a_cofacilitator_may_remove_the_map(room: Room) -> None:
     assert header_map(room.screen) is None
 
 
-# --- the plan's exports ------------------------------------------------------------------------------
+# --- the plan's exports -----------------------------------------------------------------------
 
 async def export(server: LiveServer, code: str, fmt: str) -> bytes:
     async with httpx.AsyncClient(base_url=server.base, timeout=HANG * 4,
