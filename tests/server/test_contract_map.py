@@ -1460,3 +1460,22 @@ async def test_the_plan_draws_only_published_places(room: Room) -> None:
     assert (place["地図 横（画素）"], place["地図 縦（画素）"]) == ("300", "400")
     # 'hidden and still-private notes are left out, as everywhere'
     assert not any(r[1] == hidden["result"]["note_id"] for r in rows[1:])
+
+
+async def test_the_plan_numbers_places_from_the_top_and_md_says_them_in_words(
+        room: Room) -> None:
+    """README: 'Numbers run over the map from the top in bands, left to right'; 'md lists the
+    notes with their place in words (「左から42%・上から13%」)'."""
+    phone, _ = await room.join("佐藤")
+    await map_room(room)
+    places = {"下の右": {"x": 9000, "y": 9000}, "上": {"x": 9000, "y": 100},
+              "下の左": {"x": 100, "y": 9000}, "言葉": {"x": 4200, "y": 1300}}
+    ids = {}
+    for text, pin in places.items():
+        ids[text] = ok(await phone.cmd("post_note", kind="charm", text=text,
+                                       pin=pin))["result"]["note_id"]
+    rows = csv_rows(await export(room.server, room.code, "csv"))
+    number = {r[1]: r[rows[0].index("地図の番号")] for r in rows[1:]}
+    assert [number[ids[t]] for t in ("上", "言葉", "下の左", "下の右")] == ["1", "2", "3", "4"]
+    md = (await export(room.server, room.code, "md")).decode()
+    assert "左から42%・上から13%" in md
