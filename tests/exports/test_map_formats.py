@@ -199,6 +199,8 @@ def test_the_word_file_has_the_map_picture_and_the_list(
     want = expected(ev)
     assert [(int(r.cells[0].text), r.cells[2].text) for r in listing.rows[1:]] == [
         (n, t) for n, (_, t, _, _) in sorted(want.items())]
+    described = [i._inline.docPr.get("descr") for i in doc.inline_shapes]
+    assert f"地図 {MAP_TITLE}（番号付きのピン {len(expected(ev))}本）" in described
     with zipfile.ZipFile(io.BytesIO(out["docx"])) as z:
         media = [z.read(n) for n in z.namelist() if n.startswith("word/media/")]
     pictures = [Image.open(io.BytesIO(m)) for m in media]

@@ -297,7 +297,9 @@ def map_section(doc: DocxDocument, mp: maps.MapPlan | None) -> None:
     with Image.open(io.BytesIO(data)) as image:
         w, h = image.size
     scale = min(MAP_WIDTH_MM / w, MAP_HEIGHT_MM / h)
-    doc.add_picture(io.BytesIO(data), width=Mm(w * scale))
+    shape = doc.add_picture(io.BytesIO(data), width=Mm(w * scale))
+    # Its description, for a screen reader and for Word's 「代替テキスト」.
+    shape._inline.docPr.set("descr", x(f"{title} {sub}（番号付きのピン {len(mp.pins)}本）"))
     picture = doc.paragraphs[-1]
     picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
     picture.paragraph_format.keep_with_next = True  # the map with the head of its list
