@@ -13,6 +13,7 @@ import io
 import json
 import subprocess
 import sys
+import zlib
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -244,6 +245,10 @@ def make_pdf(pages: list[tuple[float, float]], *, rotate: int = 0,
     return data
 
 
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+
+
 def red(pixel: Any) -> bool:
     r, g, b = pixel[:3]
     return bool(r > 200 and g < 60 and b < 60)
@@ -364,13 +369,19 @@ async def test_a_cofacilitator_may_upload_a_participant_and_a_stranger_may_not(
 
 async def test_unknown_workshop_and_another_origin(server: LiveServer) -> None:
     """§11: 404 unknown_workshop; 'like every state-changing request it must come from the
-    page's own origin' (403, text `cross-origin request refused`); the page's own origin is
-    accepted."""
+    page's own origin' (403, text `cross-origin request refused`: another host, port or
+    scheme, or `null`); README's 421 for a Host it does not answer to; the page's own origin
+    is accepted."""
     problem(await upload(server, "nosuch", map_image()), 404, "unknown_workshop")
     code = server.new_workshop()
-    answer = await upload(server, code, map_image(), headers={"origin": "http://evil.example"})
-    assert answer.status_code == 403
-    assert "cross-origin request refused" in answer.text
+    for origin in ("http://evil.example", "null", "http://127.0.0.1:1",
+                   f"https://127.0.0.1:{server.port}"):
+        answer = await upload(server, code, map_image(), headers={"origin": origin})
+        assert answer.status_code == 403, origin
+        assert "cross-origin request refused" in answer.text
+    # README: 421 `unknown host name` for a Host the server does not answer to
+    answer = await upload(server, code, map_image(), headers={"host": "evil.example"})
+    assert answer.status_code == 421 and "unknown host name" in answer.text
     assert stored_files(server) == set()
     uploaded(await upload(server, code, map_image(), headers={"origin": server.base}))
 
@@ -558,6 +569,17 @@ async def test_too_many_pixels_is_refused_from_the_header(room: Room) -> None:
                     "map_too_many_pixels")
     assert error["params"]["max_mp"] == 50
     assert "50" in error["message"]
+    # bombs: a header claiming many pixels and almost nothing behind it (74 bytes for
+    # 60 Mpx; 400 Mpx and a GIF of 65535 x 65535, past what Pillow itself calls a bomb)
+    for width, height in ((10000, 6000), (20000, 20000)):
+        header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 2, 0, 0, 0])
+        bomb = (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header)
+                + png_chunk(b"IDAT", zlib.compress(b"\x00" * 1000)) + png_chunk(b"IEND", b""))
+        problem(await upload(room.server, room.code, bomb), 413, "map_too_many_pixels")
+    side = (65535).to_bytes(2, "little") * 2
+    gif = (b"GIF89a" + side + b"\x00\x00\x00," + b"\x00" * 4 + side
+           + b"\x00\x02\x02\x44\x01\x00;")
+    problem(await upload(room.server, room.code, gif), 413, "map_too_many_pixels")
     assert stored_files(room.server) == set()
 
 
