@@ -648,8 +648,8 @@ async def test_refusal_message_in_the_pages_language(room: Room) -> None:
 async def test_the_image_is_served_to_anyone_and_only_the_current_one(room: Room) -> None:
     """§11: GET /w/<code>/map/<hash>.jpg serves the current map to anyone (no key) with
     `Cache-Control: public, max-age=31536000, immutable`; any other hash — an earlier map, a
-    photo, a map of another workshop — is 404 unknown_map; replacing leaves the file in the
-    data folder."""
+    photo, a map of another workshop — is 404 unknown_map, and the map is not a photo (404
+    unknown_photo at the photos' address); replacing leaves the file in the data folder."""
     no_map = await get_image(room.server, room.code, "0" * 64)
     assert no_map.status_code == 404 and no_map.json()["error"]["code"] == "unknown_map"
     first = await map_room(room)
@@ -674,6 +674,12 @@ async def test_the_image_is_served_to_anyone_and_only_the_current_one(room: Room
     assert (await get_image(room.server, room.code, second["hash"])).status_code == 200
     assert (await get_image(room.server, other, theirs["hash"])).status_code == 200
     assert f"{first['hash']}.jpg" in stored_files(room.server)
+    async with httpx.AsyncClient(base_url=room.server.base, timeout=HANG,
+                                 cookies={"yoriai_key": room.server.key}) as http:
+        as_photo = await http.get(f"/w/{room.code}/photos/{second['hash']}.jpg",
+                                  headers={"accept": "application/json"})
+    assert as_photo.status_code == 404
+    assert as_photo.json()["error"]["code"] == "unknown_photo"
     gone = await get_image(room.server, "nosuch", second["hash"])
     assert gone.status_code == 404 and gone.json()["error"]["code"] == "unknown_workshop"
 
