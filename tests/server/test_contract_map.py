@@ -1078,6 +1078,20 @@ async def test_every_viewer_sees_the_places_of_the_notes_it_may_see(room: Room) 
         for nid in (private_a, private_b, private_p):
             assert client.board.notes[nid]["pin"] == everything[nid]
     assert hidden_b not in room.screen.board.notes and hidden_b not in alice.board.notes
+    # removed with notes still private and hidden: each board, patched, is what a fresh
+    # snapshot of that viewer says (§3: patches are made by the same code as snapshots)
+    ok(await room.fac.cmd("set_private_notes", private=True))
+    late = await post(alice, {"x": 600, "y": 600})
+    ok(await room.fac.cmd("remove_map"))
+    await settle(*clients)
+    for client in clients:
+        assert header_map(client) is None
+        assert all(pin is None for pin in pins(client).values())
+        assert (late in client.board.notes) == (client in (room.fac, cofac, alice, host))
+        fresh = PatientClient(room.server, room.code, token=client.token, key=client.key)
+        await fresh.connect()
+        assert client.board.view.as_state() == fresh.board.view.as_state(), client.board.role
+        await fresh.close()
 
 
 async def test_a_place_from_a_phone_reaches_the_projector_as_sent(room: Room) -> None:
