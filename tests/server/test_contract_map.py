@@ -1521,3 +1521,37 @@ async def test_the_plan_numbers_places_from_the_top_and_md_says_them_in_words(
     assert [number[ids[t]] for t in ("上", "言葉", "下の左", "下の右")] == ["1", "2", "3", "4"]
     md = (await export(room.server, room.code, "md")).decode()
     assert "左から42%・上から13%" in md
+
+
+async def test_a_place_given_while_the_body_arrives_refuses_the_new_map_whole(
+        room: Room) -> None:
+    """§11: map_in_use is decided before the body is read — and again when the map is
+    recorded: a note placed on the current map while a new map's body is still arriving
+    (a big PDF over the room's Wi-Fi) makes that upload a refusal, and 'a refusal stores
+    nothing and records nothing'."""
+    phone, _ = await room.join("佐藤")
+    await map_room(room)
+    files = stored_files(room.server)
+    count = len(await events(room.server, room.code))
+    picture = map_image(700, 500)
+    body = picture + b"\x00" * (28 * 1024 * 1024 - len(picture))  # Pillow stops at the end
+    reader, writer = await asyncio.open_connection("127.0.0.1", room.server.port)
+    writer.write((f"POST /w/{room.code}/map HTTP/1.1\r\nHost: 127.0.0.1:{room.server.port}\r\n"
+                  f"Cookie: yoriai_key={room.server.key}\r\nAccept: application/json\r\n"
+                  f"Content-Length: {len(body)}\r\n\r\n").encode())
+    sent, step = 0, 1 << 20
+    # Past what the kernel's buffers can hold (a few MB each way on loopback), bytes that were
+    # taken mean the server is reading the body: its checks before the body are done.
+    while sent < 22 * step:
+        writer.write(body[sent:sent + step])
+        await writer.drain()
+        sent += step
+    ok(await phone.cmd("post_note", kind="issue", text="ここ", pin={"x": 1, "y": 1}))
+    writer.write(body[sent:])
+    await writer.drain()
+    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), HANG)
+    writer.close()
+    assert head.split()[1] == b"409", head
+    assert stored_files(room.server) == files
+    log = await events(room.server, room.code)
+    assert len(log) == count + 1 and log[-1]["type"] == "NotePosted"
