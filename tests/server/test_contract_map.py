@@ -1523,6 +1523,33 @@ async def test_the_plan_numbers_places_from_the_top_and_md_says_them_in_words(
     assert "左から42%・上から13%" in md
 
 
+async def upload_meanwhile(room: Room, auth: str, meanwhile: Any) -> tuple[int, bytes]:
+    """Upload a 28 MB map (a picture and zeros after its end, which Pillow never reads) by
+    hand, and do ``meanwhile`` once the server is seen reading the body: past what the
+    kernel's buffers can hold (a few MB each way on loopback), bytes it took were read, so
+    its checks before the body are done. Returns the answer's status and body."""
+    picture = map_image(700, 500)
+    body = picture + b"\x00" * (28 * 1024 * 1024 - len(picture))
+    reader, writer = await asyncio.open_connection("127.0.0.1", room.server.port)
+    writer.write((f"POST /w/{room.code}/map HTTP/1.1\r\nHost: 127.0.0.1:{room.server.port}\r\n"
+                  f"{auth}\r\nAccept: application/json\r\n"
+                  f"Content-Length: {len(body)}\r\n\r\n").encode())
+    sent, step = 0, 1 << 20
+    while sent < 22 * step:
+        writer.write(body[sent:sent + step])
+        await writer.drain()
+        sent += step
+    await meanwhile()
+    writer.write(body[sent:])
+    await writer.drain()
+    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), HANG)
+    length = int(next(line.split(b":")[1] for line in head.split(b"\r\n")
+                      if line.lower().startswith(b"content-length:")))
+    answer = await asyncio.wait_for(reader.readexactly(length), HANG)
+    writer.close()
+    return int(head.split()[1]), answer
+
+
 async def test_a_place_given_while_the_body_arrives_refuses_the_new_map_whole(
         room: Room) -> None:
     """§11: map_in_use is decided before the body is read — and again when the map is
@@ -1533,25 +1560,36 @@ async def test_a_place_given_while_the_body_arrives_refuses_the_new_map_whole(
     await map_room(room)
     files = stored_files(room.server)
     count = len(await events(room.server, room.code))
-    picture = map_image(700, 500)
-    body = picture + b"\x00" * (28 * 1024 * 1024 - len(picture))  # Pillow stops at the end
-    reader, writer = await asyncio.open_connection("127.0.0.1", room.server.port)
-    writer.write((f"POST /w/{room.code}/map HTTP/1.1\r\nHost: 127.0.0.1:{room.server.port}\r\n"
-                  f"Cookie: yoriai_key={room.server.key}\r\nAccept: application/json\r\n"
-                  f"Content-Length: {len(body)}\r\n\r\n").encode())
-    sent, step = 0, 1 << 20
-    # Past what the kernel's buffers can hold (a few MB each way on loopback), bytes that were
-    # taken mean the server is reading the body: its checks before the body are done.
-    while sent < 22 * step:
-        writer.write(body[sent:sent + step])
-        await writer.drain()
-        sent += step
-    ok(await phone.cmd("post_note", kind="issue", text="ここ", pin={"x": 1, "y": 1}))
-    writer.write(body[sent:])
-    await writer.drain()
-    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), HANG)
-    writer.close()
-    assert head.split()[1] == b"409", head
+
+    async def place() -> None:
+        ok(await phone.cmd("post_note", kind="issue", text="ここ", pin={"x": 1, "y": 1}))
+
+    status, answer = await upload_meanwhile(room, f"Cookie: yoriai_key={room.server.key}",
+                                            place)
+    assert status == 409 and json.loads(answer)["error"]["code"] == "map_in_use", answer
     assert stored_files(room.server) == files
     log = await events(room.server, room.code)
     assert len(log) == count + 1 and log[-1]["type"] == "NotePosted"
+
+
+async def test_a_cofacilitator_revoked_while_the_body_arrives_adds_no_map(room: Room) -> None:
+    """§4: each command is authorised when it arrives: a つむぎすと whose role is revoked
+    while their map's body is still arriving is refused (403 not_allowed), nothing stored."""
+    cofac, cid = await room.cofacilitator()
+
+    async def revoke() -> None:
+        ok(await room.fac.cmd("revoke_cofacilitator", participant_id=cid))
+
+    status, answer = await upload_meanwhile(room, f"X-Yoriai-Token: {cofac.token}", revoke)
+    assert status == 403 and json.loads(answer)["error"]["code"] == "not_allowed", answer
+    assert stored_files(room.server) == set()
+    await settle(room.screen)
+    assert header_map(room.screen) is None
+    # the same upload from a つむぎすと who stays one is recorded
+    ok(await room.fac.cmd("grant_cofacilitator", participant_id=cid))
+
+    async def nothing() -> None:
+        return None
+
+    status, answer = await upload_meanwhile(room, f"X-Yoriai-Token: {cofac.token}", nothing)
+    assert status == 200, answer
