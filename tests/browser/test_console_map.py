@@ -178,8 +178,17 @@ def test_a_one_page_pdf_becomes_the_map(live: LiveServer, pages: Pages,
     code = live.new_workshop()
     console = open_console(pages, live, code)
     console.locator("#tab-map").click()
-    console.locator("#map-input").set_input_files(str(pdf_map(tmp_path / "city.pdf")))
+    pdf = pdf_map(tmp_path / "city.pdf")
+    # A page the PDF does not have: the server's words, and nothing added.
+    console.get_by_label("PDFのページ").fill("2")
+    console.locator("#map-input").set_input_files(str(pdf))
+    expect(console.locator("#map-upload-error")).to_contain_text(
+        error_text("map_pdf_no_page", "ja", page=2, pages=1))
+    assert room(live, code).map is None
+    console.get_by_label("PDFのページ").fill("1")
+    console.locator("#map-input").set_input_files(str(pdf))
     map_shown(console)
+    expect(console.locator("#map-upload-error")).to_be_empty()
     state = room(live, code)
     assert state.map is not None
     assert state.map.height > state.map.width  # A4 portrait, rendered upright
@@ -189,6 +198,8 @@ def test_a_one_page_pdf_becomes_the_map(live: LiveServer, pages: Pages,
         " return [i.naturalWidth, i.naturalHeight]; }")
     assert (width, height) == (state.map.width, state.map.height)
     shot(console, "console-map-pdf")
+    # The only console errors are the browser's own line for the refused upload.
+    assert [p for p in pages.problems if "422" not in p] == []
 
 
 def test_a_file_that_is_no_map_is_refused_in_japanese(
