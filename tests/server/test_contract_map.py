@@ -1593,3 +1593,78 @@ async def test_a_cofacilitator_revoked_while_the_body_arrives_adds_no_map(room: 
 
     status, answer = await upload_meanwhile(room, f"X-Yoriai-Token: {cofac.token}", nothing)
     assert status == 200, answer
+
+
+def seal(record: dict[str, Any]) -> dict[str, Any]:
+    """The archive's checksum as README says: SHA-256 of the events as compact JSON (keys
+    sorted, `,` `:`, non-ASCII as is, UTF-8), then, with photos, a newline and the photos
+    the same way with non-ASCII escaped."""
+    text = json.dumps(record["events"], sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False)
+    if "photos" in record:
+        text += "\n" + json.dumps(record["photos"], sort_keys=True, separators=(",", ":"),
+                                  ensure_ascii=True)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return {**record, "checksum": {"algorithm": "sha256", "value": digest}}
+
+
+async def test_import_refuses_an_archive_whose_map_image_is_wrong(
+        room: Room, tmp_path: Path) -> None:
+    """§11: 'An archive whose workshop has a map but does not carry its image, or carries it
+    at another size than its MapAdded says, or carries an image that is neither a photo of
+    the workshop nor its current map, is refused whole and nothing is written' (README: one
+    line, exit status 2); an archive sealed again by README's rule with nothing else changed
+    imports."""
+    async with httpx.AsyncClient(base_url=room.server.base, timeout=HANG,
+                                 cookies={"yoriai_key": room.server.key}) as http:
+        photo = await http.post(f"/w/{room.code}/photos", content=map_image(640, 480, "PNG"),
+                                headers={"accept": "application/json"})
+    assert photo.status_code == 200, photo.text
+    digest = (await map_room(room, body=map_image(1200, 800)))["hash"]
+    record = await archive(room.server, room.code)
+    assert seal(record)["checksum"] == record["checksum"]  # README's rule is the real one
+    photo_entry, map_entry = record["photos"]
+    assert map_entry["hash"] == digest
+    other = map_image(900, 600)  # a JPEG of another size
+    other_hash = hashlib.sha256(other).hexdigest()
+    other_entry = {"hash": other_hash, "data": base64.b64encode(other).decode()}
+    png = map_image(1200, 800, "PNG")
+    png_entry = {"hash": hashlib.sha256(png).hexdigest(), "data": base64.b64encode(png).decode()}
+
+    def with_map_hash(new_hash: str) -> list[dict[str, Any]]:
+        changed = json.loads(json.dumps(record["events"]))
+        for event in changed:
+            if event["type"] == "MapAdded":
+                event["data"]["hash"] = new_hash
+        return changed
+
+    wrong = {
+        "without its image": {**record, "photos": [photo_entry]},
+        "at another size": {**record, "events": with_map_hash(other_hash),
+                            "photos": [photo_entry, other_entry]},
+        "a stray image": {**record, "photos": [photo_entry, map_entry, other_entry]},
+        "bytes not its hash": {**record, "photos": [photo_entry,
+                                                    {"hash": digest,
+                                                     "data": other_entry["data"]}]},
+        "not a JPEG": {**record, "events": with_map_hash(png_entry["hash"]),
+                       "photos": [photo_entry, png_entry]},
+    }
+    named = {"without its image": digest, "at another size": other_hash,
+             "a stray image": other_hash, "bytes not its hash": digest,
+             "not a JPEG": png_entry["hash"]}
+    data = tmp_path / "elsewhere"
+    for name, broken in wrong.items():
+        path = tmp_path / "broken.json"
+        path.write_text(json.dumps(seal(broken), ensure_ascii=False), encoding="utf-8")
+        done = yoriai("import", str(path), "--data", str(data), cwd=tmp_path)
+        assert done.returncode == 2, (name, done.stdout, done.stderr)
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and "Traceback" not in done.stderr, (name, done.stderr)
+        assert named[name] in lines[0], (name, lines[0])  # it names the image at fault
+        photos = data / "photos"
+        assert not photos.exists() or not any(photos.iterdir()), (name, list(photos.iterdir()))
+    path = tmp_path / "resealed.json"
+    path.write_text(json.dumps(seal(record), ensure_ascii=False), encoding="utf-8")
+    done = yoriai("import", str(path), "--data", str(data), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (data / "photos" / f"{digest}.jpg").exists()
