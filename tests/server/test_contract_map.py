@@ -1632,7 +1632,7 @@ async def test_import_refuses_an_archive_whose_map_image_is_wrong(
     png_entry = {"hash": hashlib.sha256(png).hexdigest(), "data": base64.b64encode(png).decode()}
 
     def with_map_hash(new_hash: str) -> list[dict[str, Any]]:
-        changed = json.loads(json.dumps(record["events"]))
+        changed: list[dict[str, Any]] = json.loads(json.dumps(record["events"]))
         for event in changed:
             if event["type"] == "MapAdded":
                 event["data"]["hash"] = new_hash
