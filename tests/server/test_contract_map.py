@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 import pytest
 from PIL import Image, ImageCms
+from PIL.JpegImagePlugin import JpegImageFile
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfgen import canvas
 
@@ -314,6 +315,13 @@ async def test_facilitator_upload_answers_and_every_board_has_the_map(room: Room
     image = await get_image(room.server, room.code, digest)
     assert image.status_code == 200
     assert hashlib.sha256(image.content).hexdigest() == digest
+    # MAP_JPEG_QUALITY (90): the stored JPEG's quantisation tables are quality 90's
+    reference = io.BytesIO()
+    opened(image.content).save(reference, "JPEG", quality=90)
+    stored = opened(image.content)
+    again = opened(reference.getvalue())
+    assert isinstance(stored, JpegImageFile) and isinstance(again, JpegImageFile)
+    assert stored.quantization == again.quantization
     assert stored_files(room.server) - before == {f"{digest}.jpg"}
     assert (room.server.data_dir / "photos" / f"{digest}.jpg").read_bytes() == image.content
     log = await events(room.server, room.code)
