@@ -1676,3 +1676,36 @@ async def test_import_refuses_an_archive_whose_map_image_is_wrong(
     done = yoriai("import", str(path), "--data", str(data), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert (data / "photos" / f"{digest}.jpg").exists()
+
+
+async def answer_before_the_body(room: Room, query: str, auth: str) -> tuple[int, str]:
+    """POST a map whose 20 MB body is declared and never sent: only a decision made before
+    the body is read can answer it (else this waits until the hang guard)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", room.server.port)
+    writer.write((f"POST /w/{room.code}/map{query} HTTP/1.1\r\n"
+                  f"Host: 127.0.0.1:{room.server.port}\r\n{auth}Accept: application/json\r\n"
+                  f"Content-Length: 20000000\r\n\r\n").encode())
+    await writer.drain()
+    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), HANG)
+    length = int(next(line.split(b":")[1] for line in head.split(b"\r\n")
+                      if line.lower().startswith(b"content-length:")))
+    body = await asyncio.wait_for(reader.readexactly(length), HANG)
+    writer.close()
+    return int(head.split()[1]), json.loads(body)["error"]["code"]
+
+
+async def test_refusals_decided_before_the_body_is_read(room: Room) -> None:
+    """§11: 'Who sends it, the page and the title are checked before the body is read (a
+    participant's token, or none, is refused unread; so is a map while a note is placed on
+    the current one)'."""
+    phone, _ = await room.join("佐藤")
+    key = f"Cookie: yoriai_key={room.server.key}\r\n"
+    assert await answer_before_the_body(room, "", "") == (403, "need_key")
+    assert await answer_before_the_body(room, "", f"X-Yoriai-Token: {phone.token}\r\n") == \
+        (403, "not_allowed")
+    assert await answer_before_the_body(room, "?page=0", key) == (422, "map_bad_page")
+    assert await answer_before_the_body(room, "?title=" + "a" * 41, key) == \
+        (422, "map_title_too_long")
+    await map_room(room)
+    ok(await phone.cmd("post_note", kind="issue", text="ここ", pin={"x": 1, "y": 1}))
+    assert await answer_before_the_body(room, "", key) == (409, "map_in_use")
