@@ -8,6 +8,7 @@ wait is for a state (the server's room, the page's DOM), never for a time."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -315,6 +316,8 @@ def test_the_kinds_and_the_area_reach_the_header(
     code = live.new_workshop()
     assert upload_map(live, code, map_image(1200, 800)).status_code == 200
     fac = steer(live, code)
+    wish = placed_note(fac, live, "ここに花を植えたい", "wish", {"x": 8000, "y": 2000})
+    charm = placed_note(fac, live, "眺めがいい坂", "charm", {"x": 8500, "y": 2500})
     console = open_console(pages, live, code)
     map_shown(console)
     expect(console.locator("#map-area-now")).to_contain_text("全体")
@@ -325,6 +328,14 @@ def test_the_kinds_and_the_area_reach_the_header(
 
     console.locator("#map-kinds").get_by_text("思い").click()
     until(console, lambda: header().get("kinds") == ["charm", "issue"], "the kinds filter")
+    # What the projector leaves out is faded on the console's map (a kind, a hidden note).
+    expect(console.locator(f".map-pin[data-note-id='{wish}']")).to_have_class(
+        re.compile(r"\bis-faded\b"))
+    expect(console.locator(f".map-pin[data-note-id='{charm}']")).not_to_have_class(
+        re.compile(r"\bis-faded\b"))
+    fac.cmd("hide_note", note_id=charm)
+    expect(console.locator(f".map-pin[data-note-id='{charm}']")).to_have_class(
+        re.compile(r"\bis-faded\b"))
     # The last kind cannot be taken away: the projector shows at least one.
     console.locator("#map-kinds").get_by_text("魅力").click()
     until(console, lambda: header().get("kinds") == ["issue"], "one kind left")

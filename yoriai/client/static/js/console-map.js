@@ -563,7 +563,8 @@ export function drawMap() {
     pins: placed().map(function (p) {
       return {id: p.note.id, kind: p.note.kind, text: p.note.text, pin: p.pin,
         label: pinLabel(p.note), selected: p.note.id === local.selected,
-        faded: kinds.indexOf(p.note.kind) < 0 || !!p.note.hidden};
+        // Faded: what the projector does not show (a kind filtered out, hidden, private).
+        faded: kinds.indexOf(p.note.kind) < 0 || !!p.note.hidden || !!p.note.private};
     }),
   });
   drawSelected();
