@@ -32,6 +32,7 @@ AREA_MIN = 1000  # MAP_AREA_MIN
 LONG_SIDE = 2400  # MAP_LONG_SIDE_PX
 TITLE_MAX = 40  # MAP_TITLE_MAX_CHARS
 UPLOAD_MAX = 31457280  # MAP_UPLOAD_MAX_BYTES (30 MiB)
+DRAIN_MAX = 62914560  # MAP_DRAIN_MAX_BYTES
 HEADER_MAP_KEYS = {"hash", "title", "width", "height", "kinds", "area"}
 ALL_KINDS = ["charm", "issue", "wish"]
 CACHE = "public, max-age=31536000, immutable"
@@ -593,8 +594,9 @@ async def test_too_many_pixels_is_refused_from_the_header(room: Room) -> None:
 
 async def test_too_large_a_body(room: Room) -> None:
     """§11: 413 map_too_large over MAP_UPLOAD_MAX_BYTES (params.max_mb), with a declared
-    length and without one (counted as it arrives); 'a larger declared Content-Length is
-    answered at once' (before any of the body is sent)."""
+    length and without one (counted as it arrives); up to MAP_DRAIN_MAX_BYTES the rest is
+    read and dropped, so the client reads the 413; 'a declared Content-Length larger than
+    this is answered at once' (here before any of the body is sent)."""
     body = map_image() + b"\x00" * UPLOAD_MAX
     error = problem(await upload(room.server, room.code, body), 413, "map_too_large")
     assert error["params"]["max_mb"] == 30 and "30" in error["message"]
@@ -604,11 +606,14 @@ async def test_too_large_a_body(room: Room) -> None:
             yield b"\x00" * (1 << 20)
 
     problem(await upload(room.server, room.code, chunks()), 413, "map_too_large")
-    # a declared 200 MB with no body sent at all: the answer comes anyway
+    # up to MAP_DRAIN_MAX_BYTES the rest is read and dropped: the client reads the 413
+    drained = b"\x00" * (DRAIN_MAX - 1024)
+    problem(await upload(room.server, room.code, drained), 413, "map_too_large")
+    # a declared length past MAP_DRAIN_MAX_BYTES, no body sent at all: answered anyway
     reader, writer = await asyncio.open_connection("127.0.0.1", room.server.port)
     writer.write((f"POST /w/{room.code}/map HTTP/1.1\r\nHost: 127.0.0.1:{room.server.port}\r\n"
                   f"Cookie: yoriai_key={room.server.key}\r\nAccept: application/json\r\n"
-                  f"Content-Length: 200000000\r\n\r\n").encode())
+                  f"Content-Length: {DRAIN_MAX + 1}\r\n\r\n").encode())
     await writer.drain()
     status = await asyncio.wait_for(reader.readline(), HANG)
     assert status.split()[1] == b"413", status
