@@ -531,6 +531,38 @@ def test_the_map_is_served_to_anyone_with_the_workshop_and_cached_for_good(
         assert stranger.get(f"/w/nosuch/map/{image}.jpg").status_code == 404
 
 
+def test_the_phones_get_a_smaller_copy_of_the_same_shape(live: LiveServer) -> None:
+    """``<hash>-phone.jpg``: at most MAP_PHONE_LONG_SIDE_PX, the map's own shape (a place on
+    the grid is the same place on both), the same rules and headers as the map; a map that
+    is small already is its own copy."""
+    code = live.new_workshop()
+    big = upload_map(live, code, map_image(3000, 2000)).json()
+    assert (big["width"], big["height"]) == (2400, 1600)
+    with httpx.Client(base_url=live.base, timeout=HANG) as stranger:
+        whole = stranger.get(f"/w/{code}/map/{big['hash']}.jpg")
+        copy = stranger.get(f"/w/{code}/map/{big['hash']}-phone.jpg")
+        assert copy.status_code == 200 and copy.headers["content-type"] == "image/jpeg"
+        assert "immutable" in copy.headers["cache-control"]
+        with Image.open(io.BytesIO(copy.content)) as small:
+            assert max(small.size) == limits.MAP_PHONE_LONG_SIDE_PX
+            assert abs(small.size[0] / small.size[1] - 2400 / 1600) < 0.01
+            # The red square (the community centre) a third of the way in is still there.
+            red = small.convert("RGB").getpixel((small.size[0] // 3 + 10,
+                                                 small.size[1] // 3 + 10))
+            assert isinstance(red, tuple)
+            assert red[0] > 150 and red[1] < 90 and red[2] < 90, red
+        assert len(copy.content) < len(whole.content) / 2
+        # Asked again: the same bytes (kept, not made anew).
+        assert stranger.get(f"/w/{code}/map/{big['hash']}-phone.jpg").content == copy.content
+        # Not for another hash, nor once the map is replaced.
+        assert stranger.get(f"/w/{code}/map/{'0' * 64}-phone.jpg").status_code == 404
+    other = live.new_workshop("小さい地図")
+    small_map = upload_map(live, other, map_image(800, 600)).json()
+    with httpx.Client(base_url=live.base, timeout=HANG) as stranger:
+        same = stranger.get(f"/w/{other}/map/{small_map['hash']}-phone.jpg")
+        assert same.content == stranger.get(f"/w/{other}/map/{small_map['hash']}.jpg").content
+
+
 async def test_a_removed_or_replaced_map_is_no_longer_served(live: LiveServer) -> None:
     code = live.new_workshop()
     old = (await asyncio.to_thread(upload_map, live, code, map_image())).json()["hash"]

@@ -164,6 +164,12 @@ MAP_PIXELS_MAX = 50_000_000
 # The stored map's JPEG quality: higher than a photo's, since a map is thin lines and small
 # street names, where JPEG's ringing shows first; a 2,400 px map stays around 1-2 MB.
 MAP_JPEG_QUALITY = 90
+# The phones' copy of the map (``/w/{code}/map/{hash}-phone.jpg``): a phone shows the map
+# about 330 px wide and street names are read zoomed 4-5x, so 1,600 px keeps them sharp;
+# at quality 80 it is about a quarter of the stored map's bytes, which matters when 30-40
+# phones open step 1 at once over the centre's Wi-Fi (a 2 MB city map: 80 MB become ~20).
+MAP_PHONE_LONG_SIDE_PX = 1600
+MAP_PHONE_JPEG_QUALITY = 80
 # A PDF page's render is given this long: a city's densest page renders in a few seconds
 # (bench/map_upload.py: a page of 100,000 shapes in 9 s on a loaded 2-core machine); a page
 # still drawing after a minute was made to stall the laptop, or is beyond what it can do,

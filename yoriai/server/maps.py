@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import os
 import threading
 import time
 import uuid
@@ -268,22 +269,55 @@ class Maps:
                             headers={"cache-control": "no-store"})
 
     async def serve(self, request: Request) -> Response:
-        """``GET /w/{code}/map/{hash}.jpg``: the workshop's current map, for anyone."""
+        """``GET /w/{code}/map/{hash}.jpg``: the workshop's current map, for anyone; and
+        ``{hash}-phone.jpg``, the phones' smaller copy of it (made on first asking)."""
         room = await self.pages.room(request)
         name = request.path_params["name"]
-        image = name.removesuffix(".jpg")
+        phone = name.endswith(PHONE_SUFFIX)
+        image = name.removesuffix(PHONE_SUFFIX if phone else ".jpg")
         current = room.state.map
         if not name.endswith(".jpg") or current is None or current.hash != image:
             raise NotFound("unknown_map")
         path = photo_path(self.data_dir, image)
         if not await run_in_threadpool(path.is_file):
             raise NotFound("unknown_map")
+        if phone:
+            path = await run_in_threadpool(phone_copy, path)
         # Sent from the file in chunks as each phone takes them: when the whole room opens
         # the map step at once, 200 phones do not each hold a copy of 1-2 MB in memory.
         # The address names the bytes (their hash): they never change. Public: the map is
         # on the projector for the whole room, and every phone of the workshop loads it.
         return FileResponse(path, media_type="image/jpeg",
                             headers={"cache-control": "public, max-age=31536000, immutable"})
+
+
+PHONE_SUFFIX = "-phone.jpg"
+# One phone copy made at a time: when the room opens step 1, forty phones ask at once, and
+# the first makes it while the others wait for the file rather than each decoding the map.
+_PHONE_COPYING = threading.Lock()
+
+
+def phone_copy(path: Path) -> Path:
+    """The phones' copy of the stored map at ``path`` (``<hash>-phone.jpg`` beside it): at
+    most ``MAP_PHONE_LONG_SIDE_PX`` on its long side, same shape, so a pin's place on the
+    grid is the same on either. Made once and kept (derived from the map, so an archive
+    does not carry it); a map already that small is its own copy."""
+    copy = path.with_name(path.name.removesuffix(".jpg") + PHONE_SUFFIX)
+    with _PHONE_COPYING:
+        if copy.is_file():
+            return copy
+        with Image.open(path) as stored:
+            if max(stored.size) <= limits.MAP_PHONE_LONG_SIDE_PX:
+                return path
+            data = clean_jpeg(stored, limits.MAP_PHONE_LONG_SIDE_PX,
+                              limits.MAP_PHONE_JPEG_QUALITY)
+        tmp = copy.with_name(f".{copy.name}.{uuid.uuid4().hex}.tmp")
+        try:
+            tmp.write_bytes(data)
+            os.replace(tmp, copy)
+        finally:
+            tmp.unlink(missing_ok=True)
+    return copy
 
 
 def holds(state: WorkshopState, image: str) -> bool:
