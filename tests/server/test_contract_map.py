@@ -328,7 +328,7 @@ async def test_facilitator_upload_answers_and_every_board_has_the_map(room: Room
     log = await events(room.server, room.code)
     assert of(log, "MapAdded") == [{"hash": digest, "title": "西部地区", "width": 1200,
                                     "height": 800}]
-    assert log[-1]["type"] == "MapAdded"
+    assert log[-1]["type"] == "MapAdded" and log[-1]["seq"] == reply["seq"]
     # the map is not one of the evening's photos
     assert digest not in room.fac.board.items("photos")
 
@@ -1714,3 +1714,38 @@ async def test_refusals_decided_before_the_body_is_read(room: Room) -> None:
     await map_room(room)
     ok(await phone.cmd("post_note", kind="issue", text="ここ", pin={"x": 1, "y": 1}))
     assert await answer_before_the_body(room, "", key) == (409, "map_in_use")
+
+
+async def test_the_phones_copy_of_the_map(room: Room) -> None:
+    """§11: `GET /w/<code>/map/<hash>-phone.jpg` is the phones' copy of the same map, with
+    the same rules and headers (anyone; the current map only; 404 unknown_map otherwise): at
+    most MAP_PHONE_LONG_SIDE_PX (1,600) on its long side at JPEG quality
+    MAP_PHONE_JPEG_QUALITY (80), the same shape; a map already that small is served as it
+    is."""
+    big = uploaded(await upload(room.server, room.code, map_image(2400, 1500)))
+    async with httpx.AsyncClient(base_url=room.server.base, timeout=HANG) as http:
+        copy = await http.get(f"/w/{room.code}/map/{big['hash']}-phone.jpg")
+        again = await http.get(f"/w/{room.code}/map/{big['hash']}-phone.jpg")
+    assert copy.status_code == 200 and copy.headers["cache-control"] == CACHE
+    assert copy.headers["content-type"].startswith("image/jpeg")
+    assert again.content == copy.content
+    image = opened(copy.content)
+    assert isinstance(image, JpegImageFile) and image.size[0] == 1600
+    assert abs(image.size[1] - 1500 * 1600 / 2400) <= 1  # the same shape
+    reference = io.BytesIO()
+    image.save(reference, "JPEG", quality=80)
+    same = opened(reference.getvalue())
+    assert isinstance(same, JpegImageFile) and image.quantization == same.quantization
+    # the red square at a third of the way in is at a third of the way in on the copy too
+    assert red(image.convert("RGB").getpixel((1600 // 3 + 20, image.size[1] // 3 + 20)))
+    small = uploaded(await upload(room.server, room.code, map_image(1200, 800)))
+    async with httpx.AsyncClient(base_url=room.server.base, timeout=HANG) as http:
+        as_is = await http.get(f"/w/{room.code}/map/{small['hash']}-phone.jpg")
+        old = await http.get(f"/w/{room.code}/map/{big['hash']}-phone.jpg",
+                             headers={"accept": "application/json"})
+        stranger = await http.get(f"/w/{room.code}/map/{'0' * 64}-phone.jpg",
+                                  headers={"accept": "application/json"})
+    assert as_is.status_code == 200
+    assert hashlib.sha256(as_is.content).hexdigest() == small["hash"]
+    for answer in (old, stranger):
+        assert answer.status_code == 404 and answer.json()["error"]["code"] == "unknown_map"
