@@ -1139,13 +1139,15 @@ async def test_the_archive_carries_the_map_and_import_restores_it(
         photo = await http.post(f"/w/{room.code}/photos", content=map_image(640, 480, "PNG"),
                                 headers={"accept": "application/json"})
     assert photo.status_code == 200, photo.text
-    digest = (await map_room(room, title="防災マップ"))["hash"]
+    digest = (await map_room(room, title="防災マップ", body=map_image(2400, 1600)))["hash"]
     nid = ok(await phone.cmd("post_note", kind="issue", text="避難路が狭い",
                              pin={"x": 1234, "y": 5678}))["result"]["note_id"]
     ok(await room.fac.cmd("set_map_view", kinds=["issue"],
                           area={"x": 1000, "y": 1000, "w": 2000, "h": 3000}))
     await settle(room.fac)
     image = (await get_image(room.server, room.code, digest)).content
+    phone_copy = await get_image(room.server, room.code, f"{digest}-phone")
+    assert phone_copy.status_code == 200  # the phones' copy is made; it is not archived
     record = await archive(room.server, room.code)
     assert record["version"] == 2
     hashes = [p["hash"] for p in record["photos"]]
@@ -1165,6 +1167,10 @@ async def test_the_archive_carries_the_map_and_import_restores_it(
         assert screen.board.notes[nid]["pin"] == {"x": 1234, "y": 5678}
         served = await get_image(live, room.code, digest)
         assert served.status_code == 200 and served.content == image
+        copy = await get_image(live, room.code, f"{digest}-phone")
+        assert copy.status_code == 200
+        size = opened(copy.content).size
+        assert size == opened(phone_copy.content).size and size[0] == 1600
         await screen.close()
     finally:
         live.stop()
