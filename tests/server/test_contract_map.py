@@ -1755,3 +1755,17 @@ async def test_the_phones_copy_of_the_map(room: Room) -> None:
     assert hashlib.sha256(as_is.content).hexdigest() == small["hash"]
     for answer in (old, stranger):
         assert answer.status_code == 404 and answer.json()["error"]["code"] == "unknown_map"
+
+
+async def test_the_map_addresses_answer_to_the_code_in_another_case(room: Room) -> None:
+    """README: a code typed in another case or full-width: 'the other /w/<code>/… addresses
+    answer to it as they are' — the upload and the image too."""
+    upper = room.code.upper()
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in room.code)  # full-width letters and digits
+    reply = uploaded(await upload(room.server, upper, map_image(640, 400)))
+    await settle(room.screen)
+    assert header_map(room.screen)["hash"] == reply["hash"]
+    for code in (upper, wide):
+        answer = await get_image(room.server, code, reply["hash"])
+        assert answer.status_code == 200
+        assert hashlib.sha256(answer.content).hexdigest() == reply["hash"]
