@@ -11,9 +11,11 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import logging
 import socket
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -73,6 +75,14 @@ def encrypted(pdf: bytes, user: str, owner: str) -> bytes:
 
 def photos_dir(live: LiveServer) -> Path:
     return live.data_dir / "photos"
+
+
+def wait_until(ready: Callable[[], bool], why: str) -> None:
+    """Wait for a state of the server (never for a time), up to the hang guard."""
+    deadline = time.monotonic() + HANG
+    while not ready():
+        assert time.monotonic() < deadline, why
+        time.sleep(0.01)
 
 
 def stored(live: LiveServer) -> set[str]:
@@ -666,3 +676,35 @@ async def test_a_pin_placed_while_a_new_map_is_prepared_keeps_the_old_map(
     assert_refused(reply, 409, "map_in_use")
     assert stored(live) == before
     assert the_map(live, code).hash == first
+
+
+# --- a sender who leaves --------------------------------------------------------------------
+
+def test_a_phone_that_leaves_in_the_middle_of_an_upload_is_no_fault(live: LiveServer) -> None:
+    """A つむぎすと's phone leaving the Wi-Fi halfway through a map's body is an ordinary event
+    of the evening: nothing is stored, and the laptop's terminal shows no traceback (the
+    server logs a fault only for faults)."""
+    code = live.new_workshop()
+    faults: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            faults.append(record)
+
+    keep = Keep(logging.ERROR)
+    logging.getLogger("uvicorn.error").addHandler(keep)
+    tasks = live.server.server_state.tasks
+    try:
+        with socket.create_connection(("127.0.0.1", live.port), timeout=HANG) as sock:
+            sock.sendall((f"POST /w/{code}/map HTTP/1.1\r\nHost: 127.0.0.1:{live.port}\r\n"
+                          f"Cookie: yoriai_key={live.key}\r\nOrigin: {live.base}\r\n"
+                          "Content-Type: application/octet-stream\r\n"
+                          "Content-Length: 5000000\r\n\r\n").encode())
+            sock.sendall(b"x" * 1_000_000)
+            wait_until(lambda: len(tasks) == 1, "the upload never started")  # reading the body
+        wait_until(lambda: not tasks, "the upload was never given up")
+    finally:
+        logging.getLogger("uvicorn.error").removeHandler(keep)
+    assert faults == []
+    assert stored(live) == set()
+    assert the_map(live, code) is None

@@ -10,7 +10,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.templating import Jinja2Templates
@@ -79,11 +79,17 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> St
         assert isinstance(exc, HttpProblem)
         return pages.problem(request, exc)
 
+    async def gone(request: Request, exc: Exception) -> Response:
+        # A phone that left the Wi-Fi in the middle of an upload's body: an ordinary event
+        # of the evening, not a fault. Nothing was stored (the body is read before anything
+        # is written) and nobody is there to answer: no traceback in the laptop's terminal.
+        return Response(status_code=400)
+
     # The one HTTP error path: handlers raise, this renders (the security headers are
     # still added: the middleware is outside it).
     app = Starlette(routes=routes, lifespan=lifespan, middleware=[
         Middleware(SecurityMiddleware, ctx=ctx),
         Middleware(GZipMiddleware, minimum_size=500),
-    ], exception_handlers={HttpProblem: problem})
+    ], exception_handlers={HttpProblem: problem, ClientDisconnect: gone})
     app.state.ctx = ctx
     return app
