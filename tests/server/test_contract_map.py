@@ -1769,3 +1769,39 @@ async def test_the_map_addresses_answer_to_the_code_in_another_case(room: Room) 
         answer = await get_image(room.server, code, reply["hash"])
         assert answer.status_code == 200
         assert hashlib.sha256(answer.content).hexdigest() == reply["hash"]
+
+
+async def test_map_patches_per_table_while_votes_are_per_table(room: Room) -> None:
+    """§3: each phone receives exactly the patch it alone would be sent — with 共感 per table
+    (`vote_scope: table`) a note's `votable` differs by the recipient's table, so a place
+    given to a note, and the map's removal, leave each phone's board as its own fresh
+    snapshot says."""
+    alice, alice_id = await room.join("アリス")
+    bob, bob_id = await room.join("ボブ")
+    carol, carol_id = await room.join("キャロル")
+    ok(await room.fac.cmd("make_tables", by="hand", count=2))
+    for pid, table in ((alice_id, "k1"), (bob_id, "k2"), (carol_id, "k1")):
+        ok(await room.fac.cmd("seat", participant_id=pid, table_id=table))
+    ok(await room.fac.cmd("set_table_settings", vote_scope="table"))
+    await map_room(room)
+    mine = ok(await alice.cmd("post_note", kind="charm", text="一班の桜"))["result"]["note_id"]
+    theirs = ok(await bob.cmd("post_note", kind="issue", text="二班の坂",
+                              pin={"x": 10, "y": 10}))["result"]["note_id"]
+    ok(await room.fac.cmd("place_note", note_id=mine, pin={"x": 9990, "y": 9990}))
+    phones = [alice, bob, carol]
+    await settle(*phones)
+    assert alice.board.notes[mine]["votable"] is True and bob.board.notes[mine]["votable"] is False
+    assert bob.board.notes[mine]["pin"] == {"x": 9990, "y": 9990}
+
+    async def same_as_fresh() -> None:
+        for phone in phones:
+            fresh = PatientClient(room.server, room.code, token=phone.token)
+            await fresh.connect()
+            assert phone.board.view.as_state() == fresh.board.view.as_state()
+            await fresh.close()
+
+    await same_as_fresh()
+    ok(await room.fac.cmd("remove_map"))
+    await settle(*phones)
+    assert all(phone.board.notes[n]["pin"] is None for phone in phones for n in (mine, theirs))
+    await same_as_fresh()
