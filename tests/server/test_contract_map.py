@@ -238,12 +238,17 @@ def make_pdf(pages: list[tuple[float, float]], *, rotate: int = 0,
     data = out.getvalue()
     if rotate:
         # reportlab's own rotation also swaps the page's box; this sets only the page's
-        # /Rotate, one byte longer, and takes one space out of the same object's /MediaBox so
-        # that every offset of the cross-reference table stays true.
-        assert len(pages) == 1 and data.count(b"/Rotate 0") == 1
-        data = data.replace(b"/MediaBox [ 0 0", b"/MediaBox [0 0", 1)
+        # /Rotate, one or two bytes longer, and takes as many spaces out of the same object's
+        # /MediaBox so that every offset of the cross-reference table stays true.
+        assert len(pages) == 1 and data.count(b"/Rotate 0") == 1 and rotate in (90, 180, 270)
+        start = data.index(b"/MediaBox [ ")
+        end = data.index(b" ]", start) + 2
+        box = data[start:end].replace(b"[ ", b"[")
+        if rotate >= 100:
+            box = box.replace(b" ]", b"]")
+        data = data[:start] + box + data[end:]
         data = data.replace(b"/Rotate 0", b"/Rotate " + str(rotate).encode(), 1)
-        assert rotate in (90, 180, 270) and len(data) == len(out.getvalue())
+        assert len(data) == len(out.getvalue())
     return data
 
 
@@ -500,6 +505,15 @@ async def test_a_pdf_page_is_rendered_as_it_is_shown(room: Room) -> None:
     w, h = image.size
     assert red(image.getpixel((w - w // 10, h // 10)))
     assert white(image.getpixel((w // 10, h // 10)))
+    # 180°: upside down, the corner at the bottom right; 270°: at the bottom left
+    for rotate, corner, size in ((180, (0.9, 0.9), (1697, 2400)),
+                                 (270, (0.1, 0.9), (2400, 1697))):
+        reply = uploaded(await upload(room.server, room.code, make_pdf([A4], rotate=rotate)))
+        assert abs(reply["width"] - size[0]) <= 1 and abs(reply["height"] - size[1]) <= 1
+        image = opened((await get_image(room.server, room.code, reply["hash"])).content)
+        w, h = image.size
+        assert red(image.getpixel((int(w * corner[0]), int(h * corner[1])))), rotate
+        assert white(image.getpixel((w // 10, h // 10))), rotate
 
 
 async def test_a_pdf_that_forbids_printing_is_rendered(room: Room) -> None:
