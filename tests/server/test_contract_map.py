@@ -461,6 +461,17 @@ async def test_a_picture_is_turned_upright_cleaned_and_put_on_white(room: Room) 
     assert image.size == (800, 1200)
     # the red square drawn at (400..460, 266..326) of the sideways picture, turned clockwise
     assert red(image.getpixel((800 - 1 - 296, 430)))
+    # orientation 3 (upside down) and 8 (turn anticlockwise to show)
+    for orientation, size, spot in ((3, (1200, 800), (1199 - 430, 799 - 296)),
+                                    (8, (800, 1200), (296, 1199 - 430))):
+        tagged = Image.Exif()
+        tagged[0x0112] = orientation
+        out = io.BytesIO()
+        source.save(out, "JPEG", exif=tagged.tobytes())
+        reply = uploaded(await upload(room.server, room.code, out.getvalue()))
+        turned = opened((await get_image(room.server, room.code, reply["hash"])).content)
+        assert turned.size == size, orientation
+        assert red(turned.convert("RGB").getpixel(spot)), orientation
     # transparency: a PNG whose left half is transparent black
     clear = Image.new("RGBA", (400, 300), (0, 0, 0, 0))
     clear.paste(Image.new("RGBA", (200, 300), (0, 0, 255, 255)), (200, 0))
