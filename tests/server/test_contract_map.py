@@ -11,6 +11,7 @@ import base64
 import hashlib
 import io
 import json
+import logging
 import subprocess
 import sys
 import zlib
@@ -1830,3 +1831,59 @@ async def test_map_patches_per_table_while_votes_are_per_table(room: Room) -> No
     await settle(*phones)
     assert all(phone.board.notes[n]["pin"] is None for phone in phones for n in (mine, theirs))
     await same_as_fresh()
+
+
+class Recorder(logging.Handler):
+    """Every record the server's uvicorn logs (its own thread) while a test runs."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture
+def server_log() -> Iterator[Recorder]:
+    recorder = Recorder()
+    logger = logging.getLogger("uvicorn.error")
+    logger.addHandler(recorder)
+    yield recorder
+    logger.removeHandler(recorder)
+
+
+async def test_a_sender_that_goes_away_or_stalls_is_no_fault(
+        room: Room, server_log: Recorder) -> None:
+    """§11: 'A sender that goes away in the middle of the body is no fault: nothing is stored
+    and nothing is logged'; 'the whole request, body included, must arrive within
+    HTTP_REQUEST_TIMEOUT_SECS ... a connection still sending then is closed with no
+    answer'."""
+    head = (f"POST /w/{room.code}/map HTTP/1.1\r\nHost: 127.0.0.1:{room.server.port}\r\n"
+            f"Cookie: yoriai_key={room.server.key}\r\nAccept: application/json\r\n"
+            f"Content-Length: 5000000\r\n\r\n").encode()
+    picture = map_image(800, 600)
+    # goes away: half a picture, then the connection closes
+    reader, writer = await asyncio.open_connection("127.0.0.1", room.server.port)
+    writer.write(head + picture[: len(picture) // 2])
+    await writer.drain()
+    writer.close()
+    # stalls: a start, then nothing — the server closes it, with no answer
+    reader, writer = await asyncio.open_connection("127.0.0.1", room.server.port)
+    writer.write(head + picture[: len(picture) // 2])
+    await writer.drain()
+    try:
+        heard = await asyncio.wait_for(reader.read(), HANG)
+    except ConnectionResetError:
+        heard = b""
+    writer.close()
+    assert heard == b"", heard[:200]
+    # the room goes on: an upload after both is recorded, and only it is stored
+    reply = uploaded(await upload(room.server, room.code, map_image(640, 480)))
+    assert stored_files(room.server) == {f"{reply['hash']}.jpg"}
+    assert of(await events(room.server, room.code), "MapAdded") == [
+        {"hash": reply["hash"], "title": "", "width": 640, "height": 480}]
+    errors = [r.getMessage() for r in server_log.records if r.levelno >= logging.WARNING]
+    assert errors == [], errors
+    logger = logging.getLogger("uvicorn.error")  # where an error would have been logged
+    assert not logger.disabled and logger.isEnabledFor(logging.ERROR)
