@@ -655,6 +655,8 @@ async def test_title_rules(room: Room) -> None:
                     422, "map_title_too_long")
     assert error["params"]["max"] == TITLE_MAX and error["params"]["length"] == TITLE_MAX + 1
     problem(await upload(room.server, room.code, b"unread", title="地図\uffff"), 422, "bad_text")
+    zalgo = "地" + "\u0301" * 20  # one character of 21 code points (CHAR_MAX_CODEPOINTS 16)
+    problem(await upload(room.server, room.code, b"unread", title=zalgo), 422, "bad_text")
     family = "👨‍👩‍👧‍👦"  # one character a person sees, seven code points
     reply = uploaded(await upload(room.server, room.code, map_image(), title=family * TITLE_MAX))
     await settle(room.screen)
