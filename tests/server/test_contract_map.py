@@ -34,7 +34,6 @@ LONG_SIDE = 2400  # MAP_LONG_SIDE_PX
 TITLE_MAX = 40  # MAP_TITLE_MAX_CHARS
 UPLOAD_MAX = 31457280  # MAP_UPLOAD_MAX_BYTES (30 MiB)
 DRAIN_MAX = 62914560  # MAP_DRAIN_MAX_BYTES
-HEADER_MAP_KEYS = {"hash", "title", "width", "height", "kinds", "area"}
 ALL_KINDS = ["charm", "issue", "wish"]
 CACHE = "public, max-age=31536000, immutable"
 A4 = (595.2756, 841.8898)  # points
@@ -298,6 +297,51 @@ async def test_the_default_programs_first_step_is_a_map_step(room: Room) -> None
         assert header_map(client) is None
 
 
+def yoriai(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "yoriai", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=300)
+
+
+async def test_programs_mark_their_map_steps(tmp_path: Path) -> None:
+    """README (*program*): a step of a program file may say `"map": true` (false or absent:
+    not a map step; anything else refuses the file, naming the key); §11: the header's step
+    has `"map": true`, absent otherwise. The bundled world-cafe program's 確かめてみよう is a
+    map step."""
+    bundled = Path(__file__).resolve().parents[2] / "yoriai/facilitation/programs"
+    program = json.loads((bundled / "machizukuri.json").read_text(encoding="utf-8"))
+    program["steps"][0]["map"] = False
+    program["steps"][1]["map"] = True
+    path = tmp_path / "mine.json"
+    path.write_text(json.dumps(program, ensure_ascii=False), encoding="utf-8")
+    data = tmp_path / "data"
+    made = yoriai("new", "地図は二番目", "--program", str(path), "--data", str(data), cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    mine = made.stdout.strip().splitlines()[-1].strip()
+    made = yoriai("new", "カフェ", "--program", "world-cafe", "--data", str(data), cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    cafe = made.stdout.strip().splitlines()[-1].strip()
+    program["steps"][1]["map"] = "yes"
+    path.write_text(json.dumps(program, ensure_ascii=False), encoding="utf-8")
+    bad = yoriai("new", "だめ", "--program", str(path), "--data", str(data), cwd=tmp_path)
+    assert bad.returncode != 0 and "steps[1].map" in bad.stderr, bad.stderr
+    live = LiveServer(data).start()
+    try:
+        screen = PatientClient(live, mine)
+        await screen.connect()
+        steps = screen.board.workshop["program"]["steps"]
+        assert "map" not in steps[0] and steps[1]["map"] is True
+        assert all("map" not in step for step in steps[2:])
+        await screen.close()
+        screen = PatientClient(live, cafe)
+        await screen.connect()
+        steps = screen.board.workshop["program"]["steps"]
+        assert [s["label"]["ja"] for s in steps if s.get("map")] == ["確かめてみよう"]
+        assert all(s.get("map", True) is True for s in steps)
+        await screen.close()
+    finally:
+        live.stop()
+
+
 # --- the upload: who, the answer, the stored file ---------------------------------------------
 
 async def test_facilitator_upload_answers_and_every_board_has_the_map(room: Room) -> None:
@@ -382,6 +426,19 @@ async def test_a_cofacilitator_may_upload_a_participant_and_a_stranger_may_not(
                          token=cofac.token), 403, "not_allowed")
 
 
+async def test_a_removed_cofacilitators_token_may_not_upload(room: Room) -> None:
+    """§11 (as §9): 403 not_allowed for a token of someone the facilitator has removed
+    (params.command add_map); nothing recorded."""
+    cofac, cid = await room.cofacilitator("消える人")
+    ok(await room.fac.cmd("remove_participant", participant_id=cid))
+    count = len(await events(room.server, room.code))
+    error = problem(await upload(room.server, room.code, map_image(400, 300), key=False,
+                                 token=cofac.token), 403, "not_allowed")
+    assert error["params"]["command"] == "add_map"
+    assert len(await events(room.server, room.code)) == count
+    assert stored_files(room.server) == set()
+
+
 async def test_unknown_workshop_and_another_origin(server: LiveServer) -> None:
     """§11: 404 unknown_workshop; 'like every state-changing request it must come from the
     page's own origin' (403, text `cross-origin request refused`: another host, port or
@@ -399,6 +456,20 @@ async def test_unknown_workshop_and_another_origin(server: LiveServer) -> None:
     assert answer.status_code == 421 and "unknown host name" in answer.text
     assert stored_files(server) == set()
     uploaded(await upload(server, code, map_image(), headers={"origin": server.base}))
+
+
+async def test_the_map_addresses_answer_to_the_code_in_another_case(room: Room) -> None:
+    """README: a code typed in another case or full-width: 'the other /w/<code>/… addresses
+    answer to it as they are' — the upload and the image too."""
+    upper = room.code.upper()
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in room.code)  # full-width letters and digits
+    reply = uploaded(await upload(room.server, upper, map_image(640, 400)))
+    await settle(room.screen)
+    assert header_map(room.screen)["hash"] == reply["hash"]
+    for code in (upper, wide):
+        answer = await get_image(room.server, code, reply["hash"])
+        assert answer.status_code == 200
+        assert hashlib.sha256(answer.content).hexdigest() == reply["hash"]
 
 
 async def test_the_same_map_again_records_nothing(room: Room) -> None:
@@ -421,6 +492,57 @@ async def test_the_same_map_again_records_nothing(room: Room) -> None:
     assert header_map(room.screen) == header and header["title"] == "西部地区 全図"
     assert len(await events(room.server, room.code)) == count
 
+
+async def test_the_bytes_decide_not_the_content_type(room: Room) -> None:
+    """§11: 'Content-Type: anything (the server looks at the bytes, not at this header)';
+    'the body being the file itself': a form (multipart) wrapping a picture is no picture."""
+    picture, pdf = map_image(310, 200), make_pdf([A4])
+    for body, kind in ((picture, "application/pdf"), (picture, "text/plain"),
+                       (pdf, "image/jpeg"), (pdf, "multipart/form-data; boundary=x")):
+        reply = uploaded(await upload(room.server, room.code, body,
+                                      headers={"content-type": kind}))
+        assert reply["height"] == (200 if body is picture else LONG_SIDE)
+    async with httpx.AsyncClient(base_url=room.server.base, timeout=HANG,
+                                 cookies={"yoriai_key": room.server.key}) as http:
+        form = await http.post(f"/w/{room.code}/map", headers={"accept": "application/json"},
+                               files={"file": ("map.jpg", map_image(320, 200), "image/jpeg")})
+    problem(form, 415, "map_not_an_image")
+
+
+async def answer_before_the_body(room: Room, query: str, auth: str) -> tuple[int, str]:
+    """POST a map whose 20 MB body is declared and never sent: only a decision made before
+    the body is read can answer it (else this waits until the hang guard)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", room.server.port)
+    writer.write((f"POST /w/{room.code}/map{query} HTTP/1.1\r\n"
+                  f"Host: 127.0.0.1:{room.server.port}\r\n{auth}Accept: application/json\r\n"
+                  f"Content-Length: 20000000\r\n\r\n").encode())
+    await writer.drain()
+    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), HANG)
+    length = int(next(line.split(b":")[1] for line in head.split(b"\r\n")
+                      if line.lower().startswith(b"content-length:")))
+    body = await asyncio.wait_for(reader.readexactly(length), HANG)
+    writer.close()
+    return int(head.split()[1]), json.loads(body)["error"]["code"]
+
+
+async def test_refusals_decided_before_the_body_is_read(room: Room) -> None:
+    """§11: 'Who sends it, the page and the title are checked before the body is read (a
+    participant's token, or none, is refused unread; so is a map while a note is placed on
+    the current one)'."""
+    phone, _ = await room.join("佐藤")
+    key = f"Cookie: yoriai_key={room.server.key}\r\n"
+    assert await answer_before_the_body(room, "", "") == (403, "need_key")
+    assert await answer_before_the_body(room, "", f"X-Yoriai-Token: {phone.token}\r\n") == \
+        (403, "not_allowed")
+    assert await answer_before_the_body(room, "?page=0", key) == (422, "map_bad_page")
+    assert await answer_before_the_body(room, "?title=" + "a" * 41, key) == \
+        (422, "map_title_too_long")
+    await map_room(room)
+    ok(await phone.cmd("post_note", kind="issue", text="ここ", pin={"x": 1, "y": 1}))
+    assert await answer_before_the_body(room, "", key) == (409, "map_in_use")
+
+
+# --- pictures ---------------------------------------------------------------------------------
 
 async def test_a_picture_is_shrunk_to_the_long_side_and_never_enlarged(room: Room) -> None:
     """§11: 'shrunk to at most MAP_LONG_SIDE_PX on its long side (never enlarged)'; PNG, WebP
@@ -482,6 +604,39 @@ async def test_a_picture_is_turned_upright_cleaned_and_put_on_white(room: Room) 
     image = opened((await get_image(room.server, room.code, reply["hash"])).content)
     assert white(image.convert("RGB").getpixel((50, 150)))
     assert blue(image.convert("RGB").getpixel((350, 150)))
+
+
+def encoded(image: Image.Image, fmt: str, **options: Any) -> bytes:
+    out = io.BytesIO()
+    image.save(out, fmt, **options)
+    return out.getvalue()
+
+
+async def test_pictures_of_every_kind_become_an_upright_rgb_jpeg(room: Room) -> None:
+    """§11: any JPEG, PNG, WebP or GIF is 'checked and cleaned like a photo ... transparency
+    on white' and shrunk to the long side; a sliver of a picture, or of a PDF page, still has
+    a size of at least 1 (add_map's width and height are 1 to MAP_LONG_SIDE_PX)."""
+    palette = Image.new("P", (300, 200), 0)
+    palette.putpalette([0, 0, 0, 255, 0, 0] + [0] * 762)
+    cases: list[tuple[str, bytes, tuple[int, int], str]] = [
+        ("sliver", encoded(Image.new("RGB", (9000, 2), (255, 0, 0)), "PNG"), (2400, 1), "red"),
+        ("pdf sliver", make_pdf([(14400.0, 1.0)]), (2400, 1), "white"),
+        ("cmyk", encoded(Image.new("CMYK", (400, 300), (0, 255, 255, 0)), "JPEG"), (400, 300),
+         "red"),
+        ("palette png", encoded(palette, "PNG", transparency=0), (300, 200), "white"),
+        ("palette gif", encoded(palette, "GIF", transparency=0), (300, 200), "white"),
+        ("grey alpha", encoded(Image.new("LA", (300, 200), (0, 0)), "PNG"), (300, 200),
+         "white"),
+        ("webp alpha", encoded(Image.new("RGBA", (300, 200), (0, 0, 0, 0)), "WEBP"),
+         (300, 200), "white"),
+    ]
+    for name, body, size, colour in cases:
+        reply = uploaded(await upload(room.server, room.code, body, title=name))
+        assert (reply["width"], reply["height"]) == size, (name, reply)
+        image = opened((await get_image(room.server, room.code, reply["hash"])).content)
+        assert image.mode == "RGB" and image.size == size, name
+        middle = image.getpixel((size[0] // 2, size[1] // 2))
+        assert (red if colour == "red" else white)(middle), (name, middle)
 
 
 # --- PDF pages --------------------------------------------------------------------------------
@@ -576,6 +731,15 @@ async def test_pdf_refusals(room: Room) -> None:
                 "map_bad_page")
     assert stored_files(room.server) == files
     assert len(await events(room.server, room.code)) == count
+
+
+async def test_page_is_a_pdfs_and_a_picture_ignores_a_valid_one(room: Room) -> None:
+    """§11: `page` is 'a PDF's page, from 1': a picture's upload with a valid page is the
+    picture (the page checked all the same, before the body)."""
+    reply = uploaded(await upload(room.server, room.code, map_image(500, 300), page="2"))
+    assert (reply["width"], reply["height"]) == (500, 300)
+    problem(await upload(room.server, room.code, map_image(500, 300), page="0"), 422,
+            "map_bad_page")
 
 
 # --- refusals of the body and the title -------------------------------------------------------
@@ -684,6 +848,155 @@ async def test_refusal_message_in_the_pages_language(room: Room) -> None:
     assert page.status_code == 415 and "text/html" in page.headers["content-type"]
 
 
+# --- while the body arrives: races, senders that go away --------------------------------------
+
+async def upload_meanwhile(room: Room, auth: str, meanwhile: Any) -> tuple[int, bytes]:
+    """Upload a 16 MB map (a picture and zeros after its end, which Pillow never reads) by
+    hand, and do ``meanwhile`` once the server is seen reading the body: past what the
+    kernel's buffers can hold (a few MB each way on loopback), bytes it took were read, so
+    its checks before the body are done (were they not, ``meanwhile`` would come before them
+    and the outcome be the same). Returns the answer's status and body."""
+    picture = map_image(700, 500)
+    body = picture + b"\x00" * (16 * 1024 * 1024 - len(picture))
+    reader, writer = await asyncio.open_connection("127.0.0.1", room.server.port)
+    writer.write((f"POST /w/{room.code}/map HTTP/1.1\r\nHost: 127.0.0.1:{room.server.port}\r\n"
+                  f"{auth}\r\nAccept: application/json\r\n"
+                  f"Content-Length: {len(body)}\r\n\r\n").encode())
+    sent, step = 0, 1 << 20
+    while sent < 14 * step:
+        writer.write(body[sent:sent + step])
+        await writer.drain()
+        sent += step
+    await meanwhile()
+    writer.write(body[sent:])
+    await writer.drain()
+    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), HANG)
+    length = int(next(line.split(b":")[1] for line in head.split(b"\r\n")
+                      if line.lower().startswith(b"content-length:")))
+    answer = await asyncio.wait_for(reader.readexactly(length), HANG)
+    writer.close()
+    return int(head.split()[1]), answer
+
+
+async def test_a_place_given_while_the_body_arrives_refuses_the_new_map_whole(
+        room: Room) -> None:
+    """§11: map_in_use is decided before the body is read — and again when the map is
+    recorded: a note placed on the current map while a new map's body is still arriving
+    (a big PDF over the room's Wi-Fi) makes that upload a refusal, and 'a refusal stores
+    nothing and records nothing'."""
+    phone, _ = await room.join("佐藤")
+    await map_room(room)
+    files = stored_files(room.server)
+    count = len(await events(room.server, room.code))
+
+    async def place() -> None:
+        ok(await phone.cmd("post_note", kind="issue", text="ここ", pin={"x": 1, "y": 1}))
+
+    status, answer = await upload_meanwhile(room, f"Cookie: yoriai_key={room.server.key}",
+                                            place)
+    assert status == 409 and json.loads(answer)["error"]["code"] == "map_in_use", answer
+    assert stored_files(room.server) == files
+    log = await events(room.server, room.code)
+    assert len(log) == count + 1 and log[-1]["type"] == "NotePosted"
+
+
+async def test_a_cofacilitator_revoked_while_the_body_arrives_adds_no_map(room: Room) -> None:
+    """§4: each command is authorised when it arrives: a つむぎすと whose role is revoked
+    while their map's body is still arriving is refused (403 not_allowed), nothing stored."""
+    cofac, cid = await room.cofacilitator()
+
+    async def revoke() -> None:
+        ok(await room.fac.cmd("revoke_cofacilitator", participant_id=cid))
+
+    status, answer = await upload_meanwhile(room, f"X-Yoriai-Token: {cofac.token}", revoke)
+    assert status == 403 and json.loads(answer)["error"]["code"] == "not_allowed", answer
+    assert stored_files(room.server) == set()
+    await settle(room.screen)
+    assert header_map(room.screen) is None
+    # the same upload from a つむぎすと who stays one is recorded
+    ok(await room.fac.cmd("grant_cofacilitator", participant_id=cid))
+
+    async def nothing() -> None:
+        return None
+
+    status, answer = await upload_meanwhile(room, f"X-Yoriai-Token: {cofac.token}", nothing)
+    assert status == 200, answer
+
+
+async def test_two_uploads_at_once(room: Room) -> None:
+    """§11: maps are prepared one at a time; two uploads sent together both get an answer,
+    and the board ends with the map whose answer has the later seq."""
+    first, second = await asyncio.gather(
+        upload(room.server, room.code, make_pdf([A4]), title="PDF"),
+        upload(room.server, room.code, map_image(1600, 900), title="写真"))
+    a, b = uploaded(first), uploaded(second)
+    assert a["seq"] != b["seq"]
+    last = max(a, b, key=lambda r: int(r["seq"]))
+    await settle(room.screen)
+    assert header_map(room.screen)["hash"] == last["hash"]
+    assert (await get_image(room.server, room.code, last["hash"])).status_code == 200
+    other = a if last is b else b
+    assert (await get_image(room.server, room.code, other["hash"])).status_code == 404
+    assert [d["hash"] for d in of(await events(room.server, room.code), "MapAdded")] == \
+        [other["hash"], last["hash"]]
+
+
+class Recorder(logging.Handler):
+    """Every record the server's uvicorn logs (its own thread) while a test runs."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture
+def server_log() -> Iterator[Recorder]:
+    recorder = Recorder()
+    logger = logging.getLogger("uvicorn.error")
+    logger.addHandler(recorder)
+    yield recorder
+    logger.removeHandler(recorder)
+
+
+async def test_a_sender_that_goes_away_or_stalls_is_no_fault(
+        room: Room, server_log: Recorder) -> None:
+    """§11: 'A sender that goes away in the middle of the body is no fault: nothing is stored
+    and nothing is logged'; 'the whole request, body included, must arrive within
+    HTTP_REQUEST_TIMEOUT_SECS ... a connection still sending then is closed with no
+    answer'."""
+    head = (f"POST /w/{room.code}/map HTTP/1.1\r\nHost: 127.0.0.1:{room.server.port}\r\n"
+            f"Cookie: yoriai_key={room.server.key}\r\nAccept: application/json\r\n"
+            f"Content-Length: 5000000\r\n\r\n").encode()
+    picture = map_image(800, 600)
+    # goes away: half a picture, then the connection closes
+    reader, writer = await asyncio.open_connection("127.0.0.1", room.server.port)
+    writer.write(head + picture[: len(picture) // 2])
+    await writer.drain()
+    writer.close()
+    # stalls: a start, then nothing — the server closes it, with no answer
+    reader, writer = await asyncio.open_connection("127.0.0.1", room.server.port)
+    writer.write(head + picture[: len(picture) // 2])
+    await writer.drain()
+    try:
+        heard = await asyncio.wait_for(reader.read(), HANG)
+    except ConnectionResetError:
+        heard = b""
+    writer.close()
+    assert heard == b"", heard[:200]
+    # the room goes on: an upload after both is recorded, and only it is stored
+    reply = uploaded(await upload(room.server, room.code, map_image(640, 480)))
+    assert stored_files(room.server) == {f"{reply['hash']}.jpg"}
+    assert of(await events(room.server, room.code), "MapAdded") == [
+        {"hash": reply["hash"], "title": "", "width": 640, "height": 480}]
+    errors = [r.getMessage() for r in server_log.records if r.levelno >= logging.WARNING]
+    assert errors == [], errors
+    logger = logging.getLogger("uvicorn.error")  # where an error would have been logged
+    assert not logger.disabled and logger.isEnabledFor(logging.ERROR)
+
+
 # --- the image --------------------------------------------------------------------------------
 
 async def test_the_image_is_served_to_anyone_and_only_the_current_one(room: Room) -> None:
@@ -723,6 +1036,41 @@ async def test_the_image_is_served_to_anyone_and_only_the_current_one(room: Room
     assert as_photo.json()["error"]["code"] == "unknown_photo"
     gone = await get_image(room.server, "nosuch", second["hash"])
     assert gone.status_code == 404 and gone.json()["error"]["code"] == "unknown_workshop"
+
+
+async def test_the_phones_copy_of_the_map(room: Room) -> None:
+    """§11: `GET /w/<code>/map/<hash>-phone.jpg` is the phones' copy of the same map, with
+    the same rules and headers (anyone; the current map only; 404 unknown_map otherwise): at
+    most MAP_PHONE_LONG_SIDE_PX (1,600) on its long side at JPEG quality
+    MAP_PHONE_JPEG_QUALITY (80), the same shape; a map already that small is served as it
+    is."""
+    big = uploaded(await upload(room.server, room.code, map_image(2400, 1500)))
+    async with httpx.AsyncClient(base_url=room.server.base, timeout=HANG) as http:
+        copy = await http.get(f"/w/{room.code}/map/{big['hash']}-phone.jpg")
+        again = await http.get(f"/w/{room.code}/map/{big['hash']}-phone.jpg")
+    assert copy.status_code == 200 and copy.headers["cache-control"] == CACHE
+    assert copy.headers["content-type"].startswith("image/jpeg")
+    assert again.content == copy.content
+    image = opened(copy.content)
+    assert isinstance(image, JpegImageFile) and image.size[0] == 1600
+    assert abs(image.size[1] - 1500 * 1600 / 2400) <= 1  # the same shape
+    reference = io.BytesIO()
+    image.save(reference, "JPEG", quality=80)
+    same = opened(reference.getvalue())
+    assert isinstance(same, JpegImageFile) and image.quantization == same.quantization
+    # the red square at a third of the way in is at a third of the way in on the copy too
+    assert red(image.convert("RGB").getpixel((1600 // 3 + 20, image.size[1] // 3 + 20)))
+    small = uploaded(await upload(room.server, room.code, map_image(1200, 800)))
+    async with httpx.AsyncClient(base_url=room.server.base, timeout=HANG) as http:
+        as_is = await http.get(f"/w/{room.code}/map/{small['hash']}-phone.jpg")
+        old = await http.get(f"/w/{room.code}/map/{big['hash']}-phone.jpg",
+                             headers={"accept": "application/json"})
+        stranger = await http.get(f"/w/{room.code}/map/{'0' * 64}-phone.jpg",
+                                  headers={"accept": "application/json"})
+    assert as_is.status_code == 200
+    assert hashlib.sha256(as_is.content).hexdigest() == small["hash"]
+    for answer in (old, stranger):
+        assert answer.status_code == 404 and answer.json()["error"]["code"] == "unknown_map"
 
 
 async def test_the_websocket_refuses_upload_only_commands_from_anyone(room: Room) -> None:
@@ -783,6 +1131,21 @@ async def test_a_deleted_note_holds_no_place(room: Room) -> None:
     uploaded(await upload(room.server, room.code, map_image(640, 480)))
 
 
+async def test_a_removed_participants_places_do_not_hold_the_map(room: Room) -> None:
+    """§3: a removed participant's notes leave every view; §11: another map replaces the
+    current one 'only while no note is placed on' it — their notes are no longer there."""
+    phone, pid = await room.join("佐藤")
+    await map_room(room)
+    ok(await phone.cmd("post_note", kind="issue", text="ここ", pin={"x": 10, "y": 10}))
+    problem(await upload(room.server, room.code, map_image(640, 480)), 409, "map_in_use")
+    ok(await room.fac.cmd("remove_participant", participant_id=pid))
+    await settle(room.fac)
+    assert room.fac.board.notes == {}
+    reply = uploaded(await upload(room.server, room.code, map_image(640, 480)))
+    await settle(room.screen)
+    assert header_map(room.screen)["hash"] == reply["hash"]
+
+
 async def test_remove_map(room: Room) -> None:
     """§11: `remove_map` ({}) takes the map away: every note loses its place and stays on the
     board; MapRemoved's patch has every note that had a place, with pin null, for those who
@@ -828,6 +1191,33 @@ async def test_remove_map(room: Room) -> None:
     note = ok(await phone.cmd("post_note", kind="wish", text="地図なしで", pin=None))
     await settle(room.fac)
     assert room.fac.board.notes[note["result"]["note_id"]]["pin"] is None
+
+
+async def test_a_cofacilitator_may_remove_the_map(room: Room) -> None:
+    """§4: remove_map is the facilitator's and a co-facilitator's."""
+    cofac, _ = await room.cofacilitator()
+    await map_room(room)
+    ok(await cofac.cmd("remove_map"))
+    await settle(room.screen)
+    assert header_map(room.screen) is None
+
+
+async def test_map_events_send_the_whole_header(room: Room) -> None:
+    """§3: a patch's `workshop` is merged into the header; 'a join sends only
+    participant_count, a private note only private_count; other changes send it whole': so
+    MapAdded, MapViewSet and MapRemoved carry the whole header."""
+    whole = set(room.screen.board.workshop)
+    assert "map" in whole
+    mark = len(room.screen.received)
+    await map_room(room)
+    ok(await room.fac.cmd("set_map_view", kinds=["wish"]))
+    ok(await room.fac.cmd("remove_map"))
+    await settle(room.screen)
+    got = {m["event"]: m["data"]["workshop"] for m in room.screen.received[mark:]
+           if m["type"] == "event" and "workshop" in m["data"]}
+    assert set(got) == {"MapAdded", "MapViewSet", "MapRemoved"}, got
+    for event, header in got.items():
+        assert set(header) == whole, (event, set(header) ^ whole)
 
 
 # --- post_note with a pin ---------------------------------------------------------------------
@@ -982,6 +1372,31 @@ async def test_a_table_host_may_not_place_notes(room: Room) -> None:
     refused(await host.cmd("place_note", note_id=nid, pin={"x": 1, "y": 1}), "not_allowed")
     refused(await host.cmd("set_map_view", kinds=["issue"]), "not_allowed")
     refused(await host.cmd("remove_map"), "not_allowed")
+
+
+async def test_a_place_stays_with_the_note_through_edit_hide_and_unhide(room: Room) -> None:
+    """§11: the pin 'is part of the note': editing the note keeps it, and hiding then
+    unhiding gives it back to the projector with its place; a place given to a hidden note
+    reaches the facilitators and its author, never the projector."""
+    phone, _ = await room.join("佐藤")
+    await map_room(room)
+    nid = ok(await phone.cmd("post_note", kind="issue", text="暗い道",
+                             pin={"x": 2500, "y": 7500}))["result"]["note_id"]
+    ok(await phone.cmd("edit_note", note_id=nid, text="暗い夜道", kind="wish"))
+    await settle(room.screen)
+    assert room.screen.board.notes[nid]["pin"] == {"x": 2500, "y": 7500}
+    assert room.screen.board.notes[nid]["text"] == "暗い夜道"
+    ok(await room.fac.cmd("hide_note", note_id=nid))
+    await settle(room.screen)
+    mark = len(room.screen.received)
+    ok(await room.fac.cmd("place_note", note_id=nid, pin={"x": 2600, "y": 7600}))
+    await settle(room.screen, phone, room.fac)
+    assert not any(names_note(m, nid) for m in room.screen.received[mark:])
+    assert phone.board.notes[nid]["pin"] == {"x": 2600, "y": 7600}
+    assert room.fac.board.notes[nid]["pin"] == {"x": 2600, "y": 7600}
+    ok(await room.fac.cmd("unhide_note", note_id=nid))
+    await settle(room.screen)
+    assert room.screen.board.notes[nid]["pin"] == {"x": 2600, "y": 7600}
 
 
 # --- set_map_view -----------------------------------------------------------------------------
@@ -1149,12 +1564,61 @@ async def test_a_place_from_a_phone_reaches_the_projector_as_sent(room: Room) ->
     assert later.board.notes[nid]["pin"] == {"x": 3333, "y": 6667}
 
 
+async def test_a_resuming_client_gets_the_map_events_as_patches(room: Room) -> None:
+    """§2: a client that resumes with its epoch and last_seq gets the events it missed as
+    patches of its view: the map in the header and the places of the notes."""
+    phone, _ = await room.join("佐藤")
+    screen = PatientClient(room.server, room.code)
+    await screen.connect()
+    await screen.close()
+    digest = (await map_room(room, title="再接続"))["hash"]
+    nid = ok(await phone.cmd("post_note", kind="charm", text="川沿い",
+                             pin={"x": 9000, "y": 100}))["result"]["note_id"]
+    ok(await room.fac.cmd("set_map_view", kinds=["charm"]))
+    await screen.connect(resume=True)
+    assert any(m["type"] == "synced" for m in screen.received), screen.received
+    assert header_map(screen)["hash"] == digest and header_map(screen)["kinds"] == ["charm"]
+    assert screen.board.notes[nid]["pin"] == {"x": 9000, "y": 100}
+    assert header_map(screen) == header_map(room.fac)
+
+
+async def test_map_patches_per_table_while_votes_are_per_table(room: Room) -> None:
+    """§3: each phone receives exactly the patch it alone would be sent — with 共感 per table
+    (`vote_scope: table`) a note's `votable` differs by the recipient's table, so a place
+    given to a note, and the map's removal, leave each phone's board as its own fresh
+    snapshot says."""
+    alice, alice_id = await room.join("アリス")
+    bob, bob_id = await room.join("ボブ")
+    carol, carol_id = await room.join("キャロル")
+    ok(await room.fac.cmd("make_tables", by="hand", count=2))
+    for pid, table in ((alice_id, "k1"), (bob_id, "k2"), (carol_id, "k1")):
+        ok(await room.fac.cmd("seat", participant_id=pid, table_id=table))
+    ok(await room.fac.cmd("set_table_settings", vote_scope="table"))
+    await map_room(room)
+    mine = ok(await alice.cmd("post_note", kind="charm", text="一班の桜"))["result"]["note_id"]
+    theirs = ok(await bob.cmd("post_note", kind="issue", text="二班の坂",
+                              pin={"x": 10, "y": 10}))["result"]["note_id"]
+    ok(await room.fac.cmd("place_note", note_id=mine, pin={"x": 9990, "y": 9990}))
+    phones = [alice, bob, carol]
+    await settle(*phones)
+    assert alice.board.notes[mine]["votable"] is True and bob.board.notes[mine]["votable"] is False
+    assert bob.board.notes[mine]["pin"] == {"x": 9990, "y": 9990}
+
+    async def same_as_fresh() -> None:
+        for phone in phones:
+            fresh = PatientClient(room.server, room.code, token=phone.token)
+            await fresh.connect()
+            assert phone.board.view.as_state() == fresh.board.view.as_state()
+            await fresh.close()
+
+    await same_as_fresh()
+    ok(await room.fac.cmd("remove_map"))
+    await settle(*phones)
+    assert all(phone.board.notes[n]["pin"] is None for phone in phones for n in (mine, theirs))
+    await same_as_fresh()
+
+
 # --- the archive ------------------------------------------------------------------------------
-
-def yoriai(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "yoriai", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=300)
-
 
 async def test_the_archive_carries_the_map_and_import_restores_it(
         room: Room, tmp_path: Path) -> None:
@@ -1214,108 +1678,6 @@ async def test_an_archive_without_a_map_stays_version_one(room: Room) -> None:
     assert all("pin" not in d for d in of(record["events"], "NotePosted"))
 
 
-
-# --- more edges -------------------------------------------------------------------------------
-
-
-async def test_a_removed_cofacilitators_token_may_not_upload(room: Room) -> None:
-    """§11 (as §9): 403 not_allowed for a token of someone the facilitator has removed
-    (params.command add_map); nothing recorded."""
-    cofac, cid = await room.cofacilitator("消える人")
-    ok(await room.fac.cmd("remove_participant", participant_id=cid))
-    count = len(await events(room.server, room.code))
-    error = problem(await upload(room.server, room.code, map_image(400, 300), key=False,
-                                 token=cofac.token), 403, "not_allowed")
-    assert error["params"]["command"] == "add_map"
-    assert len(await events(room.server, room.code)) == count
-    assert stored_files(room.server) == set()
-
-
-async def test_page_is_a_pdfs_and_a_picture_ignores_a_valid_one(room: Room) -> None:
-    """§11: `page` is 'a PDF's page, from 1': a picture's upload with a valid page is the
-    picture (the page checked all the same, before the body)."""
-    reply = uploaded(await upload(room.server, room.code, map_image(500, 300), page="2"))
-    assert (reply["width"], reply["height"]) == (500, 300)
-    problem(await upload(room.server, room.code, map_image(500, 300), page="0"), 422,
-            "map_bad_page")
-
-
-async def test_a_removed_participants_places_do_not_hold_the_map(room: Room) -> None:
-    """§3: a removed participant's notes leave every view; §11: another map replaces the
-    current one 'only while no note is placed on' it — their notes are no longer there."""
-    phone, pid = await room.join("佐藤")
-    await map_room(room)
-    ok(await phone.cmd("post_note", kind="issue", text="ここ", pin={"x": 10, "y": 10}))
-    problem(await upload(room.server, room.code, map_image(640, 480)), 409, "map_in_use")
-    ok(await room.fac.cmd("remove_participant", participant_id=pid))
-    await settle(room.fac)
-    assert room.fac.board.notes == {}
-    reply = uploaded(await upload(room.server, room.code, map_image(640, 480)))
-    await settle(room.screen)
-    assert header_map(room.screen)["hash"] == reply["hash"]
-
-
-async def test_a_place_stays_with_the_note_through_edit_hide_and_unhide(room: Room) -> None:
-    """§11: the pin 'is part of the note': editing the note keeps it, and hiding then
-    unhiding gives it back to the projector with its place; a place given to a hidden note
-    reaches the facilitators and its author, never the projector."""
-    phone, _ = await room.join("佐藤")
-    await map_room(room)
-    nid = ok(await phone.cmd("post_note", kind="issue", text="暗い道",
-                             pin={"x": 2500, "y": 7500}))["result"]["note_id"]
-    ok(await phone.cmd("edit_note", note_id=nid, text="暗い夜道", kind="wish"))
-    await settle(room.screen)
-    assert room.screen.board.notes[nid]["pin"] == {"x": 2500, "y": 7500}
-    assert room.screen.board.notes[nid]["text"] == "暗い夜道"
-    ok(await room.fac.cmd("hide_note", note_id=nid))
-    await settle(room.screen)
-    mark = len(room.screen.received)
-    ok(await room.fac.cmd("place_note", note_id=nid, pin={"x": 2600, "y": 7600}))
-    await settle(room.screen, phone, room.fac)
-    assert not any(names_note(m, nid) for m in room.screen.received[mark:])
-    assert phone.board.notes[nid]["pin"] == {"x": 2600, "y": 7600}
-    assert room.fac.board.notes[nid]["pin"] == {"x": 2600, "y": 7600}
-    ok(await room.fac.cmd("unhide_note", note_id=nid))
-    await settle(room.screen)
-    assert room.screen.board.notes[nid]["pin"] == {"x": 2600, "y": 7600}
-
-
-async def test_a_resuming_client_gets_the_map_events_as_patches(room: Room) -> None:
-    """§2: a client that resumes with its epoch and last_seq gets the events it missed as
-    patches of its view: the map in the header and the places of the notes."""
-    phone, _ = await room.join("佐藤")
-    screen = PatientClient(room.server, room.code)
-    await screen.connect()
-    await screen.close()
-    digest = (await map_room(room, title="再接続"))["hash"]
-    nid = ok(await phone.cmd("post_note", kind="charm", text="川沿い",
-                             pin={"x": 9000, "y": 100}))["result"]["note_id"]
-    ok(await room.fac.cmd("set_map_view", kinds=["charm"]))
-    await screen.connect(resume=True)
-    assert any(m["type"] == "synced" for m in screen.received), screen.received
-    assert header_map(screen)["hash"] == digest and header_map(screen)["kinds"] == ["charm"]
-    assert screen.board.notes[nid]["pin"] == {"x": 9000, "y": 100}
-    assert header_map(screen) == header_map(room.fac)
-
-
-async def test_two_uploads_at_once(room: Room) -> None:
-    """§11: maps are prepared one at a time; two uploads sent together both get an answer,
-    and the board ends with the map whose answer has the later seq."""
-    first, second = await asyncio.gather(
-        upload(room.server, room.code, make_pdf([A4]), title="PDF"),
-        upload(room.server, room.code, map_image(1600, 900), title="写真"))
-    a, b = uploaded(first), uploaded(second)
-    assert a["seq"] != b["seq"]
-    last = max(a, b, key=lambda r: int(r["seq"]))
-    await settle(room.screen)
-    assert header_map(room.screen)["hash"] == last["hash"]
-    assert (await get_image(room.server, room.code, last["hash"])).status_code == 200
-    other = a if last is b else b
-    assert (await get_image(room.server, room.code, other["hash"])).status_code == 404
-    assert [d["hash"] for d in of(await events(room.server, room.code), "MapAdded")] == \
-        [other["hash"], last["hash"]]
-
-
 async def test_the_archive_carries_only_the_current_map(room: Room, tmp_path: Path) -> None:
     """§11: the archive carries the map (the current one: an image that is neither a photo
     nor the current map is refused by import, so none is carried); a workshop whose map was
@@ -1349,122 +1711,79 @@ async def test_the_archive_carries_only_the_current_map(room: Room, tmp_path: Pa
         live.stop()
 
 
-# --- programs ---------------------------------------------------------------------------------
-
-async def test_programs_mark_their_map_steps(tmp_path: Path) -> None:
-    """README (*program*): a step of a program file may say `"map": true` (false or absent:
-    not a map step; anything else refuses the file, naming the key); §11: the header's step
-    has `"map": true`, absent otherwise. The bundled world-cafe program's 確かめてみよう is a
-    map step."""
-    bundled = Path(__file__).resolve().parents[2] / "yoriai/facilitation/programs"
-    program = json.loads((bundled / "machizukuri.json").read_text(encoding="utf-8"))
-    program["steps"][0]["map"] = False
-    program["steps"][1]["map"] = True
-    path = tmp_path / "mine.json"
-    path.write_text(json.dumps(program, ensure_ascii=False), encoding="utf-8")
-    data = tmp_path / "data"
-    made = yoriai("new", "地図は二番目", "--program", str(path), "--data", str(data), cwd=tmp_path)
-    assert made.returncode == 0, made.stderr
-    mine = made.stdout.strip().splitlines()[-1].strip()
-    made = yoriai("new", "カフェ", "--program", "world-cafe", "--data", str(data), cwd=tmp_path)
-    assert made.returncode == 0, made.stderr
-    cafe = made.stdout.strip().splitlines()[-1].strip()
-    program["steps"][1]["map"] = "yes"
-    path.write_text(json.dumps(program, ensure_ascii=False), encoding="utf-8")
-    bad = yoriai("new", "だめ", "--program", str(path), "--data", str(data), cwd=tmp_path)
-    assert bad.returncode != 0 and "steps[1].map" in bad.stderr, bad.stderr
-    live = LiveServer(data).start()
-    try:
-        screen = PatientClient(live, mine)
-        await screen.connect()
-        steps = screen.board.workshop["program"]["steps"]
-        assert "map" not in steps[0] and steps[1]["map"] is True
-        assert all("map" not in step for step in steps[2:])
-        await screen.close()
-        screen = PatientClient(live, cafe)
-        await screen.connect()
-        steps = screen.board.workshop["program"]["steps"]
-        assert [s["label"]["ja"] for s in steps if s.get("map")] == ["確かめてみよう"]
-        assert all(s.get("map", True) is True for s in steps)
-        await screen.close()
-    finally:
-        live.stop()
+def seal(record: dict[str, Any]) -> dict[str, Any]:
+    """The archive's checksum as README says: SHA-256 of the events as compact JSON (keys
+    sorted, `,` `:`, non-ASCII as is, UTF-8), then, with photos, a newline and the photos
+    the same way with non-ASCII escaped."""
+    text = json.dumps(record["events"], sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False)
+    if "photos" in record:
+        text += "\n" + json.dumps(record["photos"], sort_keys=True, separators=(",", ":"),
+                                  ensure_ascii=True)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return {**record, "checksum": {"algorithm": "sha256", "value": digest}}
 
 
-async def test_the_bytes_decide_not_the_content_type(room: Room) -> None:
-    """§11: 'Content-Type: anything (the server looks at the bytes, not at this header)';
-    'the body being the file itself': a form (multipart) wrapping a picture is no picture."""
-    picture, pdf = map_image(310, 200), make_pdf([A4])
-    for body, kind in ((picture, "application/pdf"), (picture, "text/plain"),
-                       (pdf, "image/jpeg"), (pdf, "multipart/form-data; boundary=x")):
-        reply = uploaded(await upload(room.server, room.code, body,
-                                      headers={"content-type": kind}))
-        assert reply["height"] == (200 if body is picture else LONG_SIDE)
+async def test_import_refuses_an_archive_whose_map_image_is_wrong(
+        room: Room, tmp_path: Path) -> None:
+    """§11: 'An archive whose workshop has a map but does not carry its image, or carries it
+    at another size than its MapAdded says, or carries an image that is neither a photo of
+    the workshop nor its current map, is refused whole and nothing is written' (README: one
+    line, exit status 2); an archive sealed again by README's rule with nothing else changed
+    imports."""
     async with httpx.AsyncClient(base_url=room.server.base, timeout=HANG,
                                  cookies={"yoriai_key": room.server.key}) as http:
-        form = await http.post(f"/w/{room.code}/map", headers={"accept": "application/json"},
-                               files={"file": ("map.jpg", map_image(320, 200), "image/jpeg")})
-    problem(form, 415, "map_not_an_image")
+        photo = await http.post(f"/w/{room.code}/photos", content=map_image(640, 480, "PNG"),
+                                headers={"accept": "application/json"})
+    assert photo.status_code == 200, photo.text
+    digest = (await map_room(room, body=map_image(1200, 800)))["hash"]
+    record = await archive(room.server, room.code)
+    assert seal(record)["checksum"] == record["checksum"]  # README's rule is the real one
+    photo_entry, map_entry = record["photos"]
+    assert map_entry["hash"] == digest
+    other = map_image(900, 600)  # a JPEG of another size
+    other_hash = hashlib.sha256(other).hexdigest()
+    other_entry = {"hash": other_hash, "data": base64.b64encode(other).decode()}
+    png = map_image(1200, 800, "PNG")
+    png_entry = {"hash": hashlib.sha256(png).hexdigest(), "data": base64.b64encode(png).decode()}
 
+    def with_map_hash(new_hash: str) -> list[dict[str, Any]]:
+        changed: list[dict[str, Any]] = json.loads(json.dumps(record["events"]))
+        for event in changed:
+            if event["type"] == "MapAdded":
+                event["data"]["hash"] = new_hash
+        return changed
 
-async def test_map_events_send_the_whole_header(room: Room) -> None:
-    """§3: a patch's `workshop` is merged into the header; 'a join sends only
-    participant_count, a private note only private_count; other changes send it whole': so
-    MapAdded, MapViewSet and MapRemoved carry the whole header."""
-    whole = set(room.screen.board.workshop)
-    assert "map" in whole
-    mark = len(room.screen.received)
-    await map_room(room)
-    ok(await room.fac.cmd("set_map_view", kinds=["wish"]))
-    ok(await room.fac.cmd("remove_map"))
-    await settle(room.screen)
-    got = {m["event"]: m["data"]["workshop"] for m in room.screen.received[mark:]
-           if m["type"] == "event" and "workshop" in m["data"]}
-    assert set(got) == {"MapAdded", "MapViewSet", "MapRemoved"}, got
-    for event, header in got.items():
-        assert set(header) == whole, (event, set(header) ^ whole)
-
-
-def encoded(image: Image.Image, fmt: str, **options: Any) -> bytes:
-    out = io.BytesIO()
-    image.save(out, fmt, **options)
-    return out.getvalue()
-
-
-async def test_pictures_of_every_kind_become_an_upright_rgb_jpeg(room: Room) -> None:
-    """§11: any JPEG, PNG, WebP or GIF is 'checked and cleaned like a photo ... transparency
-    on white' and shrunk to the long side; a sliver of a picture, or of a PDF page, still has
-    a size of at least 1 (add_map's width and height are 1 to MAP_LONG_SIDE_PX)."""
-    palette = Image.new("P", (300, 200), 0)
-    palette.putpalette([0, 0, 0, 255, 0, 0] + [0] * 762)
-    cases: list[tuple[str, bytes, tuple[int, int], str]] = [
-        ("sliver", encoded(Image.new("RGB", (9000, 2), (255, 0, 0)), "PNG"), (2400, 1), "red"),
-        ("pdf sliver", make_pdf([(14400.0, 1.0)]), (2400, 1), "white"),
-        ("cmyk", encoded(Image.new("CMYK", (400, 300), (0, 255, 255, 0)), "JPEG"), (400, 300),
-         "red"),
-        ("palette png", encoded(palette, "PNG", transparency=0), (300, 200), "white"),
-        ("palette gif", encoded(palette, "GIF", transparency=0), (300, 200), "white"),
-        ("grey alpha", encoded(Image.new("LA", (300, 200), (0, 0)), "PNG"), (300, 200),
-         "white"),
-        ("webp alpha", encoded(Image.new("RGBA", (300, 200), (0, 0, 0, 0)), "WEBP"),
-         (300, 200), "white"),
-    ]
-    for name, body, size, colour in cases:
-        reply = uploaded(await upload(room.server, room.code, body, title=name))
-        assert (reply["width"], reply["height"]) == size, (name, reply)
-        image = opened((await get_image(room.server, room.code, reply["hash"])).content)
-        assert image.mode == "RGB" and image.size == size, name
-        middle = image.getpixel((size[0] // 2, size[1] // 2))
-        assert (red if colour == "red" else white)(middle), (name, middle)
-
-
-async def test_a_cofacilitator_may_remove_the_map(room: Room) -> None:
-    """§4: remove_map is the facilitator's and a co-facilitator's."""
-    cofac, _ = await room.cofacilitator()
-    await map_room(room)
-    ok(await cofac.cmd("remove_map"))
-    await settle(room.screen)
-    assert header_map(room.screen) is None
+    wrong = {
+        "without its image": {**record, "photos": [photo_entry]},
+        "at another size": {**record, "events": with_map_hash(other_hash),
+                            "photos": [photo_entry, other_entry]},
+        "a stray image": {**record, "photos": [photo_entry, map_entry, other_entry]},
+        "bytes not its hash": {**record, "photos": [photo_entry,
+                                                    {"hash": digest,
+                                                     "data": other_entry["data"]}]},
+        "not a JPEG": {**record, "events": with_map_hash(png_entry["hash"]),
+                       "photos": [photo_entry, png_entry]},
+    }
+    named = {"without its image": digest, "at another size": other_hash,
+             "a stray image": other_hash, "bytes not its hash": digest,
+             "not a JPEG": png_entry["hash"]}
+    data = tmp_path / "elsewhere"
+    for name, broken in wrong.items():
+        path = tmp_path / "broken.json"
+        path.write_text(json.dumps(seal(broken), ensure_ascii=False), encoding="utf-8")
+        done = yoriai("import", str(path), "--data", str(data), cwd=tmp_path)
+        assert done.returncode == 2, (name, done.stdout, done.stderr)
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and "Traceback" not in done.stderr, (name, done.stderr)
+        assert named[name] in lines[0], (name, lines[0])  # it names the image at fault
+        photos = data / "photos"
+        assert not photos.exists() or not any(photos.iterdir()), (name, list(photos.iterdir()))
+    path = tmp_path / "resealed.json"
+    path.write_text(json.dumps(seal(record), ensure_ascii=False), encoding="utf-8")
+    done = yoriai("import", str(path), "--data", str(data), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (data / "photos" / f"{digest}.jpg").exists()
 
 
 # --- the plan's exports -----------------------------------------------------------------------
@@ -1568,325 +1887,3 @@ async def test_the_plan_numbers_places_from_the_top_and_md_says_them_in_words(
     assert [number[ids[t]] for t in ("上", "言葉", "下の左", "下の右")] == ["1", "2", "3", "4"]
     md = (await export(room.server, room.code, "md")).decode()
     assert "左から42%・上から13%" in md
-
-
-async def upload_meanwhile(room: Room, auth: str, meanwhile: Any) -> tuple[int, bytes]:
-    """Upload a 16 MB map (a picture and zeros after its end, which Pillow never reads) by
-    hand, and do ``meanwhile`` once the server is seen reading the body: past what the
-    kernel's buffers can hold (a few MB each way on loopback), bytes it took were read, so
-    its checks before the body are done (were they not, ``meanwhile`` would come before them
-    and the outcome be the same). Returns the answer's status and body."""
-    picture = map_image(700, 500)
-    body = picture + b"\x00" * (16 * 1024 * 1024 - len(picture))
-    reader, writer = await asyncio.open_connection("127.0.0.1", room.server.port)
-    writer.write((f"POST /w/{room.code}/map HTTP/1.1\r\nHost: 127.0.0.1:{room.server.port}\r\n"
-                  f"{auth}\r\nAccept: application/json\r\n"
-                  f"Content-Length: {len(body)}\r\n\r\n").encode())
-    sent, step = 0, 1 << 20
-    while sent < 14 * step:
-        writer.write(body[sent:sent + step])
-        await writer.drain()
-        sent += step
-    await meanwhile()
-    writer.write(body[sent:])
-    await writer.drain()
-    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), HANG)
-    length = int(next(line.split(b":")[1] for line in head.split(b"\r\n")
-                      if line.lower().startswith(b"content-length:")))
-    answer = await asyncio.wait_for(reader.readexactly(length), HANG)
-    writer.close()
-    return int(head.split()[1]), answer
-
-
-async def test_a_place_given_while_the_body_arrives_refuses_the_new_map_whole(
-        room: Room) -> None:
-    """§11: map_in_use is decided before the body is read — and again when the map is
-    recorded: a note placed on the current map while a new map's body is still arriving
-    (a big PDF over the room's Wi-Fi) makes that upload a refusal, and 'a refusal stores
-    nothing and records nothing'."""
-    phone, _ = await room.join("佐藤")
-    await map_room(room)
-    files = stored_files(room.server)
-    count = len(await events(room.server, room.code))
-
-    async def place() -> None:
-        ok(await phone.cmd("post_note", kind="issue", text="ここ", pin={"x": 1, "y": 1}))
-
-    status, answer = await upload_meanwhile(room, f"Cookie: yoriai_key={room.server.key}",
-                                            place)
-    assert status == 409 and json.loads(answer)["error"]["code"] == "map_in_use", answer
-    assert stored_files(room.server) == files
-    log = await events(room.server, room.code)
-    assert len(log) == count + 1 and log[-1]["type"] == "NotePosted"
-
-
-async def test_a_cofacilitator_revoked_while_the_body_arrives_adds_no_map(room: Room) -> None:
-    """§4: each command is authorised when it arrives: a つむぎすと whose role is revoked
-    while their map's body is still arriving is refused (403 not_allowed), nothing stored."""
-    cofac, cid = await room.cofacilitator()
-
-    async def revoke() -> None:
-        ok(await room.fac.cmd("revoke_cofacilitator", participant_id=cid))
-
-    status, answer = await upload_meanwhile(room, f"X-Yoriai-Token: {cofac.token}", revoke)
-    assert status == 403 and json.loads(answer)["error"]["code"] == "not_allowed", answer
-    assert stored_files(room.server) == set()
-    await settle(room.screen)
-    assert header_map(room.screen) is None
-    # the same upload from a つむぎすと who stays one is recorded
-    ok(await room.fac.cmd("grant_cofacilitator", participant_id=cid))
-
-    async def nothing() -> None:
-        return None
-
-    status, answer = await upload_meanwhile(room, f"X-Yoriai-Token: {cofac.token}", nothing)
-    assert status == 200, answer
-
-
-def seal(record: dict[str, Any]) -> dict[str, Any]:
-    """The archive's checksum as README says: SHA-256 of the events as compact JSON (keys
-    sorted, `,` `:`, non-ASCII as is, UTF-8), then, with photos, a newline and the photos
-    the same way with non-ASCII escaped."""
-    text = json.dumps(record["events"], sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False)
-    if "photos" in record:
-        text += "\n" + json.dumps(record["photos"], sort_keys=True, separators=(",", ":"),
-                                  ensure_ascii=True)
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return {**record, "checksum": {"algorithm": "sha256", "value": digest}}
-
-
-async def test_import_refuses_an_archive_whose_map_image_is_wrong(
-        room: Room, tmp_path: Path) -> None:
-    """§11: 'An archive whose workshop has a map but does not carry its image, or carries it
-    at another size than its MapAdded says, or carries an image that is neither a photo of
-    the workshop nor its current map, is refused whole and nothing is written' (README: one
-    line, exit status 2); an archive sealed again by README's rule with nothing else changed
-    imports."""
-    async with httpx.AsyncClient(base_url=room.server.base, timeout=HANG,
-                                 cookies={"yoriai_key": room.server.key}) as http:
-        photo = await http.post(f"/w/{room.code}/photos", content=map_image(640, 480, "PNG"),
-                                headers={"accept": "application/json"})
-    assert photo.status_code == 200, photo.text
-    digest = (await map_room(room, body=map_image(1200, 800)))["hash"]
-    record = await archive(room.server, room.code)
-    assert seal(record)["checksum"] == record["checksum"]  # README's rule is the real one
-    photo_entry, map_entry = record["photos"]
-    assert map_entry["hash"] == digest
-    other = map_image(900, 600)  # a JPEG of another size
-    other_hash = hashlib.sha256(other).hexdigest()
-    other_entry = {"hash": other_hash, "data": base64.b64encode(other).decode()}
-    png = map_image(1200, 800, "PNG")
-    png_entry = {"hash": hashlib.sha256(png).hexdigest(), "data": base64.b64encode(png).decode()}
-
-    def with_map_hash(new_hash: str) -> list[dict[str, Any]]:
-        changed: list[dict[str, Any]] = json.loads(json.dumps(record["events"]))
-        for event in changed:
-            if event["type"] == "MapAdded":
-                event["data"]["hash"] = new_hash
-        return changed
-
-    wrong = {
-        "without its image": {**record, "photos": [photo_entry]},
-        "at another size": {**record, "events": with_map_hash(other_hash),
-                            "photos": [photo_entry, other_entry]},
-        "a stray image": {**record, "photos": [photo_entry, map_entry, other_entry]},
-        "bytes not its hash": {**record, "photos": [photo_entry,
-                                                    {"hash": digest,
-                                                     "data": other_entry["data"]}]},
-        "not a JPEG": {**record, "events": with_map_hash(png_entry["hash"]),
-                       "photos": [photo_entry, png_entry]},
-    }
-    named = {"without its image": digest, "at another size": other_hash,
-             "a stray image": other_hash, "bytes not its hash": digest,
-             "not a JPEG": png_entry["hash"]}
-    data = tmp_path / "elsewhere"
-    for name, broken in wrong.items():
-        path = tmp_path / "broken.json"
-        path.write_text(json.dumps(seal(broken), ensure_ascii=False), encoding="utf-8")
-        done = yoriai("import", str(path), "--data", str(data), cwd=tmp_path)
-        assert done.returncode == 2, (name, done.stdout, done.stderr)
-        lines = done.stderr.strip().splitlines()
-        assert len(lines) == 1 and "Traceback" not in done.stderr, (name, done.stderr)
-        assert named[name] in lines[0], (name, lines[0])  # it names the image at fault
-        photos = data / "photos"
-        assert not photos.exists() or not any(photos.iterdir()), (name, list(photos.iterdir()))
-    path = tmp_path / "resealed.json"
-    path.write_text(json.dumps(seal(record), ensure_ascii=False), encoding="utf-8")
-    done = yoriai("import", str(path), "--data", str(data), cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-    assert (data / "photos" / f"{digest}.jpg").exists()
-
-
-async def answer_before_the_body(room: Room, query: str, auth: str) -> tuple[int, str]:
-    """POST a map whose 20 MB body is declared and never sent: only a decision made before
-    the body is read can answer it (else this waits until the hang guard)."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", room.server.port)
-    writer.write((f"POST /w/{room.code}/map{query} HTTP/1.1\r\n"
-                  f"Host: 127.0.0.1:{room.server.port}\r\n{auth}Accept: application/json\r\n"
-                  f"Content-Length: 20000000\r\n\r\n").encode())
-    await writer.drain()
-    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), HANG)
-    length = int(next(line.split(b":")[1] for line in head.split(b"\r\n")
-                      if line.lower().startswith(b"content-length:")))
-    body = await asyncio.wait_for(reader.readexactly(length), HANG)
-    writer.close()
-    return int(head.split()[1]), json.loads(body)["error"]["code"]
-
-
-async def test_refusals_decided_before_the_body_is_read(room: Room) -> None:
-    """§11: 'Who sends it, the page and the title are checked before the body is read (a
-    participant's token, or none, is refused unread; so is a map while a note is placed on
-    the current one)'."""
-    phone, _ = await room.join("佐藤")
-    key = f"Cookie: yoriai_key={room.server.key}\r\n"
-    assert await answer_before_the_body(room, "", "") == (403, "need_key")
-    assert await answer_before_the_body(room, "", f"X-Yoriai-Token: {phone.token}\r\n") == \
-        (403, "not_allowed")
-    assert await answer_before_the_body(room, "?page=0", key) == (422, "map_bad_page")
-    assert await answer_before_the_body(room, "?title=" + "a" * 41, key) == \
-        (422, "map_title_too_long")
-    await map_room(room)
-    ok(await phone.cmd("post_note", kind="issue", text="ここ", pin={"x": 1, "y": 1}))
-    assert await answer_before_the_body(room, "", key) == (409, "map_in_use")
-
-
-async def test_the_phones_copy_of_the_map(room: Room) -> None:
-    """§11: `GET /w/<code>/map/<hash>-phone.jpg` is the phones' copy of the same map, with
-    the same rules and headers (anyone; the current map only; 404 unknown_map otherwise): at
-    most MAP_PHONE_LONG_SIDE_PX (1,600) on its long side at JPEG quality
-    MAP_PHONE_JPEG_QUALITY (80), the same shape; a map already that small is served as it
-    is."""
-    big = uploaded(await upload(room.server, room.code, map_image(2400, 1500)))
-    async with httpx.AsyncClient(base_url=room.server.base, timeout=HANG) as http:
-        copy = await http.get(f"/w/{room.code}/map/{big['hash']}-phone.jpg")
-        again = await http.get(f"/w/{room.code}/map/{big['hash']}-phone.jpg")
-    assert copy.status_code == 200 and copy.headers["cache-control"] == CACHE
-    assert copy.headers["content-type"].startswith("image/jpeg")
-    assert again.content == copy.content
-    image = opened(copy.content)
-    assert isinstance(image, JpegImageFile) and image.size[0] == 1600
-    assert abs(image.size[1] - 1500 * 1600 / 2400) <= 1  # the same shape
-    reference = io.BytesIO()
-    image.save(reference, "JPEG", quality=80)
-    same = opened(reference.getvalue())
-    assert isinstance(same, JpegImageFile) and image.quantization == same.quantization
-    # the red square at a third of the way in is at a third of the way in on the copy too
-    assert red(image.convert("RGB").getpixel((1600 // 3 + 20, image.size[1] // 3 + 20)))
-    small = uploaded(await upload(room.server, room.code, map_image(1200, 800)))
-    async with httpx.AsyncClient(base_url=room.server.base, timeout=HANG) as http:
-        as_is = await http.get(f"/w/{room.code}/map/{small['hash']}-phone.jpg")
-        old = await http.get(f"/w/{room.code}/map/{big['hash']}-phone.jpg",
-                             headers={"accept": "application/json"})
-        stranger = await http.get(f"/w/{room.code}/map/{'0' * 64}-phone.jpg",
-                                  headers={"accept": "application/json"})
-    assert as_is.status_code == 200
-    assert hashlib.sha256(as_is.content).hexdigest() == small["hash"]
-    for answer in (old, stranger):
-        assert answer.status_code == 404 and answer.json()["error"]["code"] == "unknown_map"
-
-
-async def test_the_map_addresses_answer_to_the_code_in_another_case(room: Room) -> None:
-    """README: a code typed in another case or full-width: 'the other /w/<code>/… addresses
-    answer to it as they are' — the upload and the image too."""
-    upper = room.code.upper()
-    wide = "".join(chr(ord(c) + 0xFEE0) for c in room.code)  # full-width letters and digits
-    reply = uploaded(await upload(room.server, upper, map_image(640, 400)))
-    await settle(room.screen)
-    assert header_map(room.screen)["hash"] == reply["hash"]
-    for code in (upper, wide):
-        answer = await get_image(room.server, code, reply["hash"])
-        assert answer.status_code == 200
-        assert hashlib.sha256(answer.content).hexdigest() == reply["hash"]
-
-
-async def test_map_patches_per_table_while_votes_are_per_table(room: Room) -> None:
-    """§3: each phone receives exactly the patch it alone would be sent — with 共感 per table
-    (`vote_scope: table`) a note's `votable` differs by the recipient's table, so a place
-    given to a note, and the map's removal, leave each phone's board as its own fresh
-    snapshot says."""
-    alice, alice_id = await room.join("アリス")
-    bob, bob_id = await room.join("ボブ")
-    carol, carol_id = await room.join("キャロル")
-    ok(await room.fac.cmd("make_tables", by="hand", count=2))
-    for pid, table in ((alice_id, "k1"), (bob_id, "k2"), (carol_id, "k1")):
-        ok(await room.fac.cmd("seat", participant_id=pid, table_id=table))
-    ok(await room.fac.cmd("set_table_settings", vote_scope="table"))
-    await map_room(room)
-    mine = ok(await alice.cmd("post_note", kind="charm", text="一班の桜"))["result"]["note_id"]
-    theirs = ok(await bob.cmd("post_note", kind="issue", text="二班の坂",
-                              pin={"x": 10, "y": 10}))["result"]["note_id"]
-    ok(await room.fac.cmd("place_note", note_id=mine, pin={"x": 9990, "y": 9990}))
-    phones = [alice, bob, carol]
-    await settle(*phones)
-    assert alice.board.notes[mine]["votable"] is True and bob.board.notes[mine]["votable"] is False
-    assert bob.board.notes[mine]["pin"] == {"x": 9990, "y": 9990}
-
-    async def same_as_fresh() -> None:
-        for phone in phones:
-            fresh = PatientClient(room.server, room.code, token=phone.token)
-            await fresh.connect()
-            assert phone.board.view.as_state() == fresh.board.view.as_state()
-            await fresh.close()
-
-    await same_as_fresh()
-    ok(await room.fac.cmd("remove_map"))
-    await settle(*phones)
-    assert all(phone.board.notes[n]["pin"] is None for phone in phones for n in (mine, theirs))
-    await same_as_fresh()
-
-
-class Recorder(logging.Handler):
-    """Every record the server's uvicorn logs (its own thread) while a test runs."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
-@pytest.fixture
-def server_log() -> Iterator[Recorder]:
-    recorder = Recorder()
-    logger = logging.getLogger("uvicorn.error")
-    logger.addHandler(recorder)
-    yield recorder
-    logger.removeHandler(recorder)
-
-
-async def test_a_sender_that_goes_away_or_stalls_is_no_fault(
-        room: Room, server_log: Recorder) -> None:
-    """§11: 'A sender that goes away in the middle of the body is no fault: nothing is stored
-    and nothing is logged'; 'the whole request, body included, must arrive within
-    HTTP_REQUEST_TIMEOUT_SECS ... a connection still sending then is closed with no
-    answer'."""
-    head = (f"POST /w/{room.code}/map HTTP/1.1\r\nHost: 127.0.0.1:{room.server.port}\r\n"
-            f"Cookie: yoriai_key={room.server.key}\r\nAccept: application/json\r\n"
-            f"Content-Length: 5000000\r\n\r\n").encode()
-    picture = map_image(800, 600)
-    # goes away: half a picture, then the connection closes
-    reader, writer = await asyncio.open_connection("127.0.0.1", room.server.port)
-    writer.write(head + picture[: len(picture) // 2])
-    await writer.drain()
-    writer.close()
-    # stalls: a start, then nothing — the server closes it, with no answer
-    reader, writer = await asyncio.open_connection("127.0.0.1", room.server.port)
-    writer.write(head + picture[: len(picture) // 2])
-    await writer.drain()
-    try:
-        heard = await asyncio.wait_for(reader.read(), HANG)
-    except ConnectionResetError:
-        heard = b""
-    writer.close()
-    assert heard == b"", heard[:200]
-    # the room goes on: an upload after both is recorded, and only it is stored
-    reply = uploaded(await upload(room.server, room.code, map_image(640, 480)))
-    assert stored_files(room.server) == {f"{reply['hash']}.jpg"}
-    assert of(await events(room.server, room.code), "MapAdded") == [
-        {"hash": reply["hash"], "title": "", "width": 640, "height": 480}]
-    errors = [r.getMessage() for r in server_log.records if r.levelno >= logging.WARNING]
-    assert errors == [], errors
-    logger = logging.getLogger("uvicorn.error")  # where an error would have been logged
-    assert not logger.disabled and logger.isEnabledFor(logging.ERROR)
