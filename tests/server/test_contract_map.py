@@ -1,8 +1,9 @@
 """Black-box contract tests for map work (地図ワーク), written from README.md (*The district's
-map*, the addresses and the archive) and docs/protocol.md only (§11 *Map work*, the command
-table of §4, the codes of §5, the limits of §8, *What a recipient may see* of §2). Each test
-states the sentence it checks. A real uvicorn on loopback, a real SQLite file in tmp_path, real
-WebSocket clients and real HTTP (tests/support.py); every wait is for a message or a state."""
+map*, *The map in the plan*, programs, the addresses, the archive and its checksum) and
+docs/protocol.md only (§11 *Map work*, the command table of §4, the codes of §5, the limits
+of §8, *What a recipient may see* of §2, patches of §3). Each test states the sentence it
+checks. A real uvicorn on loopback, a real SQLite file in tmp_path, real WebSocket clients and
+real HTTP (tests/support.py); every wait is for a message or a state."""
 
 from __future__ import annotations
 
@@ -1069,6 +1070,15 @@ async def test_the_phones_copy_of_the_map(room: Room) -> None:
                                   headers={"accept": "application/json"})
     assert as_is.status_code == 200
     assert hashlib.sha256(as_is.content).hexdigest() == small["hash"]
+    # made on first asking, one at a time: many phones asking at once get one same copy
+    third = uploaded(await upload(room.server, room.code, map_image(2000, 2400)))
+    async with httpx.AsyncClient(base_url=room.server.base, timeout=HANG) as http:
+        answers = await asyncio.gather(*[
+            http.get(f"/w/{room.code}/map/{third['hash']}-phone.jpg") for _ in range(8)])
+    assert {a.status_code for a in answers} == {200}
+    assert len({a.content for a in answers}) == 1
+    width, height = opened(answers[0].content).size
+    assert height == 1600 and abs(width - 2000 * 1600 / 2400) <= 1
     for answer in (old, stranger):
         assert answer.status_code == 404 and answer.json()["error"]["code"] == "unknown_map"
 
