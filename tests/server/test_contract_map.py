@@ -1022,7 +1022,8 @@ async def test_the_image_is_served_to_anyone_and_only_the_current_one(room: Room
     other = room.server.new_workshop("よその会")
     theirs = uploaded(await upload(room.server, other, map_image(500, 500)))
     for digest in (first["hash"], photo.json()["hash"], theirs["hash"],
-                   second["hash"].upper(), "0" * 64, "not-a-hash"):
+                   second["hash"].upper(), "0" * 64, "not-a-hash", "a" * 5000, "地図",
+                   second["hash"] + "%00", f"{second['hash']}.jpg.."):
         answer = await get_image(room.server, room.code, digest)
         assert answer.status_code == 404, digest
         assert answer.json()["error"]["code"] == "unknown_map"
