@@ -1871,6 +1871,9 @@ async def test_the_plan_draws_only_published_places(room: Room) -> None:
     assert "地図" in placed["html"].decode() and "地図" not in before["html"].decode()
     assert any("地図" in page for page in placed["pdf"])
     assert "地図".encode() in placed["docx"] and placed["svg"] != before["svg"]
+    # the board picture shows the map itself (an image inside the svg)
+    assert b"<image" in placed["svg"] and b"<image" not in before["svg"]
+    assert placed["png"] != before["png"]
     rows = csv_rows(placed["csv"])
     row = next(r for r in rows[1:] if r[1] == nid)
     place = dict(zip(rows[0], row, strict=True))
