@@ -42,11 +42,12 @@ class Workshop:
     """A workshop driven through ``decide``/``apply``, the way the hub does it."""
 
     def __init__(self, code: str = "test1", title: str = "テストの会", center: str = "西部",
-                 date: str = "2026-11-20") -> None:
+                 date: str = "2026-11-20", program: dict[str, Any] | None = None) -> None:
         self.state, self.log = WorkshopState(), list[Event]()
         self.now = 1_790_000_000.0
+        more = {} if program is None else {"program": program}
         self.run(FACILITATOR, "create_workshop",
-                 {"code": code, "title": title, "center": center, "date": date})
+                 {"code": code, "title": title, "center": center, "date": date, **more})
 
     def run(self, actor: Actor, name: str, args: dict[str, Any]) -> dict[str, Any]:
         self.now += 1

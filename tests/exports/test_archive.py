@@ -114,7 +114,7 @@ DAMAGED: dict[str, tuple[Callable[[bytes], bytes], str]] = {
     "events cut off": (lambda a: edit(a, lambda d: d["events"].pop()), "truncated"),
     "checksum mismatch": (lambda a: edit(a, lambda d: d["events"][5]["data"].update(
         name="書きかえた名前")), "checksum"),
-    "newer version": (lambda a: edit(a, lambda d: d.update(version=3)), "newer Yoriai"),
+    "newer version": (lambda a: edit(a, lambda d: d.update(version=4)), "newer Yoriai"),
     "missing checksum": (lambda a: edit(a, lambda d: d.pop("checksum")), "'checksum'"),
     "missing workshop": (lambda a: edit(a, lambda d: d.pop("workshop")), "'workshop'"),
     "missing events": (lambda a: edit(a, lambda d: d.pop("events")), "'events'"),

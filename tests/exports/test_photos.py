@@ -12,6 +12,7 @@ import json
 import subprocess
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -22,6 +23,7 @@ from yoriai.exports.pdf import render_pdf
 from yoriai.exports.source import Source
 from yoriai.exports.word import render_docx
 from yoriai.facilitation.model import FACILITATOR, Event
+from yoriai.facilitation.program import default_program
 
 from .helpers import GENERATED_AT, Workshop, docx_text, pdf_text, read_html, squash
 
@@ -140,18 +142,37 @@ def test_the_archive_carries_every_photo_and_gives_the_same_bytes_back() -> None
     w, files = workshop({RED: "入れる"})
     raw = render_archive(source(w, files))
     doc = json.loads(raw)
-    assert doc["version"] == 2
+    assert doc["version"] == 3  # the default program's first step is a map step
     assert [p["hash"] for p in doc["photos"]] == [sha(RED), sha(BLUE), sha(GREEN)]
     back = read_archive(raw)
     assert dict(back.photos) == files  # byte-identical, chosen or not
     assert back.state.photos == w.state.photos
 
 
-def test_an_archive_without_photos_stays_version_1() -> None:
-    w = Workshop()
-    doc = json.loads(render_archive(Source(w.state, GENERATED_AT, tuple(w.log))))
+def program_before_map_work() -> dict[str, Any]:
+    """The default program as it was before map work: no step marked "map"."""
+    program = default_program().to_dict()
+    for step in program["steps"]:
+        step.pop("map", None)
+    return program
+
+
+def test_an_archive_is_the_oldest_version_that_holds_it() -> None:
+    """1: the log alone; 2: with photos; 3: a log that uses map work (here only a program
+    step marked "map"), which a Yoriai from before map work could not read — it is told
+    "made by a newer Yoriai", never "damaged"."""
+    plain = Workshop(program=program_before_map_work())
+    doc = json.loads(render_archive(Source(plain.state, GENERATED_AT, tuple(plain.log))))
     assert doc["version"] == 1 and "photos" not in doc
     assert read_archive(json.dumps(doc).encode()).photos == {}
+    files = {sha(RED): RED}
+    plain.run(FACILITATOR, "add_photo", {"hash": sha(RED), "caption": ""})
+    doc = json.loads(render_archive(source(plain, files)))
+    assert doc["version"] == 2 and [p["hash"] for p in doc["photos"]] == [sha(RED)]
+    mapped = Workshop()
+    doc = json.loads(render_archive(Source(mapped.state, GENERATED_AT, tuple(mapped.log))))
+    assert doc["version"] == 3 and "photos" not in doc
+    assert read_archive(json.dumps(doc).encode()).state == mapped.state
 
 
 def reseal(doc: dict[str, object]) -> bytes:

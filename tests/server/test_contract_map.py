@@ -1634,7 +1634,7 @@ async def test_map_patches_per_table_while_votes_are_per_table(room: Room) -> No
 async def test_the_archive_carries_the_map_and_import_restores_it(
         room: Room, tmp_path: Path) -> None:
     """§11 / README: the JSON archive carries the map as one more entry of `photos` (after
-    the photos; "version": 2); `yoriai import` puts it back: the same header, places and
+    the photos; "version": 3); `yoriai import` puts it back: the same header, places and
     image."""
     phone, _ = await room.join("佐藤")
     async with httpx.AsyncClient(base_url=room.server.base, timeout=HANG,
@@ -1652,7 +1652,7 @@ async def test_the_archive_carries_the_map_and_import_restores_it(
     phone_copy = await get_image(room.server, room.code, f"{digest}-phone")
     assert phone_copy.status_code == 200  # the phones' copy is made; it is not archived
     record = await archive(room.server, room.code)
-    assert record["version"] == 2
+    assert record["version"] == 3  # §9: a log that uses map work
     hashes = [p["hash"] for p in record["photos"]]
     assert hashes == [photo.json()["hash"], digest]
     assert base64.b64decode(record["photos"][1]["data"]) == image
@@ -1679,13 +1679,15 @@ async def test_the_archive_carries_the_map_and_import_restores_it(
         live.stop()
 
 
-async def test_an_archive_without_a_map_stays_version_one(room: Room) -> None:
-    """§9: 'one of a workshop without photos has no photos and stays "version": 1'; §11: a
-    NotePosted without a pin logs exactly as before."""
+async def test_an_archive_without_a_map_on_the_default_program_is_version_3(
+        room: Room) -> None:
+    """§9: 'a workshop without photos has no photos'; 'A workshop on the default program is
+    version 3 (its first step is a map step), map or not'; §11: a NotePosted without a pin
+    logs exactly as before."""
     phone, _ = await room.join("佐藤")
     ok(await phone.cmd("post_note", kind="wish", text="地図のない晩"))
     record = await archive(room.server, room.code)
-    assert record["version"] == 1 and "photos" not in record
+    assert record["version"] == 3 and "photos" not in record
     assert all("pin" not in d for d in of(record["events"], "NotePosted"))
 
 

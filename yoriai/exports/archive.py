@@ -6,7 +6,7 @@ every event, so the workshop comes back exactly — the same code, the same stat
 
 ::
 
-    {"format": "yoriai-archive", "version": 1,
+    {"format": "yoriai-archive", "version": 1 | 2 | 3,
      "workshop": {"code", "title", "center", "date", "meetings", "seq", "events",
                   "exported_at"},
      "events": [Event.to_json(), …],
@@ -22,8 +22,9 @@ hash, so that ``yoriai import`` puts them back in the data folder. The checksum 
 them too (the canonical events, a line feed, the canonical photo list). Each photo's bytes
 must hash to its name and be a JPEG the workshop holds, or the whole file is refused and
 nothing is written. The workshop's map (地図ワーク) travels the same way: its image is one
-more entry of ``photos``, required when the workshop has a map. An archive without photos
-or a map is version 1, as before, so an older Yoriai still reads it.
+more entry of ``photos``, required when the workshop has a map. The version is the oldest
+that holds what the archive holds (1 the log alone, 2 with photos, 3 a log that uses map
+work), so an older Yoriai reads what it can and calls the rest "newer", never "damaged".
 
 :func:`read_archive` is the importer's pure half: it checks everything it can without a
 database — the file, the checksum, and every event against the rules of the live
@@ -50,9 +51,34 @@ from yoriai.facilitation.verify import Rejected, verified_replay
 from .source import Exporter, Source
 
 FORMAT = "yoriai-archive"
-VERSION = 2  # the newest this Yoriai writes and reads
-# An archive without photos is still written as version 1, readable by an older Yoriai.
+VERSION = 3  # the newest this Yoriai writes and reads
+# The oldest version that holds what an archive holds, so that an older Yoriai reads every
+# archive it can and says "made by a newer Yoriai" of the others (never "damaged"):
+# 1, the log alone; 2, with photos; 3, a log that uses map work — a program step marked
+# "map" (the default program's first step is one), a map, a pin — which a Yoriai from
+# before map work refuses event by event.
 PLAIN_VERSION = 1
+PHOTOS_VERSION = 2
+MAP_VERSION = 3
+MAP_EVENTS = frozenset({"MapAdded", "MapRemoved", "NotePlaced", "MapViewSet"})
+
+
+def uses_map_work(events: Sequence[Event]) -> bool:
+    """Whether the log holds anything a Yoriai from before map work does not know."""
+    for e in events:
+        if e.type in MAP_EVENTS or (e.type == "NotePosted" and "pin" in e.data):
+            return True
+        program = e.data.get("program") if e.type == "WorkshopCreated" else None
+        if isinstance(program, dict) and any(
+                isinstance(step, dict) and "map" in step for step in program.get("steps", [])):
+            return True
+    return False
+
+
+def version_of(events: Sequence[Event], photos: Sequence[Mapping[str, str]]) -> int:
+    if uses_map_work(events):
+        return MAP_VERSION
+    return PHOTOS_VERSION if photos else PLAIN_VERSION
 
 
 class ArchiveError(ValueError):
@@ -104,7 +130,7 @@ def archive(state: WorkshopState, events: Sequence[Event], exported_at: str,
     entries = photo_entries(state, photos or {})
     doc: dict[str, Any] = {
         "format": FORMAT,
-        "version": VERSION if entries else PLAIN_VERSION,
+        "version": version_of(events, entries),
         "workshop": {
             "code": state.code, "title": state.title, "center": state.center,
             "date": state.date, "meetings": [m.date for m in state.meetings],
