@@ -48,7 +48,15 @@ from . import limits
 from .context import AppContext
 from .hub import ServerFault
 from .pages import Pages
-from .photos import Photos, clean_image, clean_jpeg, discard_photo, photo_path, read_body
+from .photos import (
+    PhotoProblem,
+    Photos,
+    clean_image,
+    clean_jpeg,
+    discard_photo,
+    photo_path,
+    read_body,
+)
 from .photos import store_photo as store_image
 from .problems import HttpProblem, NotFound
 
@@ -70,14 +78,11 @@ _PREPARING = threading.Lock()
 LONG_SIDE = domain_limits.MAP_LONG_SIDE_PX
 
 
-class MapProblem(HttpProblem):
-    """An upload refused, with its status and the catalogue's ``error.<code>``."""
+class MapProblem(PhotoProblem):
+    """A map's upload refused: a photo's refusal (its status and the catalogue's
+    ``error.<code>``) under the map's own title."""
 
     title_key = "error.map_refused_title"
-
-    def __init__(self, status: int, code: str, **params: Any) -> None:
-        super().__init__(code, **params)
-        self.status = status
 
 
 def too_large() -> MapProblem:
