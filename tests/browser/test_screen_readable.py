@@ -309,14 +309,26 @@ def test_a_lost_connection_is_said_on_the_projector(live: LiveServer, pages: Pag
 
 # The role board's rows as shown now: where its window starts, the ids shown, its
 # 「ほか n件」 line. Read at once (the list may turn at any moment).
+# The shortened role board's rows as they stand, or null until the board is drawn and fitted
+# (the view shows before its rows are laid out and shortened, with 「ほか n件」): read with
+# wait_for_function, a state.
 ROWS = """() => {
   const body = document.querySelector('.role-table tbody');
+  const more = body ? body.querySelector('.fit-more') : null;
+  if (!body || !more || !body.querySelector('.role-row')) {
+    return null;
+  }
   const rows = Array.from(body.querySelectorAll('.role-row'));
-  const more = body.querySelector('.fit-more');
   return [parseInt(body.getAttribute('data-start') || '0', 10),
           rows.filter(r => !r.hidden).map(r => r.getAttribute('data-action-id')),
           rows.map(r => r.getAttribute('data-action-id')), more ? more.textContent : null];
 }"""
+
+
+def role_rows(page: Page) -> tuple[int, list[str], list[str], str | None]:
+    """The role board's window: its start, the rows shown, every row, 「ほか n件」."""
+    start, shown, every, more = page.wait_for_function(ROWS, timeout=LIVE).json_value()
+    return int(start), list(shown), list(every), more
 
 
 def test_a_shortened_role_board_shows_every_row_in_turn(
@@ -326,7 +338,7 @@ def test_a_shortened_role_board_shows_every_row_in_turn(
     fac = steer(live, code)
     page = projector(pages, live, code, XGA, "rotate")
     go(fac, page, "practice")
-    start, shown, every, more = page.evaluate(ROWS)
+    start, shown, every, more = role_rows(page)
     assert len(every) == 10 and 0 < len(shown) < 10, shown  # 20 px text: not all fit at once
     assert start == 0 and shown == every[:len(shown)]
     assert more == f"ほか {10 - len(shown)}件"
@@ -334,9 +346,10 @@ def test_a_shortened_role_board_shows_every_row_in_turn(
     while seen != set(every):
         # Wait for the next turn (a state: the window's start moves), then check it.
         page.wait_for_function(
-            "s => document.querySelector('.role-table tbody').getAttribute('data-start') !== s",
+            "s => { const b = document.querySelector('.role-table tbody');"
+            " return b !== null && b.getAttribute('data-start') !== s; }",
             arg=str(start), timeout=60_000)
-        start, shown, _, more = page.evaluate(ROWS)
+        start, shown, _, more = role_rows(page)
         assert shown and shown == every[start:start + len(shown)], (start, shown)
         assert more == f"ほか {10 - len(shown)}件"
         assert page.evaluate(LAYOUT) == []  # the new rows fit whole too
