@@ -42,22 +42,19 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from yoriai.facilitation import limits as domain_limits
 from yoriai.facilitation.commands import decide, effective_actor
 from yoriai.facilitation.errors import Refusal
-from yoriai.facilitation.model import WorkshopState
 
 from . import limits
 from .context import AppContext
-from .hub import ServerFault
 from .pages import Pages
 from .photos import (
     PhotoProblem,
     Photos,
     clean_image,
     clean_jpeg,
-    discard_photo,
     photo_path,
     read_body,
+    record_upload,
 )
-from .photos import store_photo as store_image
 from .problems import HttpProblem, NotFound
 
 # A PDF starts with "%PDF-"; readers accept it anywhere in the first KiB (some writers put
@@ -256,20 +253,7 @@ class Maps:
         del raw
         image = hashlib.sha256(data).hexdigest()
         args = {"hash": image, "title": title, "width": width, "height": height}
-        try:
-            decide(room.state, actor, "add_map", args, self.ctx.clock())
-        except Refusal as exc:
-            raise refused(exc) from None
-        _, created = await run_in_threadpool(store_image, self.data_dir, data)
-        try:
-            ack = await self.ctx.hub.submit(room, actor, f"map-{uuid.uuid4().hex}",
-                                            "add_map", args)
-        except (Refusal, ServerFault) as exc:
-            if created and not holds(room.state, image):
-                discard_photo(self.data_dir, image)
-            if isinstance(exc, Refusal):
-                raise refused(exc) from None
-            raise
+        ack = await record_upload(self.ctx, room, actor, data, "add_map", args, refused)
         return JSONResponse({"hash": image, "width": width, "height": height, "seq": ack.seq},
                             headers={"cache-control": "no-store"})
 
@@ -323,9 +307,3 @@ def phone_copy(path: Path) -> Path:
         finally:
             tmp.unlink(missing_ok=True)
     return copy
-
-
-def holds(state: WorkshopState, image: str) -> bool:
-    """Whether the workshop holds a file by this hash, as a photo or as its map."""
-    current = state.map
-    return image in state.photos or (current is not None and current.hash == image)

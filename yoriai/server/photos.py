@@ -45,7 +45,7 @@ from yoriai.facilitation.photos import is_photo_hash
 
 from . import limits
 from .context import AppContext
-from .hub import ServerFault
+from .hub import Ack, Room, ServerFault
 from .pages import Pages
 from .problems import Forbidden, HttpProblem, NotFound
 
@@ -232,6 +232,36 @@ async def read_body(request: Request, max_bytes: int, drain_bytes: int) -> bytes
     return bytes(body) if seen <= max_bytes else None
 
 
+def holds(state: WorkshopState, image: str) -> bool:
+    """Whether the workshop holds a file by this hash, as a photo or as its map."""
+    current = state.map
+    return image in state.photos or (current is not None and current.hash == image)
+
+
+async def record_upload(ctx: AppContext, room: Room, actor: Actor, data: bytes, name: str,
+                        args: dict[str, Any], refused: Callable[[Refusal], HttpProblem]) -> Ack:
+    """Keep an upload's ``data`` (a photo or the map) and record it with the command
+    ``name``: decided once more before the file is written (a refusal writes nothing), then
+    sent through the hub like any command. Should the hub refuse it (a race with another
+    upload) or fail to make it durable, a file this upload created and that the workshop
+    does not hold (as a photo or as its map: the same bytes may be both) is taken away."""
+    image = args["hash"]
+    try:
+        decide(room.state, actor, name, args, ctx.clock())
+    except Refusal as exc:
+        raise refused(exc) from None
+    data_dir = ctx.settings.data_dir
+    _, created = await run_in_threadpool(store_photo, data_dir, data)
+    try:
+        return await ctx.hub.submit(room, actor, f"{name}-{uuid.uuid4().hex}", name, args)
+    except (Refusal, ServerFault) as exc:
+        if created and not holds(room.state, image):
+            discard_photo(data_dir, image)
+        if isinstance(exc, Refusal):
+            raise refused(exc) from None
+        raise
+
+
 class Photos:
     def __init__(self, ctx: AppContext, pages: Pages) -> None:
         self.ctx, self.pages = ctx, pages
@@ -272,20 +302,7 @@ class Photos:
         data = await run_in_threadpool(prepare, raw)
         photo = hashlib.sha256(data).hexdigest()
         args = {"hash": photo, "caption": caption}
-        try:
-            decide(room.state, actor, "add_photo", args, self.ctx.clock())
-        except Refusal as exc:
-            raise refused(exc) from None
-        _, created = await run_in_threadpool(store_photo, self.data_dir, data)
-        try:
-            ack = await self.ctx.hub.submit(room, actor, f"photo-{uuid.uuid4().hex}",
-                                            "add_photo", args)
-        except (Refusal, ServerFault) as exc:
-            if created and photo not in room.state.photos:
-                discard_photo(self.data_dir, photo)
-            if isinstance(exc, Refusal):
-                raise refused(exc) from None
-            raise
+        ack = await record_upload(self.ctx, room, actor, data, "add_photo", args, refused)
         with Image.open(io.BytesIO(data)) as stored:
             width, height = stored.size
         return JSONResponse({"hash": photo, "seq": ack.seq, "width": width, "height": height,
