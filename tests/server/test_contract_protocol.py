@@ -1,0 +1,1275 @@
+"""Black-box contract tests of the WebSocket protocol, written from docs/protocol.md §1-8
+(hello; welcome, snapshot and resume; events, batches and head counts; commands, their ids
+and retries; acks and errors; keeping the line alive; close codes; limits) and README.md
+only, as the outside testers will write them. Each test names the sentence it checks.
+
+A real uvicorn on loopback (tests/support.py's LiveServer, or the `yoriai serve` process for
+Ctrl-C), a real SQLite file in tmp_path, and this file's own small client on the
+`websockets` package, which keeps every frame as it came (batches unopened) and the close
+code, so that the wire itself can be checked. Every wait is for a message or a state,
+bounded by a generous hang guard; nothing sleeps for a time.
+
+Each client speaks from a loopback address of its own (127.77.x.y): the doc's rates and caps
+before joining are per client address, so tests that share the module's server cannot
+spend each other's tokens."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import itertools
+import json
+import signal
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from tests.server.serverproc import ServerProcess
+from tests.support import HANG, LiveServer
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# §8, as the doc states them.
+MESSAGE_MAX_BYTES = 16384
+WS_HARD_MAX_BYTES = 262144
+COMMAND_ID_MAX_CHARS = 64
+JOIN_ID_MIN_CHARS = 16
+RATE_BURST = 20
+FACILITATOR_RATE_BURST = 200
+CONNECTIONS_PER_PARTICIPANT = 4
+BATCH_MAX_CHARS = 65536
+HEARTBEAT_SECS = 20.0
+HELLO_TIMEOUT_SECS = 10.0
+BATCH_ENVELOPE = ('{"type":"batch","items":[', "]}")  # 27 characters
+
+WELCOME_KEYS = {"type", "epoch", "role", "participant_id", "now"}
+STATE_KEYS = {"workshop", "notes", "themes", "proposals", "actions", "reviews", "participants",
+              "photos", "tables", "tallies", "me"}
+WORKSHOP_KEYS = {"code", "title", "center", "date", "program", "step", "settings", "round",
+                 "locked", "focus", "join_view", "wifi", "timer", "meeting", "meetings",
+                 "newsletter", "participant_count", "private_count", "map"}
+SETTINGS_KEYS = {"vote_budget", "multi_vote", "votes_visible", "private_notes",
+                 "others_visible", "vote_scope"}
+NOTE_KEYS = {"id", "kind", "text", "step", "theme", "hidden", "private", "edited", "meeting",
+             "votable", "table", "round", "pin"}
+FACILITATOR_NOTE_KEYS = NOTE_KEYS | {"author", "author_name", "by_proxy"}
+ME_KEYS = {"id", "name", "attribute", "proxy", "show_name", "cofacilitator", "notes",
+           "reviews", "votes", "votes_left", "priority", "priority_left", "themes", "actions",
+           "table", "host_of"}
+PARTICIPANT_KEYS = {"id", "name", "attribute", "proxy", "show_name", "cofacilitator",
+                    "votes_used", "table"}
+ID_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:")
+
+_addresses = itertools.count(1)
+_ids = itertools.count(1)
+
+
+def fresh_address() -> str:
+    n = next(_addresses)
+    return f"127.77.{n // 250}.{n % 250 + 1}"
+
+
+def new_id(prefix: str = "c-") -> str:
+    return f"{prefix}{next(_ids):04d}{'0' * 28}"[:34]
+
+
+class Wire:
+    """One WebSocket, every frame kept as it came (``frames``) and unpacked (``msgs``)."""
+
+    def __init__(self, server: LiveServer | ServerProcess, *, address: str | None = None,
+                 origin: str | None = None, host: str | None = None) -> None:
+        # ``host``: the host name the handshake names (the TCP connection is to 127.0.0.1)
+        self.url = f"ws://{host or '127.0.0.1'}:{server.port}/ws"
+        self.port = server.port
+        self.address = address or fresh_address()
+        self.origin, self.host = origin, host
+        self.frames: list[str | bytes] = []
+        self.msgs: list[dict[str, Any]] = []
+        self.frame_of: list[int] = []
+        self.ws: ClientConnection | None = None
+        self.reader: asyncio.Task[None] | None = None
+        self.changed = asyncio.Event()
+        self.done = asyncio.Event()
+        self.close_code: int | None = None
+
+    async def open(self) -> Wire:
+        headers = {"Origin": self.origin} if self.origin else None
+        self.ws = await connect(self.url, additional_headers=headers, compression=None,
+                                max_size=2**24, host="127.0.0.1", port=self.port,
+                                local_addr=(self.address, 0), open_timeout=HANG,
+                                ping_interval=None)
+        self.reader = asyncio.create_task(self._read())
+        OPEN.append(self)
+        return self
+
+    async def _read(self) -> None:
+        assert self.ws is not None
+        try:
+            async for raw in self.ws:
+                self.frames.append(raw)
+                msg = json.loads(raw)
+                items = msg["items"] if msg.get("type") == "batch" else [msg]
+                for item in items:
+                    self.msgs.append(item)
+                    self.frame_of.append(len(self.frames) - 1)
+                self.changed.set()
+        except ConnectionClosed:
+            pass
+        finally:
+            rcvd = self.ws.protocol.close_rcvd
+            self.close_code = rcvd.code if rcvd is not None else 1006
+            self.done.set()
+            self.changed.set()
+
+    async def send(self, msg: dict[str, Any] | str | bytes) -> None:
+        assert self.ws is not None
+        await self.ws.send(msg if isinstance(msg, str | bytes) else json.dumps(msg))
+
+    async def wait(self, match: Callable[[dict[str, Any]], bool], start: int = 0,
+                   timeout: float = HANG) -> tuple[int, dict[str, Any]]:
+        """The first message from index ``start`` on that matches, waiting for it."""
+        async def look() -> tuple[int, dict[str, Any]]:
+            i = start
+            while True:
+                while i < len(self.msgs):
+                    if match(self.msgs[i]):
+                        return i, self.msgs[i]
+                    i += 1
+                if self.done.is_set():
+                    raise AssertionError(f"closed ({self.close_code}) without it: {self.msgs}")
+                self.changed.clear()
+                await self.changed.wait()
+        return await asyncio.wait_for(look(), timeout)
+
+    async def closed(self, timeout: float = HANG) -> int:
+        await asyncio.wait_for(self.done.wait(), timeout)
+        assert self.close_code is not None
+        return self.close_code
+
+    async def hello(self, code: str, **fields: Any) -> dict[str, Any]:
+        """Send the hello; return the snapshot or synced that completes it."""
+        start = len(self.msgs)
+        await self.send({"type": "hello", "workshop": code, **fields})
+        return (await self.wait(lambda m: m["type"] in ("snapshot", "synced"), start))[1]
+
+    async def reply(self, msg: dict[str, Any] | str, cid: str | None = None) -> dict[str, Any]:
+        """Send a command and return its ack or error (by its id: ``cid``, else the one the
+        command carries)."""
+        if cid is None:
+            cid = msg["id"] if isinstance(msg, dict) else json.loads(msg)["id"]
+        start = len(self.msgs)
+        await self.send(msg)
+        return (await self.wait(lambda m: m["type"] in ("ack", "error") and m.get("id") == cid,
+                                start))[1]
+
+    async def cmd(self, name: str, /, cid: str | None = None, patient: bool = True,
+                  **args: Any) -> dict[str, Any]:
+        """A command; told to slow down, send it again with the same id, as the page does."""
+        cid = cid or new_id()
+        while True:
+            answer = await self.reply({"type": "cmd", "id": cid, "name": name, "args": args})
+            if not patient or answer.get("code") != "slow_down":
+                return answer
+            await asyncio.sleep(0.25)  # the page's own back-off before sending again
+
+    async def settle(self) -> None:
+        """Everything queued for this socket so far has arrived (a pong comes after it)."""
+        while True:
+            start = len(self.msgs)
+            await self.send({"type": "ping"})
+            _, answer = await self.wait(lambda m: m["type"] in ("pong", "error"), start)
+            if answer["type"] == "pong":
+                return
+            assert answer["code"] == "slow_down", answer
+            await asyncio.sleep(0.25)
+
+    def events(self, name: str | None = None) -> list[dict[str, Any]]:
+        return [m for m in self.msgs if m["type"] == "event" and name in (None, m["event"])]
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+        if self.reader is not None:
+            await self.reader
+
+
+OPEN: list[Wire] = []
+
+
+@pytest.fixture(autouse=True)
+async def close_wires() -> Any:
+    yield
+    here = asyncio.get_running_loop()
+    while OPEN:
+        wire = OPEN.pop()
+        if wire.reader is not None and wire.reader.get_loop() is here:
+            await wire.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    live = LiveServer(tmp_path_factory.mktemp("protocol") / "data").start()
+    yield live
+    live.stop()
+
+
+@pytest.fixture
+def own_server(tmp_path: Path) -> Iterator[LiveServer]:
+    """A server of the test's own: for the facilitator's rate, which is per person."""
+    live = LiveServer(tmp_path / "data").start()
+    yield live
+    live.stop()
+
+
+def ok(answer: dict[str, Any]) -> dict[str, Any]:
+    assert answer["type"] == "ack", answer
+    assert set(answer) == {"type", "id", "seq", "result"}, answer
+    return answer
+
+
+def refused(answer: dict[str, Any], code: str) -> dict[str, Any]:
+    assert answer["type"] == "error", answer
+    assert answer["code"] == code, answer
+    assert set(answer) == {"type", "id", "code", "message", "params"}, answer
+    assert isinstance(answer["message"], str) and answer["message"], answer
+    assert isinstance(answer["params"], dict), answer
+    return answer
+
+
+async def console(server: LiveServer, code: str) -> Wire:
+    wire = await Wire(server).open()
+    await wire.hello(code, key=server.key)
+    return wire
+
+
+async def phone(server: LiveServer, code: str, name: str = "佐藤") -> tuple[Wire, str, str]:
+    """A phone that has joined: its socket, participant id and token."""
+    wire = await Wire(server).open()
+    await wire.hello(code)
+    start = len(wire.msgs)
+    answer = ok(await wire.cmd("join", cid=new_id("join-"), name=name, attribute="住民",
+                               show_name=False))
+    await wire.wait(lambda m: m["type"] == "snapshot", start)
+    return wire, answer["result"]["participant_id"], answer["result"]["token"]
+
+
+def is_answer(msg: dict[str, Any]) -> bool:
+    return msg["type"] in ("pong", "ack", "error")
+
+
+async def answers(wire: Wire, start: int, count: int) -> list[dict[str, Any]]:
+    """The next ``count`` answers (pong, ack, error) from message ``start`` on: a heartbeat
+    may come between them."""
+    found: list[dict[str, Any]] = []
+    i = start
+    while len(found) < count:
+        i, msg = await wire.wait(is_answer, i)
+        found.append(msg)
+        i += 1
+    return found
+
+
+def seqs_in_order(wire: Wire) -> None:
+    """§3: events arrive in seq order (within one socket's life)."""
+    seen = [m["seq"] for m in wire.msgs if m["type"] == "event"]
+    assert seen == sorted(seen) and len(seen) == len(set(seen)), seen
+
+
+def frames_are_well_formed(wire: Wire) -> None:
+    """§3 Batches: a batch holds two or more ordinary messages (never a batch); its items
+    are at most BATCH_MAX_CHARS of compact JSON together, with their commas (the frame adds
+    the 27 characters of its envelope)."""
+    for raw in wire.frames:
+        assert isinstance(raw, str), "the server sends text frames only"
+        msg = json.loads(raw)
+        assert isinstance(msg, dict) and isinstance(msg.get("type"), str)
+        if msg["type"] == "batch":
+            assert set(msg) == {"type", "items"}
+            assert len(msg["items"]) >= 2, "never a batch of one"
+            assert all(item["type"] != "batch" for item in msg["items"])
+            items = ",".join(json.dumps(item, ensure_ascii=False, separators=(",", ":"))
+                             for item in msg["items"])
+            assert raw == BATCH_ENVELOPE[0] + items + BATCH_ENVELOPE[1]
+            assert len(items) <= BATCH_MAX_CHARS, len(items)
+
+
+# --- §1 hello, §2 welcome and snapshot ---------------------------------------------------
+
+
+async def test_projector_hello_gets_welcome_then_snapshot_of_the_public_board(
+        server: LiveServer) -> None:
+    code = server.new_workshop()
+    wire = await Wire(server).open()
+    snap = await wire.hello(code)
+    assert [m["type"] for m in wire.msgs] == ["welcome", "snapshot"]
+    welcome = wire.msgs[0]
+    assert set(welcome) == WELCOME_KEYS
+    assert welcome["role"] == "projector" and welcome["participant_id"] is None
+    assert isinstance(welcome["epoch"], str) and welcome["epoch"]
+    assert isinstance(welcome["now"], float)
+    assert set(snap) == {"type", "seq", "state"} and isinstance(snap["seq"], int)
+    state = snap["state"]
+    assert set(state) == STATE_KEYS
+    assert set(state["workshop"]) == WORKSHOP_KEYS
+    assert state["workshop"]["code"] == code
+    assert set(state["workshop"]["settings"]) == SETTINGS_KEYS
+    assert state["workshop"]["round"] == 0 and state["tables"] == []
+    assert state["workshop"]["participant_count"] == 0
+    assert state["workshop"]["timer"]["ends_at"] is None
+    program = state["workshop"]["program"]
+    assert len(program["steps"]) == 5
+    assert state["workshop"]["step"] == program["steps"][0]["id"]
+    for step in program["steps"]:
+        assert {"id", "label", "subtitle", "prompt", "opens", "view"} <= set(step)
+        assert set(step["label"]) == {"ja", "en"}
+    # the public board: no one's list, no photos, no tallies while votes are not shown
+    assert state["participants"] == [] and state["photos"] == [] and state["tallies"] == {}
+    assert state["me"] is None
+
+
+async def test_facilitator_and_participant_welcome_roles_and_snapshot_shapes(
+        server: LiveServer) -> None:
+    code = server.new_workshop()
+    fac = await console(server, code)
+    assert fac.msgs[0]["role"] == "facilitator" and fac.msgs[0]["participant_id"] is None
+    wire, pid, token = await phone(server, code, "田中")
+    # after a successful join: a new welcome and a snapshot on the same connection
+    welcomes = [m for m in wire.msgs if m["type"] == "welcome"]
+    assert [w["role"] for w in welcomes] == ["projector", "participant"]
+    assert welcomes[-1]["participant_id"] == pid
+    snap = [m for m in wire.msgs if m["type"] == "snapshot"][-1]
+    me = snap["state"]["me"]
+    assert set(me) == ME_KEYS and me["id"] == pid and me["name"] == "田中"
+    assert me["votes_left"] == snap["state"]["workshop"]["settings"]["vote_budget"]
+    assert isinstance(token, str) and token
+    # a second socket with the token is the same person at once
+    again = await Wire(server).open()
+    snap2 = await again.hello(code, token=token)
+    assert again.msgs[0]["role"] == "participant" and again.msgs[0]["participant_id"] == pid
+    assert snap2["state"]["me"]["id"] == pid
+    # the facilitators' participants list
+    await fac.settle()
+    fac_snap = await (await Wire(server).open()).hello(code, key=server.key)
+    people = fac_snap["state"]["participants"]
+    assert [p["id"] for p in people] == [pid]
+    assert set(people[0]) == PARTICIPANT_KEYS
+
+
+async def test_bad_token_and_bad_key_get_an_error_and_the_public_board(
+        server: LiveServer) -> None:
+    code, other = server.new_workshop(), server.new_workshop("別の会")
+    _, _, token = await phone(server, other)  # a token of another workshop
+    for fields, want in (({"token": token}, "bad_token"), ({"token": "p1.forged"}, "bad_token"),
+                         ({"key": "not-the-key"}, "bad_key")):
+        wire = await Wire(server).open()
+        await wire.hello(code, **fields)
+        error = refused(next(m for m in wire.msgs if m["type"] == "error"), want)
+        assert error["id"] is None
+        welcome = next(m for m in wire.msgs if m["type"] == "welcome")
+        assert welcome["role"] == "projector" and welcome["participant_id"] is None
+        # still open: a public board answers pings
+        await wire.settle()
+
+
+async def test_unknown_workshop_is_refused_with_4004(server: LiveServer) -> None:
+    wire = await Wire(server).open()
+    await wire.send({"type": "hello", "workshop": "nosuchws"})
+    _, error = await wire.wait(lambda m: m["type"] == "error")
+    refused(error, "unknown_workshop")
+    assert error["id"] is None
+    assert await wire.closed() == 4004
+
+
+@pytest.mark.parametrize(("first", "want"), [
+    ('{"type": "ping"}', "hello_first"),
+    ('{"type": "hello"}', "hello_first"),
+    ('{"type": "hello", "workshop": 12}', "hello_first"),
+    ('{"type": "cmd", "id": "c-1", "name": "join", "args": {}}', "hello_first"),
+    ("not json at all", "bad_json"),
+    ('["hello"]', "bad_message"),
+    ('{"type": 7}', "bad_message"),
+    (b'{"type": "hello"}', "bad_message"),
+])
+async def test_a_first_message_that_is_no_hello_is_refused_then_closed_1008(
+        server: LiveServer, first: str | bytes, want: str) -> None:
+    """§7 1008: a first message that is not a hello: the error sent first."""
+    wire = await Wire(server).open()
+    await wire.send(first)
+    _, error = await wire.wait(lambda m: m["type"] == "error")
+    refused(error, want)
+    assert await wire.closed() == 1008
+
+
+async def test_first_message_too_large_is_refused_then_closed_1008(server: LiveServer) -> None:
+    wire = await Wire(server).open()
+    await wire.send(json.dumps({"type": "hello", "workshop": "x" * (MESSAGE_MAX_BYTES + 10)}))
+    _, error = await wire.wait(lambda m: m["type"] == "error")
+    assert refused(error, "message_too_large")["params"]["max"] == MESSAGE_MAX_BYTES
+    assert await wire.closed() == 1008
+
+
+async def test_lang_chooses_the_language_of_error_messages(server: LiveServer) -> None:
+    code = server.new_workshop()
+    messages = {}
+    for lang in ("ja", "en", None):
+        wire = await Wire(server).open()
+        await wire.hello(code, **({"lang": lang} if lang else {}))
+        answer = refused(await wire.cmd("set_step", step="confirm"), "not_allowed")
+        messages[lang] = answer["message"]
+    assert messages["ja"] == messages[None], "ja is the default"
+    assert messages["en"] != messages["ja"]
+    assert all(ord(ch) < 0x3000 for ch in messages["en"]), messages["en"]
+    assert any(ord(ch) >= 0x3000 for ch in messages["ja"]), messages["ja"]
+
+
+async def test_other_origin_or_host_name_is_refused_at_the_handshake(server: LiveServer) -> None:
+    """The preamble: a handshake from any other origin, or to a host name the server does not
+    answer to, is refused (HTTP 403)."""
+    code = server.new_workshop()
+    own = await Wire(server, origin=f"http://127.0.0.1:{server.port}").open()
+    await own.hello(code)
+    for wire in (Wire(server, origin="http://evil.example"),
+                 Wire(server, host="evil.example")):
+        with pytest.raises(InvalidStatus) as refusal:
+            await wire.open()
+        assert refusal.value.response.status_code == 403
+
+
+# --- §2 resume -----------------------------------------------------------------------------
+
+
+async def test_resume_with_the_current_epoch_gets_the_missed_events_then_synced(
+        server: LiveServer) -> None:
+    code = server.new_workshop()
+    fac = await console(server, code)
+    screen = await Wire(server).open()
+    snap = await screen.hello(code)
+    epoch, seen = screen.msgs[0]["epoch"], snap["seq"]
+    await screen.close()
+    seqs = [ok(await fac.cmd("start_timer", seconds=60 + i))["seq"] for i in range(3)]
+    again = await Wire(server).open()
+    synced = await again.hello(code, epoch=epoch, last_seq=seen)
+    assert synced == {"type": "synced", "seq": seqs[-1]}
+    kinds = [m["type"] for m in again.msgs]
+    assert kinds == ["welcome", "event", "event", "event", "synced"], kinds
+    assert again.msgs[0]["epoch"] == epoch
+    assert [m["seq"] for m in again.events()] == seqs
+    assert all(m["event"] == "TimerStarted" for m in again.events())
+    # nothing missed: welcome and synced alone
+    third = await Wire(server).open()
+    assert await third.hello(code, epoch=epoch, last_seq=seqs[-1]) == {
+        "type": "synced", "seq": seqs[-1]}
+    assert [m["type"] for m in third.msgs] == ["welcome", "synced"]
+    # from the middle: only what came after last_seq
+    fourth = await Wire(server).open()
+    await fourth.hello(code, epoch=epoch, last_seq=seqs[0])
+    assert [m["seq"] for m in fourth.events()] == seqs[1:]
+
+
+async def test_resume_with_another_epoch_gets_a_snapshot(server: LiveServer) -> None:
+    code = server.new_workshop()
+    fac = await console(server, code)
+    ok(await fac.cmd("start_timer", seconds=90))
+    wire = await Wire(server).open()
+    snap = await wire.hello(code, epoch="not-this-one", last_seq=1)
+    assert snap["type"] == "snapshot"
+    assert [m["type"] for m in wire.msgs] == ["welcome", "snapshot"]
+    assert snap["state"]["workshop"]["timer"]["seconds"] == 90
+
+
+async def test_resume_after_a_restart_gets_a_snapshot_under_a_new_epoch(tmp_path: Path) -> None:
+    live = LiveServer(tmp_path / "data").start()
+    try:
+        code = live.new_workshop()
+        fac = await console(live, code)
+        last = ok(await fac.cmd("start_timer", seconds=120))["seq"]
+        epoch = fac.msgs[0]["epoch"]
+    finally:
+        live.stop()
+    again = LiveServer(tmp_path / "data").start()
+    try:
+        wire = await Wire(again).open()
+        snap = await wire.hello(code, epoch=epoch, last_seq=last)
+        assert snap["type"] == "snapshot" and snap["seq"] == last
+        assert wire.msgs[0]["epoch"] != epoch
+        assert snap["state"]["workshop"]["timer"]["seconds"] == 120
+        await wire.close()
+    finally:
+        again.stop()
+
+
+# --- §3 events, acks after their own events, batches, head counts ---------------------------
+
+
+async def test_a_posted_note_reaches_author_others_and_facilitators_as_documented(
+        server: LiveServer) -> None:
+    code = server.new_workshop()
+    fac = await console(server, code)
+    screen = await Wire(server).open()
+    await screen.hello(code)
+    author, pid, _ = await phone(server, code, "鈴木")
+    start = len(author.msgs)
+    answer = ok(await author.cmd("post_note", kind="wish", text="公園にベンチがほしい"))
+    note_id = answer["result"]["note_id"]
+    assert answer["result"] == {"note_id": note_id}
+    # the ack comes after the command's own event
+    i, own = await author.wait(lambda m: m["type"] == "event" and m["event"] == "NotePosted",
+                               start)
+    j = author.msgs.index(answer)
+    assert i < j and own["seq"] == answer["seq"]
+    assert set(own) == {"type", "seq", "event", "data"}
+    [note] = own["data"]["upsert"]["notes"]
+    assert set(note) == NOTE_KEYS and note["id"] == note_id
+    assert note["text"] == "公園にベンチがほしい"
+    assert note["votable"] is True and note["pin"] is None
+    assert set(own["data"]["me"]) == ME_KEYS and note_id in own["data"]["me"]["notes"]
+    # the others: the same upsert without me; the facilitators: with author fields and tallies
+    _, other = await screen.wait(lambda m: m["type"] == "event" and m["seq"] == answer["seq"])
+    assert "me" not in other["data"]
+    assert other["data"]["upsert"]["notes"] == [note]
+    _, theirs = await fac.wait(lambda m: m["type"] == "event" and m["seq"] == answer["seq"])
+    [fac_note] = theirs["data"]["upsert"]["notes"]
+    assert set(fac_note) == FACILITATOR_NOTE_KEYS
+    assert fac_note["author"] == pid and fac_note["author_name"] == "鈴木"
+    assert fac_note["by_proxy"] is False
+    assert theirs["data"]["tallies"] == {note_id: 0} or note_id in theirs["data"]["tallies"]
+    for wire in (fac, screen, author):
+        seqs_in_order(wire)
+        frames_are_well_formed(wire)
+
+
+async def test_hiding_a_note_sends_the_event_before_the_ack_and_removes_it_for_others(
+        server: LiveServer) -> None:
+    code = server.new_workshop()
+    fac = await console(server, code)
+    screen = await Wire(server).open()
+    await screen.hello(code)
+    author, _, _ = await phone(server, code)
+    note_id = ok(await author.cmd("post_note", kind="issue", text="暗い道"))["result"]["note_id"]
+    start = len(fac.msgs)
+    hid = ok(await fac.cmd("hide_note", note_id=note_id))
+    i, event = await fac.wait(lambda m: m["type"] == "event" and m["event"] == "NoteHidden",
+                              start)
+    assert i < fac.msgs.index(hid) and event["seq"] == hid["seq"]
+    [view] = event["data"]["upsert"]["notes"]
+    assert view["hidden"] is True and view["votable"] is False
+    # "a patch names a note only if the recipient may see it after the event, or could see it
+    # just before (then its id is in remove and its tally is 0)"
+    _, gone = await screen.wait(lambda m: m["type"] == "event" and m["seq"] == hid["seq"])
+    assert gone["data"]["remove"] == {"notes": [note_id]}
+    assert "upsert" not in gone["data"] or "notes" not in gone["data"]["upsert"]
+    _, mine = await author.wait(lambda m: m["type"] == "event" and m["seq"] == hid["seq"])
+    assert mine["data"]["upsert"]["notes"][0]["hidden"] is True
+    # a late phone's snapshot has no entry for it at all
+    late = await Wire(server).open()
+    snap = await late.hello(code)
+    assert snap["state"]["notes"] == [] and snap["state"]["tallies"] == {}
+
+
+async def test_missed_events_come_in_batches_within_the_size_cap_and_in_order(
+        server: LiveServer) -> None:
+    code = server.new_workshop()
+    fac = await console(server, code)
+    proxy = ok(await fac.cmd("add_proxy", name="紙の人", attribute="住民",
+                             show_name=False))["result"]["participant_id"]
+    screen = await Wire(server).open()
+    snap = await screen.hello(code)
+    epoch, seen = screen.msgs[0]["epoch"], snap["seq"]
+    await screen.close()
+    # ~300 characters of JSON per note event: 260 of them are more than one 64 Ki batch
+    sent = [json.dumps({"type": "cmd", "id": new_id(), "name": "post_note",
+                        "args": {"kind": "wish", "text": f"{i:03d}" + "x" * 137,
+                                 "proxy_for": proxy}}) for i in range(260)]
+    seq_of: dict[str, int] = {}  # each note's text prefix: its ack's seq
+    for chunk in range(0, len(sent), 20):
+        answers = await asyncio.gather(*(fac.reply(raw) for raw in sent[chunk:chunk + 20]))
+        for raw, answer in zip(sent[chunk:chunk + 20], answers, strict=True):
+            while answer.get("code") == "slow_down":
+                await asyncio.sleep(0.25)
+                answer = await fac.reply(raw)
+            seq_of[json.loads(raw)["args"]["text"][:3]] = ok(answer)["seq"]
+    last = max(seq_of.values())
+    again = await Wire(server).open()
+    assert await again.hello(code, epoch=epoch, last_seq=seen) == {"type": "synced", "seq": last}
+    frames_are_well_formed(again)
+    seqs_in_order(again)
+    assert len(again.events("NotePosted")) == 260
+    batches = [raw for raw in again.frames if json.loads(raw)["type"] == "batch"]
+    assert len(batches) >= 2, "260 events of ~300 characters cannot fit one 64 Ki batch"
+    for event in again.events("NotePosted"):
+        assert seq_of[event["data"]["upsert"]["notes"][0]["text"][:3]] == event["seq"]
+    assert again.msgs[-1]["type"] == "synced"
+    for wire in (fac,):
+        frames_are_well_formed(wire)
+        seqs_in_order(wire)
+
+
+async def test_head_counts_are_coalesced_and_never_go_back(server: LiveServer) -> None:
+    code = server.new_workshop()
+    fac = await console(server, code)
+    screen = await Wire(server).open()
+    await screen.hello(code)
+    phones = await asyncio.gather(*(phone(server, code, f"人{i}") for i in range(8)))
+    # something else for the room: the owed head count must come before it
+    locked = ok(await fac.cmd("lock_board", locked=True))
+    i, lock_event = await screen.wait(lambda m: m["type"] == "event" and m["seq"] == locked["seq"])
+    assert lock_event["event"] == "BoardLocked"
+    joins = [m for m in screen.msgs[:i] if m["type"] == "event"
+             and m["event"] == "ParticipantJoined"]
+    counts = [m["data"]["workshop"]["participant_count"] for m in joins]
+    assert counts and counts[-1] == 8, counts
+    assert counts == sorted(counts), "never an older count after a newer one"
+    for m in joins:  # only the count, for everyone but the facilitators
+        assert set(m["data"]) == {"workshop"} and set(m["data"]["workshop"]) == {
+            "participant_count"}
+    assert not any(m["type"] == "event" and m["event"] == "ParticipantJoined"
+                   for m in screen.msgs[i:])
+    # the facilitators get every join, at once, with the new person
+    await fac.settle()
+    fac_joins = fac.events("ParticipantJoined")
+    assert len(fac_joins) == 8
+    assert {m["data"]["upsert"]["participants"][0]["id"] for m in fac_joins} == {
+        pid for _, pid, _ in phones}
+    # the seq a coalesced message carries is the latest join's, its count the count then
+    count_at = {m["seq"]: m["data"]["workshop"]["participant_count"] for m in fac_joins}
+    for m in joins:
+        assert count_at[m["seq"]] == m["data"]["workshop"]["participant_count"]
+    for wire in (fac, screen, *(p[0] for p in phones)):
+        seqs_in_order(wire)
+        frames_are_well_formed(wire)
+
+
+# --- §3 removal, §4 role changes ------------------------------------------------------------
+
+
+async def test_a_removed_participant_gets_removed_then_the_public_board(server: LiveServer) -> None:
+    code = server.new_workshop()
+    fac = await console(server, code)
+    wire, pid, token = await phone(server, code, "ボット")
+    ok(await wire.cmd("post_note", kind="charm", text="宣伝です"))
+    start = len(wire.msgs)
+    ok(await fac.cmd("remove_participant", participant_id=pid))
+    i, error = await wire.wait(lambda m: m["type"] == "error", start)
+    assert refused(error, "removed")["id"] is None
+    j, welcome = await wire.wait(lambda m: m["type"] == "welcome", i)
+    assert welcome["role"] == "projector" and welcome["participant_id"] is None
+    _, snap = await wire.wait(lambda m: m["type"] == "snapshot", j)
+    assert snap["state"]["me"] is None and snap["state"]["notes"] == []
+    # then a participant's command is not_allowed (the socket is the public board's)
+    assert refused(await wire.cmd("post_note", kind="wish", text="まだ"),
+                   "not_allowed")["params"]["command"] == "post_note"
+    # the token no longer names anyone
+    again = await Wire(server).open()
+    await again.hello(code, token=token)
+    refused(next(m for m in again.msgs if m["type"] == "error"), "bad_token")
+    # and may join again, as a new participant with a new id
+    new = ok(await wire.cmd("join", cid=new_id("join-again-"), name="本人", attribute="住民",
+                            show_name=False))
+    assert new["result"]["participant_id"] != pid
+
+
+async def test_a_new_cofacilitator_gets_a_new_welcome_and_snapshot(server: LiveServer) -> None:
+    code = server.new_workshop()
+    fac = await console(server, code)
+    wire, pid, _ = await phone(server, code, "つむぎ")
+    start = len(wire.msgs)
+    ok(await fac.cmd("grant_cofacilitator", participant_id=pid))
+    i, welcome = await wire.wait(lambda m: m["type"] == "welcome", start)
+    assert welcome["role"] == "cofacilitator" and welcome["participant_id"] == pid
+    _, snap = await wire.wait(lambda m: m["type"] == "snapshot", i)
+    assert [p["id"] for p in snap["state"]["participants"]] == [pid]  # a facilitator's view
+    # authorised per message: the very next command is a co-facilitator's
+    ok(await wire.cmd("lock_board", locked=True))
+
+
+# --- §4 command ids and retries --------------------------------------------------------------
+
+
+async def test_a_retried_command_id_is_answered_with_the_original_result_once(
+        server: LiveServer) -> None:
+    code = server.new_workshop()
+    fac = await console(server, code)
+    author, _, _ = await phone(server, code)
+    cid = new_id("retry-")
+    first = ok(await author.cmd("post_note", cid=cid, kind="wish", text="一回だけ"))
+    again = ok(await author.cmd("post_note", cid=cid, kind="wish", text="一回だけ"))
+    assert again == first
+    # even sent on another socket of the same person, with other args: the original result
+    other = await Wire(server).open()
+    await other.hello(code, token=author_token(author))
+    assert ok(await other.cmd("post_note", cid=cid, kind="issue", text="別物")) == first
+    # nothing was applied twice: the next event is the next seq
+    nxt = ok(await fac.cmd("start_timer", seconds=30))
+    assert nxt["seq"] == first["seq"] + 1
+    await fac.settle()
+    assert len([m for m in fac.events("NotePosted")]) == 1
+
+
+def author_token(wire: Wire) -> str:
+    acks = [m for m in wire.msgs if m["type"] == "ack" and "token" in m.get("result", {})]
+    return str(acks[-1]["result"]["token"])
+
+
+async def test_a_refused_command_id_gets_the_same_refusal_when_retried(server: LiveServer) -> None:
+    code = server.new_workshop()
+    fac = await console(server, code)
+    author, _, _ = await phone(server, code)
+    cid = new_id("refused-")
+    first = refused(await author.cmd("post_note", cid=cid, kind="wish", text="   "),
+                    "empty_note")
+    # the same id, now with a text that would be accepted: the same refusal, nothing stored
+    again = refused(await author.cmd("post_note", cid=cid, kind="wish", text="いい案"),
+                    "empty_note")
+    assert (again["code"], again["params"], again["id"]) == (first["code"], first["params"], cid)
+    await fac.settle()
+    assert fac.events("NotePosted") == []
+    # a new id is decided afresh
+    ok(await author.cmd("post_note", kind="wish", text="いい案"))
+
+
+@pytest.mark.parametrize("cid", [
+    "a" * COMMAND_ID_MAX_CHARS + "b", "c-有効ではない", "c-with space", "", 12345, None,
+    "c-\ud800",
+])
+async def test_invalid_command_ids_are_bad_command_id_with_id_null(
+        server: LiveServer, cid: Any) -> None:
+    code = server.new_workshop()
+    wire = await Wire(server).open()
+    await wire.hello(code)
+    start = len(wire.msgs)
+    msg: dict[str, Any] = {"type": "cmd", "name": "join", "args": {}}
+    if cid is not None:
+        msg["id"] = cid
+    await wire.send(msg)
+    _, error = await wire.wait(lambda m: m["type"] == "error", start)
+    refused(error, "bad_command_id")
+    assert error["id"] is None
+    await wire.settle()  # the socket stays
+
+
+async def test_command_id_at_the_limits(server: LiveServer) -> None:
+    """COMMAND_ID_MAX_CHARS: 64 characters of [A-Za-z0-9-_.:] are an id; a join's at least
+    JOIN_ID_MIN_CHARS (16), a shorter one is bad_command_id carrying that id."""
+    code = server.new_workshop()
+    fac = await console(server, code)
+    longest = "Az09-_.:" * 8
+    assert len(longest) == COMMAND_ID_MAX_CHARS and set(longest) <= ID_CHARS
+    assert ok(await fac.cmd("start_timer", cid=longest, seconds=10))["id"] == longest
+    assert ok(await fac.cmd("pause_timer", cid="x"))["id"] == "x"
+    wire = await Wire(server).open()
+    await wire.hello(code)
+    short = "j" * (JOIN_ID_MIN_CHARS - 1)
+    error = refused(await wire.cmd("join", cid=short, name="短い", attribute="住民",
+                                   show_name=False), "bad_command_id")
+    assert error["id"] == short
+    ok(await wire.cmd("join", cid="j" * JOIN_ID_MIN_CHARS, name="ちょうど", attribute="住民",
+                      show_name=False))
+
+
+# --- §5 errors of the message layer ----------------------------------------------------------
+
+
+async def test_bad_json_after_the_hello_keeps_the_socket_and_reads_the_id_early(
+        server: LiveServer) -> None:
+    code = server.new_workshop()
+    wire = await Wire(server).open()
+    await wire.hello(code)
+    cases = [
+        ('{"type":"cmd","id":"c-broken1","name":"post_note","args":{', "c-broken1"),
+        ('{"type": "cmd", "id": "c-spaced", "name": ', "c-spaced"),
+        ('{"type":"cmd","pad":"' + "p" * 300 + '","id":"c-far","name":', None),
+        ('{"type":"cmd","id":"not valid!","name":', None),
+        ("{'type': 'ping'}", None),
+        ("", None),
+    ]
+    for raw, want in cases:
+        start = len(wire.msgs)
+        await wire.send(raw)
+        _, error = await wire.wait(lambda m: m["type"] == "error", start)
+        refused(error, "bad_json")
+        assert error["id"] == want, (raw[:60], error)
+    await wire.settle()
+
+
+async def test_not_a_message_is_bad_message_and_the_socket_stays(server: LiveServer) -> None:
+    code = server.new_workshop()
+    wire = await Wire(server).open()
+    await wire.hello(code)
+    for raw in ('[]', '"ping"', '42', 'null', '{"type": ["ping"]}', '{"type": "hello", '
+                '"workshop": "x"}', '{"type": "pong"}', '{"no": "type"}',
+                '{"type": "cmd", "id": "c-n1", "name": 5, "args": {}}',
+                '{"type": "cmd", "id": "c-a1", "name": "post_note", "args": []}',
+                '{"type": "cmd", "id": "c-a2", "name": "post_note", "args": "x"}',
+                b"\x00\x01binary"):
+        start = len(wire.msgs)
+        await wire.send(raw)
+        _, error = await wire.wait(lambda m: m["type"] == "error", start)
+        refused(error, "bad_message")
+    await wire.settle()
+
+
+async def test_unknown_command_not_allowed_and_unknown_argument_name_what(
+        server: LiveServer) -> None:
+    code = server.new_workshop()
+    screen = await Wire(server).open()
+    await screen.hello(code)
+    error = refused(await screen.cmd("fly_to_the_moon"), "unknown_command")
+    assert error["params"]["command"] == "fly_to_the_moon"
+    error = refused(await screen.cmd("set_step", step="confirm"), "not_allowed")
+    assert error["params"]["command"] == "set_step"
+    fac = await console(server, code)
+    error = refused(await fac.cmd("start_timer", seconds=10, zeta=1, beta=2), "unknown_argument")
+    assert error["params"]["argument"] == "beta"
+    author, _, _ = await phone(server, code)
+    error = refused(await author.cmd("post_note", kind="wish", text="x", zzz=1, bogus=2),
+                    "unknown_argument")
+    assert error["params"]["argument"] == "bogus"
+    refused(await author.cmd("post_note", kind="love", text="x"), "bad_note_kind")
+    refused(await author.cmd("set_step", step="confirm"), "not_allowed")
+    refused(await fac.cmd("set_step", step="nowhere"), "unknown_step")
+    # a participant command while the board is locked; one the step does not open
+    ok(await fac.cmd("lock_board", locked=True))
+    refused(await author.cmd("post_note", kind="wish", text="x"), "board_locked")
+    ok(await fac.cmd("lock_board", locked=False))
+    error = refused(await author.cmd("volunteer", action_id="a1"), "step_closed")
+    assert isinstance(error["params"]["step"], str)
+    assert error["params"]["step"] != "confirm"  # its Japanese label, not its id
+
+
+@pytest.mark.parametrize(("name", "args", "field"), [
+    ("post_note", {"kind": "wish", "text": 5}, "text"),
+    ("post_note", {"kind": "wish", "text": ["x"]}, "text"),
+    ("add_proxy", {"name": 5, "attribute": "住民", "show_name": False}, "name"),
+    ("add_proxy", {"name": "x", "attribute": "住民", "show_name": "yes"}, "show_name"),
+    ("create_theme", {"title": 7}, "title"),
+    ("write_lead", {"text": 7}, "text"),
+    ("lock_board", {"locked": "yes"}, "locked"),
+])
+async def test_an_argument_of_the_wrong_type_is_bad_value_naming_its_field(
+        server: LiveServer, name: str, args: dict[str, Any], field: str) -> None:
+    """§5: `bad_value` is "an argument of the wrong type or not one of the choices
+    (`params.field`)"; and "Nothing is ignored silently"."""
+    code = server.new_workshop()
+    sender = await console(server, code)
+    if name == "post_note":
+        sender, _, _ = await phone(server, code)
+    error = refused(await sender.cmd(name, **args), "bad_value")
+    assert error["params"]["field"] == field
+
+
+async def test_message_size_at_the_limit_and_past_it(server: LiveServer) -> None:
+    """MESSAGE_MAX_BYTES: a message of exactly 16 KiB in UTF-8 is read (here refused by the
+    domain: too long a note); one byte more is message_too_large with params.max, its id read
+    from the first 256 characters."""
+    code = server.new_workshop()
+    author, _, _ = await phone(server, code)
+
+    def of_size(size: int, cid: str) -> str:
+        args = {"kind": "wish", "text": ""}
+        base = {"type": "cmd", "id": cid, "name": "post_note", "args": args}
+        args["text"] = "a" * (size - len(json.dumps(base).encode()))
+        raw = json.dumps(base)
+        assert len(raw.encode()) == size
+        return raw
+
+    at = await author.reply(of_size(MESSAGE_MAX_BYTES, "c-at-limit"))
+    assert refused(at, "note_too_long")["params"]["max"] == 140
+    past = await author.reply(of_size(MESSAGE_MAX_BYTES + 1, "c-past-limit"))
+    assert refused(past, "message_too_large")["params"]["max"] == MESSAGE_MAX_BYTES
+    assert past["id"] == "c-past-limit"
+    # multi-byte characters count as their UTF-8 bytes
+    jp = json.dumps({"type": "cmd", "id": "c-jp", "name": "post_note",
+                     "args": {"kind": "wish", "text": "あ" * 5500}}, ensure_ascii=False)
+    assert len(jp) < MESSAGE_MAX_BYTES < len(jp.encode())
+    refused(await author.reply(jp), "message_too_large")
+    await author.settle()
+
+
+async def test_a_frame_at_the_hard_limit_is_answered_one_past_it_closes_1009(
+        server: LiveServer) -> None:
+    code = server.new_workshop()
+    wire = await Wire(server).open()
+    await wire.hello(code)
+    raw = '{"type":"cmd","id":"c-hard","name":"post_note","args":{"text":"'
+    raw += "a" * (WS_HARD_MAX_BYTES - len(raw) - 3) + '"}}'
+    assert len(raw) == WS_HARD_MAX_BYTES
+    error = refused(await wire.reply(raw), "message_too_large")
+    assert error["id"] == "c-hard"
+    await wire.settle()
+    over = await Wire(server).open()
+    await over.hello(code)
+    start = len(over.msgs)
+    await over.send("x" * (WS_HARD_MAX_BYTES + 1))
+    assert await over.closed() == 1009
+    assert not any(m["type"] == "error" for m in over.msgs[start:]), "not answered"
+
+
+async def test_hostile_json_is_refused_and_harms_nothing(server: LiveServer) -> None:
+    code = server.new_workshop()
+    fac = await console(server, code)
+    author, _, _ = await phone(server, code)
+    # nested too deep to parse counts as not JSON; the id is read from the start
+    deep = ('{"type":"cmd","id":"c-deep","name":"post_note","args":{"kind":"wish","text":"x",'
+            '"a":' + "[" * 6000 + "]" * 6000 + "}}")
+    assert len(deep.encode()) < MESSAGE_MAX_BYTES
+    error = refused(await author.reply(deep, "c-deep"), "bad_json")
+    assert error["id"] == "c-deep"
+    # nested, but parseable: the command's own rule
+    nested: dict[str, Any] = {"kind": "wish", "text": "x", "extra": [[[[["deep"]]]]]}
+    refused(await author.cmd("post_note", **nested), "unknown_argument")
+    # a lone surrogate in a text is valid JSON but no character
+    error = refused(await author.reply(
+        '{"type":"cmd","id":"c-lone","name":"post_note","args":{"kind":"wish","text":"a\\ud800b"}}'),
+        "bad_text")
+    assert error["id"] == "c-lone"
+    refused(await author.cmd("post_note", kind="wish", text="\udfff"), "bad_text")
+    screen = await Wire(server).open()
+    await screen.hello(code)
+    refused(await screen.cmd("join", cid=new_id("lone-name-"), name="佐\ud83d藤",
+                             attribute="住民", show_name=False), "bad_text")
+    # in a type, a command name or an argument name: refused as such, nothing breaks
+    start = len(author.msgs)
+    await author.send('{"type":"\\ud800"}')
+    _, error = await author.wait(lambda m: m["type"] == "error", start)
+    refused(error, "bad_message")
+    refused(await author.reply('{"type":"cmd","id":"c-lname","name":"\\ud800","args":{}}'),
+            "unknown_command")
+    refused(await author.reply(
+        '{"type":"cmd","id":"c-larg","name":"post_note","args":{"\\ud800":1}}'),
+        "unknown_argument")
+    # a number too large for a float is JSON; out of range: bad_number
+    refused(await fac.reply('{"type":"cmd","id":"c-huge","name":"start_timer",'
+                            '"args":{"seconds":1e999}}'), "bad_number")
+    # a hello naming a lone surrogate is an unknown workshop
+    odd = await Wire(server).open()
+    await odd.send('{"type":"hello","workshop":"\\ud800"}')
+    _, error = await odd.wait(lambda m: m["type"] == "error")
+    refused(error, "unknown_workshop")
+    assert await odd.closed() == 4004
+    # everyone is still served, and nothing was stored
+    await fac.settle()
+    await author.settle()
+    assert fac.events("NotePosted") == []
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
+async def test_nan_and_infinity_are_not_json(server: LiveServer, literal: str) -> None:
+    """§5 `bad_json`: "the message is not JSON". NaN and the infinities are not JSON
+    (RFC 8259 has no such numbers); a command carrying one is refused as such."""
+    code = server.new_workshop()
+    fac = await console(server, code)
+    raw = ('{"type":"cmd","id":"c-nan","name":"add_proxy","args":{"name":"n",'
+           '"attribute":"住民","show_name":' + literal + "}}")
+    error = refused(await fac.reply(raw, "c-nan"), "bad_json")
+    assert error["id"] == "c-nan"
+    await fac.settle()
+    assert fac.events() == []
+
+
+async def test_invalid_utf8_in_a_text_frame_closes_the_socket(server: LiveServer) -> None:
+    """A text frame must be UTF-8 (RFC 6455): the transport closes the socket with 1007."""
+    code = server.new_workshop()
+    wire = await Wire(server).open()
+    await wire.hello(code)
+    assert wire.ws is not None
+    await wire.ws.send(b'{"type":"ping","x":"\xed\xa0\x80"}', text=True)
+    assert await wire.closed() == 1007
+    fac = await console(server, code)  # the server goes on
+    await fac.settle()
+
+
+# --- §5 rates ---------------------------------------------------------------------------------
+
+
+async def test_pings_past_the_burst_get_slow_down_with_id_null(server: LiveServer) -> None:
+    code = server.new_workshop()
+    wire = await Wire(server).open()
+    await wire.hello(code)
+    start = len(wire.msgs)
+    for _ in range(40):
+        await wire.send({"type": "ping"})
+    got = await answers(wire, start, 40)
+    assert all(m["type"] == "pong" or (m["type"] == "error" and m["code"] == "slow_down")
+               for m in got), got
+    slow = [m for m in got if m["type"] == "error"]
+    assert slow, "40 messages at once are past a burst of 20"
+    for m in slow:
+        assert refused(m, "slow_down")["id"] is None
+    leading = next(i for i, m in enumerate(got) if m["type"] == "error")
+    assert leading >= RATE_BURST - 1, leading  # the hello spent one
+    for m in got:
+        if m["type"] == "pong":
+            assert set(m) == {"type", "now"} and isinstance(m["now"], float)
+
+
+async def test_commands_past_the_burst_get_slow_down_with_their_own_id(
+        server: LiveServer) -> None:
+    code = server.new_workshop()
+    wire = await Wire(server).open()
+    await wire.hello(code)
+    ids = [f"c-flood-{i:02d}" for i in range(40)]
+    start = len(wire.msgs)
+    for cid in ids:
+        await wire.send({"type": "cmd", "id": cid, "name": "lock_board",
+                         "args": {"locked": True}})
+    got = await answers(wire, start, 40)
+    assert [m["id"] for m in got] == ids
+    codes = {m["code"] for m in got}
+    assert codes == {"not_allowed", "slow_down"}, codes
+    # "wait and resend with the same id": answered as the command, in time
+    again = await wire.cmd("lock_board", cid=ids[-1], locked=True)
+    refused(again, "not_allowed")
+
+
+async def test_all_sockets_of_one_person_share_one_bucket(server: LiveServer) -> None:
+    code = server.new_workshop()
+    first, _, token = await phone(server, code)
+    second = await Wire(server).open()
+    await second.hello(code, token=token)
+    await first.settle()
+    await second.settle()
+    starts = (len(first.msgs), len(second.msgs))
+    for _ in range(RATE_BURST):  # a burst's worth from each socket, interleaved
+        await first.send({"type": "ping"})
+        await second.send({"type": "ping"})
+    got = (await answers(first, starts[0], RATE_BURST)
+           + await answers(second, starts[1], RATE_BURST))
+    assert any(m["type"] == "error" and m["code"] == "slow_down" for m in got), \
+        "two bursts of one person are past their one bucket"
+
+
+async def test_the_facilitator_has_a_burst_of_200(own_server: LiveServer) -> None:
+    code = own_server.new_workshop()
+    fac = await console(own_server, code)
+    got: list[dict[str, Any]] = []
+    for _ in range(12):  # 300 pings, 25 at a time (below WS_UNREAD_MESSAGES_MAX)
+        start = len(fac.msgs)
+        for _ in range(25):
+            await fac.send({"type": "ping"})
+        got += await answers(fac, start, 25)
+    kinds = ["pong" if m["type"] == "pong" else m["code"] for m in got]
+    assert set(kinds) == {"pong", "slow_down"}
+    assert "slow_down" not in kinds[:FACILITATOR_RATE_BURST - 2], kinds.index("slow_down")
+
+
+async def test_a_flood_of_unread_messages_is_closed_1008(server: LiveServer) -> None:
+    code = server.new_workshop()
+    wire = await Wire(server).open()
+    await wire.hello(code)
+    # sent at once, then nothing more: past the burst the server stops reading, and more
+    # than WS_UNREAD_MESSAGES_MAX (64) wait
+    frame = json.dumps({"type": "ping"})
+    for _ in range(RATE_BURST + 64 + 40):
+        await wire.send(frame)
+    assert await wire.closed() == 1008
+    # others are not harmed
+    fac = await console(server, code)
+    await fac.settle()
+
+
+# --- §6 keeping the line alive, §1 and §7 the hello's time -------------------------------------
+
+
+async def test_heartbeat_comes_within_its_period_and_a_silent_socket_is_closed(
+        server: LiveServer) -> None:
+    code = server.new_workshop()
+    fac = await console(server, code)
+    seq = ok(await fac.cmd("start_timer", seconds=45))["seq"]
+    listener = await Wire(server).open()
+    await listener.hello(code)
+    silent = await Wire(server).open()
+    heard, code_seen = await asyncio.gather(
+        listener.wait(lambda m: m["type"] == "heartbeat", timeout=HEARTBEAT_SECS + HANG),
+        silent.closed(timeout=HELLO_TIMEOUT_SECS + HANG))
+    beat = heard[1]
+    assert set(beat) == {"type", "seq", "now"}
+    assert beat["seq"] == seq and isinstance(beat["now"], float)
+    assert code_seen == 1008, "no hello within HELLO_TIMEOUT_SECS"
+
+
+# --- §7 close codes ------------------------------------------------------------------------
+
+
+async def test_the_servers_answer_to_a_clients_close_is_1000(server: LiveServer) -> None:
+    code = server.new_workshop()
+    wire = await Wire(server).open()
+    await wire.hello(code)
+    await wire.close()
+    assert wire.close_code == 1000
+
+
+async def test_a_fifth_socket_of_one_person_closes_their_oldest_with_4002(
+        server: LiveServer) -> None:
+    code = server.new_workshop()
+    oldest, pid, token = await phone(server, code)
+    others = []
+    for _ in range(CONNECTIONS_PER_PARTICIPANT - 1):
+        wire = await Wire(server).open()
+        await wire.hello(code, token=token)
+        others.append(wire)
+    await oldest.settle()  # four at once are allowed
+    fifth = await Wire(server).open()
+    await fifth.hello(code, token=token)
+    assert await oldest.closed() == 4002
+    for wire in (*others, fifth):
+        assert wire.msgs[0]["participant_id"] == pid
+        await wire.settle()
+
+
+async def test_ctrl_c_closes_every_socket_with_1001(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    made = subprocess.run([sys.executable, "-m", "yoriai", "new", "止める会", "--data", str(data)],
+                          capture_output=True, text=True, timeout=HANG, cwd=ROOT, check=True)
+    code = made.stdout.strip().splitlines()[-1]
+    proc = ServerProcess(data).start()
+    try:
+        wires = [await Wire(proc).open() for _ in range(2)]
+        await wires[0].hello(code)
+        await wires[1].hello(code, key=(data / "facilitator.key").read_text().strip())
+        assert proc.proc is not None
+        proc.proc.send_signal(signal.SIGTERM)
+        for wire in wires:
+            assert await wire.closed() == 1001
+        assert proc.proc.wait(timeout=HANG) is not None
+    finally:
+        if proc.proc is not None and proc.proc.poll() is None:
+            proc.proc.kill()
+            proc.proc.wait(timeout=HANG)
+
+
+# --- §8 limits, at the limit and one past it ---------------------------------------------------
+
+
+def later(date: str, days: int) -> str:
+    return (datetime.date.fromisoformat(date) + datetime.timedelta(days=days)).isoformat()
+
+
+async def test_text_limits_at_the_limit_and_one_past(server: LiveServer) -> None:
+    code = server.new_workshop()
+    fac = await console(server, code)
+    author, _, _ = await phone(server, code)
+
+    async def edge(send: Callable[[int], Any], limit: int, over: str) -> None:
+        ok(await send(limit))
+        error = refused(await send(limit + 1), over)
+        assert error["params"]["max"] == limit, error
+        assert error["params"].get("length", limit + 1) == limit + 1, error
+
+    # NOTE_MAX_CHARS, counted in what a person sees as one character
+    await edge(lambda n: author.cmd("post_note", kind="wish", text="あ" * n), 140,
+               "note_too_long")
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # 7 code points
+    ok(await author.cmd("post_note", kind="wish", text=family * 140))
+    # CHAR_MAX_CODEPOINTS: 16 code points in one character, and 17
+    # (x and an acute accent have no composed form: NFC leaves them as they are)
+    ok(await author.cmd("post_note", kind="wish", text="x" + "\u0301" * 15))
+    refused(await author.cmd("post_note", kind="wish", text="x" + "\u0301" * 16), "bad_text")
+    # NAME_MAX_CHARS (add_proxy: a name like join's)
+    await edge(lambda n: fac.cmd("add_proxy", name="名" * n, attribute="住民", show_name=False),
+               20, "name_too_long")
+    # THEME_TITLE_MAX_CHARS
+    await edge(lambda n: fac.cmd("create_theme", title="題" * n), 40, "theme_too_long")
+    # PROPOSAL_AIM_MAX_CHARS, IDEA_MAX_CHARS, IDEAS_MAX
+    theme = ok(await fac.cmd("create_theme", title="提案の輪"))["result"]["theme_id"]
+    await edge(lambda n: fac.cmd("write_proposal", theme_id=theme, aim="目" * n, ideas=[]),
+               200, "aim_too_long")
+    await edge(lambda n: fac.cmd("write_proposal", theme_id=theme, aim="目",
+                                 ideas=["案" * n]), 140, "idea_too_long")
+    ok(await fac.cmd("write_proposal", theme_id=theme, aim="目", ideas=["案"] * 10))
+    error = refused(await fac.cmd("write_proposal", theme_id=theme, aim="目", ideas=["案"] * 11),
+                    "too_many")
+    assert error["params"] == {"max": 10, "what": "ideas"} or (
+        error["params"]["max"] == 10 and error["params"]["what"] == "ideas")
+    # ACTION_TITLE_MAX_CHARS, FIRST_STEP_MAX_CHARS, PARTNER_MAX_CHARS, PARTNERS_MAX
+    await edge(lambda n: fac.cmd("create_action", title="行" * n, theme_id=theme), 60,
+               "action_too_long")
+    action = ok(await fac.cmd("create_action", title="見守り", theme_id=theme))["result"][
+        "action_id"]
+    await edge(lambda n: fac.cmd("update_action", action_id=action, first_step="一" * n), 140,
+               "first_step_too_long")
+    await edge(lambda n: fac.cmd("update_action", action_id=action, partners=["会" * n]), 30,
+               "partner_too_long")
+    ok(await fac.cmd("update_action", action_id=action, partners=[f"会{i}" for i in range(8)]))
+    error = refused(await fac.cmd("update_action", action_id=action,
+                                  partners=[f"会{i}" for i in range(9)]), "too_many")
+    assert error["params"]["max"] == 8 and error["params"]["what"] == "partners"
+    # RECORD_MAX_CHARS
+    await edge(lambda n: fac.cmd("set_action_status", action_id=action, status="under_way",
+                                 record="記" * n), 400, "record_too_long")
+    # LEAD_MAX_CHARS, PLACE_MAX_CHARS
+    await edge(lambda n: fac.cmd("write_lead", text="文" * n), 400, "lead_too_long")
+    date = fac.msgs[1]["state"]["workshop"]["date"]
+    await edge(lambda n: fac.cmd("set_next_meeting", date=later(date, 7), time="19:00",
+                                 place="所" * n), 40, "place_too_long")
+    # TABLE_NAME_MAX_CHARS
+    ok(await fac.cmd("make_tables", by="hand", count=2))
+    await edge(lambda n: fac.cmd("name_table", table_id="k1", name="班" * n), 20,
+               "table_name_too_long")
+
+
+async def test_number_limits_at_the_limit_and_one_past(server: LiveServer) -> None:
+    code = server.new_workshop()
+    fac = await console(server, code)
+
+    async def edge(name: str, field: str, low: int, high: int, **more: Any) -> None:
+        for good in (low, high):
+            args: dict[str, Any] = {field: good, **more}
+            ok(await fac.cmd(name, **args))
+        for bad in (low - 1, high + 1):
+            args = {field: bad, **more}
+            error = refused(await fac.cmd(name, **args), "bad_number")
+            assert error["params"]["field"] == field, error
+
+    await edge("start_timer", "seconds", 1, 7200)  # TIMER_MAX_SECS
+    await edge("set_vote_settings", "vote_budget", 1, 10)  # VOTE_BUDGET_MAX
+    await edge("make_tables", "count", 1, 40, by="hand")  # TABLES_MAX
+    await edge("make_tables", "per_table", 2, 12, by="hand")  # PER_TABLE_MIN, PER_TABLE_MAX
+    # TIMER_EXTEND_SECS: extend adds 60, running or paused
+    ok(await fac.cmd("start_timer", seconds=100))
+    ok(await fac.cmd("pause_timer"))
+    start = len(fac.msgs)
+    ok(await fac.cmd("extend_timer"))
+    _, event = await fac.wait(lambda m: m["type"] == "event" and m["event"] == "TimerExtended",
+                              start)
+    timer = event["data"]["workshop"]["timer"]
+    assert timer["ends_at"] is None and 159 <= timer["seconds"] <= 160
+    # ROUNDS_MAX: the tables are round 1; nine more rounds, not a tenth
+    for _ in range(9):
+        ok(await fac.cmd("start_round"))
+    error = refused(await fac.cmd("start_round"), "too_many")
+    assert error["params"]["max"] == 10 and error["params"]["what"] == "rounds"
+
+
+async def test_wifi_limits(server: LiveServer) -> None:
+    code = server.new_workshop()
+    fac = await console(server, code)
+    ok(await fac.cmd("set_wifi", name="W" * 32))
+    error = refused(await fac.cmd("set_wifi", name="W" * 33), "wifi_name_too_long")
+    assert error["params"]["max"] == 32 and error["params"]["length"] == 33
+    ok(await fac.cmd("set_wifi", name="公" * 10 + "WF"))  # 32 bytes of UTF-8
+    refused(await fac.cmd("set_wifi", name="公" * 11), "wifi_name_too_long")  # 33
+    for length in (8, 63):
+        ok(await fac.cmd("set_wifi", name="centre", password="p" * length))
+    for length in (7, 64):
+        error = refused(await fac.cmd("set_wifi", name="centre", password="p" * length),
+                        "wifi_password_length")
+        assert (error["params"]["min"], error["params"]["max"]) == (8, 63)
+        assert error["params"]["length"] == length
+    # the password is in no view, for any recipient
+    await fac.settle()
+    assert "p" * 63 not in json.dumps(fac.msgs)
+
+
+async def test_themes_max(server: LiveServer) -> None:
+    code = server.new_workshop()
+    fac = await console(server, code)
+    for i in range(30):
+        ok(await fac.cmd("create_theme", title=f"輪{i}"))
+    error = refused(await fac.cmd("create_theme", title="三十一"), "too_many")
+    assert error["params"]["max"] == 30 and error["params"]["what"] == "themes"
