@@ -67,6 +67,9 @@ def test_the_facilitator_removes_a_bot_and_the_projector_drops_its_notes(
     fac = steer(live, code)
     alice = fac.participant(live, "阿部")
     kept = fac.send(alice, "post_note", kind="charm", text=KEPT)["note_id"]
+    # The bot's notes reach this socket in their own time (its phone may still be sending
+    # them; alice's ack comes on her socket): wait until they are on the board.
+    fac.run(fac.client.wait_for(lambda b: {n["text"] for n in b.notes.values()} >= {*SPAM, KEPT}))
     bot_note = next(n["id"] for n in fac.items("notes") if n["text"] == SPAM[0])
     for text in (*SPAM, KEPT):
         expect(screen.locator(".note-text", has_text=text)).to_have_count(1, timeout=LIVE)
