@@ -41,7 +41,7 @@ from tests.browser.test_phone_one_screen import (
     no_sideways,
     text_size,
 )
-from tests.support import Client, LiveServer
+from tests.support import Board, Client, LiveServer
 from yoriai.facilitation.program import bundled_program
 from yoriai.server.hub import Hub
 
@@ -326,10 +326,18 @@ def host_phone(live: LiveServer, pages: Pages,
     return fac, phone, near, far, ids
 
 
-def theme_of(fac: Facilitator, note_text: str) -> dict[str, Any] | None:
+def theme_of(fac: Facilitator, note_text: str) -> dict[str, Any]:
+    """The theme the note is in, once the facilitator's socket has seen it so: the phone
+    that grouped it heard first (its ack), the facilitator hears in its own time."""
+
+    def grouped(board: Board) -> bool:
+        note = next((n for n in board.notes.values() if n["text"] == note_text), None)
+        return note is not None and bool(note["theme"]) and \
+            note["theme"] in board.items("themes")
+
+    fac.run(fac.client.wait_for(grouped))
     note = next(n for n in fac.items("notes") if n["text"] == note_text)
-    themes = {t["id"]: t for t in fac.items("themes")}
-    return themes.get(note["theme"]) if note["theme"] else None
+    return dict(fac.client.board.items("themes")[note["theme"]])
 
 
 def test_a_table_host_sorts_notes_writes_for_a_proxy_and_writes_the_proposal(
@@ -356,7 +364,7 @@ def test_a_table_host_sorts_notes_writes_for_a_proxy_and_writes_the_proposal(
     first.get_by_role("button", name="テーマを作って入れる").click()
     expect(first).to_contain_text("雪の助け合い")
     theme = theme_of(fac, "冬の除雪が追いつかない")
-    assert theme is not None and theme["title"] == "雪の助け合い"
+    assert theme["title"] == "雪の助け合い"
     assert theme["table"] == ids[0]
 
     # Tap the second note, then that theme.
@@ -492,7 +500,7 @@ def test_a_hosts_command_on_another_table_is_refused_in_japanese(
     # Nothing changed on the other table, nor at the host's.
     notes = {n["id"]: n for n in fac.items("notes")}
     assert notes[far_note["id"]]["theme"] == theirs
-    assert theme_of(fac, "冬の除雪が追いつかない") is not None
+    assert theme_of(fac, "冬の除雪が追いつかない")["title"] == "雪かき"
     assert pages.problems == []
 
 
