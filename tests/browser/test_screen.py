@@ -661,8 +661,10 @@ def test_votes_reorder_the_chart_at_once_and_the_themes_soon_after(
     else:
         pytest.fail("no theme holds two notes")
     needed = tallies.get(first, 0) - tallies.get(last, 0) + 1
+    count = len(fac.items("participants")) + needed
     phones = [fac.participant(live, f"共感する人{k}") for k in range(needed)]
-    count = len(fac.items("participants"))
+    # Each join is acked on its own phone's socket; this one hears of it in its own time.
+    fac.run(fac.client.wait_for(lambda b: len(b.items("participants")) == count))
     expect(page.locator("#participant-count")).to_have_text(f"参加者 {count}人", timeout=LIVE)
     settled(page)
     # Only votes from here on: nothing else would redraw the board.
