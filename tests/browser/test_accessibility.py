@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.conftest import DESKTOP, PHONE, PROJECTOR, Pages
 from tests.browser.drive import STEPS, Facilitator, demo, quiet, shows_step
 from tests.browser.test_notes_browser import join
-from tests.support import LiveServer
+from tests.support import HANG, LiveServer
 
 AXE = Axe()
 
@@ -84,7 +84,8 @@ def test_home_error_handout_and_the_exported_plan(
     page.goto(f"{live.base}/w/nosuch")
     assert_accessible(page, "not-found page")
     cookies: Any = {"yoriai_key": live.key}
-    html = httpx.get(f"{live.base}/w/{code}/export/html", cookies=cookies).text
+    # The hang guard, not httpx's 5 s: a loaded 2-core machine has taken longer to render.
+    html = httpx.get(f"{live.base}/w/{code}/export/html", cookies=cookies, timeout=HANG).text
     plan = pages.open(DESKTOP, "plan")
     plan.set_content(html)
     assert_accessible(plan, "exported plan (html)")

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support import LiveServer
+from tests.support import HANG, LiveServer
 from yoriai.facilitation import limits
 from yoriai.facilitation.model import (
     ATTRIBUTES,
@@ -62,7 +62,9 @@ def block_of(html: str) -> dict[str, Any]:
 
 
 def served_blocks(live: LiveServer, code: str, lang: str) -> dict[str, dict[str, Any]]:
-    with httpx.Client(base_url=live.base) as http:
+    # The hang guard, not httpx's 5 s: a page drawn by a loaded 2-core machine (two browser
+    # tests beside it) has taken longer, and a timeout here is no finding.
+    with httpx.Client(base_url=live.base, timeout=HANG) as http:
         http.get(f"/?key={live.key}")  # the cookie, for the facilitator's pages
         out = {}
         for path in ("/", f"/w/{code}", f"/w/{code}/screen", f"/w/{code}/facilitate",
@@ -194,8 +196,8 @@ def test_a_page_shows_the_durable_state_not_what_is_still_being_written(
         room.state.step = "future"
         room.state.locked = True
 
-    asyncio.run_coroutine_threadsafe(run_ahead(), loop).result(timeout=30)
-    with httpx.Client(base_url=live.base) as http:
+    asyncio.run_coroutine_threadsafe(run_ahead(), loop).result(timeout=HANG)
+    with httpx.Client(base_url=live.base, timeout=HANG) as http:
         http.get(f"/?key={live.key}")
         for path in (f"/w/{code}", f"/w/{code}/screen", f"/w/{code}/facilitate",
                      f"/w/{code}/handout"):
