@@ -102,11 +102,18 @@ def error_message(code: str, lang: str, command_id: str | None = None,
             "message": error_text(code, lang, **params), "params": params}
 
 
+def _not_json(constant: str) -> Any:
+    """Python's reader takes NaN, Infinity and -Infinity; JSON (RFC 8259) has none of them,
+    and a NaN that got in would be stored, compared unequal to itself and written back out
+    as something no other JSON reader takes."""
+    raise ValueError(f"{constant} is not JSON")
+
+
 def parse(text: str) -> dict[str, Any]:
     if too_large(text):
         raise BadMessage("message_too_large", peek_id(text), max=limits.MESSAGE_MAX_BYTES)
     try:
-        msg = json.loads(text)
+        msg = json.loads(text, parse_constant=_not_json)
     except (ValueError, RecursionError):
         # RecursionError: JSON nested deeper than the parser's stack ([[[[…]]]]).
         raise BadMessage("bad_json", peek_id(text)) from None
