@@ -28,7 +28,7 @@ from typing import Any
 
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidMessage, InvalidStatus
 
 from tests.server.serverproc import ServerProcess
 from tests.support import HANG, LiveServer
@@ -557,7 +557,9 @@ async def test_hiding_a_note_sends_the_event_before_the_ack_and_removes_it_for_o
     i, event = await fac.wait(lambda m: m["type"] == "event" and m["event"] == "NoteHidden",
                               start)
     assert i < fac.msgs.index(hid) and event["seq"] == hid["seq"]
+    assert hid["result"] == {}
     [view] = event["data"]["upsert"]["notes"]
+    assert set(view) == FACILITATOR_NOTE_KEYS
     assert view["hidden"] is True and view["votable"] is False
     # "a patch names a note only if the recipient may see it after the event, or could see it
     # just before (then its id is in remove and its tally is 0)"
@@ -643,6 +645,76 @@ async def test_head_counts_are_coalesced_and_never_go_back(server: LiveServer) -
     for wire in (fac, screen, *(p[0] for p in phones)):
         seqs_in_order(wire)
         frames_are_well_formed(wire)
+
+
+async def test_the_header_is_sent_whole_on_a_change_and_private_notes_send_their_count(
+        server: LiveServer) -> None:
+    """§3: `workshop: {…}` is merged into the header: a join sends only participant_count, a
+    private note only private_count; other changes send it whole. §2: a live event that
+    posts a private note carries workshop.private_count to every recipient, also those who
+    get no entry for the note."""
+    code = server.new_workshop()
+    fac = await console(server, code)
+    screen = await Wire(server).open()
+    await screen.hello(code)
+    author, _, _ = await phone(server, code)
+    locked = ok(await fac.cmd("lock_board", locked=True))
+    _, event = await screen.wait(lambda m: m.get("seq") == locked["seq"])
+    assert set(event["data"]["workshop"]) == WORKSHOP_KEYS
+    assert event["data"]["workshop"]["locked"] is True
+    ok(await fac.cmd("lock_board", locked=False))
+    ok(await fac.cmd("set_private_notes", private=True))
+    posted = ok(await author.cmd("post_note", kind="issue", text="まだ秘密"))
+    note_id = posted["result"]["note_id"]
+    _, seen = await screen.wait(lambda m: m.get("seq") == posted["seq"])
+    assert seen["data"] == {"workshop": {"private_count": 1}}, seen
+    _, own = await author.wait(lambda m: m.get("seq") == posted["seq"])
+    assert own["data"]["upsert"]["notes"][0]["private"] is True
+    assert own["data"]["workshop"] == {"private_count": 1}
+    # a late projector: the count, not the note
+    late = await Wire(server).open()
+    snap = await late.hello(code)
+    assert snap["state"]["workshop"]["private_count"] == 1
+    assert note_id not in json.dumps(snap["state"]["notes"])
+
+
+async def test_hiding_the_votes_sends_tallies_replace(server: LiveServer) -> None:
+    """§2: tallies are sent only while votes are shown ... hiding the votes sends
+    `tallies_replace: true` with `tallies: {}`."""
+    code = server.new_workshop()
+    fac = await console(server, code)
+    screen = await Wire(server).open()
+    await screen.hello(code)
+    author, _, _ = await phone(server, code)
+    note_id = ok(await author.cmd("post_note", kind="charm", text="川"))["result"]["note_id"]
+    ok(await fac.cmd("set_step", step=fac.msgs[1]["state"]["workshop"]["program"]["steps"][1][
+        "id"]))
+    ok(await author.cmd("cast_vote", note_id=note_id))
+    shown = ok(await fac.cmd("set_vote_settings", votes_visible=True))
+    _, event = await screen.wait(lambda m: m.get("seq") == shown["seq"])
+    assert event["data"]["tallies"] == {note_id: 1}
+    hidden = ok(await fac.cmd("set_vote_settings", votes_visible=False))
+    _, event = await screen.wait(lambda m: m.get("seq") == hidden["seq"])
+    assert event["data"]["tallies_replace"] is True and event["data"]["tallies"] == {}
+    late = await Wire(server).open()
+    assert (await late.hello(code))["state"]["tallies"] == {}
+    # the facilitators always get them
+    fac_late = await Wire(server).open()
+    assert (await fac_late.hello(code, key=server.key))["state"]["tallies"] == {note_id: 1}
+
+
+async def test_resume_across_a_role_change_gets_a_snapshot(server: LiveServer) -> None:
+    """§2: a client also gets a snapshot when the events it missed changed someone's role."""
+    code = server.new_workshop()
+    fac = await console(server, code)
+    _, pid, _ = await phone(server, code)
+    screen = await Wire(server).open()
+    snap = await screen.hello(code)
+    epoch, seen = screen.msgs[0]["epoch"], snap["seq"]
+    await screen.close()
+    ok(await fac.cmd("grant_cofacilitator", participant_id=pid))
+    again = await Wire(server).open()
+    assert (await again.hello(code, epoch=epoch, last_seq=seen))["type"] == "snapshot"
 
 
 # --- §3 removal, §4 role changes ------------------------------------------------------------
@@ -731,6 +803,42 @@ async def test_a_refused_command_id_gets_the_same_refusal_when_retried(server: L
     assert fac.events("NotePosted") == []
     # a new id is decided afresh
     ok(await author.cmd("post_note", kind="wish", text="いい案"))
+
+
+async def test_a_join_retried_on_a_new_socket_is_the_same_person(server: LiveServer) -> None:
+    """§4: a join's id ties a retried join to its first try: sent again (after a reconnect)
+    it is answered with the original result and changes nothing."""
+    code = server.new_workshop()
+    fac = await console(server, code)
+    cid = new_id("join-retry-")
+    args = {"name": "再送", "attribute": "住民", "show_name": False}
+    first_socket = await Wire(server).open()
+    await first_socket.hello(code)
+    first = ok(await first_socket.cmd("join", cid=cid, **args))
+    await first_socket.close()
+    second_socket = await Wire(server).open()
+    await second_socket.hello(code)
+    again = ok(await second_socket.cmd("join", cid=cid, **args))
+    assert again["result"] == first["result"] and again["seq"] == first["seq"]
+    await fac.settle()
+    assert len(fac.events("ParticipantJoined")) == 1
+
+
+async def test_the_newest_64_refused_ids_of_a_sender_are_remembered(server: LiveServer) -> None:
+    """§4: the server remembers the newest 64 refused ids of each sender
+    (REFUSALS_PER_ACTOR): once pushed out, a refused id is decided again."""
+    code = server.new_workshop()
+    fac = await console(server, code)
+    first, second = new_id("old-a-"), new_id("old-b-")
+    refused(await fac.cmd("create_theme", cid=first, title=""), "empty_theme")
+    refused(await fac.cmd("create_theme", cid=second, title=""), "empty_theme")
+    for _ in range(62):
+        refused(await fac.cmd("create_theme", title=""), "empty_theme")
+    # 64 refusals: both still remembered, whatever the retry now carries
+    refused(await fac.cmd("create_theme", cid=second, title="有効"), "empty_theme")
+    refused(await fac.cmd("create_theme", title=""), "empty_theme")
+    # the 65th pushed out the oldest: decided again, and accepted
+    ok(await fac.cmd("create_theme", cid=first, title="有効"))
 
 
 @pytest.mark.parametrize("cid", [
@@ -1273,3 +1381,92 @@ async def test_themes_max(server: LiveServer) -> None:
         ok(await fac.cmd("create_theme", title=f"輪{i}"))
     error = refused(await fac.cmd("create_theme", title="三十一"), "too_many")
     assert error["params"]["max"] == 30 and error["params"]["what"] == "themes"
+
+
+# --- §1 and §5: caps per client address (the loopback addresses 127.77.x.y are not the
+# laptop's own 127.0.0.1 to the server: the caps apply to them as to a phone) ---------------
+
+
+async def open_all(wires: list[Wire]) -> list[Wire | BaseException]:
+    """Open the sockets at once; a connection reset before the handshake is its exception."""
+    async def one(wire: Wire) -> Wire:
+        return await wire.open()
+    return list(await asyncio.gather(*(one(w) for w in wires), return_exceptions=True))
+
+
+async def test_connections_faster_than_a_phone_opens_them_are_reset(server: LiveServer) -> None:
+    """Preamble: an address opening TCP connections faster than any phone does
+    (CONNECTIONS_PER_ADDRESS_BURST, 20, at once) has its new ones reset before anything is
+    read; others, and the laptop itself, are not affected."""
+    code = server.new_workshop()
+    address = fresh_address()
+    opened = await open_all([Wire(server, address=address) for _ in range(30)])
+    good = [w for w in opened if isinstance(w, Wire)]
+    reset = [e for e in opened if not isinstance(e, Wire)]
+    assert len(good) >= 20 and reset, (len(good), reset[:1])
+    for wire in good[:3]:
+        await wire.hello(code)
+    local = await open_all([Wire(server, address="127.0.0.1") for _ in range(30)])
+    assert all(isinstance(w, Wire) for w in local), "the laptop itself is not counted"
+    other = await Wire(server).open()
+    await other.hello(code)
+
+
+async def test_unjoined_sockets_per_address_are_capped_at_32_with_1013(
+        server: LiveServer) -> None:
+    code = server.new_workshop()
+    address = fresh_address()
+    held: list[Wire] = []
+    while len(held) < 32:
+        try:
+            wire = await Wire(server, address=address).open()
+        except (OSError, InvalidMessage):  # reset before a byte was read: the connection rate
+            await asyncio.sleep(0.5)  # the client's back-off (§6), not a wait for a state
+            continue
+        await wire.hello(code)
+        held.append(wire)
+    while True:  # the 33rd: too_many_connections at once, before its hello; then 1013
+        try:
+            extra = await Wire(server, address=address).open()
+            break
+        except (OSError, InvalidMessage):
+            await asyncio.sleep(0.5)
+    _, error = await extra.wait(lambda m: m["type"] == "error")
+    assert refused(error, "too_many_connections")["id"] is None
+    assert await extra.closed() == 1013
+    # a socket whose join succeeds stops counting: room for one more
+    ok(await held[0].cmd("join", cid=new_id("join-cap-"), name="参加", attribute="住民",
+                         show_name=False))
+    while True:
+        try:
+            more = await Wire(server, address=address).open()
+            break
+        except (OSError, InvalidMessage):
+            await asyncio.sleep(0.5)
+    await more.hello(code)
+    assert more.msgs[0]["type"] == "welcome"
+    for wire in held:  # the held ones were never harmed
+        assert not wire.done.is_set()
+
+
+async def test_joins_per_address_burst_of_10_then_too_many_joins(server: LiveServer) -> None:
+    code = server.new_workshop()
+    address = fresh_address()
+    answers_seen = []
+    for i in range(11):
+        wire = await Wire(server, address=address).open()
+        await wire.hello(code)
+        answers_seen.append(await wire.cmd("join", cid=new_id("join-burst-"), name=f"人{i}",
+                                           attribute="住民", show_name=False))
+    assert [a["type"] for a in answers_seen[:10]] == ["ack"] * 10
+    error = refused(answers_seen[10], "too_many_joins")
+    assert isinstance(error["params"]["seconds"], int | float) and error["params"]["seconds"] > 0
+    # another address, the facilitator's add_proxy and the laptop itself are not held back
+    await phone(server, code, "隣の人")
+    fac = await console(server, code)
+    ok(await fac.cmd("add_proxy", name="紙の人", attribute="住民", show_name=False))
+    for i in range(11):
+        local = await Wire(server, address="127.0.0.1").open()
+        await local.hello(code)
+        ok(await local.cmd("join", cid=new_id("join-local-"), name=f"ここ{i}",
+                           attribute="住民", show_name=False))
