@@ -811,7 +811,7 @@ async def test_a_join_retried_on_a_new_socket_is_the_same_person(server: LiveSer
     code = server.new_workshop()
     fac = await console(server, code)
     cid = new_id("join-retry-")
-    args = {"name": "再送", "attribute": "住民", "show_name": False}
+    args: dict[str, Any] = {"name": "再送", "attribute": "住民", "show_name": False}
     first_socket = await Wire(server).open()
     await first_socket.hello(code)
     first = ok(await first_socket.cmd("join", cid=cid, **args))
