@@ -25,6 +25,7 @@ import uuid
 import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -532,11 +533,12 @@ def one_page_pdf() -> bytes:
     return out.getvalue()
 
 
-def post(server: LiveServer, code: str, body: bytes, *, params: dict[str, str] | None = None,
+def post(server: LiveServer, code: str, body: Any, *, params: dict[str, str] | None = None,
          cookies: dict[str, str] | None = None, headers: dict[str, Any] | None = None,
-         ) -> httpx.Response:
+         to: str = "map") -> httpx.Response:
+    """An upload to ``/w/{code}/map`` (or ``/photos``, ``to``)."""
     with httpx.Client(base_url=server.base, cookies=cookies or {}) as http:
-        return http.post(f"/w/{code}/map", content=body, params=params or {},
+        return http.post(f"/w/{code}/{to}", content=body, params=params or {},
                          headers={"accept": "application/json", **(headers or {})})
 
 
@@ -697,6 +699,59 @@ def test_two_uploads_racing_leave_one_map_that_is_served(live: LiveServer,
         again.stop()
 
     asyncio.run(check())
+
+
+@pytest.mark.parametrize("to", ["map", "photos"])
+async def test_a_cofacilitator_revoked_while_their_file_is_on_its_way_records_nothing(
+        live: LiveServer, tmp_path: Path, to: str) -> None:
+    """A つむぎすと's upload (the map, or a photo) is authorised again once its body has
+    arrived: revoked (or removed) in the middle of sending, it is refused as §9 and §11 say
+    of such a token (``not_allowed``), no file is kept, nothing is logged; their earlier map
+    travels to another laptop as it was."""
+    code = live.new_workshop("途中で外す")
+    fac = await Client(live, code, key=live.key).connect()
+    cofac, phone = await Client(live, code).connect(), await Client(live, code).connect()
+    await cofac.join("つむぎ")
+    await phone.join("住民")
+    await ok(fac, "grant_cofacilitator", participant_id=cofac.board.participant_id)
+    first = await in_thread(lambda: post(live, code, map_image(900, 600),
+                                         params={"title": "つむぎの地図"},
+                                         headers={"x-yoriai-token": str(cofac.token)}))
+    assert first.status_code == 200, first.text
+    await ok(phone, "post_note", kind="charm", text="ここ", pin={"x": 10, "y": 10})
+    await ok(fac, "place_note", note_id="n1", pin=None)  # the map may be replaced again
+    written, files = event_count(live.data_dir), stored_files(live.data_dir)
+    for how in ("revoke_cofacilitator", "remove_participant"):
+        if how == "remove_participant":
+            await ok(fac, "grant_cofacilitator", participant_id=cofac.board.participant_id)
+            written = event_count(live.data_dir)
+        halfway, go_on = threading.Event(), threading.Event()
+        body = map_image(700, 500)
+
+        def slowly(body: bytes = body, halfway: threading.Event = halfway,
+                   go_on: threading.Event = go_on) -> Any:
+            yield body[:1000]
+            halfway.set()
+            go_on.wait(HANG)
+            yield body[1000:]
+
+        token = {"x-yoriai-token": str(cofac.token)}
+        sending = in_thread(partial(post, live, code, slowly(), to=to, headers=token))
+        assert await in_thread(partial(halfway.wait, HANG))
+        await ok(fac, how, participant_id=cofac.board.participant_id)
+        go_on.set()
+        reply = await sending
+        refusal(reply, 403, {"not_allowed"})
+        # As §11 says of a removed person's token (not the socket's join_first).
+        command = {"map": "add_map", "photos": "add_photo"}[to]
+        assert reply.json()["error"]["params"] == {"command": command}
+        assert event_count(live.data_dir) == written + 1  # the revocation alone
+        assert stored_files(live.data_dir) == files
+        written += 1
+    await phone.wait_for(lambda b: b.workshop["map"]["hash"] == first.json()["hash"])
+    again = await restart_and_compare(live, Viewers(code, {"phone": str(phone.token)}),
+                                      tmp_path)
+    again.stop()
 
 
 # --- the map's address --------------------------------------------------------------------

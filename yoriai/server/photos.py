@@ -85,7 +85,12 @@ def not_an_image() -> PhotoProblem:
 def refused(exc: Refusal) -> PhotoProblem:
     """A command's refusal as an HTTP answer: who may not (403), a full workshop (409),
     anything else the request got wrong (422)."""
-    status = {"not_allowed": 403, "join_first": 403, "too_many_photos": 409}.get(exc.code, 422)
+    if exc.code == "join_first":
+        # The sender was removed while the photo was on its way (decided again once it
+        # arrived): answered as a removed person's token is before the body (§9), not
+        # with the socket's "join first".
+        return PhotoProblem(403, "not_allowed", command="add_photo")
+    status = {"not_allowed": 403, "too_many_photos": 409}.get(exc.code, 422)
     return PhotoProblem(status, exc.code, **exc.params)
 
 
