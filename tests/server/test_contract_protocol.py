@@ -20,6 +20,7 @@ import datetime
 import itertools
 import json
 import signal
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -1470,3 +1471,94 @@ async def test_joins_per_address_burst_of_10_then_too_many_joins(server: LiveSer
         await local.hello(code)
         ok(await local.cmd("join", cid=new_id("join-local-"), name=f"ここ{i}",
                            attribute="住民", show_name=False))
+
+
+# --- §5 When a write fails (failure injected at the store's boundary: another process holds
+# the SQLite file's write lock, as a backup tool might) -----------------------------------------
+
+
+async def test_a_failed_write_is_server_error_for_its_sender_only_and_leaves_no_hole(
+        tmp_path: Path) -> None:
+    live = LiveServer(tmp_path / "data").start()
+    try:
+        code = live.new_workshop()
+        fac = await console(live, code)
+        screen = await Wire(live).open()
+        await screen.hello(code)
+        author, _, _ = await phone(live, code)
+        before = ok(await fac.cmd("start_timer", seconds=30))["seq"]
+        epoch = fac.msgs[0]["epoch"]
+        lock = sqlite3.connect(tmp_path / "data" / "yoriai.sqlite3", timeout=0,
+                               isolation_level=None)
+        lock.execute("BEGIN EXCLUSIVE")
+        try:
+            failed_id = new_id("fails-")
+            failing = asyncio.create_task(fac.cmd("start_timer", cid=failed_id, seconds=40))
+            later_one = asyncio.create_task(author.cmd("post_note", kind="wish", text="後から"))
+            failure = await asyncio.wait_for(failing, HANG)
+        finally:
+            lock.execute("ROLLBACK")
+            lock.close()
+        refused(failure, "server_error")
+        assert failure["id"] == failed_id
+        # the other sender's command: written in the same failed transaction (its own write
+        # failed: server_error, its sender only), or decided on top of it and decided again
+        # once the workshop is put back (an ack)
+        posted = await asyncio.wait_for(later_one, HANG)
+        if posted["type"] == "error":
+            refused(posted, "server_error")
+            posted = await author.cmd("post_note", cid=posted["id"], kind="wish", text="後から")
+        ok(posted)
+        # the server_error is not remembered: the same id again is decided afresh
+        retried = ok(await fac.cmd("start_timer", cid=failed_id, seconds=40))
+        assert {posted["seq"], retried["seq"]} == {before + 1, before + 2}
+        for wire in (fac, screen, author):  # everyone stays connected, and sees no hole
+            await wire.settle()
+            assert not wire.done.is_set()
+            seqs_in_order(wire)
+            assert not any(m["type"] == "error" and m["id"] not in (failed_id, posted["id"])
+                           for m in wire.msgs), "only the failed commands' senders are told"
+            assert not any(m["type"] == "error" and m["id"] == failed_id
+                           for m in wire.msgs if wire is not fac)
+        fac_seqs = [m["seq"] for m in fac.events()]
+        assert fac_seqs == list(range(fac_seqs[0], fac_seqs[-1] + 1)), fac_seqs
+        timers = [m for m in screen.events("TimerStarted") if m["seq"] > before]
+        assert [m["data"]["workshop"]["timer"]["seconds"] for m in timers] == [40]
+        # the epoch did not change: a client resumes by events
+        again = await Wire(live).open()
+        assert (await again.hello(code, epoch=epoch, last_seq=before))["type"] == "synced"
+        assert [m["seq"] for m in again.events()] == [before + 1, before + 2]
+        await asyncio.gather(*(w.close() for w in (fac, screen, author, again)))
+    finally:
+        live.stop()
+
+
+async def test_a_workshop_whose_log_has_a_hole_is_refused_with_4503(tmp_path: Path) -> None:
+    """§5: a workshop whose stored log does not replay is not served: its hello gets
+    workshop_damaged (params.workshop) and close 4503; every other workshop is served."""
+    data = tmp_path / "data"
+    live = LiveServer(data).start()
+    try:
+        damaged, sound = live.new_workshop("壊れる会"), live.new_workshop("無事な会")
+        fac = await console(live, damaged)
+        for seconds in (10, 20, 30):
+            ok(await fac.cmd("start_timer", seconds=seconds))
+        await fac.close()
+    finally:
+        live.stop()
+    with sqlite3.connect(data / "yoriai.sqlite3") as db:  # a damaged disk: a hole in the log
+        gone = db.execute("DELETE FROM events WHERE workshop = ? AND seq = 2", (damaged,))
+        assert gone.rowcount == 1
+    again = LiveServer(data).start()
+    try:
+        wire = await Wire(again).open()
+        await wire.send({"type": "hello", "workshop": damaged})
+        _, error = await wire.wait(lambda m: m["type"] == "error")
+        assert refused(error, "workshop_damaged")["params"]["workshop"] == damaged
+        assert error["id"] is None
+        assert await wire.closed() == 4503
+        other = await Wire(again).open()
+        assert (await other.hello(sound))["type"] == "snapshot"
+        await other.close()
+    finally:
+        again.stop()
