@@ -41,6 +41,7 @@ from yoriai.exports.archive import ArchiveError, checksum, read_archive
 from yoriai.facilitation import limits
 from yoriai.facilitation.model import Event
 from yoriai.server import limits as server_limits
+from yoriai.server import photos as photos_module
 from yoriai.server.context import DB_FILE
 
 from .serverproc import yoriai
@@ -751,6 +752,51 @@ async def test_a_cofacilitator_revoked_while_their_file_is_on_its_way_records_no
     await phone.wait_for(lambda b: b.workshop["map"]["hash"] == first.json()["hash"])
     again = await restart_and_compare(live, Viewers(code, {"phone": str(phone.token)}),
                                       tmp_path)
+    again.stop()
+
+
+async def test_a_refused_upload_does_not_take_away_the_file_another_workshop_just_took(
+        live: LiveServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two evenings in one district: both workshops are given the same city map. The
+    first upload keeps the file and is then refused (its つむぎすと was revoked while it was
+    being kept); the second, meanwhile, found the file there and recorded it. The refused
+    upload must not take the file away: the second workshop's map would be gone from its
+    phones and from its archive, which would then never import."""
+    first, second = live.new_workshop("一回目"), live.new_workshop("二回目")
+    fac = await Client(live, first, key=live.key).connect()
+    cofac = await Client(live, first).connect()
+    await cofac.join("つむぎ")
+    await ok(fac, "grant_cofacilitator", participant_id=cofac.board.participant_id)
+    kept, go_on = threading.Event(), threading.Event()
+    real_store = photos_module.store_photo
+
+    def store_then_wait(data_dir: Path, data: bytes) -> tuple[str, bool]:
+        # Failure injection at the file's boundary: the first upload's file is kept, and
+        # its command waits there until the test has done what happens meanwhile.
+        answer = real_store(data_dir, data)
+        if not kept.is_set():
+            kept.set()
+            go_on.wait(HANG)
+        return answer
+
+    monkeypatch.setattr(photos_module, "store_photo", store_then_wait)
+    body = map_image(1000, 700)
+    token = {"x-yoriai-token": str(cofac.token)}
+    refused_upload = in_thread(partial(post, live, first, body, headers=token))
+    assert await in_thread(partial(kept.wait, HANG))
+    taken = await in_thread(partial(post, live, second, body,
+                                    cookies={"yoriai_key": live.key}))
+    assert taken.status_code == 200, taken.text
+    await ok(fac, "revoke_cofacilitator", participant_id=cofac.board.participant_id)
+    go_on.set()
+    refusal(await refused_upload, 403, {"not_allowed"})
+    image = taken.json()["hash"]
+    assert image in {n.removesuffix(".jpg") for n in stored_files(live.data_dir)}
+    got = await in_thread(partial(httpx.get, f"{live.base}/w/{second}/map/{image}.jpg"))
+    assert got.status_code == 200
+    screen = await Client(live, first).connect()
+    assert screen.board.workshop.get("map") is None
+    again = await restart_and_compare(live, Viewers(second), tmp_path)
     again.stop()
 
 

@@ -248,23 +248,43 @@ async def record_upload(ctx: AppContext, room: Room, actor: Actor, data: bytes, 
     """Keep an upload's ``data`` (a photo or the map) and record it with the command
     ``name``: decided once more before the file is written (a refusal writes nothing), then
     sent through the hub like any command. Should the hub refuse it (a race with another
-    upload) or fail to make it durable, a file this upload created and that the workshop
-    does not hold (as a photo or as its map: the same bytes may be both) is taken away."""
+    upload) or fail to make it durable, a file this upload created is taken away unless a
+    workshop holds it (as a photo or as its map: the same bytes may be both; any workshop
+    of the data folder, not only this one) or another upload of it is under way."""
     image = args["hash"]
     try:
         decide(room.state, actor, name, args, ctx.clock())
     except Refusal as exc:
         raise refused(exc) from None
     data_dir = ctx.settings.data_dir
-    _, created = await run_in_threadpool(store_photo, data_dir, data)
+    # Counted from before the file is looked at until the answer: an upload that finds the
+    # file there (created False) may be about to record it.
+    uploading = (str(data_dir), image)
+    _UPLOADING[uploading] = _UPLOADING.get(uploading, 0) + 1
     try:
-        return await ctx.hub.submit(room, actor, f"{name}-{uuid.uuid4().hex}", name, args)
-    except (Refusal, ServerFault) as exc:
-        if created and not holds(room.state, image):
-            discard_photo(data_dir, image)
-        if isinstance(exc, Refusal):
-            raise refused(exc) from None
-        raise
+        _, created = await run_in_threadpool(store_photo, data_dir, data)
+        try:
+            return await ctx.hub.submit(room, actor, f"{name}-{uuid.uuid4().hex}", name, args)
+        except (Refusal, ServerFault) as exc:
+            # The data folder is shared by every workshop: the same bytes (one city's map
+            # for two evenings) may have been taken by another workshop, or be on their way
+            # there, since this upload created the file. Taken away only when none does.
+            if (created and _UPLOADING[uploading] == 1
+                    and not any(holds(other.state, image) for other in ctx.hub.rooms.values())
+                    and not holds(room.state, image)):
+                discard_photo(data_dir, image)
+            if isinstance(exc, Refusal):
+                raise refused(exc) from None
+            raise
+    finally:
+        _UPLOADING[uploading] -= 1
+        if not _UPLOADING[uploading]:
+            del _UPLOADING[uploading]
+
+
+# The uploads between keeping their file and their answer, by data folder and hash (a
+# count: two consoles may send the same file). Only the event loop's thread touches it.
+_UPLOADING: dict[tuple[str, str], int] = {}
 
 
 class Photos:
