@@ -19,10 +19,12 @@ import asyncio
 import datetime
 import itertools
 import json
+import re
 import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -84,12 +86,13 @@ class Wire:
     """One WebSocket, every frame kept as it came (``frames``) and unpacked (``msgs``)."""
 
     def __init__(self, server: LiveServer | ServerProcess, *, address: str | None = None,
-                 origin: str | None = None, host: str | None = None) -> None:
+                 origin: str | None = None, host: str | None = None,
+                 language: str | None = None) -> None:
         # ``host``: the host name the handshake names (the TCP connection is to 127.0.0.1)
         self.url = f"ws://{host or '127.0.0.1'}:{server.port}/ws"
         self.port = server.port
         self.address = address or fresh_address()
-        self.origin, self.host = origin, host
+        self.origin, self.host, self.language = origin, host, language
         self.frames: list[str | bytes] = []
         self.msgs: list[dict[str, Any]] = []
         self.frame_of: list[int] = []
@@ -100,7 +103,9 @@ class Wire:
         self.close_code: int | None = None
 
     async def open(self) -> Wire:
-        headers = {"Origin": self.origin} if self.origin else None
+        headers = {"Origin": self.origin} if self.origin else {}
+        if self.language:
+            headers["Accept-Language"] = self.language
         self.ws = await connect(self.url, additional_headers=headers, compression=None,
                                 max_size=2**24, host="127.0.0.1", port=self.port,
                                 local_addr=(self.address, 0), open_timeout=HANG,
@@ -314,6 +319,8 @@ async def test_projector_hello_gets_welcome_then_snapshot_of_the_public_board(
     assert welcome["role"] == "projector" and welcome["participant_id"] is None
     assert isinstance(welcome["epoch"], str) and welcome["epoch"]
     assert isinstance(welcome["now"], float)
+    # the server's clock (the same machine's here): a hang guard's width, not a timing target
+    assert abs(welcome["now"] - time.time()) < HANG
     assert set(snap) == {"type", "seq", "state"} and isinstance(snap["seq"], int)
     state = snap["state"]
     assert set(state) == STATE_KEYS
@@ -427,6 +434,19 @@ async def test_lang_chooses_the_language_of_error_messages(server: LiveServer) -
     assert messages["en"] != messages["ja"]
     assert all(ord(ch) < 0x3000 for ch in messages["en"]), messages["en"]
     assert any(ord(ch) >= 0x3000 for ch in messages["ja"]), messages["ja"]
+
+
+@pytest.mark.parametrize(("language", "japanese"), [("en-GB,en;q=0.9", False), ("ja", True),
+                                                     (None, True)])
+async def test_an_error_before_the_hello_speaks_the_browsers_language(
+        server: LiveServer, language: str | None, japanese: bool) -> None:
+    """§5: `message` is in the hello's `lang`, before the hello in the browser's
+    Accept-Language."""
+    wire = await Wire(server, language=language).open()
+    await wire.send({"type": "ping"})
+    _, error = await wire.wait(lambda m: m["type"] == "error")
+    message = refused(error, "hello_first")["message"]
+    assert any(ord(ch) >= 0x3000 for ch in message) is japanese, message
 
 
 async def test_other_origin_or_host_name_is_refused_at_the_handshake(server: LiveServer) -> None:
@@ -759,6 +779,18 @@ async def test_a_new_cofacilitator_gets_a_new_welcome_and_snapshot(server: LiveS
     assert [p["id"] for p in snap["state"]["participants"]] == [pid]  # a facilitator's view
     # authorised per message: the very next command is a co-facilitator's
     ok(await wire.cmd("lock_board", locked=True))
+    # 代理入力 only for a person added with add_proxy
+    refused(await wire.cmd("post_note", proxy_for=pid, kind="wish", text="代わり"),
+            "not_a_proxy")
+    # revoked: a new welcome and snapshot, and the powers end with the next message
+    start = len(wire.msgs)
+    ok(await fac.cmd("revoke_cofacilitator", participant_id=pid))
+    i, welcome = await wire.wait(lambda m: m["type"] == "welcome", start)
+    assert welcome["role"] == "participant"
+    _, snap = await wire.wait(lambda m: m["type"] == "snapshot", i)
+    assert snap["state"]["participants"] == []
+    assert refused(await wire.cmd("lock_board", locked=False),
+                   "not_allowed")["params"]["command"] == "lock_board"
 
 
 # --- §4 command ids and retries --------------------------------------------------------------
@@ -1562,3 +1594,66 @@ async def test_a_workshop_whose_log_has_a_hole_is_refused_with_4503(tmp_path: Pa
         await other.close()
     finally:
         again.stop()
+
+
+# --- §4 who may send what (the command table, read from the doc itself) ---------------------
+
+
+def command_table() -> dict[str, str]:
+    """§4's command table: each command's "who" cell."""
+    text = (ROOT / "docs" / "protocol.md").read_text()
+    part = text[text.index("## 4. Commands"):text.index("## 5. Acks and errors")]
+    rows = {name: who for name, who in re.findall(r"^\| `([a-z_]+)` \| ([^|]*) \|", part, re.M)}
+    assert len(rows) > 50 and "post_note" in rows and "set_step" in rows
+    return rows
+
+
+UPLOAD_ONLY = {"add_photo", "add_map"}  # §5 upload_only: "from anyone"
+
+
+def expected_refusal(name: str, who: str, sender: str) -> str | None:
+    """What the doc says ``sender`` (the facilitator, a participant or the public board)
+    gets for ``name`` sent with no arguments, when it says it is refused whatever the
+    arguments; None when it may send it."""
+    if name in UPLOAD_ONLY:
+        return "upload_only"
+    if name == "create_workshop":  # "the server (`yoriai new`, the home page)"
+        return "not_allowed"
+    if name == "join":  # "not yet joined"
+        return None if sender == "projector" else "not_allowed"
+    if sender == "projector":
+        return "not_allowed"  # a socket that speaks for no one (§5 join_first)
+    named = re.search(rf"(?<!co-)\b{sender}", who)  # "facilitator", not "co-facilitator"
+    return None if named else "not_allowed"
+
+
+async def sweep(server: LiveServer, code: str, sender: str,
+                names: list[str]) -> list[tuple[str, dict[str, Any]]]:
+    """Send every command of ``names`` with no arguments, from four senders of that kind at
+    once (each has a burst of its own)."""
+    async def one(part: list[str]) -> list[tuple[str, dict[str, Any]]]:
+        if sender == "projector":
+            wire = await Wire(server).open()
+            await wire.hello(code)
+        elif sender == "facilitator":
+            wire = await console(server, code)
+        else:
+            wire, _, _ = await phone(server, code, "確認")
+        return [(name, await wire.cmd(name)) for name in part]
+    parts = [names[i::4] for i in range(4)]
+    return [pair for got in await asyncio.gather(*(one(p) for p in parts)) for pair in got]
+
+
+@pytest.mark.parametrize("sender", ["projector", "participant", "facilitator"])
+async def test_who_may_send_each_command(server: LiveServer, sender: str) -> None:
+    """§4's table: each role may send only the commands whose "who" names it; the public
+    board (no one) none but join; create_workshop is the server's own; add_photo and
+    add_map are upload_only from anyone (§5)."""
+    code = server.new_workshop()
+    table = command_table()
+    names = [n for n, who in table.items() if expected_refusal(n, who, sender)]
+    assert len(names) > 10
+    for name, answer in await sweep(server, code, sender, names):
+        want = expected_refusal(name, table[name], sender)
+        error = refused(answer, str(want))
+        assert error["params"]["command"] == name, (name, error)
