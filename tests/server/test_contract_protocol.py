@@ -1476,9 +1476,9 @@ async def test_connections_faster_than_a_phone_opens_them_are_reset(server: Live
         await wire.hello(code)
     local = await open_all([Wire(server, address="127.0.0.1") for _ in range(40)])
     assert all(isinstance(w, Wire) for w in local), "the laptop itself is not counted"
-    for wire in local:  # nor are its sockets that are not yet anyone's (over 32 here)
-        assert isinstance(wire, Wire)
-        await wire.hello(code)
+    for opened_here in local:  # nor are its sockets that are not yet anyone's (over 32 here)
+        assert isinstance(opened_here, Wire)
+        await opened_here.hello(code)
     other = await Wire(server).open()
     await other.hello(code)
 
