@@ -366,6 +366,11 @@ def matrix(r: Room) -> list[tuple[str, Client, str, dict[str, Any], set[str]]]:
         ("facilitator", r.fac, "place_note",
          {"note_id": r.pinned, "pin": {"x": 1, "y": 1}, "map": "x"}, {"unknown_argument"}),
         ("facilitator", r.fac, "remove_map", {"hash": r.image}, {"unknown_argument"}),
+        # Only the server makes a workshop.
+        ("facilitator", r.fac, "create_workshop", {"code": "abcd", "title": "偽"},
+         {"not_allowed"}),
+        ("stranger", r.stranger, "create_workshop", {"code": "abcd", "title": "偽"},
+         {"not_allowed"}),
         ("facilitator", r.fac, "set_map_view", {"zoom": 3}, {"unknown_argument"}),
         # A place may not be given by editing a note, nor by a theme.
         ("participant", r.p1, "edit_note", {"note_id": r.pinned, "text": "x",
@@ -947,6 +952,18 @@ async def test_crafted_archives_are_refused_whole_and_write_nothing(
     # laptop's clock may be wrong): it imports, and serves.
     future = edited(lambda d: d["events"][-1].update(at=4.1e9))
     read_archive(future)
+    path = tmp_path / "future.json"
+    path.write_bytes(future)
+    there_dir = tmp_path / "future"
+    done = await in_thread(partial(yoriai, "import", str(path), "--data", str(there_dir)))
+    assert done.returncode == 0, done.stderr
+    there: LiveServer = await in_thread(partial(LiveServer(there_dir).start))
+    try:
+        loaded = await fresh_snapshot(there, r.code)
+        assert loaded["seq"] == base["workshop"]["seq"]
+        assert loaded["state"]["workshop"]["map"]["hash"] == r.image
+    finally:
+        await in_thread(there.stop)
     again = await restart_and_compare(live, r.viewers(), tmp_path)
     again.stop()
 

@@ -66,6 +66,10 @@ PEEK_ID = re.compile(rf'"id"\s*:\s*"({COMMAND_ID.pattern})"')
 # them, after it has checked, cleaned and stored the file (photos.py, maps.py). Sent over
 # the socket they would record a hash with no file behind it.
 UPLOAD_ONLY = frozenset({"add_photo", "add_map"})
+# A command only the server sends (`yoriai new`, the home page's form), never a socket: the
+# socket's workshop exists, so deciding it there could only answer workshop_exists, a
+# refusal of the home page's form that §5 says is never sent on a WebSocket.
+SERVER_ONLY = frozenset({"create_workshop"})
 
 
 def valid_id(raw: object) -> str | None:
@@ -278,6 +282,8 @@ async def serve_commands(ctx: AppContext, room: Room, conn: Connection, ticket: 
                 raise BadMessage("bad_message", command_id)
             if name in UPLOAD_ONLY:
                 raise BadMessage("upload_only", command_id, command=name)
+            if name in SERVER_ONLY:
+                raise BadMessage("not_allowed", command_id, command=name)
             if name == "join" and len(command_id) < limits.JOIN_ID_MIN_CHARS:
                 raise BadMessage("bad_command_id", command_id)
             if (name == "join" and not is_someone(conn.actor)
