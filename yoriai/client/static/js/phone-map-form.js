@@ -13,6 +13,10 @@ import {phone, checkedValue} from './phone-kit.js';
  * @typedef {import('./phone-map.js').Placed} Placed
  */
 
+/** A screen as narrow as a phone at 200% zoom (phone-map.css): there the map's own question
+ * asks for the place, since the send bar, grown by a line of several, would cover the map. */
+const NARROW = '(max-width: 15em)';
+
 
 /**
  * @returns {(Object<string, any>|null)} the workshop's map when the room is in a map step
@@ -78,9 +82,15 @@ export class MapSlot {
   placed() {
     const map = this.active();
     if (map && !map.pin) {
-      phone.errors.set(this.ctx, t('phone.map.need_place'));
-      map.focus();
+      if (window.matchMedia && window.matchMedia(NARROW).matches) {
+        map.ask(true); // on the map's own question: the bar's line would cover the map
+      } else {
+        phone.errors.set(this.ctx, t('phone.map.need_place'));
+      }
       phone.render();
+      // After that drawing (this frame's first callback), the bar grown by its question:
+      // the map is brought clear of it.
+      window.requestAnimationFrame(function () { map.focus(); });
       return false;
     }
     return true;
@@ -99,6 +109,7 @@ export class MapSlot {
   forget() {
     if (this.picker) {
       this.picker.pin = null;
+      this.picker.ask(false);
     }
   }
 

@@ -15,9 +15,12 @@
 // pan) scrolls the page, as it would anywhere else.
 //
 // Drawing reads no layout: the image and its pins sit in one layer moved by a CSS transform
-// given in fractions of the box (its size is reserved from the header's width and height
+// given in fractions of that layer (its size is reserved from the header's width and height
 // before the image arrives), and the pins are scaled back so that they keep their size on
 // the screen at every zoom. Only a gesture measures the boxes.
+// The box is the image's own shape, except on a narrow screen (200% zoom, phone-map.css):
+// there it is a usable share of the screen's height and the layer covers it (the image's
+// shape, wider than the box), dragged sideways; its shape comes from a ResizeObserver.
 
 import {t, el} from './page.js';
 import {limit} from './vocab.js';
@@ -42,6 +45,8 @@ const TAP_SLOP_PX = 12;
 /** A step of the arrow keys, as a share of what the box shows: fine enough to aim, and 20
  * presses cross the view. */
 const KEY_STEP = 0.05;
+/** Room (CSS px) between the map brought into view and the bars above and below it. */
+const FOCUS_GAP_PX = 4;
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 /** The stylesheet of the map, fetched with this module (a phone that never meets a map
@@ -98,18 +103,14 @@ function pinPicture(kind, cls) {
     use.setAttribute('href', '#icon-' + kind);
     svg.appendChild(use);
   } else {
-    const ring = document.createElementNS(SVG_NS, 'circle');
-    ring.setAttribute('cx', '12');
-    ring.setAttribute('cy', '12');
-    ring.setAttribute('r', '8.5');
-    ring.setAttribute('class', 'pin-ring');
-    const dot = document.createElementNS(SVG_NS, 'circle');
-    dot.setAttribute('cx', '12');
-    dot.setAttribute('cy', '12');
-    dot.setAttribute('r', '2.2');
-    dot.setAttribute('class', 'pin-dot');
-    svg.appendChild(ring);
-    svg.appendChild(dot);
+    [['8.5', 'pin-ring'], ['2.2', 'pin-dot']].forEach(function (part) {
+      const circle = document.createElementNS(SVG_NS, 'circle');
+      circle.setAttribute('cx', '12');
+      circle.setAttribute('cy', '12');
+      circle.setAttribute('r', part[0]);
+      circle.setAttribute('class', part[1]);
+      svg.appendChild(circle);
+    });
   }
   return svg;
 }
@@ -136,6 +137,10 @@ export class MapPicker {
     this.scale = 1;
     this.cx = 0.5;
     this.cy = 0.5;
+    /** The share of the layer's width and height the box shows at zoom 1 (less than 1 where
+     * the layer covers it); the image's proportions (width / height), the box's once known. */
+    this.rx = this.ry = this.aspect = 1;
+    this.boxAspect = 0;
     /** The image shown (a new map starts afresh). */
     this.hash = '';
     /** What the pins were drawn from (drawn again only when it changes). */
@@ -204,6 +209,9 @@ export class MapPicker {
       this.failed = false;
       this.box.style.setProperty('--map-w', String(Math.max(1, Number(header.width) || 1)));
       this.box.style.setProperty('--map-h', String(Math.max(1, Number(header.height) || 1)));
+      this.aspect = Math.max(1, Number(header.width) || 1) /
+        Math.max(1, Number(header.height) || 1);
+      this.cover();
       this.fetchImage();
       this.apply();
     }
@@ -230,6 +238,7 @@ export class MapPicker {
       self.failed = failed;
       self.hint.textContent = t(failed ? 'phone.map.broken' : 'phone.map.where');
       self.hint.classList.toggle('is-broken', failed);
+      self.hint.classList.remove('is-asking');
       if (failed) {
         self.hint.setAttribute('role', 'alert');
       } else {
@@ -283,24 +292,70 @@ export class MapPicker {
   /** @param {(Pin|null)} pin place the pin there (null: take it off) */
   place(pin) {
     this.pin = pin ? {x: pin.x, y: pin.y} : null;
+    if (this.pin && !this.failed) {
+      this.ask(false); // answered
+    }
     this.changed();
   }
 
-  /** Bring the map to the eye (a post without a place was asked for). */
+  /**
+   * Ask for the place on the question above the map itself, red and said aloud (a narrow
+   * screen: there the send bar's line would cover the map it asks about), or stop asking.
+   * @param {boolean} asking
+   */
+  ask(asking) {
+    if (!this.failed && this.hint.classList.contains('is-asking') !== asking) {
+      this.hint.classList.toggle('is-asking', asking);
+      const hint = this.hint;
+      if (asking) { hint.setAttribute('role', 'alert'); } else { hint.removeAttribute('role'); }
+    }
+  }
+
+  /** Bring the map to the eye (a post without a place was asked for): all of it between the
+   * top bar's row that stays and the send bar (grown by its question), room allowing. */
   focus() {
-    this.box.scrollIntoView({block: 'nearest'});
-    this.box.focus({preventScroll: true});
+    const box = this.box;
+    box.scrollIntoView({block: 'nearest'});
+    const form = box.closest('form');
+    const bar = form ? form.querySelector('.form-bar') : null;
+    const head = document.querySelector('header.topbar');
+    if (bar) {
+      const at = box.getBoundingClientRect();
+      const floor = bar.getBoundingClientRect().top - FOCUS_GAP_PX;
+      const ceiling = Math.max(0, head ? head.getBoundingClientRect().bottom : 0) + FOCUS_GAP_PX;
+      if (at.bottom > floor) {
+        window.scrollBy(0, Math.min(at.bottom - floor, Math.max(0, at.top - ceiling)));
+      }
+    }
+    box.focus({preventScroll: true});
+  }
+
+  /**
+   * Size the layer for the box's shape: the box itself when it is the image's shape (the
+   * whole map at zoom 1), else the image's shape covering the box.
+   */
+  cover() {
+    const box = this.boxAspect;
+    // Within 1% the box is the image's shape (the border and rounding aside).
+    const same = !box || Math.abs(box / this.aspect - 1) < 0.01;
+    this.rx = same ? 1 : Math.min(1, box / this.aspect);
+    this.ry = same ? 1 : Math.min(1, this.aspect / box);
+    this.stage.style.width = same ? '' : (100 / this.rx) + '%';
+    this.stage.style.height = same ? '' : (100 / this.ry) + '%';
+    this.apply();
   }
 
   /** Move the image and its pins to the zoom and the centre now (no layout read). */
   apply() {
-    const half = 0.5 / this.scale;
-    this.cx = clamp(this.cx, half, 1 - half);
-    this.cy = clamp(this.cy, half, 1 - half);
-    // translate(%) is of the layer's own size, which is the box's: the point (cx, cy)
-    // of the image, scaled, comes to the box's centre.
-    const dx = (0.5 - this.cx * this.scale) * 100;
-    const dy = (0.5 - this.cy * this.scale) * 100;
+    const hx = 0.5 * this.rx / this.scale;
+    const hy = 0.5 * this.ry / this.scale;
+    this.cx = clamp(this.cx, hx, 1 - hx);
+    this.cy = clamp(this.cy, hy, 1 - hy);
+    // translate(%) is of the layer's own size (the box's, or larger where it covers the
+    // box: rx and ry of it are in the box): the point (cx, cy) of the image, scaled, comes
+    // to the box's centre.
+    const dx = (0.5 * this.rx - this.cx * this.scale) * 100;
+    const dy = (0.5 * this.ry - this.cy * this.scale) * 100;
     this.stage.style.transform = 'translate(' + dx + '%, ' + dy + '%) scale(' +
       this.scale + ')';
     this.stage.style.setProperty('--map-unscale', String(1 / this.scale));
@@ -316,10 +371,9 @@ export class MapPicker {
    */
   zoomBy(factor) {
     const scale = clamp(this.scale * factor, 1, ZOOM_DEEPEST);
-    const half = 0.5 / this.scale;
     const pin = this.pin;
-    if (pin && Math.abs(pin.x / this.grid - this.cx) <= half &&
-        Math.abs(pin.y / this.grid - this.cy) <= half) {
+    if (pin && Math.abs(pin.x / this.grid - this.cx) <= 0.5 * this.rx / this.scale &&
+        Math.abs(pin.y / this.grid - this.cy) <= 0.5 * this.ry / this.scale) {
       // The pin keeps its place in the box: cx' = f − (f − cx)·s/s'.
       const fx = pin.x / this.grid;
       const fy = pin.y / this.grid;
@@ -393,12 +447,12 @@ export class MapPicker {
       // The point of the image first under the fingers' middle stays under it.
       const mx = ((one.x + two.x) / 2 - box.left) / (box.width || 1);
       const my = ((one.y + two.y) / 2 - box.top) / (box.height || 1);
-      this.cx = g.fx - (mx - 0.5) / this.scale;
-      this.cy = g.fy - (my - 0.5) / this.scale;
+      this.cx = g.fx - (mx - 0.5) * this.rx / this.scale;
+      this.cy = g.fy - (my - 0.5) * this.ry / this.scale;
       this.apply();
       return;
     }
-    if (g.kind !== 'drag') {
+    if (g.kind !== 'drag' && g.kind !== 'scroll') {
       return;
     }
     const dx = one.x - g.start.x;
@@ -406,13 +460,21 @@ export class MapPicker {
     if (!g.moved && Math.hypot(dx, dy) <= TAP_SLOP_PX) {
       return;
     }
+    if (!g.moved) {
+      // What the drag is for, decided once: the page scrolls under a thumb moving up or
+      // down a map that has nowhere to go that way (the whole map, or one that covers the
+      // box only sideways); else the map pans.
+      const panX = this.rx / this.scale < 0.999;
+      const panY = this.ry / this.scale < 0.999;
+      g.kind = (!panX && !panY) || (!panY && Math.abs(dy) > Math.abs(dx)) ? 'scroll' : 'drag';
+    }
     g.moved = true;
-    if (this.scale > 1) {
-      this.cx = g.cx - dx / ((box.width || 1) * this.scale);
-      this.cy = g.cy - dy / ((box.height || 1) * this.scale);
+    if (g.kind === 'drag') {
+      this.cx = g.cx - dx * this.rx / ((box.width || 1) * this.scale);
+      this.cy = g.cy - dy * this.ry / ((box.height || 1) * this.scale);
       this.apply();
     } else {
-      window.scrollBy(0, g.last.y - one.y); // the whole map: the page scrolls instead
+      window.scrollBy(0, g.last.y - one.y); // the page scrolls instead
     }
     g.last = one;
   }
@@ -421,6 +483,17 @@ export class MapPicker {
   listen() {
     const self = this;
     const box = this.box;
+    // The box's shape, told after each layout that changes it (a turned phone, the text
+    // made larger): the layer covers it anew.
+    if (typeof ResizeObserver === 'function') {
+      new ResizeObserver(function () {
+        const shape = box.clientWidth / (box.clientHeight || 1);
+        if (box.clientWidth && Math.abs(shape - self.boxAspect) > 0.001) {
+          self.boxAspect = shape;
+          self.cover();
+        }
+      }).observe(box);
+    }
     /** @param {PointerEvent} ev */
     function at(ev) {
       return {x: ev.clientX, y: ev.clientY};
