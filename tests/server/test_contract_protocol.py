@@ -369,6 +369,36 @@ async def test_facilitator_and_participant_welcome_roles_and_snapshot_shapes(
     assert set(people[0]) == PARTICIPANT_KEYS
 
 
+async def test_snapshot_item_shapes_are_the_documented_ones(server: LiveServer) -> None:
+    """§2's snapshot example: themes, proposals, actions, reviews and the newsletter header as
+    the public board and the facilitators see them (facilitators add `members` to themes,
+    and always get priority_count; others only while votes are shown)."""
+    code = server.new_workshop()
+    fac = await console(server, code)
+    theme = ok(await fac.cmd("create_theme", title="空き家"))["result"]["theme_id"]
+    ok(await fac.cmd("write_proposal", theme_id=theme, aim="集いの場に", ideas=["お茶会"]))
+    ok(await fac.cmd("create_action", title="見守り", theme_id=theme))
+    ok(await fac.cmd("post_review", column="keep", text="よかった"))
+    public = (await (await Wire(server).open()).hello(code))["state"]
+    console_view = (await (await Wire(server).open()).hello(code, key=server.key))["state"]
+    assert set(public["themes"][0]) == {"id", "title", "member_count", "table"}
+    assert set(console_view["themes"][0]) == {"id", "title", "member_count", "table", "members"}
+    assert set(public["proposals"][0]) == {"theme", "aim", "ideas", "chosen"}
+    assert set(console_view["proposals"][0]) == {"theme", "aim", "ideas", "chosen",
+                                                 "priority_count"}
+    action_keys = {"id", "title", "theme", "form", "partners", "first_step", "due", "status",
+                   "record", "volunteers", "lead"}
+    for state in (public, console_view):
+        assert set(state["actions"][0]) == action_keys
+        assert state["actions"][0]["form"] == "undecided"  # 協働のかたち: 未定 until chosen
+        assert set(state["reviews"][0]) == {"id", "column", "text", "meeting"}
+        header = state["workshop"]
+        assert set(header["newsletter"]) == {"lead", "start", "end", "next"}
+        assert set(header["timer"]) == {"seconds", "ends_at"}
+        assert header["meetings"] == [{"number": 1, "date": header["date"]}]
+        assert header["focus"] is None and header["map"] is None
+
+
 async def test_bad_token_and_bad_key_get_an_error_and_the_public_board(
         server: LiveServer) -> None:
     code, other = server.new_workshop(), server.new_workshop("別の会")
@@ -1695,3 +1725,45 @@ async def test_who_may_send_each_command(server: LiveServer, sender: str) -> Non
         want = expected_refusal(name, table[name], sender)
         error = refused(answer, str(want))
         assert error["params"]["command"] == name, (name, error)
+
+
+# --- hostile: one person on several sockets at once ------------------------------------------
+
+
+async def test_one_person_racing_on_four_sockets_stays_within_the_budget_and_applies_once(
+        server: LiveServer) -> None:
+    code = server.new_workshop()
+    fac = await console(server, code)
+    first, _, token = await phone(server, code, "四台")
+    wires = [first]
+    for _ in range(CONNECTIONS_PER_PARTICIPANT - 1):
+        wire = await Wire(server).open()
+        await wire.hello(code, token=token)
+        wires.append(wire)
+    notes = [ok(await fac.cmd("post_note", proxy_for=ok(await fac.cmd(
+        "add_proxy", name=f"紙{i}", attribute="住民", show_name=False))["result"][
+        "participant_id"], kind="wish", text=f"案{i}"))["result"]["note_id"] for i in range(4)]
+    # the same command id from every socket at once: applied once, one answer for all
+    cid = new_id("race-")
+    same = await asyncio.gather(*(w.cmd("post_note", cid=cid, kind="issue", text="一度")
+                                  for w in wires))
+    assert all(answer == same[0] for answer in same), same
+    ok(same[0])
+    steps = fac.msgs[1]["state"]["workshop"]["program"]["steps"]
+    opens_votes = next(s["id"] for s in steps if "cast_vote" in s["opens"])
+    ok(await fac.cmd("set_step", step=opens_votes))
+    ok(await fac.cmd("set_vote_settings", vote_budget=1))
+    # four votes at once with a budget of one: exactly one is given
+    votes = await asyncio.gather(*(w.cmd("cast_vote", note_id=n)
+                                   for w, n in zip(wires, notes, strict=True)))
+    assert [v["type"] for v in votes].count("ack") == 1, votes
+    for vote in votes:
+        if vote["type"] == "error":
+            assert refused(vote, "no_votes_left")["params"]["budget"] == 1
+    await fac.settle()
+    assert len(fac.events("VoteCast")) == 1
+    assert len(fac.events("NotePosted")) == len(notes) + 1
+    for wire in wires:
+        await wire.settle()
+        me = [m for m in wire.msgs if m["type"] == "event" and "me" in m["data"]][-1]["data"]["me"]
+        assert me["votes_left"] == 0 and sum(me["votes"].values()) == 1
