@@ -1767,3 +1767,72 @@ async def test_one_person_racing_on_four_sockets_stays_within_the_budget_and_app
         await wire.settle()
         me = [m for m in wire.msgs if m["type"] == "event" and "me" in m["data"]][-1]["data"]["me"]
         assert me["votes_left"] == 0 and sum(me["votes"].values()) == 1
+
+
+# --- §4 Text, §2 what a recipient may see ------------------------------------------------------
+
+
+async def test_text_is_recorded_as_the_text_rules_say(server: LiveServer) -> None:
+    code = server.new_workshop()
+    fac = await console(server, code)
+    author, _, _ = await phone(server, code)
+
+    async def recorded(text: str) -> str:
+        answer = ok(await author.cmd("post_note", kind="wish", text=text))
+        _, event = await author.wait(lambda m: m.get("seq") == answer["seq"]
+                                     and m["type"] == "event")
+        return str(event["data"]["upsert"]["notes"][0]["text"])
+
+    assert await recorded("一行目\r\n二行目\r三行目\u2028四\u0085五") == "一行目\n二行目\n三行目\n四\n五"
+    assert await recorded("a\tb") == "a b"
+    assert await recorded("a\u0000b\u007fc\u009fd\ufeffe") == "abcde"
+    assert await recorded("e\u0301") == "\u00e9"  # NFC
+    assert await recorded("\u200b\u3000 \u200e案\u200f \u2800") == "案"
+    assert await recorded("左\u202e右") == "左\u202e右"  # kept inside, as text
+    for invisible in ("\u200b\u3000", "\u2800", " \t\r\n", "\ufe0f"):
+        refused(await author.cmd("post_note", kind="wish", text=invisible), "empty_note")
+    refused(await author.cmd("post_note", kind="wish", text="a\uffffb"), "bad_text")
+    refused(await author.cmd("post_note", kind="wish", text="a\ufdd0b"), "bad_text")
+    # single-line fields: a line break becomes a space
+    named = ok(await fac.cmd("add_proxy", name="佐藤\n花子", attribute="住民", show_name=True))
+    await fac.settle()
+    person = next(m for m in fac.events("ParticipantJoined")
+                  if m["seq"] == named["seq"])["data"]["upsert"]["participants"][0]
+    assert person["name"] == "佐藤 花子"
+
+
+async def test_a_note_the_sender_may_not_see_is_refused_as_one_never_made(
+        server: LiveServer) -> None:
+    """§2: a command naming a note its sender may not see is refused exactly as one naming an
+    id that was never used (unknown_note), so no answer tells that a hidden note exists."""
+    code = server.new_workshop()
+    fac = await console(server, code)
+    author, _, _ = await phone(server, code, "書いた人")
+    other, _, _ = await phone(server, code, "他の人")
+    note_id = ok(await author.cmd("post_note", kind="issue", text="隠される"))["result"][
+        "note_id"]
+    ok(await fac.cmd("hide_note", note_id=note_id))
+    for name, args in (("edit_note", {"text": "変える"}), ("delete_note", {})):
+        hidden = refused(await other.cmd(name, note_id=note_id, **args), "unknown_note")
+        never = refused(await other.cmd(name, note_id="n999", **args), "unknown_note")
+        assert (hidden["message"], hidden["params"]) == (never["message"], never["params"])
+    # its author still sees it (and may edit it)
+    ok(await author.cmd("edit_note", note_id=note_id, text="変えた"))
+
+
+async def test_step_closed_names_the_steps_japanese_label_in_either_language(
+        server: LiveServer) -> None:
+    code = server.new_workshop()
+    labels = []
+    for lang in ("ja", "en"):
+        wire = await Wire(server).open()
+        await wire.hello(code, lang=lang)
+        start = len(wire.msgs)
+        await wire.cmd("join", cid=new_id("join-lang-"), name="言語", attribute="住民",
+                       show_name=False)
+        _, snap = await wire.wait(lambda m: m["type"] == "snapshot", start)
+        step = snap["state"]["workshop"]["program"]["steps"][0]
+        error = refused(await wire.cmd("volunteer", action_id="a1"), "step_closed")
+        assert error["params"]["step"] == step["label"]["ja"]
+        labels.append(error["message"])
+    assert labels[0] != labels[1]
