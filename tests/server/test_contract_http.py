@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import csv
 import hashlib
 import io
 import json
@@ -465,6 +466,30 @@ def test_export_contents(site: Site, demo_exports: dict[str, httpx.Response]) ->
             text = re.sub(r'(Type|xmlns(:\w+)?|Requires)="[^"]*"', "", text)
             text = re.sub(r"<[a-z]+:[A-Za-z]+ [^>]*schemas[^>]*>", "", text)
             assert "TargetMode=\"External\"" not in text, name
+
+
+def test_the_demo_map(site: Site, demo_exports: dict[str, httpx.Response]) -> None:
+    """README: `yoriai demo --map` pins the 43 notes that name a place on a drawn map; its
+    image is served to anyone from /w/<code>/map/<sha256>.jpg, the phones' copy of at most
+    1,600 px from /w/<code>/map/<sha256>-phone.jpg (only the current map's hash); the csv's
+    note rows gain 地図の番号."""
+    events = demo_exports["json"].json()["events"]
+    [added] = [e["data"] for e in events if e["type"] == "MapAdded"]
+    digest = added["hash"]
+    with site.http() as http:
+        whole = http.get(f"/w/{site.demo}/map/{digest}.jpg")
+        phone = http.get(f"/w/{site.demo}/map/{digest}-phone.jpg")
+        json_error(http.get(f"/w/{site.fresh}/map/{digest}.jpg", headers=JSON), 404,
+                   "unknown_map")
+    assert whole.status_code == phone.status_code == 200
+    assert hashlib.sha256(whole.content).hexdigest() == digest
+    big = Image.open(io.BytesIO(whole.content))
+    small = Image.open(io.BytesIO(phone.content))
+    assert big.format == small.format == "JPEG"
+    assert max(small.size) <= 1600 and max(big.size) > 1600
+    rows = list(csv.reader(io.StringIO(demo_exports["csv"].content.decode("utf-8-sig"))))
+    column = rows[0].index("地図の番号")
+    assert len([r for r in rows[1:] if r[column].strip()]) == 43
 
 
 def checksum_of(archive: dict[str, Any]) -> str:

@@ -114,13 +114,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except FolderBusy as exc:
         raise CliError(str(exc)) from None
     try:
-        allow_many_sockets()
-        sock = bind(args.host, args.port)
-        app = create_app(settings)
-        ctx: AppContext = app.state.ctx
-        print_banner(ctx, args)
-        server = uvicorn_server(app)
+        # Ctrl-C stops it the same quiet way whenever it comes: also while the banner is
+        # printed, before uvicorn takes the signal over (a traceback there looked like a crash).
         with contextlib.suppress(KeyboardInterrupt):
+            allow_many_sockets()
+            sock = bind(args.host, args.port)
+            app = create_app(settings)
+            ctx: AppContext = app.state.ctx
+            print_banner(ctx, args)
+            server = uvicorn_server(app)
             asyncio.run(server.serve(sockets=[sock]))
     finally:
         lock.release()
