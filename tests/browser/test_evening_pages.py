@@ -55,6 +55,10 @@ def test_a_whole_evening_through_the_pages(live: LiveServer, pages: Pages) -> No
     # 2. 仲間を増やそう: the facilitator drags notes into a theme; phones vote and join it.
     step(console, "仲間を増やそう")
     expect(sato.locator("#step-title")).to_have_text("仲間を増やそう", timeout=LIVE)
+    # Every note on the console's sorting board before a drag is measured: the projector
+    # showing them says nothing of the console's socket, and a card drawn mid-drag would
+    # move the drop target.
+    expect(console.locator("#sort-board .sort-card")).to_have_count(3, timeout=LIVE)
     console.get_by_label("テーマの名前").fill("雪かきを助け合う")
     drag_with_mouse(console, sort_card(console, "雪かきが大変"), console.locator("#new-theme"))
     snow = theme_col(console, "雪かきを助け合う")
