@@ -265,6 +265,16 @@ async def phone(server: LiveServer, code: str, name: str = "佐藤") -> tuple[Wi
     return wire, answer["result"]["participant_id"], answer["result"]["token"]
 
 
+def first_of(wire: Wire, kind: str) -> dict[str, Any]:
+    """The first message of that type the socket received."""
+    return next(m for m in wire.msgs if m["type"] == kind)
+
+
+def kinds(wire: Wire) -> list[str]:
+    """The types of the messages received, but heartbeats (§6: one may come at any time)."""
+    return [m["type"] for m in wire.msgs if m["type"] != "heartbeat"]
+
+
 def is_answer(msg: dict[str, Any]) -> bool:
     return msg["type"] in ("pong", "ack", "error")
 
@@ -313,8 +323,8 @@ async def test_projector_hello_gets_welcome_then_snapshot_of_the_public_board(
     code = server.new_workshop()
     wire = await Wire(server).open()
     snap = await wire.hello(code)
-    assert [m["type"] for m in wire.msgs] == ["welcome", "snapshot"]
-    welcome = wire.msgs[0]
+    assert kinds(wire) == ["welcome", "snapshot"]
+    welcome = first_of(wire, "welcome")
     assert set(welcome) == WELCOME_KEYS
     assert welcome["role"] == "projector" and welcome["participant_id"] is None
     assert isinstance(welcome["epoch"], str) and welcome["epoch"]
@@ -345,9 +355,13 @@ async def test_facilitator_and_participant_welcome_roles_and_snapshot_shapes(
         server: LiveServer) -> None:
     code = server.new_workshop()
     fac = await console(server, code)
-    assert fac.msgs[0]["role"] == "facilitator" and fac.msgs[0]["participant_id"] is None
+    assert first_of(fac, "welcome")["role"] == "facilitator"
+    assert first_of(fac, "welcome")["participant_id"] is None
     wire, pid, token = await phone(server, code, "田中")
-    # after a successful join: a new welcome and a snapshot on the same connection
+    # after a successful join: its ack, then a new welcome and a snapshot on the same
+    # connection (§4), and no ParticipantJoined for the joiner
+    assert kinds(wire) == ["welcome", "snapshot", "ack", "welcome",
+                                              "snapshot"]
     welcomes = [m for m in wire.msgs if m["type"] == "welcome"]
     assert [w["role"] for w in welcomes] == ["projector", "participant"]
     assert welcomes[-1]["participant_id"] == pid
@@ -359,7 +373,8 @@ async def test_facilitator_and_participant_welcome_roles_and_snapshot_shapes(
     # a second socket with the token is the same person at once
     again = await Wire(server).open()
     snap2 = await again.hello(code, token=token)
-    assert again.msgs[0]["role"] == "participant" and again.msgs[0]["participant_id"] == pid
+    assert first_of(again, "welcome")["role"] == "participant"
+    assert first_of(again, "welcome")["participant_id"] == pid
     assert snap2["state"]["me"]["id"] == pid
     # the facilitators' participants list
     await fac.settle()
@@ -501,22 +516,22 @@ async def test_resume_with_the_current_epoch_gets_the_missed_events_then_synced(
     fac = await console(server, code)
     screen = await Wire(server).open()
     snap = await screen.hello(code)
-    epoch, seen = screen.msgs[0]["epoch"], snap["seq"]
+    epoch, seen = first_of(screen, "welcome")["epoch"], snap["seq"]
     await screen.close()
     seqs = [ok(await fac.cmd("start_timer", seconds=60 + i))["seq"] for i in range(3)]
     again = await Wire(server).open()
     synced = await again.hello(code, epoch=epoch, last_seq=seen)
     assert synced == {"type": "synced", "seq": seqs[-1]}
-    kinds = [m["type"] for m in again.msgs]
-    assert kinds == ["welcome", "event", "event", "event", "synced"], kinds
-    assert again.msgs[0]["epoch"] == epoch
+    got = kinds(again)
+    assert got == ["welcome", "event", "event", "event", "synced"], got
+    assert first_of(again, "welcome")["epoch"] == epoch
     assert [m["seq"] for m in again.events()] == seqs
     assert all(m["event"] == "TimerStarted" for m in again.events())
     # nothing missed: welcome and synced alone
     third = await Wire(server).open()
     assert await third.hello(code, epoch=epoch, last_seq=seqs[-1]) == {
         "type": "synced", "seq": seqs[-1]}
-    assert [m["type"] for m in third.msgs] == ["welcome", "synced"]
+    assert kinds(third) == ["welcome", "synced"]
     # from the middle: only what came after last_seq
     fourth = await Wire(server).open()
     await fourth.hello(code, epoch=epoch, last_seq=seqs[0])
@@ -530,7 +545,7 @@ async def test_resume_with_another_epoch_gets_a_snapshot(server: LiveServer) -> 
     wire = await Wire(server).open()
     snap = await wire.hello(code, epoch="not-this-one", last_seq=1)
     assert snap["type"] == "snapshot"
-    assert [m["type"] for m in wire.msgs] == ["welcome", "snapshot"]
+    assert kinds(wire) == ["welcome", "snapshot"]
     assert snap["state"]["workshop"]["timer"]["seconds"] == 90
 
 
@@ -543,8 +558,8 @@ async def test_resume_from_a_seq_not_in_memory_gets_a_snapshot(server: LiveServe
     fac = await console(server, code)
     latest = ok(await fac.cmd("start_timer", seconds=90))["seq"]
     wire = await Wire(server).open()
-    snap = await wire.hello(code, epoch=fac.msgs[0]["epoch"], last_seq=last_seq)
-    assert [m["type"] for m in wire.msgs] == ["welcome", "snapshot"]
+    snap = await wire.hello(code, epoch=first_of(fac, "welcome")["epoch"], last_seq=last_seq)
+    assert kinds(wire) == ["welcome", "snapshot"]
     assert snap["seq"] == latest
 
 
@@ -554,7 +569,7 @@ async def test_resume_after_a_restart_gets_a_snapshot_under_a_new_epoch(tmp_path
         code = live.new_workshop()
         fac = await console(live, code)
         last = ok(await fac.cmd("start_timer", seconds=120))["seq"]
-        epoch = fac.msgs[0]["epoch"]
+        epoch = first_of(fac, "welcome")["epoch"]
     finally:
         live.stop()
     again = LiveServer(tmp_path / "data").start()
@@ -562,7 +577,7 @@ async def test_resume_after_a_restart_gets_a_snapshot_under_a_new_epoch(tmp_path
         wire = await Wire(again).open()
         snap = await wire.hello(code, epoch=epoch, last_seq=last)
         assert snap["type"] == "snapshot" and snap["seq"] == last
-        assert wire.msgs[0]["epoch"] != epoch
+        assert first_of(wire, "welcome")["epoch"] != epoch
         assert snap["state"]["workshop"]["timer"]["seconds"] == 120
         await wire.close()
     finally:
@@ -647,7 +662,7 @@ async def test_missed_events_come_in_batches_within_the_size_cap_and_in_order(
                              show_name=False))["result"]["participant_id"]
     screen = await Wire(server).open()
     snap = await screen.hello(code)
-    epoch, seen = screen.msgs[0]["epoch"], snap["seq"]
+    epoch, seen = first_of(screen, "welcome")["epoch"], snap["seq"]
     await screen.close()
     # ~300 characters of JSON per note event: 260 of them are more than one 64 Ki batch
     sent = [json.dumps({"type": "cmd", "id": new_id(), "name": "post_note",
@@ -752,8 +767,8 @@ async def test_hiding_the_votes_sends_tallies_replace(server: LiveServer) -> Non
     await screen.hello(code)
     author, _, _ = await phone(server, code)
     note_id = ok(await author.cmd("post_note", kind="charm", text="川"))["result"]["note_id"]
-    ok(await fac.cmd("set_step", step=fac.msgs[1]["state"]["workshop"]["program"]["steps"][1][
-        "id"]))
+    steps = first_of(fac, "snapshot")["state"]["workshop"]["program"]["steps"]
+    ok(await fac.cmd("set_step", step=steps[1]["id"]))
     ok(await author.cmd("cast_vote", note_id=note_id))
     shown = ok(await fac.cmd("set_vote_settings", votes_visible=True))
     _, event = await screen.wait(lambda m: m.get("seq") == shown["seq"])
@@ -775,7 +790,7 @@ async def test_resume_across_a_role_change_gets_a_snapshot(server: LiveServer) -
     _, pid, _ = await phone(server, code)
     screen = await Wire(server).open()
     snap = await screen.hello(code)
-    epoch, seen = screen.msgs[0]["epoch"], snap["seq"]
+    epoch, seen = first_of(screen, "welcome")["epoch"], snap["seq"]
     await screen.close()
     ok(await fac.cmd("grant_cofacilitator", participant_id=pid))
     again = await Wire(server).open()
@@ -1324,7 +1339,7 @@ async def test_a_fifth_socket_of_one_person_closes_their_oldest_with_4002(
     await fifth.hello(code, token=token)
     assert await oldest.closed() == 4002
     for wire in (*others, fifth):
-        assert wire.msgs[0]["participant_id"] == pid
+        assert first_of(wire, "welcome")["participant_id"] == pid
         await wire.settle()
 
 
@@ -1410,7 +1425,7 @@ async def test_text_limits_at_the_limit_and_one_past(server: LiveServer) -> None
                                  record="記" * n), 400, "record_too_long")
     # LEAD_MAX_CHARS, PLACE_MAX_CHARS
     await edge(lambda n: fac.cmd("write_lead", text="文" * n), 400, "lead_too_long")
-    date = fac.msgs[1]["state"]["workshop"]["date"]
+    date = first_of(fac, "snapshot")["state"]["workshop"]["date"]
     await edge(lambda n: fac.cmd("set_next_meeting", date=later(date, 7), time="19:00",
                                  place="所" * n), 40, "place_too_long")
     # TABLE_NAME_MAX_CHARS
@@ -1545,7 +1560,7 @@ async def test_unjoined_sockets_per_address_are_capped_at_32_with_1013(
         except (OSError, InvalidMessage):
             await asyncio.sleep(0.5)
     await more.hello(code)
-    assert more.msgs[0]["type"] == "welcome"
+    assert first_of(more, "welcome")["role"] == "projector"
     for wire in held:  # the held ones were never harmed
         assert not wire.done.is_set()
 
@@ -1587,7 +1602,7 @@ async def test_a_failed_write_is_server_error_for_its_sender_only_and_leaves_no_
         await screen.hello(code)
         author, _, _ = await phone(live, code)
         before = ok(await fac.cmd("start_timer", seconds=30))["seq"]
-        epoch = fac.msgs[0]["epoch"]
+        epoch = first_of(fac, "welcome")["epoch"]
         lock = sqlite3.connect(tmp_path / "data" / "yoriai.sqlite3", timeout=0,
                                isolation_level=None)
         lock.execute("BEGIN EXCLUSIVE")
@@ -1749,7 +1764,7 @@ async def test_one_person_racing_on_four_sockets_stays_within_the_budget_and_app
                                   for w in wires))
     assert all(answer == same[0] for answer in same), same
     ok(same[0])
-    steps = fac.msgs[1]["state"]["workshop"]["program"]["steps"]
+    steps = first_of(fac, "snapshot")["state"]["workshop"]["program"]["steps"]
     opens_votes = next(s["id"] for s in steps if "cast_vote" in s["opens"])
     ok(await fac.cmd("set_step", step=opens_votes))
     ok(await fac.cmd("set_vote_settings", vote_budget=1))
@@ -1783,7 +1798,7 @@ async def test_text_is_recorded_as_the_text_rules_say(server: LiveServer) -> Non
                                      and m["type"] == "event")
         return str(event["data"]["upsert"]["notes"][0]["text"])
 
-    assert await recorded("一行目\r\n二行目\r三行目\u2028四\u0085五") == "一行目\n二行目\n三行目\n四\n五"
+    assert await recorded("一\r\n二\r三\u2028四\u0085五\u2029六") == "一\n二\n三\n四\n五\n六"
     assert await recorded("a\tb") == "a b"
     assert await recorded("a\u0000b\u007fc\u009fd\ufeffe") == "abcde"
     assert await recorded("e\u0301") == "\u00e9"  # NFC
@@ -1812,7 +1827,9 @@ async def test_a_note_the_sender_may_not_see_is_refused_as_one_never_made(
     note_id = ok(await author.cmd("post_note", kind="issue", text="隠される"))["result"][
         "note_id"]
     ok(await fac.cmd("hide_note", note_id=note_id))
-    for name, args in (("edit_note", {"text": "変える"}), ("delete_note", {})):
+    cases: list[tuple[str, dict[str, Any]]] = [("edit_note", {"text": "変える"}),
+                                               ("delete_note", {})]
+    for name, args in cases:
         hidden = refused(await other.cmd(name, note_id=note_id, **args), "unknown_note")
         never = refused(await other.cmd(name, note_id="n999", **args), "unknown_note")
         assert (hidden["message"], hidden["params"]) == (never["message"], never["params"])
