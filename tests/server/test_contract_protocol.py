@@ -291,6 +291,10 @@ async def answers(wire: Wire, start: int, count: int) -> list[dict[str, Any]]:
     return found
 
 
+def answer_to(cid: str) -> Callable[[dict[str, Any]], bool]:
+    return lambda m: is_answer(m) and m.get("id") == cid
+
+
 def seqs_in_order(wire: Wire) -> None:
     """§3: events arrive in seq order (within one socket's life)."""
     seen = [m["seq"] for m in wire.msgs if m["type"] == "event"]
@@ -1853,3 +1857,70 @@ async def test_step_closed_names_the_steps_japanese_label_in_either_language(
         assert error["params"]["step"] == step["label"]["ja"]
         labels.append(error["message"])
     assert labels[0] != labels[1]
+
+
+async def test_garbage_counts_against_the_rate_too(server: LiveServer) -> None:
+    """§5: every message counts against the sender's rate, pings and garbage included."""
+    code = server.new_workshop()
+    wire = await Wire(server).open()
+    await wire.hello(code)
+    start = len(wire.msgs)
+    for i in range(30):
+        await wire.send(f'{{"type":"cmd","id":"c-junk-{i:02d}",')
+    got = await answers(wire, start, 30)
+    assert {m["code"] for m in got} == {"bad_json", "slow_down"}
+    assert [m["id"] for m in got] == [f"c-junk-{i:02d}" for i in range(30)]
+
+
+async def test_commands_arriving_while_their_sender_is_removed(server: LiveServer) -> None:
+    """§3: any command still arriving from a removed participant is refused: join_first if
+    it was on its way when they were removed, then not_allowed; nothing of theirs stays."""
+    code = server.new_workshop()
+    fac = await console(server, code)
+    screen = await Wire(server).open()
+    await screen.hello(code)
+    wire, pid, _ = await phone(server, code, "消える人")
+    ids = [new_id("gone-") for _ in range(15)]
+    start = len(wire.msgs)
+    for cid in ids:
+        await wire.send({"type": "cmd", "id": cid, "name": "post_note",
+                         "args": {"kind": "wish", "text": cid}})
+    ok(await fac.cmd("remove_participant", participant_id=pid))
+    outcomes = []
+    for cid in ids:  # every one is answered, in order
+        _, answer = await wire.wait(answer_to(cid), start)
+        outcomes.append(answer["type"] if answer["type"] == "ack" else answer["code"])
+    assert set(outcomes) <= {"ack", "join_first", "not_allowed"}, outcomes
+    # acks, then the ones on their way (join_first), then not_allowed
+    order = {"ack": 0, "join_first": 1, "not_allowed": 2}
+    assert outcomes == sorted(outcomes, key=order.__getitem__), outcomes
+    await screen.settle()
+    late = await Wire(server).open()
+    assert (await late.hello(code))["state"]["notes"] == []
+
+
+async def test_head_counts_at_tables_carry_the_newcomers_tables(server: LiveServer) -> None:
+    """§3: a join tells everyone but the facilitators the new participant_count and, while
+    there are tables, the newcomer's table in upsert.tables (its seat count and names), as
+    it is then."""
+    code = server.new_workshop()
+    fac = await console(server, code)
+    ok(await fac.cmd("make_tables", by="hand", count=2))
+    screen = await Wire(server).open()
+    await screen.hello(code)
+    await asyncio.gather(*(phone(server, code, f"席{i}") for i in range(4)))
+    locked = ok(await fac.cmd("lock_board", locked=True))
+    i, _ = await screen.wait(lambda m: m.get("seq") == locked["seq"])
+    joins = [m for m in screen.msgs[:i] if m["type"] == "event"
+             and m["event"] == "ParticipantJoined"]
+    seats: dict[str, int] = {}
+    for m in joins:
+        assert set(m["data"]) == {"workshop", "upsert"}, m
+        assert set(m["data"]["upsert"]) == {"tables"}
+        for table in m["data"]["upsert"]["tables"]:
+            assert set(table) == {"id", "number", "name", "theme", "seat_count", "names",
+                                  "others", "host_name"}
+            seats[table["id"]] = table["seat_count"]
+    assert joins[-1]["data"]["workshop"]["participant_count"] == 4
+    # the newcomer sits at the table with the fewest: two and two
+    assert seats == {"k1": 2, "k2": 2}
