@@ -1924,3 +1924,37 @@ async def test_head_counts_at_tables_carry_the_newcomers_tables(server: LiveServ
     assert joins[-1]["data"]["workshop"]["participant_count"] == 4
     # the newcomer sits at the table with the fewest: two and two
     assert seats == {"k1": 2, "k2": 2}
+
+
+async def test_unjoined_sockets_in_all_are_capped_at_1000(own_server: LiveServer) -> None:
+    """§1: sockets that are not yet anyone's are capped in all (UNJOINED_SOCKETS_MAX, 1,000):
+    one more gets too_many_connections at once and is closed with 1013; the laptop's own are
+    not counted. (Fifty addresses of twenty public boards each, within every per-address cap.)"""
+    code = own_server.new_workshop()
+
+    async def twenty() -> list[Wire]:
+        address = fresh_address()
+        wires = [await Wire(own_server, address=address).open() for _ in range(20)]
+        for wire in wires:
+            await wire.send({"type": "hello", "workshop": code})
+        for wire in wires:
+            await wire.wait(lambda m: m["type"] == "snapshot")
+        return wires
+
+    held: list[Wire] = []
+    for _ in range(5):
+        for group in await asyncio.gather(*(twenty() for _ in range(10))):
+            held += group
+    assert len(held) == 1000
+    extra = await Wire(own_server).open()
+    _, error = await extra.wait(lambda m: m["type"] == "error")
+    refused(error, "too_many_connections")
+    assert await extra.closed() == 1013
+    local = await Wire(own_server, address="127.0.0.1").open()
+    assert (await local.hello(code))["type"] == "snapshot"
+    # one that joins stops counting: room for one more
+    ok(await held[0].cmd("join", cid=new_id("join-max-"), name="入る", attribute="住民",
+                         show_name=False))
+    more = await Wire(own_server).open()
+    assert (await more.hello(code))["type"] == "snapshot"
+    await asyncio.gather(*(wire.close() for wire in held))
