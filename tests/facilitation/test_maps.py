@@ -113,8 +113,8 @@ def test_a_map_title_has_its_limit_and_is_checked_text() -> None:
             title="あ" * (limits.MAP_TITLE_MAX_CHARS + 1), width=10, height=10)
     refused("bad_text", w, FACILITATOR, "add_map", hash=A, title="\ud800", width=10,
             height=10)
-    # (a title that is not text at all is no title, as for every text: empty_title)
-    refused("empty_title", w, FACILITATOR, "add_map", hash=A, title=["地図"], width=10,
+    # (a title that is not text at all is the wrong type, as for every text: bad_value)
+    refused("bad_value", w, FACILITATOR, "add_map", hash=A, title=["地図"], width=10,
             height=10)
     w.run(FACILITATOR, "add_map", hash=A, title="あ" * limits.MAP_TITLE_MAX_CHARS, width=10,
           height=10)

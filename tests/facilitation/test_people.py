@@ -372,7 +372,15 @@ def test_every_attribute_can_join(attribute: str) -> None:
 def test_join_refusals() -> None:
     w = Workshop()
     refused("empty_name", w, PROJECTOR, "join", name=" \n", attribute="住民")
-    refused("empty_name", w, PROJECTOR, "join", name=42, attribute="住民")
+    # Not text at all is the wrong type, named (§5), not an empty name.
+    refused("bad_value", w, PROJECTOR, "join", name=42, attribute="住民")
+    refused("bad_value", w, PROJECTOR, "join", name=["佐藤"], attribute="住民")
+    # Consent to be named is true or false: "yes" is refused, never taken as "no".
+    for consent in ("yes", 1, 0, [True], {"show": True}):
+        refused("bad_value", w, PROJECTOR, "join", name="佐藤", attribute="住民",
+                show_name=consent)
+        refused("bad_value", w, FACILITATOR, "add_proxy", name="佐藤", attribute="住民",
+                show_name=consent)
     refused("name_too_long", w, PROJECTOR, "join", name="あ" * (limits.NAME_MAX_CHARS + 1),
             attribute="住民")
     refused("bad_attribute", w, PROJECTOR, "join", name="佐藤", attribute="宇宙人")

@@ -37,12 +37,15 @@ def action_fields(args: Mapping[str, Any], current: Action | None) -> dict[str, 
             raise Refusal("bad_form") from None
     if "partners" in args:
         raw = args["partners"]
-        if not isinstance(raw, list) or len(raw) > limits.PARTNERS_MAX:
+        if not isinstance(raw, list):
+            raise Refusal("bad_value", field="partners")  # a list of names, nothing else
+        if len(raw) > limits.PARTNERS_MAX:
             raise Refusal("too_many", what="partners", max=limits.PARTNERS_MAX)
         partners: list[str] = []
         for item in raw:
             name = clean_text({"p": item}, "p", limits.PARTNER_MAX_CHARS,
-                              empty_code="empty_partner", long_code="partner_too_long")
+                              empty_code="empty_partner", long_code="partner_too_long",
+                              field="partners")
             if name not in partners:
                 partners.append(name)
         out["partners"] = partners

@@ -194,14 +194,20 @@ def result_of(events: list[Event]) -> dict[str, Any]:
 # --- argument checking -------------------------------------------------------------------
 
 def clean_text(args: Mapping[str, Any], key: str, max_chars: int, *, empty_code: str,
-               long_code: str, allow_empty: bool = False, multiline: bool = False) -> str:
+               long_code: str, allow_empty: bool = False, multiline: bool = False,
+               field: str | None = None) -> str:
     """The text in ``args[key]`` as it is recorded, or a refusal: every command's free text
     goes through :func:`text.checked_text` (see its rules). ``multiline`` keeps line
     breaks (notes, aims, records, reviews); single-line fields (names, titles) turn them
-    into spaces."""
+    into spaces. Absent or null is no text (the field's empty code, or "" where it may be
+    empty); a number, a list or an object is not text at all: ``bad_value`` naming the
+    argument (``field``, when ``key`` is an item of a list argument)."""
+    value = args.get(key)
+    if value is not None and not isinstance(value, str):
+        raise Refusal("bad_value", field=field or key)
     rule = TextRule(max_chars, empty_code=empty_code, long_code=long_code,
                     allow_empty=allow_empty, multiline=multiline)
-    return checked_text(args.get(key), rule)
+    return checked_text(value, rule)
 
 
 def flag(args: Mapping[str, Any], key: str) -> bool:

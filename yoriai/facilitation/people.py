@@ -22,14 +22,18 @@ def profile(state: WorkshopState, args: Mapping[str, Any], proxy: bool) -> Draft
     attribute = args.get("attribute")
     if attribute not in ATTRIBUTES:
         raise Refusal("bad_attribute")
+    # Consent to be named in published plans: off unless the person ticks it (absent or
+    # null: not ticked). Anything but true or false is refused, never taken as "no".
+    show_name = args.get("show_name")
+    if show_name is not None and not isinstance(show_name, bool):
+        raise Refusal("bad_value", field="show_name")
     if len(state.participants) >= limits.PARTICIPANTS_MAX:
         raise Refusal("too_many", what="participants", max=limits.PARTICIPANTS_MAX)
     data: dict[str, Any] = {
         "participant_id": state.next_id("p"),
         "name": name,
         "attribute": attribute,
-        # Consent to be named in published plans: off unless the person ticks it.
-        "show_name": args.get("show_name") is True,
+        "show_name": show_name is True,
         "proxy": proxy,
     }
     # While tables exist a newcomer is seated at once (tables.latecomer_table). It is part

@@ -16,12 +16,14 @@ from .touch import touches
 
 def ideas_arg(args: Mapping[str, Any]) -> list[str]:
     raw = args.get("ideas", [])
-    if not isinstance(raw, list) or len(raw) > limits.IDEAS_MAX:
+    if not isinstance(raw, list):
+        raise Refusal("bad_value", field="ideas")  # a list of texts, nothing else
+    if len(raw) > limits.IDEAS_MAX:
         raise Refusal("too_many", what="ideas", max=limits.IDEAS_MAX)
     ideas = []
     for item in raw:
         text = clean_text({"idea": item}, "idea", limits.IDEA_MAX_CHARS, empty_code="empty_idea",
-                          long_code="idea_too_long", allow_empty=True)
+                          long_code="idea_too_long", allow_empty=True, field="ideas")
         if text:
             ideas.append(text)
     return ideas
