@@ -2,8 +2,10 @@
 // person in the back row needs to join: the QR code (at least 60% of the height), the
 // address (never broken inside host:port), the Wi-Fi to join first, and the head count,
 // live. It shows while the facilitator has 「参加受付」 on (workshop.join_view) and, by itself,
-// while nobody has joined yet. The tools are a full-screen button and the F11 hint, which
-// go after a few seconds and come back when the mouse moves: a projector has no app chrome.
+// while nobody has joined yet. The tools are a full-screen button and the F11 hint: a
+// projector has no app chrome. They come when the mouse moves on the projector (or a key is
+// pressed there), and go a few seconds later; never by themselves when the page opens, where
+// they covered the bottom-left of the board (its content) for their first seconds.
 
 import {byId, setText, t} from './page.js';
 
@@ -60,11 +62,12 @@ export function drawJoin(board, code) {
   return shown;
 }
 
-// How long the tools stay after the page opens or the mouse last moved: long enough to
-// find the button, short enough that the room never reads them.
+// How long the tools stay after the mouse last moved: long enough to find the button, short
+// enough that the room never reads them.
 const TOOLS_SECS = 8;
 
-/** The full-screen button and the F11 hint: shown a while, then faded out. */
+/** The full-screen button and the F11 hint: asleep (the template says so) until the mouse
+ * moves or a key is pressed, shown a while then, then asleep again. */
 export function setupTools() {
   const tools = byId('screen-tools');
   const button = byId('fullscreen');
@@ -90,5 +93,4 @@ export function setupTools() {
   window.addEventListener('mousemove', wake);
   window.addEventListener('keydown', wake);
   place();
-  wake();
 }
