@@ -484,6 +484,16 @@ async def test_hostile_map_and_table_commands_are_refused_to_their_sender_only(
     await r.p2.wait_for(lambda b: posted in b.notes and b.notes[posted]["pin"] is not None)
     await r.screen.wait_for(lambda b: (b.workshop.get("map") or {}).get("kinds")
                             == ["issue", "wish"])
+    # A phone that claims to have seen events from the future (or from another epoch, or
+    # a seq that is no number) is given the whole board again, not "nothing missed".
+    for last_seq in (10**9, -1, 2**63, "7", 1.5, True, None):
+        for epoch in (r.p1.board.epoch, "another-epoch", 5):
+            liar = Client(live, r.code, token=r.p1.token)
+            liar.board.epoch, liar.board.seq = epoch, last_seq  # type: ignore[assignment]
+            await liar.connect(resume=True)
+            snapshot = [m for m in liar.received if m["type"] == "snapshot"]
+            assert snapshot and snapshot[0]["seq"] == r.fac.board.seq, liar.received[:3]
+            await liar.close()
     again = await restart_and_compare(live, r.viewers(), tmp_path)
     again.stop()
 
