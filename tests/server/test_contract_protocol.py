@@ -1064,6 +1064,22 @@ async def test_unknown_command_not_allowed_and_unknown_argument_name_what(
     assert error["params"]["step"] != "confirm"  # its Japanese label, not its id
 
 
+async def test_names_that_do_not_look_like_names_are_not_echoed(server: LiveServer) -> None:
+    """§5: params.command (params.argument) names the unknown command (argument) when it
+    looks like one, else it is ""; a cmd without args is taken as {}; without a name it is
+    bad_message."""
+    code = server.new_workshop()
+    fac = await console(server, code)
+    for name in ("DROP TABLE", "a" * 60, "", "<script>"):
+        error = refused(await fac.cmd(name), "unknown_command")
+        assert error["params"] == {"command": ""}, error
+    odd: dict[str, Any] = {"seconds": 10, "sec onds": 1}
+    error = refused(await fac.cmd("start_timer", **odd), "unknown_argument")
+    assert error["params"] == {"argument": ""}, error
+    ok(await fac.reply({"type": "cmd", "id": "c-no-args", "name": "pause_timer"}))
+    refused(await fac.reply({"type": "cmd", "id": "c-no-name", "args": {}}), "bad_message")
+
+
 @pytest.mark.parametrize(("name", "args", "field"), [
     ("post_note", {"kind": "wish", "text": 5}, "text"),
     ("post_note", {"kind": "wish", "text": ["x"]}, "text"),
