@@ -826,6 +826,28 @@ async def test_a_refused_upload_does_not_take_away_the_file_another_workshop_jus
     again.stop()
 
 
+MARKUP = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
+
+
+async def test_markup_in_a_pinned_note_and_the_map_title_is_printed_as_text(
+        live: LiveServer) -> None:
+    """A stranger who joined writes markup on a note placed on the map, and the map's title
+    holds markup too: the drawings of the map (the HTML plan, the SVG) print it as text."""
+    code = live.new_workshop("印刷")
+    uploaded = upload_map(live, code, map_image(800, 600), title=MARKUP[:40])
+    assert uploaded.status_code == 200, uploaded.text
+    phone = await Client(live, code).connect()
+    await phone.join(MARKUP[:20], show_name=True)
+    await ok(phone, "post_note", kind="issue", text=MARKUP, pin={"x": 5000, "y": 5000})
+    with httpx.Client(base_url=live.base, cookies={"yoriai_key": live.key}) as http:
+        for fmt in ("html", "svg"):
+            printed = await in_thread(partial(http.get, f"/w/{code}/export/{fmt}"))
+            assert printed.status_code == 200, fmt
+            assert "alert(1)" in printed.text  # the note is printed …
+            assert "<script" not in printed.text.lower()  # … as text, never as markup
+            assert "<img src=x" not in printed.text
+
+
 # --- the map's address --------------------------------------------------------------------
 
 def test_the_map_is_served_under_its_own_name_only(live: LiveServer) -> None:
