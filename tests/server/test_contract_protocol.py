@@ -1987,3 +1987,52 @@ async def test_unjoined_sockets_in_all_are_capped_at_1000(own_server: LiveServer
     more = await Wire(own_server).open()
     assert (await more.hello(code))["type"] == "snapshot"
     await asyncio.gather(*(wire.close() for wire in held))
+
+
+# --- §2 the workshop header: timer, focus, join view, Wi-Fi ------------------------------------
+
+
+async def test_the_header_fields_behave_as_documented(server: LiveServer) -> None:
+    code = server.new_workshop()
+    fac = await console(server, code)
+    screen = await Wire(server).open()
+    await screen.hello(code)
+
+    async def header_after(command: str, /, **args: Any) -> dict[str, Any]:
+        answer = ok(await fac.cmd(command, **args))
+        _, event = await screen.wait(lambda m: m.get("seq") == answer["seq"])
+        workshop: dict[str, Any] = event["data"]["workshop"]
+        return workshop
+
+    # timer: running = ends_at set and seconds the length; paused = ends_at null, what is left
+    running = await header_after("start_timer", seconds=100)
+    assert running["timer"]["seconds"] == 100 and running["timer"]["ends_at"] is not None
+    assert abs(running["timer"]["ends_at"] - (time.time() + 100)) < HANG
+    paused = await header_after("pause_timer")
+    assert paused["timer"]["ends_at"] is None and 0 < paused["timer"]["seconds"] <= 100
+    resumed = await header_after("start_timer")  # with what is left, rounded to a second
+    assert resumed["timer"]["seconds"] == round(paused["timer"]["seconds"])
+    assert resumed["timer"]["ends_at"] is not None
+    extended = await header_after("extend_timer")  # TIMER_EXTEND_SECS, running
+    assert extended["timer"]["seconds"] == resumed["timer"]["seconds"] + 60
+    assert extended["timer"]["ends_at"] == pytest.approx(resumed["timer"]["ends_at"] + 60)
+    # focus: a note, then cleared by kind null; hiding the focused note clears it
+    author, _, _ = await phone(server, code)
+    note_id = ok(await author.cmd("post_note", kind="charm", text="桜並木"))["result"]["note_id"]
+    focused = await header_after("set_focus", kind="note", id=note_id)
+    assert focused["focus"] == {"kind": "note", "id": note_id}
+    assert (await header_after("set_focus", kind=None))["focus"] is None
+    await header_after("set_focus", kind="note", id=note_id)
+    assert (await header_after("hide_note", note_id=note_id))["focus"] is None
+    refused(await fac.cmd("set_focus", kind="note", id=note_id), "not_allowed")
+    # the join view
+    assert (await header_after("show_join_view", shown=True))["join_view"] is True
+    assert (await header_after("show_join_view", shown=False))["join_view"] is False
+    # the Wi-Fi: its name and whether there is a QR code; the password in no view
+    wifi = await header_after("set_wifi", name="centre-guest", password="secret-pass-1")
+    assert wifi["wifi"] == {"name": "centre-guest", "qr": True}
+    assert (await header_after("set_wifi", name="open-net"))["wifi"] == {"name": "open-net",
+                                                                         "qr": False}
+    assert (await header_after("set_wifi", name=""))["wifi"] is None  # the server has none
+    await fac.settle()
+    assert "secret-pass-1" not in json.dumps(fac.msgs + screen.msgs)
