@@ -391,6 +391,43 @@ def test_the_map_is_big_enough_to_place_a_pin_at_every_text_size(
         # The middle of what the box shows is the middle of the map (the view is centred).
         assert abs(note["pin"]["x"] - MAP_GRID / 2) <= MAP_GRID * 0.02, note["pin"]
         assert abs(note["pin"]["y"] - MAP_GRID / 2) <= MAP_GRID * 0.02, note["pin"]
+        if mode == "zoom200":
+            drags_at_zoom(phone, found)
     print("the map step (CSS px):", json.dumps(found, ensure_ascii=False))
     assert found["wrong"] == []
     assert pages.problems == []
+
+
+def drag(phone: Page, start: tuple[float, float], by: tuple[float, float]) -> None:
+    """One finger down at ``start``, moved by ``by`` in six steps, up (CDP touch events, as a
+    finger: Playwright's touchscreen only taps)."""
+    cdp = phone.context.new_cdp_session(phone)
+    x, y = start
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart",
+                                          "touchPoints": [{"x": x, "y": y, "id": 1}]})
+    for step in range(1, 7):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [
+            {"x": x + by[0] * step / 6, "y": y + by[1] * step / 6, "id": 1}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    quiet(phone)
+
+
+def drags_at_zoom(phone: Page, found: dict[str, Any]) -> None:
+    """At 200% zoom the map is taller than the image's shape and the image covers it, wider
+    than the box: a finger dragging sideways brings the rest of the map; up or down, the
+    page scrolls (the map has nowhere to go that way), and no pin is placed."""
+    phone.evaluate("document.querySelector('#note-map .map-box').scrollIntoView()")
+    quiet(phone)
+    view = box(phone.locator("#note-map .map-box"))
+    image = box(phone.locator("#note-map .map-image"))
+    assert image["width"] > view["width"] + 10, (view, image)  # there is more to see
+    top = phone.evaluate("window.scrollY")
+    drag(phone, (view["x"] + view["width"] * 0.8, view["y"] + 30), (-80, 0))
+    moved = box(phone.locator("#note-map .map-image"))
+    assert moved["x"] < image["x"] - 10, (image, moved)  # the map went left under the finger
+    assert moved["x"] + moved["width"] >= view["x"] + view["width"] - 1  # never past its edge
+    assert phone.evaluate("window.scrollY") == top
+    drag(phone, (view["x"] + view["width"] / 2, view["y"] + 60), (0, -50))
+    assert abs(phone.evaluate("window.scrollY") - (top + 50)) <= 1
+    expect(phone.locator("#note-map .map-pin.pin-new")).to_have_count(0)
+    found["zoom200:map"]["dragged"] = {"image_x_before": image["x"], "after": moved["x"]}

@@ -304,9 +304,9 @@ export class MapPicker {
    * @param {boolean} asking
    */
   ask(asking) {
-    if (!this.failed && this.hint.classList.contains('is-asking') !== asking) {
-      this.hint.classList.toggle('is-asking', asking);
-      const hint = this.hint;
+    const hint = this.hint;
+    if (!this.failed && hint.classList.contains('is-asking') !== asking) {
+      hint.classList.toggle('is-asking', asking);
       if (asking) { hint.setAttribute('role', 'alert'); } else { hint.removeAttribute('role'); }
     }
   }
@@ -330,14 +330,13 @@ export class MapPicker {
     box.focus({preventScroll: true});
   }
 
-  /**
-   * Size the layer for the box's shape: the box itself when it is the image's shape (the
-   * whole map at zoom 1), else the image's shape covering the box.
-   */
+  /** Size the layer for the box's shape: the box itself when it is the image's shape (the
+   * whole map at zoom 1), else the image's shape covering the box. */
   cover() {
     const box = this.boxAspect;
-    // Within 1% the box is the image's shape (the border and rounding aside).
-    const same = !box || Math.abs(box / this.aspect - 1) < 0.01;
+    // Within 5% the box is the image's shape: its aspect-ratio is of the outer edge, the
+    // border inside it (a few % at a small box); the image fills it, as it always did.
+    const same = !box || Math.abs(box / this.aspect - 1) < 0.05;
     this.rx = same ? 1 : Math.min(1, box / this.aspect);
     this.ry = same ? 1 : Math.min(1, this.aspect / box);
     this.stage.style.width = same ? '' : (100 / this.rx) + '%';
