@@ -1042,10 +1042,24 @@ POOL: list[tuple[str, dict[str, Any]]] = [
     ("start_round", {}),
     ("set_table_settings", {"vote_scope": "table"}),
     ("cast_vote", {"note_id": "n1"}),
+    # The map's HTTP upload, from whoever draws it: another map (refused while notes are
+    # placed on the current one), the same map again, a picture that is no picture.
+    ("@upload", {"body": "other"}),
+    ("@upload", {"body": "same"}),
+    ("@upload", {"body": "broken"}),
 ]
+# The bodies the random uploads send, made once (the room's map is map_image(1200, 800)).
+UPLOADS: dict[str, bytes] = {}
 
 
-@settings(max_examples=8)
+def upload_body(which: str) -> bytes:
+    if not UPLOADS:
+        UPLOADS.update(other=map_image(640, 480), same=map_image(1200, 800),
+                       broken=map_image(640, 480)[:3000])
+    return UPLOADS[which]
+
+
+@settings(max_examples=6)
 @given(st.lists(st.tuples(st.sampled_from([*ROLES, "facilitator", "cofac", "p1", "host"]),
                           st.integers(0, len(POOL) - 1)),
                 min_size=15, max_size=30))
@@ -1075,6 +1089,19 @@ async def _random_evening(live: LiveServer, steps: list[tuple[str, int]], tmp: P
     outcomes: dict[str, int] = {}
     for who, index in steps:
         name, args = POOL[index]
+        if name == "@upload":
+            sender = by_role[who]
+            answer = await in_thread(partial(
+                post, live, r.code, upload_body(args["body"]),
+                cookies={"yoriai_key": live.key} if who == "facilitator" else None,
+                headers={"x-yoriai-token": sender.token} if sender.token else None))
+            if answer.status_code != 200:
+                code = refusal(answer, answer.status_code,
+                               {"need_key", "not_allowed", "map_in_use", "map_not_an_image"})
+                outcomes[code] = outcomes.get(code, 0) + 1
+            else:
+                outcomes["upload"] = outcomes.get("upload", 0) + 1
+            continue
         reply = await by_role[who].cmd_patiently(name, **args)
         if reply["type"] == "error":
             assert reply["code"] != "server_error", reply
