@@ -136,7 +136,7 @@ def picture(page: Page, name: str) -> None:
 def box(locator: Locator) -> dict[str, float]:
     found = locator.bounding_box()
     assert found is not None, locator
-    return {k: round(v, 1) for k, v in found.items()}
+    return {k: round(float(found[k]), 1) for k in ("x", "y", "width", "height")}
 
 
 def big_text(page: Page) -> None:
@@ -431,3 +431,42 @@ def drags_at_zoom(phone: Page, found: dict[str, Any]) -> None:
     assert abs(phone.evaluate("window.scrollY") - (top + 50)) <= 1
     expect(phone.locator("#note-map .map-pin.pin-new")).to_have_count(0)
     found["zoom200:map"]["dragged"] = {"image_x_before": image["x"], "after": moved["x"]}
+
+
+def test_a_tall_map_at_200_percent_is_covered_and_a_tap_still_finds_its_place(
+        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator]
+        ) -> None:
+    """A portrait map (2:3) at 200% zoom: the box takes the form's width and at most 45% of
+    the screen's height (it was 85×128 px, the image's shape at that height); the image
+    covers it, taller than the box, centred; a tap in the box's middle is the map's middle."""
+    code = live.new_workshop("西部地区まちづくり寄り合い")
+    reply = upload_map(live, code, map_image(800, 1200), title="西部地区")
+    assert reply.status_code == 200, reply.text
+    fac = steer(live, code)
+    fac.cmd("set_step", step="confirm")
+    phone = pages.open(ZOOMED, "zoom200")
+    join(phone, live, code, name="住民 縦長")
+    phone.wait_for_function(IMAGE_SHOWN)
+    phone.locator("#note-form").get_by_text("思い", exact=True).click()
+    phone.locator("#note-form").get_by_label("付箋の内容").fill("ここに花壇を")
+    phone.evaluate("document.querySelector('#note-map .map-box').scrollIntoView()")
+    quiet(phone)
+    width, height = 160, 284  # ZOOMED's viewport
+    assert ZOOMED["viewport"] == {"width": width, "height": height}
+    shown = box(phone.locator("#note-map .map-box"))
+    image = box(phone.locator("#note-map .map-image"))
+    picture(phone, "map-portrait-zoom200")
+    assert MAP_SHARE * height - 0.5 <= shown["height"] <= 0.45 * height + 0.5, shown
+    assert shown["width"] >= 0.85 * width, shown
+    assert abs(image["width"] / image["height"] - 2 / 3) < 0.02, image
+    assert image["height"] > shown["height"] + 10, (shown, image)
+    phone.touchscreen.tap(shown["x"] + shown["width"] / 2, shown["y"] + shown["height"] / 2)
+    expect(phone.locator("#note-map .map-pin.pin-new")).to_be_visible()
+    phone.locator("#note-submit").click()
+    expect(phone.locator("#note-done")).to_have_text("貼りました ✓")
+    fac.run(fac.client.wait_for(
+        lambda b: any(n["text"] == "ここに花壇を" for n in b.notes.values())))
+    note = next(n for n in fac.client.board.notes.values() if n["text"] == "ここに花壇を")
+    assert abs(note["pin"]["x"] - MAP_GRID / 2) <= MAP_GRID * 0.02, note["pin"]
+    assert abs(note["pin"]["y"] - MAP_GRID / 2) <= MAP_GRID * 0.02, note["pin"]
+    assert pages.problems == []
