@@ -796,16 +796,25 @@ async def test_hiding_the_votes_sends_tallies_replace(server: LiveServer) -> Non
     assert (await fac_late.hello(code, key=server.key))["state"]["tallies"] == {note_id: 1}
 
 
-async def test_resume_across_a_role_change_gets_a_snapshot(server: LiveServer) -> None:
-    """§2: a client also gets a snapshot when the events it missed changed someone's role."""
+@pytest.mark.parametrize("change", ["grant_cofacilitator", "remove_participant", "seat",
+                                    "set_table_host"])
+async def test_resume_across_a_role_change_gets_a_snapshot(server: LiveServer,
+                                                           change: str) -> None:
+    """§2: a client also gets a snapshot when the events it missed changed someone's role
+    (つむぎすと granted, a table's host set, someone moved to another table, a participant
+    removed)."""
     code = server.new_workshop()
     fac = await console(server, code)
     _, pid, _ = await phone(server, code)
+    ok(await fac.cmd("make_tables", by="hand", count=2))
     screen = await Wire(server).open()
     snap = await screen.hello(code)
     epoch, seen = first_of(screen, "welcome")["epoch"], snap["seq"]
     await screen.close()
-    ok(await fac.cmd("grant_cofacilitator", participant_id=pid))
+    args: dict[str, Any] = {"participant_id": pid}
+    if change in ("seat", "set_table_host"):
+        args["table_id"] = "k2"
+    ok(await fac.cmd(change, **args))
     again = await Wire(server).open()
     assert (await again.hello(code, epoch=epoch, last_seq=seen))["type"] == "snapshot"
 
@@ -817,9 +826,14 @@ async def test_a_removed_participant_gets_removed_then_the_public_board(server: 
     code = server.new_workshop()
     fac = await console(server, code)
     wire, pid, token = await phone(server, code, "ボット")
+    second = await Wire(server).open()
+    await second.hello(code, token=token)
     ok(await wire.cmd("post_note", kind="charm", text="宣伝です"))
-    start = len(wire.msgs)
+    start, second_start = len(wire.msgs), len(second.msgs)
     ok(await fac.cmd("remove_participant", participant_id=pid))
+    # each of the removed person's connections is told
+    _, told = await second.wait(lambda m: m["type"] == "error", second_start)
+    assert refused(told, "removed")["id"] is None
     i, error = await wire.wait(lambda m: m["type"] == "error", start)
     assert refused(error, "removed")["id"] is None
     j, welcome = await wire.wait(lambda m: m["type"] == "welcome", i)
@@ -1460,6 +1474,9 @@ async def test_text_limits_at_the_limit_and_one_past(server: LiveServer) -> None
     # RECORD_MAX_CHARS
     await edge(lambda n: fac.cmd("set_action_status", action_id=action, status="under_way",
                                  record="記" * n), 400, "record_too_long")
+    # a review: NOTE_MAX_CHARS, as a note (§5)
+    await edge(lambda n: fac.cmd("post_review", column="change", text="見" * n), 140,
+               "review_too_long")
     # LEAD_MAX_CHARS, PLACE_MAX_CHARS
     await edge(lambda n: fac.cmd("write_lead", text="文" * n), 400, "lead_too_long")
     date = first_of(fac, "snapshot")["state"]["workshop"]["date"]
