@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
 import io
 import json
 import sqlite3
@@ -906,7 +907,7 @@ def reseal(doc: dict[str, Any]) -> bytes:
 async def test_crafted_archives_are_refused_whole_and_write_nothing(
         live: LiveServer, tmp_path: Path) -> None:
     r = await map_room(live)
-    # A photo beside the map, so the archive holds both kinds of entry.
+    # A place moved by the facilitator: the log holds a NotePlaced to tamper with.
     await ok(r.fac, "place_note", note_id=r.pinned, pin={"x": 10, "y": 20})
     good = export_archive(live, r.code)
     base = json.loads(good)
@@ -943,7 +944,7 @@ async def test_crafted_archives_are_refused_whole_and_write_nothing(
         "map bytes not its hash": edited(lambda d: d["photos"][0].update(
             data=base64.b64encode(other_bytes).decode())),
         "map bytes of another size": edited(lambda d: d["photos"].__setitem__(0, {
-            "hash": __import__("hashlib").sha256(map_image(600, 400)).hexdigest(),
+            "hash": hashlib.sha256(map_image(600, 400)).hexdigest(),
             "data": base64.b64encode(map_image(600, 400)).decode()})),
         "map image twice": edited(lambda d: d["photos"].append(dict(d["photos"][0]))),
         "map image missing": edited(lambda d: d.pop("photos")),
@@ -990,6 +991,7 @@ async def test_crafted_archives_are_refused_whole_and_write_nothing(
         after = {p.relative_to(data): p.read_bytes() for p in data.rglob("*")
                  if p.is_file() and p.suffix not in (".db-wal", ".db-shm", ".lock")}
         assert set(after) == set(before), why
+    # ("../../facilitator.key" from the victim's photos folder would be here.)
     assert not (tmp_path / "facilitator.key").exists()
     # An event dated in the future is still a log live commands could have made (the
     # laptop's clock may be wrong): it imports, and serves.
