@@ -511,9 +511,16 @@ async def test_other_origin_or_host_name_is_refused_at_the_handshake(server: Liv
     """The preamble: a handshake from any other origin, or to a host name the server does not
     answer to, is refused (HTTP 403)."""
     code = server.new_workshop()
-    own = await Wire(server, origin=f"http://127.0.0.1:{server.port}").open()
-    await own.hello(code)
+    port = server.port
+    for accepted in (Wire(server, origin=f"http://127.0.0.1:{port}"),
+                     Wire(server, origin=f"http://localhost:{port}", host="localhost"),
+                     Wire(server, host="localhost"), Wire(server)):  # no Origin: not checked
+        await accepted.open()
+        await accepted.hello(code)
     for wire in (Wire(server, origin="http://evil.example"),
+                 Wire(server, origin="null"),
+                 Wire(server, origin=f"http://127.0.0.1:{port + 1}"),
+                 Wire(server, origin=f"http://localhost:{port}"),  # the page is 127.0.0.1's
                  Wire(server, host="evil.example")):
         with pytest.raises(InvalidStatus) as refusal:
             await wire.open()
