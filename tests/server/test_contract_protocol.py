@@ -1320,6 +1320,28 @@ async def test_all_sockets_of_one_person_share_one_bucket(server: LiveServer) ->
         "two bursts of one person are past their one bucket"
 
 
+async def test_sockets_not_yet_anyones_share_their_addresss_bucket(server: LiveServer) -> None:
+    """§5: the rate is per person and, before joining, per client address."""
+    code = server.new_workshop()
+    address = fresh_address()
+    pair = [await Wire(server, address=address).open() for _ in range(2)]
+    for wire in pair:
+        await wire.hello(code)
+    starts = [len(wire.msgs) for wire in pair]
+    for _ in range(RATE_BURST):
+        for wire in pair:
+            await wire.send({"type": "ping"})
+    got = [m for wire, start in zip(pair, starts, strict=True)
+           for m in await answers(wire, start, RATE_BURST)]
+    assert any(m["type"] == "error" and m["code"] == "slow_down" for m in got)
+    # another address is not held back by it
+    other = await Wire(server).open()
+    await other.hello(code)
+    start = len(other.msgs)
+    await other.send({"type": "ping"})
+    assert (await answers(other, start, 1))[0]["type"] == "pong"
+
+
 async def test_the_facilitator_has_a_burst_of_200(own_server: LiveServer) -> None:
     code = own_server.new_workshop()
     fac = await console(own_server, code)
