@@ -15,6 +15,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -737,11 +738,13 @@ def test_serve_says_plainly_when_the_port_is_taken(tmp_path: Path) -> None:
     ["--wifi", "net", "--wifi-password", "p" * 7],
     ["--wifi", "net", "--wifi-password", "p" * 64],
     ["--wifi", "net", "--wifi-password", "パスワード12345678"],
+    ["--wifi", "net", "--wifi-password", " " + "p" * 8],  # README: no space at either end
     ["--wifi-password", "p" * 8],
 ])
 def test_serve_refuses_a_wifi_no_network_could_have(tmp_path: Path, wifi: list[str]) -> None:
-    """README: an SSID of at most 32 bytes, a WPA password of 8 to 63 ASCII characters;
-    one past the limit is refused in one line, before anything is served."""
+    """README: an SSID of at most 32 bytes, a WPA password of 8 to 63 printable ASCII
+    characters with no space at either end; one past the limit is refused in one line,
+    before anything is served."""
     one_line_refusal(run("serve", "--host", "127.0.0.1", "--port", "1", "--no-browser",
                          *wifi, data=tmp_path / "data"))
 
@@ -756,3 +759,80 @@ def test_ctrl_c_stops_serve_and_lets_go_of_the_folder(tmp_path: Path) -> None:
     second = Served(data)
     assert second.stop() == 0, second.text
     assert "Traceback" not in second.text
+
+
+# --- a damaged workshop -----------------------------------------------------------------------
+
+
+def test_a_damaged_workshop_is_named_refused_and_repaired(tmp_path: Path) -> None:
+    """README: a workshop whose record does not load (left damaged by a disk problem) does not
+    stop the others: its pages say so (HTTP 503, workshop_damaged, params.workshop its code,
+    command `yoriai check --repair`; after the key's check on a facilitator's); `yoriai
+    check` says exactly what is wrong, exit status 2 while something is damaged; --repair
+    needs the server stopped, keeps the events up to the damage and moves the rest to
+    yoriai-repair-<code>-<time>.jsonl (never deletes)."""
+    data = tmp_path / "data"
+    sound = new(data, "無事な会")
+    demo = run("demo", data=data).stdout.strip().splitlines()[-1]
+    # the disk problem: the 50th stored event of the demo evening is no longer JSON (the
+    # store is an SQLite file with a table of events: its schema is there to read)
+    with sqlite3.connect(data / "yoriai.sqlite3") as db:
+        changed = db.execute("UPDATE events SET data = '{broken' WHERE workshop = ? AND seq = 50",
+                             (demo,)).rowcount
+    assert changed == 1
+    checked = run("check", data=data)
+    assert checked.returncode == 2
+    lines = {line.split(":")[0]: line for line in checked.stdout.strip().splitlines()}
+    assert set(lines) == {sound, demo}
+    assert "50" in lines[demo] and "--repair" in lines[demo]
+    assert re.search(r"\bok\b", lines[sound])
+    server = Served(data)
+    try:
+        base = f"http://127.0.0.1:{server.port}"
+        with httpx.Client(base_url=base, timeout=HANG,
+                          headers={"accept": "application/json"}) as http:
+            for path in (f"/w/{demo}", f"/w/{demo}/screen", f"/w/{demo}/qr.svg"):
+                answer = http.get(path)
+                assert answer.status_code == 503, path
+                error = answer.json()["error"]
+                assert error["code"] == "workshop_damaged"
+                assert error["params"]["workshop"] == demo
+                assert error["command"] == "yoriai check --repair"
+            assert http.get(f"/w/{demo}/facilitate").status_code == 403  # the key first
+            assert http.get(f"/w/{demo}/facilitate",
+                            headers={"cookie": f"yoriai_key={server.key}"}).status_code == 503
+            page = http.get(f"/w/{demo}", headers={"accept": "text/html"})
+            assert page.status_code == 503 and "yoriai check --repair" in page.text
+            assert http.get(f"/w/{sound}").status_code == 200
+        busy = run("check", "--repair", data=data)
+        assert busy.returncode != 0 and "Traceback" not in busy.stderr
+        assert not list(data.glob("yoriai-repair-*"))
+    finally:
+        assert server.stop() == 0
+    repaired = run("check", "--repair", data=data)
+    assert repaired.returncode == 0, repaired.stderr
+    [moved] = list(data.glob(f"yoriai-repair-{demo}-*.jsonl"))
+    assert len(moved.read_text(encoding="utf-8").strip().splitlines()) >= 540 - 49
+    after = run("check", data=data)
+    assert after.returncode == 0
+    assert re.search(r"\b49 event", next(ln for ln in after.stdout.splitlines()
+                                          if ln.startswith(demo)))
+
+
+@pytest.mark.xfail(strict=True, reason="store.import_workshop compares codes exactly, while the "
+                   "join box and the addresses take a code in any case: an archive for ABCD "
+                   "comes into a folder holding abcd (BOARD 14:34)")
+def test_import_refuses_a_code_the_folder_has_in_another_case(
+        small_archive: dict[str, Any], tmp_path: Path) -> None:
+    """README: `yoriai import` refuses an archive for a code this data folder already has;
+    a code is typed in any case (the code box, the addresses), so ABCD and abcd are one."""
+    data = tmp_path / "data"
+    for i, code in enumerate(("abcd", "ABCD")):
+        path = tmp_path / f"{i}.json"
+        path.write_text(json.dumps(seal(variant(small_archive, _set_code(code)))),
+                        encoding="utf-8")
+        done = run("import", str(path), data=data)
+        if i == 0:
+            assert done.returncode == 0, done.stderr
+    one_line_refusal(done)
+    assert workshops(data) == ["abcd"]

@@ -614,6 +614,10 @@ def test_photo_refusals_store_and_record_nothing(site: Site) -> None:
     before = archive_of(site, code)["events"]
     files = set((site.data / "photos").glob("*")) if (site.data / "photos").exists() else set()
     json_error(upload(site, code, jpeg(), key=False), 403, "need_key")
+    # §9: who sends it is checked before the body is read: no key and a body over the
+    # limit is still need_key, never photo_too_large
+    json_error(upload(site, code, b"\0" * (PHOTO_UPLOAD_MAX_BYTES + 1), key=False), 403,
+               "need_key")
     good = jpeg(320, 240, colour=(1, 2, 3))
     for body in (b"hello, not a picture", b"", good[: len(good) // 2],
                  b"BM" + b"\0" * 100):
@@ -651,6 +655,8 @@ def test_photos_max_per_workshop(site: Site) -> None:
     one_more = jpeg(64, 48, colour=(0, 0, 0))
     refused = json_error(upload(site, code, one_more), 409, "too_many_photos")
     assert refused["params"]["max"] == PHOTOS_MAX
+    # decided before the body is read: what the body is does not matter
+    json_error(upload(site, code, b"not a picture at all"), 409, "too_many_photos")
     assert set((site.data / "photos").glob("*")) == files
     assert len(archive_of(site, code)["photos"]) == PHOTOS_MAX
 
@@ -795,7 +801,9 @@ async def test_suggestions_over_the_websocket(site: Site) -> None:
 
 async def test_only_the_facilitator_or_a_tsumugist_may_upload(site: Site) -> None:
     """§9: a participant's token who is not a つむぎすと gets 403 not_allowed (params.command
-    add_photo); a つむぎすと's token uploads."""
+    add_photo); a つむぎすと's token uploads; add_photo over the WebSocket is refused
+    (upload_only) from anyone; removing a photo leaves its file in the data folder. §10: a
+    つむぎすと's console may ask for suggestions; {"stop": false} is an ask."""
     code = site.new("つむぎの会")
     fac = await Socket.open(site, code, key=site.key)
     phone, pid, token = await join(site, code, "鈴木")
@@ -803,10 +811,28 @@ async def test_only_the_facilitator_or_a_tsumugist_may_upload(site: Site) -> Non
         refused = json_error(upload(site, code, jpeg(50, 50), key=False, token=token), 403,
                              "not_allowed")
         assert refused["params"]["command"] == "add_photo"
+        mark = len(phone.seen)
         granted = await fac.cmd("grant_cofacilitator", participant_id=pid)
         assert granted["type"] == "ack", granted
+        welcome = await phone.wait(lambda m: m["type"] == "welcome", mark)
+        assert welcome["role"] == "cofacilitator"
+        await phone.wait(lambda m: m["type"] == "snapshot", mark)
         answer = upload(site, code, jpeg(50, 50), key=False, token=token)
         assert answer.status_code == 200, answer.text
+        digest = answer.json()["hash"]
+        for sock in (fac, phone):
+            again = await sock.cmd("add_photo", hash=digest, caption="")
+            assert again["type"] == "error" and again["code"] == "upload_only", again
+        mark = len(phone.seen)
+        await phone.send({"type": "suggest", "table": None, "stop": False})
+        said = await phone.wait(lambda m: m["type"] in ("suggestions", "error"), mark)
+        assert said["type"] == "suggestions" and said["groups"] == [], said
+        removed = await fac.cmd("remove_photo", hash=digest)
+        assert removed["type"] == "ack", removed
+        assert (site.data / "photos" / f"{digest}.jpg").exists()
+        with site.http(key=True) as http:
+            json_error(http.get(f"/w/{code}/photos/{digest}.jpg", headers=JSON), 404,
+                       "unknown_photo")
     finally:
         await fac.close()
         await phone.close()
