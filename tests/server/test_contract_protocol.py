@@ -407,8 +407,15 @@ async def test_snapshot_item_shapes_are_the_documented_ones(server: LiveServer) 
     ok(await fac.cmd("write_proposal", theme_id=theme, aim="集いの場に", ideas=["お茶会"]))
     ok(await fac.cmd("create_action", title="見守り", theme_id=theme))
     ok(await fac.cmd("post_review", column="keep", text="よかった"))
+    paper = ok(await fac.cmd("add_proxy", name="紙の人", attribute="町内会・自治会",
+                             show_name=False))["result"]["participant_id"]
     public = (await (await Wire(server).open()).hello(code))["state"]
     console_view = (await (await Wire(server).open()).hello(code, key=server.key))["state"]
+    # a person without a phone also carries "votes" and "priority", for 代理入力
+    [person] = console_view["participants"]
+    assert person["id"] == paper and person["proxy"] is True
+    assert set(person) == PARTICIPANT_KEYS | {"votes", "priority"}
+    assert public["participants"] == []
     assert set(public["themes"][0]) == {"id", "title", "member_count", "table"}
     assert set(console_view["themes"][0]) == {"id", "title", "member_count", "table", "members"}
     assert set(public["proposals"][0]) == {"theme", "aim", "ideas", "chosen"}
