@@ -707,6 +707,14 @@ def test_serve_wifi_at_its_limits_is_taken(served: tuple[Served, str]) -> None:
             assert SSID_32 in text, page
             assert PASS_63 not in text, page
         assert PASS_63 not in qr.text
+        # README: the handout: the Wi-Fi to join first (with its QR code), the big QR code,
+        # the address, short steps (the last names the 立場 to choose)
+        handout = http.get(f"/w/{newest}/handout").text
+        assert f"/w/{newest}/wifi.svg" in handout and f"/w/{newest}/qr.svg" in handout
+        assert f"/w/{newest}" in re.sub(r"<[^>]+>", "", handout)
+        steps = re.findall(r"<li[^>]*>(.*?)</li>", handout, re.S)
+        assert SSID_32 in steps[0] and "wifi.svg" in steps[0]
+        assert "住民" in steps[-1]
 
 
 def test_a_second_serve_on_the_same_folder_says_so(served: tuple[Served, str]) -> None:

@@ -492,6 +492,52 @@ def test_the_demo_map(site: Site, demo_exports: dict[str, httpx.Response]) -> No
     assert len([r for r in rows[1:] if r[column].strip()]) == 43
 
 
+def test_names_only_of_those_who_agreed(demo_exports: dict[str, httpx.Response]) -> None:
+    """README: names appear only for people who ticked 「まとめの資料に名前をのせてもよい」;
+    everyone else is a count (the csv: a name only if they agreed; votes without names)."""
+    events = demo_exports["json"].json()["events"]
+    people = [e["data"] for e in events if e["type"] == "ParticipantJoined"]
+    shown = {p["name"] for p in people if p["show_name"]}
+    texts = " ".join(json.dumps(e["data"], ensure_ascii=False) for e in events
+                     if e["type"] != "ParticipantJoined")
+    # a hidden name that is (part of) the name of someone who agreed (林さん in 小林さん), or
+    # that a note happens to contain, cannot tell anything apart: only the others are looked for
+    hidden = {p["name"] for p in people if not p["show_name"]}
+    hidden = {name for name in hidden
+              if name not in texts and not any(name in other for other in shown)}
+    assert hidden and shown
+    docx = zipfile.ZipFile(io.BytesIO(demo_exports["docx"].content))
+    outputs = {fmt: demo_exports[fmt].text for fmt in ("html", "md", "csv", "svg")}
+    outputs["docx"] = docx.read("word/document.xml").decode()
+    for fmt, text in outputs.items():
+        leaked = sorted(name for name in hidden if name in text)
+        assert leaked == [], (fmt, leaked)
+    assert any(name in outputs["html"] for name in shown)
+
+
+def test_the_csv_has_a_row_for_each_thing(demo_exports: dict[str, httpx.Response]) -> None:
+    """README: the csv has every theme, note, vote (without names), proposal, action,
+    volunteer and review, one row each with its kind (種別) first."""
+    events = demo_exports["json"].json()["events"]
+    made = {kind: sum(1 for e in events if e["type"] == kind) for kind in (
+        "ThemeCreated", "NotePosted", "VoteCast", "ProposalWritten", "ActionCreated",
+        "Volunteered", "ReviewPosted")}
+    assert not any(e["type"] in ("NoteDeleted", "VoteRetracted", "Withdrawn", "ThemeDeleted",
+                                 "ReviewDeleted", "ParticipantRemoved") for e in events)
+    rows = list(csv.reader(io.StringIO(demo_exports["csv"].content.decode("utf-8-sig"))))
+    header, body = rows[0], rows[1:]
+    counts: dict[str, int] = {}
+    for row in body:
+        counts[row[0]] = counts.get(row[0], 0) + 1
+    expected = {"テーマ": made["ThemeCreated"], "付箋": made["NotePosted"],
+                "共感": made["VoteCast"], "計画案": made["ProposalWritten"],
+                "取り組み": made["ActionCreated"], "担い手": made["Volunteered"],
+                "振り返り": made["ReviewPosted"]}
+    assert {k: counts.get(k, 0) for k in expected} == expected
+    name = header.index("名前")
+    assert all(not row[name] for row in body if row[0] == "共感")
+
+
 def checksum_of(archive: dict[str, Any]) -> str:
     """README: SHA-256 (lower-case hex) of the events list as compact JSON (keys sorted,
     separators , and :, non-ASCII as they are, UTF-8), followed, when there are photos, by a
