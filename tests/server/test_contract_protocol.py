@@ -2096,3 +2096,38 @@ async def test_the_header_fields_behave_as_documented(server: LiveServer) -> Non
     assert (await header_after("set_wifi", name=""))["wifi"] is None  # the server has none
     await fac.settle()
     assert "secret-pass-1" not in json.dumps(fac.msgs + screen.msgs)
+
+
+async def test_a_log_that_cannot_be_read_back_closes_its_sockets_with_1011(
+        tmp_path: Path) -> None:
+    """§5: only when the stored log cannot even be read back is the workshop unloaded and
+    its sockets closed with 1011 (§7: reconnect, get a snapshot); a hello then gets
+    workshop_damaged and 4503; every other workshop is served. (A damaged disk, injected
+    from outside: another process writes an event the server does not know at the seq the
+    server writes next, so its write fails and what it reads back does not replay.)"""
+    data = tmp_path / "data"
+    live = LiveServer(data).start()
+    try:
+        code, other = live.new_workshop("壊れる会"), live.new_workshop("無事な会")
+        fac = await console(live, code)
+        screen = await Wire(live).open()
+        await screen.hello(code)
+        elsewhere = await Wire(live).open()
+        await elsewhere.hello(other)
+        latest = ok(await fac.cmd("start_timer", seconds=10))["seq"]
+        with sqlite3.connect(data / "yoriai.sqlite3") as db:
+            db.execute("INSERT INTO events (workshop, seq, type, data, at, actor) "
+                       "VALUES (?, ?, 'NoSuchEvent', '{}', 0, 'facilitator')", (code, latest + 1))
+        refused(await fac.cmd("start_timer", seconds=20), "server_error")
+        assert await fac.closed() == 1011
+        assert await screen.closed() == 1011
+        again = await Wire(live).open()
+        await again.send({"type": "hello", "workshop": code})
+        _, error = await again.wait(lambda m: m["type"] == "error")
+        assert refused(error, "workshop_damaged")["params"]["workshop"] == code
+        assert await again.closed() == 4503
+        await elsewhere.settle()
+        assert not elsewhere.done.is_set()
+        await elsewhere.close()
+    finally:
+        live.stop()
