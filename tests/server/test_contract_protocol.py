@@ -334,6 +334,7 @@ def frames_are_well_formed(wire: Wire) -> None:
 async def test_projector_hello_gets_welcome_then_snapshot_of_the_public_board(
         server: LiveServer) -> None:
     code = server.new_workshop()
+    default_vote_budget = 3  # DEFAULT_VOTE_BUDGET
     wire = await Wire(server).open()
     snap = await wire.hello(code)
     assert kinds(wire) == ["welcome", "snapshot"]
@@ -350,6 +351,7 @@ async def test_projector_hello_gets_welcome_then_snapshot_of_the_public_board(
     assert set(state["workshop"]) == WORKSHOP_KEYS
     assert state["workshop"]["code"] == code
     assert set(state["workshop"]["settings"]) == SETTINGS_KEYS
+    assert state["workshop"]["settings"]["vote_budget"] == default_vote_budget
     assert state["workshop"]["round"] == 0 and state["tables"] == []
     assert state["workshop"]["participant_count"] == 0
     assert state["workshop"]["timer"]["ends_at"] is None
@@ -1575,6 +1577,27 @@ async def test_wifi_limits(server: LiveServer) -> None:
     # the password is in no view, for any recipient
     await fac.settle()
     assert "p" * 63 not in json.dumps(fac.msgs)
+
+
+async def test_actions_max(own_server: LiveServer) -> None:
+    """ACTIONS_MAX: 200 actions, and not one more (too_many, what: actions). On a server of
+    its own: the facilitator's burst is per person."""
+    code = own_server.new_workshop()
+    fac = await console(own_server, code)
+    theme = ok(await fac.cmd("create_theme", title="たくさん"))["result"]["theme_id"]
+    raws = [json.dumps({"type": "cmd", "id": new_id("act-"), "name": "create_action",
+                        "args": {"title": f"取り組み{i}", "theme_id": theme}})
+            for i in range(200)]
+    for chunk in range(0, 200, 40):
+        part = raws[chunk:chunk + 40]
+        for raw, answer in zip(part, await asyncio.gather(*(fac.reply(r) for r in part)),
+                               strict=True):
+            while answer.get("code") == "slow_down":
+                await asyncio.sleep(0.25)  # the page's back-off, then the same id again
+                answer = await fac.reply(raw)
+            ok(answer)
+    error = refused(await fac.cmd("create_action", title="二百一", theme_id=theme), "too_many")
+    assert error["params"]["max"] == 200 and error["params"]["what"] == "actions"
 
 
 async def test_themes_max(server: LiveServer) -> None:
