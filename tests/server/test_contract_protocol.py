@@ -911,6 +911,8 @@ async def test_a_retried_command_id_is_answered_with_the_original_result_once(
     other = await Wire(server).open()
     await other.hello(code, token=author_token(author))
     assert ok(await other.cmd("post_note", cid=cid, kind="issue", text="別物")) == first
+    # the id names the command: another command under it is answered as the first was
+    assert ok(await other.cmd("post_review", cid=cid, column="keep", text="別")) == first
     # nothing was applied twice: the next event is the next seq
     nxt = ok(await fac.cmd("start_timer", seconds=30))
     assert nxt["seq"] == first["seq"] + 1
