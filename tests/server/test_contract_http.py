@@ -950,3 +950,44 @@ def test_export_from_a_terminal_beside_the_server(site: Site, tmp_path: Path) ->
     with site.http(key=True) as http:
         assert out.read_bytes() == http.get(f"/w/{site.demo}/export/md").content
 
+
+
+async def test_the_newsletter_page_opens_as_readme_says(site: Site) -> None:
+    """README: the page opens as a 会報 page does: the title as the headline (「PDCA」 only
+    in the small label above it), the date and hours as people write them, a lead paragraph
+    made from the record, the 次回 box and the contact line (`yoriai contact`, read at each
+    export, no restart); protocol §2: GET /w/<code>/newsletter is {lead, generated_lead,
+    contact} for the facilitator."""
+    line = "問い合わせ：西部市民サービスセンター 018-000-0000"
+    code = site.new("会報の会")
+    fac = await Socket.open(site, code, key=site.key)
+    try:
+        for name, args in (("set_schedule", {"start": "19:00", "end": "21:00"}),
+                           ("set_next_meeting", {"date": "2026-12-20", "time": "19:00",
+                                                 "place": ""})):
+            reply = await fac.cmd(name, **args)
+            assert reply["type"] == "ack", reply
+    finally:
+        await fac.close()
+    assert run("contact", line, data=site.data).returncode == 0
+    try:
+        with site.http(key=True) as http:
+            facts = http.get(f"/w/{code}/newsletter").json()
+            html = http.get(f"/w/{code}/export/html").text
+            md = http.get(f"/w/{code}/export/md").text
+    finally:
+        assert run("contact", "", data=site.data).returncode == 0
+    assert facts["lead"] == "" and facts["generated_lead"] and facts["contact"] == line
+    body = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "|", html[html.index("<body"):]))
+    headline = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
+    assert headline and headline.group(1).strip() == "会報の会"
+    assert body.index("PDCA") < body.index("会報の会")
+    assert "2026年11月20日（金）19:00〜21:00" in body
+    assert facts["generated_lead"] in body
+    assert "次回" in body and "2026年12月20日" in body
+    assert body.index("次回") < body.index(line)
+    # (README: in md the headline is the first line and the label the one under it)
+    assert md.splitlines()[0] == "# 会報の会"
+    label = next(ln for ln in md.splitlines()[1:] if ln.strip())
+    assert "PDCA" in label and "PDCA" not in md.splitlines()[0]
+    assert line in md and facts["generated_lead"] in md
