@@ -517,6 +517,7 @@ async def test_the_map_removed_under_pins_and_a_racing_pin_leave_one_story(
     await r.fac.wait_for(lambda b: all(n["pin"] is None for n in b.notes.values()))
     assert all(n["pin"] is None for n in r.screen.board.notes.values())
     # With no map: every map command is no_map, to every moderator; a pin too.
+    await settled(r.bystanders, replies[-1]["seq"])
     since = {id(c): len(c.received) for c in r.bystanders}
     for sender, name, args in (
             (r.fac, "remove_map", {}), (r.cofac, "place_note",
@@ -613,6 +614,8 @@ async def test_hostile_uploads_store_nothing_and_tell_nobody(live: LiveServer,
     # The pins go; now the file itself is what is judged.
     await ok(r.fac, "place_note", note_id=r.pinned, pin=None)
     await ok(r.fac, "place_note", note_id=r.other_table, pin=None)
+    # (The console's board shows its own command once acked; the others catch up.)
+    await settled(r.bystanders, r.fac.board.seq)
     written = event_count(live.data_dir)
     since = {id(c): len(c.received) for c in r.bystanders}
     files_cases: list[tuple[str, bytes, dict[str, Any], int, set[str]]] = [
@@ -662,6 +665,7 @@ async def test_hostile_uploads_store_nothing_and_tell_nobody(live: LiveServer,
         await r.screen.wait_for(lambda b: (b.workshop.get("map") or {}).get("hash")
                                 == reply.json()["hash"])
         assert SURROGATE not in r.screen.board.workshop["map"]["title"]
+        await settled(r.bystanders, int(reply.json()["seq"]))
         written = event_count(live.data_dir)
         files = stored_files(live.data_dir)
         since = {id(c): len(c.received) for c in r.bystanders}
@@ -824,6 +828,71 @@ async def test_a_refused_upload_does_not_take_away_the_file_another_workshop_jus
     screen = await Client(live, first).connect()
     assert screen.board.workshop.get("map") is None
     again = await restart_and_compare(live, Viewers(second), tmp_path)
+    again.stop()
+
+
+async def test_on_a_full_disk_map_work_is_all_or_nothing_and_the_upload_says_so(
+        live: LiveServer, tmp_path: Path) -> None:
+    """The laptop's store refuses to write map work (a failure injected at the store's
+    boundary: a trigger on the writer's own SQLite connection fails every MapRemoved and
+    MapAdded, as a full disk would): taking the map away (one event that unplaces every
+    note) is refused with server_error and every place stays; a map uploaded then is
+    answered with the same clear code (not a bare 500), its file is not kept and nothing is
+    logged. Mended, both go through, and the workshop reloads the same."""
+    r = await map_room(live)
+    loop = live.ctx.store.loop
+    assert loop is not None
+
+    async def in_writer(work: Any) -> None:
+        async def run() -> None:
+            await live.ctx.store.in_writer(work)
+        await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(run(), loop))
+
+    def fail_map_work(db: sqlite3.Connection) -> None:
+        db.execute("CREATE TEMP TRIGGER no_room BEFORE INSERT ON main.events "
+                   "WHEN NEW.type IN ('MapRemoved', 'MapAdded') "
+                   "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
+
+    await ok(r.fac, "place_note", note_id=r.pinned, pin=None)
+    await ok(r.fac, "place_note", note_id=r.other_table, pin=None)
+    await ok(r.fac, "post_note", kind="wish", text="代理の一枚", proxy_for=r.proxy_far,
+             pin={"x": 4000, "y": 4000})
+    await in_writer(fail_map_work)
+    documented("server_error")
+    written, files = event_count(live.data_dir), stored_files(live.data_dir)
+    await settled((r.fac, r.p2, r.screen), r.fac.board.seq)
+    since = {id(c): len(c.received) for c in r.bystanders}
+    placed = {n: v["pin"] for n, v in r.fac.board.notes.items() if v["pin"] is not None}
+    assert placed
+    reply = await r.cofac.cmd_patiently("remove_map")
+    assert reply["type"] == "error" and reply["code"] == "server_error", reply
+    assert event_count(live.data_dir) == written
+    heard_nothing(r.bystanders, since)
+    fresh = await Client(live, r.code, key=live.key).connect()
+    assert {n: v["pin"] for n, v in fresh.board.notes.items() if v["pin"]} == placed
+    assert fresh.board.workshop["map"]["hash"] == r.image
+    await fresh.close()
+    # Every note off the map (these events are written), then another map: refused.
+    for note in placed:
+        await ok(r.fac, "place_note", note_id=note, pin=None)
+    written = event_count(live.data_dir)
+    await settled((r.fac, r.p2, r.screen), r.fac.board.seq)
+    since = {id(c): len(c.received) for c in r.bystanders}
+    answer = await in_thread(partial(post, live, r.code, map_image(640, 480),
+                                     cookies={"yoriai_key": live.key}))
+    refusal(answer, 503, {"server_error"})
+    assert event_count(live.data_dir) == written
+    assert stored_files(live.data_dir) == files
+    heard_nothing(r.bystanders, since)
+    assert r.fac.board.workshop["map"]["hash"] == r.image
+    # Mended: the same upload goes through, and the workshop reloads as it is now.
+    await in_writer(lambda db: db.execute("DROP TRIGGER temp.no_room"))
+    answer = await in_thread(partial(post, live, r.code, map_image(640, 480),
+                                     cookies={"yoriai_key": live.key}))
+    assert answer.status_code == 200, answer.text
+    await r.screen.wait_for(lambda b: (b.workshop.get("map") or {}).get("hash")
+                            == answer.json()["hash"])
+    again = await restart_and_compare(live, r.viewers(), tmp_path)
     again.stop()
 
 

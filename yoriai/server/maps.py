@@ -100,13 +100,14 @@ def pdf_broken() -> MapProblem:
 
 def refused(exc: Refusal) -> MapProblem:
     """A command's refusal as an HTTP answer: who may not (403), a map still holding pins
-    (409), anything else the request got wrong (422)."""
+    (409), a record the store could not write (503, ``server_error``), anything else the
+    request got wrong (422)."""
     if exc.code == "join_first":
         # The sender was removed while the file was on its way (decided again once it
         # arrived). join_first tells a phone's socket to join again; an upload's answer is
         # the removed person's, as if it had been asked before the body (§11).
         return MapProblem(403, "not_allowed", command="add_map")
-    status = {"not_allowed": 403, "map_in_use": 409}.get(exc.code, 422)
+    status = {"not_allowed": 403, "map_in_use": 409, "server_error": 503}.get(exc.code, 422)
     return MapProblem(status, exc.code, **exc.params)
 
 

@@ -23,6 +23,7 @@ created and nothing holds is taken away again.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import io
@@ -83,14 +84,15 @@ def not_an_image() -> PhotoProblem:
 
 
 def refused(exc: Refusal) -> PhotoProblem:
-    """A command's refusal as an HTTP answer: who may not (403), a full workshop (409),
-    anything else the request got wrong (422)."""
+    """A command's refusal as an HTTP answer: who may not (403), a full workshop (409), a
+    record the store could not write (503, ``server_error``), anything else the request got
+    wrong (422)."""
     if exc.code == "join_first":
         # The sender was removed while the photo was on its way (decided again once it
         # arrived): answered as a removed person's token is before the body (§9), not
         # with the socket's "join first".
         return PhotoProblem(403, "not_allowed", command="add_photo")
-    status = {"not_allowed": 403, "too_many_photos": 409}.get(exc.code, 422)
+    status = {"not_allowed": 403, "too_many_photos": 409, "server_error": 503}.get(exc.code, 422)
     return PhotoProblem(status, exc.code, **exc.params)
 
 
@@ -266,6 +268,10 @@ async def record_upload(ctx: AppContext, room: Room, actor: Actor, data: bytes, 
         try:
             return await ctx.hub.submit(room, actor, f"{name}-{uuid.uuid4().hex}", name, args)
         except (Refusal, ServerFault) as exc:
+            # A failed write left the room's state with this upload's event applied until
+            # the hub has put it back to its stored log: what it holds is read after that.
+            while room.rewinding is not None:
+                await asyncio.shield(room.rewinding)
             # The data folder is shared by every workshop: the same bytes (one city's map
             # for two evenings) may have been taken by another workshop, or be on their way
             # there, since this upload created the file. Taken away only when none does.
@@ -275,7 +281,10 @@ async def record_upload(ctx: AppContext, room: Room, actor: Actor, data: bytes, 
                 discard_photo(data_dir, image)
             if isinstance(exc, Refusal):
                 raise refused(exc) from None
-            raise
+            # The store could not write it (a full disk, an I/O error): as a command's
+            # server_error on the socket, said to the console (503: nothing was kept; the
+            # same upload may succeed once there is room), not a bare 500 and a traceback.
+            raise refused(Refusal("server_error")) from None
     finally:
         _UPLOADING[uploading] -= 1
         if not _UPLOADING[uploading]:
