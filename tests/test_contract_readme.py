@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
 import shutil
 import signal
@@ -18,6 +19,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -377,13 +379,48 @@ def test_export_and_check_only_read(demo_folder: tuple[Path, str], tmp_path: Pat
     shutil.copytree(data, copy)
 
     def state() -> dict[str, bytes]:
-        return {p.name: p.read_bytes() for p in sorted(copy.iterdir())}
+        # (SQLite's -wal and -shm side files, which a reader of a WAL database may create
+        # where it can, hold no data of the folder's own)
+        return {p.name: p.read_bytes() for p in sorted(copy.iterdir())
+                if not p.name.endswith(("-wal", "-shm"))}
     before = state()
     assert run("export", code, "--format", "md", "-o", str(tmp_path / "x.md"),
                data=copy).returncode == 0
     checked = run("check", data=copy)
     assert checked.returncode == 0, checked.stderr
     assert state() == before
+
+
+def test_export_and_check_work_from_a_read_only_folder(demo_folder: tuple[Path, str]) -> None:
+    """README: they work from a read-only copy of the folder too. Root writes anywhere, so
+    as root the commands run as `nobody` (setpriv) on a copy only root may write to."""
+    data, code = demo_folder
+    as_root = os.geteuid() == 0
+    if as_root and not shutil.which("setpriv"):
+        pytest.skip("running as root without setpriv: cannot make a folder read-only")
+    # a folder of its own under /tmp that `nobody` can reach (pytest's are root's alone)
+    place = Path(tempfile.mkdtemp(prefix="yoriai-ro-"))
+    try:
+        place.chmod(0o755)
+        copy, out = place / "data", place / "out"
+        shutil.copytree(data, copy)
+        out.mkdir()
+        out.chmod(0o777)
+        for path in [copy, *copy.rglob("*")]:
+            path.chmod(0o555 if path.is_dir() else 0o444)
+        prefix = ["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups",
+                  YORIAI] if as_root else None
+        done = run("export", code, "--format", "md", "-o", str(out / "plan.md"), data=copy,
+                   command=prefix)
+        assert done.returncode == 0, done.stderr
+        assert "#" in (out / "plan.md").read_text(encoding="utf-8")
+        checked = run("check", data=copy, command=prefix)
+        assert checked.returncode == 0, checked.stderr
+        assert code in checked.stdout
+    finally:
+        for path in [place, *place.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        shutil.rmtree(place)
 
 
 def test_a_file_name_is_cut_between_characters_at_200_bytes(tmp_path: Path) -> None:

@@ -991,3 +991,21 @@ async def test_the_newsletter_page_opens_as_readme_says(site: Site) -> None:
     label = next(ln for ln in md.splitlines()[1:] if ln.strip())
     assert "PDCA" in label and "PDCA" not in md.splitlines()[0]
     assert line in md and facts["generated_lead"] in md
+
+
+def test_import_beside_the_running_server(site: Site, tmp_path: Path) -> None:
+    """README: `yoriai new`, `import` and `export` work beside a running server (the
+    imported workshop is then the server's to serve)."""
+    arch = archive_of(site, site.fresh)
+    arch["workshop"]["code"] = arch["events"][0]["data"]["code"] = "mukou2laptop"
+    text = json.dumps(arch["events"], sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False)
+    arch["checksum"]["value"] = hashlib.sha256(text.encode()).hexdigest()
+    path = tmp_path / "moved.json"
+    path.write_text(json.dumps(arch, ensure_ascii=False), encoding="utf-8")
+    done = run("import", str(path), data=site.data)
+    assert done.returncode == 0, done.stderr.decode()
+    with site.http() as http:
+        page = http.get("/w/mukou2laptop")
+    assert page.status_code == 200
+    assert TITLE in page.text
