@@ -920,6 +920,21 @@ async def test_markup_in_a_pinned_note_and_the_map_title_is_printed_as_text(
 
 # --- the map's address --------------------------------------------------------------------
 
+def test_the_phones_get_the_map_itself_when_their_copy_cannot_be_written(
+        live: LiveServer) -> None:
+    """A failure at the data folder's boundary (where the phones' copy goes, a folder stands
+    in the way, as a full disk or a damaged folder would refuse the file): every phone
+    asking is still given a map of the same shape, never a 500."""
+    code = live.new_workshop("書けない")
+    image = upload_map(live, code, map_image(2400, 1600)).json()["hash"]
+    (live.data_dir / "photos" / f"{image}-phone.jpg").mkdir()
+    for _ in range(2):
+        got = httpx.get(f"{live.base}/w/{code}/map/{image}-phone.jpg")
+        assert got.status_code == 200, got.status_code
+        with Image.open(io.BytesIO(got.content)) as shown:
+            assert shown.size == (2400, 1600)
+
+
 def test_the_map_is_served_under_its_own_name_only(live: LiveServer) -> None:
     code = live.new_workshop("住所")
     other = live.new_workshop("よその会")

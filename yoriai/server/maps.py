@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import math
 import os
 import threading
@@ -56,6 +57,8 @@ from .photos import (
     record_upload,
 )
 from .problems import HttpProblem, NotFound
+
+log = logging.getLogger("yoriai.maps")
 
 # A PDF starts with "%PDF-"; readers accept it anywhere in the first KiB (some writers put
 # a byte-order mark or a mail header first), and so do we.
@@ -277,7 +280,13 @@ class Maps:
         if not await run_in_threadpool(path.is_file):
             raise NotFound("unknown_map")
         if phone:
-            path = await run_in_threadpool(phone_copy, path)
+            try:
+                path = await run_in_threadpool(phone_copy, path)
+            except OSError as exc:
+                # The copy cannot be written (a full disk, a damaged folder): the phones are
+                # given the map itself, the same shape (every place is where it was), only
+                # larger, rather than no map at all for the rest of the evening.
+                log.warning("serving the map itself: its phones' copy cannot be made: %s", exc)
         # Sent from the file in chunks as each phone takes them: when the whole room opens
         # the map step at once, 200 phones do not each hold a copy of 1-2 MB in memory.
         # The address names the bytes (their hash): they never change. Public: the map is
