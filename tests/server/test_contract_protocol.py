@@ -300,6 +300,10 @@ async def answers(wire: Wire, start: int, count: int) -> list[dict[str, Any]]:
     return found
 
 
+def at_seq(seq: int) -> Callable[[dict[str, Any]], bool]:
+    return lambda m: m.get("seq") == seq and m["type"] == "event"
+
+
 def answer_to(cid: str) -> Callable[[dict[str, Any]], bool]:
     return lambda m: is_answer(m) and m.get("id") == cid
 
@@ -639,10 +643,10 @@ async def test_a_posted_note_reaches_author_others_and_facilitators_as_documente
     assert note["votable"] is True and note["pin"] is None
     assert set(own["data"]["me"]) == ME_KEYS and note_id in own["data"]["me"]["notes"]
     # the others: the same upsert without me; the facilitators: with author fields and tallies
-    _, other = await screen.wait(lambda m: m["type"] == "event" and m["seq"] == answer["seq"])
+    _, other = await screen.wait(at_seq(answer["seq"]))
     assert "me" not in other["data"]
     assert other["data"]["upsert"]["notes"] == [note]
-    _, theirs = await fac.wait(lambda m: m["type"] == "event" and m["seq"] == answer["seq"])
+    _, theirs = await fac.wait(at_seq(answer["seq"]))
     [fac_note] = theirs["data"]["upsert"]["notes"]
     assert set(fac_note) == FACILITATOR_NOTE_KEYS
     assert fac_note["author"] == pid and fac_note["author_name"] == "鈴木"
@@ -672,10 +676,10 @@ async def test_hiding_a_note_sends_the_event_before_the_ack_and_removes_it_for_o
     assert view["hidden"] is True and view["votable"] is False
     # "a patch names a note only if the recipient may see it after the event, or could see it
     # just before (then its id is in remove and its tally is 0)"
-    _, gone = await screen.wait(lambda m: m["type"] == "event" and m["seq"] == hid["seq"])
+    _, gone = await screen.wait(at_seq(hid["seq"]))
     assert gone["data"]["remove"] == {"notes": [note_id]}
     assert "upsert" not in gone["data"] or "notes" not in gone["data"]["upsert"]
-    _, mine = await author.wait(lambda m: m["type"] == "event" and m["seq"] == hid["seq"])
+    _, mine = await author.wait(at_seq(hid["seq"]))
     assert mine["data"]["upsert"]["notes"][0]["hidden"] is True
     # a late phone's snapshot has no entry for it at all
     late = await Wire(server).open()
@@ -729,7 +733,7 @@ async def test_head_counts_are_coalesced_and_never_go_back(server: LiveServer) -
     phones = await asyncio.gather(*(phone(server, code, f"人{i}") for i in range(8)))
     # something else for the room: the owed head count must come before it
     locked = ok(await fac.cmd("lock_board", locked=True))
-    i, lock_event = await screen.wait(lambda m: m["type"] == "event" and m["seq"] == locked["seq"])
+    i, lock_event = await screen.wait(at_seq(locked["seq"]))
     assert lock_event["event"] == "BoardLocked"
     joins = [m for m in screen.msgs[:i] if m["type"] == "event"
              and m["event"] == "ParticipantJoined"]
@@ -768,16 +772,16 @@ async def test_the_header_is_sent_whole_on_a_change_and_private_notes_send_their
     await screen.hello(code)
     author, _, _ = await phone(server, code)
     locked = ok(await fac.cmd("lock_board", locked=True))
-    _, event = await screen.wait(lambda m: m.get("seq") == locked["seq"])
+    _, event = await screen.wait(at_seq(locked["seq"]))
     assert set(event["data"]["workshop"]) == WORKSHOP_KEYS
     assert event["data"]["workshop"]["locked"] is True
     ok(await fac.cmd("lock_board", locked=False))
     ok(await fac.cmd("set_private_notes", private=True))
     posted = ok(await author.cmd("post_note", kind="issue", text="まだ秘密"))
     note_id = posted["result"]["note_id"]
-    _, seen = await screen.wait(lambda m: m.get("seq") == posted["seq"])
+    _, seen = await screen.wait(at_seq(posted["seq"]))
     assert seen["data"] == {"workshop": {"private_count": 1}}, seen
-    _, own = await author.wait(lambda m: m.get("seq") == posted["seq"])
+    _, own = await author.wait(at_seq(posted["seq"]))
     assert own["data"]["upsert"]["notes"][0]["private"] is True
     assert own["data"]["workshop"] == {"private_count": 1}
     # a late projector: the count, not the note
@@ -785,6 +789,12 @@ async def test_the_header_is_sent_whole_on_a_change_and_private_notes_send_their
     snap = await late.hello(code)
     assert snap["state"]["workshop"]["private_count"] == 1
     assert note_id not in json.dumps(snap["state"]["notes"])
+    # hiding, unhiding and deleting it carry the count too (a hidden note is not counted)
+    for name, sender, count in (("hide_note", fac, 0), ("unhide_note", fac, 1),
+                                ("delete_note", author, 0)):
+        done = ok(await sender.cmd(name, note_id=note_id))
+        _, seen = await screen.wait(at_seq(done["seq"]))
+        assert seen["data"] == {"workshop": {"private_count": count}}, (name, seen)
 
 
 async def test_hiding_the_votes_sends_tallies_replace(server: LiveServer) -> None:
@@ -800,10 +810,10 @@ async def test_hiding_the_votes_sends_tallies_replace(server: LiveServer) -> Non
     ok(await fac.cmd("set_step", step=steps[1]["id"]))
     ok(await author.cmd("cast_vote", note_id=note_id))
     shown = ok(await fac.cmd("set_vote_settings", votes_visible=True))
-    _, event = await screen.wait(lambda m: m.get("seq") == shown["seq"])
+    _, event = await screen.wait(at_seq(shown["seq"]))
     assert event["data"]["tallies"] == {note_id: 1}
     hidden = ok(await fac.cmd("set_vote_settings", votes_visible=False))
-    _, event = await screen.wait(lambda m: m.get("seq") == hidden["seq"])
+    _, event = await screen.wait(at_seq(hidden["seq"]))
     assert event["data"]["tallies_replace"] is True and event["data"]["tallies"] == {}
     late = await Wire(server).open()
     assert (await late.hello(code))["state"]["tallies"] == {}
@@ -2024,7 +2034,7 @@ async def test_head_counts_at_tables_carry_the_newcomers_tables(server: LiveServ
     await screen.hello(code)
     await asyncio.gather(*(phone(server, code, f"席{i}") for i in range(4)))
     locked = ok(await fac.cmd("lock_board", locked=True))
-    i, _ = await screen.wait(lambda m: m.get("seq") == locked["seq"])
+    i, _ = await screen.wait(at_seq(locked["seq"]))
     joins = [m for m in screen.msgs[:i] if m["type"] == "event"
              and m["event"] == "ParticipantJoined"]
     seats: dict[str, int] = {}
@@ -2085,7 +2095,7 @@ async def test_the_header_fields_behave_as_documented(server: LiveServer) -> Non
 
     async def header_after(command: str, /, **args: Any) -> dict[str, Any]:
         answer = ok(await fac.cmd(command, **args))
-        _, event = await screen.wait(lambda m: m.get("seq") == answer["seq"])
+        _, event = await screen.wait(at_seq(answer["seq"]))
         workshop: dict[str, Any] = event["data"]["workshop"]
         return workshop
 
