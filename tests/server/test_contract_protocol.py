@@ -2166,3 +2166,33 @@ async def test_a_log_that_cannot_be_read_back_closes_its_sockets_with_1011(
         await elsewhere.close()
     finally:
         live.stop()
+
+
+async def test_hiding_a_voted_note_removes_it_with_a_zero_tally_and_keeps_the_voters_vote(
+        server: LiveServer) -> None:
+    """§3: a patch names a note the recipient could see just before: its id in remove and its
+    tally 0. §2: your own me.votes keeps the 共感 you gave to a note hidden afterwards; it
+    still counts against your budget, and you may take it back with retract_vote."""
+    code = server.new_workshop()
+    fac = await console(server, code)
+    screen = await Wire(server).open()
+    await screen.hello(code)
+    author, _, _ = await phone(server, code, "書く人")
+    voter, _, _ = await phone(server, code, "選ぶ人")
+    note_id = ok(await author.cmd("post_note", kind="wish", text="ベンチ"))["result"]["note_id"]
+    steps = first_of(fac, "snapshot")["state"]["workshop"]["program"]["steps"]
+    ok(await fac.cmd("set_step", step=next(s["id"] for s in steps if "cast_vote" in s["opens"])))
+    ok(await fac.cmd("set_vote_settings", votes_visible=True))
+    ok(await voter.cmd("cast_vote", note_id=note_id))
+    hid = ok(await fac.cmd("hide_note", note_id=note_id))
+    _, gone = await screen.wait(at_seq(hid["seq"]))
+    assert gone["data"]["remove"] == {"notes": [note_id]}
+    assert gone["data"]["tallies"] == {note_id: 0}
+    _, seen = await voter.wait(at_seq(hid["seq"]))
+    assert seen["data"]["remove"] == {"notes": [note_id]}
+    await voter.settle()
+    last = [m["data"]["me"] for m in voter.events() if "me" in m["data"]][-1]
+    assert last["votes"] == {note_id: 1} and last["votes_left"] == 2
+    back = ok(await voter.cmd("retract_vote", note_id=note_id))
+    _, patch = await voter.wait(at_seq(back["seq"]))
+    assert patch["data"]["me"]["votes"] == {} and patch["data"]["me"]["votes_left"] == 3
