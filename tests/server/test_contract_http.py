@@ -242,6 +242,9 @@ def test_code_in_another_case_is_redirected_with_its_query(site: Site) -> None:
                 location = answer.headers["location"]
                 assert f"/w/{site.fresh}{tail}?" in location, location
                 assert "lang=en" in location
+        # "the other /w/<code>/… addresses answer to it as they are"
+        qr = http.get(f"/w/{site.fresh.upper()}/qr.svg")
+        assert qr.status_code == 200 and "<svg" in qr.text
 
 
 def test_pages_answer(site: Site) -> None:
@@ -840,6 +843,24 @@ async def test_suggestions_over_the_websocket(site: Site) -> None:
         newer = await fac.wait(lambda m: m["type"] == "suggestions", mark)
         assert newer["seq"] > first["seq"]
         assert any(added["result"]["note_id"] in g["note_ids"] for g in newer["groups"])
+        # a note a moderator hides leaves the groups
+        hidden = added["result"]["note_id"]
+        mark = len(fac.seen)
+        hid = await fac.cmd("hide_note", note_id=hidden)
+        assert hid["type"] == "ack", hid
+        later = await fac.wait(lambda m: m["type"] == "suggestions"
+                               and m["seq"] >= hid["seq"], mark)
+        assert all(hidden not in g["note_ids"] for g in later["groups"])
+        # accepting one is create_theme with its note_ids: those notes are sorted now
+        chosen = later["groups"][0]
+        mark = len(fac.seen)
+        made = await fac.cmd("create_theme", title=chosen["title"],
+                             note_ids=chosen["note_ids"])
+        assert made["type"] == "ack", made
+        after = await fac.wait(lambda m: m["type"] == "suggestions"
+                               and m["seq"] >= made["seq"], mark)
+        left = {n for g in after["groups"] for n in g["note_ids"]}
+        assert not left & set(chosen["note_ids"])
     finally:
         for sock in (fac, screen, phone):
             await sock.close()
