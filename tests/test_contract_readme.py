@@ -188,8 +188,11 @@ def test_a_program_file_of_that_name_in_this_folder_wins(tmp_path: Path) -> None
     data = tmp_path / "data"
     for given in ("world-cafe", "review.json"):
         code = new(data, "ふりかえりの会", "--program", given, cwd=tmp_path)
-        program = archive(data, code, tmp_path / "a.json")["events"][0]["data"]["program"]
+        arch = archive(data, code, tmp_path / "a.json")
+        program = arch["events"][0]["data"]["program"]
         assert program["id"] == "review-hour", given
+        # protocol §9: the version is the oldest that holds it: no map step, no photos, 1
+        assert arch["version"] == 1 and "photos" not in arch
         assert [s["id"] for s in program["steps"]] == ["future"]
 
 

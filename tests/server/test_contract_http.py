@@ -541,6 +541,27 @@ def test_the_csv_has_a_row_for_each_thing(demo_exports: dict[str, httpx.Response
     assert all(not row[name] for row in body if row[0] == "共感")
 
 
+def test_an_archive_naming_a_map_without_its_image_is_refused(
+        demo_exports: dict[str, httpx.Response], tmp_path: Path) -> None:
+    """README: the archive carries the map (an archive naming a map without its image is
+    refused)."""
+    arch = demo_exports["json"].json()
+    [added] = [e["data"] for e in arch["events"] if e["type"] == "MapAdded"]
+    assert added["hash"] in {p["hash"] for p in arch["photos"]}
+    arch["photos"] = [p for p in arch["photos"] if p["hash"] != added["hash"]]
+    if not arch["photos"]:
+        del arch["photos"]
+    arch["checksum"]["value"] = checksum_of(arch)
+    path = tmp_path / "no-map.json"
+    path.write_text(json.dumps(arch, ensure_ascii=False), encoding="utf-8")
+    data = tmp_path / "data"
+    done = run("import", str(path), data=data)
+    assert done.returncode == 2, done
+    assert len(done.stderr.decode().strip().splitlines()) == 1
+    assert "Traceback" not in done.stderr.decode()
+    assert not (data / "photos").exists() or not list((data / "photos").iterdir())
+
+
 def checksum_of(archive: dict[str, Any]) -> str:
     """README: SHA-256 (lower-case hex) of the events list as compact JSON (keys sorted,
     separators , and :, non-ASCII as they are, UTF-8), followed, when there are photos, by a
@@ -940,6 +961,20 @@ def test_an_archive_with_photos_imports_back_to_the_same_board(site: Site,
     assert not list((other / "photos").glob("*")) if (other / "photos").exists() else True
     assert run("export", code, "--format", "json", "-o", str(tmp_path / "x.json"),
                data=other).returncode != 0
+    # a photo the workshop does not hold, or one that is not a JPEG (its hash right)
+    png = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(png, "PNG")
+    for extra in (jpeg(12, 12), png.getvalue()):
+        stray = json.loads(json.dumps(archive))
+        stray["photos"].append({"hash": hashlib.sha256(extra).hexdigest(),
+                                "data": base64.b64encode(extra).decode()})
+        stray["checksum"]["value"] = checksum_of(stray)
+        stray_path = tmp_path / "stray.json"
+        stray_path.write_text(json.dumps(stray, ensure_ascii=False), encoding="utf-8")
+        said = run("import", str(stray_path), data=other)
+        assert said.returncode == 2, said
+        assert len(said.stderr.decode().strip().splitlines()) == 1
+        assert not (other / "photos").exists() or not list((other / "photos").iterdir())
     # the good one comes back whole
     done = run("import", str(path), data=other)
     assert done.returncode == 0, done.stderr.decode()
