@@ -38,7 +38,7 @@ from .filenames import download_name
 from .hub import Hub
 from .i18n import error_text
 from .runner import listening_socket
-from .store import EventStore, StoreError
+from .store import EventStore, StoreError, WorkshopExists
 
 DEFAULT_DATA = "yoriai-data"
 T = TypeVar("T")
@@ -354,9 +354,18 @@ def cmd_import(args: argparse.Namespace) -> int:
     # The photos first (each already checked against its hash), taken away again if the
     # events cannot be written: an import is all there, or none of it is.
     created = restore_photos(path, archive.photos)
+
+    async def write(hub: Hub) -> None:
+        # A code is typed in any case (the code box, the addresses): a code this folder has
+        # in another case is the same code to the room, and the phones of one of the two
+        # would land in the other. (Yoriai makes lower-case codes; an archive may hold any.)
+        for summary in await hub.store.workshops():
+            if summary.code.casefold() == archive.code.casefold():
+                raise WorkshopExists(summary.code)
+        await hub.store.import_workshop(archive.code, archive.events)
+
     try:
-        asyncio.run(with_hub(path, lambda hub: hub.store.import_workshop(archive.code,
-                                                                          archive.events)))
+        asyncio.run(with_hub(path, write))
     except BaseException:
         for photo in created:
             discard_photo(path, photo)
