@@ -29,7 +29,7 @@ from urllib.parse import quote, unquote
 
 import httpx
 import pytest
-from PIL import Image
+from PIL import Image, ImageCms
 from websockets.asyncio.client import ClientConnection, connect
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -613,7 +613,11 @@ def jpeg(width: int = 300, height: int = 200, colour: tuple[int, int, int] = (20
     if orientation is not None:
         tags[0x0112] = orientation
     out = io.BytesIO()
-    image.save(out, "JPEG", exif=tags.tobytes() if len(tags) else b"")
+    extra: dict[str, Any] = {}
+    if exif:  # the rest a camera or an editor leaves: a colour profile and XMP
+        extra["icc_profile"] = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+        extra["xmp"] = b'<x:xmpmeta xmlns:x="adobe:ns:meta/">XMP-OWNER</x:xmpmeta>'
+    image.save(out, "JPEG", exif=tags.tobytes() if len(tags) else b"", **extra)
     return out.getvalue()
 
 
@@ -660,6 +664,8 @@ def test_a_photo_is_kept_upright_small_and_without_metadata(site: Site) -> None:
     assert not image.getexif()
     assert not {"exif", "icc_profile", "xmp", "XML:com.adobe.xmp"} & set(image.info)
     assert b"Exif" not in kept and "持ち主".encode() not in kept and b"Camera Maker" not in kept
+    assert b"XMP-OWNER" not in kept and b"ICC_PROFILE" not in kept and b"xmpmeta" not in kept
+    assert b"XMP-OWNER" in body and b"ICC_PROFILE" in body  # they were there to take away
     # upright: the blue corner, top-left as drawn, is top-right once turned clockwise
     r, g, b = image.convert("RGB").getpixel((got["width"] - 5, 5))  # type: ignore[misc]
     assert b > 150 and r < 100, (r, g, b)
@@ -712,6 +718,22 @@ def test_photo_refusals_store_and_record_nothing(site: Site) -> None:
     padded = jpeg(321, 240)
     padded += b"\0" * (PHOTO_UPLOAD_MAX_BYTES - len(padded))
     assert upload(site, code, padded).status_code == 200
+
+
+def test_png_webp_and_gif_are_taken_and_kept_as_jpeg(site: Site) -> None:
+    """§9: the body may be JPEG, PNG, WebP or GIF; another format (BMP, TIFF) is
+    not_an_image; what is kept is a JPEG."""
+    code = site.new("いろいろな形式の会")
+    for i, fmt in enumerate(("PNG", "WEBP", "GIF", "BMP", "TIFF")):
+        body = io.BytesIO()
+        Image.new("RGB", (90, 60), (10 * i, 200, 30)).save(body, fmt)
+        answer = upload(site, code, body.getvalue(), content_type=f"image/{fmt.lower()}")
+        if fmt in ("BMP", "TIFF"):
+            json_error(answer, 415, "not_an_image")
+            continue
+        assert answer.status_code == 200, (fmt, answer.text)
+        kept = (site.data / "photos" / f"{answer.json()['hash']}.jpg").read_bytes()
+        assert Image.open(io.BytesIO(kept)).format == "JPEG", fmt
 
 
 def test_photos_max_per_workshop(site: Site) -> None:
