@@ -206,6 +206,12 @@ def test_a_program_that_is_not_right_is_refused_naming_the_line_or_key(tmp_path:
     said = one_line_refusal(run("new", "x", "--program", str(tmp_path / "map.json"),
                                 data=data))
     assert "map" in said
+    bundled["steps"][0]["map"] = True
+    bundled["steps"][0]["tables"] = {"by": "mixed", "count": 5, "per_table": 4}  # not both
+    (tmp_path / "tables.json").write_text(json.dumps(bundled), encoding="utf-8")
+    said = one_line_refusal(run("new", "x", "--program", str(tmp_path / "tables.json"),
+                                data=data))
+    assert "tables" in said, said
     (tmp_path / "broken.json").write_text('{\n  "id": "x",\n  "steps": [\n}\n',
                                           encoding="utf-8")
     said = one_line_refusal(run("new", "x", "--program", str(tmp_path / "broken.json"),
@@ -301,6 +307,23 @@ def test_demo_with_tables(tmp_path: Path) -> None:
     assert {"テーブル", "テーブル名", "ラウンド", "テーブル進行役"} <= set(header)
     table_col = header.index("テーブル")
     assert len({r[table_col] for r in rows} - {""}) == 5
+    # a row per table, and a 席 row per person per round (a name only if they agreed)
+    people = {e["data"]["participant_id"]: e["data"] for e in events
+              if e["type"] == "ParticipantJoined"}
+    assert sum(1 for r in rows if r[0] == "テーブル") == 5
+    seats = [r for r in rows if r[0] == "席"]
+    assert len(seats) == 2 * len(people)  # two rounds, everyone seated in each
+    assert {r[header.index("ラウンド")] for r in seats} == {"1", "2"}
+    name = header.index("名前")
+    for row in seats:
+        person = people[row[1]]
+        assert (row[name] == person["name"]) == person["show_name"] or \
+            any(p["name"] == person["name"] and p["show_name"] for p in people.values()), row
+    # README: the page gains 「テーブルごとの話し合い」
+    html_path = tmp_path / "t.html"
+    assert run("export", tables, "--format", "html", "-o", str(html_path),
+               data=data).returncode == 0
+    assert "テーブルごとの話し合い" in html_path.read_text(encoding="utf-8")
 
 
 def rows_of(path: Path) -> list[list[str]]:
