@@ -145,6 +145,12 @@ def test_make_run_and_make_test_do_what_readme_says() -> None:
     assert "ruff check ." in tests and "mypy" in tests
     assert re.search(r"pytest -n 2 --dist loadfile", tests)
     assert re.search(r"pytest -n 1 --dist loadfile", plan("test", "TEST_WORKERS=1"))
+    # README: the JavaScript type check is tsc --checkJs over tsconfig.json, installed by
+    # npm ci from package-lock.json (make typecheck alone); skipped without node and npm
+    typecheck = plan("typecheck")
+    assert "npm ci" in typecheck and "tsc -p tsconfig.json" in typecheck
+    assert '"checkJs": true' in (ROOT / "tsconfig.json").read_text(encoding="utf-8")
+    assert "command -v node" in tests and "skipped" in tests
 
 
 def test_the_data_folder_default_and_yoriai_data(tmp_path: Path) -> None:
