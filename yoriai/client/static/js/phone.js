@@ -30,6 +30,7 @@ import {
   loadWords, t, errorText, el, icon, byId, setupTextSize, showStatus, setAlert, renderer,
   limitChars, timerState, onComposed, Errors, FocusKeeper
 } from './page.js';
+import {setupMenu} from './phone-topbar.js';
 
 /**
  * @typedef {import('./conn.js').Command} Command
@@ -339,6 +340,10 @@ statusRow.appendChild(timerBox);
 // It comes before the timer: a running timer then takes a line of its own under them,
 // rather than the timer and the switch each one line more.
 statusRow.insertBefore(hostSwitch, timerBox);
+// On a very narrow page (zoomed in) the bar folds to one row: 「3班」 and 「メニュー」.
+const menu = setupMenu(/** @type {HTMLElement} */ (document.querySelector('header.topbar')),
+  tableBadge, [/** @type {HTMLElement} */ (toolsBox), hostSwitch]);
+hostSwitch.addEventListener('click', menu.close); // the tools it opens are the screen's
 
 /** The shared timer, in words, redrawn every second. */
 function drawTimer() {
