@@ -868,13 +868,22 @@ def test_a_damaged_workshop_is_named_refused_and_repaired(tmp_path: Path) -> Non
         base = f"http://127.0.0.1:{server.port}"
         with httpx.Client(base_url=base, timeout=HANG,
                           headers={"accept": "application/json"}) as http:
-            for path in (f"/w/{demo}", f"/w/{demo}/screen", f"/w/{demo}/qr.svg"):
-                answer = http.get(path)
-                assert answer.status_code == 503, path
+            hexa = "0" * 64
+            keyed = {"cookie": f"yoriai_key={server.key}"}
+            for path, headers in (
+                    (f"/w/{demo}", {}), (f"/w/{demo}/screen", {}), (f"/w/{demo}/qr.svg", {}),
+                    (f"/w/{demo}/handout", {}), (f"/w/{demo}/wifi.svg", {}),
+                    (f"/w/{demo}/map/{hexa}.jpg", {}), (f"/w/{demo}/export/pdf", keyed),
+                    (f"/w/{demo}/newsletter", keyed), (f"/w/{demo}/photos/{hexa}.jpg", keyed)):
+                answer = http.get(path, headers=headers)
+                assert answer.status_code == 503, (path, answer.status_code)
                 error = answer.json()["error"]
                 assert error["code"] == "workshop_damaged"
                 assert error["params"]["workshop"] == demo
                 assert error["command"] == "yoriai check --repair"
+            upload = http.post(f"/w/{demo}/photos", content=b"\xff\xd8\xff",
+                               headers={**keyed, "origin": base, "content-type": "image/jpeg"})
+            assert upload.status_code == 503, upload.text
             assert http.get(f"/w/{demo}/facilitate").status_code == 403  # the key first
             assert http.get(f"/w/{demo}/facilitate",
                             headers={"cookie": f"yoriai_key={server.key}"}).status_code == 503
