@@ -1087,3 +1087,38 @@ def test_import_beside_the_running_server(site: Site, tmp_path: Path) -> None:
         page = http.get("/w/mukou2laptop")
     assert page.status_code == 200
     assert TITLE in page.text
+
+
+async def test_suggestions_for_a_table_and_never_for_its_host(site: Site) -> None:
+    """§10: "table": "k2" asks for one table's notes (the answer names the table); a table
+    host asking is refused (not_allowed, id null) and is sent no suggestions."""
+    code = site.new("班の提案の会")
+    fac = await Socket.open(site, code, key=site.key)
+    phone, pid, _token = await join(site, code, "高橋")
+    try:
+        made = await fac.cmd("make_tables", by="mixed", count=1)
+        assert made["type"] == "ack", made
+        table = made["result"]["seats"][pid]
+        mark = len(phone.seen)
+        host = await fac.cmd("set_table_host", table_id=table, participant_id=pid)
+        assert host["type"] == "ack", host
+        welcome = await phone.wait(lambda m: m["type"] == "welcome", mark)
+        assert welcome["role"] == "table_host"
+        await phone.wait(lambda m: m["type"] == "snapshot", mark)
+        mark = len(phone.seen)
+        await phone.send({"type": "suggest", "table": table})
+        error = await phone.wait(lambda m: m["type"] == "error", mark)
+        assert error["code"] == "not_allowed" and error["id"] is None, error
+        mark = len(fac.seen)
+        await fac.send({"type": "suggest", "table": table})
+        answer = await fac.wait(lambda m: m["type"] in ("suggestions", "error"), mark)
+        assert answer["type"] == "suggestions" and answer["table"] == table, answer
+        assert answer["groups"] == []  # no note was written at the table
+        # the pong comes after everything sent to the phone before it: no suggestions
+        mark = len(phone.seen)
+        await phone.send({"type": "ping"})
+        await phone.wait(lambda m: m["type"] == "pong", mark)
+        assert not any(m["type"] == "suggestions" for m in phone.seen)
+    finally:
+        await fac.close()
+        await phone.close()
