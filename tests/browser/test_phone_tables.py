@@ -525,6 +525,7 @@ def test_a_named_table_and_the_host_tools_do_not_scroll_sideways_at_200_percent(
         no_sideways(phone, step)
     picture(phone, "zoom-seated")
     fac.cmd("set_table_host", table_id=ids[0], participant_id=person(fac, "佐藤 花子")["id"])
+    phone.get_by_role("button", name="メニュー").click()  # the one-row bar of a 160 px page
     phone.get_by_role("button", name="テーブルの進行").click()
     for task in ("テーマ分け", "代理入力", "計画案"):
         phone.locator("#host .host-tabs").get_by_role("button", name=re.compile(task)).click()
