@@ -154,6 +154,7 @@ def json_error(answer: httpx.Response, status: int, code: str) -> dict[str, Any]
     assert {"code", "message", "params", "command"} <= set(error), error
     assert error["code"] == code, error
     assert isinstance(error["message"], str) and error["message"].strip(), error
+    assert "{" not in error["message"], error  # every placeholder filled in
     return error
 
 
@@ -226,6 +227,8 @@ def test_join_code_box(site: Site) -> None:
         wrong = http.get("/join", params={"code": "zzzz9999"})
         assert wrong.status_code == 200
         assert re.search(r'<form[^>]*action="/join"', wrong.text)
+        said = re.search(r'id="join-code-error"[^>]*>([^<]*)<', wrong.text)
+        assert said and said.group(1).strip() and "{" not in said.group(1), wrong.text[:300]
         empty = http.get("/join", params={"code": ""})
         assert empty.status_code == 200
 
@@ -720,6 +723,14 @@ def test_photo_refusals_store_and_record_nothing(site: Site) -> None:
     for body in (b"hello, not a picture", b"", good[: len(good) // 2],
                  b"BM" + b"\0" * 100):
         json_error(upload(site, code, body), 415, "not_an_image")
+    # §9: the message in the page's language (?lang= remembered, else Accept-Language)
+    with site.http(key=True) as http:
+        for lang, kana in (("en", False), ("ja", True)):
+            answer = http.post(f"/w/{code}/photos", content=b"text",
+                               headers={"content-type": "image/jpeg", "origin": site.base,
+                                        "accept-language": lang, **JSON})
+            message = json_error(answer, 415, "not_an_image")["message"]
+            assert bool(re.search(r"[\u3040-\u30ff]", message)) is kana, (lang, message)
     too_big = json_error(upload(site, code, good + b"\0" * (PHOTO_UPLOAD_MAX_BYTES + 1 -
                                                              len(good))), 413,
                          "photo_too_large")
