@@ -481,8 +481,15 @@ def test_export_contents(site: Site, demo_exports: dict[str, httpx.Response]) ->
     header = csv.decode("utf-8-sig").splitlines()[0].split(",")
     assert header[0] == "種別"
     assert "地図の番号" in header
-    assert "<svg" in demo_exports["svg"].text
-    assert demo_exports["png"].content.startswith(b"\x89PNG\r\n\x1a\n")
+    assert re.search(r"<svg[^>]*>", html[html.index("参画の記録"):])  # the chart beside it
+    svg = demo_exports["svg"].text
+    size = re.search(r'<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"', svg)
+    assert size, svg[:300]
+    png = demo_exports["png"].content
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    # README: png is the same picture: the board's proportions
+    width, height = Image.open(io.BytesIO(png)).size
+    assert abs(width / height - float(size.group(1)) / float(size.group(2))) < 0.01
     md = demo_exports["md"].text
     assert "【デモ】西部地域 みらいのまちづくりワークショップ" in md
     for fmt in ("html", "md", "csv", "svg"):
