@@ -457,8 +457,9 @@ def test_export_and_check_work_from_a_read_only_folder(demo_folder: tuple[Path, 
 
 def test_a_file_name_is_cut_between_characters_at_200_bytes(tmp_path: Path) -> None:
     """README: the title loses what a file system refuses (<>:"/\\|?* become _, runs of
-    spaces become one, no dot or space at either end); at most 200 bytes of UTF-8, cut
-    between characters."""
+    spaces become one, no dot or space at either end; control and direction characters go);
+    at most 200 bytes of UTF-8, cut between characters; a title with nothing left gives the
+    code instead."""
     data = tmp_path / "data"
     wide = "𠮷" * 60  # 60 characters of 4 bytes: 240 bytes
     code = new(data, wide)
@@ -471,6 +472,12 @@ def test_a_file_name_is_cut_between_characters_at_200_bytes(tmp_path: Path) -> N
     done = run("export", odd, "--format", "md", data=data, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert Path(done.stdout.strip()).name == f"{DATE}-a_b_c_d_e_f_g_h_i_j k-計画.md"
+    # direction characters go; a title with nothing left gives the code instead
+    for title, stem in (("a\u202eb", "ab"), ("...", None)):
+        made = new(data, title)
+        done = run("export", made, "--format", "md", data=data, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert Path(done.stdout.strip()).name == f"{DATE}-{stem or made}-計画.md"
 
 
 # --- yoriai contact ---------------------------------------------------------------------------
