@@ -707,6 +707,9 @@ def test_a_photo_is_kept_upright_small_and_without_metadata(site: Site) -> None:
         assert served.headers["content-type"] == "image/jpeg"
         json_error(http.get(f"/w/{code}/photos/{got['hash']}.jpg", headers=JSON), 403,
                    "need_key")
+        # only a photo of that workshop: another workshop's address does not serve it
+        json_error(fac.get(f"/w/{site.fresh}/photos/{got['hash']}.jpg", headers=JSON), 404,
+                   "unknown_photo")
     events = archive_of(site, code)["events"]
     again = upload(site, code, body, caption="もう一度")
     assert again.status_code == 200, again.text
