@@ -20,6 +20,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -151,6 +152,9 @@ def test_make_run_and_make_test_do_what_readme_says() -> None:
     assert "npm ci" in typecheck and "tsc -p tsconfig.json" in typecheck
     assert '"checkJs": true' in (ROOT / "tsconfig.json").read_text(encoding="utf-8")
     assert "command -v node" in tests and "skipped" in tests
+    # README: mypy strict, over yoriai and tests
+    mypy = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mypy"]
+    assert mypy["strict"] is True and set(mypy["packages"]) == {"yoriai", "tests"}
 
 
 def test_the_data_folder_default_and_yoriai_data(tmp_path: Path) -> None:
