@@ -30,7 +30,6 @@ import {
   loadWords, t, errorText, el, icon, byId, setupTextSize, showStatus, setAlert, renderer,
   limitChars, timerState, onComposed, Errors, FocusKeeper
 } from './page.js';
-import {setupMenu} from './phone-topbar.js';
 
 /**
  * @typedef {import('./conn.js').Command} Command
@@ -329,6 +328,7 @@ const tableBadge = byId('table-badge');
 const toolsBox = document.querySelector('.topbar-tools');
 if (toolsBox && toolsBox.parentNode) {
   toolsBox.parentNode.insertBefore(tableBadge, toolsBox);
+  toolsBox.id = 'topbar-menu'; // what 「メニュー」 opens on a narrow page (below)
 }
 const timerWords = el('span', {class: 'timer-words'});
 const timerBox = el('p', {id: 'timer', class: 'timer', role: 'timer', hidden: true},
@@ -340,10 +340,26 @@ statusRow.appendChild(timerBox);
 // It comes before the timer: a running timer then takes a line of its own under them,
 // rather than the timer and the switch each one line more.
 statusRow.insertBefore(hostSwitch, timerBox);
-// On a very narrow page (zoomed in) the bar folds to one row: 「3班」 and 「メニュー」.
-const menu = setupMenu(/** @type {HTMLElement} */ (document.querySelector('header.topbar')),
-  tableBadge, [/** @type {HTMLElement} */ (toolsBox), hostSwitch]);
-hostSwitch.addEventListener('click', menu.close); // the tools it opens are the screen's
+// On a very narrow page (a phone zoomed in; app.css, 14em) the bar folds to one row, 「3班」
+// and 「メニュー」, which opens the tools, the connection line and テーブルの進行 under it;
+// Escape closes it. (Here, not in a module of its own: the join page stays at 6 requests.)
+const topbar = /** @type {HTMLElement} */ (document.querySelector('header.topbar'));
+const menuButton = el('button', {type: 'button', id: 'menu-button', class: 'button menu-button',
+  'aria-expanded': 'false', 'aria-controls': 'topbar-menu host-switch'}, [t('phone.menu')]);
+tableBadge.after(menuButton); // the tools it opens come right after it in the focus order
+/** @param {boolean} open */
+function showMenu(open) {
+  topbar.classList.toggle('is-menu-open', open);
+  menuButton.setAttribute('aria-expanded', String(open));
+}
+menuButton.addEventListener('click', function () { showMenu(!topbar.matches('.is-menu-open')); });
+hostSwitch.addEventListener('click', function () { showMenu(false); }); // its tools fill it
+topbar.addEventListener('keydown', function (ev) {
+  if (ev.key === 'Escape' && topbar.matches('.is-menu-open')) {
+    showMenu(false);
+    menuButton.focus();
+  }
+});
 
 /** The shared timer, in words, redrawn every second. */
 function drawTimer() {
