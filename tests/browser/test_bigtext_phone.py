@@ -131,9 +131,12 @@ IN_BOTTOM_BAR = """e => {
 }"""
 
 
-def picture(page: Page, name: str) -> None:
+def picture(page: Page, name: str, down_to: float = 0) -> None:
+    """The screen, or (down_to) the page from its top down to that many CSS px."""
     PICTURES.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(PICTURES / f"{name}.png"))
+    width = page.viewport_size["width"] if page.viewport_size else 320
+    page.screenshot(path=str(PICTURES / f"{name}.png"), full_page=down_to > 0,
+                    clip={"x": 0, "y": 0, "width": width, "height": down_to} if down_to else None)
 
 
 def box(locator: Locator) -> dict[str, float]:
@@ -178,6 +181,8 @@ def measure(page: Page, mode: str, where: str, primary: Locator,
                                 "topbar_px": seen["topbar"],
                                 "small_targets": seen["small"], "sideways": seen["sideways"]}
     picture(page, f"{where}-{mode}")
+    if (mode, where) in FIRST_SCREEN_LEFT:  # the whole page: what comes before the primary
+        picture(page, f"{where}-{mode}-down-to-it", down_to=at["y"] + at["height"] + 10)
     wrong = found.setdefault("wrong", [])
     if seen["sideways"] > 0:
         wrong.append((mode, where, "sideways", seen["sideways"]))
