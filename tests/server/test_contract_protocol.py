@@ -2196,3 +2196,21 @@ async def test_hiding_a_voted_note_removes_it_with_a_zero_tally_and_keeps_the_vo
     back = ok(await voter.cmd("retract_vote", note_id=note_id))
     _, patch = await voter.wait(at_seq(back["seq"]))
     assert patch["data"]["me"]["votes"] == {} and patch["data"]["me"]["votes_left"] == 3
+
+
+async def test_participants_max(own_server: LiveServer) -> None:
+    """PARTICIPANTS_MAX (1,500): at the limit, and one past is too_many with params.what
+    and params.max. Phones from addresses of their own (each within its address's caps)."""
+    code = own_server.new_workshop()
+    fac = await console(own_server, code)
+    for _ in range(30):  # each closes once joined: a person counts without a socket
+        got = await asyncio.gather(*(phone(own_server, code, "参加者") for _ in range(50)))
+        await asyncio.gather(*(wire.close() for wire, _, _ in got))
+    extra = await Wire(own_server).open()
+    await extra.hello(code)
+    error = refused(await extra.cmd("join", cid=new_id("join-1501-"), name="千五百一",
+                                    attribute="住民", show_name=False), "too_many")
+    assert error["params"]["what"] == "participants" and error["params"]["max"] == 1500
+    # everyone is still served
+    await fac.settle()
+    assert fac.events("ParticipantJoined")[-1]["data"]["workshop"]["participant_count"] == 1500
