@@ -511,13 +511,16 @@ def test_a_tall_map_at_200_percent_is_covered_and_a_tap_still_finds_its_place(
 
 
 def test_the_one_row_bar_at_200_percent_opens_its_menu_by_touch_and_keyboard(
-        live: LiveServer, pages: Pages) -> None:
+        live: LiveServer, pages: Pages, steer: Callable[[LiveServer, str], Facilitator]
+        ) -> None:
     """At 200% zoom (a 160 px page) the top bar is one row with 「メニュー」 (48 px high, at
     least 44 wide): closed, 文字を大きく and English are not shown; a tap opens them under
     the row (aria-expanded says so), 文字を大きく works from there; by keyboard the tools
-    come right after the button, and Escape closes the menu and gives the focus back. At
-    320 px (no zoom) there is no menu: the tools are in the bar as before."""
+    come right after the button, and Escape closes the menu and gives the focus back. A
+    running timer is never folded away. At 320 px (no zoom) there is no menu: the tools are
+    in the bar as before."""
     code = live.new_workshop("西部地区まちづくり寄り合い")
+    fac = steer(live, code)
     phone = pages.open(ZOOMED, "zoom200")
     join(phone, live, code, name="田中 正")
     button = phone.get_by_role("button", name="メニュー")
@@ -555,6 +558,19 @@ def test_the_one_row_bar_at_200_percent_opens_its_menu_by_touch_and_keyboard(
     expect(phone.locator("#text-size")).to_be_hidden()
     phone.keyboard.press("Enter")
     expect(button).to_have_attribute("aria-expanded", "true")
+    # The facilitator's timer: in sight under the row with the menu closed (news, not a tool).
+    button.click()
+    expect(button).to_have_attribute("aria-expanded", "false")
+    fac.cmd("start_timer", seconds=300)
+    expect(phone.locator("#timer")).to_be_visible()
+    expect(phone.locator("#conn-status")).to_be_hidden()  # 接続中: calm, in the menu
+    at_top(phone)
+    timer = box(phone.locator("#timer"))
+    assert timer["y"] + timer["height"] <= box(phone.locator("header.topbar"))["height"], timer
+    picture(phone, "menu-closed-timer-zoom200")
+    # 文字を大きく at 200% zoom too: nothing wider than the page (もっと読む was 24 px wider).
+    seen = phone.evaluate(MEASURE)
+    assert seen["sideways"] == 0 and seen["small"] == [], seen
     # A 320 px phone without zoom: no menu, the tools in the bar.
     wide = pages.open(SMALL, "normal")
     join(wide, live, code, name="佐藤 花子")
