@@ -341,9 +341,6 @@ def test_new_workshop_form(site: Site) -> None:
         json_error(stranger, 403, "need_key")
 
 
-@pytest.mark.xfail(strict=True, reason="pages.py home renders t('error.' ~ error) without the "
-                   "refusal's params: 'タイトルは{max}文字までです。' "
-                   "(BOARD, BLACKBOX-README 14:48)")
 def test_the_new_workshop_refusal_is_a_sentence(site: Site) -> None:
     """README: POST /workshops answers 303 to /?error=<code> with the refusal; the rules of
     the house: bad input gets a clear, human-readable error. The home page then says it in

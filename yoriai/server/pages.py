@@ -55,6 +55,10 @@ def words_for(template: str, words: dict[str, str]) -> dict[str, str]:
 # code is at most 16 characters; more is not a code, and is not echoed whole.
 CODE_ECHO_MAX_CHARS = 20
 
+# A refused new workshop's numbers (a title's maximum length, say), as the home page reads
+# them back from its address: a few digits; more is not ours, and is not echoed whole.
+REFUSAL_PARAM_MAX_CHARS = 20
+
 
 def code_candidates(raw: str) -> list[str]:
     """The workshop codes ``raw`` may mean, most likely first: as typed, then NFKC-folded
@@ -208,7 +212,18 @@ class Pages:
             return self.render(request, "home.html", facilitator=False)
         workshops = await self.ctx.store.workshops()
         return self.render(request, "home.html", facilitator=True, workshops=workshops,
-                           error=request.query_params.get("error"), today=self.today())
+                           error=self.refusal_said(request), today=self.today())
+
+    def refusal_said(self, request: Request) -> str | None:
+        """The sentence for ``/?error=<code>&<param>=…`` (where ``create`` sends a refused
+        new workshop), its numbers filled in. Only a code the catalogue knows is said, and
+        each value is cut short: the address is typed by nobody, but anyone can make one."""
+        query = request.query_params
+        code = query.get("error")
+        if not code or f"error.{code}" not in catalogue(self.language(request)):
+            return None
+        params = {k: v[:REFUSAL_PARAM_MAX_CHARS] for k, v in query.items() if k != "error"}
+        return error_text(code, self.language(request), **params)
 
     async def join(self, request: Request) -> Response:
         """``/join?code=…``: the home page's code box. A code that names a workshop goes to
@@ -235,7 +250,8 @@ class Pages:
             code = await self.ctx.hub.create_workshop(str(title or ""), str(center or ""),
                                                       date=str(form.get("date") or ""))
         except Refusal as exc:
-            return RedirectResponse(f"/?{urlencode({'error': exc.code})}", status_code=303)
+            said = {"error": exc.code, **{k: str(v) for k, v in exc.params.items()}}
+            return RedirectResponse(f"/?{urlencode(said)}", status_code=303)
         return RedirectResponse(f"/w/{code}/facilitate", status_code=303)
 
     async def participant(self, request: Request) -> Response:
