@@ -105,6 +105,17 @@ BUSY_TIMEOUT_MS = 5000
 # (about 3-4 pages each: events, commands and summary rows), or after a snapshot.
 CHECKPOINT_EVERY_APPENDS = 250
 
+# A lone append (one command's events, nothing else queued in its turn: a calm room) is
+# committed on the loop's own thread, not handed to the writer thread: the hand-over and the
+# answer are two thread wake-ups (and two waits for the GIL) between a post and its fan-out,
+# which on a 2-core laptop whose cores are busy with the room's phones cost more than the
+# fsync itself (bench/README.md, "A lone post"). The loop waits for the fsync meanwhile, but
+# it has nothing else to do: nothing else was queued, and the fan-out needs the commit. A
+# batch (a busy room), a snapshot and a call go to the thread, so the loop keeps reading and
+# fanning out while they are written. Up to this many events: an import or a program's
+# setup is long, and goes to the thread.
+INLINE_APPEND_MAX_EVENTS = 16
+
 log = logging.getLogger("yoriai.store")
 
 T = TypeVar("T")
@@ -442,7 +453,9 @@ class EventStore:
 
     def _open_writer(self) -> _Writer:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, isolation_level=None)
+        # Used by the writer thread and, for a lone append, by the loop's thread: never by
+        # both at once (``_busy``), which is what sqlite3's same-thread check guards against.
+        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         try:
             db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             db.execute("PRAGMA journal_mode = WAL")
@@ -631,15 +644,29 @@ class EventStore:
             while self._queue and isinstance(self._queue[0], _Write):
                 work.append(self._queue.popleft())  # type: ignore[arg-type]
             job = functools.partial(self._writer.write_batch, work)
+            if _lone(work):
+                self._commit_here(work)
+                return
         self._busy = True
         loop = self.loop
         done = self._write_thread.submit(job)
         done.add_done_callback(lambda f: _on_loop(loop, self._finished, work, f))
 
+    def _commit_here(self, work: list[_Write]) -> None:
+        """Commit a lone append on this thread (INLINE_APPEND_MAX_EVENTS), then settle it as
+        the writer thread's answer would be settled."""
+        assert self._writer is not None
+        done: concurrent.futures.Future[Any] = concurrent.futures.Future()
+        try:
+            done.set_result(self._writer.write_batch(work))
+        except Exception as exc:  # as in the thread: settled as a failure of each append
+            done.set_exception(exc)
+        self._finished(work, done)
+
     def _finished(self, work: _Call | list[_Write], done: concurrent.futures.Future[Any]
                   ) -> None:
-        """The writer thread is done with ``work``: tell each caller its fate, then give the
-        thread what was queued meanwhile."""
+        """The writer is done with ``work``: tell each caller its fate, then give the
+        writer what was queued meanwhile."""
         self._busy = False
         try:
             result = done.result()
@@ -686,6 +713,14 @@ class EventStore:
             # Nothing is lost: the WAL holds every commit (fsync'd); it only grows until a
             # later checkpoint gets through.
             log.warning("could not checkpoint %s: %s", self.path, exc)
+
+
+def _lone(batch: list[_Write]) -> bool:
+    """Whether ``batch`` is one command's short append alone (INLINE_APPEND_MAX_EVENTS)."""
+    if len(batch) != 1:
+        return False
+    item = batch[0]
+    return item.snapshot is None and 0 < len(item.events) <= INLINE_APPEND_MAX_EVENTS
 
 
 def _on_loop(loop: asyncio.AbstractEventLoop, fn: Callable[..., None], *args: Any) -> None:
