@@ -51,7 +51,7 @@ hub's real ``Room``, and tests/facilitation/test_view.py compares lens and viewe
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
 from .maps import map_view, pin_data
@@ -498,6 +498,24 @@ def personal_to(state: WorkshopState, touch: Touch) -> Personal:
     tables = None if touched_tables == ALL else frozenset(
         {*touched_tables, *(n.table for n in notes)})
     return Personal(people, tables)
+
+
+def lenses(state: WorkshopState, personal: Personal) -> Callable[[Viewer], Lens]:
+    """``lens`` for one event, ready for each phone of the broadcast loop. Without tables
+    (most evenings) the rule comes down to two lookups: the viewer's own lens when the patch
+    reads something of theirs, else the public or the staff one. With tables, or an event
+    that reads everyone's own (``people`` is None), it is ``lens`` itself."""
+    people = personal.people
+    if state.tables or people is None:
+        return lambda viewer: lens(state, viewer, personal)
+
+    def without_tables(viewer: Viewer) -> Lens:
+        pid = viewer.participant_id
+        if pid is not None and pid in people:
+            return Lens(viewer.privileged, pid, *NOWHERE)
+        return STAFF if viewer.privileged else PUBLIC
+
+    return without_tables
 
 
 def lens(state: WorkshopState, viewer: Viewer, personal: Personal) -> Lens:

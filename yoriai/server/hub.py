@@ -52,6 +52,7 @@ from yoriai.facilitation.view import (
     Personal,
     Touch,
     lens,
+    lenses,
     personal_to,
     snapshot,
     touched,
@@ -378,6 +379,7 @@ class Room:
             apply(self.shown, e)
             self.published.append((e, touch))
             personal = personal_to(self.shown, touch)
+            lens_of = lenses(self.shown, personal)
             # That person's phones start over below, with a snapshot for their new role.
             # Someone's role changed (declared with the event): their connections need a
             # fresh view; a removed person's go on as the public board's.
@@ -403,7 +405,7 @@ class Room:
                     sub.sent_seq = e.seq
                     if restart is not None and sub.actor.participant_id == restart:
                         continue
-                    key = lens(self.shown, sub.actor, personal)
+                    key = lens_of(sub.actor)
                     got = encoded.get(key)
                     if got is None:
                         msg = wire_event(e, self.shown, key, touch)
