@@ -336,3 +336,36 @@ async def test_commits_never_checkpoint_the_checkpointer_does(
         assert seqs_in_database_file(s.path, code)[:10] == list(range(1, 11))
     finally:
         await s.close()
+
+
+async def test_a_lone_append_never_waits_for_another_process_on_the_loop(
+        store: EventStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lone append is committed on the loop's own thread (INLINE_APPEND_MAX_EVENTS), but
+    when another process holds the write lock (``yoriai new`` or ``import`` beside the
+    running server) it is the writer thread that waits for it: the loop goes on turning
+    meanwhile, and the append is stored once the lock is free."""
+    # Calm, whatever the machine's pace: no wait for the writer to have been idle a while.
+    monkeypatch.setattr(store_module, "INLINE_AFTER_IDLE_SECS", 0.0)
+    code, _ = await two_workshops(store)
+    last = seqs(store.path, code)[-1]
+    free = store.append_soon(code, [raw(last + 1, "alone, lock free")])
+    await asyncio.sleep(0)  # the store's turn: committed right there, on the loop
+    assert free.done() and free.exception() is None
+    before = seqs(store.path, code)
+    assert before[-1] == last + 1
+    other = sqlite3.connect(store.path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # another process's write, holding the lock
+        done = store.append_soon(code, [raw(last + 2, "alone, lock taken")])
+        # Two turns: the store hands it over in the first (``_dispatch``). Had the loop
+        # itself waited for the lock, this would come back only once that wait was over,
+        # with the append failed (busy) and so done.
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        assert not done.done()
+        assert seqs(store.path, code) == before
+        other.execute("COMMIT")
+    finally:
+        other.close()
+    await asyncio.wait_for(done, HANG)
+    assert seqs(store.path, code) == [*before, last + 2]

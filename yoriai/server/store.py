@@ -36,6 +36,7 @@ import contextlib
 import functools
 import json
 import logging
+import math
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -112,9 +113,15 @@ CHECKPOINT_EVERY_APPENDS = 250
 # fsync itself (bench/README.md, "A lone post"). The loop waits for the fsync meanwhile, but
 # it has nothing else to do: nothing else was queued, and the fan-out needs the commit. A
 # batch (a busy room), a snapshot and a call go to the thread, so the loop keeps reading and
-# fanning out while they are written. Up to this many events: an import or a program's
-# setup is long, and goes to the thread.
+# fanning out while they are written; so does a lone append that finds the write lock
+# taken by another process (the loop never waits for it). Up to this many events: an import
+# or a program's setup is long, and goes to the thread.
 INLINE_APPEND_MAX_EVENTS = 16
+# ...and only after the writer has been idle this long: commits back to back (a thousand
+# phones joining, a hundred posting) are a busy room, where the thread lets the loop read
+# and fan out while each fsync runs (a join storm of 1,000 took 2.3 s with every lone append
+# on the loop, 1.7 s with them on the thread); posts 100 ms apart are a calm one.
+INLINE_AFTER_IDLE_SECS = 0.01
 
 log = logging.getLogger("yoriai.store")
 
@@ -308,10 +315,12 @@ class _Writer:
     db: sqlite3.Connection
     poisoned: set[str] = field(default_factory=set)
 
-    def write_batch(self, batch: list[_Write]) -> list[BaseException | None]:
+    def write_batch(self, batch: list[_Write], begun: bool = False
+                    ) -> list[BaseException | None]:
         """Commit ``batch`` in one transaction; if that fails, find which appends cannot
         be stored by retrying them one by one, in order, poisoning the workshop of each
-        failed append so that nothing after it is written. Returns each item's outcome."""
+        failed append so that nothing after it is written. Returns each item's outcome.
+        ``begun``: the caller has begun the transaction (``EventStore._commit_here``)."""
         outcomes: list[BaseException | None] = [None] * len(batch)
         todo = []
         for i, item in enumerate(batch):
@@ -320,9 +329,11 @@ class _Writer:
             else:
                 todo.append(i)
         if not todo:
+            if begun:
+                self.db.execute("ROLLBACK")
             return outcomes
         try:
-            self.commit([batch[i] for i in todo])
+            self.commit([batch[i] for i in todo], begun)
             return outcomes
         except Exception as exc:  # anything at all: the one-by-one pass finds and names it
             if _primary_code(exc) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
@@ -347,9 +358,10 @@ class _Writer:
                     self.poisoned.add(item.code)
         return outcomes
 
-    def commit(self, items: list[_Write]) -> None:
+    def commit(self, items: list[_Write], begun: bool = False) -> None:
         db = self.db
-        db.execute("BEGIN IMMEDIATE")
+        if not begun:
+            db.execute("BEGIN IMMEDIATE")
         try:
             db.executemany(
                 "INSERT INTO events (workshop, seq, type, data, at, actor) VALUES (?,?,?,?,?,?)",
@@ -423,6 +435,7 @@ class EventStore:
         # How many appends the last commit held: the hub writes a commit's fan-out at once
         # when it was alone, and queues it for one frame a phone when it had company.
         self.last_batch = 0
+        self._last_done = -math.inf  # the loop's time when the writer last finished
 
     # --- opening and closing -----------------------------------------------------------
 
@@ -644,30 +657,44 @@ class EventStore:
             while self._queue and isinstance(self._queue[0], _Write):
                 work.append(self._queue.popleft())  # type: ignore[arg-type]
             job = functools.partial(self._writer.write_batch, work)
-            if _lone(work):
-                self._commit_here(work)
+            if (_lone(work) and self.loop.time() - self._last_done >= INLINE_AFTER_IDLE_SECS
+                    and self._commit_here(work)):
                 return
         self._busy = True
         loop = self.loop
         done = self._write_thread.submit(job)
         done.add_done_callback(lambda f: _on_loop(loop, self._finished, work, f))
 
-    def _commit_here(self, work: list[_Write]) -> None:
+    def _commit_here(self, work: list[_Write]) -> bool:
         """Commit a lone append on this thread (INLINE_APPEND_MAX_EVENTS), then settle it as
-        the writer thread's answer would be settled."""
+        the writer thread's answer would be settled. False, with nothing done, when the
+        write lock is not free at once (another process is writing: ``yoriai new`` or
+        ``import``): the loop must not wait out BUSY_TIMEOUT_MS, the writer thread does."""
         assert self._writer is not None
+        db = self._writer.db
+        try:
+            db.execute("PRAGMA busy_timeout = 0")
+            try:
+                db.execute("BEGIN IMMEDIATE")
+            finally:
+                db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        except sqlite3.Error:
+            return False  # busy, or worse: the thread's path meets it and says so
         done: concurrent.futures.Future[Any] = concurrent.futures.Future()
         try:
-            done.set_result(self._writer.write_batch(work))
+            done.set_result(self._writer.write_batch(work, begun=True))
         except Exception as exc:  # as in the thread: settled as a failure of each append
             done.set_exception(exc)
         self._finished(work, done)
+        return True
 
     def _finished(self, work: _Call | list[_Write], done: concurrent.futures.Future[Any]
                   ) -> None:
         """The writer is done with ``work``: tell each caller its fate, then give the
         writer what was queued meanwhile."""
         self._busy = False
+        assert self.loop is not None
+        self._last_done = self.loop.time()
         try:
             result = done.result()
         except Exception as exc:  # write_batch reports failures as outcomes; a call may raise
