@@ -9,8 +9,8 @@ import itertools
 import pytest
 
 from tests.sample import load_sample, run_evening
-from yoriai.facilitation.model import FACILITATOR, PRIVILEGED, PROJECTOR, Actor, Role
-from yoriai.facilitation.view import NOWHERE, PUBLIC, STAFF, Personal, lens, lenses
+from yoriai.facilitation.model import FACILITATOR, NOWHERE, PRIVILEGED, PROJECTOR, Actor, Role
+from yoriai.facilitation.view import PUBLIC, STAFF, Personal, lens, lenses
 
 
 @pytest.mark.parametrize("tables", [False, True])
