@@ -345,7 +345,7 @@ REFUSED: dict[str, tuple[Callable[[dict[str, Any]], Any], str]] = {
     "NaN for a time": (_nan_time, "NaN"),
     "an infinite number": (_infinite_budget, "infinity"),
     "a seq that is text": (_seq_as_text, "malformed"),
-    "a flag that is a number": (_flag_as_number, "is not what Yoriai records"),
+    "a flag that is a number": (_flag_as_number, "bad_value"),
     "a field no command records": (_extra_field, "is not what Yoriai records"),
     "an unknown kind of event": (_unknown_event, "does not know"),
     "an unknown sender": (_unknown_actor, "sender that cannot exist"),

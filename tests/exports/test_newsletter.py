@@ -333,7 +333,7 @@ def test_a_new_meeting_starts_a_new_page() -> None:
 @pytest.mark.parametrize(("command", "args", "code"), [
     ("write_lead", {"text": "あ" * (limits.LEAD_MAX_CHARS + 1)}, "lead_too_long"),
     ("write_lead", {"text": "\ud800"}, "bad_text"),
-    ("write_lead", {"text": 5}, "bad_text"),
+    ("write_lead", {"text": 5}, "bad_value"),
     ("set_schedule", {"start": "7pm", "end": ""}, "bad_time"),
     ("set_schedule", {"start": "25:00", "end": ""}, "bad_time"),
     ("set_schedule", {"start": "19:00", "end": "18:00"}, "end_before_start"),

@@ -708,3 +708,23 @@ def test_a_phone_that_leaves_in_the_middle_of_an_upload_is_no_fault(live: LiveSe
     assert faults == []
     assert stored(live) == set()
     assert the_map(live, code) is None
+
+
+def test_a_broken_pdf_after_an_encrypted_one_is_not_called_encrypted() -> None:
+    """PDFium's last error belongs to the thread and a PDF with no page leaves it unset: in
+    the same thread after an encrypted PDF it read as a password error (a fresh clone's
+    run of the attack tests met it). Each answer is the PDF's own."""
+    from yoriai.server.maps import MapProblem, render_pdf
+
+    locked, empty = io.BytesIO(), io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.encrypt("user-secret", "owner-secret")
+    writer.write(locked)
+    PdfWriter().write(empty)
+    for raw, code in ((locked.getvalue(), "map_pdf_encrypted"),
+                      (empty.getvalue(), "map_pdf_broken"),
+                      (locked.getvalue(), "map_pdf_encrypted")):
+        with pytest.raises(MapProblem) as refused:
+            render_pdf(raw, 1)
+        assert refused.value.code == code

@@ -68,6 +68,8 @@ PDF_MAGIC_WITHIN = 1024
 # A PDF locked only against printing or copying (an owner password: many a city's maps)
 # opens without one and is rendered as any other.
 PDFIUM_ERR_PASSWORD = 4
+# The trailer's key that every encrypted PDF carries (ISO 32000-1, 7.5.5 and 7.6.1).
+ENCRYPT_KEY = b"/Encrypt"
 # One map is prepared at a time. PDFium is one C library with global state, not safe to call
 # from two threads at once (pypdfium2 says so); and a picture's decode may take ~200 MB
 # (MAP_PIXELS_MAX as RGB). A second upload waits its turn: a workshop has one map, uploads
@@ -168,7 +170,10 @@ def render_pdf(raw: bytes, page: int) -> Image.Image:
     try:
         pdf = pdfium.PdfDocument(raw)
     except pdfium.PdfiumError as exc:
-        if exc.err_code == PDFIUM_ERR_PASSWORD:
+        # PDFium's last error is the thread's, and some failures (a PDF with no page at
+        # all) leave it as it was: after an encrypted PDF, the next broken one would be
+        # called encrypted too. An encrypted PDF names its /Encrypt dictionary.
+        if exc.err_code == PDFIUM_ERR_PASSWORD and ENCRYPT_KEY in raw:
             raise MapProblem(422, "map_pdf_encrypted") from None
         raise pdf_broken() from None
     except Exception:  # any damage PDFium's loader did not foresee
