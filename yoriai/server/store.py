@@ -110,17 +110,16 @@ CHECKPOINT_EVERY_APPENDS = 250
 # committed on the loop's own thread, not handed to the writer thread: the hand-over and the
 # answer are two thread wake-ups (and two waits for the GIL) between a post and its fan-out,
 # which on a 2-core laptop whose cores are busy with the room's phones cost more than the
-# fsync itself (bench/README.md, "A lone post"). The loop waits for the fsync meanwhile, but
-# it has nothing else to do: nothing else was queued, and the fan-out needs the commit. A
-# batch (a busy room), a snapshot and a call go to the thread, so the loop keeps reading and
-# fanning out while they are written; so does a lone append that finds the write lock
-# taken by another process (the loop never waits for it). Up to this many events: an import
-# or a program's setup is long, and goes to the thread.
+# fsync itself (bench/lone_post.py; bench/README.md, "Session 5"). The loop waits for the
+# fsync meanwhile, but it has nothing else to do: nothing else was queued, and the fan-out
+# needs the commit. A batch (a busy room), a snapshot and a call go to the thread, so the
+# loop keeps reading and fanning out while they are written; so does a lone append that
+# finds the write lock taken by another process (the loop never waits for it). Up to this
+# many events: an import or a program's setup is long, and goes to the thread.
 INLINE_APPEND_MAX_EVENTS = 16
 # ...and only after the writer has been idle this long: commits back to back (a thousand
 # phones joining, a hundred posting) are a busy room, where the thread lets the loop read
-# and fan out while each fsync runs (a join storm of 1,000 took 2.3 s with every lone append
-# on the loop, 1.7 s with them on the thread); posts 100 ms apart are a calm one.
+# and fan out while each fsync runs; posts 100 ms apart are a calm one.
 INLINE_AFTER_IDLE_SECS = 0.01
 
 log = logging.getLogger("yoriai.store")
