@@ -9,7 +9,7 @@ import itertools
 import pytest
 
 from tests.sample import load_sample, run_evening
-from yoriai.facilitation.model import FACILITATOR, NOWHERE, PRIVILEGED, PROJECTOR, Actor, Role
+from yoriai.facilitation.model import FACILITATOR, NOWHERE, PROJECTOR, Actor, Role
 from yoriai.facilitation.view import PUBLIC, STAFF, Personal, lens, lenses
 
 
@@ -44,8 +44,3 @@ def test_without_tables_an_author_has_their_own_lens_and_the_rest_share_two() ->
     assert lens_of(Actor(Role.COFACILITATOR, other)) is STAFF
     assert lens_of(PROJECTOR) is PUBLIC and lens_of(FACILITATOR) is STAFF
 
-
-@pytest.mark.parametrize("role", list(Role))
-def test_privileged_is_the_privileged_set(role: Role) -> None:
-    # ``Actor.privileged`` compares by identity for speed; it must say what the set says.
-    assert Actor(role, "p1").privileged is (role in PRIVILEGED)

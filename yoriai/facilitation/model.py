@@ -58,10 +58,7 @@ class Actor:
 
     @property
     def privileged(self) -> bool:
-        # By identity, not ``in PRIVILEGED``: an enum member's hash is a Python call, and
-        # the broadcast loop asks this of every phone for every event.
-        role = self.role
-        return role is Role.FACILITATOR or role is Role.COFACILITATOR
+        return self.role in PRIVILEGED
 
     def place(self, state: WorkshopState) -> Place:
         """Where the person this actor speaks for sits now, read from ``state`` (never kept
