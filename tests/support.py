@@ -9,9 +9,11 @@ import io
 import itertools
 import json
 import socket
+import sqlite3
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -87,6 +89,19 @@ class LiveServer:
         if self.thread.is_alive():
             self.thread.join(timeout=HANG)
         self.sock.close()
+
+    async def in_writer(self, fn: Callable[[sqlite3.Connection], object]) -> None:
+        """Run ``fn`` on the server's own writer connection, in its writer's order, from a
+        test's loop (the store lives on the server's): failure injection at the SQLite
+        boundary — a TEMP trigger, a page limit — that only the server's writes meet."""
+        store = self.ctx.store
+        loop = store.loop
+        assert loop is not None
+
+        async def run() -> None:
+            await store.in_writer(fn)
+
+        await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(run(), loop))
 
     @property
     def base(self) -> str:

@@ -840,14 +840,6 @@ async def test_on_a_full_disk_map_work_is_all_or_nothing_and_the_upload_says_so(
     answered with the same clear code (not a bare 500), its file is not kept and nothing is
     logged. Mended, both go through, and the workshop reloads the same."""
     r = await map_room(live)
-    loop = live.ctx.store.loop
-    assert loop is not None
-
-    async def in_writer(work: Any) -> None:
-        async def run() -> None:
-            await live.ctx.store.in_writer(work)
-        await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(run(), loop))
-
     def fail_map_work(db: sqlite3.Connection) -> None:
         db.execute("CREATE TEMP TRIGGER no_room BEFORE INSERT ON main.events "
                    "WHEN NEW.type IN ('MapRemoved', 'MapAdded') "
@@ -857,7 +849,7 @@ async def test_on_a_full_disk_map_work_is_all_or_nothing_and_the_upload_says_so(
     await ok(r.fac, "place_note", note_id=r.other_table, pin=None)
     await ok(r.fac, "post_note", kind="wish", text="代理の一枚", proxy_for=r.proxy_far,
              pin={"x": 4000, "y": 4000})
-    await in_writer(fail_map_work)
+    await live.in_writer(fail_map_work)
     documented("server_error")
     written, files = event_count(live.data_dir), stored_files(live.data_dir)
     await settled((r.fac, r.p2, r.screen), r.fac.board.seq)
@@ -886,7 +878,7 @@ async def test_on_a_full_disk_map_work_is_all_or_nothing_and_the_upload_says_so(
     heard_nothing(r.bystanders, since)
     assert r.fac.board.workshop["map"]["hash"] == r.image
     # Mended: the same upload goes through, and the workshop reloads as it is now.
-    await in_writer(lambda db: db.execute("DROP TRIGGER temp.no_room"))
+    await live.in_writer(lambda db: db.execute("DROP TRIGGER temp.no_room"))
     answer = await in_thread(partial(post, live, r.code, map_image(640, 480),
                                      cookies={"yoriai_key": live.key}))
     assert answer.status_code == 200, answer.text

@@ -472,14 +472,6 @@ async def test_a_many_event_table_command_on_a_full_disk_is_all_or_nothing(
     a seat, a host set): on a full disk none of them is written, the sender is told, every
     view stays as it was, and after the disk is freed the same command works."""
     code, r = await table_room(live)
-    loop = live.ctx.store.loop
-    assert loop is not None
-
-    async def in_writer(work: Any) -> None:
-        async def run() -> None:
-            await live.ctx.store.in_writer(work)
-        await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(run(), loop))
-
     def fill(db: sqlite3.Connection) -> None:
         pages = db.execute("PRAGMA page_count").fetchone()[0]
         db.execute(f"PRAGMA max_page_count = {pages}")
@@ -487,7 +479,7 @@ async def test_a_many_event_table_command_on_a_full_disk_is_all_or_nothing(
     before = json.dumps(r.fac.board.items("tables"), sort_keys=True)
     written = event_count(live.data_dir)
     host1 = r.host1.board.participant_id
-    await in_writer(fill)
+    await live.in_writer(fill)
     host2 = r.host2.board.participant_id
     for _ in range(500):  # until the disk is really full (a page's worth of events)
         reply = await r.fac.cmd_patiently("set_table_host", table_id="k2",
@@ -499,14 +491,14 @@ async def test_a_many_event_table_command_on_a_full_disk_is_all_or_nothing(
             reply = await r.fac.cmd_patiently("set_table_host", table_id=table,
                                               participant_id=pid)
             if reply["type"] == "error":  # the disk filled here instead: room, then again
-                await in_writer(lambda db: db.execute("PRAGMA max_page_count = 1073741823"))
+                await live.in_writer(lambda db: db.execute("PRAGMA max_page_count = 1073741823"))
                 await ok(r.fac, "set_table_host", table_id=table, participant_id=pid)
-                await in_writer(fill)
+                await live.in_writer(fill)
     # The store's answer to a failed write (docs/protocol.md): say it, and send again.
     assert reply["type"] == "error" and reply["code"] == "server_error", reply
     assert isinstance(reply["message"], str) and reply["message"]
     full_at = event_count(live.data_dir)
-    await in_writer(lambda db: db.execute("PRAGMA max_page_count = 1073741823"))
+    await live.in_writer(lambda db: db.execute("PRAGMA max_page_count = 1073741823"))
     assert full_at >= written
     # Nothing of the refused command is in any view: k1 still hosted by host1.
     await r.host1.wait_for(lambda b: b.me is not None and b.me["host_of"] == "k1")

@@ -111,17 +111,6 @@ async def assert_everyone_connected_and_current(clients: list[Client], last_seq:
                 if m["type"] == "error" and m.get("id") is None]
 
 
-async def on_server(live: LiveServer, work: Callable[[], Awaitable[T]]) -> T:
-    """Run ``work`` on the server's own event loop (where its store lives)."""
-    loop = live.ctx.store.loop
-    assert loop is not None
-
-    async def run() -> T:
-        return await work()
-
-    return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(run(), loop))
-
-
 async def test_a_marked_insert_that_fails_leaves_no_hole(tmp_path: Path) -> None:
     live = LiveServer(tmp_path / "data").start()
     code = live.new_workshop()
@@ -208,11 +197,10 @@ async def test_the_page_limit_of_the_writer_is_a_full_disk(tmp_path: Path) -> No
         def limit(db: sqlite3.Connection) -> None:
             pages = db.execute("PRAGMA page_count").fetchone()[0]
             db.execute(f"PRAGMA max_page_count = {pages + 1}")
-        await on_server(live, lambda: live.ctx.store.in_writer(limit))
+        await live.in_writer(limit)
 
     async def free() -> None:
-        await on_server(live, lambda: live.ctx.store.in_writer(
-            lambda db: db.execute("PRAGMA max_page_count = 1073741823")))
+        await live.in_writer(lambda db: db.execute("PRAGMA max_page_count = 1073741823"))
 
     await full_disk_evening(live, code, fill, free)
 
