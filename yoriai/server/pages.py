@@ -218,12 +218,12 @@ class Pages:
         """The sentence for ``/?error=<code>&<param>=…`` (where ``create`` sends a refused
         new workshop), its numbers filled in. Only a code the catalogue knows is said, and
         each value is cut short: the address is typed by nobody, but anyone can make one."""
-        query = request.query_params
+        query, lang = request.query_params, self.language(request)
         code = query.get("error")
-        if not code or f"error.{code}" not in catalogue(self.language(request)):
+        if not code or f"error.{code}" not in catalogue(lang):
             return None
         params = {k: v[:REFUSAL_PARAM_MAX_CHARS] for k, v in query.items() if k != "error"}
-        return error_text(code, self.language(request), **params)
+        return error_text(code, lang, **params)
 
     async def join(self, request: Request) -> Response:
         """``/join?code=…``: the home page's code box. A code that names a workshop goes to
