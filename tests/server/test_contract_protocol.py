@@ -183,6 +183,16 @@ class Wire:
         return (await self.wait(lambda m: m["type"] in ("ack", "error") and m.get("id") == cid,
                                 start))[1]
 
+    async def reply_patiently(self, msg: dict[str, Any] | str,
+                              cid: str | None = None) -> dict[str, Any]:
+        """``reply``, sent again (the same id) while told to slow down, as the page does: for
+        the facilitator, one person whose one bucket every test on the shared server spends."""
+        while True:
+            answer = await self.reply(msg, cid)
+            if answer.get("code") != "slow_down":
+                return answer
+            await asyncio.sleep(0.25)  # the page's own back-off before sending again
+
     async def cmd(self, name: str, /, cid: str | None = None, patient: bool = True,
                   **args: Any) -> dict[str, Any]:
         """A command; told to slow down, send it again with the same id, as the page does."""
@@ -1127,8 +1137,9 @@ async def test_names_that_do_not_look_like_names_are_not_echoed(server: LiveServ
     odd: dict[str, Any] = {"seconds": 10, "sec onds": 1}
     error = refused(await fac.cmd("start_timer", **odd), "unknown_argument")
     assert error["params"] == {"argument": ""}, error
-    ok(await fac.reply({"type": "cmd", "id": "c-no-args", "name": "pause_timer"}))
-    refused(await fac.reply({"type": "cmd", "id": "c-no-name", "args": {}}), "bad_message")
+    ok(await fac.reply_patiently({"type": "cmd", "id": "c-no-args", "name": "pause_timer"}))
+    refused(await fac.reply_patiently({"type": "cmd", "id": "c-no-name", "args": {}}),
+            "bad_message")
 
 
 @pytest.mark.parametrize(("name", "args", "field"), [
@@ -1233,7 +1244,7 @@ async def test_hostile_json_is_refused_and_harms_nothing(server: LiveServer) -> 
         '{"type":"cmd","id":"c-larg","name":"post_note","args":{"\\ud800":1}}'),
         "unknown_argument")
     # a number too large for a float is JSON; out of range: bad_number
-    refused(await fac.reply('{"type":"cmd","id":"c-huge","name":"start_timer",'
+    refused(await fac.reply_patiently('{"type":"cmd","id":"c-huge","name":"start_timer",'
                             '"args":{"seconds":1e999}}'), "bad_number")
     # a hello naming a lone surrogate is an unknown workshop
     odd = await Wire(server).open()
