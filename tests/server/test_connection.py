@@ -11,11 +11,12 @@ import socket
 from typing import Any
 
 import pytest
+from starlette.websockets import WebSocket
 from websockets.asyncio.client import connect
 
 from tests.support import HANG, Client, LiveServer, unpack
 from yoriai.server import limits
-from yoriai.server.connection import batch_frame
+from yoriai.server.connection import Connection, batch_frame
 
 
 def test_one_message_goes_as_itself_and_several_as_a_batch_of_the_same_strings() -> None:
@@ -145,3 +146,69 @@ async def wait_for_tcp_state(sock: socket.socket, state: int) -> None:
     while sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0] != state:
         assert asyncio.get_running_loop().time() < deadline, "the connection was never reset"
         await asyncio.sleep(0.02)
+
+
+def server_tasks(live: LiveServer) -> int:
+    """The asyncio tasks alive on the server's own loop (it runs in its own thread)."""
+    loop = live.ctx.store.loop
+    assert loop is not None
+
+    async def count() -> int:
+        return len(asyncio.all_tasks())
+
+    return asyncio.run_coroutine_threadsafe(count(), loop).result(HANG)
+
+
+async def test_an_idle_phone_holds_one_task_and_no_sender(live: LiveServer) -> None:
+    """What a room's memory grows by is what each waiting phone holds: under our uvicorn
+    protocol a phone that is written to directly starts no sender task and races no second
+    task against its read — its connection's own ASGI task is all."""
+    code = live.new_workshop()
+    fac = await Client(live, code, key=live.key).connect()
+    before = server_tasks(live)
+    phones = [await Client(live, code).connect() for _ in range(12)]
+    for i, phone in enumerate(phones):
+        await phone.join(f"住民{i}")
+    note = await phones[0].cmd("post_note", kind="wish", text="みんなに届く")
+    for phone in phones:
+        await phone.wait_for(lambda b: note["result"]["note_id"] in b.notes)
+    room = live.ctx.hub.rooms[code]
+    assert len(room.subscribers) == 13  # the facilitator's socket too
+    assert all(isinstance(sub, Connection) and sub.sender is None for sub in room.subscribers)
+    assert server_tasks(live) - before == len(phones)
+    for phone in phones:
+        await phone.close()
+    await fac.close()
+
+
+async def test_under_a_server_without_our_transport_the_sender_writes_and_a_drop_ends_the_read(
+        ) -> None:
+    """A server that offers no ``yoriai.transport`` (here a bare ASGI exchange of queues, as
+    any ASGI server gives): every frame goes through the sender task, and a connection
+    dropped on our side ends its own read (the read races the end) with the drop's code,
+    though the peer says nothing."""
+    to_app: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    from_app: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    scope = {"type": "websocket", "path": "/ws", "headers": [], "query_string": b"",
+             "extensions": {}}
+    ws = WebSocket(scope, to_app.get, from_app.put)
+    await to_app.put({"type": "websocket.connect"})
+    await ws.accept()
+    assert (await from_app.get())["type"] == "websocket.accept"
+
+    conn = Connection(ws, 0.0)
+    assert conn.sender is not None  # no direct write: the sender is there from the start
+    conn.deliver({"type": "hi"})
+    assert await asyncio.wait_for(from_app.get(), HANG) == {
+        "type": "websocket.send", "text": '{"type":"hi"}'}
+    await to_app.put({"type": "websocket.receive", "text": "one"})
+    assert (await asyncio.wait_for(conn.receive(), HANG))["text"] == "one"
+    conn.deliver({"type": "bye"})
+    conn.drop(4321, "enough")
+    # The peer never speaks again, and the read still ends.
+    assert await asyncio.wait_for(conn.receive(), HANG) == {
+        "type": "websocket.disconnect", "code": 4321}
+    assert await from_app.get() == {"type": "websocket.send", "text": '{"type":"bye"}'}
+    assert await from_app.get() == {"type": "websocket.close", "code": 4321,
+                                    "reason": "enough"}
+    await conn.finish()

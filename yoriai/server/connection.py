@@ -1,4 +1,4 @@
-"""One WebSocket as the hub sees it: a bounded outbox drained by its own sender task.
+"""One WebSocket as the hub sees it: a bounded outbox, written straight to its transport.
 
 ``deliver`` never waits: a phone that stops reading (radio asleep, 2G) fills its own
 outbox and is dropped with a close code that tells it to reconnect and resync, while
@@ -23,6 +23,13 @@ waits for it to drain; it falls behind alone, and is dropped when its queue over
 Under a server that does not offer the direct write (``TRANSPORT_EXTENSION``), every frame
 goes through the sender task.
 
+**Light when idle.** A thousand phones are a thousand connections that mostly wait, so what
+each one holds while it waits is what a room's memory grows by: the sender task is started
+only when a phone first needs it (its buffer full, its close, or a server without the direct
+write), and the end of a connection on our side (dropped, replaced, server stopping) is told
+to the receive loop through the transport's own queue (``"end"``), not by a second task per
+phone racing the read.
+
 **Writing at once.** A post alone in its commit (a calm room) is not even queued:
 ``deliver_now`` writes its frame to each phone as the hub works the phones out, when nothing
 waits ahead of it, so the first phones read it while the loop is still on the last ones, and
@@ -40,7 +47,7 @@ import logging
 import weakref
 from collections import deque
 from collections.abc import Callable, Mapping
-from typing import Any, Literal
+from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from websockets.frames import Frame, Opcode
@@ -62,9 +69,11 @@ CLOSE_TRY_AGAIN_LATER = 1013  # too many sockets that are not yet anyone's
 CLOSE_TOO_SLOW = 4001  # outbox overflowed: reconnect and resync
 
 # The ASGI extension through which our uvicorn protocol (runner.py) lets the app abort a
-# connection's transport (``"abort"``) and write a serialized frame to it at once when it
-# takes it (``"write_frame"``, returns False otherwise); absent under other servers, where a
-# dropped phone is only closed and every frame goes through the sender task.
+# connection's transport (``"abort"``), write a serialized frame to it at once when it
+# takes it (``"write_frame"``, returns False otherwise), and end what the app reads from it
+# (``"end"``: what is unread is dropped and the next read is a disconnect with the code
+# given); absent under other servers, where a dropped phone is only closed, every frame goes
+# through the sender task and the read races a future.
 TRANSPORT_EXTENSION = "yoriai.transport"
 
 # How a batch frame begins and ends around its items (docs/protocol.md, §6).
@@ -155,21 +164,27 @@ class Connection:
         self.beat_slot = next(_BEAT_SLOTS)
         # Encoded messages not sent yet, in order; the sender takes them all at once.
         self._outbox: deque[str] = deque()
-        self._wake = asyncio.Event()
+        self._wake: asyncio.Event | None = None  # made with the sender task
         self._flusher = flusher()
         self._flush_due = False  # in the flusher's list for this turn
         self._sending = False  # the sender task is writing (waiting for the buffer to drain)
-        extensions = websocket.scope.get("extensions") or {}
-        write = (extensions.get(TRANSPORT_EXTENSION) or {}).get("write_frame")
+        transport = (websocket.scope.get("extensions") or {}).get(TRANSPORT_EXTENSION) or {}
+        write, abort, end = (transport.get(k) for k in ("write_frame", "abort", "end"))
         self._write_frame: Callable[[bytes], bool] | None = write if callable(write) else None
+        self._abort_transport: Callable[[], None] | None = abort if callable(abort) else None
+        self._end_receive: Callable[[int], None] | None = end if callable(end) else None
         self._closing: tuple[int, str] | None = None
         # Set by ``drop``: send what is queued, then the close frame.
         self._ending = False
-        # Set when this connection is over, whatever the peer does: the receive loop
-        # stops waiting for a phone that will never speak again.
-        self.over = asyncio.Event()
-        self._over_waiter: asyncio.Task[Literal[True]] | None = None
-        self.sender = asyncio.create_task(self._send_loop(), name="yoriai-sender")
+        # Done when this connection is over, whatever the peer does, under a server without
+        # ``"end"``: the receive loop races it, and stops waiting for a phone that will
+        # never speak again.
+        self._over: asyncio.Future[None] | None = (
+            None if self._end_receive is not None
+            else asyncio.get_running_loop().create_future())
+        self.sender: asyncio.Task[None] | None = None
+        if self._write_frame is None:
+            self._wake_sender()
 
     def deliver(self, message: dict[str, Any]) -> None:
         self.deliver_text(json.dumps(message, ensure_ascii=False, separators=(",", ":")))
@@ -215,7 +230,7 @@ class Connection:
             return  # the sender task is on it (draining a slow phone, or closing)
         write = self._write_frame
         if write is None or self.ws.application_state != WebSocketState.CONNECTED:
-            self._wake.set()
+            self._wake_sender()
             return
         outbox = self._outbox
         if len(outbox) == 1:
@@ -228,7 +243,7 @@ class Connection:
             if write(data):
                 outbox.popleft()
             else:
-                self._wake.set()  # the buffer is full: the sender waits for it to drain
+                self._wake_sender()  # the buffer is full: the sender waits for it to drain
             return
         while outbox:
             # One message (the usual case in a calm room) is the same str for every phone
@@ -240,7 +255,7 @@ class Connection:
                 if count == 1:
                     frames[text] = data
             if not write(data):
-                self._wake.set()  # the buffer is full: the sender waits for it to drain
+                self._wake_sender()  # the buffer is full: the sender waits for it to drain
                 return
             self._take(count)
 
@@ -256,12 +271,11 @@ class Connection:
         socket gone and resyncs."""
         if self._closing is None:
             self._closing = (code, reason)
-        self.sender.cancel()
-        self.over.set()
-        extensions = self.ws.scope.get("extensions") or {}
-        abort_transport = (extensions.get(TRANSPORT_EXTENSION) or {}).get("abort")
-        if callable(abort_transport):
-            abort_transport()
+        if self.sender is not None:
+            self.sender.cancel()
+        self._mark_over()
+        if self._abort_transport is not None:
+            self._abort_transport()
 
     def drop(self, code: int, reason: str) -> None:
         """Close after what is already queued has had its chance; never blocks."""
@@ -269,16 +283,36 @@ class Connection:
             return
         self._closing = (code, reason)
         self._ending = True
-        self._wake.set()
+        self._wake_sender()
         # A peer that does not read would keep the polite close waiting forever.
         asyncio.get_running_loop().call_later(limits.DROP_GRACE_SECS, self.abort, code, reason)
+
+    def _mark_over(self) -> None:
+        """This connection is over on our side: the receive loop is told at once."""
+        code = self._closing[0] if self._closing else CLOSE_GOING_AWAY
+        if self._end_receive is not None:
+            self._end_receive(code)
+        elif self._over is not None and not self._over.done():
+            self._over.set_result(None)
+
+    def _wake_sender(self) -> None:
+        """Hand what is queued to the sender task, started the first time it is needed."""
+        if self._wake is None:
+            self._wake = asyncio.Event()
+            self._wake.set()
+            self.sender = asyncio.create_task(self._send_loop(), name="yoriai-sender")
+        else:
+            self._wake.set()
 
     async def receive(self) -> Mapping[str, Any]:
         """The next ASGI message from the peer, or a disconnect once the connection is
         over on our side (dropped, replaced, server stopping)."""
-        if self._over_waiter is None:
-            self._over_waiter = asyncio.ensure_future(self.over.wait())
-        over = self._over_waiter
+        over = self._over
+        if over is None:  # the transport's queue is told (``"end"``): one read, no race
+            return await self.ws.receive()
+        if over.done():
+            code = self._closing[0] if self._closing else CLOSE_GOING_AWAY
+            return {"type": "websocket.disconnect", "code": code}
         incoming = asyncio.ensure_future(self.ws.receive())
         await asyncio.wait((incoming, over), return_when=asyncio.FIRST_COMPLETED)
         if incoming.done():
@@ -288,13 +322,15 @@ class Connection:
         return {"type": "websocket.disconnect", "code": code}
 
     async def _send_loop(self) -> None:
+        wake = self._wake
+        assert wake is not None
         try:
             while True:
                 if not self._outbox:
                     if self._ending:
                         break
-                    self._wake.clear()
-                    await self._wake.wait()
+                    wake.clear()
+                    await wake.wait()
                     continue
                 self._sending = True
                 try:
@@ -311,7 +347,7 @@ class Connection:
         except (WebSocketDisconnect, RuntimeError, OSError):
             pass  # the peer went; the receive loop notices and cleans up
         finally:
-            self.over.set()
+            self._mark_over()
 
     def _next_frame(self) -> tuple[str, int]:
         """The messages queued first, in order, as one frame of at most BATCH_MAX_CHARS
@@ -333,9 +369,8 @@ class Connection:
 
     async def finish(self) -> None:
         """Stop the sender (the socket is gone or going)."""
-        if self._over_waiter is not None:
-            self._over_waiter.cancel()
-        if not self.sender.done():
-            self.sender.cancel()
+        sender = self.sender
+        if sender is not None and not sender.done():
+            sender.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self.sender
+                await sender

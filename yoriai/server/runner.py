@@ -11,7 +11,8 @@ and the two small guards uvicorn does not have.
   one) is closed with 1008 and what it sent is dropped; the app may abort a connection's
   transport (a phone that stopped reading is cut off, not closed politely behind data it
   will never read); the app may write a ready-made frame at once when the transport takes
-  it (the fan-out writes every phone's frame in one loop, see connection.py); every socket
+  it (the fan-out writes every phone's frame in one loop, see connection.py) and may end its
+  own reads (a dropped phone's next read is a disconnect); every socket
   the app is done with is aborted if it is still open ``DROP_GRACE_SECS`` later; and a
   stopping server closes sockets with 1001 (going away), the code the protocol documents,
   where uvicorn would send 1012.
@@ -111,7 +112,8 @@ class GuardedWebSocketProtocol(WebSocketsSansIOProtocol):
         scope = getattr(self, "scope", None)
         if scope is not None:  # accepted: the app's task has not started yet
             scope["extensions"][TRANSPORT_EXTENSION] = {"abort": self.abort,
-                                                        "write_frame": self.write_frame}
+                                                        "write_frame": self.write_frame,
+                                                        "end": self.end}
 
     def send_receive_event_to_app(self) -> None:
         if not self.close_sent and self.queue.qsize() >= limits.WS_UNREAD_MESSAGES_MAX:
@@ -141,6 +143,14 @@ class GuardedWebSocketProtocol(WebSocketsSansIOProtocol):
             return False
         self.transport.write(frame)
         return True
+
+    def end(self, code: int) -> None:
+        """The app is done reading this socket (it dropped or replaced it): what it has not
+        read is thrown away and its next read is a disconnect with ``code``. Its own reads
+        then need no second task racing them (connection.py)."""
+        while not self.queue.empty():
+            self.queue.get_nowait()
+        self.queue.put_nowait({"type": "websocket.disconnect", "code": code})
 
     def abort(self) -> None:
         """Drop the TCP connection now, unsent data and all."""

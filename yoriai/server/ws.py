@@ -209,8 +209,9 @@ async def endpoint(ws: WebSocket) -> None:
         if room is not None:
             room.unsubscribe(conn)
         conn.drop(CLOSE_NORMAL, "")
-        if not conn.sender.done():
-            await asyncio.wait({conn.sender}, timeout=1.0)  # let the close frame go out
+        sender = conn.sender  # started by the drop above
+        if sender is not None and not sender.done():
+            await asyncio.wait({sender}, timeout=1.0)  # let the close frame go out
         await conn.finish()
 
 
