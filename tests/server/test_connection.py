@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+from collections.abc import MutableMapping
 from typing import Any
 
 import pytest
@@ -191,7 +192,11 @@ async def test_under_a_server_without_our_transport_the_sender_writes_and_a_drop
     from_app: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
     scope = {"type": "websocket", "path": "/ws", "headers": [], "query_string": b"",
              "extensions": {}}
-    ws = WebSocket(scope, to_app.get, from_app.put)
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        await from_app.put(dict(message))
+
+    ws = WebSocket(scope, to_app.get, send)
     await to_app.put({"type": "websocket.connect"})
     await ws.accept()
     assert (await from_app.get())["type"] == "websocket.accept"
