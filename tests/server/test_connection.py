@@ -14,10 +14,12 @@ from typing import Any
 import pytest
 from starlette.websockets import WebSocket
 from websockets.asyncio.client import connect
+from websockets.frames import Frame, Opcode
+from websockets.protocol import Protocol, Side
 
 from tests.support import HANG, Client, LiveServer, unpack
 from yoriai.server import limits
-from yoriai.server.connection import Connection, batch_frame
+from yoriai.server.connection import Connection, batch_frame, text_frame
 
 
 def test_one_message_goes_as_itself_and_several_as_a_batch_of_the_same_strings() -> None:
@@ -30,6 +32,17 @@ def test_one_message_goes_as_itself_and_several_as_a_batch_of_the_same_strings()
     assert unpack(frame) == [json.loads(i) for i in items]
 
 
+@pytest.mark.parametrize("size", [0, 1, 125, 126, 127, 65535, 65536, 70000])
+def test_a_frame_built_by_hand_is_the_frame_websockets_would_send(size: int) -> None:
+    for text in ("a" * size, ("寄" * size)[: max(0, size // 3)]):
+        assert text_frame(text) == Frame(Opcode.TEXT, text.encode()).serialize(mask=False)
+        # ...and it reads back as the text, whole.
+        parser = Protocol(Side.CLIENT)
+        parser.receive_data(text_frame(text))
+        [event] = parser.events_received()
+        assert isinstance(event, Frame) and bytes(event.data).decode() == text and event.fin
+
+
 async def test_the_welcome_and_the_snapshot_come_in_one_frame(live: LiveServer) -> None:
     code = live.new_workshop()
     async with connect(live.ws_url, compression=None) as ws:
@@ -37,6 +50,36 @@ async def test_the_welcome_and_the_snapshot_come_in_one_frame(live: LiveServer) 
         first = json.loads(await asyncio.wait_for(ws.recv(), HANG))
         assert first["type"] == "batch"
         assert [m["type"] for m in first["items"]] == ["welcome", "snapshot"]
+
+
+async def first_snapshot(live: LiveServer, code: str) -> dict[str, Any]:
+    async with connect(live.ws_url, compression=None) as ws:
+        await ws.send(json.dumps({"type": "hello", "workshop": code}))
+        first = json.loads(await asyncio.wait_for(ws.recv(), HANG))
+        snap: dict[str, Any] = first["items"][1]
+        assert snap["type"] == "snapshot"
+        return snap
+
+
+async def test_phones_not_joined_yet_are_sent_the_board_as_it_is_at_their_hello(
+        live: LiveServer) -> None:
+    """The public board's snapshot is built once per seq for everyone who is no one yet
+    (hub.Room.public_snapshot): each such phone still gets the board as of its hello."""
+    code = live.new_workshop()
+    fac = await Client(live, code, key=live.key).connect()
+    proxy = (await fac.cmd("add_proxy", name="紙", attribute="住民"))["result"]["participant_id"]
+    one, two = await first_snapshot(live, code), await first_snapshot(live, code)
+    assert one == two and one["state"]["notes"] == []
+    assert one["state"]["participants"] == []  # the staff's to see, not a stranger's
+    posted = await fac.cmd("post_note", proxy_for=proxy, kind="wish", text="あとから")
+    after = await first_snapshot(live, code)
+    assert after["seq"] == posted["seq"] > one["seq"]
+    assert [n["text"] for n in after["state"]["notes"]] == ["あとから"]
+    # The facilitator is not sent the public board: the people are theirs to see.
+    staff = await Client(live, code, key=live.key).connect()
+    assert [p["name"] for p in staff.board.items("participants").values()] == ["紙"]
+    await staff.close()
+    await fac.close()
 
 
 async def test_a_resume_is_one_batch_of_exactly_the_messages_a_live_phone_got(

@@ -36,6 +36,7 @@ from yoriai.facilitation.commands import decide, effective_actor, result_of
 from yoriai.facilitation.errors import Refusal
 from yoriai.facilitation.model import (
     FACILITATOR,
+    PROJECTOR,
     Actor,
     Event,
     Wifi,
@@ -233,6 +234,10 @@ class Room:
     count_timer: bool = False
     # The subscribers of each participant (their phone, tablet, a dying socket).
     by_person: dict[str, dict[Subscriber, None]] = field(default_factory=dict)
+    # The snapshot message of the public board (a phone not joined yet, the projector) at
+    # the seq it was built for, encoded once: when the QR code goes up, hundreds of phones
+    # subscribe between two commits, and each was sent the same snapshot built anew.
+    _public_snapshot: tuple[int, str] | None = field(default=None, init=False)
     _person_of: dict[Subscriber, str] = field(default_factory=dict)
     # Called after each broadcast while a console asks for grouping suggestions
     # (suggestions.py debounces it and works them out in another process).
@@ -271,8 +276,11 @@ class Room:
         sub.deliver({"type": "welcome", "epoch": self.epoch, "role": sub.actor.role.value,
                      "participant_id": sub.actor.participant_id, "now": now})
         if missed is None:
-            sub.deliver({"type": "snapshot", "seq": self.shown.seq,
-                         "state": snapshot(self.shown, sub.actor)})
+            if sub.actor.participant_id is None and not sub.actor.privileged:
+                sub.deliver_text(self.public_snapshot())
+            else:
+                sub.deliver({"type": "snapshot", "seq": self.shown.seq,
+                             "state": snapshot(self.shown, sub.actor)})
             sub.sent_seq = self.shown.seq
         else:
             # Each patch is judged against the state now, with what its event touched as
@@ -289,6 +297,16 @@ class Room:
         if pid is not None:
             self.by_person.setdefault(pid, {})[sub] = None
             self._person_of[sub] = pid
+
+    def public_snapshot(self) -> str:
+        """The encoded snapshot message of someone who is no one yet (``PROJECTOR``): built
+        from ``shown``, which changes only as events are published, so it holds for a seq."""
+        seq = self.shown.seq
+        cached = self._public_snapshot
+        if cached is None or cached[0] != seq:
+            cached = self._public_snapshot = (seq, encode(
+                {"type": "snapshot", "seq": seq, "state": snapshot(self.shown, PROJECTOR)}))
+        return cached[1]
 
     def unsubscribe(self, sub: Subscriber) -> None:
         self.subscribers.pop(sub, None)
