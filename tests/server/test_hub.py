@@ -14,6 +14,8 @@ import json
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.board import normalised
 from tests.support import HANG, Client, LiveServer
@@ -343,3 +345,65 @@ def test_a_socket_that_comes_while_a_post_waits_for_the_disk_is_sent_it() -> Non
     for phone in (author, screen, late):
         assert_current(driver, phone)
         assert sum("間に来た人にも" in text for text in phone.texts) == 1
+
+
+# What can happen to a lagging room between two ticks of its head-count timer.
+lagging_steps = st.lists(st.one_of(
+    st.tuples(st.just("arrive"), st.integers(0, 9)),
+    st.tuples(st.just("join"), st.integers(0, 9)),
+    st.tuples(st.just("post"), st.integers(0, 9)),
+    st.tuples(st.just("leave"), st.integers(0, 9)),
+    st.tuples(st.just("back"), st.integers(0, 9)),
+    st.tuples(st.just("promote"), st.integers(0, 9)),
+    st.tuples(st.just("tick"), st.just(0)),
+), min_size=1, max_size=40)
+
+
+@settings(max_examples=150, deadline=None)
+@given(lagging_steps)
+def test_every_phone_sees_each_seq_once_in_order_and_ends_current(
+        steps: list[tuple[str, int]]) -> None:
+    """Head counts owed to the whole public board at once (``Room.count_all``), to a
+    phone alone, or to no one: whatever comes between two ticks — arrivals, joins, posts,
+    phones leaving and coming back, someone made a co-facilitator — every phone's live
+    events come in rising seq, never a count older than what it has seen, and after the
+    tick every phone, staff or not, shows the room as it is."""
+    driver, timer = lagging_room()
+    phones = [Phone("console", FACILITATOR), Phone("screen", PROJECTOR)]
+    online = {p.name: driver.connect(p) for p in phones}
+    for kind, i in steps:
+        # Each step picks, by ``i``, among the phones it can happen to.
+        def pick(ok: Callable[[Phone], bool], i: int = i) -> Phone | None:
+            can = [p for p in phones if ok(p)]
+            return can[i % len(can)] if can else None
+
+        if kind == "arrive":
+            phones.append(Phone(f"phone{len(phones)}", PROJECTOR))
+            online[phones[-1].name] = driver.connect(phones[-1])
+        elif kind == "join" and (phone := pick(lambda p: p.actor == PROJECTOR and p.name in online
+                                               and p.name != "screen")):
+            join(driver, phone, phone.name)
+        elif kind == "post" and (phone := pick(lambda p: p.actor.role is Role.PARTICIPANT)):
+            driver.run(phone.actor, "post_note", publish=False, kind="wish", text=f"{i}番")
+            driver.room.publish_durable(driver.state.seq, driver.now)
+        elif kind == "leave" and (phone := pick(lambda p: p.name in online)):
+            driver.disconnect(online.pop(phone.name))
+        elif kind == "back" and (phone := pick(lambda p: p.name not in online)):
+            online[phone.name] = driver.connect(phone, resume=True)
+        elif kind == "promote" and (phone := pick(lambda p: p.actor.role is Role.PARTICIPANT)):
+            driver.run(FACILITATOR, "grant_cofacilitator", publish=False,
+                       participant_id=phone.actor.participant_id)
+            driver.room.publish_durable(driver.state.seq, driver.now)
+        elif kind == "tick":
+            timer.fire()
+    timer.fire()
+    for phone in online.values():
+        seqs: list[int] = []
+        for text in phone.texts:
+            msg = json.loads(text)
+            if msg["type"] == "snapshot":
+                seqs = [msg["seq"]]
+            elif msg["type"] == "event":
+                assert not seqs or msg["seq"] > seqs[-1], (phone, seqs, msg)
+                seqs.append(msg["seq"])
+        assert_current(driver, phone)

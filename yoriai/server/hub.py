@@ -49,6 +49,7 @@ from yoriai.facilitation.snapshot import SnapshotError
 from yoriai.facilitation.snapshot import dump as dump_snapshot
 from yoriai.facilitation.snapshot import load as load_snapshot
 from yoriai.facilitation.view import (
+    PUBLIC,
     Lens,
     Personal,
     Touch,
@@ -227,6 +228,14 @@ class Room:
     # no phone is shown an older count or table after a newer one). Without a ``schedule``
     # (tests driving a room by hand) ``flush_counts`` is called by whoever drives it.
     count_due: dict[Subscriber, int] = field(default_factory=dict)
+    # The same, owed to everyone at once (a join storm in a room without tables): the seq
+    # from which every phone of the public board is owed the count, None when it is not;
+    # and the phones that have had it since (a snapshot, what they were owed ahead of
+    # another message, their own event). Such an event is then sent to the few who see
+    # more of it (the staff, the joiner), and costs nothing per other phone: a room of 1,000
+    # filling up used to visit every phone for every join.
+    count_all: int | None = None
+    count_paid: set[Subscriber] = field(default_factory=set)
     count_seq: int = 0
     count_event: str = ""
     owed_tables: dict[str, int] = field(default_factory=dict)
@@ -234,6 +243,8 @@ class Room:
     count_timer: bool = False
     # The subscribers of each participant (their phone, tablet, a dying socket).
     by_person: dict[str, dict[Subscriber, None]] = field(default_factory=dict)
+    # The subscribers who see as staff (facilitators, co-facilitators), in order.
+    staff: dict[Subscriber, None] = field(default_factory=dict)
     # The snapshot message of the public board (a phone not joined yet, the projector) at
     # the seq it was built for, encoded once: when the QR code goes up, hundreds of phones
     # subscribe between two commits, and each was sent the same snapshot built anew.
@@ -293,6 +304,10 @@ class Room:
                     sub.deliver(msg)
             sub.deliver({"type": "synced", "seq": sub.sent_seq})
         self.subscribers[sub] = senders_of(sub)
+        if self.count_all is not None:
+            self.count_paid.add(sub)  # what it was just sent has the count as it is now
+        if sub.actor.privileged:
+            self.staff[sub] = None
         pid = sub.actor.participant_id
         if pid is not None:
             self.by_person.setdefault(pid, {})[sub] = None
@@ -311,6 +326,8 @@ class Room:
     def unsubscribe(self, sub: Subscriber) -> None:
         self.subscribers.pop(sub, None)
         self.count_due.pop(sub, None)  # whatever it is sent next starts it afresh
+        self.count_paid.discard(sub)
+        self.staff.pop(sub, None)
         pid = self._person_of.pop(sub, None)
         if pid is not None:
             mine = self.by_person.get(pid)
@@ -323,10 +340,36 @@ class Room:
         """Send every phone that is owed the head count (and tables) what it is owed."""
         self.count_timer = False
         built: dict[Any, Any] = {}
-        for sub, since in self.count_due.items():
+        due = self.count_due
+        if self.count_all is not None:
+            for sub in self.subscribers:
+                if sub not in due and self._owed_by_all(sub):
+                    due[sub] = self.count_all
+        for sub, since in due.items():
             sub.deliver_text(self._owed(sub, since, built))
+        self.forget_counts()
+
+    def forget_counts(self) -> None:
+        """No one is owed a count any more (sent, or no one left to send it to)."""
         self.count_due.clear()
+        self.count_all = None
+        self.count_paid.clear()
         self.owed_tables.clear()
+
+    def _owed_by_all(self, sub: Subscriber) -> bool:
+        """Whether ``sub`` is owed the count owed to the whole public board."""
+        return (self.count_all is not None and sub not in self.count_paid
+                and not sub.actor.privileged)
+
+    def _owes(self, sub: Subscriber) -> int | None:
+        """The seq from which ``sub`` is owed the count, if it is; it is then taken as sent
+        (the caller sends it)."""
+        since = self.count_due.pop(sub, None)
+        if self.count_all is not None:
+            if since is None and self._owed_by_all(sub):
+                since = self.count_all
+            self.count_paid.add(sub)
+        return since
 
     def _owed(self, sub: Subscriber, since: int, built: dict[Any, Any]) -> str:
         """The one message that brings ``sub`` up to date with the coalesced events since
@@ -415,6 +458,17 @@ class Room:
             if first is not None and first in self.subscribers:
                 head = [(first, (first.deliver_text, first.deliver_text))]
                 rest = [pair for pair in rest if pair[0] is not first]
+            if (not self.shown.tables and personal.people is not None and restart is None
+                    and (public := self._count_only_for_public(e, touch, encoded))):
+                # Only the head count for the public board (someone joined): sent to those
+                # who see more of it (the sender, the staff, the people it names); every
+                # other phone is owed the count, at once (``count_all``).
+                if self.count_all is None:
+                    self.count_all = e.seq
+                self.count_paid.clear()
+                rest = [(sub, self.subscribers[sub]) for sub in self._seeing_more(personal.people)
+                        if sub is not first]
+                coalesced = public
             way = 0 if direct else 1
             for group in (head, rest):
                 for sub, sends in group:
@@ -438,11 +492,15 @@ class Room:
                         coalesced = True
                         continue
                     send = sends[way]
-                    if sub in due:
+                    if sub in due or self._owed_by_all(sub):
                         # What it is owed, first: built from the state after this event
                         # (its own patch follows at once, in the same turn), under the
                         # seq of the last coalesced event, which is older than this one.
-                        send(self._owed(sub, due.pop(sub), owed))
+                        since = self._owes(sub)
+                        assert since is not None
+                        send(self._owed(sub, since, owed))
+                    elif self.count_all is not None and (touch.count or touch.workshop):
+                        self.count_paid.add(sub)  # this event's patch has the count
                     send(text)
                 if group is head and e is last and then is not None:
                     then()
@@ -462,6 +520,25 @@ class Room:
             then()
         if self.on_published is not None:
             self.on_published()
+
+    def _count_only_for_public(self, e: Event, touch: Touch,
+                               encoded: dict[Lens, tuple[str | None, bool]]) -> bool:
+        """Whether the public board's patch of ``e`` is the head count alone (kept in
+        ``encoded``, the event's messages by lens)."""
+        got = encoded.get(PUBLIC)
+        if got is None:
+            msg = wire_event(e, self.shown, PUBLIC, touch)
+            got = encoded[PUBLIC] = (None, False) if msg is None else (encode(msg),
+                                                                        count_only(msg))
+        return got[0] is not None and got[1]
+
+    def _seeing_more(self, people: frozenset[str] | set[str]) -> list[Subscriber]:
+        """The subscribers who may see more of an event than the public board: the staff,
+        and the phones of the people it names."""
+        found = dict(self.staff)
+        for pid in people:
+            found.update(self.by_person.get(pid, {}))
+        return list(found)
 
     def refresh(self, participant_id: str, now: float) -> None:
         """A participant's role changed (つむぎすと granted or revoked, or removed): what
@@ -821,11 +898,11 @@ class Hub:
         for sub in list(room.subscribers):
             sub.drop(1011, "server error")
         room.subscribers.clear()
-        room.count_due.clear()
+        room.forget_counts()
 
     def close_all(self, code: int, reason: str) -> None:
         for room in self.rooms.values():
             for sub in list(room.subscribers):
                 sub.drop(code, reason)
             room.subscribers.clear()
-            room.count_due.clear()
+            room.forget_counts()
