@@ -539,6 +539,7 @@ class Row:
     rss_peak_mb: float = math.nan
     kb_per_conn: float = math.nan
     connect_s: float = math.nan
+    opened_s: float = math.nan  # of connect_s: until every phone had its own snapshot
     us_per_msg: float = math.nan  # server CPU per delivered message, latency phase
     load_us_per_msg: float = math.nan  # ... and in the throughput phase
     load: str = ""  # /proc/loadavg's 1-minute figure at the start and the end of the run
@@ -758,6 +759,7 @@ def run_one(kind: str, phones: int, opts: argparse.Namespace) -> Row:
 
             started = clock()
             workers.call(server, 60 + 0.2 * phones, op="connect")
+            row.opened_s = clock() - started
             if kind == "yoriai":
                 workers.call(server, 90, op="settle", timeout=80.0)
             row.connect_s = clock() - started
@@ -1034,7 +1036,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f" p50 {row.p50_ms:.1f} ms, p99 {row.p99_ms:.1f} ms, "
                       f"{row.posts_per_s:.1f} posts/s (ack p50 {row.ack_p50_ms:.0f} ms), "
                       f"RSS {row.rss_loaded_mb:.1f}/{row.rss_after_mb:.1f} MB, "
-                      f"joined in {row.connect_s:.1f} s; "
+                      f"joined in {row.connect_s:.1f} s (every phone its own snapshot after "
+                      f"{row.opened_s:.1f} s); "
                       f"cpu % {json.dumps({k: round(v) for k, v in row.cpu.items()})}"
                       + (f", dropped {row.dropped}" if row.dropped else "")
                       + (f", errors {row.errors}" if row.errors else ""), flush=True)
