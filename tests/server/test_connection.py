@@ -18,6 +18,7 @@ from websockets.frames import Frame, Opcode
 from websockets.protocol import Protocol, Side
 
 from tests.support import HANG, Client, LiveServer, unpack
+from yoriai.server import connection as connection_module
 from yoriai.server import limits
 from yoriai.server.connection import Connection, batch_frame, text_frame
 
@@ -260,3 +261,36 @@ async def test_under_a_server_without_our_transport_the_sender_writes_and_a_drop
     assert await from_app.get() == {"type": "websocket.close", "code": 4321,
                                     "reason": "enough"}
     await conn.finish()
+
+
+async def test_a_busy_rooms_fan_out_is_written_at_the_flushers_pace(
+        live: LiveServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What is queued is written at once when the flusher has not run for FLUSH_PACE_SECS,
+    else FLUSH_PACE_SECS after its last run (here an hour: nothing is written by a timer
+    in this test); what a phone is sent for itself (its welcome and snapshot, its ack) is
+    pushed past the pace."""
+    code = live.new_workshop()
+    phone = await Client(live, code).connect()  # the flusher's first run: at once
+    room = live.ctx.hub.rooms[code]
+    [conn] = [sub for sub in room.subscribers if isinstance(sub, Connection)]
+    monkeypatch.setattr(connection_module, "FLUSH_PACE_SECS", 3600.0)
+    loop = live.ctx.store.loop
+    assert loop is not None
+
+    async def queue_twice() -> tuple[int, int]:
+        # Queued (not pushed) on the server's loop, as a busy room's fan-out is.
+        conn._flusher.last_run = loop.time()  # the flusher has just run
+        conn.deliver({"type": "heartbeat", "now": 1.0})
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        return conn.waiting, len(conn._flusher.due)
+
+    waiting, due = asyncio.run_coroutine_threadsafe(queue_twice(), loop).result(HANG)
+    assert (waiting, due) == (1, 1)  # held for the pace
+    # A refusal of what it sent is pushed at once, and takes what waits along in its frame.
+    refused = await phone.cmd("post_note", kind="wish", text="")
+    assert refused["type"] == "error"
+    assert any(m["type"] == "heartbeat" and m["now"] == 1.0 for m in phone.received)
+    # So are its own command's event and ack, and the participant's own snapshot after it.
+    joined = await phone.join("急ぐ人")
+    assert joined["type"] == "ack"

@@ -369,3 +369,18 @@ async def test_a_lone_append_never_waits_for_another_process_on_the_loop(
         other.close()
     await asyncio.wait_for(done, HANG)
     assert seqs(store.path, code) == [*before, last + 2]
+
+
+async def test_a_commit_is_calm_only_after_the_writer_was_idle(
+        store: EventStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hub writes a lone commit's fan-out at once only in a calm room (``last_calm``):
+    a commit that follows another within INLINE_AFTER_IDLE_SECS is a busy room's, whose
+    fan-out the flusher paces. (The idle time is set long: no machine is that slow.)"""
+    monkeypatch.setattr(store_module, "INLINE_AFTER_IDLE_SECS", 3600.0)
+    code, _ = await two_workshops(store)  # the writer has just worked: not idle an hour
+    last = seqs(store.path, code)[-1]
+    await store.append(code, [raw(last + 1)])
+    assert (store.last_batch, store.last_calm) == (1, False)
+    monkeypatch.setattr(store_module, "INLINE_AFTER_IDLE_SECS", 0.0)
+    await store.append(code, [raw(last + 2)])
+    assert (store.last_batch, store.last_calm) == (1, True)

@@ -834,10 +834,11 @@ class Hub:
                     except Exception:  # the sender's business; the command is done anyway
                         log.exception("answering %s of %s", name, room.code)
 
-                # Written at once to each phone when this commit was alone in its fsync (a
-                # calm room); queued for one frame a phone when others were in it too.
+                # Written at once to each phone when this commit was alone in its fsync and
+                # the writer had been idle before it (a calm room); otherwise queued, for
+                # one frame a phone at the flusher's pace (a busy room).
                 room.publish_durable(ack.seq, self.clock(), origin, then,
-                                     direct=self.store.last_batch == 1)
+                                     direct=self.store.last_batch == 1 and self.store.last_calm)
                 self.maybe_snapshot(room)
                 return ack
             raise ServerFault("caught behind failed writes too often")

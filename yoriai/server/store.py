@@ -434,6 +434,11 @@ class EventStore:
         # How many appends the last commit held: the hub writes a commit's fan-out at once
         # when it was alone, and queues it for one frame a phone when it had company.
         self.last_batch = 0
+        # ...and whether it came after the writer had been idle INLINE_AFTER_IDLE_SECS (a
+        # calm room): only then is a lone commit's fan-out written at once; in a busy room
+        # it is queued, and the flusher paces the writes (connection.FLUSH_PACE_SECS).
+        self.last_calm = False
+        self._batch_calm = False
         self._last_done = -math.inf  # the loop's time when the writer last finished
 
     # --- opening and closing -----------------------------------------------------------
@@ -656,8 +661,8 @@ class EventStore:
             while self._queue and isinstance(self._queue[0], _Write):
                 work.append(self._queue.popleft())  # type: ignore[arg-type]
             job = functools.partial(self._writer.write_batch, work)
-            if (_lone(work) and self.loop.time() - self._last_done >= INLINE_AFTER_IDLE_SECS
-                    and self._commit_here(work)):
+            self._batch_calm = self.loop.time() - self._last_done >= INLINE_AFTER_IDLE_SECS
+            if _lone(work) and self._batch_calm and self._commit_here(work):
                 return
         self._busy = True
         loop = self.loop
@@ -707,7 +712,7 @@ class EventStore:
                 if not work.done.done():
                     work.done.set_result(result)
             else:
-                self.last_batch = len(work)
+                self.last_batch, self.last_calm = len(work), self._batch_calm
                 for item, outcome in zip(work, result, strict=True):
                     if outcome is None:
                         if not item.done.done():

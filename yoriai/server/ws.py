@@ -196,6 +196,7 @@ async def endpoint(ws: WebSocket) -> None:
         if not isinstance(last_seq, int) or isinstance(last_seq, bool) or last_seq < 0:
             last_seq = None
         room.subscribe(conn, epoch, last_seq, ctx.clock())
+        conn.push()  # its welcome and snapshot: never held for the room's pace
         await serve_commands(ctx, room, conn, ticket, lang)
     except WebSocketDisconnect:
         pass
@@ -245,6 +246,13 @@ def is_someone(actor: Actor) -> bool:
 async def serve_commands(ctx: AppContext, room: Room, conn: Connection, ticket: Ticket,
                          lang: str) -> None:
     gate: Floodgate = ctx.floodgate
+
+    def reply(message: dict[str, Any]) -> None:
+        """What the phone is sent for what it sent: written now, never held for the pace
+        of the room's fan-out (connection.FLUSH_PACE_SECS)."""
+        conn.deliver(message)
+        conn.push()
+
     while True:
         message = await conn.receive()
         if message["type"] == "websocket.disconnect":
@@ -257,7 +265,7 @@ async def serve_commands(ctx: AppContext, room: Room, conn: Connection, ticket: 
         # The person's bucket (their role may have changed since the last frame).
         bucket = gate.bucket(ticket, room.code, conn.actor, now)
         if not bucket.take(now):
-            conn.deliver(error_message("slow_down", lang, peek_id(text)))
+            reply(error_message("slow_down", lang, peek_id(text)))
             await asyncio.sleep(bucket.wait(now))
             continue
         command_id: str | None = None
@@ -267,7 +275,7 @@ async def serve_commands(ctx: AppContext, room: Room, conn: Connection, ticket: 
             msg = parse(text)
             command_id = valid_id(msg.get("id"))
             if msg["type"] == "ping":
-                conn.deliver({"type": "pong", "now": ctx.clock()})
+                reply({"type": "pong", "now": ctx.clock()})
                 continue
             if msg["type"] == "suggest":  # a console asks for 「まとめ方の提案」
                 refused = suggester(ctx).request(room, conn, msg)
@@ -297,15 +305,15 @@ async def serve_commands(ctx: AppContext, room: Room, conn: Connection, ticket: 
             ack = await ctx.hub.submit(room, conn.actor, command_id, name, args, origin=conn,
                                        reply=answer_with(ctx, room, conn, command_id, name))
         except BadMessage as exc:
-            conn.deliver(error_message(exc.code, lang, exc.command_id or command_id,
+            reply(error_message(exc.code, lang, exc.command_id or command_id,
                                        **exc.params))
             continue
         except Refusal as exc:
-            conn.deliver(error_message(exc.code, lang, command_id, **exc.params))
+            reply(error_message(exc.code, lang, command_id, **exc.params))
             continue
         except ServerFault:
             # This command failed to store; the room is fine and this socket stays.
-            conn.deliver(error_message("server_error", lang, command_id))
+            reply(error_message("server_error", lang, command_id))
             continue
         joined = name == "join" and "participant_id" in ack.result
         if joined and conn.actor.role is Role.PROJECTOR:
@@ -314,6 +322,7 @@ async def serve_commands(ctx: AppContext, room: Room, conn: Connection, ticket: 
             conn.actor = Actor(Role.PARTICIPANT, ack.result["participant_id"])
             gate.joined(ticket)
             room.subscribe(conn, None, None, ctx.clock())
+            conn.push()  # its own snapshot: never held for the room's pace
 
 
 def answer_with(ctx: AppContext, room: Room, conn: Connection, command_id: str,
