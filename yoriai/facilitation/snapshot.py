@@ -44,9 +44,23 @@ class SnapshotError(ValueError):
     """This snapshot cannot be used (another version, or damaged)."""
 
 
+# What JSON holds as it is: the leaves of the state, most of what ``_plain`` is given.
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+# Each dataclass's field names, looked up once: the server snapshots a room of a thousand
+# people and notes on its event loop, and ``fields()`` anew for each of them was most of
+# the time it held the loop.
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _plain(value: Any) -> Any:
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    kind = type(value)
+    if kind in _LEAVES:
+        return value
+    names = _FIELD_NAMES.get(kind)
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value))
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dict):
