@@ -470,6 +470,10 @@ class Room:
                         if sub is not first]
                 coalesced = public
             way = 0 if direct else 1
+            # Looked up once, not per phone: the whole board owed a count, and whether this
+            # event's own patch carries it.
+            owed_all = self.count_all is not None
+            pays = owed_all and (touch.count or touch.workshop)
             for group in (head, rest):
                 for sub, sends in group:
                     if e.seq <= sub.sent_seq:
@@ -492,14 +496,14 @@ class Room:
                         coalesced = True
                         continue
                     send = sends[way]
-                    if sub in due or self._owed_by_all(sub):
+                    if sub in due or (owed_all and self._owed_by_all(sub)):
                         # What it is owed, first: built from the state after this event
                         # (its own patch follows at once, in the same turn), under the
                         # seq of the last coalesced event, which is older than this one.
                         since = self._owes(sub)
                         assert since is not None
                         send(self._owed(sub, since, owed))
-                    elif self.count_all is not None and (touch.count or touch.workshop):
+                    elif pays:
                         self.count_paid.add(sub)  # this event's patch has the count
                     send(text)
                 if group is head and e is last and then is not None:
