@@ -12,9 +12,10 @@ hub, never again per phone). In a busy room (a hundred people posting to 500 pho
 phone then gets a few frames a second instead of hundreds, and a phone's ack goes out in
 the frame of its own event instead of behind each of the others' messages in turn.
 
-**Writing without a task per phone.** ``deliver`` only queues. Once per turn of the event
-loop, after everything that ran in that turn has been queued (a whole group commit's events,
-say), one callback (:class:`Flusher`) writes each phone's queue as one frame straight to its
+**Writing without a task per phone.** ``deliver`` only queues. At the end of a turn of the
+event loop, after everything that ran in that turn has been queued (a whole group commit's
+events, say), and at most every FLUSH_PACE_SECS (a busy room's posts share a frame), one
+callback (:class:`Flusher`) writes each phone's queue as one frame straight to its
 transport, the way a bare relay writes to its peers in a loop: no task wakes up per phone
 and per message. The frame's bytes are built once when many phones are sent the same
 string (the server's frames are not masked). A phone whose transport does not take more
@@ -30,11 +31,13 @@ write), and the end of a connection on our side (dropped, replaced, server stopp
 to the receive loop through the transport's own queue (``"end"``), not by a second task per
 phone racing the read.
 
-**Writing at once.** A post alone in its commit (a calm room) is not even queued:
-``deliver_now`` writes its frame to each phone as the hub works the phones out, when nothing
-waits ahead of it, so the first phones read it while the loop is still on the last ones, and
-a phone costs one frame lookup and one write. Several commits published in one turn (a busy
-room) are queued as above, so that each phone still gets one frame.
+**Writing at once.** A post alone in its commit, after the writer had been idle (a calm
+room), is not even queued: ``deliver_now`` writes its frame to each phone as the hub works
+the phones out, when nothing waits ahead of it, so the first phones read it while the loop
+is still on the last ones, and a phone costs one frame lookup and one write. Commits back to
+back (a busy room) are queued as above, so that each phone gets one frame for several. What
+a phone is sent for itself (``push``: the reply to what it sent, its snapshot) is written at
+once, past the pace.
 """
 
 from __future__ import annotations
