@@ -384,3 +384,24 @@ async def test_a_commit_is_calm_only_after_the_writer_was_idle(
     monkeypatch.setattr(store_module, "INLINE_AFTER_IDLE_SECS", 0.0)
     await store.append(code, [raw(last + 2)])
     assert (store.last_batch, store.last_calm) == (1, True)
+
+
+async def test_a_lone_append_goes_to_the_thread_while_a_checkpoint_runs(
+        store: EventStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The loop commits a calm room's lone append itself, but not while the checkpointer is
+    writing the database file: the fsync could wait behind it, and the loop with it."""
+    monkeypatch.setattr(store_module, "INLINE_AFTER_IDLE_SECS", 0.0)
+    code, _ = await two_workshops(store)
+    last = seqs(store.path, code)[-1]
+    store._checkpointing = True  # as while the checkpoint thread works
+    try:
+        done = store.append_soon(code, [raw(last + 1, "during a checkpoint")])
+        await asyncio.sleep(0)  # the store's turn: handed to the thread, not committed here
+        assert not done.done()
+        await asyncio.wait_for(done, HANG)
+    finally:
+        store._checkpointing = False
+    assert seqs(store.path, code)[-1] == last + 1
+    quiet = store.append_soon(code, [raw(last + 2, "checkpoint over")])
+    await asyncio.sleep(0)  # and once it is over, on the loop again
+    assert quiet.done() and quiet.exception() is None

@@ -662,7 +662,12 @@ class EventStore:
                 work.append(self._queue.popleft())  # type: ignore[arg-type]
             job = functools.partial(self._writer.write_batch, work)
             self._batch_calm = self.loop.time() - self._last_done >= INLINE_AFTER_IDLE_SECS
-            if _lone(work) and self._batch_calm and self._commit_here(work):
+            # Never on the loop while a checkpoint is writing the database file: the disk
+            # is busy then, and the loop would stop for as long as the fsync waits behind
+            # it (on this VM a commit's fsync now and then takes 20-350 ms: bench/README.md,
+            # session 6). The writer thread waits instead, and the loop goes on.
+            if (_lone(work) and self._batch_calm and not self._checkpointing
+                    and self._commit_here(work)):
                 return
         self._busy = True
         loop = self.loop
