@@ -454,21 +454,24 @@ class Room:
             # The sender first, on its own (its messages queued, for its ack to join them);
             # then everyone else, each sent at once or queued (``direct``).
             head: list[tuple[Subscriber, tuple[Send, Send]]] = []
-            rest = list(self.subscribers.items())
             if first is not None and first in self.subscribers:
                 head = [(first, (first.deliver_text, first.deliver_text))]
-                rest = [pair for pair in rest if pair[0] is not first]
             if (not self.shown.tables and personal.people is not None and restart is None
-                    and (public := self._count_only_for_public(e, touch, encoded))):
+                    and self._count_only_for_public(e, touch, encoded)):
                 # Only the head count for the public board (someone joined): sent to those
                 # who see more of it (the sender, the staff, the people it names); every
-                # other phone is owed the count, at once (``count_all``).
+                # other phone is owed the count, at once (``count_all``), and is not even
+                # listed here.
                 if self.count_all is None:
                     self.count_all = e.seq
                 self.count_paid.clear()
                 rest = [(sub, self.subscribers[sub]) for sub in self._seeing_more(personal.people)
                         if sub is not first]
-                coalesced = public
+                coalesced = True
+            elif head:
+                rest = [pair for pair in self.subscribers.items() if pair[0] is not first]
+            else:
+                rest = list(self.subscribers.items())
             way = 0 if direct else 1
             # Looked up once, not per phone: the whole board owed a count, and whether this
             # event's own patch carries it.
