@@ -293,6 +293,76 @@ def test_after_posting_it_says_so_and_the_kind_is_chosen_again(
     assert pages.problems == []
 
 
+class HeldAnswers:
+    """Stands between the server and the page: while ``hold`` is set, what the server sends
+    waits here, as when an answer comes late (an old phone, a busy room)."""
+
+    def __init__(self) -> None:
+        self.hold = False
+        self.held: list[tuple[WebSocketRoute, str | bytes]] = []
+
+    def route(self, ws: WebSocketRoute) -> None:
+        server = ws.connect_to_server()
+
+        def from_server(message: str | bytes) -> None:
+            if self.hold:
+                self.held.append((ws, message))
+            else:
+                ws.send(message)
+
+        server.on_message(from_server)
+
+    def release(self) -> None:
+        self.hold = False
+        held, self.held = self.held, []
+        for page, message in held:
+            page.send(message)
+
+
+def test_a_press_on_the_send_button_that_a_late_answer_lands_in_still_sends(
+        live: LiveServer, pages: Pages) -> None:
+    """The ack of one note comes while the next is being written and its 貼る is being
+    pressed: the button stays under the thumb, and the next note goes. (「貼りました ✓」
+    appearing above the button used to move it between the press and the release: the
+    release, beside the button, was no click, and the note was never sent. A fresh-clone run
+    lost one of three notes posted in a row that way.)"""
+    code = live.new_workshop()
+    phone = pages.open(SMALL, "phone")
+    relay = HeldAnswers()
+    phone.route_web_socket(re.compile(r"/ws$"), relay.route)
+    join(phone, live, code)
+    form = phone.locator("#note-form")
+    mine = phone.locator("#mine-list .note")
+    done = phone.locator("#note-done")
+    relay.hold = True
+    form.get_by_text("課題", exact=True).click()
+    form.get_by_label("付箋の内容").fill("冬の除雪が追いつかない")
+    form.get_by_role("button", name="貼る").click()
+    until(phone, lambda: len(relay.held) >= 1, "the note's answer on its way")
+    expect(phone.locator("#mine-list .is-unsent")).to_have_count(1)
+
+    form.get_by_text("思い", exact=True).click()
+    form.get_by_label("付箋の内容").fill("子どもが遊べる場所がほしい")
+    quiet(phone)
+    send = phone.locator("#note-submit")
+    pressed = box(send)
+    phone.mouse.move(pressed["x"] + pressed["width"] / 2, pressed["y"] + pressed["height"] / 2)
+    phone.mouse.down()
+    relay.release()  # the first note's ack, while the thumb is on 貼る
+    expect(phone.locator("#mine-list .is-unsent")).to_have_count(0, timeout=LIVE)
+    expect(mine).to_have_count(1)
+    quiet(phone)
+    expect(done).to_be_empty()  # the next note is being written: old news, not said
+    assert box(send) == pressed
+    phone.mouse.up()
+
+    expect(mine).to_have_count(2, timeout=LIVE)
+    expect(phone.locator("#mine-list .is-unsent")).to_have_count(0, timeout=LIVE)
+    expect(mine.first).to_contain_text("子どもが遊べる場所がほしい")
+    expect(done).to_have_text("貼りました ✓")  # its own ack, the box empty: said
+    assert pages.problems == []
+
+
 class HeldCommands:
     """Stands between the page and the server: while ``hold`` is set, what the page sends
     (commands and pings alike) waits here, as on a Wi-Fi that died without a word."""

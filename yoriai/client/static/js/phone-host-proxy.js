@@ -12,7 +12,7 @@ import {t, el, byId} from './page.js';
 import {noteCard, reconcile, idNumber, userText} from './ui.js';
 import {
   phone, pend, isLocked, items, send, refuse, sendButton, sendingLine,
-  checkedValue, checkValue, showLeft, cached, mark, themeLine
+  checkedValue, checkValue, showLeft, cached, mark, themeLine, sayDone
 } from './phone-kit.js';
 import {hostOf, noteOwner, themeOwner} from './phone-tables.js';
 import {limit, step as stepOf} from './vocab.js';
@@ -305,7 +305,7 @@ function drawProxyThemes(person) {
 export function proxyAcked(cmd) {
   if (cmd.id === proxySent) {
     proxySent = null;
-    proxyDone.textContent = t('note.posted');
+    sayDone(proxyDone, proxyText, t('note.posted'));
   }
 }
 

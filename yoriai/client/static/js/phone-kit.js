@@ -343,6 +343,22 @@ export function checkValue(form, name, value) {
 }
 
 /**
+ * Say 「貼りました ✓」 (「送りました ✓」) by a form's send button when the server has what the
+ * form sent, unless the next one is being written already: it is old news then, and the line,
+ * appearing above the button, would move the button from under a thumb about to press it.
+ * (A press begun on the button and ended beside it is no click: the next note was not sent.
+ * The answer can come that late on an old phone or in a busy room.)
+ * @param {HTMLElement} line the form's done line
+ * @param {(HTMLTextAreaElement|HTMLInputElement)} box the form's text box
+ * @param {string} words
+ */
+export function sayDone(line, box, words) {
+  if (!box.value) {
+    line.textContent = words;
+  }
+}
+
+/**
  * Say how many characters are left in a text box (counted as the server counts them).
  * @param {(HTMLTextAreaElement|HTMLInputElement)} box
  * @param {HTMLElement} counter

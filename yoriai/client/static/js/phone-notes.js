@@ -13,7 +13,7 @@ import {t, el, icon, byId} from './page.js';
 import {noteCard, reconcile} from './ui.js';
 import {
   phone, isLocked, button, lockable, checkedValue, checkValue, showLeft, cached,
-  saveOrCancel, Arrivals
+  saveOrCancel, Arrivals, sayDone
 } from './phone-kit.js';
 import {ids, limit} from './vocab.js';
 import {arranged, rowNode, noteOwner} from './phone-tables.js';
@@ -362,7 +362,7 @@ function privateOthers() {
 export function acked(cmd) {
   if (cmd.name === 'post_note' && cmd.id === justPosted) {
     justPosted = null;
-    noteDone.textContent = t('note.posted');
+    sayDone(noteDone, noteText, t('note.posted'));
   }
 }
 

@@ -10,7 +10,7 @@ import {userText, reconcile} from './ui.js';
 import {
   phone, pend, isLocked, meHas, items, send, refuse, button, sendButton,
   sendingLine, cached, checkedValue, checkValue, showLeft, tabOf, showTab, setupTabs,
-  saveOrCancel, Arrivals
+  saveOrCancel, Arrivals, sayDone
 } from './phone-kit.js';
 import {ids, label, limit} from './vocab.js';
 
@@ -309,6 +309,6 @@ export function stepChanged() {
 export function acked(cmd) {
   if (cmd.name === 'post_review' && cmd.id === justPosted) {
     justPosted = null;
-    reviewDone.textContent = t('review.posted');
+    sayDone(reviewDone, reviewText, t('review.posted'));
   }
 }
