@@ -19,6 +19,7 @@ from yoriai import package_path
 
 from . import suggestions, ws
 from .assets import static_endpoint, static_version
+from .collector import CalmCollector
 from .connection import CLOSE_GOING_AWAY
 from .context import AppContext, Settings
 from .downloads import Downloads
@@ -46,9 +47,12 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> St
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await ctx.store.open()
         heartbeat = ctx.hub.start_heartbeat()
+        collector = CalmCollector(ctx.store.idle_for)
+        collector.start()
         try:
             yield
         finally:
+            collector.stop()
             heartbeat.cancel()
             suggestions.close(ctx)  # the grouping suggestions' worker process, if any
             ctx.hub.close_all(CLOSE_GOING_AWAY, "server stopping")

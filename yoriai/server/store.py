@@ -441,6 +441,13 @@ class EventStore:
         self._batch_calm = False
         self._last_done = -math.inf  # the loop's time when the writer last finished
 
+    def idle_for(self) -> float:
+        """Seconds since the writer last finished; 0 while anything is queued or being
+        written (the server's calm moments: collector.py)."""
+        if self._busy or self._queue or self.loop is None:
+            return 0.0
+        return self.loop.time() - self._last_done
+
     # --- opening and closing -----------------------------------------------------------
 
     async def open(self) -> None:
