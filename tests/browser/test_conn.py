@@ -1,5 +1,6 @@
 """The page's connection (yoriai/client/static/js/conn.js) in the real Chromium: a batch frame
-is applied item by item, in order; a workshop whose record is damaged (close 4503) and a
+is applied item by item, in order, and an item the page fails on does not lose the items
+after it; a workshop whose record is damaged (close 4503) and a
 page opened once too often elsewhere (close 4002) are said so, and the page stops instead
 of reconnecting.
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from contextlib import ExitStack
 from typing import Any
 
@@ -167,3 +169,48 @@ def test_a_batch_is_applied_item_by_item_in_order(live: LiveServer, pages: Pages
              for n in m["data"].get("upsert", {}).get("notes", [])]
     assert texts == ["1番目の付箋", "2番目の付箋", "3番目の付箋"]  # one frame, in order
     assert pages.problems == []
+
+
+def test_an_item_the_page_fails_on_does_not_lose_the_rest_of_its_frame(
+        live: LiveServer, pages: Pages) -> None:
+    """A message the page cannot apply (here an event whose notes are not a list, slipped in
+    by a stand-in for the server right before the ack of the note just posted) is reported
+    as the page's error, and what follows it in the same frame is still applied: the ack,
+    which says 「貼りました ✓」 and takes the note off the queue."""
+    code = live.new_workshop()
+    phone = pages.open(PHONE, "phone")
+    spoil = {"on": False, "done": False}
+
+    def relay(ws: WebSocketRoute) -> None:
+        server = ws.connect_to_server()
+
+        def from_server(message: str | bytes) -> None:
+            items = unpack(message) if isinstance(message, str) else []
+            acks = [i for i, m in enumerate(items) if m["type"] == "ack"]
+            if spoil["on"] and acks:
+                spoil["on"], spoil["done"] = False, True
+                ack = items[acks[0]]
+                broken = {"type": "event", "seq": ack["seq"] + 0.5, "event": "NotePosted",
+                          "data": {"upsert": {"notes": 5}}}
+                items.insert(acks[0], broken)
+                message = json.dumps({"type": "batch", "items": items}, ensure_ascii=False)
+            ws.send(message)
+
+        server.on_message(from_server)
+
+    phone.route_web_socket(re.compile(r"/ws$"), relay)
+    join(phone, live, code, name="佐藤 花子")
+    spoil["on"] = True
+    form = phone.locator("#note-form")
+    form.get_by_text("課題", exact=True).click()
+    form.get_by_label("付箋の内容").fill("冬の除雪が追いつかない")
+    form.get_by_role("button", name="貼る").click()
+    expect(phone.locator("#note-done")).to_have_text("貼りました ✓")
+    assert spoil["done"]
+    expect(phone.locator("#mine-list .note")).to_have_count(1)
+    expect(phone.locator("#mine-list .is-unsent")).to_have_count(0)
+    expect(phone.locator("#conn-status")).to_contain_text("接続中")
+    deadline = time.monotonic() + HANG
+    while not pages.problems and time.monotonic() < deadline:  # the report, thrown later
+        phone.evaluate("() => new Promise((done) => requestAnimationFrame(done))")
+    assert len(pages.problems) == 1 and "forEach" in pages.problems[0], pages.problems

@@ -240,7 +240,14 @@ export class Connection {
       for (let i = 0; i < items.length && self.ws === ws; i++) {
         const item = items[i];
         if (item && typeof item.type === 'string' && item.type !== 'batch') {
-          self.handler(item);
+          // One item the page fails on does not take the rest of its frame with it (an
+          // ack among them would leave its command waiting for ever); the failure is
+          // still reported, as if the item had come alone.
+          try {
+            self.handler(item);
+          } catch (e) {
+            window.setTimeout(function () { throw e; }, 0);
+          }
         }
       }
     };
