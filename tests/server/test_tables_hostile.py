@@ -374,8 +374,10 @@ async def test_suggest_floods_cost_nobody_else(live: LiveServer) -> None:
     await ok(r.fac, "seat", participant_id=r.p1.board.participant_id, table_id="k1")
     print(f"\n300 suggest frames from the console + a phone's post acked in "
           f"{time.monotonic() - start:.2f} s")
+    # The console is answered: the suggestions are worked out in another process and come
+    # when they come (on a busy machine, after everything above).
+    await r.fac.wait_for(lambda b: any(m["type"] == "suggestions" for m in r.fac.received))
     got = [m for m in r.fac.received if m["type"] == "suggestions"]
-    assert got, "the console was answered"
     assert all(m["table"] in (None, "k1", "k2") for m in got)
     # Nobody else was ever sent a suggestion, and nothing was written by asking.
     for client in (r.p1, r.p2, r.host1, r.host2, r.screen):
