@@ -109,6 +109,17 @@ async def test_a_batch_is_one_transaction(store: EventStore) -> None:
     assert store.last_batch == 1
 
 
+async def test_the_writing_connections_keep_a_small_page_cache(store: EventStore) -> None:
+    """They append and checkpoint, and read next to nothing back: SQLite's default cache
+    (2 MiB each, filled by the room's snapshots as they are written) was memory for nothing
+    (bench/README.md, session 7)."""
+    size = await store.in_writer(lambda db: db.execute("PRAGMA cache_size").fetchone()[0])
+    assert size == -store_module.WRITE_CACHE_KIB
+    checkpointer = store._checkpointer
+    assert checkpointer is not None
+    assert checkpointer.execute("PRAGMA cache_size").fetchone()[0] == -store_module.WRITE_CACHE_KIB
+
+
 async def test_a_snapshot_is_reported_saved_only_when_it_is_stored(store: EventStore) -> None:
     w, v = await two_workshops(store)
     fates = await outcomes(

@@ -122,6 +122,13 @@ INLINE_APPEND_MAX_EVENTS = 16
 # and fan out while each fsync runs; posts 100 ms apart are a calm one.
 INLINE_AFTER_IDLE_SECS = 0.01
 
+# The page cache of the connections that write (the writer, the checkpointer), in KiB. They
+# append and copy the WAL back, and read next to nothing back; SQLite's default (2 MiB
+# each) filled up with the pages of the room's snapshots as they were written, and held a
+# room of 1,000 phones ~1 MB over its memory target (bench/README.md, session 7). A commit
+# bigger than this spills its pages to the WAL before it ends, which changes nothing of it.
+WRITE_CACHE_KIB = 256
+
 log = logging.getLogger("yoriai.store")
 
 T = TypeVar("T")
@@ -487,6 +494,7 @@ class EventStore:
             db.execute("PRAGMA synchronous = FULL")
             # Checkpoints are the checkpointer's, off the commit path (CHECKPOINT_EVERY_APPENDS).
             db.execute("PRAGMA wal_autocheckpoint = 0")
+            db.execute(f"PRAGMA cache_size = {-WRITE_CACHE_KIB}")
             migrate(db)
         except BaseException:
             db.close()
@@ -497,6 +505,7 @@ class EventStore:
         db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.execute("PRAGMA wal_autocheckpoint = 0")
+        db.execute(f"PRAGMA cache_size = {-WRITE_CACHE_KIB}")
         return db
 
     def _open_reader(self) -> sqlite3.Connection:
