@@ -293,30 +293,33 @@ def test_after_posting_it_says_so_and_the_kind_is_chosen_again(
     assert pages.problems == []
 
 
-class HeldAnswers:
-    """Stands between the server and the page: while ``hold`` is set, what the server sends
-    waits here, as when an answer comes late (an old phone, a busy room)."""
+class Held:
+    """Stands between the page and the server: while ``hold`` is set, what goes one way
+    waits here. From the page (commands and pings alike): a Wi-Fi that died without a word.
+    From the server (``answers``): an answer that comes late (an old phone, a busy room)."""
 
-    def __init__(self) -> None:
+    def __init__(self, answers: bool = False) -> None:
+        self.answers = answers
         self.hold = False
-        self.held: list[tuple[WebSocketRoute, str | bytes]] = []
+        self.held: list[tuple[Any, str | bytes]] = []
 
     def route(self, ws: WebSocketRoute) -> None:
         server = ws.connect_to_server()
+        source, to = (server, ws) if self.answers else (ws, server)
 
-        def from_server(message: str | bytes) -> None:
+        def passing(message: str | bytes) -> None:
             if self.hold:
-                self.held.append((ws, message))
+                self.held.append((to, message))
             else:
-                ws.send(message)
+                to.send(message)
 
-        server.on_message(from_server)
+        source.on_message(passing)
 
     def release(self) -> None:
         self.hold = False
         held, self.held = self.held, []
-        for page, message in held:
-            page.send(message)
+        for to, message in held:
+            to.send(message)
 
 
 def test_a_press_on_the_send_button_that_a_late_answer_lands_in_still_sends(
@@ -328,7 +331,7 @@ def test_a_press_on_the_send_button_that_a_late_answer_lands_in_still_sends(
     lost one of three notes posted in a row that way.)"""
     code = live.new_workshop()
     phone = pages.open(SMALL, "phone")
-    relay = HeldAnswers()
+    relay = Held(answers=True)
     phone.route_web_socket(re.compile(r"/ws$"), relay.route)
     join(phone, live, code)
     form = phone.locator("#note-form")
@@ -363,37 +366,11 @@ def test_a_press_on_the_send_button_that_a_late_answer_lands_in_still_sends(
     assert pages.problems == []
 
 
-class HeldCommands:
-    """Stands between the page and the server: while ``hold`` is set, what the page sends
-    (commands and pings alike) waits here, as on a Wi-Fi that died without a word."""
-
-    def __init__(self) -> None:
-        self.hold = False
-        self.held: list[tuple[Any, str | bytes]] = []
-
-    def route(self, ws: WebSocketRoute) -> None:
-        server = ws.connect_to_server()
-
-        def from_page(message: str | bytes) -> None:
-            if self.hold:
-                self.held.append((server, message))
-            else:
-                server.send(message)
-
-        ws.on_message(from_page)
-
-    def release(self) -> None:
-        self.hold = False
-        held, self.held = self.held, []
-        for server, message in held:
-            server.send(message)
-
-
 def test_the_connection_line_follows_the_network_and_unanswered_commands(
         live: LiveServer, pages: Pages) -> None:
     code = live.new_workshop()
     phone = pages.open(SMALL, "phone")
-    relay = HeldCommands()
+    relay = Held()
     phone.route_web_socket(re.compile(r"/ws$"), relay.route)
     join(phone, live, code)
     status = phone.locator("#conn-status")
@@ -483,7 +460,7 @@ def test_a_refusal_whose_card_is_gone_is_shown_in_the_bar(
            for i in range(8)]
     fac.cmd("set_step", step="companions")
     phone = pages.open(SMALL, "phone")
-    relay = HeldCommands()
+    relay = Held()
     phone.route_web_socket(re.compile(r"/ws$"), relay.route)
     join(phone, live, code)
     last = phone.locator("#vote-list > li", has_text="公園にベンチを 7")
