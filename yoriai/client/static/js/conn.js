@@ -232,17 +232,13 @@ export class Connection {
       if (!msg || typeof msg.type !== 'string') {
         return;
       }
-      if (msg.type !== 'batch') {
-        self.handler(msg);
-        return;
-      }
-      const items = Array.isArray(msg.items) ? msg.items : [];
+      // A batch's items one by one, in order, as if each had come alone. One the page fails
+      // on does not take the rest of its frame with it (an ack among them would leave its
+      // command waiting for ever); the failure is still reported.
+      const items = msg.type !== 'batch' ? [msg] : Array.isArray(msg.items) ? msg.items : [];
       for (let i = 0; i < items.length && self.ws === ws; i++) {
         const item = items[i];
         if (item && typeof item.type === 'string' && item.type !== 'batch') {
-          // One item the page fails on does not take the rest of its frame with it (an
-          // ack among them would leave its command waiting for ever); the failure is
-          // still reported, as if the item had come alone.
           try {
             self.handler(item);
           } catch (e) {
