@@ -7,6 +7,8 @@ import gc
 import threading
 import time
 import weakref
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -59,7 +61,19 @@ class Cycle:
         self.me = self
 
 
-def test_a_calm_server_collects_the_cycles_that_wait(live: LiveServer) -> None:
+@pytest.fixture
+def calm(tmp_path: Path) -> Iterator[LiveServer]:
+    """A server as ``yoriai serve`` runs it, with the calm collector."""
+    server = LiveServer(tmp_path / "data", calm_collector=True).start()
+    yield server
+    server.stop()
+
+
+def test_only_a_server_that_asks_changes_the_collector(live: LiveServer) -> None:
+    assert gc.get_threshold()[2] != NEVER
+
+
+def test_a_calm_server_collects_the_cycles_that_wait(calm: LiveServer) -> None:
     """A cycle that became garbage in the oldest generation is freed by a full pass that the
     server makes on its own thread once it is calm (no young pass reaches it)."""
     assert gc.get_threshold()[2] == NEVER

@@ -48,7 +48,8 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> St
         await ctx.store.open()
         heartbeat = ctx.hub.start_heartbeat()
         collector = CalmCollector(ctx.store.idle_for)
-        collector.start()
+        if settings.calm_collector:
+            collector.start()
         try:
             yield
         finally:

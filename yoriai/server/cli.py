@@ -107,7 +107,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .runner import uvicorn_server
 
     settings = Settings(data_dir=data_dir(args.data), host=args.host, port=args.port,
-                        wifi=wifi_setting(args.wifi, args.wifi_password))
+                        wifi=wifi_setting(args.wifi, args.wifi_password),
+                        calm_collector=True)
     try:
         # Held until this process ends: one server per data folder.
         lock = DataLock(settings.data_dir).acquire()

@@ -31,6 +31,10 @@ class Settings:
     # The Wi-Fi phones should join, for every workshop that has not set its own
     # (``yoriai serve --wifi NAME --wifi-password PASS``, checked by venue.checked_wifi).
     wifi: Wifi | None = None
+    # The cycle collector's full passes wait for a calm room (collector.py). Set by
+    # ``yoriai serve``, whose process is the server's alone; off where a server shares its
+    # process with other work (the tests' own), whose heap the passes would walk as well.
+    calm_collector: bool = False
 
 
 def host_only(netloc: str) -> str:
