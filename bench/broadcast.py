@@ -72,6 +72,9 @@ THROUGHPUT_BASE = PER_POSTER * MAX_PHONES
 CONNECTS_IN_FLIGHT = 20  # per worker: phones opening + joining at once
 MARK = "#b"  # a note's text carries "#b<id>#"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+# The p99 of 1,000 posts is the tenth slowest: the --json rows keep the fifteen slowest,
+# to tell a stall (neighbours, one after another) from a shift (scattered through the run).
+SLOWEST_KEPT = 15
 
 
 class BenchError(Exception):
@@ -543,6 +546,8 @@ class Row:
     us_per_msg: float = math.nan  # server CPU per delivered message, latency phase
     load_us_per_msg: float = math.nan  # ... and in the throughput phase
     load: str = ""  # /proc/loadavg's 1-minute figure at the start and the end of the run
+    # Latency phase: its slowest posts (seconds into the phase, ms), in --json only.
+    slowest: list[tuple[float, float]] = field(default_factory=list)
     cpu: dict[str, float] = field(default_factory=dict)
     attempts: dict[str, int] = field(default_factory=dict)
     dropped: dict[str, int] = field(default_factory=dict)
@@ -686,7 +691,7 @@ def wait_for_quiet(limit: float, patience: float) -> float:
 
 
 def latency_phase(server: ServerProcess, workers: Workers, opts: argparse.Namespace,
-                  attempt: int) -> dict[str, float]:
+                  attempt: int) -> dict[str, Any]:
     """``--posts`` posts at ``--rate``/s, round-robin over the phones; time to the last."""
     cpu = CpuMeter(server.pid, workers.pids)
     t0 = clock() + 0.5
@@ -696,11 +701,24 @@ def latency_phase(server: ServerProcess, workers: Workers, opts: argparse.Namesp
     collected = workers.call(server, 40, op="collect", mids=list(sends),
                              deadline=clock() + 30)
     recvs = [merge([r], "recv") for r in collected]
-    out = cpu.percent("latency")
+    out: dict[str, Any] = dict(cpu.percent("latency"))
     out["latency_us_per_msg"] = cpu.us_per(delivered(recvs))
     lat, lost = fan_out(sends, recvs, workers.spec.phones)
     out.update(p50=percentile(lat, 50), p99=percentile(lat, 99), lost=lost)
+    out["slowest"] = slowest(sends, lat)
     return out
+
+
+def slowest(sends: dict[int, tuple[float, float, str]], lat: Sequence[float],
+            n: int = SLOWEST_KEPT) -> list[tuple[float, float]]:
+    """The ``n`` slowest posts as (seconds into the phase, ms to the last phone), in the
+    order they were sent: a run of neighbours is one stall, scattered ones a shift."""
+    if not sends:
+        return []
+    start = min(s[0] for s in sends.values())
+    timed = [(round(s[0] - start, 2), round(x, 1))
+             for s, x in zip(sends.values(), lat, strict=True)]
+    return sorted(sorted(timed, key=lambda t: t[1])[-n:])
 
 
 def delivered(recvs: Iterable[dict[int, Any]]) -> int:
@@ -770,7 +788,7 @@ def run_one(kind: str, phones: int, opts: argparse.Namespace) -> Row:
             # 1. fan-out latency at a steady, moderate rate; 2. durable throughput. Each
             # phase is repeated (up to --attempts) while other work on the machine took
             # more than --quiet % of a core during it; the least disturbed attempt is kept.
-            best: dict[str, float] | None = None
+            best: dict[str, Any] | None = None
             for attempt in range(opts.attempts):
                 got = latency_phase(server, workers, opts, attempt)
                 if best is None or got["latency_others"] < best["latency_others"]:
@@ -782,6 +800,7 @@ def run_one(kind: str, phones: int, opts: argparse.Namespace) -> Row:
             row.attempts["latency"] = attempt + 1
             row.lost = int(best.pop("lost"))
             row.p50_ms, row.p99_ms = best.pop("p50"), best.pop("p99")
+            row.slowest = best.pop("slowest")
             row.us_per_msg = best.pop("latency_us_per_msg")
             row.cpu.update(best)
 
