@@ -20,6 +20,7 @@ from yoriai.server.collector import (
     FULL_AFTER_PASSES,
     FULL_AT_LEAST_EVERY_SECS,
     NEVER,
+    SPACING,
     CalmCollector,
     full_pass_due,
 )
@@ -36,6 +37,41 @@ from yoriai.server.collector import (
 def test_a_full_pass_is_due_when_calm_or_long_overdue(
         passes: int, idle: float, since_last: float, due: bool) -> None:
     assert full_pass_due(passes, idle, since_last) is due
+
+
+@pytest.mark.parametrize(("since_last", "last_took", "due"), [
+    (SPACING * 0.1 - 0.01, 0.1, False),  # a pass of 100 ms: not again within 5 s
+    (SPACING * 0.1, 0.1, True),
+    (CALM_SECS, 0.002, True),  # short passes leave the calm rule alone
+])
+def test_full_passes_are_spaced_by_how_long_the_last_took(
+        since_last: float, last_took: float, due: bool) -> None:
+    """A room whose store is idle while its heap grows is calm the whole time: the passes
+    take at most 1/SPACING of the loop all the same."""
+    assert full_pass_due(FULL_AFTER_PASSES, 3600.0, since_last, last_took) is due
+
+
+def test_the_collector_spaces_its_own_passes() -> None:
+    """The collector times its pass and holds the next one back by SPACING times that."""
+
+    async def ticks() -> list[int]:
+        calm = CalmCollector(lambda: 3600.0)  # the store idle all along
+        calm.start()
+        try:
+            made = []
+            for _ in range(2):
+                for _ in range(FULL_AFTER_PASSES):
+                    gc.collect(1)  # enough reaches the oldest generation for a full pass
+                calm._tick()
+                made.append(calm.passes)
+            calm._last -= SPACING * calm._took  # as if that long had gone by
+            calm._tick()
+            made.append(calm.passes)
+            return made
+        finally:
+            calm.stop()
+
+    assert asyncio.run(ticks()) == [1, 1, 2]
 
 
 def test_python_makes_no_full_pass_of_its_own_while_a_server_runs() -> None:

@@ -7,7 +7,8 @@ pass walks every phone's objects and holds the loop 60-130 ms: twice in the join
 posts (bench/README.md, session 7). Almost everything a room makes is freed by reference
 counting as soon as it is dropped (the full passes of a join storm found nothing to free), so
 the full pass can wait for a calm moment: here it runs once the store has been idle
-CALM_SECS, or, in a room that is never calm, FULL_AT_LEAST_EVERY_SECS after the last one.
+CALM_SECS, or, in a room that is never calm, FULL_AT_LEAST_EVERY_SECS after the last one;
+and never sooner than SPACING times as long as the last one took.
 The young passes stay Python's own: they are short.
 
 The collector's thresholds belong to the process, so only ``yoriai serve`` asks for this
@@ -34,6 +35,14 @@ CALM_SECS = 1.0
 FULL_AT_LEAST_EVERY_SECS = 300.0
 # How often the collector looks whether a full pass is due (a look is three numbers).
 CHECK_EVERY_SECS = 1.0
+# A full pass waits at least this many times as long as the last one took: the passes then
+# take at most 1/50 (2 %) of the loop, even in a room whose store stays idle while its
+# heap keeps growing (phones opening the page, nobody joining yet), where "calm" would
+# otherwise allow a full pass every CHECK_EVERY_SECS (~100 ms each at 1,000 phones).
+# Python's own guard is another: a full pass only once a quarter more objects reached the
+# oldest generation; it needs a count of that generation, which Python does not give
+# cheaply.
+SPACING = 50.0
 # The third threshold so high that Python never starts a full pass of its own.
 NEVER = 1 << 30
 
@@ -41,11 +50,12 @@ _started = 0
 _saved: tuple[int, int, int] | None = None
 
 
-def full_pass_due(passes: int, idle: float, since_last: float) -> bool:
+def full_pass_due(passes: int, idle: float, since_last: float, last_took: float = 0.0) -> bool:
     """Whether to make a full pass now: enough has reached the oldest generation since the
-    last (``passes`` of the middle one, as Python counts them), and the room is calm (the
-    store ``idle`` for CALM_SECS) or the last pass is long ago."""
-    if passes < FULL_AFTER_PASSES:
+    last (``passes`` of the middle one, as Python counts them), SPACING times the last
+    pass's duration (``last_took``) has gone by, and the room is calm (the store ``idle`` for
+    CALM_SECS) or the last pass is long ago."""
+    if passes < FULL_AFTER_PASSES or since_last < SPACING * last_took:
         return False
     return idle >= CALM_SECS or since_last >= FULL_AT_LEAST_EVERY_SECS
 
@@ -59,6 +69,7 @@ class CalmCollector:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._handle: asyncio.TimerHandle | None = None
         self._last = 0.0
+        self._took = 0.0  # how long the last full pass held the loop, in seconds
 
     def start(self) -> None:
         global _started, _saved
@@ -83,8 +94,9 @@ class CalmCollector:
     def _tick(self) -> None:
         assert self._loop is not None
         now = self._loop.time()
-        if full_pass_due(gc.get_count()[2], self.idle_for(), now - self._last):
+        if full_pass_due(gc.get_count()[2], self.idle_for(), now - self._last, self._took):
             gc.collect()
             self._last = now
+            self._took = self._loop.time() - now
             self.passes += 1
         self._handle = self._loop.call_later(CHECK_EVERY_SECS, self._tick)
