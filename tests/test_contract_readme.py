@@ -714,10 +714,13 @@ class Served:
     def __init__(self, data: Path, *extra: str) -> None:
         self.data = data
         self.port = free_port()
+        # PYTHONFAULTHANDLER: a server that does not stop is made to print where each of
+        # its threads is (SIGABRT, in ``stop``); it changes nothing else.
         self.proc = subprocess.Popen(
             [YORIAI, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--data",
              str(data), "--no-browser", *extra],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env={**os.environ, "PYTHONFAULTHANDLER": "1"})
         self.printed: list[str] = []
         assert self.proc.stdout is not None
         for line in self.proc.stdout:
@@ -734,12 +737,25 @@ class Served:
         return "".join(self.printed)
 
     def stop(self) -> int:
-        """Ctrl-C (SIGINT); the exit status, with the rest of what it printed kept."""
+        """Ctrl-C (SIGINT); the exit status, with the rest of what it printed kept. A server
+        still running HANG s later fails the test at once, with where its threads were and
+        its open connections, rather than holding the run until pytest's own timeout."""
         self.proc.send_signal(signal.SIGINT)
         try:
             assert self.proc.stdout is not None
+            try:
+                code = self.proc.wait(HANG)
+            except subprocess.TimeoutExpired:
+                sockets = subprocess.run(["ss", "-tanp"], capture_output=True, text=True,
+                                         check=False).stdout if shutil.which("ss") else ""
+                mine = [line for line in sockets.splitlines() if f"pid={self.proc.pid}," in line]
+                self.proc.send_signal(signal.SIGABRT)  # faulthandler prints every thread
+                self.proc.wait(HANG)
+                self.printed.append(self.proc.stdout.read())
+                raise AssertionError(f"still running {HANG:.0f} s after Ctrl-C; its sockets: "
+                                     f"{mine}\n{self.text}") from None
             self.printed.append(self.proc.stdout.read())
-            return self.proc.wait(HANG)
+            return code
         finally:
             if self.proc.poll() is None:
                 self.proc.kill()
