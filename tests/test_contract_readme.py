@@ -711,14 +711,17 @@ def free_port() -> int:
 
 
 class Served:
-    def __init__(self, data: Path, *extra: str) -> None:
+    def __init__(self, data: Path, *extra: str, ignoring_ctrl_c: bool = False) -> None:
         self.data = data
         self.port = free_port()
+        serve = [YORIAI, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--data",
+                 str(data), "--no-browser", *extra]
+        if ignoring_ctrl_c:  # as a script's `yoriai serve &` starts it: SIGINT ignored
+            serve = ["sh", "-c", 'trap "" INT; exec "$@"', "sh", *serve]
         # PYTHONFAULTHANDLER: a server that does not stop is made to print where each of
         # its threads is (SIGABRT, in ``stop``); it changes nothing else.
         self.proc = subprocess.Popen(
-            [YORIAI, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--data",
-             str(data), "--no-browser", *extra],
+            serve,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             env={**os.environ, "PYTHONFAULTHANDLER": "1"})
         self.printed: list[str] = []
@@ -863,6 +866,23 @@ def test_ctrl_c_stops_serve_and_lets_go_of_the_folder(tmp_path: Path) -> None:
     second = Served(data)
     assert second.stop() == 0, second.text
     assert "Traceback" not in second.text
+
+
+def sigint_ignored(pid: int) -> bool:
+    with open(f"/proc/{pid}/status") as f:
+        mask = next(line for line in f if line.startswith("SigIgn:"))
+    return bool(int(mask.split()[1], 16) & (1 << (signal.SIGINT - 1)))
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+def test_ctrl_c_stops_serve_started_with_it_ignored(tmp_path: Path) -> None:
+    """README: Ctrl-C stops it also when it was started the way a script starts it in the
+    background (SIGINT ignored, inherited): from its first line on, not only once uvicorn
+    serves (a Ctrl-C that came before was lost, and the server ran on)."""
+    served = Served(tmp_path / "data", ignoring_ctrl_c=True)
+    assert not sigint_ignored(served.proc.pid)
+    assert served.stop() == 0, served.text
+    assert "Traceback" not in served.text
 
 
 # --- a damaged workshop -----------------------------------------------------------------------

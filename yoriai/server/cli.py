@@ -16,6 +16,7 @@ import dataclasses
 import datetime
 import errno
 import os
+import signal
 import socket
 import sqlite3
 import sys
@@ -102,10 +103,21 @@ def wifi_setting(name: str | None, password: str | None) -> Wifi | None:
         raise CliError(f"--wifi: {error_text(exc.code, 'en', **exc.params)}") from None
 
 
+def take_ctrl_c() -> None:
+    """Let Ctrl-C (SIGINT) stop the server at any moment, even when it was started with
+    SIGINT ignored: a shell ignores it for what a script starts in the background (``&``),
+    and the children inherit that. uvicorn catches SIGINT only while it serves; before
+    (the banner, the loop's start) and after, an ignored one was lost, and the server ran
+    on: the README's Ctrl-C test hung twice in CI that way, its `make test` started by a
+    script in the background."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .app import create_app
     from .runner import uvicorn_server
 
+    take_ctrl_c()
     settings = Settings(data_dir=data_dir(args.data), host=args.host, port=args.port,
                         wifi=wifi_setting(args.wifi, args.wifi_password),
                         calm_collector=True)
