@@ -878,7 +878,7 @@ def sigint_ignored(pid: int) -> bool:
 def test_ctrl_c_stops_serve_started_with_it_ignored(tmp_path: Path) -> None:
     """README: Ctrl-C stops it also when it was started the way a script starts it in the
     background (SIGINT ignored, inherited): from its first line on, not only once uvicorn
-    serves (a Ctrl-C that came before was lost, and the server ran on)."""
+    serves (a Ctrl-C that came before was lost, and the server ran on; CI hung on it)."""
     served = Served(tmp_path / "data", ignoring_ctrl_c=True)
     assert not sigint_ignored(served.proc.pid)
     assert served.stop() == 0, served.text

@@ -16,7 +16,6 @@ import dataclasses
 import datetime
 import errno
 import os
-import signal
 import socket
 import sqlite3
 import sys
@@ -34,6 +33,7 @@ from yoriai.facilitation.venue import checked_wifi
 from .check import replay_until_damage
 from .contact import read_contact, write_contact
 from .context import DB_FILE, AppContext, Settings
+from .ctrl_c import CtrlC
 from .datalock import DataLock, FolderBusy
 from .filenames import download_name
 from .hub import Hub
@@ -103,21 +103,11 @@ def wifi_setting(name: str | None, password: str | None) -> Wifi | None:
         raise CliError(f"--wifi: {error_text(exc.code, 'en', **exc.params)}") from None
 
 
-def take_ctrl_c() -> None:
-    """Let Ctrl-C (SIGINT) stop the server at any moment, even when it was started with
-    SIGINT ignored: a shell ignores it for what a script starts in the background (``&``),
-    and the children inherit that. uvicorn catches SIGINT only while it serves; before
-    (the banner, the loop's start) and after, an ignored one was lost, and the server ran
-    on: the README's Ctrl-C test hung twice in CI that way, its `make test` started by a
-    script in the background."""
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
     from .app import create_app
     from .runner import uvicorn_server
 
-    take_ctrl_c()
+    ctrl_c = CtrlC()  # from the first line: Ctrl-C stops it whenever it comes
     settings = Settings(data_dir=data_dir(args.data), host=args.host, port=args.port,
                         wifi=wifi_setting(args.wifi, args.wifi_password),
                         calm_collector=True)
@@ -127,16 +117,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except FolderBusy as exc:
         raise CliError(str(exc)) from None
     try:
-        # Ctrl-C stops it the same quiet way whenever it comes: also while the banner is
-        # printed, before uvicorn takes the signal over (a traceback there looked like a crash).
+        # A first Ctrl-C before uvicorn serves is only noted (CtrlC); a second one raises
+        # KeyboardInterrupt, which ends the start as quietly (a traceback looks like a crash).
         with contextlib.suppress(KeyboardInterrupt):
             allow_many_sockets()
             sock = bind(args.host, args.port)
             app = create_app(settings)
             ctx: AppContext = app.state.ctx
             print_banner(ctx, args)
-            server = uvicorn_server(app)
-            asyncio.run(server.serve(sockets=[sock]))
+            ctrl_c.server = server = uvicorn_server(app)
+            if not ctrl_c.pressed:
+                asyncio.run(server.serve(sockets=[sock]))
     finally:
         lock.release()
     print("Yoriai stopped.", flush=True)
