@@ -362,11 +362,22 @@ class Client:
         return reply
 
     async def wait_for(self, predicate: Any, timeout: float = HANG) -> None:
+        """Until ``predicate(board)`` holds. A predicate that looks up what has not arrived
+        yet (a KeyError, say: ``b.notes[n]["hidden"]`` before the note) means "not yet",
+        never a failure: which of two messages comes first is the machine's business (a CI
+        run failed on ``items("proposals")[t]`` read before the proposal had come)."""
         deadline = time.monotonic() + timeout
-        while not predicate(self.board):
+        while not self._holds(predicate):
             if time.monotonic() > deadline:
+                predicate(self.board)  # what it raises now, if anything, says why
                 raise AssertionError(f"board never matched; it is {self.board}")
             await asyncio.sleep(0.01)
+
+    def _holds(self, predicate: Any) -> bool:
+        try:
+            return bool(predicate(self.board))
+        except (KeyError, IndexError, TypeError):
+            return False
 
     async def close(self) -> None:
         if self in Client.opened:  # closed: nothing for a later teardown to close
