@@ -36,9 +36,11 @@ FULL_AT_LEAST_EVERY_SECS = 300.0
 # How often the collector looks whether a full pass is due (a look is three numbers).
 CHECK_EVERY_SECS = 1.0
 # A full pass waits at least this many times as long as the last one took: the passes then
-# take at most 1/50 (2 %) of the loop, even in a room whose store stays idle while its
-# heap keeps growing (phones opening the page, nobody joining yet), where "calm" would
-# otherwise allow a full pass every CHECK_EVERY_SECS (~100 ms each at 1,000 phones).
+# take at most 1/50 (2 %) of the loop, even in a room whose store stays idle while objects
+# that stay alive pile up (phones connecting before they join, a stranger's open sockets),
+# where "calm" would otherwise allow a full pass every CHECK_EVERY_SECS (~100 ms each at
+# 1,000 phones). Page loads alone do not: their objects die by reference counting (one
+# pass in 20 s of 100 loads a second at 1,000 phones, bench/README.md session 8).
 # Python's own guard is another: a full pass only once a quarter more objects reached the
 # oldest generation; it needs a count of that generation, which Python does not give
 # cheaply.
