@@ -294,3 +294,69 @@ async def test_a_busy_rooms_fan_out_is_written_at_the_flushers_pace(
     # So are its own command's event and ack, and the participant's own snapshot after it.
     joined = await phone.join("急ぐ人")
     assert joined["type"] == "ack"
+
+
+async def test_phones_queued_the_same_messages_are_written_one_batch_frame_built_once(
+        live: LiveServer) -> None:
+    """In a busy room the phones of one audience have the same messages queued (the same
+    str objects, encoded once by the hub): a flusher pass builds their batch frame once
+    and writes those bytes to each; a phone whose queue differs gets its own frame. Each
+    phone reads exactly its messages, in order."""
+    code = live.new_workshop()
+    phones = [await Client(live, code).connect() for _ in range(3)]
+    room = live.ctx.hub.rooms[code]
+    conns = [sub for sub in room.subscribers if isinstance(sub, Connection)]
+    assert len(conns) == 3
+    loop = live.ctx.store.loop
+    assert loop is not None
+    shared = ['{"type":"heartbeat","now":11.0}', '{"type":"heartbeat","now":12.0}']
+    own = '{"type":"heartbeat","now":13.0}'
+
+    def one_pass() -> dict[int, list[bytes]]:
+        # On the server's loop, in one go (no other pass in between): queue, then write.
+        written: dict[int, list[bytes]] = {i: [] for i in range(len(conns))}
+        originals = [conn._write_frame for conn in conns]
+        for i, (conn, original) in enumerate(zip(conns, originals, strict=True)):
+            assert original is not None
+
+            def write(data: bytes, original: Any = original, i: int = i) -> bool:
+                written[i].append(data)
+                return bool(original(data))
+
+            conn._write_frame = write
+        for i, conn in enumerate(conns):
+            for text in shared:
+                conn.deliver_text(text)
+            if i == 2:
+                conn.deliver_text(own)
+        try:
+            conns[0]._flusher.run()
+        finally:
+            for conn, original in zip(conns, originals, strict=True):
+                conn._write_frame = original
+        return written
+
+    async def on_loop() -> dict[int, list[bytes]]:
+        return one_pass()
+
+    written = asyncio.run_coroutine_threadsafe(on_loop(), loop).result(HANG)
+    assert [len(frames) for frames in written.values()] == [1, 1, 1]  # one frame each
+    assert written[0][0] is written[1][0]  # built once, written twice
+    assert written[2][0] != written[0][0]
+    # Which phone is the third connection is the server's business: one of them.
+    for phone in phones:
+        await asyncio.wait_for(_until(lambda p=phone: json.loads(shared[-1]) in p.received
+                                      or json.loads(own) in p.received), HANG)
+    got_own = [json.loads(own) in phone.received for phone in phones]
+    assert got_own.count(True) == 1
+    for phone, has_own in zip(phones, got_own, strict=True):
+        expected = [json.loads(t) for t in shared + ([own] if has_own else [])]
+        assert phone.received[-len(expected):] == expected
+        assert phone.frame_of[-1] == phone.frame_of[-len(expected)]  # in one frame
+    for phone in phones:
+        await phone.close()
+
+
+async def _until(done: Any) -> None:
+    while not done():
+        await asyncio.sleep(0.01)

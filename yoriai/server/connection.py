@@ -119,6 +119,13 @@ def text_frame(text: str) -> bytes:
 # old is held for long.
 FRAMES_KEPT = 16
 
+# ...and the batch frames built in one flusher pass, by the messages they hold: in a busy
+# room the phones of one audience have the very same messages queued (the same str objects),
+# and a batch of 100 posts is ~30 KB to join and encode to UTF-8 for each of 500 phones,
+# most of a pass (bench/README.md, "Session 9"). Built once, written to each. Dropped at the
+# pass's end, and kept few so that phones whose queues are their own hold nothing for long.
+BATCHES_KEPT = 16
+
 
 # A busy room's fan-out is written at most this often: the posts committed meanwhile go to
 # each phone as one frame, so the room's CPU goes to more posts rather than more frames of
@@ -140,6 +147,8 @@ class Flusher:
         # The frames of the texts last written, by text: a message sent to many phones is
         # one str, and its frame is built once (``Connection.deliver_now`` and ``run``).
         self.frames: dict[str, bytes] = {}
+        # This pass's batch frames, by the messages they hold (BATCHES_KEPT).
+        self.batches: dict[tuple[str, ...], bytes] = {}
 
     def frame(self, text: str) -> bytes:
         frames = self.frames
@@ -165,9 +174,12 @@ class Flusher:
         self.last_run = self.loop.time()
         due, self.due = self.due, {}
         # The same message sent to many phones is one str: its frame is built once here.
-        frames = self.frames
-        for conn in due:
-            conn.flush(frames)
+        frames, batches = self.frames, self.batches
+        try:
+            for conn in due:
+                conn.flush(frames, batches)
+        finally:
+            batches.clear()
         if len(frames) >= FRAMES_KEPT:
             frames.clear()
 
@@ -257,9 +269,11 @@ class Connection:
         if self._outbox:
             self.flush(self._flusher.frames)
 
-    def flush(self, frames: dict[str, bytes]) -> None:
+    def flush(self, frames: dict[str, bytes],
+              batches: dict[tuple[str, ...], bytes] | None = None) -> None:
         """Write what is queued, as frames of at most BATCH_MAX_CHARS, straight to the
-        transport while it takes them; what it does not take is the sender task's."""
+        transport while it takes them; what it does not take is the sender task's.
+        ``batches``: the flusher pass's batch frames, shared by phones queued the same."""
         self._flush_due = False
         if self._sending or self._closing is not None:
             return  # the sender task is on it (draining a slow phone, or closing)
@@ -282,13 +296,24 @@ class Connection:
             return
         while outbox:
             # One message (the usual case in a calm room) is the same str for every phone
-            # of its audience: its frame is kept for them. A batch is this phone's alone.
-            text, count = (outbox[0], 1) if len(outbox) == 1 else self._next_frame()
-            data = frames.get(text) if count == 1 else None
-            if data is None:
-                data = text_frame(text)
-                if count == 1:
-                    frames[text] = data
+            # of its audience: its frame is kept for them. So is a batch, for this pass.
+            if len(outbox) == 1:
+                text, count = outbox[0], 1
+                data = frames.get(text)
+                if data is None:
+                    data = frames[text] = text_frame(text)
+            else:
+                items = self._next_items()
+                count = len(items)
+                key = tuple(items)
+                found = batches.get(key) if batches is not None else None
+                if found is None:
+                    found = text_frame(batch_frame(items))
+                    if batches is not None:
+                        if len(batches) >= BATCHES_KEPT:
+                            batches.clear()
+                        batches[key] = found
+                data = found
             if not write(data):
                 self._wake_sender()  # the buffer is full: the sender waits for it to drain
                 return
@@ -389,6 +414,11 @@ class Connection:
         (a longer message goes alone), and how many they are. They stay queued until
         ``_take``: a frame the transport refuses is built again later, with whatever has
         been queued meanwhile."""
+        items = self._next_items()
+        return batch_frame(items), len(items)
+
+    def _next_items(self) -> list[str]:
+        """The messages of the next frame (``_next_frame``), in order."""
         items: list[str] = []
         size = -1
         for text in self._outbox:
@@ -396,7 +426,7 @@ class Connection:
                 break
             items.append(text)
             size += 1 + len(text)
-        return batch_frame(items), len(items)
+        return items
 
     def _take(self, count: int) -> None:
         for _ in range(count):
