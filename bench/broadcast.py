@@ -76,6 +76,9 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 # The p99 of 1,000 posts is the tenth slowest: the --json rows keep the fifteen slowest,
 # to tell a stall (neighbours, one after another) from a shift (scattered through the run).
 SLOWEST_KEPT = 15
+# A batch holding one of these is parsed whole (``Worker.take``): a reply to this phone,
+# its snapshot. One of only others' events is read by its markers, as the relay's are.
+PARSED_KINDS = ("ack", "error", "snapshot", "welcome", "synced", "suggestions", "pong")
 # The disk meter's period: a stall is timed to within this, and 200 reads a second of a
 # small sysfs file cost the benchmark's own process well under 1 % of a core.
 DISK_SAMPLE_SECS = 0.005
@@ -203,8 +206,20 @@ class Worker:
                 msg = raw if isinstance(raw, str) else raw.decode()
                 if msg.startswith('{"type":"batch"'):
                     self.frames += 1
-                    for item in json.loads(msg)["items"]:
-                        self.take(phone, item, now)
+                    if any(f'"type":"{kind}"' in msg for kind in PARSED_KINDS):
+                        for item in json.loads(msg)["items"]:
+                            self.take(phone, item, now)
+                        continue
+                    # Only others' events (the fan-out): read as the relay's messages are
+                    # read, by their markers, so that the generator spends on a batch what
+                    # it spends on its messages one by one (a phone's CPU is not the
+                    # server's; here the generators share the server's two cores).
+                    i = msg.find(MARK)
+                    while i >= 0:
+                        j = msg.find("#", i + 2)
+                        self.receipt(int(msg[i + 2:j]), now)
+                        i = msg.find(MARK, j + 1)
+                    phone.count = max(phone.count, participant_count(msg, last=True))
                     continue
                 self.frames += 1
                 i = msg.find(MARK)
@@ -415,11 +430,14 @@ class Worker:
                 return
 
 
-def participant_count(msg: str) -> int:
-    i = msg.find('"participant_count":')
+def participant_count(msg: str, last: bool = False) -> int:
+    """The participant_count a message says (its first; ``last``: its last, a batch's
+    newest), 0 if none."""
+    key = '"participant_count":'
+    i = msg.rfind(key) if last else msg.find(key)
     if i < 0:
         return 0
-    i += len('"participant_count":')
+    i += len(key)
     j = i
     while j < len(msg) and msg[j].isdigit():
         j += 1
@@ -557,6 +575,8 @@ class Row:
     load: str = ""  # /proc/loadavg's 1-minute figure at the start and the end of the run
     # Latency phase: its slowest posts (seconds into the phase, ms), in --json only.
     slowest: list[tuple[float, float]] = field(default_factory=list)
+    # Throughput phase: its slowest acks (seconds into the phase, ms to the ack), the same.
+    slowest_acks: list[tuple[float, float]] = field(default_factory=list)
     cpu: dict[str, float] = field(default_factory=dict)
     attempts: dict[str, int] = field(default_factory=dict)
     dropped: dict[str, int] = field(default_factory=dict)
@@ -784,7 +804,7 @@ def delivered(recvs: Iterable[dict[int, Any]]) -> int:
 
 
 def throughput_phase(server: ServerProcess, workers: Workers, opts: argparse.Namespace,
-                     attempt: int) -> dict[str, float]:
+                     attempt: int) -> dict[str, Any]:
     """Closed-loop posters within the rate limit; the rate acks come back at."""
     posters = min(workers.spec.phones, opts.posters)
     cpu, disk = CpuMeter(server.pid, workers.pids), DiskMeter(server.workdir)
@@ -793,7 +813,7 @@ def throughput_phase(server: ServerProcess, workers: Workers, opts: argparse.Nam
                            duration=opts.duration, posters=posters, budget=opts.budget,
                            base=THROUGHPUT_BASE * (attempt + 1))
     sends = merge(replies, "sends")
-    out = cpu.percent("throughput")
+    out: dict[str, Any] = dict(cpu.percent("throughput"))
     out["throughput_disk_stall_ms"] = disk.stop()
     acked = {m: s for m, s in sends.items() if s[2] == "ack"}
     out.update(offered=posters / POST_INTERVAL, failed=len(sends) - len(acked),
@@ -802,6 +822,7 @@ def throughput_phase(server: ServerProcess, workers: Workers, opts: argparse.Nam
         out[f"failed {outcome}"] = n
     acks = [1000 * (s[1] - s[0]) for s in acked.values()]
     out.update(ack_p50=percentile(acks, 50), ack_p99=percentile(acks, 99))
+    out["slowest_acks"] = slowest(acked, acks)
     recvs = [merge([r], "recv") for r in workers.call(
         server, 40, op="collect", mids=list(acked), deadline=clock() + 30)]
     out["throughput_us_per_msg"] = cpu.us_per(delivered(recvs))
@@ -889,6 +910,7 @@ def run_one(kind: str, phones: int, opts: argparse.Namespace) -> Row:
             row.posts_per_s = best.pop("rate")
             row.failed_posts, row.load_lost = int(best.pop("failed")), int(best.pop("lost"))
             row.ack_p50_ms, row.ack_p99_ms = best.pop("ack_p50"), best.pop("ack_p99")
+            row.slowest_acks = best.pop("slowest_acks")
             row.load_p50_ms, row.load_p99_ms = best.pop("p50"), best.pop("p99")
             row.load_us_per_msg = best.pop("throughput_us_per_msg")
             row.errors.update({k[7:]: int(v) for k, v in best.items() if k.startswith("failed ")})
