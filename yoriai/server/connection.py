@@ -8,9 +8,11 @@ a polite close would wait behind the unread data for ever, holding the socket's 
 **Batches.** What is queued for a phone goes out together, not message by message: one
 message as it is; several as one frame, ``{"type":"batch","items":[…]}``, the
 already-encoded messages joined in order (a message is encoded once per audience by the
-hub, never again per phone). In a busy room (a hundred people posting to 500 phones) each
-phone then gets a few frames a second instead of hundreds, and a phone's ack goes out in
-the frame of its own event instead of behind each of the others' messages in turn.
+hub, never again per phone; phones that have the same messages queued share their batch's
+frame, built once in each flusher pass). In a busy room (a hundred people posting to 500
+phones) each phone then gets a few frames a second instead of hundreds, and a phone's ack
+goes out in the frame of its own event instead of behind each of the others' messages in
+turn.
 
 **Writing without a task per phone.** ``deliver`` only queues. At the end of a turn of the
 event loop, after everything that ran in that turn has been queued (a whole group commit's
