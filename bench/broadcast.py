@@ -42,7 +42,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -767,12 +767,14 @@ def wait_for_quiet(limit: float, patience: float) -> float:
 
 
 def latency_phase(server: ServerProcess, workers: Workers, opts: argparse.Namespace,
-                  attempt: int) -> dict[str, Any]:
-    """``--posts`` posts at ``--rate``/s, round-robin over the phones; time to the last."""
+                  attempt: int, posts: int | None = None) -> dict[str, Any]:
+    """``posts`` (``--posts``) posts at ``--rate``/s, round-robin over the phones; time to
+    the last. Also returns the raw ``sends`` and latencies (``lat``), to merge blocks."""
+    posts = opts.posts if posts is None else posts
     cpu, disk = CpuMeter(server.pid, workers.pids), DiskMeter(server.workdir)
     t0 = clock() + 0.5
-    replies = workers.call(server, opts.posts / opts.rate + 30, op="latency", t0=t0,
-                           rate=opts.rate, posts=opts.posts, base=attempt * MAX_POSTS)
+    replies = workers.call(server, posts / opts.rate + 30, op="latency", t0=t0,
+                           rate=opts.rate, posts=posts, base=attempt * MAX_POSTS)
     sends = merge(replies, "sends")
     collected = workers.call(server, 40, op="collect", mids=list(sends),
                              deadline=clock() + 30)
@@ -783,6 +785,27 @@ def latency_phase(server: ServerProcess, workers: Workers, opts: argparse.Namesp
     lat, lost = fan_out(sends, recvs, workers.spec.phones)
     out.update(p50=percentile(lat, 50), p99=percentile(lat, 99), lost=lost)
     out["slowest"] = slowest(sends, lat)
+    out.update(sends=sends, lat=lat)
+    return out
+
+
+def merge_blocks(blocks: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The latency blocks of one server (``--interleave``) as one phase: percentiles over
+    every post, the lost summed, CPU shares averaged (the blocks are of equal length), the
+    longest disk stall."""
+    sends: dict[int, tuple[float, float, str]] = {}
+    lat: list[float] = []
+    for block in blocks:
+        sends.update(block["sends"])
+        lat.extend(block["lat"])
+    out: dict[str, Any] = {}
+    for key in blocks[0]:
+        if key.startswith("latency_") and key != "latency_disk_stall_ms":
+            out[key] = sum(float(b[key]) for b in blocks) / len(blocks)
+    stalls = [float(b["latency_disk_stall_ms"]) for b in blocks]
+    out["latency_disk_stall_ms"] = max(stalls)  # nan (no disk) if every one is nan
+    out.update(p50=percentile(lat, 50), p99=percentile(lat, 99),
+               lost=sum(int(b["lost"]) for b in blocks), slowest=slowest(sends, lat))
     return out
 
 
@@ -852,88 +875,181 @@ def disturbance(got: dict[str, Any], phase: str,
     return others > opts.quiet or stall > DISK_STALL_MAX_MS, others, stall
 
 
-def run_one(kind: str, phones: int, opts: argparse.Namespace) -> Row:
-    row = Row(kind, phones)
-    load_before = loadavg()
-    with tempfile.TemporaryDirectory(prefix=f"yoriai-bench-{kind}-") as tmp:
-        server = ServerProcess(kind, Path(tmp))
-        workers: Workers | None = None
+class Run:
+    """One server with N phones, in stages: started and joined, the latency phase, the
+    throughput phase, the end. ``run_one`` runs the stages in turn; ``run_pair`` runs two
+    servers' latency phases in alternating blocks. A stage that fails notes its error on
+    the row; the later ones then do nothing."""
+
+    def __init__(self, kind: str, phones: int, opts: argparse.Namespace, folder: Path) -> None:
+        self.row, self.opts = Row(kind, phones), opts
+        self.server = ServerProcess(kind, folder)
+        self.workers: Workers | None = None
+        self.load_before = loadavg()
+
+    def stage(self, fn: Callable[[Workers], None]) -> None:
+        if self.row.error:
+            return
         try:
-            server.start()
-            time.sleep(1.0)
-            row.rss_idle_mb = server.rss_kb() / 1024
-            spec = Spec(kind, server.url, server.code, phones, min(opts.workers, phones))
-            workers = Workers(spec)
-
-            started = clock()
-            workers.call(server, 60 + 0.2 * phones, op="connect")
-            row.opened_s = clock() - started
-            if kind == "yoriai":
-                workers.call(server, 90, op="settle", timeout=80.0)
-            row.connect_s = clock() - started
-            time.sleep(1.0)
-            row.rss_loaded_mb = server.rss_kb() / 1024
-            row.kb_per_conn = (row.rss_loaded_mb - row.rss_idle_mb) * 1024 / phones
-
-            # 1. fan-out latency at a steady, moderate rate; 2. durable throughput. Each
-            # phase is repeated (up to --attempts) while it was disturbed (other work on
-            # the machine, a stalled disk); the least disturbed attempt is kept.
-            best: dict[str, Any] | None = None
-            for attempt in range(opts.attempts):
-                got = latency_phase(server, workers, opts, attempt)
-                if best is None or disturbance(got, "latency", opts) < disturbance(
-                        best, "latency", opts):
-                    best = got
-                if not disturbance(got, "latency", opts)[0]:
-                    break
-                wait_for_quiet(opts.quiet, opts.patience)
-            assert best is not None
-            row.attempts["latency"] = attempt + 1
-            row.lost = int(best.pop("lost"))
-            row.p50_ms, row.p99_ms = best.pop("p50"), best.pop("p99")
-            row.slowest = best.pop("slowest")
-            row.us_per_msg = best.pop("latency_us_per_msg")
-            row.cpu.update(best)
-
-            best = None
-            for attempt in range(opts.attempts):
-                wait_for_quiet(opts.quiet, opts.patience)
-                got = throughput_phase(server, workers, opts, attempt)
-                if best is None or disturbance(got, "throughput", opts) < disturbance(
-                        best, "throughput", opts):
-                    best = got
-                if not disturbance(got, "throughput", opts)[0]:
-                    break
-            assert best is not None
-            row.attempts["throughput"] = attempt + 1
-            row.offered_per_s = best.pop("offered")
-            row.posts_per_s = best.pop("rate")
-            row.failed_posts, row.load_lost = int(best.pop("failed")), int(best.pop("lost"))
-            row.ack_p50_ms, row.ack_p99_ms = best.pop("ack_p50"), best.pop("ack_p99")
-            row.slowest_acks = best.pop("slowest_acks")
-            row.load_p50_ms, row.load_p99_ms = best.pop("p50"), best.pop("p99")
-            row.load_us_per_msg = best.pop("throughput_us_per_msg")
-            row.errors.update({k[7:]: int(v) for k, v in best.items() if k.startswith("failed ")})
-            row.cpu.update({k: v for k, v in best.items() if not k.startswith("failed ")})
-
-            time.sleep(0.5)
-            row.rss_after_mb = server.rss_kb() / 1024
-            row.rss_peak_mb = server.peak_kb() / 1024
-            final = workers.call(server, 30, op="close")
-            row.held = sum(int(r["live"]) for r in final)
-            for r in final:
-                for k, v in r["dropped"].items():
-                    row.dropped[k] = row.dropped.get(k, 0) + int(v)
-                for k, v in r["errors"].items():
-                    row.errors[k] = row.errors.get(k, 0) + int(v)
+            if self.workers is None:
+                self.workers = self._start()
+            fn(self.workers)
         except BenchError as exc:
-            row.error = str(exc)[:500]
+            self.row.error = str(exc)[:500]
+
+    def _start(self) -> Workers:
+        row, server, phones = self.row, self.server, self.row.phones
+        server.start()
+        time.sleep(1.0)
+        row.rss_idle_mb = server.rss_kb() / 1024
+        spec = Spec(row.server, server.url, server.code, phones,
+                    min(self.opts.workers, phones))
+        workers = Workers(spec)
+        self.workers = workers
+        started = clock()
+        workers.call(server, 60 + 0.2 * phones, op="connect")
+        row.opened_s = clock() - started
+        if row.server == "yoriai":
+            workers.call(server, 90, op="settle", timeout=80.0)
+        row.connect_s = clock() - started
+        time.sleep(1.0)
+        row.rss_loaded_mb = server.rss_kb() / 1024
+        row.kb_per_conn = (row.rss_loaded_mb - row.rss_idle_mb) * 1024 / phones
+        return workers
+
+    def joined(self, workers: Workers) -> None:
+        """Nothing more: the phones are connected and joined (``_start``)."""
+
+    def latency(self, workers: Workers) -> None:
+        """Phase 1, repeated (up to --attempts) while it was disturbed (other work on the
+        machine, a stalled disk); the least disturbed attempt is kept."""
+        opts = self.opts
+        best: dict[str, Any] | None = None
+        for attempt in range(opts.attempts):
+            got = latency_phase(self.server, workers, opts, attempt)
+            if best is None or disturbance(got, "latency", opts) < disturbance(
+                    best, "latency", opts):
+                best = got
+            if not disturbance(got, "latency", opts)[0]:
+                break
+            wait_for_quiet(opts.quiet, opts.patience)
+        assert best is not None
+        self.row.attempts["latency"] = attempt + 1
+        self.keep_latency(best)
+
+    def keep_latency(self, got: dict[str, Any]) -> None:
+        row = self.row
+        got.pop("sends", None)
+        got.pop("lat", None)
+        row.lost = int(got.pop("lost"))
+        row.p50_ms, row.p99_ms = got.pop("p50"), got.pop("p99")
+        row.slowest = got.pop("slowest")
+        row.us_per_msg = got.pop("latency_us_per_msg")
+        row.cpu.update(got)
+
+    def throughput(self, workers: Workers) -> None:
+        """Phase 2, repeated as phase 1 is."""
+        opts, row = self.opts, self.row
+        best: dict[str, Any] | None = None
+        for attempt in range(opts.attempts):
+            wait_for_quiet(opts.quiet, opts.patience)
+            got = throughput_phase(self.server, workers, opts, attempt)
+            if best is None or disturbance(got, "throughput", opts) < disturbance(
+                    best, "throughput", opts):
+                best = got
+            if not disturbance(got, "throughput", opts)[0]:
+                break
+        assert best is not None
+        row.attempts["throughput"] = attempt + 1
+        row.offered_per_s = best.pop("offered")
+        row.posts_per_s = best.pop("rate")
+        row.failed_posts, row.load_lost = int(best.pop("failed")), int(best.pop("lost"))
+        row.ack_p50_ms, row.ack_p99_ms = best.pop("ack_p50"), best.pop("ack_p99")
+        row.slowest_acks = best.pop("slowest_acks")
+        row.load_p50_ms, row.load_p99_ms = best.pop("p50"), best.pop("p99")
+        row.load_us_per_msg = best.pop("throughput_us_per_msg")
+        row.errors.update({k[7:]: int(v) for k, v in best.items() if k.startswith("failed ")})
+        row.cpu.update({k: v for k, v in best.items() if not k.startswith("failed ")})
+
+    def end(self, workers: Workers) -> None:
+        """RSS after the run, then every phone closed: how many were still connected."""
+        row, server = self.row, self.server
+        time.sleep(0.5)
+        row.rss_after_mb = server.rss_kb() / 1024
+        row.rss_peak_mb = server.peak_kb() / 1024
+        final = workers.call(server, 30, op="close")
+        row.held = sum(int(r["live"]) for r in final)
+        for r in final:
+            for k, v in r["dropped"].items():
+                row.dropped[k] = row.dropped.get(k, 0) + int(v)
+            for k, v in r["errors"].items():
+                row.errors[k] = row.errors.get(k, 0) + int(v)
+
+    def stop(self) -> None:
+        if self.workers is not None:
+            self.workers.stop()
+        self.server.stop()
+        self.row.load = f"{self.load_before}-{loadavg()}"
+
+
+def run_one(kind: str, phones: int, opts: argparse.Namespace) -> Row:
+    """1. fan-out latency at a steady, moderate rate; 2. durable throughput; one server."""
+    with tempfile.TemporaryDirectory(prefix=f"yoriai-bench-{kind}-") as tmp:
+        run = Run(kind, phones, opts, Path(tmp))
+        try:
+            for stage in (run.joined, run.latency, run.throughput, run.end):
+                run.stage(stage)
         finally:
-            if workers is not None:
-                workers.stop()
-            server.stop()
-    row.load = f"{load_before}-{loadavg()}"
-    return row
+            run.stop()
+    return run.row
+
+
+def run_pair(phones: int, opts: argparse.Namespace) -> list[Row]:
+    """Both servers at once, N phones each, their latency phases in ``--interleave``
+    alternating blocks (Yoriai first in even blocks, the relay in odd ones): the machine's
+    speed drifts over minutes, and sequential phases gave it to one server and not the
+    other. Each server's other phases run as in ``run_one``, the other one's phones
+    connected and idle."""
+    blocks = opts.interleave
+    sizes = [opts.posts // blocks + (1 if b < opts.posts % blocks else 0)
+             for b in range(blocks)]
+    with contextlib.ExitStack() as stack:
+        runs = [Run(kind, phones, opts, Path(stack.enter_context(
+                    tempfile.TemporaryDirectory(prefix=f"yoriai-bench-{kind}-"))))
+                for kind in SERVERS]
+        for run in runs:
+            stack.callback(run.stop)
+        for run in runs:
+            run.stage(run.joined)
+        got: dict[str, list[dict[str, Any]]] = {run.row.server: [] for run in runs}
+        for b, size in enumerate(sizes):
+            for run in (runs if b % 2 == 0 else runs[::-1]):
+                def block(workers: Workers, run: Run = run, b: int = b, size: int = size) -> None:
+                    got[run.row.server].append(latency_phase(run.server, workers, opts, b, size))
+                run.stage(block)
+        for run in runs:
+            if not run.row.error:
+                run.row.attempts["latency"] = blocks
+                run.keep_latency(merge_blocks(got[run.row.server]))
+        for run in runs:
+            run.stage(run.throughput)
+            run.stage(run.end)
+    return [run.row for run in runs]
+
+
+def report(row: Row) -> None:
+    """The rest of a row's progress line."""
+    if row.error:
+        print(f" FAILED: {row.error}", flush=True)
+        return
+    print(f" p50 {row.p50_ms:.1f} ms, p99 {row.p99_ms:.1f} ms, "
+          f"{row.posts_per_s:.1f} posts/s (ack p50 {row.ack_p50_ms:.0f} ms), "
+          f"RSS {row.rss_loaded_mb:.1f}/{row.rss_after_mb:.1f} MB, "
+          f"joined in {row.connect_s:.1f} s (every phone its own snapshot after "
+          f"{row.opened_s:.1f} s); "
+          f"cpu % and disk stall ms {json.dumps(rounded(row.cpu))}"
+          + (f", dropped {row.dropped}" if row.dropped else "")
+          + (f", errors {row.errors}" if row.errors else ""), flush=True)
 
 
 def rounded(figures: dict[str, float]) -> dict[str, int | None]:
@@ -1105,6 +1221,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                    help="repeat a phase (up to this many times) while other work used more "
                         "than --quiet %% of a core during it, or the disk stalled over "
                         f"{DISK_STALL_MAX_MS:.0f} ms (default: %(default)s)")
+    p.add_argument("--interleave", type=int, default=0, metavar="BLOCKS",
+                   help="run both servers at once and their latency phases in this many "
+                        "alternating blocks, so that a drift of the machine's speed falls "
+                        "on both (default: one after the other)")
     p.add_argument("--json", type=Path, help="also write the rows as JSON here")
     args = p.parse_args(argv)
     if args.quick:
@@ -1121,6 +1241,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         p.error("counts, rates and durations must be positive")
     if max(args.phone_counts) > MAX_PHONES or args.posts > MAX_POSTS or args.attempts < 1:
         p.error(f"at most {MAX_PHONES} phones, {MAX_POSTS} posts; at least 1 attempt")
+    if args.interleave and (args.interleave < 0 or args.interleave > args.posts
+                            or set(args.server_list) != set(SERVERS)):
+        p.error("--interleave takes 1 to --posts blocks, and both servers")
     if args.duration / POST_INTERVAL + 2 > PER_POSTER:
         p.error("--duration is too long")
     # Every note stays on the board: a run must not reach the workshop's note ceiling,
@@ -1152,23 +1275,22 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"{args.workers} generator processes.", flush=True)
     rows: list[Row] = []
     for phones in args.phone_counts:
+        if args.interleave:
+            busy = wait_for_quiet(args.quiet, args.patience)
+            print(f"  both   {phones:5} phones each, latency in {args.interleave} alternating "
+                  f"blocks (machine {busy:.0f}% busy before) ...", flush=True)
+            for row in run_pair(phones, args):
+                rows.append(row)
+                print(f"  {row.server:6} {phones:5} phones ...", end="")
+                report(row)
+            continue
         for kind in args.server_list:
             busy = wait_for_quiet(args.quiet, args.patience)
             print(f"  {kind:6} {phones:5} phones (machine {busy:.0f}% busy before) ...",
                   end="", flush=True)
             row = run_one(kind, phones, args)
             rows.append(row)
-            if row.error:
-                print(f" FAILED: {row.error}", flush=True)
-            else:
-                print(f" p50 {row.p50_ms:.1f} ms, p99 {row.p99_ms:.1f} ms, "
-                      f"{row.posts_per_s:.1f} posts/s (ack p50 {row.ack_p50_ms:.0f} ms), "
-                      f"RSS {row.rss_loaded_mb:.1f}/{row.rss_after_mb:.1f} MB, "
-                      f"joined in {row.connect_s:.1f} s (every phone its own snapshot after "
-                      f"{row.opened_s:.1f} s); "
-                      f"cpu % and disk stall ms {json.dumps(rounded(row.cpu))}"
-                      + (f", dropped {row.dropped}" if row.dropped else "")
-                      + (f", errors {row.errors}" if row.errors else ""), flush=True)
+            report(row)
     print()
     print(table(rows))
     print("\n* the relay stores nothing: its posts/s is the rate senders get their own message"
