@@ -923,19 +923,27 @@ class Run:
     def latency(self, workers: Workers) -> None:
         """Phase 1, repeated (up to --attempts) while it was disturbed (other work on the
         machine, a stalled disk); the least disturbed attempt is kept."""
+        self.keep_latency(self.least_disturbed("latency", lambda attempt: latency_phase(
+            self.server, workers, self.opts, attempt)))
+
+    def least_disturbed(self, phase: str,
+                        measure: Callable[[int], dict[str, Any]]) -> dict[str, Any]:
+        """``measure`` (attempt) until it is not disturbed, up to --attempts times, waiting
+        for a quiet machine before each attempt after the first one of phase 1 (phase 2
+        also before its first); the least disturbed attempt."""
         opts = self.opts
         best: dict[str, Any] | None = None
         for attempt in range(opts.attempts):
-            got = latency_phase(self.server, workers, opts, attempt)
-            if best is None or disturbance(got, "latency", opts) < disturbance(
-                    best, "latency", opts):
+            if attempt or phase == "throughput":
+                wait_for_quiet(opts.quiet, opts.patience)
+            got = measure(attempt)
+            if best is None or disturbance(got, phase, opts) < disturbance(best, phase, opts):
                 best = got
-            if not disturbance(got, "latency", opts)[0]:
+            if not disturbance(got, phase, opts)[0]:
                 break
-            wait_for_quiet(opts.quiet, opts.patience)
         assert best is not None
-        self.row.attempts["latency"] = attempt + 1
-        self.keep_latency(best)
+        self.row.attempts[phase] = attempt + 1
+        return best
 
     def keep_latency(self, got: dict[str, Any]) -> None:
         row = self.row
@@ -949,18 +957,9 @@ class Run:
 
     def throughput(self, workers: Workers) -> None:
         """Phase 2, repeated as phase 1 is."""
-        opts, row = self.opts, self.row
-        best: dict[str, Any] | None = None
-        for attempt in range(opts.attempts):
-            wait_for_quiet(opts.quiet, opts.patience)
-            got = throughput_phase(self.server, workers, opts, attempt)
-            if best is None or disturbance(got, "throughput", opts) < disturbance(
-                    best, "throughput", opts):
-                best = got
-            if not disturbance(got, "throughput", opts)[0]:
-                break
-        assert best is not None
-        row.attempts["throughput"] = attempt + 1
+        row = self.row
+        best = self.least_disturbed("throughput", lambda attempt: throughput_phase(
+            self.server, workers, self.opts, attempt))
         row.offered_per_s = best.pop("offered")
         row.posts_per_s = best.pop("rate")
         row.failed_posts, row.load_lost = int(best.pop("failed")), int(best.pop("lost"))
