@@ -79,6 +79,7 @@ SLOWEST_KEPT = 15
 # A batch holding one of these is parsed whole (``Worker.take``): a reply to this phone,
 # its snapshot. One of only others' events is read by its markers, as the relay's are.
 PARSED_KINDS = ("ack", "error", "snapshot", "welcome", "synced", "suggestions", "pong")
+PARSED_NEEDLES = tuple(f'"type":"{kind}"' for kind in PARSED_KINDS)
 # The disk meter's period: a stall is timed to within this, and 200 reads a second of a
 # small sysfs file cost the benchmark's own process well under 1 % of a core.
 DISK_SAMPLE_SECS = 0.005
@@ -206,7 +207,7 @@ class Worker:
                 msg = raw if isinstance(raw, str) else raw.decode()
                 if msg.startswith('{"type":"batch"'):
                     self.frames += 1
-                    if any(f'"type":"{kind}"' in msg for kind in PARSED_KINDS):
+                    if any(needle in msg for needle in PARSED_NEEDLES):
                         for item in json.loads(msg)["items"]:
                             self.take(phone, item, now)
                         continue
