@@ -101,11 +101,66 @@ class GuardedWebSocketProtocol(WebSocketsSansIOProtocol):
     the app has left open, and that says 1001 when the server stops."""
 
     _lost = False
+    # Whether a ready-made frame may be written straight to the transport (``write_frame``),
+    # kept up to date as what decides it changes, rather than worked out for every frame:
+    # a post in a room of 1,000 is 1,000 frames in one loop, and the five checks (which
+    # touch two more objects per phone) were a tenth of its time (bench/README.md, "Session
+    # 10"). All but the write buffer's room only ever turn it off, for good: once a close is
+    # sent or received, or the transport closes, the socket takes no frame again.
+    _frames_ok = False
+    _close_sent = False
+
+    @property
+    def close_sent(self) -> bool:
+        return self._close_sent
+
+    @close_sent.setter
+    def close_sent(self, value: bool) -> None:
+        # uvicorn sets it wherever it sends a close (or gives up on the handshake).
+        self._close_sent = value
+        self._recheck()
+
+    def may_write_frames(self) -> bool:
+        """What ``_frames_ok`` keeps: the connection is open, nothing was sent to close it,
+        no extension would change a frame's bytes, and its transport is not closing nor
+        paused by a full buffer."""
+        conn = getattr(self, "conn", None)
+        transport = getattr(self, "transport", None)
+        writable = getattr(self, "writable", None)
+        return (conn is not None and transport is not None and writable is not None
+                and writable.is_set() and not self._close_sent and not transport.is_closing()
+                and conn.state is State.OPEN and not conn.extensions)
+
+    def _recheck(self) -> None:
+        self._frames_ok = self.may_write_frames()
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
         if hasattr(transport, "max_size"):  # asyncio's selector transport (not uvloop's)
             transport.max_size = WS_READ_CHUNK_BYTES
+
+    # Each place where what ``_frames_ok`` keeps may change: a frame read (a close from the
+    # peer, a protocol error), whatever the app sends (its accept opens the socket, its
+    # close ends it), the write buffer's room, the connection's end, and our own closes.
+    def data_received(self, data: bytes) -> None:
+        try:
+            super().data_received(data)
+        finally:
+            self._recheck()
+
+    async def send(self, message: Any) -> None:
+        try:
+            await super().send(message)
+        finally:
+            self._recheck()
+
+    def pause_writing(self) -> None:
+        super().pause_writing()
+        self._frames_ok = False
+
+    def resume_writing(self) -> None:
+        super().resume_writing()
+        self._recheck()
 
     def handle_connect(self, event: Any) -> None:
         super().handle_connect(event)
@@ -138,8 +193,9 @@ class GuardedWebSocketProtocol(WebSocketsSansIOProtocol):
         to close it, no extension that would change the frame's bytes, and its transport
         not paused by a full buffer. False otherwise, and nothing is written: the app then
         sends it the ASGI way, which waits for the buffer to drain (connection.py)."""
-        if (not self.writable.is_set() or self.close_sent or self.transport.is_closing()
-                or self.conn.state is not State.OPEN or self.conn.extensions):
+        # The transport's own state is asked as well: asyncio closes it on a failed send
+        # and tells us (``connection_lost``) only in the loop's next turn.
+        if not self._frames_ok or self.transport.is_closing():
             return False
         self.transport.write(frame)
         return True
@@ -156,6 +212,7 @@ class GuardedWebSocketProtocol(WebSocketsSansIOProtocol):
         """Drop the TCP connection now, unsent data and all."""
         if not self._lost:
             self.transport.abort()
+        self._frames_ok = False
 
     async def run_asgi(self) -> None:
         await super().run_asgi()
@@ -165,6 +222,7 @@ class GuardedWebSocketProtocol(WebSocketsSansIOProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._lost = True
+        self._frames_ok = False
         super().connection_lost(exc)
 
     def shutdown(self) -> None:
