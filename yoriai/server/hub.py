@@ -456,8 +456,15 @@ class Room:
             head: list[tuple[Subscriber, tuple[Send, Send]]] = []
             if first is not None and first in self.subscribers:
                 head = [(first, (first.deliver_text, first.deliver_text))]
-            if (not self.shown.tables and personal.people is not None and restart is None
-                    and self._count_only_for_public(e, touch, encoded)):
+            # Every phone but the staff's and those of the people the event names sees the
+            # public board's patch (``view.lenses``), when the room has no tables: worked
+            # out once for them all, not per phone (``plain`` below).
+            public_board = (not self.shown.tables and personal.people is not None
+                            and restart is None)
+            people = personal.people or frozenset()
+            plain: list[tuple[Subscriber, Send]] = []
+            way = 0 if direct else 1
+            if public_board and self._count_only_for_public(e, touch, encoded):
                 # Only the head count for the public board (someone joined): sent to those
                 # who see more of it (the sender, the staff, the people it names); every
                 # other phone is owed the count, at once (``count_all``), and is not even
@@ -465,14 +472,23 @@ class Room:
                 if self.count_all is None:
                     self.count_all = e.seq
                 self.count_paid.clear()
-                rest = [(sub, self.subscribers[sub]) for sub in self._seeing_more(personal.people)
+                rest = [(sub, self.subscribers[sub]) for sub in self._seeing_more(people)
                         if sub is not first]
                 coalesced = True
+            elif public_board and not due and self.count_all is None:
+                # Nothing owed to anyone either: those who see more of it go one by one,
+                # first, and the rest get the public board's message (``plain``).
+                more = self._seeing_more(people)
+                rest = [(sub, self.subscribers[sub]) for sub in more if sub is not first]
+                seen = set(more)
+                if first is not None:
+                    seen.add(first)
+                plain = [(sub, sends[way]) for sub, sends in self.subscribers.items()
+                         if sub not in seen]
             elif head:
                 rest = [pair for pair in self.subscribers.items() if pair[0] is not first]
             else:
                 rest = list(self.subscribers.items())
-            way = 0 if direct else 1
             # Looked up once, not per phone: the whole board owed a count, and whether this
             # event's own patch carries it.
             owed_all = self.count_all is not None
@@ -512,6 +528,19 @@ class Room:
                 if group is head and e is last and then is not None:
                     then()
                     then = None
+            public = encoded[PUBLIC][0] if plain else None
+            if public is not None:
+                # The one loop most of a room's phones go through for each post, kept to
+                # what each needs: not sent this event yet (its snapshot may be newer), and
+                # the message.
+                seq = e.seq
+                for sub, send in plain:
+                    if seq > sub.sent_seq:
+                        sub.sent_seq = seq
+                        send(public)
+            elif plain:
+                for sub, _ in plain:
+                    sub.sent_seq = max(sub.sent_seq, e.seq)  # nothing to tell them
             if coalesced:
                 self.count_seq, self.count_event = e.seq, e.type
                 tables = touch.ids.get("tables")
