@@ -1008,8 +1008,9 @@ def run_pair(phones: int, opts: argparse.Namespace) -> list[Row]:
     """Both servers at once, N phones each, their latency phases in ``--interleave``
     alternating blocks (Yoriai first in even blocks, the relay in odd ones): the machine's
     speed drifts over minutes, and sequential phases gave it to one server and not the
-    other. Each server's other phases run as in ``run_one``, the other one's phones
-    connected and idle."""
+    other. A disturbed block is repeated (up to --attempts) and the least disturbed kept.
+    Each server's other phases run as in ``run_one``, the other one's phones connected and
+    idle."""
     blocks = opts.interleave
     sizes = [opts.posts // blocks + (1 if b < opts.posts % blocks else 0)
              for b in range(blocks)]
@@ -1022,14 +1023,20 @@ def run_pair(phones: int, opts: argparse.Namespace) -> list[Row]:
         for run in runs:
             run.stage(run.joined)
         got: dict[str, list[dict[str, Any]]] = {run.row.server: [] for run in runs}
+        measured = {run.row.server: 0 for run in runs}
         for b, size in enumerate(sizes):
             for run in (runs if b % 2 == 0 else runs[::-1]):
                 def block(workers: Workers, run: Run = run, b: int = b, size: int = size) -> None:
-                    got[run.row.server].append(latency_phase(run.server, workers, opts, b, size))
+                    # A disturbed block is measured again, as a disturbed phase is (its
+                    # posts' ids: one range per block and attempt).
+                    got[run.row.server].append(run.least_disturbed(
+                        "latency", lambda attempt: latency_phase(
+                            run.server, workers, opts, b + blocks * attempt, size)))
+                    measured[run.row.server] += run.row.attempts["latency"]
                 run.stage(block)
         for run in runs:
             if not run.row.error:
-                run.row.attempts["latency"] = blocks
+                run.row.attempts["latency"] = measured[run.row.server]
                 run.keep_latency(merge_blocks(got[run.row.server]))
         for run in runs:
             run.stage(run.throughput)
