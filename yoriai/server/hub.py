@@ -757,10 +757,12 @@ class Hub:
             slot = (slot + 1) % limits.HEARTBEAT_SLOTS
             now = self.clock()
             for room in list(self.rooms.values()):
-                beat = {"type": "heartbeat", "seq": room.durable_seq, "now": now}
+                # Encoded once for the room's slot, not per phone: the same str to each
+                # (whose frame the connections then build once too).
+                beat = encode({"type": "heartbeat", "seq": room.durable_seq, "now": now})
                 for sub in list(room.subscribers):
                     if sub.beat_slot % limits.HEARTBEAT_SLOTS == slot:
-                        sub.deliver(beat)
+                        sub.deliver_text(beat)
 
     async def submit(self, room: Room, actor: Actor, command_id: str, name: str,
                      args: Mapping[str, Any], origin: Subscriber | None = None,
