@@ -48,8 +48,12 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from websockets.asyncio.client import ClientConnection, connect
+from websockets.client import ClientProtocol
 from websockets.exceptions import ConnectionClosed
+from websockets.frames import Frame, Opcode
+from websockets.http11 import Response
+from websockets.protocol import State
+from websockets.uri import parse_uri
 
 from yoriai.facilitation import limits
 from yoriai.server import limits as server_limits
@@ -134,16 +138,112 @@ def note_text(mid: int, g: int) -> str:
     return f"駅前に屋根つきのベンチがほしい {MARK}{mid}# (phone {g})"
 
 
+class LightSocket(asyncio.Protocol):
+    """A phone's WebSocket as the generator needs it, light: websockets' sans-I/O client
+    protocol under a plain asyncio protocol, each message handed to ``on_message`` in the
+    read callback itself. websockets' asyncio client wakes a task per phone per message:
+    the generators, on the server's two cores, used three times the server's CPU in the
+    latency phase at 1,000 phones, and a sixth of that went (bench/README.md, "Session 10").
+    The less the instrument takes of the cores, the more the figures are the servers'."""
+
+    def __init__(self, url: str, on_message: Callable[[str, float], None],
+                 on_close: Callable[[], None]) -> None:
+        self.uri = parse_uri(url)
+        self.protocol = ClientProtocol(self.uri, max_size=4 * 2**20)
+        self.on_message, self.on_close = on_message, on_close
+        self.transport: asyncio.Transport | None = None
+        self.opened: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._parts: list[bytes] = []  # a fragmented message so far (servers send whole ones)
+
+    @classmethod
+    async def open(cls, url: str, on_message: Callable[[str, float], None],
+                   on_close: Callable[[], None], timeout: float) -> LightSocket:
+        sock = cls(url, on_message, on_close)
+        await asyncio.get_running_loop().create_connection(lambda: sock, sock.uri.host,
+                                                           sock.uri.port)
+        await asyncio.wait_for(asyncio.shield(sock.opened), timeout)
+        return sock
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        self.protocol.send_request(self.protocol.connect())
+        self._flush()
+
+    def data_received(self, data: bytes) -> None:
+        now = clock()
+        protocol = self.protocol
+        protocol.receive_data(data)
+        for event in protocol.events_received():
+            if isinstance(event, Response):
+                if protocol.handshake_exc is not None:
+                    self.opened.set_exception(protocol.handshake_exc)
+                elif not self.opened.done():
+                    self.opened.set_result(None)
+            elif isinstance(event, Frame):
+                self._frame(event, now)
+        self._flush()  # pongs and the close's reply, which the protocol queues itself
+
+    def _frame(self, frame: Frame, now: float) -> None:
+        if frame.opcode in (Opcode.TEXT, Opcode.BINARY, Opcode.CONT) and not frame.fin:
+            self._parts.append(bytes(frame.data))
+        elif frame.opcode in (Opcode.TEXT, Opcode.BINARY):
+            self.on_message(bytes(frame.data).decode(), now)
+        elif frame.opcode is Opcode.CONT:
+            self._parts.append(bytes(frame.data))
+            data, self._parts = b"".join(self._parts), []
+            self.on_message(data.decode(), now)
+
+    def _flush(self) -> None:
+        assert self.transport is not None
+        for data in self.protocol.data_to_send():
+            if data:
+                self.transport.write(data)
+            else:  # the protocol is done with the stream
+                self.transport.close()
+
+    def eof_received(self) -> bool | None:
+        self.protocol.receive_eof()
+        self._flush()
+        return None
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.opened.done():
+            self.opened.set_exception(exc or ConnectionError("closed during the handshake"))
+        if not self.closed.done():
+            self.closed.set_result(None)
+            self.on_close()
+
+    @property
+    def close_code(self) -> int | None:
+        return self.protocol.close_code
+
+    async def send(self, text: str) -> None:
+        if self.protocol.state is not State.OPEN or self.transport is None:
+            raise ConnectionClosed(None, None)
+        self.protocol.send_text(text.encode())
+        self._flush()
+
+    async def close(self, timeout: float = 2.0) -> None:
+        if self.protocol.state is State.OPEN:
+            self.protocol.send_close(1000)
+            self._flush()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(self.closed), timeout)
+        if self.transport is not None:
+            self.transport.abort()
+
+
 class Phone:
     def __init__(self, g: int) -> None:
         self.g = g
-        self.ws: ClientConnection | None = None
+        self.ws: LightSocket | None = None
         self.pending: dict[str, asyncio.Future[tuple[float, str]]] = {}
         self.control: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.count = 0  # the participant_count this phone has seen
         self.closed: int | None = None  # close code once the socket has gone
         self.dropped = False  # closed by the server or the network, not by us
-        self.reader: asyncio.Task[None] | None = None
 
 
 class Worker:
@@ -198,74 +298,70 @@ class Worker:
         if kind != "ack":
             phone.control.put_nowait(obj)
 
-    async def read(self, phone: Phone) -> None:
-        assert phone.ws is not None
+    def on_message(self, phone: Phone, msg: str, now: float) -> None:
+        """One message a phone received (``LightSocket``: in the read callback, at ``now``)."""
         stats, relay = self.stats, self.relay
-        try:
-            async for raw in phone.ws:
-                now = clock()
-                msg = raw if isinstance(raw, str) else raw.decode()
-                if msg.startswith('{"type":"batch"'):
-                    self.frames += 1
-                    if any(needle in msg for needle in PARSED_NEEDLES):
-                        for item in json.loads(msg)["items"]:
-                            self.take(phone, item, now)
-                        continue
-                    # Only others' events (the fan-out): read as the relay's messages are
-                    # read, by their markers, so that the generator spends on a batch what
-                    # it spends on its messages one by one (a phone's CPU is not the
-                    # server's; here the generators share the server's two cores).
-                    i = msg.find(MARK)
-                    while i >= 0:
-                        j = msg.find("#", i + 2)
-                        self.receipt(int(msg[i + 2:j]), now)
-                        i = msg.find(MARK, j + 1)
-                    phone.count = max(phone.count, participant_count(msg, last=True))
-                    continue
-                self.frames += 1
-                i = msg.find(MARK)
-                if i >= 0 and not msg.startswith('{"type":"snapshot"'):
-                    j = msg.find("#", i + 2)
-                    mid = int(msg[i + 2:j])
-                    rec = stats.get(mid)
-                    if rec is None:
-                        stats[mid] = [1.0, now]
-                    else:
-                        rec[0] += 1
-                        rec[1] = now
-                    if relay:  # the relay's "ack" is the sender's own copy coming back
-                        fut = phone.pending.pop(f"b{mid}", None)
-                        if fut is not None and not fut.done():
-                            fut.set_result((now, "ack"))
-                    continue
-                if msg.startswith('{"type":"event"'):
-                    phone.count = max(phone.count, participant_count(msg))
-                    continue
-                if msg.startswith('{"type":"heartbeat"'):
-                    continue
-                obj = json.loads(msg)
-                kind = obj.get("type")
-                if kind in ("ack", "error"):
-                    fut = phone.pending.pop(str(obj.get("id")), None)
-                    if fut is not None and not fut.done():
-                        fut.set_result((now, "ack" if kind == "ack" else str(obj.get("code"))))
-                        continue
-                    if kind == "error":
-                        self.errors[str(obj.get("code"))] += 1
-                if kind == "snapshot":
-                    phone.count = max(phone.count, participant_count(msg))
-                if kind != "ack":
-                    phone.control.put_nowait(obj)
-        except ConnectionClosed:
-            pass
-        finally:
-            phone.closed = phone.ws.close_code or 1006
-            phone.dropped = not self.closing
-            for fut in phone.pending.values():
-                if not fut.done():
-                    fut.set_result((clock(), f"closed {phone.closed}"))
-            phone.pending.clear()
-            phone.control.put_nowait({"type": "closed", "code": phone.closed})
+        if msg.startswith('{"type":"batch"'):
+            self.frames += 1
+            if any(needle in msg for needle in PARSED_NEEDLES):
+                for item in json.loads(msg)["items"]:
+                    self.take(phone, item, now)
+                return
+            # Only others' events (the fan-out): read as the relay's messages are read, by
+            # their markers, so that the generator spends on a batch what it spends on its
+            # messages one by one (a phone's CPU is not the server's; here the generators
+            # share the server's two cores).
+            i = msg.find(MARK)
+            while i >= 0:
+                j = msg.find("#", i + 2)
+                self.receipt(int(msg[i + 2:j]), now)
+                i = msg.find(MARK, j + 1)
+            phone.count = max(phone.count, participant_count(msg, last=True))
+            return
+        self.frames += 1
+        i = msg.find(MARK)
+        if i >= 0 and not msg.startswith('{"type":"snapshot"'):
+            j = msg.find("#", i + 2)
+            mid = int(msg[i + 2:j])
+            rec = stats.get(mid)
+            if rec is None:
+                stats[mid] = [1.0, now]
+            else:
+                rec[0] += 1
+                rec[1] = now
+            if relay:  # the relay's "ack" is the sender's own copy coming back
+                fut = phone.pending.pop(f"b{mid}", None)
+                if fut is not None and not fut.done():
+                    fut.set_result((now, "ack"))
+            return
+        if msg.startswith('{"type":"event"'):
+            phone.count = max(phone.count, participant_count(msg))
+            return
+        if msg.startswith('{"type":"heartbeat"'):
+            return
+        obj = json.loads(msg)
+        kind = obj.get("type")
+        if kind in ("ack", "error"):
+            fut = phone.pending.pop(str(obj.get("id")), None)
+            if fut is not None and not fut.done():
+                fut.set_result((now, "ack" if kind == "ack" else str(obj.get("code"))))
+                return
+            if kind == "error":
+                self.errors[str(obj.get("code"))] += 1
+        if kind == "snapshot":
+            phone.count = max(phone.count, participant_count(msg))
+        if kind != "ack":
+            phone.control.put_nowait(obj)
+
+    def on_closed(self, phone: Phone) -> None:
+        """The phone's connection is gone: whatever waited on it is told."""
+        phone.closed = (phone.ws.close_code if phone.ws is not None else None) or 1006
+        phone.dropped = not self.closing
+        for fut in phone.pending.values():
+            if not fut.done():
+                fut.set_result((clock(), f"closed {phone.closed}"))
+        phone.pending.clear()
+        phone.control.put_nowait({"type": "closed", "code": phone.closed})
 
     async def expect(self, phone: Phone, kind: str, timeout: float = 60.0) -> dict[str, Any]:
         deadline = clock() + timeout
@@ -308,9 +404,9 @@ class Worker:
     # -- phases ------------------------------------------------------------------------
 
     async def open_phone(self, phone: Phone) -> None:
-        phone.ws = await connect(self.spec.url, compression=None, max_size=4 * 2**20,
-                                 ping_interval=None, open_timeout=60, close_timeout=2)
-        phone.reader = asyncio.create_task(self.read(phone))
+        phone.ws = await LightSocket.open(
+            self.spec.url, lambda msg, now: self.on_message(phone, msg, now),
+            lambda: self.on_closed(phone), timeout=60)
         if self.relay:
             return
         await phone.ws.send(json.dumps({"type": "hello", "workshop": self.spec.code,
