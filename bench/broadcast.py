@@ -339,19 +339,7 @@ class Worker:
             return
         if msg.startswith('{"type":"heartbeat"'):
             return
-        obj = json.loads(msg)
-        kind = obj.get("type")
-        if kind in ("ack", "error"):
-            fut = phone.pending.pop(str(obj.get("id")), None)
-            if fut is not None and not fut.done():
-                fut.set_result((now, "ack" if kind == "ack" else str(obj.get("code"))))
-                return
-            if kind == "error":
-                self.errors[str(obj.get("code"))] += 1
-        if kind == "snapshot":
-            phone.count = max(phone.count, participant_count(msg))
-        if kind != "ack":
-            phone.control.put_nowait(obj)
+        self.take(phone, json.loads(msg), now)  # a reply to this phone, its snapshot
 
     def on_closed(self, phone: Phone) -> None:
         """The phone's connection is gone: whatever waited on it is told."""
