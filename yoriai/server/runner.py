@@ -11,13 +11,16 @@ and the two small guards uvicorn does not have.
   one) is closed with 1008 and what it sent is dropped; the app may abort a connection's
   transport (a phone that stopped reading is cut off, not closed politely behind data it
   will never read); the app may write a ready-made frame at once when the transport takes
-  it (the fan-out writes every phone's frame in one loop, see connection.py) and may end its
-  own reads (a dropped phone's next read is a disconnect); every socket
+  it (the fan-out writes every phone's frame in one loop, see connection.py; whether it
+  takes one is a flag the protocol keeps as the socket's state changes, not five checks per
+  frame) and may end its own reads (a dropped phone's next read is a disconnect); every socket
   the app is done with is aborted if it is still open ``DROP_GRACE_SECS`` later; and a
   stopping server closes sockets with 1001 (going away), the code the protocol documents,
   where uvicorn would send 1012.
 
-Both subclass uvicorn's own protocols and touch only what they add.
+Both subclass uvicorn's own protocols and touch only what they add; the WebSocket one
+also hears of each change that decides that flag (a frame read, an ASGI send, the write
+buffer's room, a close sent).
 """
 
 from __future__ import annotations
