@@ -119,20 +119,19 @@ class GuardedWebSocketProtocol(WebSocketsSansIOProtocol):
 
     @close_sent.setter
     def close_sent(self, value: bool) -> None:
-        # uvicorn sets it wherever it sends a close (or gives up on the handshake).
+        # uvicorn sets it wherever it sends a close (or gives up on the handshake), and to
+        # False only in its __init__, before there is a transport.
         self._close_sent = value
-        self._recheck()
+        if value:
+            self._frames_ok = False
 
     def may_write_frames(self) -> bool:
         """What ``_frames_ok`` keeps: the connection is open, nothing was sent to close it,
         no extension would change a frame's bytes, and its transport is not closing nor
         paused by a full buffer."""
-        conn = getattr(self, "conn", None)
-        transport = getattr(self, "transport", None)
-        writable = getattr(self, "writable", None)
-        return (conn is not None and transport is not None and writable is not None
-                and writable.is_set() and not self._close_sent and not transport.is_closing()
-                and conn.state is State.OPEN and not conn.extensions)
+        return (self.writable.is_set() and not self._close_sent
+                and not self.transport.is_closing() and self.conn.state is State.OPEN
+                and not self.conn.extensions)
 
     def _recheck(self) -> None:
         self._frames_ok = self.may_write_frames()
