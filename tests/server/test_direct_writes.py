@@ -91,7 +91,8 @@ async def test_an_open_socket_takes_frames_and_one_whose_buffer_is_full_does_not
     on_loop(live, proto.resume_writing)
     assert await written(live, proto, 3.0)
     await phone.wait_for(lambda b: 3.0 in heartbeats(phone))
-    assert heartbeats(phone) == [1.0, 3.0]  # the refused one was never written
+    # The refused one was never written (the room's own heartbeats may come meanwhile).
+    assert [n for n in heartbeats(phone) if n in (1.0, 2.0, 3.0)] == [1.0, 3.0]
 
 
 def refused(proto: GuardedWebSocketProtocol) -> bool:
