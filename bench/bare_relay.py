@@ -49,7 +49,9 @@ def main() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False,
                 ws="websockets-sansio", ws_max_size=256 * 1024, ws_per_message_deflate=False,
-                timeout_graceful_shutdown=2, lifespan="on", backlog=2048)
+                # Yoriai runs on asyncio's own loop (its CLI calls ``asyncio.run``), and so
+                # does the relay: uvicorn would take uvloop, installed for the generator.
+                loop="asyncio", timeout_graceful_shutdown=2, lifespan="on", backlog=2048)
 
 
 if __name__ == "__main__":

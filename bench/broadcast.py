@@ -46,7 +46,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from websockets.client import ClientProtocol
 from websockets.exceptions import ConnectionClosed
@@ -92,6 +92,12 @@ DISK_SAMPLE_SECS = 0.005
 # 1,000 phones (~30 ms), so the posts sent meanwhile are the run's slowest. An idle disk
 # here fsyncs in 0.6 ms, 10 ms at worst with every core busy (bench/README.md, "Noise").
 DISK_STALL_MAX_MS = 50.0
+# The load generator's event loop. The generators share the servers' two cores and, on
+# asyncio's own loop, used about three times a server's CPU in the latency phase (Python
+# code for every socket's every read): uvloop does that part in C, so that more of what is
+# measured is the servers'. The servers are not touched: Yoriai runs on asyncio's loop
+# (``asyncio.run`` in its CLI), and the relay is started with ``loop="asyncio"``.
+GENERATOR_LOOPS = ("uvloop", "asyncio")
 
 
 class BenchError(Exception):
@@ -125,6 +131,7 @@ class Spec:
     code: str  # the workshop code ("" for the relay)
     phones: int
     workers: int
+    loop: str = "uvloop"  # the generator's event loop (GENERATOR_LOOPS)
 
     @property
     def joiners(self) -> int:
@@ -155,6 +162,12 @@ class LightSocket(asyncio.Protocol):
         self.opened: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._parts: list[bytes] = []  # a fragmented message so far (servers send whole ones)
+        # The handshake's bytes until its blank line; None once it is over.
+        self._head: bytearray | None = bytearray()
+        # Frames are read by ``read_frames`` until something else than a text frame or a
+        # ping comes (a close, a fragment): from there on, by websockets' parser.
+        self._fast = False
+        self._pending = b""  # the start of a frame not whole yet (fast path)
 
     @classmethod
     async def open(cls, url: str, on_message: Callable[[str, float], None],
@@ -166,13 +179,47 @@ class LightSocket(asyncio.Protocol):
         return sock
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        # uvloop's transports are not asyncio.Transport subclasses; they have its methods.
+        self.transport = cast(asyncio.Transport, transport)
         self.protocol.send_request(self.protocol.connect())
         self._flush()
 
     def data_received(self, data: bytes) -> None:
         now = clock()
+        if self._fast:
+            self._read_fast(self._pending + data if self._pending else data, now)
+            return
+        if self._head is not None:
+            # websockets parses the response; the frames after it are read by the fast path,
+            # which starts at a frame's first byte.
+            self._head += data
+            end = self._head.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            head, rest = bytes(self._head[:end + 4]), bytes(self._head[end + 4:])
+            self._head = None
+            self._receive(head, now)
+            if self.protocol.state is State.OPEN:
+                self._fast = True
+                self._read_fast(rest, now)
+            elif rest:
+                self._receive(rest, now)
+            return
+        self._receive(data, now)
+
+    def _read_fast(self, buf: bytes, now: float) -> None:
+        used, pings, other = read_frames(buf, self.on_message, now)
+        for payload in pings:
+            self.protocol.send_pong(payload)
+        if pings:
+            self._flush()
+        if other:  # a close or a fragment: websockets' parser, from this frame's first byte
+            self._fast, self._pending = False, b""
+            self._receive(buf[used:], now)
+        else:
+            self._pending = buf[used:]
+
+    def _receive(self, data: bytes, now: float) -> None:
         protocol = self.protocol
         protocol.receive_data(data)
         for event in protocol.events_received():
@@ -233,6 +280,48 @@ class LightSocket(asyncio.Protocol):
             await asyncio.wait_for(asyncio.shield(self.closed), timeout)
         if self.transport is not None:
             self.transport.abort()
+
+
+# The first byte of a whole, unmasked frame of each kind a server sends most (RFC 6455 5.2:
+# FIN, then the opcode), and the length's escapes in the second byte.
+TEXT_FRAME, PING_FRAME = 0x81, 0x89
+LENGTH_16, LENGTH_64 = 126, 127
+
+
+def read_frames(buf: bytes, on_text: Callable[[str, float], None],
+                now: float) -> tuple[int, list[bytes], bool]:
+    """Read the whole text frames at the front of ``buf`` (a server's frames: unmasked),
+    each handed to ``on_text`` as it comes. Returns the bytes used, the pings' payloads (to
+    answer), and whether a frame of another kind stopped the reading (a close, a fragment,
+    a binary or a masked frame: for websockets' parser). A frame not whole yet stops it too,
+    and is left unused. websockets' own parser costs ~3.6 µs a frame here against ~0.5 µs
+    (bench/README.md, "Session 11"): the generators share the servers' cores."""
+    i, n = 0, len(buf)
+    pings: list[bytes] = []
+    while n - i >= 2:
+        head, size = buf[i], buf[i + 1]
+        if head not in (TEXT_FRAME, PING_FRAME) or size & 0x80:
+            return i, pings, True
+        start = i + 2
+        if size == LENGTH_16:
+            start += 2
+            if start > n:
+                break
+            size = int.from_bytes(buf[i + 2:start], "big")
+        elif size == LENGTH_64:
+            start += 8
+            if start > n:
+                break
+            size = int.from_bytes(buf[i + 2:start], "big")
+        end = start + size
+        if end > n:
+            break
+        if head == TEXT_FRAME:
+            on_text(buf[start:end].decode(), now)
+        else:
+            pings.append(buf[start:end])
+        i = end
+    return i, pings, False
 
 
 class Phone:
@@ -539,7 +628,12 @@ def worker_main(pipe: Connection, spec: Spec, index: int) -> None:
     raise_nofile()
     die_with_parent(signal.SIGKILL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops us
-    asyncio.run(Worker(spec, index).serve(pipe))
+    main = Worker(spec, index).serve(pipe)
+    if spec.loop == "uvloop":
+        import uvloop  # a bench dependency (pyproject's [bench] extra), not the product's
+        uvloop.run(main)
+    else:
+        asyncio.run(main)
 
 
 # --- the servers under test ---------------------------------------------------------------
@@ -604,6 +698,7 @@ class ServerProcess:
         while clock() < deadline:
             self.check()
             with contextlib.suppress(OSError), socket.create_connection((HOST, self.port), 0.2):
+                self.check_loop()
                 return
             time.sleep(0.05)
         raise BenchError(f"{self.kind} did not listen on {HOST}:{self.port} within 30 s")
@@ -612,6 +707,15 @@ class ServerProcess:
         if self.proc is not None and self.proc.poll() is not None:
             tail = self.log.read_text(errors="replace")[-2000:] if self.log.exists() else ""
             raise BenchError(f"{self.kind} exited with {self.proc.returncode}: {tail}")
+
+    def check_loop(self) -> None:
+        """Both servers are measured on asyncio's own loop (GENERATOR_LOOPS): refuse a
+        server process that has loaded uvloop, which is installed beside it for the
+        generator (uvicorn's ``loop="auto"`` would take it)."""
+        with contextlib.suppress(OSError):
+            if "uvloop" in Path(f"/proc/{self.pid}/maps").read_text():
+                raise BenchError(f"{self.kind} runs on uvloop; both servers must run on "
+                                 "asyncio's loop for the comparison to hold")
 
     def rss_kb(self) -> int:
         return proc_status(self.pid, "VmRSS")
@@ -988,7 +1092,7 @@ class Run:
         time.sleep(1.0)
         row.rss_idle_mb = server.rss_kb() / 1024
         spec = Spec(row.server, server.url, server.code, phones,
-                    min(self.opts.workers, phones))
+                    min(self.opts.workers, phones), self.opts.generator_loop)
         workers = Workers(spec)
         self.workers = workers
         started = clock()
@@ -1301,6 +1405,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         "(default: %(default)s)")
     p.add_argument("--workers", type=int, default=2,
                    help="load-generator processes (default: %(default)s)")
+    p.add_argument("--generator-loop", choices=GENERATOR_LOOPS, default=GENERATOR_LOOPS[0],
+                   help="the load generator's event loop; the servers always run on "
+                        "asyncio's own (default: %(default)s)")
     p.add_argument("--quick", action="store_true",
                    help="smoke run: 50 and 200 phones, 30 posts, 3 s of throughput")
     p.add_argument("--quiet", type=float, default=25.0,
