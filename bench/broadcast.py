@@ -148,10 +148,13 @@ def note_text(mid: int, g: int) -> str:
 class LightSocket(asyncio.Protocol):
     """A phone's WebSocket as the generator needs it, light: websockets' sans-I/O client
     protocol under a plain asyncio protocol, each message handed to ``on_message`` in the
-    read callback itself. websockets' asyncio client wakes a task per phone per message:
-    the generators, on the server's two cores, used three times the server's CPU in the
-    latency phase at 1,000 phones, and a sixth of that went (bench/README.md, "Session 10").
-    The less the instrument takes of the cores, the more the figures are the servers'."""
+    read callback itself, and a server's text frames and pings read by ``read_frames``
+    rather than websockets' parser (the handshake, a close, a fragment still go to it).
+    websockets' asyncio client wakes a task per phone per message: the generators, on the
+    server's two cores, used three times the server's CPU in the latency phase at 1,000
+    phones, and a sixth of that went (bench/README.md, "Session 10"); uvloop and
+    ``read_frames`` took a third to two thirds of what was left ("Session 11"). The less
+    the instrument takes of the cores, the more the figures are the servers'."""
 
     def __init__(self, url: str, on_message: Callable[[str, float], None],
                  on_close: Callable[[], None]) -> None:
