@@ -394,8 +394,9 @@ def test_the_phone_follows_the_facilitator(
     vote = card(phone, "vote-list", "街灯が少ない").get_by_role("button", name="共感する")
     expect(vote).to_be_enabled()
     r.cmd("lock_board", locked=True)
-    expect(phone.locator("#locked-notice")).to_contain_text("進行役がボードを止めています",
-                                                           timeout=LIVE)
+    # Shown, not only its words: they are in the page, hidden, from the start.
+    expect(phone.locator("#locked-notice")).to_be_visible(timeout=LIVE)
+    expect(phone.locator("#locked-notice")).to_contain_text("進行役がボードを止めています")
     expect(vote).to_be_disabled()
     shoot(phone, "locked")
     r.cmd("lock_board", locked=False)
